@@ -1,0 +1,65 @@
+/*
+ * conf.h - the cluster configuration as the programs use it, built from the
+ * LSF layout: $LSF_ENVDIR/lsf.conf; lsf.shared and lsf.cluster.<name> in
+ * LSF_CONFDIR; lsb.params, lsb.queues (lsb.hosts, lsb.users later) in
+ * LSB_CONFDIR/<name>/configdir. Pumice's own keys live in lsf.conf and start
+ * with PUMICE_. Unknown keys in lsf.conf are kept (tools read them); an
+ * unknown key in a lsb.* section is an error naming file and line.
+ */
+#ifndef PUMICE_CONF_H
+#define PUMICE_CONF_H
+
+#include <stddef.h>
+#include "lsfconf.h"
+
+#define CONF_UNLIMITED (-1)
+
+struct conf_queue {
+	char *name;
+	int priority;		/* higher first; default 1 */
+	char *description;
+	int qjob_limit, ujob_limit, pjob_limit, hjob_limit;	/* -1 unlimited */
+	char **users;		/* NULL = all */
+	char **hosts;		/* NULL = all */
+	int line;		/* where it was defined, for messages */
+};
+
+struct conf {
+	char *envdir;		/* LSF_ENVDIR (default /etc/pumice) */
+	char *confdir;		/* LSF_CONFDIR (default envdir) */
+	char *lsb_confdir;	/* LSB_CONFDIR (default confdir/lsbatch) */
+	char *sharedir;		/* LSB_SHAREDIR (default /var/lib/pumice) */
+	char *cluster;		/* first ClusterName in lsf.shared */
+	char *master_host;	/* first of LSF_MASTER_LIST */
+	char *master_addr;	/* PUMICE_MASTER_ADDR: where agents dial (default master_host) */
+	int mbd_port;		/* LSB_MBD_PORT (default 6881) */
+	char *key_file;		/* PUMICE_KEY_FILE (default envdir/cluster.key) */
+	char *socket;		/* PUMICE_SOCKET: the local daemon's command socket */
+	char *master_socket;	/* PUMICE_MASTER_SOCKET (default /run/pumice/master.sock) */
+	char *statedir;		/* PUMICE_STATEDIR (default sharedir/<cluster>) */
+	char *unit_for_limits;	/* LSF_UNIT_FOR_LIMITS (default MB) */
+	int heartbeat;		/* PUMICE_HEARTBEAT seconds (default 5) */
+	char **admins;		/* lsf.cluster ClusterAdmins Administrators */
+	size_t nadmins;
+	struct conf_queue *queues;
+	size_t nqueues;
+	char *default_queue;	/* lsb.params DEFAULT_QUEUE, first word */
+	long clean_period;	/* CLEAN_PERIOD seconds (3600) */
+	long max_job_array_size;	/* MAX_JOB_ARRAY_SIZE (1000) */
+	long max_jobid;		/* MAX_JOBID (999999) */
+	long job_terminate_interval;	/* JOB_TERMINATE_INTERVAL (10) */
+	struct cfg_file lsfconf;	/* every lsf.conf key, for showconf */
+	struct cfg_file params;		/* lsb.params */
+};
+
+/*
+ * Loads the configuration under envdir (NULL: $LSF_ENVDIR, else
+ * /etc/pumice). Commands pass need_lsb = 0 (lsf.conf is enough for them).
+ * Returns NULL with err "file:line: message".
+ */
+struct conf *conf_load(const char *envdir, int need_lsb, char *err, size_t errlen);
+void conf_free(struct conf *c);
+const struct conf_queue *conf_queue(const struct conf *c, const char *name);
+int conf_is_admin(const struct conf *c, const char *user);
+
+#endif

@@ -1,0 +1,90 @@
+/*
+ * proto.h - the Pumice wire protocol: JSON objects (jansson) in frames
+ * behind a 4-byte big-endian length. A frame over PROTO_MAX_FRAME, or one
+ * that is not a JSON object with a string "t", closes that connection.
+ *
+ * Every message is an object whose "t" names its type. All links start with
+ * a hello. Field types: ints are JSON integers, times are seconds since the
+ * epoch (integer), memory sizes are KB (integer).
+ *
+ * Agent link (TCP, agent dials the master; mutual HMAC-SHA256 proof of the
+ * cluster key, see auth.h; no timestamps, fresh 32-byte nonces each side):
+ *   A->M hello     {v:1, role:"agent", host, nonce}
+ *   M->A challenge {nonce, mac: auth_mac(key,"master",agent_nonce,host)}
+ *   A->M auth      {mac: auth_mac(key,"agent",master_nonce,host)}
+ *   M->A welcome   {hb: heartbeat seconds}         (or error {err} + close)
+ *   A->M register  {host, ncpus, mem_total, mem_free, swap_total, swap_free,
+ *                   load:[r15s,r1m,r15m], arch, model, version,
+ *                   jobs:[{id, idx}]   -- every job the agent still holds
+ *                                         (running, or finished not yet acked)}
+ *   A->M hb        {mem_free, swap_free, load:[r15s,r1m,r15m], ut, njobs}
+ *   M->A run       {job: JOBSPEC}       -- start one job (or array element)
+ *   A->M started   {id, idx, pid}       -- its shepherd runs (spool written)
+ *   A->M refused   {id, idx, err}       -- could not start; job may requeue
+ *   M->A signal    {id, idx, sig:"INT"|"TERM"|"KILL"|"STOP"|"CONT"|...,
+ *                   kill: bool          -- true: escalate INT, TERM, KILL}
+ *   A->M finished  {id, idx, exit_code, signal, state:"DONE"|"EXIT",
+ *                   reason (optional, e.g. "TERM_CWD_NOTEXIST: ..."),
+ *                   start, end, cpu (seconds, real), maxrss (KB)}
+ *   M->A finish_ack {id, idx}          -- committed; agent drops its spool
+ *   A->M relay     {rid, uid, gid, user, req: REQUEST}  -- a local command
+ *   M->A relay_rep {rid, rep: REPLY}
+ *
+ * JOBSPEC: {id, idx (0 unless array element), idx_end, idx_step, name,
+ *   user, uid, gid, queue, cmd, cwd, subcwd, subhost, env:{K:V},
+ *   out, err (NULL/absent = none), out_trunc, err_trunc (bool, -oo/-eo),
+ *   nslots, hosts:["node1",...] (one per slot), submit_time}
+ *   The agent substitutes %J and %I in out/err/cwd.
+ *
+ * Command link (unix socket to the local daemon; the daemon reads the peer
+ * uid with SO_PEERCRED and vouches for it; no other credential):
+ *   C->D hello {v:1, role:"cli"}       -- may be sent together with a req
+ *   C->D req   {id, op, args:{...}}
+ *   D->C rep   {id, ok:true, data:{...}} | {id, ok:false, err:"text",
+ *               code: "rejected"|"denied"|"notfound"|"internal"}
+ * Ops (args -> data), see daemons/master/control.c for the table:
+ *   submit {job:SUBMIT}              -> {id, queue, default_queue:bool}
+ *   jobs   {ids:[SEL], all_states, states:[...], user, name, queue, host}
+ *                                    -> {jobs:[JOBREC], missing:[text]}
+ *   kill   {ids:[SEL], all:bool (the 0 form), user, name, queue, sig}
+ *                                    -> {results:[{job:"123[4]", ok, msg}]}
+ *   wait   {id, until:"start"|"end"} -> {job: JOBREC}   (replies when true)
+ *   hosts  {}                        -> {hosts:[HOSTREC]}
+ *   queues {}                        -> {queues:[QUEUEREC]}
+ *   info   {}                        -> {cluster, master, version}
+ * SEL: {id, idx:"1-5,7" (absent = whole job)} ; the CLI resolves text forms.
+ * SUBMIT: {name, array:"1-100:2" (absent = plain job), limit (slot %N),
+ *   cmd, cwd (-cwd, may hold %J/%I), subcwd, env:{}, queue (absent = default),
+ *   nslots, out, err, out_trunc, err_trunc, dep (the -w text), opts:{every
+ *   option as given, recorded for bjobs -l}}
+ * JOBREC: {id, idx, name, user, stat, queue, from_host, exec_hosts:[],
+ *   submit_time, start_time, finish_time (0 = none), exit_code, exit_reason,
+ *   pend_reason, cmd, cwd, subcwd, out, err, nslots, dep, cpu, maxrss}
+ * HOSTREC: {name, status:"ok"|"closed"|"unavail", max, njobs, run, ssusp,
+ *   ususp, rsv, ncpus, mem_total, mem_free, load:[..], arch, model}
+ * QUEUEREC: {name, priority, status:"Open:Active"..., max, jl_u, jl_p,
+ *   jl_h, njobs, pend, run, susp}
+ */
+#ifndef PUMICE_PROTO_H
+#define PUMICE_PROTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#define PROTO_VERSION 1
+#define PROTO_MAX_FRAME (64u << 20)
+
+/* Encodes msg as one frame; returns a malloc'd buffer, *len its size. */
+uint8_t *proto_encode(const json_t *msg, size_t *len);
+/*
+ * Tries to take one frame from buf[0..len): 1 and *msg (a new reference)
+ * and *used when complete, 0 when more bytes are needed, -1 (err set) when
+ * the frame is too large or not a JSON object with a string "t".
+ */
+int proto_decode(const uint8_t *buf, size_t len, json_t **msg, size_t *used,
+    char *err, size_t errlen);
+/* The message type ("t"), or "" when absent. */
+const char *proto_type(const json_t *msg);
+
+#endif

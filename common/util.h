@@ -1,0 +1,38 @@
+/*
+ * util.h - small helpers shared by every program: allocation that dies on
+ * OOM, error buffers, hex, time, whole-file I/O.
+ */
+#ifndef PUMICE_UTIL_H
+#define PUMICE_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#define nitems(a) (sizeof(a) / sizeof((a)[0]))
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Writes a message into err (may be NULL); always returns -1. */
+int errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+void hex_encode(const uint8_t *in, size_t n, char *out);	/* out: 2n+1 bytes */
+int hex_decode(const char *in, uint8_t *out, size_t outlen);	/* bytes or -1 */
+
+uint64_t now_mono_ms(void);	/* CLOCK_MONOTONIC in ms */
+double now_real(void);		/* wall clock, seconds since the epoch */
+
+/* Reads a whole file (NUL-terminated); NULL with errno on failure. */
+char *file_read_all(const char *path, size_t *len);
+/* Writes data to path atomically (tmp, fsync, rename, fsync dir). */
+int file_write_atomic(const char *path, const void *data, size_t len, int mode);
+/* mkdir -p */
+int mkdir_p(const char *path, int mode);
+
+#endif

@@ -1,0 +1,21 @@
+# Unit tests: tests/unit/test_<name>.c, one cmocka binary each, linked with
+# the libraries the programs use. Integration tests: bats files that start
+# real clusters with pumice-cluster.
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+$(UNIT_SRC:%.c=$(B)/%.o): MOD_CFLAGS = $(CMOCKA_CFLAGS) $(JANSSON_CFLAGS) $(EVENT_CFLAGS) $(SQLITE_CFLAGS) $(UV_CFLAGS)
+$(B)/tests/%: $(B)/tests/unit/%.o $(B)/libmaster.a $(B)/libagent.a $(B)/libcli.a $(B)/libcommon.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libmaster.a $(B)/libagent.a $(B)/libcli.a $(COMMON_LIBS) $(CMOCKA_LIBS) $(EVENT_LIBS) $(SQLITE_LIBS) $(UV_LIBS) $(NFS_LIBS) -lm
+
+tests-build: $(UNIT_BINS)
+
+check-unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+
+# PUMICE_TEST_FILTER=name limits bats to matching test names.
+check-integration: all
+	PATH="$(CURDIR)/$(B)/bin:$$PATH" PUMICE_BIN="$(CURDIR)/$(B)/bin" \
+	  bats --print-output-on-failure $(if $(PUMICE_TEST_FILTER),-f "$(PUMICE_TEST_FILTER)") tests/integration
+
+.PHONY: tests-build check-unit check-integration
