@@ -53,6 +53,8 @@
  *   queues {}                        -> {queues:[QUEUEREC]}
  *   info   {}                        -> {cluster, master, version}
  * SEL: {id, idx:"1-5,7" (absent = whole job)} ; the CLI resolves text forms.
+ * Error texts in a rep are bare reasons without a final period, e.g.
+ * "badq: No such queue"; the CLI adds LSF's tail (". Job not submitted.").
  * SUBMIT: {name, array:"1-100:2" (absent = plain job), limit (slot %N),
  *   cmd, cwd (-cwd, may hold %J/%I), subcwd, env:{}, queue (absent = default),
  *   nslots, out, err, out_trunc, err_trunc, dep (the -w text), opts:{every
