@@ -1,0 +1,592 @@
+#!/bin/bash
+# pumice-cluster - a whole Pumice cluster on one machine, in one directory:
+# a master and agents node1..nodeN on loopback, like a shelf of Pis.
+#
+#   pumice cluster start DIR [-n N] [--cpus C] [--mem SIZE]
+#   pumice cluster env DIR
+#   pumice cluster stop DIR
+#   pumice cluster status DIR
+#
+# DIR holds everything: conf/ (LSF layout, cluster key), cluster.conf (what
+# start starts), run/ (pid files, sockets), log/, state/, spool/, work/,
+# data/ (the shared /data). Invariants: start only starts processes that
+# are not running and never rewrites an existing conf/, so a restart keeps
+# every job; stop signals only processes whose pid file names one of our
+# programs started for this DIR. Progress goes to stderr; stdout carries
+# only the shell lines that point the commands at the cluster.
+set -eu
+
+prog=pumice-cluster
+deadline_up=30		# seconds for every host to show "ok"
+deadline_stop=10	# seconds between SIGTERM and SIGKILL
+
+die() {
+	echo "$prog: $*" >&2
+	exit 1
+}
+
+say() {
+	echo "$prog: $*" >&2
+}
+
+usage() {
+	cat >&2 <<EOF
+usage: pumice cluster start DIR [-n N] [--cpus C] [--mem SIZE]
+       pumice cluster env DIR
+       pumice cluster stop DIR
+       pumice cluster status DIR
+EOF
+	exit 2
+}
+
+# The directory holding this script and the Pumice binaries.
+find_bindir() {
+	case "$0" in
+	*/*) p=$0 ;;
+	*) p=$(command -v -- "$0") || die "cannot locate $0" ;;
+	esac
+	CDPATH="" cd -- "$(dirname -- "$p")" && pwd -P
+}
+
+# Absolute, physical path of an existing directory.
+abs_dir() {
+	[ -d "$1" ] || die "$1: no such directory"
+	CDPATH="" cd -- "$1" && pwd -P
+}
+
+check_dir_name() {
+	case "$1" in
+	*[[:space:]]* | *[\'\"\\\$\`]*) die "$1: a cluster directory must not contain blanks or quotes" ;;
+	esac
+}
+
+now() {
+	date +%s
+}
+
+# Prints a free TCP port on loopback in 20000-60000.
+pick_port() {
+	local tries=0 port
+	while [ "$tries" -lt 50 ]; do
+		port=$(shuf -i 20000-60000 -n 1)
+		if ! ss -Hltn "sport = :$port" | grep -q .; then
+			echo "$port"
+			return 0
+		fi
+		tries=$((tries + 1))
+	done
+	die "no free port found in 20000-60000"
+}
+
+short_hostname() {
+	uname -n | cut -d. -f1
+}
+
+# ---- configuration ----------------------------------------------------------
+
+write_lsf_conf() {
+	cat >"$dir/conf/lsf.conf" <<EOF
+# Written by pumice cluster start for a local cluster in $dir.
+LSF_ENVDIR=$dir/conf
+LSF_CONFDIR=$dir/conf
+LSB_CONFDIR=$dir/conf/lsbatch
+LSB_SHAREDIR=$dir/work
+LSF_MASTER_LIST=$1
+LSB_MBD_PORT=$2
+LSF_UNIT_FOR_LIMITS=MB
+LSF_CLUSTER_NAME=pumice
+PUMICE_MASTER_ADDR=127.0.0.1
+PUMICE_KEY_FILE=$dir/conf/cluster.key
+PUMICE_MASTER_SOCKET=$dir/run/master.sock
+PUMICE_SOCKET=$dir/run/master.sock
+PUMICE_AGENT_SOCKET=$dir/run/agent-%h.sock
+PUMICE_STATEDIR=$dir/state
+PUMICE_SPOOLDIR=$dir/spool
+PUMICE_HEARTBEAT=2
+EOF
+}
+
+write_lsf_shared() {
+	cat >"$dir/conf/lsf.shared" <<'EOF'
+Begin Cluster
+ClusterName
+pumice
+End Cluster
+
+Begin HostType
+TYPENAME
+linux
+End HostType
+
+Begin HostModel
+MODELNAME  CPUFACTOR  ARCHITECTURE
+generic    1          ()
+End HostModel
+
+Begin Resource
+RESOURCENAME  TYPE     INTERVAL  INCREASING  DESCRIPTION
+local         Boolean  ()        ()          (Host of a local Pumice cluster)
+End Resource
+EOF
+}
+
+# lsf.cluster.pumice: the master host is client-only (no agent runs under
+# its name); node1..nodeN are the servers.
+write_lsf_cluster() {
+	{
+		echo "Begin ClusterAdmins"
+		echo "Administrators = $(id -un)"
+		echo "End ClusterAdmins"
+		echo
+		echo "Begin Host"
+		echo "HOSTNAME  model  type  server  RESOURCES"
+		echo "$1  !  !  0  ()"
+		local k=1
+		while [ "$k" -le "$nodes" ]; do
+			echo "node$k  !  !  1  (local)"
+			k=$((k + 1))
+		done
+		echo "End Host"
+	} >"$dir/conf/lsf.cluster.pumice"
+}
+
+write_lsb() {
+	local d=$dir/conf/lsbatch/pumice/configdir
+	mkdir -p "$d"
+	cat >"$d/lsb.params" <<'EOF'
+Begin Parameters
+DEFAULT_QUEUE = normal
+CLEAN_PERIOD = 3600
+MAX_JOB_ARRAY_SIZE = 1000000
+End Parameters
+EOF
+	cat >"$d/lsb.queues" <<'EOF'
+Begin Queue
+QUEUE_NAME = normal
+PRIORITY = 30
+DESCRIPTION = For normal jobs
+End Queue
+
+Begin Queue
+QUEUE_NAME = short
+PRIORITY = 40
+DESCRIPTION = For short jobs
+End Queue
+
+Begin Queue
+QUEUE_NAME = long
+PRIORITY = 20
+DESCRIPTION = For long jobs
+End Queue
+EOF
+}
+
+# 32 random bytes as hex, readable by the owner only.
+write_key() {
+	(
+		umask 077
+		od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$dir/conf/cluster.key"
+		echo >>"$dir/conf/cluster.key"
+	)
+	chmod 600 "$dir/conf/cluster.key"
+}
+
+write_cluster_conf() {
+	cat >"$dir/cluster.conf" <<EOF
+# What pumice cluster start starts in this directory.
+NODES=$nodes
+CPUS=$cpus
+MEM=$mem
+EOF
+}
+
+write_config() {
+	local host port
+	host=$(short_hostname)
+	port=$(pick_port)
+	mkdir -p "$dir/conf"
+	write_lsf_conf "$host" "$port"
+	write_lsf_shared
+	write_lsf_cluster "$host"
+	write_lsb
+	write_key
+	write_cluster_conf
+	say "wrote the configuration in $dir/conf (master port $port)"
+}
+
+validate_settings() {
+	case "$nodes" in
+	'' | *[!0-9]* | 0*) die "-n: expected a positive number, got '$nodes'" ;;
+	esac
+	case "$cpus" in
+	'') ;;
+	*[!0-9]* | 0*) die "--cpus: expected a positive number, got '$cpus'" ;;
+	esac
+	case "$mem" in
+	'') ;;
+	*[!0-9A-Za-z]* | [!0-9]*) die "--mem: expected a size like 512M or 2G, got '$mem'" ;;
+	esac
+}
+
+# Reads DIR/cluster.conf; options given again must agree with it.
+load_cluster_conf() {
+	[ -f "$dir/cluster.conf" ] || die "$dir/cluster.conf missing; not a cluster directory?"
+	local want_n=$opt_n want_c=$opt_cpus want_m=$opt_mem
+	NODES='' CPUS='' MEM=''
+	. "$dir/cluster.conf"
+	nodes=$NODES cpus=$CPUS mem=$MEM
+	validate_settings
+	[ -z "$want_n" ] || [ "$want_n" = "$nodes" ] ||
+		die "$dir runs $nodes agents; remove the directory to change -n"
+	[ -z "$want_c" ] || [ "$want_c" = "$cpus" ] ||
+		die "$dir was started with --cpus '$cpus'; remove the directory to change it"
+	[ -z "$want_m" ] || [ "$want_m" = "$mem" ] ||
+		die "$dir was started with --mem '$mem'; remove the directory to change it"
+}
+
+# ---- processes --------------------------------------------------------------
+
+# Which program a pid file's process must run: master, or an agent.
+exe_for() {
+	case "$1" in
+	master) echo pumice-master ;;
+	*) echo pumice-agent ;;
+	esac
+}
+
+# Prints the pid in run/NAME.pid if it is our program, running for DIR.
+running_pid() {
+	local f=$dir/run/$1.pid pid
+	[ -f "$f" ] || return 1
+	pid=$(head -n 1 "$f" 2>/dev/null | tr -dc 0-9)
+	[ -n "$pid" ] || return 1
+	is_ours "$pid" "$(exe_for "$1")" || return 1
+	echo "$pid"
+}
+
+# True when PID runs program EXE with DIR in its command line.
+is_ours() {
+	local exe
+	[ -d "/proc/$1" ] || return 1
+	exe=$(readlink "/proc/$1/exe" 2>/dev/null) || return 1
+	exe=${exe% (deleted)}
+	[ "$(basename -- "$exe")" = "$2" ] || return 1
+	tr '\0' '\n' <"/proc/$1/cmdline" 2>/dev/null | grep -qF -- "$dir/" || return 1
+	! is_zombie "$1"
+}
+
+# Sanitizer reports of the daemons (and shepherds) land in DIR/log.
+sanitizer_env() {
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$dir/log/asan"
+	UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}print_stacktrace=1:log_path=$dir/log/ubsan"
+	export ASAN_OPTIONS UBSAN_OPTIONS
+}
+
+debug_flag() {
+	[ "${PUMICE_CLUSTER_DEBUG:-0}" = 1 ] && echo -d || true
+}
+
+# Starts NAME (master or nodeK) in its own session; sets started_pid.
+launch() {
+	local name=$1
+	shift
+	rm -f "$dir/run/$name.pid"
+	# shellcheck disable=SC2046
+	setsid "$@" $(debug_flag) </dev/null >>"$dir/log/$name.out" 2>&1 &
+	started_pid=$!
+	started="$started $name:$started_pid"
+	say "started $name (pid $started_pid)"
+}
+
+start_master() {
+	local pid
+	if pid=$(running_pid master); then
+		say "master already runs (pid $pid)"
+		return 0
+	fi
+	launch master "$bindir/pumice-master" -e "$dir/conf" \
+		-l "$dir/log/master.log" -p "$dir/run/master.pid"
+}
+
+start_agent() {
+	local h=$1 pid
+	if pid=$(running_pid "$h"); then
+		say "$h already runs (pid $pid)"
+		return 0
+	fi
+	mkdir -p "$dir/spool/$h"
+	set -- "$bindir/pumice-agent" -e "$dir/conf" --host "$h" \
+		--spool "$dir/spool/$h" --socket "$dir/run/agent-$h.sock" \
+		--log "$dir/log/$h.log" --pid "$dir/run/$h.pid"
+	[ -z "$cpus" ] || set -- "$@" --cpus "$cpus"
+	[ -z "$mem" ] || set -- "$@" --mem "$mem"
+	launch "$h" "$@"
+}
+
+# Fails (with the end of its log) if a process we just started has died.
+check_started_alive() {
+	local e name pid
+	for e in $started; do
+		name=${e%%:*}
+		pid=${e#*:}
+		if ! is_ours "$pid" "$(exe_for "$name")"; then
+			say "$name (pid $pid) exited; end of its logs:"
+			tail -n 20 "$dir/log/$name.out" "$dir/log/$name.log" >&2 2>/dev/null || true
+			return 1
+		fi
+	done
+}
+
+# A daemon writes its own pid file; one that never does gets ours.
+ensure_pid_files() {
+	local e name pid
+	for e in $started; do
+		name=${e%%:*}
+		pid=${e#*:}
+		[ -s "$dir/run/$name.pid" ] || echo "$pid" >"$dir/run/$name.pid"
+	done
+}
+
+# Number of node1..nodeN that bhosts shows "ok".
+hosts_ok() {
+	{ LSF_ENVDIR=$dir/conf "$bindir/bhosts" 2>/dev/null || true; } |
+		awk -v n="$nodes" '
+		$2 == "ok" && $1 ~ /^node[0-9]+$/ && substr($1, 5) + 0 <= n { ok[$1] = 1 }
+		END { c = 0; for (h in ok) c++; print c }'
+}
+
+wait_hosts_ok() {
+	local end n
+	end=$(($(now) + deadline_up))
+	while :; do
+		check_started_alive || die "start failed"
+		n=$(hosts_ok)
+		[ "$n" -ge "$nodes" ] && break
+		if [ "$(now)" -ge "$end" ]; then
+			say "only $n of $nodes hosts are ok after ${deadline_up}s:"
+			LSF_ENVDIR=$dir/conf "$bindir/bhosts" >&2 || true
+			die "start failed; logs are in $dir/log"
+		fi
+		sleep 0.2
+	done
+	ensure_pid_files
+	say "all $nodes hosts are ok"
+}
+
+print_env() {
+	echo "export LSF_ENVDIR='$dir/conf'"
+	echo "export PATH='$bindir':\$PATH"
+}
+
+# ---- stop -------------------------------------------------------------------
+
+# Pids of every daemon of DIR that is running.
+our_daemon_pids() {
+	local f name
+	for f in "$dir"/run/*.pid; do
+		[ -f "$f" ] || continue
+		name=$(basename -- "$f" .pid)
+		running_pid "$name" || true
+	done
+}
+
+wait_gone() {
+	local end alive p
+	end=$(($(now) + deadline_stop))
+	while :; do
+		alive=""
+		for p in "$@"; do
+			[ -d "/proc/$p" ] && ! is_zombie "$p" && alive="$alive $p"
+		done
+		[ -z "$alive" ] && return 0
+		[ "$(now)" -ge "$end" ] && break
+		sleep 0.1
+	done
+	for p in $alive; do
+		say "pid $p ignored SIGTERM; sending SIGKILL"
+		kill -KILL "$p" 2>/dev/null || true
+	done
+}
+
+is_zombie() {
+	local st
+	st=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null)
+	[ "$st" = Z ]
+}
+
+# For processes that should exit on their own: wait, then SIGTERM, wait,
+# then SIGKILL.
+wait_gone_term() {
+	local end p alive
+	end=$(($(now) + deadline_stop))
+	while [ "$(now)" -lt "$end" ]; do
+		alive=""
+		for p in "$@"; do
+			[ -d "/proc/$p" ] && ! is_zombie "$p" && alive="$alive $p"
+		done
+		[ -z "$alive" ] && return 0
+		sleep 0.1
+	done
+	for p in "$@"; do
+		kill -TERM "$p" 2>/dev/null || true
+	done
+	wait_gone "$@"
+}
+
+stop_daemons() {
+	local pids p
+	pids=$(our_daemon_pids)
+	for p in $pids; do
+		kill -TERM "$p" 2>/dev/null || true
+	done
+	# shellcheck disable=SC2086
+	[ -z "$pids" ] || wait_gone $pids
+	say "stopped $(echo "$pids" | wc -w) daemons"
+}
+
+# True when some member of process group $1 is Pumice job $2 (its
+# environment says LSB_JOBID=$2), so we never signal a stranger's group.
+group_is_job() {
+	local s p g
+	for s in /proc/[0-9]*/stat; do
+		p=${s#/proc/}
+		p=${p%/stat}
+		# comm (field 2) may hold blanks: fields after ")" start at state
+		g=$(sed 's/^.*) //' "$s" 2>/dev/null | cut -d' ' -f3) || continue
+		[ "$g" = "$1" ] || continue
+		tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null |
+			grep -qx "LSB_JOBID=$2" && return 0
+	done
+	return 1
+}
+
+# True when pid $1 is a shepherd (spool file named it; its exe agrees).
+is_shepherd() {
+	local exe
+	[ -d "/proc/$1" ] && ! is_zombie "$1" || return 1
+	exe=$(readlink "/proc/$1/exe" 2>/dev/null) || return 1
+	exe=${exe% (deleted)}
+	[ "$(basename -- "$exe")" = pumice-shepherd ]
+}
+
+# Kills the process groups of jobs still running under DIR/spool (layout
+# in daemons/agent/spool.c: spool/<host>/jobs/<id>.<idx>/{pgid,
+# shepherd.pid,status}), then waits for their shepherds, so a stopped
+# cluster leaves nothing behind. Job records stay; a restart reports them.
+stop_jobs() {
+	local jd key g p n=0 shep=""
+	for jd in "$dir"/spool/*/jobs/*; do
+		[ -d "$jd" ] && [ ! -e "$jd/status" ] || continue
+		key=$(basename -- "$jd")
+		case "$key" in .*) continue ;; esac
+		g=$(head -n 1 "$jd/pgid" 2>/dev/null | tr -dc 0-9) || true
+		if [ -n "$g" ] && [ "$g" -gt 1 ] && kill -0 -- "-$g" 2>/dev/null &&
+			group_is_job "$g" "${key%%.*}"; then
+			kill -KILL -- "-$g" 2>/dev/null && n=$((n + 1))
+		fi
+		p=$(head -n 1 "$jd/shepherd.pid" 2>/dev/null | tr -dc 0-9) || true
+		if [ -n "$p" ] && is_shepherd "$p"; then
+			shep="$shep $p"
+		fi
+	done
+	[ "$n" -eq 0 ] || say "killed $n running jobs"
+	# A shepherd exits by itself once its job is gone.
+	# shellcheck disable=SC2086
+	[ -z "$shep" ] || wait_gone_term $shep
+}
+
+# ---- commands ---------------------------------------------------------------
+
+cmd_start() {
+	mkdir -p "$dir"
+	dir=$(abs_dir "$dir")
+	check_dir_name "$dir"
+	mkdir -p "$dir/run" "$dir/log" "$dir/state" "$dir/spool" "$dir/work" "$dir/data"
+	if [ -d "$dir/conf" ]; then
+		load_cluster_conf
+	else
+		nodes=${opt_n:-1} cpus=$opt_cpus mem=$opt_mem
+		validate_settings
+		write_config
+	fi
+	for b in pumice-master pumice-agent pumice bhosts; do
+		[ -x "$bindir/$b" ] || die "$bindir/$b is missing; run make first"
+	done
+	export LSF_ENVDIR="$dir/conf"
+	sanitizer_env
+	started=""
+	start_master
+	local k=1
+	while [ "$k" -le "$nodes" ]; do
+		start_agent "node$k"
+		k=$((k + 1))
+	done
+	wait_hosts_ok
+	print_env
+}
+
+cmd_env() {
+	dir=$(abs_dir "$dir")
+	[ -f "$dir/conf/lsf.conf" ] || die "$dir is not a cluster directory"
+	print_env
+}
+
+cmd_stop() {
+	dir=$(abs_dir "$dir")
+	[ -d "$dir/run" ] || die "$dir is not a cluster directory"
+	stop_daemons
+	stop_jobs
+	rm -f "$dir"/run/*.pid
+}
+
+cmd_status() {
+	dir=$(abs_dir "$dir")
+	load_cluster_conf
+	local down=0 name pid
+	for name in master $(seq -f 'node%g' 1 "$nodes"); do
+		if pid=$(running_pid "$name"); then
+			printf '%-10s running (pid %s)\n' "$name" "$pid"
+		else
+			printf '%-10s down\n' "$name"
+			down=$((down + 1))
+		fi
+	done
+	if running_pid master >/dev/null; then
+		LSF_ENVDIR=$dir/conf "$bindir/bhosts" || true
+	fi
+	[ "$down" -eq 0 ]
+}
+
+main() {
+	[ $# -ge 2 ] || usage
+	cmd=$1
+	shift
+	dir="" opt_n="" opt_cpus="" opt_mem=""
+	while [ $# -gt 0 ]; do
+		case "$1" in
+		-n) [ $# -ge 2 ] || usage; opt_n=$2; shift 2 ;;
+		-n*) opt_n=${1#-n}; shift ;;
+		--cpus) [ $# -ge 2 ] || usage; opt_cpus=$2; shift 2 ;;
+		--cpus=*) opt_cpus=${1#--cpus=}; shift ;;
+		--mem) [ $# -ge 2 ] || usage; opt_mem=$2; shift 2 ;;
+		--mem=*) opt_mem=${1#--mem=}; shift ;;
+		-h | --help) usage ;;
+		-*) say "unknown option $1"; usage ;;
+		*) [ -z "$dir" ] || usage; dir=$1; shift ;;
+		esac
+	done
+	[ -n "$dir" ] || usage
+	if [ "$cmd" != start ] && [ -n "$opt_n$opt_cpus$opt_mem" ]; then
+		die "-n, --cpus and --mem belong to start"
+	fi
+	bindir=$(find_bindir)
+	case "$cmd" in
+	start) cmd_start ;;
+	env) cmd_env ;;
+	stop) cmd_stop ;;
+	status) cmd_status ;;
+	*) say "unknown command $cmd"; usage ;;
+	esac
+}
+
+main "$@"
