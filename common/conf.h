@@ -22,6 +22,8 @@ struct conf_queue {
 	char **users;		/* NULL = all */
 	char **hosts;		/* NULL = all */
 	int line;		/* where it was defined, for messages */
+	struct cfg_kv *extra;	/* other LSF queue keys, raw (RUNLIMIT, ...) */
+	size_t nextra;
 };
 
 struct conf {
