@@ -1,0 +1,315 @@
+/*
+ * bsubopt.c - the bsub option table, shared by the command line and #BSUB
+ * directives so that both accept the same spellings. An option given on
+ * the command line wins over a directive (directives fill only unset
+ * options; -o/-oo, -e/-eo and -r/-rn count as one option each). Values are
+ * kept as given: the master interprets them, the client only checks them
+ * so that a typo fails before anything is queued. SUBMIT.opts records
+ * every option set, keyed by its name without the dash: {"J":"x",
+ * "R":["rusage[mem=1]","span[hosts=1]"], "K":true}.
+ */
+#include <ctype.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arrayspec.h"
+#include "cli.h"
+#include "depexpr.h"
+#include "units.h"
+#include "util.h"
+
+enum bo_kind { BOK_FLAG, BOK_ARG, BOK_MULTI };
+
+static const struct bsubopt_row {
+	const char *name;
+	enum bsub_opt id;
+	enum bo_kind kind;
+	enum bsub_opt partner;		/* the other spelling of the same option */
+} bsubopt_table[] = {
+	{ "J", BO_J, BOK_ARG, BO_COUNT },
+	{ "n", BO_n, BOK_ARG, BO_COUNT },
+	{ "q", BO_q, BOK_ARG, BO_COUNT },
+	{ "o", BO_o, BOK_ARG, BO_oo },
+	{ "e", BO_e, BOK_ARG, BO_eo },
+	{ "oo", BO_oo, BOK_ARG, BO_o },
+	{ "eo", BO_eo, BOK_ARG, BO_e },
+	{ "cwd", BO_cwd, BOK_ARG, BO_COUNT },
+	{ "w", BO_w, BOK_ARG, BO_COUNT },
+	{ "K", BO_K, BOK_FLAG, BO_COUNT },
+	{ "R", BO_R, BOK_MULTI, BO_COUNT },
+	{ "M", BO_M, BOK_ARG, BO_COUNT },
+	{ "W", BO_W, BOK_ARG, BO_COUNT },
+	{ "P", BO_P, BOK_ARG, BO_COUNT },
+	{ "G", BO_G, BOK_ARG, BO_COUNT },
+	{ "g", BO_g, BOK_ARG, BO_COUNT },
+	{ "x", BO_x, BOK_FLAG, BO_COUNT },
+	{ "m", BO_m, BOK_ARG, BO_COUNT },
+	{ "E", BO_E, BOK_ARG, BO_COUNT },
+	{ "Ep", BO_Ep, BOK_ARG, BO_COUNT },
+	{ "r", BO_r, BOK_FLAG, BO_rn },
+	{ "rn", BO_rn, BOK_FLAG, BO_r },
+	{ "env", BO_env, BOK_ARG, BO_COUNT },
+	{ "outdir", BO_outdir, BOK_ARG, BO_COUNT },
+	{ "u", BO_u, BOK_ARG, BO_COUNT },
+	{ "B", BO_B, BOK_FLAG, BO_COUNT },
+	{ "N", BO_N, BOK_FLAG, BO_COUNT },
+	{ "b", BO_b, BOK_ARG, BO_COUNT },
+	{ "t", BO_t, BOK_ARG, BO_COUNT },
+	{ "sp", BO_sp, BOK_ARG, BO_COUNT },
+	{ "H", BO_H, BOK_FLAG, BO_COUNT },
+	{ "a", BO_a, BOK_ARG, BO_COUNT },
+	{ "i", BO_i, BOK_ARG, BO_COUNT },
+	{ "L", BO_L, BOK_ARG, BO_COUNT },
+	{ "app", BO_app, BOK_ARG, BO_COUNT },
+};
+
+const char *
+bsubopt_name(enum bsub_opt id)
+{
+	size_t i;
+
+	for (i = 0; i < nitems(bsubopt_table); i++)
+		if (bsubopt_table[i].id == id)
+			return bsubopt_table[i].name;
+	return "?";
+}
+
+/* The row for "-name" exactly, or the longest option taking a value that
+ * prefixes it ("-n4", "-Jname"); *attached points at the value then. */
+static const struct bsubopt_row *
+bsubopt_find(const char *word, const char **attached)
+{
+	const struct bsubopt_row *best = NULL;
+	size_t i, n, bestn = 0;
+
+	*attached = NULL;
+	for (i = 0; i < nitems(bsubopt_table); i++)
+		if (strcmp(bsubopt_table[i].name, word) == 0)
+			return &bsubopt_table[i];
+	for (i = 0; i < nitems(bsubopt_table); i++) {
+		n = strlen(bsubopt_table[i].name);
+		if (bsubopt_table[i].kind != BOK_FLAG && n > bestn &&
+		    strncmp(bsubopt_table[i].name, word, n) == 0) {
+			best = &bsubopt_table[i];
+			bestn = n;
+		}
+	}
+	if (best != NULL)
+		*attached = word + bestn;
+	return best;
+}
+
+/* Stores one option; directives skip what the command line set. */
+static void
+bsubopt_store(struct bsub_opts *o, const struct bsubopt_row *row,
+    const char *value, int cmdline)
+{
+	enum bsub_opt id = row->id;
+
+	if (!cmdline && (o->from_cmdline[id] ||
+	    (row->partner != BO_COUNT && o->from_cmdline[row->partner])))
+		return;
+	if (row->kind == BOK_MULTI) {
+		o->R = xrealloc(o->R, (o->nR + 1) * sizeof(*o->R));
+		o->R[o->nR++] = xstrdup(value);
+	}
+	free(o->val[id]);
+	o->val[id] = xstrdup(row->kind == BOK_FLAG ? "" : value);
+	if (row->partner != BO_COUNT) {
+		free(o->val[row->partner]);
+		o->val[row->partner] = NULL;
+	}
+	if (cmdline)
+		o->from_cmdline[id] = 1;
+}
+
+int
+bsubopt_parse(struct bsub_opts *o, int argc, char **argv, int cmdline,
+    char *err, size_t errlen)
+{
+	const struct bsubopt_row *row;
+	const char *value;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		const char *w = argv[i];
+
+		if (strcmp(w, "--") == 0) {
+			i++;
+			break;
+		}
+		if (w[0] != '-' || w[1] == '\0')
+			break;
+		if ((row = bsubopt_find(w + 1, &value)) == NULL)
+			return errf(err, errlen, "illegal option -- %s", w + 1);
+		if (row->kind != BOK_FLAG && value == NULL) {
+			if (i + 1 >= argc)
+				return errf(err, errlen,
+				    "option requires an argument -- %s", row->name);
+			value = argv[++i];
+		}
+		bsubopt_store(o, row, value ? value : "", cmdline);
+	}
+	if (!cmdline && i < argc)
+		return errf(err, errlen, "unexpected word <%s> in #BSUB line", argv[i]);
+	if (cmdline) {
+		o->cmd_argc = argc - i;
+		o->cmd_argv = argv + i;
+	}
+	return 0;
+}
+
+/* A positive int, whole string. */
+static int
+bsubopt_posint(const char *s, long *v)
+{
+	char *end;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	*v = strtol(s, &end, 10);
+	return (*end != '\0' || *v < 1 || *v == LONG_MAX) ? -1 : 0;
+}
+
+static int
+bsubopt_check_n(const char *s, char *err, size_t errlen)
+{
+	char *copy = xstrdup(s), *comma = strchr(copy, ',');
+	long lo, hi = 0;
+	int bad;
+
+	if (comma != NULL)
+		*comma++ = '\0';
+	bad = bsubopt_posint(copy, &lo) < 0 ||
+	    (comma != NULL && (bsubopt_posint(comma, &hi) < 0 || hi < lo));
+	free(copy);
+	if (bad)
+		return errf(err, errlen, "%s: Bad argument for option -n", s);
+	return 0;
+}
+
+/* "[[[yyyy:]mm:]dd:]hh:mm": two to five numeric fields. */
+static int
+bsubopt_check_time(const char *opt, const char *s, char *err, size_t errlen)
+{
+	int fields = 1;
+	const char *p;
+
+	for (p = s; *p; p++) {
+		if (*p == ':' && p != s && p[1] != '\0' && p[1] != ':')
+			fields++;
+		else if (!isdigit((unsigned char)*p))
+			return errf(err, errlen, "%s: Bad time specification for option -%s",
+			    s, opt);
+	}
+	if (fields < 2 || fields > 5)
+		return errf(err, errlen, "%s: Bad time specification for option -%s",
+		    s, opt);
+	return 0;
+}
+
+static int
+bsubopt_check_limits(const struct bsub_opts *o, char *err, size_t errlen)
+{
+	char e[256], *copy, *p;
+	uint64_t kb;
+	long secs;
+	int rc = 0;
+
+	if (o->val[BO_M] != NULL) {
+		copy = xstrdup(o->val[BO_M]);
+		if ((p = strchr(copy, '!')) != NULL && p[1] == '\0')
+			*p = '\0';
+		if (units_parse_size(copy, "KB", &kb, e, sizeof(e)) < 0)
+			rc = errf(err, errlen, "%s: Bad argument for option -M", o->val[BO_M]);
+		free(copy);
+	}
+	if (rc == 0 && o->val[BO_W] != NULL) {
+		copy = xstrdup(o->val[BO_W]);
+		if ((p = strchr(copy, '/')) != NULL)
+			*p = '\0';
+		if (units_parse_minutes(copy, &secs, e, sizeof(e)) < 0)
+			rc = errf(err, errlen, "%s: Bad argument for option -W", o->val[BO_W]);
+		free(copy);
+	}
+	return rc;
+}
+
+static int
+bsubopt_check_name_dep(const struct bsub_opts *o, char *err, size_t errlen)
+{
+	struct arrayspec a;
+	struct dep_node *d;
+	char e[256];
+
+	if (o->val[BO_J] != NULL) {
+		if (arrayspec_parse(o->val[BO_J], LONG_MAX, &a, e, sizeof(e)) < 0)
+			return errf(err, errlen, "%s: %s", o->val[BO_J], e);
+		arrayspec_free(&a);
+	}
+	if (o->val[BO_w] != NULL) {
+		if ((d = dep_parse(o->val[BO_w], e, sizeof(e))) == NULL)
+			return errf(err, errlen, "Dependency condition syntax error");
+		dep_free(d);
+	}
+	return 0;
+}
+
+int
+bsubopt_check(const struct bsub_opts *o, char *err, size_t errlen)
+{
+	long v;
+
+	if (o->val[BO_n] != NULL && bsubopt_check_n(o->val[BO_n], err, errlen) < 0)
+		return -1;
+	if (o->val[BO_sp] != NULL && bsubopt_posint(o->val[BO_sp], &v) < 0)
+		return errf(err, errlen, "%s: Bad argument for option -sp", o->val[BO_sp]);
+	if (o->val[BO_b] != NULL &&
+	    bsubopt_check_time("b", o->val[BO_b], err, errlen) < 0)
+		return -1;
+	if (o->val[BO_t] != NULL &&
+	    bsubopt_check_time("t", o->val[BO_t], err, errlen) < 0)
+		return -1;
+	if (bsubopt_check_limits(o, err, errlen) < 0)
+		return -1;
+	return bsubopt_check_name_dep(o, err, errlen);
+}
+
+json_t *
+bsubopt_json(const struct bsub_opts *o)
+{
+	json_t *j = json_object(), *r;
+	size_t i, k;
+
+	for (i = 0; i < nitems(bsubopt_table); i++) {
+		const struct bsubopt_row *row = &bsubopt_table[i];
+
+		if (o->val[row->id] == NULL)
+			continue;
+		if (row->kind == BOK_FLAG) {
+			json_object_set_new(j, row->name, json_true());
+		} else if (row->kind == BOK_MULTI) {
+			r = json_array();
+			for (k = 0; k < o->nR; k++)
+				json_array_append_new(r, json_string(o->R[k]));
+			json_object_set_new(j, row->name, r);
+		} else {
+			json_object_set_new(j, row->name, json_string(o->val[row->id]));
+		}
+	}
+	return j;
+}
+
+void
+bsubopt_free(struct bsub_opts *o)
+{
+	size_t i;
+
+	for (i = 0; i < BO_COUNT; i++)
+		free(o->val[i]);
+	for (i = 0; i < o->nR; i++)
+		free(o->R[i]);
+	free(o->R);
+	memset(o, 0, sizeof(*o));
+}

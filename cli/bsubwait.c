@@ -1,0 +1,127 @@
+/*
+ * bsubwait.c - bsub -K: wait for the job to start and to end, on the link
+ * that submitted it, reconnecting when the daemon goes away (a master
+ * restart must not fail a waiting workflow). Exit codes: the job's exit
+ * code (DONE 0; EXIT with no code 1); 126 when it was killed while still
+ * pending; for an array, 0 when every element is DONE, else the code of
+ * the lowest-indexed element that is not (1 if it has none).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "util.h"
+
+static long
+bsubwait_timeout_ms(void)
+{
+	const char *s = getenv("PUMICE_CONNECT_TIMEOUT");
+
+	return (s != NULL && *s != '\0') ? (long)(atof(s) * 1000) : 30000;
+}
+
+/* One wait; reconnects on a dropped link. Returns the JOBREC or NULL
+ * after printing why (rejected: *rc = 255). */
+static json_t *
+bsubwait_once(struct client *c, long id, const char *until, int *rc)
+{
+	uint64_t first_fail = 0;
+	char err[1024];
+	json_t *data, *job;
+	int r;
+
+	for (;;) {
+		json_t *args = json_pack("{s:I, s:s}", "id", (json_int_t)id, "until", until);
+		r = c->fd >= 0 ? client_request(c, "wait", args, &data, err, sizeof(err)) :
+		    CLIENT_UNREACHABLE;
+		json_decref(args);
+		if (r == CLIENT_OK)
+			break;
+		if (r == CLIENT_REJECTED) {
+			fprintf(stderr, "Job <%ld>: %s\n", id, err);
+			*rc = CLI_EXIT_FAIL;
+			return NULL;
+		}
+		if (first_fail == 0)
+			first_fail = now_mono_ms();
+		else if (now_mono_ms() - first_fail > (uint64_t)bsubwait_timeout_ms())
+			client_die_unreachable("bsub", err);
+		client_close(c);
+		nanosleep(&(struct timespec){ 1, 0 }, NULL);
+		if (client_open(c, err, sizeof(err)) != CLIENT_OK)
+			client_die_unreachable("bsub", err);
+	}
+	job = json_incref(json_object_get(data, "job"));
+	json_decref(data);
+	if (job == NULL)
+		job = json_object();
+	return job;
+}
+
+static int
+bsubwait_code(const json_t *job)
+{
+	const char *stat = json_string_value(json_object_get(job, "stat"));
+	long code = (long)json_integer_value(json_object_get(job, "exit_code"));
+
+	if (stat != NULL && strcmp(stat, "DONE") == 0)
+		return 0;
+	return code > 0 && code < 256 ? (int)code : 1;
+}
+
+/* An array's code from its elements (see the top of the file). */
+static int
+bsubwait_array_code(struct client *c, long id)
+{
+	json_t *data, *jobs, *job, *best = NULL;
+	char err[1024];
+	size_t i;
+	int rc;
+
+	json_t *args = json_pack("{s:[{s:I}], s:b, s:s}", "ids", "id", (json_int_t)id,
+	    "all_states", 1, "user", "all");
+	rc = client_request(c, "jobs", args, &data, err, sizeof(err));
+	json_decref(args);
+	if (rc != CLIENT_OK)
+		return 1;
+	jobs = json_object_get(data, "jobs");
+	json_array_foreach(jobs, i, job) {
+		if (bsubwait_code(job) != 0 && (best == NULL ||
+		    json_integer_value(json_object_get(job, "idx")) <
+		    json_integer_value(json_object_get(best, "idx"))))
+			best = job;
+	}
+	rc = best ? bsubwait_code(best) : 0;
+	json_decref(data);
+	return rc;
+}
+
+int
+bsubwait_run(struct client *c, long id, bool array)
+{
+	json_t *job, *hosts;
+	const char *host;
+	int rc = 0;
+
+	fprintf(stderr, "<<Waiting for dispatch ...>>\n");
+	if ((job = bsubwait_once(c, id, "start", &rc)) == NULL)
+		return rc;
+	hosts = json_object_get(job, "exec_hosts");
+	host = json_string_value(json_array_get(hosts, 0));
+	if (host == NULL && json_integer_value(json_object_get(job, "start_time")) == 0 &&
+	    bsubwait_code(job) != 0) {
+		fprintf(stderr, "<<Terminated while pending>>\n");
+		json_decref(job);
+		return 126;
+	}
+	fprintf(stderr, "<<Starting on %s>>\n", host ? host : "-");
+	json_decref(job);
+	if ((job = bsubwait_once(c, id, "end", &rc)) == NULL)
+		return rc;
+	fprintf(stderr, "<<Job is finished>>\n");
+	rc = array ? bsubwait_array_code(c, id) : bsubwait_code(job);
+	json_decref(job);
+	return rc;
+}

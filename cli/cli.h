@@ -1,0 +1,125 @@
+/*
+ * cli.h - what the command files of the multi-call binary share: exit
+ * codes, the daemon connection (client.c), job id selectors (jobsel.c),
+ * bsub options (bsubopt.c) and the bjobs formats (jobfmt.c). The command
+ * handlers themselves are listed in main.c's table.
+ */
+#ifndef PUMICE_CLI_H
+#define PUMICE_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <jansson.h>
+
+#define CLI_EXIT_FAIL 255		/* rejected, as LSF's -1 */
+#define CLI_EXIT_UNREACHABLE 69		/* EX_UNAVAILABLE: no daemon answered */
+
+/* client.c: one connection to the local daemon. */
+enum { CLIENT_OK = 0, CLIENT_REJECTED = -1, CLIENT_UNREACHABLE = -2 };
+
+struct client {
+	int fd;
+	int next_id;
+	bool hello_sent;
+	unsigned char *buf;
+	size_t len, cap;
+};
+
+/* The socket path: $PUMICE_SOCKET, else lsf.conf; NULL with err. */
+char *client_socket_path(char *err, size_t errlen);
+/* Connects, retrying ENOENT/ECONNREFUSED up to $PUMICE_CONNECT_TIMEOUT s. */
+int client_open(struct client *c, char *err, size_t errlen);
+/* One request on an open connection; CLIENT_* codes, *data a new ref. */
+int client_request(struct client *c, const char *op, json_t *args,
+    json_t **data, char *err, size_t errlen);
+void client_close(struct client *c);
+/* Opens, sends one request (args stolen), closes; CLIENT_* codes. */
+int client_call(const char *op, json_t *args, json_t **data, char *err,
+    size_t errlen);
+/* Prints "<cmd>: cluster unreachable: <err>" and exits 69. */
+void client_die_unreachable(const char *cmd, const char *err)
+    __attribute__((noreturn));
+
+/* jobsel.c: "123", "123[4]", "123[1-5,7]" -> SEL {id, idx}; NULL if bad. */
+json_t *jobsel_parse(const char *text);
+/* Prints "<text>: Illegal job ID." style errors; returns an array or NULL. */
+json_t *jobsel_parse_args(const char *cmd, int argc, char **argv);
+
+/* bsubopt.c: bsub options, from the command line and from #BSUB lines. */
+enum bsub_opt {
+	BO_J, BO_n, BO_q, BO_o, BO_e, BO_oo, BO_eo, BO_cwd, BO_w, BO_K,
+	BO_R, BO_M, BO_W, BO_P, BO_G, BO_g, BO_x, BO_m, BO_E, BO_Ep, BO_r,
+	BO_rn, BO_env, BO_outdir, BO_u, BO_B, BO_N, BO_b, BO_t, BO_sp, BO_H,
+	BO_a, BO_i, BO_L, BO_app, BO_COUNT
+};
+
+struct bsub_opts {
+	char *val[BO_COUNT];	/* value, or "" for flags; NULL = unset */
+	unsigned char from_cmdline[BO_COUNT];
+	char **R;		/* every -R, in order */
+	size_t nR;
+	int cmd_argc;		/* words after the options */
+	char **cmd_argv;
+};
+
+/*
+ * Parses options from argv[0..argc) (argv[0] is an option, not the program
+ * name). cmdline = 1 for the command line (stops at the first word that is
+ * not an option, which starts the command); 0 for #BSUB words, which fill
+ * only options the command line did not set. Returns 0 or -1 with err.
+ */
+int bsubopt_parse(struct bsub_opts *o, int argc, char **argv, int cmdline,
+    char *err, size_t errlen);
+/* Checks values (-n, -M, -W, -J, -w, ...) locally; 0 or -1 with err. */
+int bsubopt_check(const struct bsub_opts *o, char *err, size_t errlen);
+/* Every option set, as the SUBMIT.opts object: {"J":"x","R":["a"],"K":true}. */
+json_t *bsubopt_json(const struct bsub_opts *o);
+const char *bsubopt_name(enum bsub_opt id);
+void bsubopt_free(struct bsub_opts *o);
+/* bsubenv.c: the SUBMIT.env object from environ, honouring -env. */
+json_t *bsubenv_build(const char *spec, char **environ_, char *err, size_t errlen);
+
+/* bsubwait.c: bsub -K after the submit line; returns bsub's exit code. */
+int bsubwait_run(struct client *c, long id, bool array);
+
+/* jobfmt.c: bjobs output. */
+struct jobfmt {
+	bool wide;		/* -w */
+	bool noheader;
+	bool reasons;		/* -p / -s: reason lines after a row */
+	bool short_hosts;	/* LSB_SHORT_HOSTLIST=1 */
+};
+
+/* "Nov 22 02:40"; "" for 0. */
+void jobfmt_time(long t, char *buf, size_t len);
+/* The header line of the default table. */
+void jobfmt_header(FILE *fp);
+/* The default table for an array of JOBRECs. */
+void jobfmt_table(FILE *fp, const json_t *jobs, const struct jobfmt *f);
+/* jobcols.c: -o "field[:width] ... delimiter='c'"; NULL + err if bad. */
+struct jobfmt_cols *jobfmt_cols_parse(const char *spec, char *err, size_t errlen);
+void jobfmt_cols_free(struct jobfmt_cols *c);
+/* -o text output, and -o with -json. */
+void jobfmt_cols_print(FILE *fp, const struct jobfmt_cols *c, const json_t *jobs,
+    bool noheader);
+void jobfmt_cols_json(FILE *fp, const struct jobfmt_cols *c, const json_t *jobs,
+    const json_t *missing);
+/* A JOBREC's name as bjobs shows it: name, or name[idx] for elements. */
+char *jobfmt_name(const json_t *job);
+
+/* Commands (one file each). */
+int bsub_main(int argc, char **argv);
+int bjobs_main(int argc, char **argv);
+int bkill_main(int argc, char **argv);
+int bhosts_main(int argc, char **argv);
+int bqueues_main(int argc, char **argv);
+int lsid_main(int argc, char **argv);
+
+/* bhosts.c / bqueues.c formatting, callable from tests. */
+void bhosts_print(FILE *fp, const json_t *hosts, bool wide);
+void bqueues_print(FILE *fp, const json_t *queues, bool wide);
+/* lsid.c */
+void lsid_print(FILE *fp, const json_t *info);
+
+#endif

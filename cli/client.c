@@ -1,0 +1,297 @@
+/*
+ * client.c - the commands' link to the local daemon: a unix stream socket,
+ * a hello {v:1, role:"cli"} sent with the first request in one write, then
+ * req/rep frames (proto.h). Blocking I/O: a command does one thing at a
+ * time. A socket that is missing or refuses is retried with backoff (50 ms
+ * doubling to 1 s) for $PUMICE_CONNECT_TIMEOUT seconds (default 30), since
+ * a daemon that is restarting should not fail a workflow's bsub.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "conf.h"
+#include "proto.h"
+#include "util.h"
+
+char *
+client_socket_path(char *err, size_t errlen)
+{
+	const char *env = getenv("PUMICE_SOCKET");
+	struct conf *conf;
+	char *path = NULL;
+
+	if (env != NULL && *env != '\0')
+		return xstrdup(env);
+	conf = conf_load(NULL, 0, err, errlen);
+	if (conf == NULL)
+		return NULL;
+	if (conf->socket != NULL && *conf->socket != '\0')
+		path = xstrdup(conf->socket);
+	else if (conf->master_socket != NULL && *conf->master_socket != '\0')
+		path = xstrdup(conf->master_socket);
+	else
+		errf(err, errlen, "PUMICE_SOCKET is not set in lsf.conf");
+	conf_free(conf);
+	return path;
+}
+
+static long
+client_timeout_ms(void)
+{
+	const char *s = getenv("PUMICE_CONNECT_TIMEOUT");
+	char *end;
+	double v;
+
+	if (s == NULL || *s == '\0')
+		return 30000;
+	v = strtod(s, &end);
+	if (*end != '\0' || v < 0)
+		return 30000;
+	return (long)(v * 1000);
+}
+
+static int
+client_try_connect(const char *path, int *fd)
+{
+	struct sockaddr_un sun;
+	int s;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(sun.sun_path, path);
+	s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return -1;
+	if (connect(s, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+		int saved = errno;
+		close(s);
+		errno = saved;
+		return -1;
+	}
+	*fd = s;
+	return 0;
+}
+
+static void
+client_sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+int
+client_open(struct client *c, char *err, size_t errlen)
+{
+	uint64_t deadline = now_mono_ms() + (uint64_t)client_timeout_ms();
+	long delay = 50;
+	char *path;
+
+	memset(c, 0, sizeof(*c));
+	c->fd = -1;
+	c->next_id = 1;
+	if ((path = client_socket_path(err, errlen)) == NULL)
+		return CLIENT_UNREACHABLE;
+	for (;;) {
+		if (client_try_connect(path, &c->fd) == 0)
+			break;
+		if ((errno != ENOENT && errno != ECONNREFUSED &&
+		    errno != EAGAIN) || now_mono_ms() >= deadline) {
+			errf(err, errlen, "%s: %s", path, strerror(errno));
+			free(path);
+			return CLIENT_UNREACHABLE;
+		}
+		if (now_mono_ms() + (uint64_t)delay > deadline)
+			delay = (long)(deadline - now_mono_ms()) + 1;
+		client_sleep_ms(delay);
+		delay = delay * 2 > 1000 ? 1000 : delay * 2;
+	}
+	free(path);
+	return CLIENT_OK;
+}
+
+void
+client_close(struct client *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+	free(c->buf);
+	c->buf = NULL;
+	c->len = c->cap = 0;
+}
+
+static int
+client_write_all(int fd, const unsigned char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Appends msg's frame to *out. */
+static void
+client_append_frame(unsigned char **out, size_t *outlen, json_t *msg)
+{
+	size_t n;
+	uint8_t *f = proto_encode(msg, &n);
+
+	*out = xrealloc(*out, *outlen + n);
+	memcpy(*out + *outlen, f, n);
+	*outlen += n;
+	free(f);
+}
+
+static int
+client_send_req(struct client *c, int id, const char *op, json_t *args,
+    char *err, size_t errlen)
+{
+	unsigned char *out = NULL;
+	size_t outlen = 0;
+	json_t *m;
+	int rc;
+
+	if (!c->hello_sent) {
+		m = json_pack("{s:s, s:i, s:s}", "t", "hello", "v", PROTO_VERSION,
+		    "role", "cli");
+		client_append_frame(&out, &outlen, m);
+		json_decref(m);
+	}
+	m = json_pack("{s:s, s:i, s:s, s:O}", "t", "req", "id", id, "op", op,
+	    "args", args);
+	client_append_frame(&out, &outlen, m);
+	json_decref(m);
+	rc = client_write_all(c->fd, out, outlen);
+	free(out);
+	if (rc < 0)
+		return errf(err, errlen, "send: %s", strerror(errno));
+	c->hello_sent = true;
+	return 0;
+}
+
+/* Reads one frame; -1 with err on EOF, error or a bad frame. */
+static int
+client_read_frame(struct client *c, json_t **msg, char *err, size_t errlen)
+{
+	size_t used;
+	ssize_t r;
+	int rc;
+
+	for (;;) {
+		rc = proto_decode(c->buf, c->len, msg, &used, err, errlen);
+		if (rc < 0)
+			return -1;
+		if (rc == 1) {
+			memmove(c->buf, c->buf + used, c->len - used);
+			c->len -= used;
+			return 0;
+		}
+		if (c->cap - c->len < 65536) {
+			c->cap = c->cap ? c->cap * 2 : 65536;
+			c->buf = xrealloc(c->buf, c->cap);
+		}
+		r = read(c->fd, c->buf + c->len, c->cap - c->len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return errf(err, errlen, "read: %s", strerror(errno));
+		if (r == 0)
+			return errf(err, errlen, "connection closed by the daemon");
+		c->len += (size_t)r;
+	}
+}
+
+/* Turns a rep into CLIENT_* and data/err. */
+static int
+client_take_rep(json_t *rep, json_t **data, char *err, size_t errlen)
+{
+	const char *text, *code;
+
+	if (json_is_true(json_object_get(rep, "ok"))) {
+		if (data != NULL) {
+			*data = json_object_get(rep, "data");
+			*data = *data ? json_incref(*data) : json_object();
+		}
+		return CLIENT_OK;
+	}
+	text = json_string_value(json_object_get(rep, "err"));
+	code = json_string_value(json_object_get(rep, "code"));
+	errf(err, errlen, "%s", text ? text : "request failed");
+	if (code != NULL && strcmp(code, "unreachable") == 0)
+		return CLIENT_UNREACHABLE;
+	return CLIENT_REJECTED;
+}
+
+int
+client_request(struct client *c, const char *op, json_t *args, json_t **data,
+    char *err, size_t errlen)
+{
+	int id = c->next_id++;
+	json_t *msg;
+	int rc;
+
+	if (data != NULL)
+		*data = NULL;
+	if (client_send_req(c, id, op, args, err, errlen) < 0)
+		return CLIENT_UNREACHABLE;
+	for (;;) {
+		if (client_read_frame(c, &msg, err, errlen) < 0)
+			return CLIENT_UNREACHABLE;
+		if (strcmp(proto_type(msg), "rep") == 0 &&
+		    json_integer_value(json_object_get(msg, "id")) == id)
+			break;
+		if (strcmp(proto_type(msg), "error") == 0) {
+			const char *e = json_string_value(json_object_get(msg, "err"));
+			errf(err, errlen, "%s", e ? e : "refused by the daemon");
+			json_decref(msg);
+			return CLIENT_UNREACHABLE;
+		}
+		json_decref(msg);	/* not ours: ignore */
+	}
+	rc = client_take_rep(msg, data, err, errlen);
+	json_decref(msg);
+	return rc;
+}
+
+int
+client_call(const char *op, json_t *args, json_t **data, char *err,
+    size_t errlen)
+{
+	struct client c;
+	int rc;
+
+	rc = client_open(&c, err, errlen);
+	if (rc == CLIENT_OK)
+		rc = client_request(&c, op, args, data, err, errlen);
+	client_close(&c);
+	json_decref(args);
+	return rc;
+}
+
+void
+client_die_unreachable(const char *cmd, const char *err)
+{
+	fflush(stdout);
+	fprintf(stderr, "%s: cluster unreachable: %s\n", cmd, err);
+	exit(CLI_EXIT_UNREACHABLE);
+}
