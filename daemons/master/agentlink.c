@@ -1,0 +1,352 @@
+/*
+ * agentlink.c - the master's side of an agent link: the mutual HMAC
+ * handshake, registration (and reconciling what the agent still holds with
+ * what the master believes), heartbeats, job start/finish reports, run and
+ * signal orders, and commands relayed from the agent's host.
+ *
+ * Invariant: nothing but hello/auth is accepted before the agent proved it
+ * holds the cluster key; a finish is acknowledged only after it committed.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jobstate.h"
+#include "log.h"
+#include "master.h"
+#include "proto.h"
+#include "util.h"
+
+enum link_state { LINK_HELLO, LINK_CHALLENGED, LINK_AUTHED, LINK_REGISTERED };
+
+struct link {
+	enum link_state state;
+	char host[65];
+	char nonce[AUTH_NONCE_HEX];
+};
+
+static struct link *
+agent_link(struct conn *c)
+{
+	void **p = conn_agent_state(c);
+
+	if (*p == NULL)
+		*p = xcalloc(1, sizeof(struct link));
+	return *p;
+}
+
+bool
+agent_authed(struct conn *c)
+{
+	return agent_link(c)->state >= LINK_AUTHED;
+}
+
+static const char *
+jstr(const json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+static long
+jint(const json_t *o, const char *k)
+{
+	return (long)json_integer_value(json_object_get(o, k));
+}
+
+static void
+agent_refuse(struct conn *c, const char *why)
+{
+	log_warnx("agent link refused: %s", why);
+	conn_send(c, json_pack("{s:s, s:s}", "t", "error", "err", why));
+	conn_close_after_write(c);
+}
+
+static bool
+agent_name_ok(const char *s)
+{
+	size_t n = s ? strlen(s) : 0, i;
+
+	if (n == 0 || n > 64)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && !strchr("._-", s[i]))
+			return false;
+	return true;
+}
+
+static void
+agent_hello(struct master *m, struct conn *c, struct link *l, json_t *msg)
+{
+	const char *host = jstr(msg, "host"), *nonce = jstr(msg, "nonce");
+	char mac[AUTH_MAC_HEX];
+
+	if (strcmp(proto_type(msg), "hello") != 0 || jint(msg, "v") != PROTO_VERSION)
+		return agent_refuse(c, "expected hello with protocol version 1");
+	if (!agent_name_ok(host) || nonce == NULL || strlen(nonce) != 64)
+		return agent_refuse(c, "hello without a valid host name and nonce");
+	snprintf(l->host, sizeof(l->host), "%s", host);
+	if (auth_nonce(l->nonce) < 0)
+		return agent_refuse(c, "no randomness");
+	auth_mac(&m->key, "master", nonce, host, mac);
+	conn_send(c, json_pack("{s:s, s:s, s:s}", "t", "challenge", "nonce", l->nonce,
+	    "mac", mac));
+	l->state = LINK_CHALLENGED;
+}
+
+static void
+agent_auth(struct master *m, struct conn *c, struct link *l, json_t *msg)
+{
+	char mac[AUTH_MAC_HEX];
+
+	auth_mac(&m->key, "agent", l->nonce, l->host, mac);
+	if (strcmp(proto_type(msg), "auth") != 0 || !auth_mac_ok(mac, jstr(msg, "mac")))
+		return agent_refuse(c, "authentication failed (wrong cluster key?)");
+	l->state = LINK_AUTHED;
+	conn_send(c, json_pack("{s:s, s:i}", "t", "welcome", "hb", m->conf->heartbeat));
+}
+
+static void
+agent_host_info(struct host *h, json_t *msg)
+{
+	json_t *load = json_object_get(msg, "load");
+	size_t i;
+
+	if (json_object_get(msg, "mem_free") != NULL)
+		h->mem_free = jint(msg, "mem_free");
+	if (json_object_get(msg, "swap_free") != NULL)
+		h->swap_free = jint(msg, "swap_free");
+	for (i = 0; i < 3 && i < json_array_size(load); i++)
+		h->load[i] = json_number_value(json_array_get(load, i));
+	if (json_object_get(msg, "ut") != NULL)
+		h->ut = json_number_value(json_object_get(msg, "ut"));
+	h->last_hb = now_mono_ms();
+}
+
+static void
+agent_set_str(char **dst, const char *v)
+{
+	free(*dst);
+	*dst = xstrdup(v ? v : "");
+}
+
+static bool
+agent_holds(json_t *jobs, long id, long idx)
+{
+	size_t i;
+
+	for (i = 0; i < json_array_size(jobs); i++) {
+		json_t *o = json_array_get(jobs, i);
+		if (jint(o, "id") == id && jint(o, "idx") == idx)
+			return true;
+	}
+	return false;
+}
+
+/* What the master ran there but the agent never saw went back to PEND. */
+static void
+agent_reconcile(struct master *m, struct host *h, json_t *jobs)
+{
+	struct elem *e, *next;
+	size_t i;
+
+	for (e = TAILQ_FIRST(&h->running); e != NULL; e = next) {
+		next = TAILQ_NEXT(e, host_entry);
+		if (agent_holds(jobs, e->job->id, e->idx)) {
+			if (e->kill_reason != NULL)	/* killed while unreachable */
+				agent_send_signal(m, e, "KILL", true);
+			continue;
+		}
+		log_warnx("job %ld[%ld]: %s does not hold it; it never started, requeued",
+		    e->job->id, e->idx, h->name);
+		job_event(m, e->job->id, e->idx, "requeue",
+		    json_pack("{s:s}", "reason", "never started on its host"));
+	}
+	for (i = 0; i < json_array_size(jobs); i++) {
+		json_t *o = json_array_get(jobs, i);
+		struct job *j = job_find(m, jint(o, "id"));
+
+		if (j == NULL) {
+			log_warnx("job %ld[%ld] on %s is unknown here; killing it",
+			    jint(o, "id"), jint(o, "idx"), h->name);
+			conn_send(h->conn, json_pack("{s:s, s:I, s:I, s:s, s:b}", "t", "signal",
+			    "id", (json_int_t)jint(o, "id"), "idx", (json_int_t)jint(o, "idx"),
+			    "sig", "KILL", "kill", 1));
+		} else if (job_elem_state(j, jint(o, "idx"), NULL) == JS_PEND) {
+			log_warnx("job %ld[%ld] runs on %s; adopted", j->id, jint(o, "idx"),
+			    h->name);
+			job_event(m, j->id, jint(o, "idx"), "start",
+			    json_pack("{s:[s]}", "hosts", h->name));
+		}
+	}
+}
+
+static void
+agent_register(struct master *m, struct conn *c, struct link *l, json_t *msg)
+{
+	struct host *h;
+
+	if (strcmp(proto_type(msg), "register") != 0)
+		return agent_refuse(c, "expected register");
+	h = host_get(m, l->host);
+	if (h->conn != NULL && h->conn != c)
+		conn_close(h->conn, "replaced by a new link from the same host");
+	h->conn = c;
+	conn_set_host(c, h);
+	h->status = HOST_OK;
+	h->ncpus = (int)jint(msg, "ncpus");
+	if (h->ncpus < 1)
+		h->ncpus = 1;
+	h->maxslots = h->ncpus;
+	h->mem_total = jint(msg, "mem_total");
+	h->swap_total = jint(msg, "swap_total");
+	agent_set_str(&h->arch, jstr(msg, "arch"));
+	agent_set_str(&h->model, jstr(msg, "model"));
+	agent_set_str(&h->version, jstr(msg, "version"));
+	agent_host_info(h, msg);
+	l->state = LINK_REGISTERED;
+	log_info("host %s registered: %d cpus, %ld KB memory, %s", h->name, h->ncpus,
+	    h->mem_total, h->model);
+	agent_reconcile(m, h, json_object_get(msg, "jobs"));
+	loop_want_sched(m);
+}
+
+static void
+agent_finished(struct master *m, struct conn *c, json_t *msg)
+{
+	long id = jint(msg, "id"), idx = jint(msg, "idx");
+	struct job *j = job_find(m, id);
+	struct elem *e = j ? job_elem(j, idx) : NULL;
+
+	if (e != NULL && e->host == conn_host(c) &&
+	    (e->state & (JS_RUN | JS_SSUSP | JS_USUSP | JS_UNKWN))) {
+		json_t *data = json_deep_copy(msg);
+		json_object_del(data, "t");
+		json_object_del(data, "id");
+		json_object_del(data, "idx");
+		job_event(m, id, idx, "finish", data);
+		log_info("job %ld[%ld] finished on %s: %s, exit code %ld", id, idx,
+		    conn_host(c)->name, jstr(msg, "state") ? jstr(msg, "state") : "?",
+		    jint(msg, "exit_code"));
+	} else
+		log_info("job %ld[%ld]: finish from %s already known", id, idx,
+		    conn_host(c)->name);
+	conn_send_after_commit(c, json_pack("{s:s, s:I, s:I}", "t", "finish_ack",
+	    "id", (json_int_t)id, "idx", (json_int_t)idx));
+}
+
+static void
+agent_refused(struct master *m, struct conn *c, json_t *msg)
+{
+	long id = jint(msg, "id"), idx = jint(msg, "idx");
+	struct job *j = job_find(m, id);
+	struct elem *e = j ? job_elem(j, idx) : NULL;
+
+	log_warnx("job %ld[%ld]: %s could not start it: %s", id, idx,
+	    conn_host(c)->name, jstr(msg, "err") ? jstr(msg, "err") : "?");
+	if (e != NULL && e->host == conn_host(c) && e->state == JS_RUN)
+		job_event(m, id, idx, "requeue", json_pack("{s:s}", "reason",
+		    jstr(msg, "err") ? jstr(msg, "err") : "refused"));
+}
+
+static void
+agent_relay(struct master *m, struct conn *c, json_t *msg)
+{
+	struct reqctx *rq = xcalloc(1, sizeof(*rq));
+	const char *user = jstr(msg, "user");
+
+	rq->conn = c;
+	rq->rid = jint(msg, "rid");
+	rq->uid = jint(msg, "uid");
+	rq->gid = jint(msg, "gid");
+	rq->user = xstrdup(user ? user : "nobody");
+	rq->from_host = xstrdup(conn_host(c)->name);
+	rq->admin = rq->uid == 0 || conf_is_admin(m->conf, rq->user);
+	control_request(m, rq, json_object_get(msg, "req"));
+}
+
+void
+agent_handle(struct master *m, struct conn *c, json_t *msg)
+{
+	struct link *l = agent_link(c);
+	const char *t = proto_type(msg);
+
+	switch (l->state) {
+	case LINK_HELLO:
+		return agent_hello(m, c, l, msg);
+	case LINK_CHALLENGED:
+		return agent_auth(m, c, l, msg);
+	case LINK_AUTHED:
+		return agent_register(m, c, l, msg);
+	case LINK_REGISTERED:
+		break;
+	}
+	if (strcmp(t, "hb") == 0)
+		agent_host_info(conn_host(c), msg);
+	else if (strcmp(t, "started") == 0)
+		log_debug("job %ld[%ld] started, pid %ld", jint(msg, "id"),
+		    jint(msg, "idx"), jint(msg, "pid"));
+	else if (strcmp(t, "finished") == 0)
+		agent_finished(m, c, msg);
+	else if (strcmp(t, "refused") == 0)
+		agent_refused(m, c, msg);
+	else if (strcmp(t, "relay") == 0)
+		agent_relay(m, c, msg);
+	else
+		log_warnx("agent %s sent an unknown message type '%s'; ignored",
+		    l->host, t);
+}
+
+void
+agent_lost(struct master *m, struct conn *c)
+{
+	struct host *h = conn_host(c);
+
+	if (h == NULL || h->conn != c)
+		return;
+	h->conn = NULL;
+	h->status = HOST_UNAVAIL;
+	log_warnx("host %s is unreachable; its running jobs are UNKWN", h->name);
+}
+
+static json_t *
+agent_jobspec(struct master *m, struct elem *e)
+{
+	struct job *j = e->job;
+	json_t *spec = json_deep_copy(j->spec), *hosts = json_array();
+	long end = 0, step = 0;
+	int i;
+
+	for (i = 0; i < e->nslots; i++)
+		json_array_append_new(hosts, json_string(e->hosts[i]));
+	json_object_set_new(spec, "id", json_integer(j->id));
+	json_object_set_new(spec, "idx", json_integer(e->idx));
+	if (job_is_array(j) && arrayspec_range_of(&j->arr, e->idx, &end, &step) == 0) {
+		json_object_set_new(spec, "idx_end", json_integer(end));
+		json_object_set_new(spec, "idx_step", json_integer(step));
+	}
+	json_object_set_new(spec, "hosts", hosts);
+	json_object_set_new(spec, "nslots", json_integer(e->nslots));
+	json_object_set_new(spec, "subhost", json_string(j->from_host));
+	json_object_set_new(spec, "submit_time", json_integer(j->submit_time));
+	json_object_del(spec, "opts");
+	return spec;
+}
+
+void
+agent_send_run(struct master *m, struct elem *e)
+{
+	if (e->host == NULL || e->host->conn == NULL)
+		return;
+	conn_send_after_commit(e->host->conn, json_pack("{s:s, s:o}", "t", "run",
+	    "job", agent_jobspec(m, e)));
+}
+
+void
+agent_send_signal(struct master *m, struct elem *e, const char *sig, bool kill)
+{
+	if (e->host == NULL || e->host->conn == NULL)
+		return;
+	conn_send_after_commit(e->host->conn, json_pack("{s:s, s:I, s:I, s:s, s:b}",
+	    "t", "signal", "id", (json_int_t)e->job->id, "idx", (json_int_t)e->idx,
+	    "sig", sig, "kill", kill));
+}

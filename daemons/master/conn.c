@@ -1,0 +1,252 @@
+/*
+ * conn.c - one peer connection (an agent link or a command client) on a
+ * libevent bufferevent: frames in, frames out. Output that depends on
+ * uncommitted state is held in c->held and released by conn_flush_held
+ * right after the commit. A connection is closed at once but freed from a
+ * later event, never inside its own callback.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+
+#include "log.h"
+#include "master.h"
+#include "proto.h"
+#include "util.h"
+
+struct conn {
+	struct master *m;
+	struct bufferevent *bev;
+	struct evbuffer *held;
+	enum conn_kind kind;
+	long peer_uid, peer_gid;
+	struct host *host;
+	bool dead, on_dirty, close_after_write;
+	void *agent;		/* agentlink's per-link state */
+	TAILQ_ENTRY(conn) entry;
+	TAILQ_ENTRY(conn) dirty_entry;
+};
+
+static void conn_read_cb(struct bufferevent *bev, void *arg);
+static void conn_write_cb(struct bufferevent *bev, void *arg);
+static void conn_event_cb(struct bufferevent *bev, short what, void *arg);
+
+struct conn *
+conn_new(struct master *m, int fd, enum conn_kind kind, long uid, long gid)
+{
+	struct conn *c = xcalloc(1, sizeof(*c));
+
+	c->m = m;
+	c->kind = kind;
+	c->peer_uid = uid;
+	c->peer_gid = gid;
+	c->held = evbuffer_new();
+	c->bev = bufferevent_socket_new(m->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	bufferevent_setcb(c->bev, conn_read_cb, conn_write_cb, conn_event_cb, c);
+	if (kind == CONN_AGENT) {
+		struct timeval tv = { 3 * m->conf->heartbeat + 10, 0 };
+		bufferevent_set_timeouts(c->bev, &tv, NULL);
+	}
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	TAILQ_INSERT_TAIL(&m->conns, c, entry);
+	return c;
+}
+
+struct host *
+conn_host(struct conn *c)
+{
+	return c->host;
+}
+
+void
+conn_set_host(struct conn *c, struct host *h)
+{
+	c->host = h;
+}
+
+long
+conn_peer_uid(struct conn *c)
+{
+	return c->peer_uid;
+}
+
+long
+conn_peer_gid(struct conn *c)
+{
+	return c->peer_gid;
+}
+
+void **
+conn_agent_state(struct conn *c)
+{
+	return &c->agent;
+}
+
+static void
+conn_frame(struct evbuffer *out, json_t *msg)
+{
+	size_t len;
+	uint8_t *buf = proto_encode(msg, &len);
+
+	evbuffer_add(out, buf, len);
+	free(buf);
+	json_decref(msg);
+}
+
+void
+conn_send(struct conn *c, json_t *msg)
+{
+	if (c->dead) {
+		json_decref(msg);
+		return;
+	}
+	conn_frame(bufferevent_get_output(c->bev), msg);
+}
+
+void
+conn_send_after_commit(struct conn *c, json_t *msg)
+{
+	if (c->dead) {
+		json_decref(msg);
+		return;
+	}
+	conn_frame(c->held, msg);
+	if (!c->on_dirty) {
+		TAILQ_INSERT_TAIL(&c->m->dirty, c, dirty_entry);
+		c->on_dirty = true;
+	}
+	loop_want_commit(c->m);
+}
+
+void
+conn_flush_held(struct master *m)
+{
+	struct conn *c;
+
+	while ((c = TAILQ_FIRST(&m->dirty)) != NULL) {
+		TAILQ_REMOVE(&m->dirty, c, dirty_entry);
+		c->on_dirty = false;
+		if (!c->dead)
+			bufferevent_write_buffer(c->bev, c->held);
+	}
+}
+
+static void
+conn_free_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn *c = arg;
+
+	bufferevent_free(c->bev);
+	evbuffer_free(c->held);
+	free(c->agent);
+	free(c);
+}
+
+void
+conn_close(struct conn *c, const char *why)
+{
+	struct master *m = c->m;
+
+	if (c->dead)
+		return;
+	c->dead = true;
+	if (why != NULL)
+		log_info("%s connection%s%s closed: %s",
+		    c->kind == CONN_AGENT ? "agent" : "command",
+		    c->host ? " of " : "", c->host ? c->host->name : "", why);
+	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
+	if (c->on_dirty) {
+		TAILQ_REMOVE(&m->dirty, c, dirty_entry);
+		c->on_dirty = false;
+	}
+	TAILQ_REMOVE(&m->conns, c, entry);
+	if (c->kind == CONN_AGENT)
+		agent_lost(m, c);
+	control_conn_gone(m, c);
+	event_base_once(m->base, -1, EV_TIMEOUT, conn_free_cb, c, NULL);
+}
+
+/* Sends what is queued, then closes (used for errors before auth). */
+void
+conn_close_after_write(struct conn *c)
+{
+	c->close_after_write = true;
+	if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+		conn_close(c, NULL);
+}
+
+static int
+conn_take_frame(struct conn *c, struct evbuffer *in)
+{
+	size_t len = evbuffer_get_length(in), used = 0;
+	uint8_t hdr[4];
+	uint32_t n;
+	json_t *msg = NULL;
+	char err[256];
+	int rc;
+
+	if (len < 4)
+		return 0;
+	evbuffer_copyout(in, hdr, 4);
+	n = (uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 | (uint32_t)hdr[2] << 8 | hdr[3];
+	if (n <= PROTO_MAX_FRAME && len < (size_t)n + 4)
+		return 0;
+	rc = proto_decode(evbuffer_pullup(in, n <= PROTO_MAX_FRAME ? (ssize_t)n + 4 : 4),
+	    n <= PROTO_MAX_FRAME ? n + 4 : 4, &msg, &used, err, sizeof(err));
+	if (rc <= 0) {
+		conn_close(c, rc < 0 ? err : "truncated frame");
+		return -1;
+	}
+	evbuffer_drain(in, used);
+	if (c->kind == CONN_AGENT)
+		agent_handle(c->m, c, msg);
+	else
+		control_handle(c->m, c, msg);
+	json_decref(msg);
+	return c->dead ? -1 : 1;
+}
+
+static void
+conn_read_cb(struct bufferevent *bev, void *arg)
+{
+	struct conn *c = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+
+	while (!c->dead && conn_take_frame(c, in) > 0)
+		;
+}
+
+static void
+conn_write_cb(struct bufferevent *bev, void *arg)
+{
+	struct conn *c = arg;
+
+	if (c->close_after_write)
+		conn_close(c, NULL);
+}
+
+static void
+conn_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct conn *c = arg;
+
+	if (what & BEV_EVENT_EOF)
+		conn_close(c, c->kind == CONN_AGENT ? "end of stream" : NULL);
+	else if (what & BEV_EVENT_TIMEOUT)
+		conn_close(c, "no heartbeat");
+	else if (what & BEV_EVENT_ERROR)
+		conn_close(c, "socket error");
+}
+
+void
+conn_free_all(struct master *m)
+{
+	struct conn *c;
+
+	while ((c = TAILQ_FIRST(&m->conns)) != NULL) {
+		conn_close(c, NULL);
+	}
+}

@@ -1,0 +1,92 @@
+/*
+ * host.c - the host table. A host exists from its first registration (or
+ * from a replayed start event naming it) and stays; while its agent link is
+ * down it is "unavail" and its running jobs show UNKWN.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "master.h"
+#include "util.h"
+
+struct host *
+host_find(struct master *m, const char *name)
+{
+	struct host *h;
+
+	TAILQ_FOREACH(h, &m->hosts, entry)
+		if (strcmp(h->name, name) == 0)
+			return h;
+	return NULL;
+}
+
+struct host *
+host_get(struct master *m, const char *name)
+{
+	struct host *h = host_find(m, name), *k;
+
+	if (h != NULL)
+		return h;
+	h = xcalloc(1, sizeof(*h));
+	h->name = xstrdup(name);
+	h->status = HOST_UNAVAIL;
+	TAILQ_INIT(&h->running);
+	/* keep the table sorted by name, as bhosts shows it */
+	TAILQ_FOREACH(k, &m->hosts, entry)
+		if (strcmp(k->name, name) > 0)
+			break;
+	if (k == NULL)
+		TAILQ_INSERT_TAIL(&m->hosts, h, entry);
+	else
+		TAILQ_INSERT_BEFORE(k, h, entry);
+	return h;
+}
+
+static const char *
+host_status_word(const struct host *h)
+{
+	switch (h->status) {
+	case HOST_OK:
+		return h->used >= h->maxslots ? "closed_Full" : "ok";
+	case HOST_CLOSED:
+		return "closed_Adm";
+	default:
+		return "unavail";
+	}
+}
+
+json_t *
+host_record(struct master *m, struct host *h)
+{
+	json_t *r;
+
+	r = json_pack("{s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:i}",
+	    "name", h->name, "status", host_status_word(h), "max", h->maxslots,
+	    "njobs", h->used, "run", h->used, "ssusp", 0, "ususp", 0, "rsv", 0,
+	    "ncpus", h->ncpus);
+	json_object_set_new(r, "mem_total", json_integer(h->mem_total));
+	json_object_set_new(r, "mem_free", json_integer(h->mem_free));
+	json_object_set_new(r, "swap_total", json_integer(h->swap_total));
+	json_object_set_new(r, "swap_free", json_integer(h->swap_free));
+	json_object_set_new(r, "load", json_pack("[f,f,f]", h->load[0], h->load[1],
+	    h->load[2]));
+	json_object_set_new(r, "ut", json_real(h->ut));
+	json_object_set_new(r, "arch", json_string(h->arch ? h->arch : ""));
+	json_object_set_new(r, "model", json_string(h->model ? h->model : ""));
+	return r;
+}
+
+void
+host_free_all(struct master *m)
+{
+	struct host *h;
+
+	while ((h = TAILQ_FIRST(&m->hosts)) != NULL) {
+		TAILQ_REMOVE(&m->hosts, h, entry);
+		free(h->name);
+		free(h->arch);
+		free(h->model);
+		free(h->version);
+		free(h);
+	}
+}

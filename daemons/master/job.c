@@ -1,0 +1,623 @@
+/*
+ * job.c - the job table and the one function that changes it, job_apply.
+ *
+ * Every change is an event (submit, start, finish, kill, requeue) applied
+ * through job_apply both live (job_event: apply, then append to the store)
+ * and at start-up replay. Side effects (messages to agents, replies) are
+ * the callers' business and never happen here.
+ *
+ * An array is one record: its elements get a struct elem only when they
+ * start or are acted on one by one; the others are PEND (or EXIT once the
+ * whole array was killed) by position. Counters nrun/ndone/nexit cover all
+ * indices, so pending = count - nrun - ndone - nexit.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "jobstate.h"
+#include "log.h"
+#include "master.h"
+#include "util.h"
+
+static size_t
+hash_long(long v, size_t size)
+{
+	return ((unsigned long)v * 2654435761UL) & (size - 1);
+}
+
+struct job *
+job_find(struct master *m, long id)
+{
+	struct job *j;
+
+	if (m->jhash_size == 0)
+		return NULL;
+	for (j = m->jhash[hash_long(id, m->jhash_size)]; j != NULL; j = j->hnext)
+		if (j->id == id)
+			return j;
+	return NULL;
+}
+
+static void
+job_hash_insert(struct master *m, struct job *j)
+{
+	size_t i, h;
+
+	if (m->njobs + 1 > m->jhash_size) {
+		size_t nsize = m->jhash_size ? m->jhash_size * 2 : 1024;
+		struct job **nh = xcalloc(nsize, sizeof(*nh));
+
+		for (i = 0; i < m->jhash_size; i++) {
+			struct job *k, *next;
+			for (k = m->jhash[i]; k != NULL; k = next) {
+				next = k->hnext;
+				h = hash_long(k->id, nsize);
+				k->hnext = nh[h];
+				nh[h] = k;
+			}
+		}
+		free(m->jhash);
+		m->jhash = nh;
+		m->jhash_size = nsize;
+	}
+	h = hash_long(j->id, m->jhash_size);
+	j->hnext = m->jhash[h];
+	m->jhash[h] = j;
+	m->njobs++;
+}
+
+static void
+job_hash_remove(struct master *m, struct job *j)
+{
+	struct job **pp = &m->jhash[hash_long(j->id, m->jhash_size)];
+
+	for (; *pp != NULL; pp = &(*pp)->hnext)
+		if (*pp == j) {
+			*pp = j->hnext;
+			m->njobs--;
+			return;
+		}
+}
+
+bool
+job_is_array(const struct job *j)
+{
+	return j->arr.nr > 0;
+}
+
+struct elem *
+job_elem(struct job *j, long idx)
+{
+	struct elem *e;
+
+	if (j->ehash_size == 0)
+		return NULL;
+	for (e = j->ehash[hash_long(idx, j->ehash_size)]; e != NULL; e = e->hnext)
+		if (e->idx == idx)
+			return e;
+	return NULL;
+}
+
+static void
+job_elem_rehash(struct job *j)
+{
+	size_t nsize = j->ehash_size ? j->ehash_size * 4 : 4, i, h;
+	struct elem **nh = xcalloc(nsize, sizeof(*nh));
+
+	for (i = 0; i < j->ehash_size; i++) {
+		struct elem *e, *next;
+		for (e = j->ehash[i]; e != NULL; e = next) {
+			next = e->hnext;
+			h = hash_long(e->idx, nsize);
+			e->hnext = nh[h];
+			nh[h] = e;
+		}
+	}
+	free(j->ehash);
+	j->ehash = nh;
+	j->ehash_size = nsize;
+}
+
+struct elem *
+job_elem_get(struct job *j, long idx)
+{
+	struct elem *e = job_elem(j, idx);
+	size_t h;
+
+	if (e != NULL)
+		return e;
+	if (j->nelem + 1 > j->ehash_size)
+		job_elem_rehash(j);
+	e = xcalloc(1, sizeof(*e));
+	e->job = j;
+	e->idx = idx;
+	e->state = j->pend_killed ? JS_EXIT : JS_PEND;
+	e->nslots = j->nslots;
+	h = hash_long(idx, j->ehash_size);
+	e->hnext = j->ehash[h];
+	j->ehash[h] = e;
+	j->nelem++;
+	return e;
+}
+
+int
+job_elem_state(struct job *j, long idx, const char **reason)
+{
+	struct elem *e = job_elem(j, idx);
+
+	if (reason)
+		*reason = e ? e->reason : (j->pend_killed ? j->pend_kill_reason : NULL);
+	if (e != NULL)
+		return e->state;
+	return j->pend_killed ? JS_EXIT : JS_PEND;
+}
+
+long
+job_pending_count(const struct job *j)
+{
+	return j->count - j->nrun - j->ndone - j->nexit;
+}
+
+bool
+job_finished(const struct job *j)
+{
+	return j->ndone + j->nexit == j->count;
+}
+
+char *
+job_display_name(const struct job *j, long idx)
+{
+	if (job_is_array(j))
+		return xasprintf("%s[%ld]", j->name, idx);
+	return xstrdup(j->name);
+}
+
+static void
+job_pending_link(struct master *m, struct job *j)
+{
+	struct job *k;
+
+	if (j->on_pending || job_pending_count(j) == 0)
+		return;
+	TAILQ_FOREACH_REVERSE(k, &m->pending, job_list, pend_entry)
+		if (k->id < j->id)
+			break;
+	if (k == NULL)
+		TAILQ_INSERT_HEAD(&m->pending, j, pend_entry);
+	else
+		TAILQ_INSERT_AFTER(&m->pending, k, j, pend_entry);
+	j->on_pending = true;
+}
+
+static void
+job_pending_unlink(struct master *m, struct job *j)
+{
+	if (!j->on_pending || job_pending_count(j) > 0)
+		return;
+	TAILQ_REMOVE(&m->pending, j, pend_entry);
+	j->on_pending = false;
+}
+
+static const char *
+jstr(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+static int
+job_apply_submit(struct master *m, long id, long when, json_t *data, char *err,
+    size_t errlen)
+{
+	const char *name = jstr(data, "name"), *array = jstr(data, "array");
+	const char *dep = jstr(data, "dep");
+	struct job *j;
+
+	if (job_find(m, id) != NULL)
+		return errf(err, errlen, "job %ld exists", id);
+	if (name == NULL || jstr(data, "user") == NULL || jstr(data, "queue") == NULL)
+		return errf(err, errlen, "submit event lacks name, user or queue");
+	j = xcalloc(1, sizeof(*j));
+	j->id = id;
+	if (array != NULL && arrayspec_parse_list(array, 2147483646L, &j->arr,
+	    err, errlen) < 0) {
+		free(j);
+		return -1;
+	}
+	if (dep != NULL && (j->dep = dep_parse(dep, err, errlen)) == NULL) {
+		arrayspec_free(&j->arr);
+		free(j);
+		return -1;
+	}
+	j->arr.limit = (long)json_integer_value(json_object_get(data, "limit"));
+	j->name = xstrdup(name);
+	j->user = xstrdup(jstr(data, "user"));
+	j->queue = xstrdup(jstr(data, "queue"));
+	j->from_host = xstrdup(jstr(data, "from_host") ? jstr(data, "from_host") : "-");
+	j->uid = (long)json_integer_value(json_object_get(data, "uid"));
+	j->gid = (long)json_integer_value(json_object_get(data, "gid"));
+	j->nslots = (int)json_integer_value(json_object_get(data, "nslots"));
+	if (j->nslots < 1)
+		j->nslots = 1;
+	j->submit_time = when;
+	j->spec = json_incref(data);
+	j->count = job_is_array(j) ? j->arr.count : 1;
+	if (!job_is_array(j))
+		job_elem_get(j, 0);
+	j->pend_reason = "New job is waiting for scheduling";
+	job_hash_insert(m, j);
+	job_pending_link(m, j);
+	if (id >= m->next_id)
+		m->next_id = id + 1;
+	return 0;
+}
+
+static void
+elem_release_host(struct master *m, struct elem *e)
+{
+	if (e->host == NULL)
+		return;
+	e->host->used -= e->nslots;
+	TAILQ_REMOVE(&e->host->running, e, host_entry);
+	e->host = NULL;
+}
+
+static void
+elem_free_hosts(struct elem *e)
+{
+	int i;
+
+	for (i = 0; e->hosts != NULL && i < e->nslots; i++)
+		free(e->hosts[i]);
+	free(e->hosts);
+	e->hosts = NULL;
+}
+
+static int
+job_apply_start(struct master *m, struct job *j, long idx, long when, json_t *data,
+    char *err, size_t errlen)
+{
+	json_t *hosts = json_object_get(data, "hosts");
+	struct elem *e;
+	size_t i;
+
+	if (!json_is_array(hosts) || json_array_size(hosts) == 0)
+		return errf(err, errlen, "start event without hosts");
+	e = job_elem_get(j, idx);
+	if (e->state != JS_PEND)
+		return errf(err, errlen, "element %ld is not pending", idx);
+	elem_free_hosts(e);
+	e->nslots = (int)json_array_size(hosts);
+	e->hosts = xcalloc(e->nslots, sizeof(char *));
+	for (i = 0; i < json_array_size(hosts); i++)
+		e->hosts[i] = xstrdup(json_string_value(json_array_get(hosts, i)) ?
+		    json_string_value(json_array_get(hosts, i)) : "?");
+	e->state = JS_RUN;
+	e->start_time = when;
+	e->host = host_get(m, e->hosts[0]);
+	e->host->used += e->nslots;
+	TAILQ_INSERT_TAIL(&e->host->running, e, host_entry);
+	j->nrun++;
+	if (job_is_array(j)) {
+		long pos = arrayspec_pos(&j->arr, idx);
+		if (pos >= j->next_pos)
+			j->next_pos = pos + 1;
+	}
+	job_pending_unlink(m, j);
+	return 0;
+}
+
+static void
+elem_end(struct job *j, struct elem *e, int state, long when, const char *reason)
+{
+	if (e->state & (JS_RUN | JS_SSUSP | JS_USUSP | JS_UNKWN))
+		j->nrun--;
+	e->state = state;
+	e->finish_time = when;
+	free(e->reason);
+	e->reason = reason ? xstrdup(reason) : NULL;
+	if (state == JS_DONE)
+		j->ndone++;
+	else
+		j->nexit++;
+}
+
+static int
+job_apply_finish(struct master *m, struct job *j, long idx, long when, json_t *data,
+    char *err, size_t errlen)
+{
+	struct elem *e = job_elem(j, idx);
+	const char *st = jstr(data, "state"), *reason = jstr(data, "reason");
+	int state = st && strcmp(st, "DONE") == 0 ? JS_DONE : JS_EXIT;
+
+	if (e == NULL || !(e->state & (JS_RUN | JS_SSUSP | JS_USUSP | JS_UNKWN)))
+		return errf(err, errlen, "element %ld is not running", idx);
+	e->exit_code = (int)json_integer_value(json_object_get(data, "exit_code"));
+	e->signal = (int)json_integer_value(json_object_get(data, "signal"));
+	e->cpu = json_number_value(json_object_get(data, "cpu"));
+	e->maxrss = (long)json_integer_value(json_object_get(data, "maxrss"));
+	if (e->kill_reason != NULL) {
+		state = JS_EXIT;
+		reason = e->kill_reason;
+	}
+	elem_release_host(m, e);
+	elem_end(j, e, state, when, reason);
+	return 0;
+}
+
+static void
+job_kill_pending_all(struct job *j, long when, const char *reason)
+{
+	long pend = job_pending_count(j);
+	size_t i;
+
+	/* Records in PEND (requeued elements) end one by one. */
+	for (i = 0; i < j->ehash_size; i++) {
+		struct elem *e;
+		for (e = j->ehash[i]; e != NULL; e = e->hnext)
+			if (e->state & JS_PENDING) {
+				elem_end(j, e, JS_EXIT, when, reason);
+				pend--;
+			}
+	}
+	if (job_is_array(j) && pend > 0) {
+		j->pend_killed = true;
+		free(j->pend_kill_reason);
+		j->pend_kill_reason = xstrdup(reason);
+		j->pend_kill_time = when;
+		j->nexit += pend;
+	}
+}
+
+static void
+job_kill_running(struct job *j, long idx, const char *reason)
+{
+	size_t i;
+
+	for (i = 0; i < j->ehash_size; i++) {
+		struct elem *e;
+		for (e = j->ehash[i]; e != NULL; e = e->hnext)
+			if ((idx < 0 || e->idx == idx) &&
+			    (e->state & (JS_RUN | JS_SSUSP | JS_USUSP | JS_UNKWN)) &&
+			    e->kill_reason == NULL)
+				e->kill_reason = xstrdup(reason);
+	}
+}
+
+static int
+job_apply_kill(struct master *m, struct job *j, long idx, long when, json_t *data,
+    char *err, size_t errlen)
+{
+	const char *reason = jstr(data, "reason");
+
+	if (reason == NULL)
+		reason = "TERM_OWNER: job killed by owner";
+	if (idx < 0) {
+		job_kill_pending_all(j, when, reason);
+		job_kill_running(j, -1, reason);
+	} else {
+		struct elem *e;
+		if (job_is_array(j) && !arrayspec_has(&j->arr, idx))
+			return errf(err, errlen, "no element %ld", idx);
+		e = job_elem_get(j, idx);
+		if (e->state & JS_PENDING)
+			elem_end(j, e, JS_EXIT, when, reason);
+		else
+			job_kill_running(j, idx, reason);
+	}
+	job_pending_unlink(m, j);
+	return 0;
+}
+
+static int
+job_apply_requeue(struct master *m, struct job *j, long idx, char *err, size_t errlen)
+{
+	struct elem *e = job_elem(j, idx);
+
+	if (e == NULL || !(e->state & (JS_RUN | JS_UNKWN)))
+		return errf(err, errlen, "element %ld is not running", idx);
+	elem_release_host(m, e);
+	elem_free_hosts(e);
+	e->state = JS_PEND;
+	e->start_time = 0;
+	j->nrun--;
+	if (e->kill_reason != NULL) {
+		/* killed while it was being (re)started: it ends here */
+		elem_end(j, e, JS_EXIT, e->finish_time, e->kill_reason);
+		return 0;
+	}
+	job_pending_link(m, j);
+	return 0;
+}
+
+int
+job_apply(struct master *m, long id, long idx, const char *type, long when,
+    json_t *data, char *err, size_t errlen)
+{
+	struct job *j;
+
+	if (strcmp(type, "submit") == 0)
+		return job_apply_submit(m, id, when, data, err, errlen);
+	if ((j = job_find(m, id)) == NULL)
+		return errf(err, errlen, "no job %ld", id);
+	if (strcmp(type, "start") == 0)
+		return job_apply_start(m, j, idx, when, data, err, errlen);
+	if (strcmp(type, "finish") == 0)
+		return job_apply_finish(m, j, idx, when, data, err, errlen);
+	if (strcmp(type, "kill") == 0)
+		return job_apply_kill(m, j, idx, when, data, err, errlen);
+	if (strcmp(type, "requeue") == 0)
+		return job_apply_requeue(m, j, idx, err, errlen);
+	return errf(err, errlen, "unknown event type %s", type);
+}
+
+int
+job_event(struct master *m, long id, long idx, const char *type, json_t *data)
+{
+	long when = (long)now_real();
+	char err[256];
+
+	if (job_apply(m, id, idx, type, when, data, err, sizeof(err)) < 0) {
+		log_warnx("job %ld[%ld]: %s refused: %s", id, idx, type, err);
+		json_decref(data);
+		return -1;
+	}
+	if (store_append(m->store, id, idx, type, when, data) < 0)
+		fatalx("cannot record %s event of job %ld", type, id);
+	loop_want_commit(m);
+	loop_want_sched(m);
+	json_decref(data);
+	if (strcmp(type, "submit") != 0)
+		control_wake_waiters(m, job_find(m, id));
+	return 0;
+}
+
+static json_t *
+job_hosts_json(const struct elem *e)
+{
+	json_t *a = json_array();
+	int i;
+
+	for (i = 0; e != NULL && e->hosts != NULL && i < e->nslots; i++)
+		json_array_append_new(a, json_string(e->hosts[i]));
+	return a;
+}
+
+static const char *
+job_spec_str(const struct job *j, const char *k)
+{
+	const char *v = json_string_value(json_object_get(j->spec, k));
+
+	return v ? v : "";
+}
+
+json_t *
+job_record(struct master *m, struct job *j, long idx)
+{
+	struct elem *e = job_elem(j, idx);
+	const char *reason = NULL;
+	int state = job_elem_state(j, idx, &reason);
+	char *name = job_display_name(j, idx);
+	json_t *r;
+
+	if (e != NULL && (e->state & JS_RUN) && e->host != NULL &&
+	    e->host->status == HOST_UNAVAIL)
+		state = JS_UNKWN;
+	r = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:I, s:I, s:I}",
+	    "id", (json_int_t)j->id, "idx", (json_int_t)idx, "name", name,
+	    "user", j->user, "stat", jobstate_name(state), "queue", j->queue,
+	    "from_host", j->from_host, "exec_hosts", job_hosts_json(e),
+	    "submit_time", (json_int_t)j->submit_time,
+	    "start_time", (json_int_t)(e ? e->start_time : 0),
+	    "finish_time", (json_int_t)(e ? e->finish_time :
+	    (j->pend_killed ? j->pend_kill_time : 0)));
+	free(name);
+	json_object_set_new(r, "exit_code", json_integer(e ? e->exit_code : 0));
+	json_object_set_new(r, "exit_reason", json_string(reason ? reason : ""));
+	if (state & JS_PENDING) {
+		const char *pr = j->pend_reason ? j->pend_reason : "";
+		json_object_set_new(r, "pend_reason", json_string(pr));
+		if (j->pend_detail != NULL)
+			json_object_set_new(r, "pend_detail", json_string(j->pend_detail));
+	} else
+		json_object_set_new(r, "pend_reason", json_string(""));
+	json_object_set_new(r, "cmd", json_string(job_spec_str(j, "cmd")));
+	json_object_set_new(r, "cwd", json_string(job_spec_str(j, "cwd")));
+	json_object_set_new(r, "subcwd", json_string(job_spec_str(j, "subcwd")));
+	json_object_set_new(r, "out", json_string(job_spec_str(j, "out")));
+	json_object_set_new(r, "err", json_string(job_spec_str(j, "err")));
+	json_object_set_new(r, "nslots", json_integer(e ? e->nslots : j->nslots));
+	json_object_set_new(r, "dep", json_string(job_spec_str(j, "dep")));
+	json_object_set_new(r, "cpu", json_real(e ? e->cpu : 0));
+	json_object_set_new(r, "maxrss", json_integer(e ? e->maxrss : 0));
+	if (json_object_get(j->spec, "opts") != NULL)
+		json_object_set(r, "opts", json_object_get(j->spec, "opts"));
+	if (job_is_array(j)) {
+		char *spec = arrayspec_format(&j->arr);
+		json_object_set_new(r, "array", json_string(spec));
+		free(spec);
+	}
+	return r;
+}
+
+static void
+job_free(struct job *j)
+{
+	size_t i;
+
+	for (i = 0; i < j->ehash_size; i++) {
+		struct elem *e, *next;
+		for (e = j->ehash[i]; e != NULL; e = next) {
+			next = e->hnext;
+			elem_free_hosts(e);
+			free(e->reason);
+			free(e->kill_reason);
+			free(e);
+		}
+	}
+	free(j->ehash);
+	arrayspec_free(&j->arr);
+	dep_free(j->dep);
+	json_decref(j->spec);
+	free(j->name);
+	free(j->user);
+	free(j->queue);
+	free(j->from_host);
+	free(j->pend_kill_reason);
+	free(j->pend_detail);
+	free(j);
+}
+
+void
+job_free_all(struct master *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->jhash_size; i++) {
+		struct job *j, *next;
+		for (j = m->jhash[i]; j != NULL; j = next) {
+			next = j->hnext;
+			job_free(j);
+		}
+	}
+	free(m->jhash);
+	m->jhash = NULL;
+	m->jhash_size = m->njobs = 0;
+}
+
+static long
+job_last_finish(const struct job *j)
+{
+	long last = j->pend_killed ? j->pend_kill_time : 0;
+	size_t i;
+
+	for (i = 0; i < j->ehash_size; i++) {
+		const struct elem *e;
+		for (e = j->ehash[i]; e != NULL; e = e->hnext)
+			if (e->finish_time > last)
+				last = e->finish_time;
+	}
+	return last;
+}
+
+/* Forgets finished jobs older than CLEAN_PERIOD, in memory and on disk. */
+void
+job_purge_old(struct master *m, long now)
+{
+	size_t i;
+
+	for (i = 0; i < m->jhash_size; i++) {
+		struct job *j, *next;
+		for (j = m->jhash[i]; j != NULL; j = next) {
+			next = j->hnext;
+			if (!job_finished(j) ||
+			    now - job_last_finish(j) < m->conf->clean_period)
+				continue;
+			log_info("job %ld: finished more than %lds ago, forgotten",
+			    j->id, m->conf->clean_period);
+			store_delete_job(m->store, j->id);
+			loop_want_commit(m);
+			job_hash_remove(m, j);
+			job_free(j);
+		}
+	}
+}

@@ -1,0 +1,215 @@
+/*
+ * loop.c - owns the libevent base: the listeners (TCP for agents, a unix
+ * socket for local commands), signals, the once-a-second tick, and the two
+ * deferred events that make the master batch its work: the scheduler pass
+ * and the group commit. Both are activated (not run) by whoever needs them,
+ * so many submissions in one loop turn share one pass and one commit.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <event2/listener.h>
+
+#include "log.h"
+#include "master.h"
+#include "util.h"
+
+static void
+loop_commit_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct master *m = arg;
+
+	if (store_commit(m->store) < 0)
+		fatalx("cannot commit the job record; refusing to acknowledge");
+	conn_flush_held(m);
+}
+
+void
+loop_want_commit(struct master *m)
+{
+	if (!m->replaying)
+		event_active(m->commit_ev, EV_WRITE, 0);
+}
+
+static void
+loop_sched_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct master *m = arg;
+
+	m->sched_wanted = false;
+	sched_pass(m);
+}
+
+void
+loop_want_sched(struct master *m)
+{
+	if (m->replaying || m->sched_wanted)
+		return;
+	m->sched_wanted = true;
+	event_active(m->sched_ev, EV_WRITE, 0);
+}
+
+static void
+loop_tick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct master *m = arg;
+	static unsigned ticks;
+
+	if (++ticks % 30 == 0)
+		job_purge_old(m, (long)now_real());
+	loop_want_sched(m);
+}
+
+static void
+loop_signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct master *m = arg;
+
+	log_info("signal %d: shutting down", (int)sig);
+	event_base_loopexit(m->base, NULL);
+}
+
+static void
+loop_accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
+    int salen, void *arg)
+{
+	struct master *m = arg;
+
+	if (sa->sa_family == AF_UNIX) {
+		struct ucred cred;
+		socklen_t len = sizeof(cred);
+
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
+			log_warn("SO_PEERCRED");
+			close(fd);
+			return;
+		}
+		conn_new(m, fd, CONN_CLI, cred.uid, cred.gid);
+	} else
+		conn_new(m, fd, CONN_AGENT, -1, -1);
+}
+
+static int
+loop_listen_tcp(struct master *m, char *err, size_t errlen)
+{
+	struct sockaddr_in sin;
+	const char *addr = m->conf->master_addr ? m->conf->master_addr : "0.0.0.0";
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)m->conf->mbd_port);
+	if (inet_pton(AF_INET, addr, &sin.sin_addr) != 1)
+		sin.sin_addr.s_addr = htonl(INADDR_ANY);
+	m->tcp_listener = evconnlistener_new_bind(m->base, loop_accept_cb, m,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC, 128,
+	    (struct sockaddr *)&sin, sizeof(sin));
+	if (m->tcp_listener == NULL)
+		return errf(err, errlen, "cannot listen on %s:%d: %s", addr,
+		    m->conf->mbd_port, strerror(errno));
+	return 0;
+}
+
+static int
+loop_listen_unix(struct master *m, char *err, size_t errlen)
+{
+	const char *path = m->conf->master_socket;
+	struct sockaddr_un sun;
+	char *dir;
+	int fd;
+
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return errf(err, errlen, "%s: socket path too long", path);
+	dir = xstrdup(path);
+	if (strrchr(dir, '/') != NULL && strrchr(dir, '/') != dir) {
+		*strrchr(dir, '/') = '\0';
+		mkdir_p(dir, 0755);
+	}
+	free(dir);
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	strcpy(sun.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return errf(err, errlen, "socket: %s", strerror(errno));
+	unlink(path);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ||
+	    chmod(path, 0666) < 0 || listen(fd, 128) < 0) {
+		errf(err, errlen, "%s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	m->unix_listener = evconnlistener_new(m->base, loop_accept_cb, m,
+	    LEV_OPT_CLOSE_ON_FREE, -1, fd);
+	return m->unix_listener ? 0 : errf(err, errlen, "evconnlistener failed");
+}
+
+int
+loop_init(struct master *m, char *err, size_t errlen)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
+	struct timeval one = { 1, 0 };
+	size_t i;
+
+	signal(SIGPIPE, SIG_IGN);
+	if ((m->base = event_base_new()) == NULL)
+		return errf(err, errlen, "event_base_new failed");
+	m->commit_ev = event_new(m->base, -1, 0, loop_commit_cb, m);
+	m->sched_ev = event_new(m->base, -1, 0, loop_sched_cb, m);
+	m->tick_ev = event_new(m->base, -1, EV_PERSIST, loop_tick_cb, m);
+	event_add(m->tick_ev, &one);
+	for (i = 0; i < nitems(sigs); i++) {
+		m->sig_ev[i] = evsignal_new(m->base, sigs[i], loop_signal_cb, m);
+		event_add(m->sig_ev[i], NULL);
+	}
+	if (loop_listen_tcp(m, err, errlen) < 0 || loop_listen_unix(m, err, errlen) < 0)
+		return -1;
+	return 0;
+}
+
+void
+loop_run(struct master *m)
+{
+	event_base_dispatch(m->base);
+}
+
+/* Runs what is already due (connections being freed) without waiting. */
+void
+loop_drain(struct master *m)
+{
+	event_base_loop(m->base, EVLOOP_NONBLOCK);
+}
+
+void
+loop_free(struct master *m)
+{
+	size_t i;
+
+	if (m->unix_listener != NULL) {
+		evconnlistener_free(m->unix_listener);
+		unlink(m->conf->master_socket);
+	}
+	if (m->tcp_listener != NULL)
+		evconnlistener_free(m->tcp_listener);
+	for (i = 0; i < nitems(m->sig_ev); i++)
+		if (m->sig_ev[i] != NULL)
+			event_free(m->sig_ev[i]);
+	if (m->commit_ev != NULL)
+		event_free(m->commit_ev);
+	if (m->sched_ev != NULL)
+		event_free(m->sched_ev);
+	if (m->tick_ev != NULL)
+		event_free(m->tick_ev);
+	if (m->base != NULL)
+		event_base_free(m->base);
+}

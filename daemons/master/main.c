@@ -1,0 +1,111 @@
+/*
+ * main.c - pumice-master: options, configuration, state replay, the loop.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "master.h"
+#include "util.h"
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: pumice-master [-dn] [-e envdir] [-l logfile] [-p pidfile]\n");
+	exit(2);
+}
+
+static char *
+master_hostname(void)
+{
+	char buf[256];
+
+	if (gethostname(buf, sizeof(buf)) < 0)
+		return xstrdup("localhost");
+	buf[sizeof(buf) - 1] = '\0';
+	if (strchr(buf, '.') != NULL)
+		*strchr(buf, '.') = '\0';
+	return xstrdup(buf);
+}
+
+static void
+master_write_pid(const char *path)
+{
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
+
+	if (file_write_atomic(path, buf, (size_t)n, 0644) < 0)
+		fatal("%s", path);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct master m;
+	const char *envdir = NULL, *logfile = NULL, *pidfile = NULL;
+	bool debug = false, check = false;
+	char err[1024];
+	int ch;
+
+	while ((ch = getopt(argc, argv, "de:l:np:")) != -1) {
+		switch (ch) {
+		case 'd': debug = true; break;
+		case 'e': envdir = optarg; break;
+		case 'l': logfile = optarg; break;
+		case 'n': check = true; break;
+		case 'p': pidfile = optarg; break;
+		default: usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	memset(&m, 0, sizeof(m));
+	if ((m.conf = conf_load(envdir, 1, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "pumice-master: %s\n", err);
+		return 1;
+	}
+	if (check) {
+		printf("configuration OK: cluster %s, %zu queues\n", m.conf->cluster,
+		    m.conf->nqueues);
+		conf_free(m.conf);
+		return 0;
+	}
+	log_init("pumice-master", logfile, debug);
+	if (auth_key_load(m.conf->key_file, &m.key, err, sizeof(err)) < 0)
+		fatalx("%s", err);
+	m.hostname = master_hostname();
+	TAILQ_INIT(&m.conns);
+	TAILQ_INIT(&m.dirty);
+	TAILQ_INIT(&m.hosts);
+	TAILQ_INIT(&m.pending);
+	TAILQ_INIT(&m.waiters);
+	m.next_id = 1;
+	if ((m.store = store_open(m.conf->statedir, err, sizeof(err))) == NULL)
+		fatalx("%s", err);
+	if (store_replay(m.store, &m, err, sizeof(err)) < 0)
+		fatalx("%s", err);
+	if (loop_init(&m, err, sizeof(err)) < 0)
+		fatalx("%s", err);
+	if (pidfile != NULL)
+		master_write_pid(pidfile);
+	log_info("cluster %s: master %s listening on port %d and %s", m.conf->cluster,
+	    m.hostname, m.conf->mbd_port, m.conf->master_socket);
+	loop_want_sched(&m);
+	loop_run(&m);
+	conn_free_all(&m);
+	store_commit(m.store);
+	loop_drain(&m);
+	store_close(m.store);
+	job_free_all(&m);
+	host_free_all(&m);
+	loop_free(&m);
+	if (pidfile != NULL)
+		unlink(pidfile);
+	free(m.hostname);
+	conf_free(m.conf);
+	log_info("stopped");
+	return 0;
+}

@@ -1,0 +1,210 @@
+/*
+ * master.h - the master's context and the types its modules share.
+ *
+ * One struct master holds everything (no globals): the configuration, the
+ * libevent base, the sqlite store, the job and host tables. Jobs change only
+ * through events (job_apply), live and at start-up replay alike. Anything a
+ * peer may act on (a reply, a run order, a finish ack) is sent only after
+ * the transaction holding its events commits (conn_send_after_commit).
+ */
+#ifndef PUMICE_MASTER_H
+#define PUMICE_MASTER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/queue.h>
+#include <jansson.h>
+
+#include "arrayspec.h"
+#include "auth.h"
+#include "conf.h"
+#include "depexpr.h"
+
+struct event_base;
+struct event;
+struct bufferevent;
+struct evconnlistener;
+struct store;
+struct conn;
+struct host;
+struct job;
+
+/* One runnable unit: a plain job (idx 0) or an array element. */
+struct elem {
+	struct job *job;
+	long idx;
+	int state;		/* JS_* */
+	long start_time, finish_time;
+	int exit_code, signal;
+	char *reason;		/* exit reason text, or NULL */
+	char *kill_reason;	/* set when a kill was asked while running */
+	char **hosts;		/* one per slot */
+	int nslots;
+	struct host *host;	/* first execution host while running */
+	double cpu;
+	long maxrss;
+	TAILQ_ENTRY(elem) host_entry;	/* on host->running */
+	struct elem *hnext;	/* job's element hash chain */
+};
+TAILQ_HEAD(elem_list, elem);
+
+struct job {
+	long id;
+	char *name;		/* without [...] */
+	char *user;
+	long uid, gid;
+	char *queue;
+	char *from_host;
+	long submit_time;
+	json_t *spec;		/* the submit event's data (cmd, env, out, ...) */
+	struct arrayspec arr;	/* arr.nr == 0: not an array */
+	struct dep_node *dep;
+	int nslots;
+	/* elements: hash by idx; arrays create them only when they start */
+	struct elem **ehash;
+	size_t ehash_size, nelem;
+	long next_pos;		/* arrays: next position in arr to dispatch */
+	bool pend_killed;	/* arrays: every not-started element ended */
+	char *pend_kill_reason;
+	long pend_kill_time;
+	/* counters over all indices */
+	long count, nrun, ndone, nexit;
+	const char *pend_reason;	/* set by the scheduler */
+	char *pend_detail;
+	TAILQ_ENTRY(job) pend_entry;	/* on master->pending while any pend */
+	bool on_pending;
+	struct job *hnext;	/* id hash chain */
+};
+TAILQ_HEAD(job_list, job);
+
+enum host_status { HOST_UNAVAIL, HOST_OK, HOST_CLOSED };
+
+struct host {
+	char *name;
+	struct conn *conn;	/* NULL while unreachable */
+	enum host_status status;
+	int ncpus, maxslots, used;
+	long mem_total, mem_free, swap_total, swap_free;
+	double load[3], ut;
+	char *arch, *model, *version;
+	uint64_t last_hb;
+	struct elem_list running;
+	TAILQ_ENTRY(host) entry;
+};
+TAILQ_HEAD(host_list, host);
+
+/* A request from a command, local or relayed through an agent. */
+struct reqctx {
+	struct conn *conn;
+	long rid;		/* relay id, or -1 for a local client */
+	json_t *reqid;
+	long uid, gid;
+	char *user;
+	char *from_host;
+	bool admin;
+	TAILQ_ENTRY(reqctx) entry;	/* on master->waiters */
+	long wait_id;
+	bool wait_end;
+};
+TAILQ_HEAD(req_list, reqctx);
+
+struct master {
+	struct conf *conf;
+	char *envdir;
+	char *hostname;
+	struct auth_key key;
+	struct event_base *base;
+	struct store *store;
+	struct evconnlistener *tcp_listener, *unix_listener;
+	struct event *commit_ev, *sched_ev, *tick_ev, *sig_ev[3];
+	TAILQ_HEAD(, conn) conns;
+	TAILQ_HEAD(, conn) dirty;	/* conns with output held until commit */
+	struct host_list hosts;
+	struct job **jhash;
+	size_t jhash_size, njobs;
+	struct job_list pending;	/* jobs with pending elements, by id */
+	struct req_list waiters;
+	long next_id;
+	bool replaying;
+	bool sched_wanted;
+};
+
+/* loop.c */
+int loop_init(struct master *m, char *err, size_t errlen);
+void loop_run(struct master *m);
+void loop_free(struct master *m);
+void loop_drain(struct master *m);
+void loop_want_commit(struct master *m);
+void loop_want_sched(struct master *m);
+
+/* conn.c */
+enum conn_kind { CONN_AGENT, CONN_CLI };
+struct conn *conn_new(struct master *m, int fd, enum conn_kind kind, long peer_uid,
+    long peer_gid);
+void conn_send(struct conn *c, json_t *msg);		/* steals msg */
+void conn_send_after_commit(struct conn *c, json_t *msg);	/* steals msg */
+void conn_close(struct conn *c, const char *why);
+void conn_flush_held(struct master *m);
+struct host *conn_host(struct conn *c);
+void conn_set_host(struct conn *c, struct host *h);
+void conn_free_all(struct master *m);
+void conn_close_after_write(struct conn *c);
+long conn_peer_uid(struct conn *c);
+long conn_peer_gid(struct conn *c);
+void **conn_agent_state(struct conn *c);
+
+/* agentlink.c */
+void agent_handle(struct master *m, struct conn *c, json_t *msg);
+void agent_lost(struct master *m, struct conn *c);
+bool agent_authed(struct conn *c);
+void agent_send_run(struct master *m, struct elem *e);
+void agent_send_signal(struct master *m, struct elem *e, const char *sig, bool kill);
+
+/* control.c */
+void control_handle(struct master *m, struct conn *c, json_t *msg);
+void control_request(struct master *m, struct reqctx *rq, json_t *req);
+void control_reply(struct master *m, struct reqctx *rq, bool ok, json_t *data,
+    const char *code, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+void control_conn_gone(struct master *m, struct conn *c);
+void control_wake_waiters(struct master *m, struct job *j);
+void reqctx_free(struct reqctx *rq);
+
+/* job.c */
+struct job *job_find(struct master *m, long id);
+struct elem *job_elem(struct job *j, long idx);
+struct elem *job_elem_get(struct job *j, long idx);	/* creates pending record */
+int job_elem_state(struct job *j, long idx, const char **reason);
+int job_apply(struct master *m, long id, long idx, const char *type, long when,
+    json_t *data, char *err, size_t errlen);
+int job_event(struct master *m, long id, long idx, const char *type, json_t *data);
+long job_pending_count(const struct job *j);
+bool job_finished(const struct job *j);
+void job_free_all(struct master *m);
+void job_purge_old(struct master *m, long now);
+json_t *job_record(struct master *m, struct job *j, long idx);
+char *job_display_name(const struct job *j, long idx);
+bool job_is_array(const struct job *j);
+
+/* host.c */
+struct host *host_find(struct master *m, const char *name);
+struct host *host_get(struct master *m, const char *name);
+json_t *host_record(struct master *m, struct host *h);
+void host_free_all(struct master *m);
+
+/* sched.c */
+void sched_pass(struct master *m);
+dep_value sched_dep_eval(struct master *m, struct job *j);
+int sched_dep_check(struct master *m, struct job *j, const char *user, char *err,
+    size_t errlen);
+
+/* store.c */
+struct store *store_open(const char *dir, char *err, size_t errlen);
+void store_close(struct store *s);
+int store_append(struct store *s, long id, long idx, const char *type, long when,
+    json_t *data);
+int store_commit(struct store *s);
+bool store_dirty(struct store *s);
+int store_replay(struct store *s, struct master *m, char *err, size_t errlen);
+int store_delete_job(struct store *s, long id);
+
+#endif
