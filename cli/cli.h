@@ -116,6 +116,21 @@ int bhosts_main(int argc, char **argv);
 int bqueues_main(int argc, char **argv);
 int lsid_main(int argc, char **argv);
 
+/* bjobs.c: the command line, the jobs request, the nothing-found text. */
+struct bjobs_args {
+	bool a, d, p, r, s, w, noheader, json;
+	const char *user, *name, *queue, *host, *fmt;
+	int nids;
+	char **ids;
+};
+int bjobs_parse(struct bjobs_args *a, int argc, char **argv);
+json_t *bjobs_request(const struct bjobs_args *a);
+void bjobs_none(FILE *fp, const struct bjobs_args *a);
+
+/* bkill.c: "-s" names and numbers to protocol names; the kill request. */
+const char *bkill_signame(const char *s);
+json_t *bkill_request(int argc, char **argv);
+
 /* bhosts.c / bqueues.c formatting, callable from tests. */
 void bhosts_print(FILE *fp, const json_t *hosts, bool wide);
 void bqueues_print(FILE *fp, const json_t *queues, bool wide);

@@ -1,0 +1,232 @@
+/*
+ * bjobs.c - show jobs (LSF.md §3). Flags may be clustered ("-aw",
+ * "-aJ name", "-pw"); a flag's value may be attached ("-Jname"). Without
+ * ids or -u the daemon shows the caller's unfinished jobs; ids select any
+ * user's jobs in any state. Exit 0 when something was printed and every
+ * id was found, else 255 after LSF's messages on stderr.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "util.h"
+
+static int
+bjobs_usage(const char *why)
+{
+	if (why != NULL)
+		fprintf(stderr, "bjobs: %s\n", why);
+	fprintf(stderr, "Usage: bjobs [-a] [-d] [-p] [-r] [-s] [-w] [-noheader]\n"
+	    "             [-u user_name|all] [-J job_name] [-q queue_name]\n"
+	    "             [-m host_name] [-o \"field ...\" [-json]]\n"
+	    "             [job_ID | \"job_ID[index_list]\" ...]\n");
+	return CLI_EXIT_FAIL;
+}
+
+/* A flag character; 0 if unknown. Value flags store into *val. */
+static int
+bjobs_flag(struct bjobs_args *a, char c, const char ***val)
+{
+	*val = NULL;
+	switch (c) {
+	case 'a': a->a = true; return 1;
+	case 'd': a->d = true; return 1;
+	case 'p': a->p = true; return 1;
+	case 'r': a->r = true; return 1;
+	case 's': a->s = true; return 1;
+	case 'w': a->w = true; return 1;
+	case 'u': *val = &a->user; return 1;
+	case 'J': *val = &a->name; return 1;
+	case 'q': *val = &a->queue; return 1;
+	case 'm': *val = &a->host; return 1;
+	case 'o': *val = &a->fmt; return 1;
+	}
+	return 0;
+}
+
+/* One "-xyz" word at argv[*i]; -1 after printing usage. */
+static int
+bjobs_cluster(struct bjobs_args *a, int argc, char **argv, int *i)
+{
+	const char *w = argv[*i], **val;
+	char msg[64];
+
+	for (w++; *w; w++) {
+		if (!bjobs_flag(a, *w, &val)) {
+			snprintf(msg, sizeof(msg), "illegal option -- %c", *w);
+			return bjobs_usage(msg), -1;
+		}
+		if (val == NULL)
+			continue;
+		if (w[1] != '\0') {
+			*val = w + 1;
+		} else if (*i + 1 < argc) {
+			*val = argv[++*i];
+		} else {
+			snprintf(msg, sizeof(msg), "option requires an argument -- %c", *w);
+			return bjobs_usage(msg), -1;
+		}
+		break;
+	}
+	return 0;
+}
+
+int
+bjobs_parse(struct bjobs_args *a, int argc, char **argv)
+{
+	int i;
+
+	memset(a, 0, sizeof(*a));
+	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			i++;
+			break;
+		}
+		if (strcmp(argv[i], "-noheader") == 0)
+			a->noheader = true;
+		else if (strcmp(argv[i], "-json") == 0)
+			a->json = true;
+		else if (strcmp(argv[i], "-h") == 0)
+			return bjobs_usage(NULL), -1;
+		else if (bjobs_cluster(a, argc, argv, &i) < 0)
+			return -1;
+	}
+	a->nids = argc - i;
+	a->ids = argv + i;
+	if (a->json && a->fmt == NULL)
+		return bjobs_usage("-json requires -o"), -1;
+	return 0;
+}
+
+static json_t *
+bjobs_states(const struct bjobs_args *a)
+{
+	json_t *s = json_array();
+
+	if (a->d) {
+		json_array_append_new(s, json_string("DONE"));
+		json_array_append_new(s, json_string("EXIT"));
+	}
+	if (a->p || a->s)
+		json_array_append_new(s, json_string("PSUSP"));
+	if (a->p)
+		json_array_append_new(s, json_string("PEND"));
+	if (a->r)
+		json_array_append_new(s, json_string("RUN"));
+	if (a->s) {
+		json_array_append_new(s, json_string("USUSP"));
+		json_array_append_new(s, json_string("SSUSP"));
+	}
+	return s;
+}
+
+/* The jobs request; NULL after an error message. */
+json_t *
+bjobs_request(const struct bjobs_args *a)
+{
+	json_t *args = json_object(), *ids;
+	bool stateflag = a->d || a->p || a->r || a->s;
+
+	if (a->nids > 0) {
+		if ((ids = jobsel_parse_args("bjobs", a->nids, a->ids)) == NULL) {
+			json_decref(args);
+			return NULL;
+		}
+		json_object_set_new(args, "ids", ids);
+	}
+	if (stateflag)
+		json_object_set_new(args, "states", bjobs_states(a));
+	else if (a->a || a->nids > 0)
+		json_object_set_new(args, "all_states", json_true());
+	if (a->user != NULL || a->nids > 0)
+		json_object_set_new(args, "user", json_string(a->user ? a->user : "all"));
+	if (a->name != NULL)
+		json_object_set_new(args, "name", json_string(a->name));
+	if (a->queue != NULL)
+		json_object_set_new(args, "queue", json_string(a->queue));
+	if (a->host != NULL)
+		json_object_set_new(args, "host", json_string(a->host));
+	return args;
+}
+
+/* "No ... job found[ in queue <q>][ on host/group <h>]" */
+void
+bjobs_none(FILE *fp, const struct bjobs_args *a)
+{
+	const char *what = a->d ? "DONE/EXIT " : a->p ? "pending " : a->r ?
+	    "running " : a->s ? "suspended " : a->a ? "" : "unfinished ";
+
+	if (a->name != NULL && a->nids == 0) {
+		fprintf(fp, "Job <%s> is not found\n", a->name);
+		return;
+	}
+	fprintf(fp, "No %sjob found", what);
+	if (a->queue != NULL)
+		fprintf(fp, " in queue <%s>", a->queue);
+	if (a->host != NULL)
+		fprintf(fp, " on host/group <%s>", a->host);
+	fputc('\n', fp);
+}
+
+/* Prints the reply; returns the exit code. */
+static int
+bjobs_show(const struct bjobs_args *a, const json_t *data,
+    struct jobfmt_cols *cols)
+{
+	const json_t *jobs = json_object_get(data, "jobs");
+	const json_t *missing = json_object_get(data, "missing"), *m;
+	struct jobfmt f = { a->w, a->noheader, a->p || a->s, false };
+	const char *sh = getenv("LSB_SHORT_HOSTLIST");
+	size_t i, n = json_array_size(jobs);
+
+	f.short_hosts = sh != NULL && strcmp(sh, "1") == 0;
+	if (a->json) {
+		jobfmt_cols_json(stdout, cols, jobs, missing);
+	} else if (n > 0) {
+		if (cols != NULL)
+			jobfmt_cols_print(stdout, cols, jobs, a->noheader);
+		else
+			jobfmt_table(stdout, jobs, &f);
+	}
+	fflush(stdout);
+	json_array_foreach(missing, i, m)
+		if (!a->json)
+			fprintf(stderr, "%s\n", json_string_value(m) ? json_string_value(m) : "");
+	if (n == 0 && json_array_size(missing) == 0 && !a->json)
+		bjobs_none(stderr, a);
+	return (n == 0 || json_array_size(missing) > 0) ? CLI_EXIT_FAIL : 0;
+}
+
+int
+bjobs_main(int argc, char **argv)
+{
+	struct bjobs_args a;
+	struct jobfmt_cols *cols = NULL;
+	json_t *args, *data;
+	char err[1024];
+	int rc;
+
+	if (bjobs_parse(&a, argc, argv) < 0)
+		return CLI_EXIT_FAIL;
+	if (a.fmt != NULL && (cols = jobfmt_cols_parse(a.fmt, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "%s\n", err);
+		return CLI_EXIT_FAIL;
+	}
+	if ((args = bjobs_request(&a)) == NULL) {
+		jobfmt_cols_free(cols);
+		return CLI_EXIT_FAIL;
+	}
+	rc = client_call("jobs", args, &data, err, sizeof(err));
+	if (rc == CLIENT_UNREACHABLE)
+		client_die_unreachable("bjobs", err);
+	if (rc != CLIENT_OK) {
+		fprintf(stderr, "%s\n", err);
+		rc = CLI_EXIT_FAIL;
+	} else {
+		rc = bjobs_show(&a, data, cols);
+		json_decref(data);
+	}
+	jobfmt_cols_free(cols);
+	return rc;
+}

@@ -1,0 +1,112 @@
+/*
+ * bqueues.c - queues (LSF.md §4): one row per queue from the queues op,
+ * columns as OpenLava prints them; "-" for unlimited. Queue names are
+ * never cut.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "util.h"
+
+static void
+bqueues_num(const json_t *o, const char *key, char *buf, size_t len)
+{
+	const json_t *v = json_object_get(o, key);
+
+	if (!json_is_integer(v) || json_integer_value(v) < 0)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%lld", (long long)json_integer_value(v));
+}
+
+static void
+bqueues_row(FILE *fp, const json_t *q)
+{
+	static const char *const keys[] = { "max", "jl_u", "jl_p", "jl_h",
+	    "njobs", "pend", "run", "susp" };
+	const char *name = json_string_value(json_object_get(q, "name"));
+	const char *st = json_string_value(json_object_get(q, "status"));
+	char c[8][24];
+	size_t i;
+
+	for (i = 0; i < nitems(keys); i++)
+		bqueues_num(q, keys[i], c[i], sizeof(c[i]));
+	fprintf(fp, "%-15s %2lld  %-11s%8s%5s%5s%5s%6s%6s%6s%6s\n",
+	    name ? name : "", (long long)json_integer_value(json_object_get(q, "priority")),
+	    st ? st : "-", c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]);
+}
+
+void
+bqueues_print(FILE *fp, const json_t *queues, bool wide)
+{
+	const json_t *q;
+	size_t i;
+
+	fputs("QUEUE_NAME     PRIO      STATUS      MAX  JL/U JL/P JL/H NJOBS  "
+	    "PEND  RUN  SUSP\n", fp);
+	json_array_foreach(queues, i, q)
+		bqueues_row(fp, q);
+}
+
+/* Prints the queues named in argv (all when argc is 0); 0 or 255. */
+static int
+bqueues_show(const json_t *queues, int argc, char **argv, bool wide)
+{
+	json_t *sel = json_array(), *q;
+	int k, rc = 0;
+	size_t i;
+
+	for (k = 0; k < argc; k++) {
+		bool found = false;
+
+		json_array_foreach(queues, i, q)
+			if (json_string_value(json_object_get(q, "name")) != NULL &&
+			    strcmp(json_string_value(json_object_get(q, "name")), argv[k]) == 0) {
+				json_array_append(sel, q);
+				found = true;
+			}
+		if (!found) {
+			fprintf(stderr, "%s: No such queue\n", argv[k]);
+			rc = CLI_EXIT_FAIL;
+		}
+	}
+	if (argc == 0)
+		json_array_extend(sel, (json_t *)queues);
+	if (json_array_size(sel) > 0)
+		bqueues_print(stdout, sel, wide);
+	else if (argc == 0) {
+		fprintf(stderr, "No queue found\n");
+		rc = CLI_EXIT_FAIL;
+	}
+	json_decref(sel);
+	return rc;
+}
+
+int
+bqueues_main(int argc, char **argv)
+{
+	json_t *data;
+	bool wide = false;
+	char err[1024];
+	int i, rc;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "-w") != 0) {
+			fprintf(stderr, "bqueues: illegal option -- %s\n"
+			    "Usage: bqueues [-w] [queue_name ...]\n", argv[i] + 1);
+			return CLI_EXIT_FAIL;
+		}
+		wide = true;
+	}
+	rc = client_call("queues", json_object(), &data, err, sizeof(err));
+	if (rc == CLIENT_UNREACHABLE)
+		client_die_unreachable("bqueues", err);
+	if (rc != CLIENT_OK) {
+		fprintf(stderr, "%s\n", err);
+		return CLI_EXIT_FAIL;
+	}
+	rc = bqueues_show(json_object_get(data, "queues"), argc - i, argv + i, wide);
+	json_decref(data);
+	return rc;
+}
