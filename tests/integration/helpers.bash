@@ -1,0 +1,157 @@
+# helpers.bash - shared by the integration tests (bats). Each .bats file
+# starts one local cluster in setup_file (cluster_start) and stops it in
+# teardown_file (cluster_teardown), which also fails the file when any
+# daemon or shepherd left a sanitizer report under DIR/log. Each test runs
+# in its own world-writable directory under the cluster's shared data dir
+# (jobs run with the submission directory as their cwd).
+#
+# Waits poll against a deadline; nothing sleeps a fixed time.
+
+load '/usr/lib/bats/bats-support/load'
+load '/usr/lib/bats/bats-assert/load'
+bats_require_minimum_version 1.5.0
+
+: "${PUMICE_BIN:?PUMICE_BIN must name the build's bin directory (make check-integration sets it)}"
+export PATH="$PUMICE_BIN:$PATH"
+
+ME=$(id -un)
+
+# The success line of bsub (LSF.md 1.1).
+SUBMIT_RE='^Job <([0-9]+)> is submitted to (default )?queue <[a-z]+>\.$'
+
+# cluster_start [-n N] [--cpus C] [--mem SIZE]: a fresh cluster for this
+# file. Exports CLUSTER_DIR, DATA (shared, mode 1777), LSF_ENVDIR, PATH.
+cluster_start() {
+	local envlines
+	CLUSTER_DIR=$(mktemp -d /tmp/pumice-it.XXXXXX)
+	chmod 755 "$CLUSTER_DIR"
+	export CLUSTER_DIR
+	if ! envlines=$(pumice cluster start "$CLUSTER_DIR" "$@"); then
+		echo "# pumice cluster start failed; logs in $CLUSTER_DIR/log" >&3
+		touch "$CLUSTER_DIR/keep"
+		"$PUMICE_BIN/pumice-cluster" stop "$CLUSTER_DIR" || true
+		return 1
+	fi
+	eval "$envlines"
+	export LSF_ENVDIR PATH
+	DATA=$CLUSTER_DIR/data
+	mkdir -p "$DATA"
+	chmod 1777 "$DATA"
+	export DATA
+}
+
+# Stops the cluster, then fails when a sanitizer reported anything. The
+# directory is removed unless a test failed (or PUMICE_KEEP=1).
+cluster_teardown() {
+	local hits f
+	[ -n "${CLUSTER_DIR:-}" ] && [ -d "$CLUSTER_DIR" ] || return 0
+	"$PUMICE_BIN/pumice-cluster" stop "$CLUSTER_DIR" || true
+	hits=$(grep -rlE 'AddressSanitizer|LeakSanitizer|runtime error:' \
+		"$CLUSTER_DIR/log" 2>/dev/null || true)
+	if [ -n "$hits" ]; then
+		for f in $hits; do
+			echo "== $f"
+			head -n 80 "$f"
+		done
+		fail "sanitizer reports in $CLUSTER_DIR/log: $(echo $hits)"
+	fi
+	if [ -e "$CLUSTER_DIR/keep" ] || [ "${PUMICE_KEEP:-0}" = 1 ]; then
+		echo "# kept $CLUSTER_DIR" >&3
+	else
+		rm -rf "$CLUSTER_DIR"
+	fi
+}
+
+# Per-test: a fresh working directory; on failure keep the cluster dir.
+test_setup() {
+	TESTDIR=$DATA/t$BATS_TEST_NUMBER
+	mkdir -p "$TESTDIR"
+	chmod 1777 "$TESTDIR"
+	cd "$TESTDIR"
+}
+
+test_teardown() {
+	if [ -z "${BATS_TEST_COMPLETED:-}" ] && [ -n "${CLUSTER_DIR:-}" ]; then
+		touch "$CLUSTER_DIR/keep"
+		echo "# cluster logs: $CLUSTER_DIR/log"
+	fi
+}
+
+setup() {
+	test_setup
+}
+
+teardown() {
+	test_teardown
+}
+
+# wait_for [-t SECONDS] CMD...: polls CMD until it succeeds (default 30 s).
+wait_for() {
+	local t=30 end
+	if [ "$1" = -t ]; then
+		t=$2
+		shift 2
+	fi
+	end=$((SECONDS + t))
+	until "$@"; do
+		if [ "$SECONDS" -ge "$end" ]; then
+			echo "wait_for: '$*' still false after ${t}s" >&2
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+# job_stats ID: the STAT of every row bjobs prints for ID (one a line).
+job_stats() {
+	bjobs -noheader -o stat "$1" 2>/dev/null
+}
+
+# True when every row of ID shows STATE (and there is at least one).
+job_in_state() {
+	local s
+	s=$(job_stats "$1" | sort -u)
+	[ "$s" = "$2" ]
+}
+
+# wait_job_state ID STATE [SECONDS]: waits until every row of ID is STATE.
+wait_job_state() {
+	if ! wait_for -t "${3:-30}" job_in_state "$1" "$2"; then
+		echo "job $1 did not reach $2; bjobs shows:" >&2
+		bjobs -w "$1" >&2 || true
+		return 1
+	fi
+}
+
+# submit ARGS...: runs bsub, checks LSF's success line, sets JOBID.
+submit() {
+	local out
+	if ! out=$(bsub "$@"); then
+		echo "bsub $* failed: $out" >&2
+		return 1
+	fi
+	if ! [[ "$out" =~ $SUBMIT_RE ]]; then
+		echo "bsub $*: unexpected output: $out" >&2
+		return 1
+	fi
+	JOBID=${BASH_REMATCH[1]}
+}
+
+# job_field ID FIELD: one bjobs -o field of job ID (first row).
+job_field() {
+	bjobs -noheader -o "$2" "$1" | head -n 1
+}
+
+# exec_host ID: the execution host of a (single-host) job.
+exec_host() {
+	job_field "$1" exec_host | cut -d: -f1
+}
+
+# Runs "$@" as nobody (uid/gid 65534, no supplementary groups).
+as_nobody() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"
+}
+
+require_root() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root to run jobs as other users"
+}

@@ -1,0 +1,89 @@
+#!/usr/bin/env bats
+# Faults: the master killed with kill -9 and started again loses nothing it
+# acknowledged; an agent killed with kill -9 while its job runs does not
+# kill the job, and reports its end once restarted.
+
+load helpers
+
+setup_file() {
+	cluster_start -n 2 --cpus 2
+}
+
+teardown_file() {
+	cluster_teardown
+}
+
+restart_cluster() {
+	run -0 pumice cluster start "$CLUSTER_DIR"
+}
+
+pid_of() {
+	cat "$CLUSTER_DIR/run/$1.pid"
+}
+
+@test "kill -9 of the master: every acknowledged job survives, a running job ends DONE" {
+	submit -o long.out 'sleep 4; echo finished'
+	local running=$JOBID ids="" i
+	wait_job_state "$running" RUN
+	submit -w "done($running)" -o after.out 'echo after'
+	local dependent=$JOBID
+	for i in 1 2 3 4 5; do
+		submit true
+		ids="$ids $JOBID"
+	done
+	submit -J "keep[1-3]" true
+	ids="$ids $JOBID"
+	kill -9 "$(pid_of master)"
+	restart_cluster
+	for i in $ids; do
+		run bjobs -a "$i"
+		assert_success
+		assert_line --regexp "^$i "
+	done
+	wait_job_state "$running" DONE 60
+	run grep -x finished long.out
+	assert_success
+	wait_job_state "$dependent" DONE
+	for i in $ids; do
+		wait_job_state "$i" DONE
+	done
+}
+
+@test "kill -9 of an agent: its running job lives on and is reported DONE" {
+	submit -o agent.out 'sleep 4; echo survived'
+	local id=$JOBID
+	wait_job_state "$id" RUN
+	local host
+	host=$(exec_host "$id")
+	[[ "$host" =~ ^node[12]$ ]]
+	kill -9 "$(pid_of "$host")"
+	# the job itself is still running without its agent
+	local jd
+	jd=$(echo "$CLUSTER_DIR/spool/$host/jobs/$id".*)
+	[ -d "$jd" ]
+	kill -0 -- "-$(cat "$jd/pgid")"
+	restart_cluster
+	wait_job_state "$id" DONE 60
+	run grep -x survived agent.out
+	assert_success
+}
+
+@test "stop leaves no process behind, start brings everything back" {
+	submit sleep 300
+	local id=$JOBID
+	wait_job_state "$id" RUN
+	local host jd pgid
+	host=$(exec_host "$id")
+	jd=$(echo "$CLUSTER_DIR/spool/$host/jobs/$id".*)
+	pgid=$(cat "$jd/pgid")
+	run -0 "$PUMICE_BIN/pumice-cluster" stop "$CLUSTER_DIR"
+	run -1 "$PUMICE_BIN/pumice-cluster" status "$CLUSTER_DIR"
+	! kill -0 -- "-$pgid" 2>/dev/null
+	for f in "$CLUSTER_DIR"/run/*.pid; do
+		[ ! -e "$f" ]
+	done
+	restart_cluster
+	run -0 "$PUMICE_BIN/pumice-cluster" status "$CLUSTER_DIR"
+	# the job that was killed with the cluster is not left RUN forever
+	wait_for -t 60 bash -c "bjobs -noheader -o stat $id | grep -qE 'EXIT|DONE|PEND'"
+}
