@@ -1,0 +1,95 @@
+/*
+ * agent.h - the node agent's context and what its modules export to each
+ * other. main.c fills one struct agent; every libuv callback reaches it
+ * through its handle's data pointer, never through a global. Modules own
+ * their handles: *_close() starts closing them, and once the loop has run
+ * dry *_free() releases the memory.
+ */
+#ifndef PUMICE_AGENT_H
+#define PUMICE_AGENT_H
+
+#include <stdint.h>
+#include <uv.h>
+#include <jansson.h>
+
+#include "auth.h"
+#include "hostinfo.h"
+
+struct conf;
+struct link;
+struct relay;
+struct jobs;
+
+/* What the command line gave; NULL/0 fields take their defaults. */
+struct agent_opts {
+	const char *envdir, *host, *spool, *socket, *master, *logfile, *pidfile;
+	const char *mem;	/* size, default unit MB */
+	int ncpus;
+	int debug;
+};
+
+struct agent {
+	uv_loop_t loop_storage;
+	uv_loop_t *loop;
+	struct conf *conf;
+	struct auth_key key;
+	char *key_file;
+	char *host;
+	int ncpus;		/* pretended cores, 0 = detected */
+	uint64_t mem_kb;	/* pretended memory, 0 = detected */
+	char *spool;		/* this host's spool directory */
+	char *sockpath;		/* local command socket */
+	char *master_host;
+	char *master_port;
+	char *shepherd;		/* path of pumice-shepherd */
+	char *logfile;		/* passed on to shepherds, may be NULL */
+	char *pidfile;
+	int pid_written;
+	int stopping;
+	int kill_interval;	/* seconds between INT, TERM and KILL */
+	struct hostinfo_sampler sampler;
+	struct link *link;
+	struct relay *relay;
+	struct jobs *jobs;
+	uv_timer_t tick;	/* 1 s: spool scan backstop, load sampling */
+	uv_signal_t sigterm, sigint;
+};
+
+/* agent.c: sets up, runs the loop until SIGTERM/SIGINT, tears down. */
+int agent_main(const struct agent_opts *o);
+
+/* link.c: the connection to the master. */
+struct link *link_new(struct agent *a);
+void link_start(struct link *l);
+int link_is_up(const struct link *l);
+/* Sends msg (reference stolen) when registered; -1 when the link is down. */
+int link_send(struct link *l, json_t *msg);
+void link_close(struct link *l);
+void link_free(struct link *l);
+
+/* jobs.c: the jobs this node holds, mirrored in the spool. */
+struct jobs *jobs_new(struct agent *a);
+/* Rebuilds the table from the spool (running and unacknowledged jobs). */
+int jobs_load(struct jobs *js, char *err, size_t errlen);
+void jobs_on_run(struct jobs *js, const json_t *msg);
+void jobs_on_signal(struct jobs *js, const json_t *msg);
+void jobs_on_finish_ack(struct jobs *js, const json_t *msg);
+/* Notices finished or lost jobs; called on spool events and every tick. */
+void jobs_scan(struct jobs *js);
+/* [{id, idx}] of every job held, for register. */
+json_t *jobs_list(const struct jobs *js);
+int jobs_running(const struct jobs *js);
+/* Sends every unacknowledged finish again (after register). */
+void jobs_resend(struct jobs *js);
+void jobs_close(struct jobs *js);
+void jobs_free(struct jobs *js);
+
+/* relay.c: the local command socket. */
+struct relay *relay_new(struct agent *a, const char *path, char *err, size_t errlen);
+void relay_on_reply(struct relay *r, const json_t *msg);
+/* Fails every request waiting for the master with "unreachable". */
+void relay_link_down(struct relay *r);
+void relay_close(struct relay *r);
+void relay_free(struct relay *r);
+
+#endif

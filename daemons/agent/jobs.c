@@ -1,0 +1,562 @@
+/*
+ * jobs.c - the jobs this node holds: started on `run`, signalled on
+ * `signal`, reported `finished` once their shepherd left a status in the
+ * spool, forgotten on `finish_ack`. The table mirrors spool/jobs/ exactly
+ * and is rebuilt from it at start-up, so an agent restart loses nothing
+ * and runs nothing twice. Invariants: job.json is durable before a
+ * shepherd starts; a job is removed from disk and table only after the
+ * master acknowledged its finish; a finish is (re)sent after every
+ * register until then.
+ */
+#include <sys/queue.h>
+#include <errno.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "jobspec.h"
+#include "log.h"
+#include "spool.h"
+#include "util.h"
+
+struct job {
+	TAILQ_ENTRY(job) entry;
+	struct jobs *js;
+	long long id, idx;
+	char key[SPOOL_KEY_MAX];
+	char *dir;
+	pid_t shepherd;		/* -1 when unknown */
+	uv_process_t *proc;	/* our child, until it exits; NULL after a restart */
+	int shepherd_gone;	/* our child exited */
+	json_t *fin;		/* the finished message, once ended */
+	uv_timer_t *killt;	/* INT -> TERM -> KILL escalation */
+	int kill_step;
+	int pending_sig;	/* waits for the pgid to be spooled */
+};
+
+struct jobs {
+	struct agent *a;
+	TAILQ_HEAD(, job) list;
+	uv_fs_event_t watch;
+	int watching;
+};
+
+static const struct {
+	const char *name;
+	int sig;
+} jobs_signames[] = {
+	{ "HUP", SIGHUP }, { "INT", SIGINT }, { "QUIT", SIGQUIT },
+	{ "ABRT", SIGABRT }, { "KILL", SIGKILL }, { "USR1", SIGUSR1 },
+	{ "USR2", SIGUSR2 }, { "ALRM", SIGALRM }, { "TERM", SIGTERM },
+	{ "CONT", SIGCONT }, { "STOP", SIGSTOP }, { "TSTP", SIGTSTP },
+	{ "TTIN", SIGTTIN }, { "TTOU", SIGTTOU }, { "XCPU", SIGXCPU },
+	{ "XFSZ", SIGXFSZ }, { "WINCH", SIGWINCH }, { "URG", SIGURG },
+};
+
+static const int jobs_kill_steps[] = { SIGINT, SIGTERM, SIGKILL };
+
+/* "TERM", "SIGTERM", "15" or 15 -> 15; 0 when unknown. */
+static int
+jobs_sig_parse(const json_t *v)
+{
+	const char *s = json_string_value(v);
+	char *end;
+	long n;
+	size_t i;
+
+	if (json_is_integer(v))
+		n = (long)json_integer_value(v);
+	else if (s == NULL)
+		return 0;
+	else if (s[0] >= '0' && s[0] <= '9') {
+		n = strtol(s, &end, 10);
+		if (*end != '\0')
+			return 0;
+	} else {
+		if (strncasecmp(s, "SIG", 3) == 0)
+			s += 3;
+		for (i = 0; i < nitems(jobs_signames); i++)
+			if (strcasecmp(s, jobs_signames[i].name) == 0)
+				return jobs_signames[i].sig;
+		return 0;
+	}
+	return n > 0 && n < NSIG ? (int)n : 0;
+}
+
+static struct job *
+jobs_find(const struct jobs *js, long long id, long long idx)
+{
+	struct job *j;
+
+	TAILQ_FOREACH(j, &js->list, entry)
+		if (j->id == id && j->idx == idx)
+			return j;
+	return NULL;
+}
+
+static struct job *
+jobs_add(struct jobs *js, long long id, long long idx)
+{
+	struct job *j = xcalloc(1, sizeof(*j));
+
+	j->js = js;
+	j->id = id;
+	j->idx = idx;
+	j->shepherd = -1;
+	spool_key(id, idx, j->key);
+	j->dir = spool_job_dir(js->a->spool, j->key);
+	TAILQ_INSERT_TAIL(&js->list, j, entry);
+	return j;
+}
+
+static void
+jobs_close_cb(uv_handle_t *h)
+{
+	free(h);
+}
+
+/* Forgets a job: its handles close later, a live child is left detached. */
+static void
+jobs_drop(struct jobs *js, struct job *j)
+{
+	TAILQ_REMOVE(&js->list, j, entry);
+	if (j->killt != NULL)
+		uv_close((uv_handle_t *)j->killt, jobs_close_cb);
+	if (j->proc != NULL)
+		j->proc->data = NULL;
+	json_decref(j->fin);
+	free(j->dir);
+	free(j);
+}
+
+static void
+jobs_reply(struct jobs *js, const char *t, long long id, long long idx,
+    const char *k, json_t *v)
+{
+	json_t *m = json_pack("{s:s, s:I, s:I}", "t", t, "id", (json_int_t)id,
+	    "idx", (json_int_t)idx);
+
+	json_object_set_new(m, k, v);
+	link_send(js->a->link, m);
+}
+
+/* Sends sig to the job's process group, or keeps it until the pgid shows. */
+static void
+jobs_deliver(struct job *j, int sig)
+{
+	pid_t pgid;
+
+	if (j->fin != NULL)
+		return;
+	if ((pgid = spool_read_pid(j->dir, "pgid")) <= 0) {
+		j->pending_sig = sig;
+		return;
+	}
+	j->pending_sig = 0;
+	if (kill(-pgid, sig) < 0 && errno != ESRCH)
+		log_warn("job %lld[%lld]: kill %d to group %d", j->id, j->idx, sig, (int)pgid);
+	else
+		log_info("job %lld[%lld]: signal %d sent to process group %d", j->id,
+		    j->idx, sig, (int)pgid);
+}
+
+static void
+jobs_kill_cb(uv_timer_t *t)
+{
+	struct job *j = t->data;
+
+	jobs_deliver(j, jobs_kill_steps[j->kill_step++]);
+	if (j->kill_step < (int)nitems(jobs_kill_steps) && j->fin == NULL)
+		uv_timer_start(t, jobs_kill_cb, (uint64_t)j->js->a->kill_interval * 1000, 0);
+}
+
+/*
+ * bkill: INT, then TERM, then KILL, kill_interval seconds apart. LSF's
+ * JOB_TERMINATE_INTERVAL of 10 s makes bkill slow for no gain on small
+ * clusters; main.c defaults to 2 s (lsf.conf PUMICE_KILL_INTERVAL).
+ */
+static void
+jobs_kill(struct job *j)
+{
+	if (j->killt != NULL)
+		return;		/* already escalating */
+	j->killt = xcalloc(1, sizeof(*j->killt));
+	uv_timer_init(j->js->a->loop, j->killt);
+	j->killt->data = j;
+	j->kill_step = 0;
+	jobs_kill_cb(j->killt);
+}
+
+void
+jobs_on_signal(struct jobs *js, const json_t *msg)
+{
+	json_int_t id = json_integer_value(json_object_get(msg, "id"));
+	json_int_t idx = json_integer_value(json_object_get(msg, "idx"));
+	int sig = jobs_sig_parse(json_object_get(msg, "sig"));
+	struct job *j = jobs_find(js, id, idx);
+
+	if (j == NULL) {
+		log_info("signal for job %lld[%lld], which this node does not hold; ignored",
+		    (long long)id, (long long)idx);
+		return;
+	}
+	if (j->fin != NULL) {
+		log_info("signal for job %lld[%lld], which has ended; ignored",
+		    (long long)id, (long long)idx);
+		return;
+	}
+	if (json_is_true(json_object_get(msg, "kill")))
+		jobs_kill(j);
+	else if (sig == 0)
+		log_warnx("job %lld[%lld]: unknown signal in %s; ignored",
+		    (long long)id, (long long)idx, "signal");
+	else
+		jobs_deliver(j, sig);
+}
+
+static void
+jobs_exit_cb(uv_process_t *p, int64_t status, int sig)
+{
+	struct job *j = p->data;
+
+	uv_close((uv_handle_t *)p, jobs_close_cb);
+	if (j == NULL)
+		return;
+	j->proc = NULL;
+	j->shepherd_gone = 1;
+	if (status != 0 || sig != 0)
+		log_warnx("job %lld[%lld]: shepherd %d exited with status %lld signal %d",
+		    j->id, j->idx, (int)j->shepherd, (long long)status, sig);
+	jobs_scan(j->js);
+}
+
+/* Starts pumice-shepherd detached, in its own session. */
+static int
+jobs_spawn(struct jobs *js, struct job *j, char *err, size_t errlen)
+{
+	struct agent *a = js->a;
+	uv_process_options_t o;
+	uv_stdio_container_t stdio[3];
+	char *log = a->logfile ? xstrdup(a->logfile) : xasprintf("%s/shepherd.log", a->spool);
+	char *args[] = { a->shepherd, "-l", log, j->dir, NULL };
+	uv_process_t *p = xcalloc(1, sizeof(*p));
+	int r, i;
+
+	memset(&o, 0, sizeof(o));
+	for (i = 0; i < 3; i++)
+		stdio[i].flags = UV_IGNORE;	/* never hold the agent's stdio open */
+	o.file = a->shepherd;
+	o.args = args;
+	o.exit_cb = jobs_exit_cb;
+	o.flags = UV_PROCESS_DETACHED;
+	o.stdio = stdio;
+	o.stdio_count = 3;
+	p->data = j;
+	r = uv_spawn(a->loop, p, &o);
+	free(log);
+	if (r < 0) {
+		uv_close((uv_handle_t *)p, jobs_close_cb);
+		return errf(err, errlen, "cannot start %s: %s", a->shepherd, uv_strerror(r));
+	}
+	uv_unref((uv_handle_t *)p);	/* jobs never keep the loop alive */
+	j->proc = p;
+	j->shepherd = p->pid;
+	return 0;
+}
+
+/* The checks before a job may start; -1 with err for a refusal. */
+static int
+jobs_admit(struct jobs *js, const struct jobspec *spec, char *err, size_t errlen)
+{
+	struct passwd *pw;
+
+	if (geteuid() != 0 && spec->uid != geteuid()) {
+		pw = getpwuid(geteuid());
+		return errf(err, errlen, "agent on %s runs as %s and cannot run jobs "
+		    "of user %s", js->a->host, pw ? pw->pw_name : "an unprivileged user",
+		    spec->user);
+	}
+	return 0;
+}
+
+void
+jobs_on_run(struct jobs *js, const json_t *msg)
+{
+	const json_t *spec = json_object_get(msg, "job");
+	struct jobspec s;
+	struct job *j;
+	char key[SPOOL_KEY_MAX], err[1024];
+
+	if (jobspec_parse(spec, &s, err, sizeof(err)) < 0) {
+		log_warnx("run: %s", err);
+		if (s.id > 0)
+			jobs_reply(js, "refused", s.id, s.idx, "err", json_string(err));
+		return;
+	}
+	spool_key(s.id, s.idx, key);
+	if (jobs_find(js, s.id, s.idx) != NULL || spool_has_job(js->a->spool, key)) {
+		log_info("job %lld[%lld] is already held here; repeated run ignored", s.id, s.idx);
+		return;
+	}
+	if (jobs_admit(js, &s, err, sizeof(err)) < 0 ||
+	    spool_write_spec(js->a->spool, key, spec, err, sizeof(err)) < 0) {
+		log_warnx("job %lld[%lld] refused: %s", s.id, s.idx, err);
+		jobs_reply(js, "refused", s.id, s.idx, "err", json_string(err));
+		return;
+	}
+	j = jobs_add(js, s.id, s.idx);
+	if (jobs_spawn(js, j, err, sizeof(err)) < 0) {
+		log_warnx("job %lld[%lld] refused: %s", s.id, s.idx, err);
+		spool_remove(js->a->spool, key);
+		jobs_drop(js, j);
+		jobs_reply(js, "refused", s.id, s.idx, "err", json_string(err));
+		return;
+	}
+	if (spool_write_pid(j->dir, "shepherd.pid", j->shepherd) < 0)
+		log_warn("%s/shepherd.pid", j->dir);
+	log_info("job %lld[%lld] started for %s: shepherd %d", s.id, s.idx, s.user,
+	    (int)j->shepherd);
+	jobs_reply(js, "started", s.id, s.idx, "pid", json_integer(j->shepherd));
+}
+
+/* Is the shepherd of a job we did not spawn (agent restarted) alive? */
+static int
+jobs_shepherd_alive(struct job *j)
+{
+	char path[64], *cmd;
+	size_t len, i;
+	int ok;
+
+	if (j->proc != NULL)
+		return 1;
+	if (j->shepherd_gone)
+		return 0;
+	if (j->shepherd <= 0)
+		j->shepherd = spool_read_pid(j->dir, "shepherd.pid");
+	if (j->shepherd <= 0 || (kill(j->shepherd, 0) < 0 && errno == ESRCH))
+		return 0;
+	/* the pid may have been reused: is it still a shepherd? */
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)j->shepherd);
+	if ((cmd = file_read_all(path, &len)) == NULL)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (cmd[i] == '\0')
+			cmd[i] = ' ';
+	ok = strstr(cmd, "pumice-shepherd") != NULL;
+	free(cmd);
+	return ok;
+}
+
+/* Records the ending of a job and tells the master. */
+static void
+jobs_finalize(struct jobs *js, struct job *j, json_t *st)
+{
+	static const char *keys[] = { "exit_code", "signal", "state", "reason",
+	    "start", "end", "cpu", "maxrss" };
+	json_t *v;
+	size_t i;
+
+	j->fin = json_pack("{s:s, s:I, s:I}", "t", "finished", "id", (json_int_t)j->id,
+	    "idx", (json_int_t)j->idx);
+	for (i = 0; i < nitems(keys); i++)
+		if ((v = json_object_get(st, keys[i])) != NULL && !json_is_null(v))
+			json_object_set(j->fin, keys[i], v);
+	if (j->killt != NULL)
+		uv_timer_stop(j->killt);
+	log_info("job %lld[%lld] ended: %s, exit code %lld%s%s", j->id, j->idx,
+	    json_string_value(json_object_get(st, "state")) ?: "?",
+	    (long long)json_integer_value(json_object_get(st, "exit_code")),
+	    json_object_get(st, "reason") ? ": " : "",
+	    json_string_value(json_object_get(st, "reason")) ?: "");
+	link_send(js->a->link, json_incref(j->fin));
+}
+
+/* A shepherd died without a status: say so, durably, rather than lose it. */
+static json_t *
+jobs_lost_status(struct job *j)
+{
+	json_t *st = json_pack("{s:i, s:i, s:s, s:s, s:I, s:I, s:f, s:i}",
+	    "exit_code", 1, "signal", 0, "state", "EXIT",
+	    "reason", "TERM_ZOMBIE: job's shepherd vanished",
+	    "start", (json_int_t)0, "end", (json_int_t)now_real(), "cpu", 0.0,
+	    "maxrss", 0);
+	char err[512];
+
+	if (spool_finish(j->dir, st, err, sizeof(err)) < 0)
+		log_warnx("job %lld[%lld]: %s", j->id, j->idx, err);
+	return st;
+}
+
+static void
+jobs_check(struct jobs *js, struct job *j)
+{
+	json_t *st;
+
+	if ((st = spool_read_status(j->dir)) == NULL && !jobs_shepherd_alive(j)) {
+		/* it may have written the status just before it exited */
+		if ((st = spool_read_status(j->dir)) == NULL) {
+			log_warnx("job %lld[%lld]: shepherd %d is gone without a status",
+			    j->id, j->idx, (int)j->shepherd);
+			st = jobs_lost_status(j);
+		}
+	}
+	if (st != NULL) {
+		jobs_finalize(js, j, st);
+		json_decref(st);
+	} else if (j->pending_sig != 0)
+		jobs_deliver(j, j->pending_sig);
+}
+
+void
+jobs_scan(struct jobs *js)
+{
+	struct job *j;
+
+	TAILQ_FOREACH(j, &js->list, entry)
+		if (j->fin == NULL)
+			jobs_check(js, j);
+}
+
+void
+jobs_on_finish_ack(struct jobs *js, const json_t *msg)
+{
+	json_int_t id = json_integer_value(json_object_get(msg, "id"));
+	json_int_t idx = json_integer_value(json_object_get(msg, "idx"));
+	struct job *j = jobs_find(js, id, idx);
+
+	if (j == NULL || j->fin == NULL) {
+		log_warnx("finish_ack for job %lld[%lld], which %s; ignored", (long long)id,
+		    (long long)idx, j == NULL ? "this node does not hold" : "is still running");
+		return;
+	}
+	spool_remove(js->a->spool, j->key);
+	jobs_drop(js, j);
+}
+
+json_t *
+jobs_list(const struct jobs *js)
+{
+	json_t *a = json_array();
+	struct job *j;
+
+	TAILQ_FOREACH(j, &js->list, entry)
+		json_array_append_new(a, json_pack("{s:I, s:I}", "id", (json_int_t)j->id,
+		    "idx", (json_int_t)j->idx));
+	return a;
+}
+
+int
+jobs_running(const struct jobs *js)
+{
+	struct job *j;
+	int n = 0;
+
+	TAILQ_FOREACH(j, &js->list, entry)
+		if (j->fin == NULL)
+			n++;
+	return n;
+}
+
+void
+jobs_resend(struct jobs *js)
+{
+	struct job *j;
+
+	TAILQ_FOREACH(j, &js->list, entry)
+		if (j->fin != NULL)
+			link_send(js->a->link, json_incref(j->fin));
+}
+
+static void
+jobs_watch_cb(uv_fs_event_t *h, const char *name, int events, int status)
+{
+	jobs_scan(h->data);
+}
+
+int
+jobs_load(struct jobs *js, char *err, size_t errlen)
+{
+	char *path = xasprintf("%s/jobs", js->a->spool), *done;
+	long long id, idx;
+	struct dirent *de;
+	int r, n = 0;
+	DIR *d;
+
+	if ((d = opendir(path)) == NULL) {
+		errf(err, errlen, "%s: %s", path, strerror(errno));
+		free(path);
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (spool_key_parse(de->d_name, &id, &idx) < 0)
+			continue;
+		if (!spool_has_job(js->a->spool, de->d_name)) {
+			log_warnx("%s/%s: no job.json (a run that failed); removed", path,
+			    de->d_name);
+			spool_remove(js->a->spool, de->d_name);
+			continue;
+		}
+		jobs_add(js, id, idx);
+		n++;
+	}
+	closedir(d);
+	free(path);
+	log_info("spool %s holds %d job%s", js->a->spool, n, n == 1 ? "" : "s");
+	jobs_scan(js);
+	done = xasprintf("%s/done", js->a->spool);
+	if ((r = uv_fs_event_start(&js->watch, jobs_watch_cb, done, 0)) < 0)
+		log_warnx("%s: cannot watch (%s); relying on the 1 s scan", done,
+		    uv_strerror(r));
+	free(done);
+	return 0;
+}
+
+struct jobs *
+jobs_new(struct agent *a)
+{
+	struct jobs *js = xcalloc(1, sizeof(*js));
+
+	js->a = a;
+	TAILQ_INIT(&js->list);
+	uv_fs_event_init(a->loop, &js->watch);
+	js->watch.data = js;
+	return js;
+}
+
+static void
+jobs_close_proc(uv_handle_t *h, void *arg)
+{
+	if (h->type == UV_PROCESS && !uv_is_closing(h))
+		uv_close(h, jobs_close_cb);
+}
+
+void
+jobs_close(struct jobs *js)
+{
+	struct job *j;
+
+	uv_close((uv_handle_t *)&js->watch, NULL);
+	TAILQ_FOREACH(j, &js->list, entry) {
+		if (j->killt != NULL)
+			uv_close((uv_handle_t *)j->killt, jobs_close_cb);
+		j->killt = NULL;
+		j->proc = NULL;
+	}
+	/* running shepherds stay; only our handles on them go */
+	uv_walk(js->a->loop, jobs_close_proc, NULL);
+}
+
+void
+jobs_free(struct jobs *js)
+{
+	struct job *j;
+
+	while ((j = TAILQ_FIRST(&js->list)) != NULL)
+		jobs_drop(js, j);
+	free(js);
+}

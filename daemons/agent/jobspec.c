@@ -1,0 +1,132 @@
+/*
+ * jobspec.c - JOBSPEC parsing (see jobspec.h). Wrong types are errors;
+ * unknown keys are tolerated, since the master may send more than this
+ * agent version uses.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "jobspec.h"
+#include "util.h"
+
+static int
+jobspec_int(const json_t *j, const char *key, int required, long long def,
+    long long *out, char *err, size_t errlen)
+{
+	const json_t *v = json_object_get(j, key);
+
+	if (v == NULL || json_is_null(v)) {
+		*out = def;
+		return required ? errf(err, errlen, "job spec lacks \"%s\"", key) : 0;
+	}
+	if (!json_is_integer(v))
+		return errf(err, errlen, "job spec: \"%s\" is not an integer", key);
+	*out = json_integer_value(v);
+	return 0;
+}
+
+static int
+jobspec_str(const json_t *j, const char *key, int required, const char **out,
+    char *err, size_t errlen)
+{
+	const json_t *v = json_object_get(j, key);
+
+	*out = NULL;
+	if (v == NULL || json_is_null(v))
+		return required ? errf(err, errlen, "job spec lacks \"%s\"", key) : 0;
+	if (!json_is_string(v))
+		return errf(err, errlen, "job spec: \"%s\" is not a string", key);
+	*out = json_string_value(v);
+	return 0;
+}
+
+static int
+jobspec_bool(const json_t *j, const char *key, int *out, char *err, size_t errlen)
+{
+	const json_t *v = json_object_get(j, key);
+
+	*out = 0;
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_boolean(v))
+		return errf(err, errlen, "job spec: \"%s\" is not a boolean", key);
+	*out = json_is_true(v);
+	return 0;
+}
+
+static int
+jobspec_strings(const json_t *j, struct jobspec *js, char *err, size_t errlen)
+{
+	if (jobspec_str(j, "user", 1, &js->user, err, errlen) < 0 ||
+	    jobspec_str(j, "cmd", 1, &js->cmd, err, errlen) < 0 ||
+	    jobspec_str(j, "name", 0, &js->name, err, errlen) < 0 ||
+	    jobspec_str(j, "queue", 0, &js->queue, err, errlen) < 0 ||
+	    jobspec_str(j, "cwd", 0, &js->cwd, err, errlen) < 0 ||
+	    jobspec_str(j, "subcwd", 0, &js->subcwd, err, errlen) < 0 ||
+	    jobspec_str(j, "subhost", 0, &js->subhost, err, errlen) < 0 ||
+	    jobspec_str(j, "out", 0, &js->out, err, errlen) < 0 ||
+	    jobspec_str(j, "err", 0, &js->err, err, errlen) < 0)
+		return -1;
+	return 0;
+}
+
+int
+jobspec_parse(const json_t *j, struct jobspec *js, char *err, size_t errlen)
+{
+	long long uid = 0, gid = 0, nslots = 1;
+
+	memset(js, 0, sizeof(*js));
+	if (!json_is_object(j))
+		return errf(err, errlen, "job spec is not an object");
+	if (jobspec_int(j, "id", 1, 0, &js->id, err, errlen) < 0 ||
+	    jobspec_int(j, "idx", 0, 0, &js->idx, err, errlen) < 0 ||
+	    jobspec_int(j, "idx_end", 0, 0, &js->idx_end, err, errlen) < 0 ||
+	    jobspec_int(j, "idx_step", 0, 1, &js->idx_step, err, errlen) < 0 ||
+	    jobspec_int(j, "uid", 1, 0, &uid, err, errlen) < 0 ||
+	    jobspec_int(j, "gid", 1, 0, &gid, err, errlen) < 0 ||
+	    jobspec_int(j, "nslots", 0, 1, &nslots, err, errlen) < 0)
+		return -1;
+	if (js->id <= 0 || js->idx < 0)
+		return errf(err, errlen, "job spec: bad id %lld[%lld]", js->id, js->idx);
+	if (uid < 0 || gid < 0)
+		return errf(err, errlen, "job spec: negative uid or gid");
+	js->uid = (uid_t)uid;
+	js->gid = (gid_t)gid;
+	js->nslots = nslots > 0 ? (int)nslots : 1;
+	if (jobspec_strings(j, js, err, errlen) < 0 ||
+	    jobspec_bool(j, "out_trunc", &js->out_trunc, err, errlen) < 0 ||
+	    jobspec_bool(j, "err_trunc", &js->err_trunc, err, errlen) < 0 ||
+	    jobspec_bool(j, "script", &js->script, err, errlen) < 0)
+		return -1;
+	js->env = json_object_get(j, "env");
+	if (js->env != NULL && !json_is_object(js->env))
+		return errf(err, errlen, "job spec: \"env\" is not an object");
+	js->hosts = json_object_get(j, "hosts");
+	if (js->hosts != NULL && !json_is_array(js->hosts))
+		return errf(err, errlen, "job spec: \"hosts\" is not an array");
+	return 0;
+}
+
+char *
+jobspec_subst(const struct jobspec *js, const char *tmpl)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&out, &len);
+	const char *p;
+
+	if (fp == NULL)
+		return xstrdup(tmpl);
+	for (p = tmpl; *p != '\0'; p++) {
+		if (p[0] == '%' && p[1] == 'J') {
+			fprintf(fp, "%lld", js->id);
+			p++;
+		} else if (p[0] == '%' && p[1] == 'I') {
+			fprintf(fp, "%lld", js->idx);
+			p++;
+		} else
+			fputc(*p, fp);
+	}
+	fclose(fp);
+	return out;
+}

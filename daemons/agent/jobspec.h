@@ -1,0 +1,29 @@
+/*
+ * jobspec.h - the JOBSPEC of proto.h as C fields. Strings are borrowed from
+ * the json_t the spec was parsed from, which must outlive the struct.
+ */
+#ifndef PUMICE_JOBSPEC_H
+#define PUMICE_JOBSPEC_H
+
+#include <stddef.h>
+#include <sys/types.h>
+#include <jansson.h>
+
+struct jobspec {
+	long long id, idx, idx_end, idx_step;
+	const char *name, *user, *queue, *cmd, *cwd, *subcwd, *subhost;
+	const char *out, *err;	/* NULL: none */
+	int out_trunc, err_trunc, script;
+	uid_t uid;
+	gid_t gid;
+	int nslots;
+	const json_t *env;	/* object or NULL */
+	const json_t *hosts;	/* array or NULL */
+};
+
+/* Checks types and required fields (id, uid, gid, user, cmd). */
+int jobspec_parse(const json_t *j, struct jobspec *js, char *err, size_t errlen);
+/* Replaces %J with the id and %I with the index; malloc'd. */
+char *jobspec_subst(const struct jobspec *js, const char *tmpl);
+
+#endif

@@ -1,0 +1,358 @@
+/*
+ * link.c - the agent's one connection to the master: resolve, dial, prove
+ * the cluster key both ways (proto.h), register, heartbeat, and hand the
+ * master's orders to jobs.c and relay.c. Any failure drops the connection
+ * and redials after a backoff that doubles from LINK_BACKOFF_MIN up to
+ * LINK_BACKOFF_MAX. Invariant: nothing but a challenge, welcome or error
+ * is accepted before the master proved the key, and link_send() only
+ * sends once registered.
+ */
+#include <string.h>
+
+#include "agent.h"
+#include "conf.h"
+#include "conn.h"
+#include "log.h"
+#include "proto.h"
+#include "util.h"
+
+#define LINK_BACKOFF_MIN 250		/* ms */
+#define LINK_BACKOFF_MAX 5000		/* ms */
+#define LINK_HANDSHAKE_TIMEOUT 10000	/* ms from dialling to welcome */
+
+enum link_state {
+	LINK_IDLE,		/* waiting to redial */
+	LINK_RESOLVING,
+	LINK_CONNECTING,
+	LINK_HELLO,		/* hello sent, awaiting challenge */
+	LINK_AUTH,		/* auth sent, awaiting welcome */
+	LINK_UP,		/* registered */
+};
+
+struct link {
+	struct agent *a;
+	enum link_state state;
+	struct conn *conn;
+	uv_getaddrinfo_t gai;
+	uv_connect_t connect;
+	uv_timer_t retry;	/* redial, or handshake timeout */
+	uv_timer_t hb;
+	uint64_t backoff;
+	char nonce[AUTH_NONCE_HEX];
+	int resolving;		/* gai request outstanding */
+	int closing;
+};
+
+static void link_dial(struct link *l);
+
+static void
+link_retry_cb(uv_timer_t *t)
+{
+	struct link *l = t->data;
+
+	if (l->state == LINK_IDLE && l->resolving)	/* a slow resolver */
+		uv_timer_start(&l->retry, link_retry_cb, l->backoff, 0);
+	else if (l->state == LINK_IDLE)
+		link_dial(l);
+	else if (l->state != LINK_UP) {
+		log_warnx("master %s:%s: no welcome within %d s, redialling",
+		    l->a->master_host, l->a->master_port, LINK_HANDSHAKE_TIMEOUT / 1000);
+		if (l->resolving)
+			uv_cancel((uv_req_t *)&l->gai);
+		if (l->conn != NULL)
+			conn_close(l->conn);
+		l->conn = NULL;
+		l->state = LINK_IDLE;
+		uv_timer_start(&l->retry, link_retry_cb, l->backoff, 0);
+	}
+}
+
+/* Drops the connection (if any) and schedules the next dial. */
+static void
+link_drop(struct link *l, const char *why)
+{
+	int was_up = l->state == LINK_UP;
+
+	if (l->closing)
+		return;
+	if (was_up)
+		log_warnx("lost master %s:%s: %s", l->a->master_host, l->a->master_port, why);
+	else
+		log_warnx("master %s:%s: %s (retrying in %llu ms)", l->a->master_host,
+		    l->a->master_port, why, (unsigned long long)l->backoff);
+	if (l->conn != NULL)
+		conn_close(l->conn);
+	l->conn = NULL;
+	l->state = LINK_IDLE;
+	uv_timer_stop(&l->hb);
+	uv_timer_start(&l->retry, link_retry_cb, was_up ? LINK_BACKOFF_MIN : l->backoff, 0);
+	if (!was_up) {
+		l->backoff *= 2;
+		if (l->backoff > LINK_BACKOFF_MAX)
+			l->backoff = LINK_BACKOFF_MAX;
+	}
+	if (was_up)
+		relay_link_down(l->a->relay);
+}
+
+static void
+link_send_raw(struct link *l, json_t *msg)
+{
+	if (l->conn != NULL)
+		conn_send(l->conn, msg);
+	json_decref(msg);
+}
+
+int
+link_send(struct link *l, json_t *msg)
+{
+	if (l->state != LINK_UP) {
+		json_decref(msg);
+		return -1;
+	}
+	link_send_raw(l, msg);
+	return 0;
+}
+
+int
+link_is_up(const struct link *l)
+{
+	return l->state == LINK_UP;
+}
+
+static void
+link_register(struct link *l)
+{
+	struct agent *a = l->a;
+	struct hostinfo hi;
+
+	hostinfo_read(&hi, &a->sampler, a->ncpus, a->mem_kb);
+	link_send_raw(l, json_pack("{s:s, s:s, s:i, s:I, s:I, s:I, s:I, "
+	    "s:[f,f,f], s:s, s:s, s:s, s:o}",
+	    "t", "register", "host", a->host, "ncpus", hi.ncpus,
+	    "mem_total", (json_int_t)hi.mem_total, "mem_free", (json_int_t)hi.mem_free,
+	    "swap_total", (json_int_t)hi.swap_total, "swap_free", (json_int_t)hi.swap_free,
+	    "load", hi.load[0], hi.load[1], hi.load[2], "arch", hi.arch,
+	    "model", hi.model, "version", PUMICE_VERSION, "jobs", jobs_list(a->jobs)));
+}
+
+static void
+link_hb_cb(uv_timer_t *t)
+{
+	struct link *l = t->data;
+	struct agent *a = l->a;
+	struct hostinfo hi;
+
+	hostinfo_read(&hi, &a->sampler, a->ncpus, a->mem_kb);
+	link_send(l, json_pack("{s:s, s:I, s:I, s:[f,f,f], s:f, s:i}",
+	    "t", "hb", "mem_free", (json_int_t)hi.mem_free,
+	    "swap_free", (json_int_t)hi.swap_free,
+	    "load", hi.load[0], hi.load[1], hi.load[2], "ut", hi.ut,
+	    "njobs", jobs_running(a->jobs)));
+}
+
+static void
+link_on_challenge(struct link *l, const json_t *msg)
+{
+	const char *nonce = json_string_value(json_object_get(msg, "nonce"));
+	const char *mac = json_string_value(json_object_get(msg, "mac"));
+	char want[AUTH_MAC_HEX], ours[AUTH_MAC_HEX];
+
+	if (nonce == NULL || mac == NULL || strlen(nonce) + 1 != AUTH_NONCE_HEX) {
+		link_drop(l, "malformed challenge");
+		return;
+	}
+	auth_mac(&l->a->key, "master", l->nonce, l->a->host, want);
+	if (!auth_mac_ok(want, mac)) {
+		log_warnx("master %s:%s failed to prove the cluster key: the key in %s "
+		    "differs from the master's", l->a->master_host, l->a->master_port,
+		    l->a->key_file);
+		link_drop(l, "authentication failed");
+		return;
+	}
+	auth_mac(&l->a->key, "agent", nonce, l->a->host, ours);
+	link_send_raw(l, json_pack("{s:s, s:s}", "t", "auth", "mac", ours));
+	l->state = LINK_AUTH;
+}
+
+static void
+link_on_welcome(struct link *l, const json_t *msg)
+{
+	json_int_t hb = json_integer_value(json_object_get(msg, "hb"));
+
+	if (hb <= 0)
+		hb = l->a->conf->heartbeat > 0 ? l->a->conf->heartbeat : 5;
+	l->state = LINK_UP;
+	l->backoff = LINK_BACKOFF_MIN;
+	uv_timer_stop(&l->retry);
+	log_info("registered with master %s:%s as %s (heartbeat %lld s)",
+	    l->a->master_host, l->a->master_port, l->a->host, (long long)hb);
+	link_register(l);
+	jobs_resend(l->a->jobs);
+	uv_timer_start(&l->hb, link_hb_cb, (uint64_t)hb * 1000, (uint64_t)hb * 1000);
+}
+
+/* Orders from a registered master. */
+static void
+link_on_order(struct link *l, const char *t, const json_t *msg)
+{
+	struct agent *a = l->a;
+
+	if (strcmp(t, "run") == 0)
+		jobs_on_run(a->jobs, msg);
+	else if (strcmp(t, "signal") == 0)
+		jobs_on_signal(a->jobs, msg);
+	else if (strcmp(t, "finish_ack") == 0)
+		jobs_on_finish_ack(a->jobs, msg);
+	else if (strcmp(t, "relay_rep") == 0)
+		relay_on_reply(a->relay, msg);
+	else
+		log_warnx("master sent unknown message \"%s\"; ignored", t);
+}
+
+static void
+link_on_msg(struct conn *c, const json_t *msg)
+{
+	struct link *l = c->arg;
+	const char *t = proto_type(msg);
+
+	if (strcmp(t, "error") == 0) {
+		const char *e = json_string_value(json_object_get(msg, "err"));
+		log_warnx("master %s:%s refused us: %s", l->a->master_host,
+		    l->a->master_port, e ? e : "(no reason given)");
+		link_drop(l, "refused");
+	} else if (l->state == LINK_HELLO && strcmp(t, "challenge") == 0)
+		link_on_challenge(l, msg);
+	else if (l->state == LINK_AUTH && strcmp(t, "welcome") == 0)
+		link_on_welcome(l, msg);
+	else if (l->state == LINK_UP)
+		link_on_order(l, t, msg);
+	else {
+		log_warnx("master sent \"%s\" before authentication", t);
+		link_drop(l, "protocol error");
+	}
+}
+
+static void
+link_on_end(struct conn *c, const char *why)
+{
+	struct link *l = c->arg;
+
+	link_drop(l, why ? why : "connection closed by the master");
+}
+
+static void
+link_connect_cb(uv_connect_t *req, int status)
+{
+	struct link *l = req->data;
+	char err[256];
+
+	if (l->conn == NULL || req->handle != &l->conn->h.stream || l->closing)
+		return;		/* dropped meanwhile */
+	if (status < 0) {
+		link_drop(l, uv_strerror(status));
+		return;
+	}
+	if (conn_start(l->conn, err, sizeof(err)) < 0 || auth_nonce(l->nonce) < 0) {
+		link_drop(l, "cannot start the handshake");
+		return;
+	}
+	uv_tcp_nodelay(&l->conn->h.tcp, 1);
+	uv_tcp_keepalive(&l->conn->h.tcp, 1, 30);
+	link_send_raw(l, json_pack("{s:s, s:i, s:s, s:s, s:s}", "t", "hello",
+	    "v", PROTO_VERSION, "role", "agent", "host", l->a->host, "nonce", l->nonce));
+	l->state = LINK_HELLO;
+}
+
+static void
+link_gai_cb(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
+{
+	struct link *l = req->data;
+	int r;
+
+	l->resolving = 0;
+	if (l->closing || l->state != LINK_RESOLVING || status < 0) {
+		if (!l->closing && l->state == LINK_RESOLVING)
+			link_drop(l, uv_strerror(status));
+		uv_freeaddrinfo(res);
+		return;
+	}
+	l->conn = conn_new(link_on_msg, link_on_end, l);
+	uv_tcp_init(l->a->loop, &l->conn->h.tcp);
+	l->connect.data = l;
+	r = uv_tcp_connect(&l->connect, &l->conn->h.tcp, res->ai_addr, link_connect_cb);
+	uv_freeaddrinfo(res);
+	if (r < 0) {
+		link_drop(l, uv_strerror(r));
+		return;
+	}
+	l->state = LINK_CONNECTING;
+}
+
+/* Reloads the key (the administrator may have replaced it), then dials. */
+static void
+link_dial(struct link *l)
+{
+	struct addrinfo hints;
+	struct auth_key key;
+	char err[512];
+	int r;
+
+	if (auth_key_load(l->a->key_file, &key, err, sizeof(err)) == 0)
+		l->a->key = key;
+	else
+		log_warnx("%s (keeping the key loaded before)", err);
+	memset(&key, 0, sizeof(key));
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	l->state = LINK_RESOLVING;
+	l->gai.data = l;
+	r = uv_getaddrinfo(l->a->loop, &l->gai, link_gai_cb, l->a->master_host,
+	    l->a->master_port, &hints);
+	if (r < 0) {
+		link_drop(l, uv_strerror(r));
+		return;
+	}
+	l->resolving = 1;
+	uv_timer_start(&l->retry, link_retry_cb, LINK_HANDSHAKE_TIMEOUT, 0);
+}
+
+struct link *
+link_new(struct agent *a)
+{
+	struct link *l = xcalloc(1, sizeof(*l));
+
+	l->a = a;
+	l->backoff = LINK_BACKOFF_MIN;
+	uv_timer_init(a->loop, &l->retry);
+	uv_timer_init(a->loop, &l->hb);
+	l->retry.data = l;
+	l->hb.data = l;
+	return l;
+}
+
+void
+link_start(struct link *l)
+{
+	link_dial(l);
+}
+
+void
+link_close(struct link *l)
+{
+	l->closing = 1;
+	if (l->resolving)
+		uv_cancel((uv_req_t *)&l->gai);
+	if (l->conn != NULL)
+		conn_close(l->conn);
+	l->conn = NULL;
+	uv_close((uv_handle_t *)&l->retry, NULL);
+	uv_close((uv_handle_t *)&l->hb, NULL);
+}
+
+void
+link_free(struct link *l)
+{
+	free(l);
+}

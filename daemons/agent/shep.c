@@ -1,0 +1,404 @@
+/*
+ * shep.c - what pumice-shepherd does for one job: read the spec from the
+ * spool, fork the job into its own process group as its owner, wait for
+ * it, make its output durable and only then record the status and the done
+ * marker. Invariants: the pgid is in the spool before the job can exec;
+ * the job opens its files after it became its user; every path out of
+ * shep_run() that can record a status does, so the agent never waits on a
+ * job that will not end.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "jobenv.h"
+#include "jobspec.h"
+#include "log.h"
+#include "shep.h"
+#include "spool.h"
+#include "util.h"
+
+#define SHEP_EXIT_SETUP 127
+
+struct shep {
+	const char *jobdir;
+	json_t *spec_json;
+	struct jobspec spec;
+	struct passwd *pw;	/* the owner when running as another user */
+	int as_other;
+	char *cwd;		/* wanted cwd, absolute when subcwd allows */
+	char *script;		/* spooled script path, or NULL */
+	struct jobenv env;
+	char *outputs[2];	/* absolute output paths the job opened */
+	char reason[1024];	/* setup failure, "" when none */
+	pid_t pid;
+	long start, end;
+	int wstatus;
+	struct rusage ru;
+};
+
+/* Child: reports a setup failure to the parent and gives up. */
+static void __attribute__((noreturn))
+shep_child_fail(int rep, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	int n;
+
+	buf[0] = 'E';
+	va_start(ap, fmt);
+	n = vsnprintf(buf + 1, sizeof(buf) - 2, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	if (n > (int)sizeof(buf) - 3)
+		n = (int)sizeof(buf) - 3;
+	buf[1 + n] = '\n';
+	if (write(rep, buf, (size_t)n + 2) < 0)
+		_exit(SHEP_EXIT_SETUP);
+	_exit(SHEP_EXIT_SETUP);
+}
+
+static void
+shep_child_become(struct shep *s, int rep)
+{
+	gid_t gid = s->spec.gid;
+
+	if (!s->as_other)
+		return;
+	if (setgid(gid) < 0)
+		shep_child_fail(rep, "cannot set group id %d: %s", (int)gid, strerror(errno));
+	if (s->pw != NULL ? initgroups(s->pw->pw_name, gid) < 0 : setgroups(1, &gid) < 0)
+		shep_child_fail(rep, "cannot set groups of %s: %s", s->spec.user, strerror(errno));
+	if (setuid(s->spec.uid) < 0)
+		shep_child_fail(rep, "cannot become user %s (uid %d): %s", s->spec.user,
+		    (int)s->spec.uid, strerror(errno));
+	if (getuid() != s->spec.uid || geteuid() != s->spec.uid)
+		shep_child_fail(rep, "cannot become user %s: uid did not change", s->spec.user);
+}
+
+/* Opens one output file as the job's user and tells the parent its path. */
+static int
+shep_child_open(struct shep *s, int rep, const char *tmpl, int trunc)
+{
+	char *path = jobspec_subst(&s->spec, tmpl), cwd[4096];
+	int fd, flags = O_WRONLY | O_CREAT | O_CLOEXEC | (trunc ? O_TRUNC : O_APPEND);
+
+	if ((fd = open(path, flags, 0666)) < 0)
+		shep_child_fail(rep, "cannot open output file %s: %s", path, strerror(errno));
+	if (path[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL)
+		dprintf(rep, "P%s\n", path);
+	else
+		dprintf(rep, "P%s/%s\n", cwd, path);
+	free(path);
+	return fd;
+}
+
+static void
+shep_child_stdio(struct shep *s, int rep)
+{
+	const struct jobspec *js = &s->spec;
+	char *o = js->out ? jobspec_subst(js, js->out) : NULL;
+	char *e = js->err ? jobspec_subst(js, js->err) : NULL;
+	int in, out, err;
+
+	if ((in = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0)
+		shep_child_fail(rep, "/dev/null: %s", strerror(errno));
+	out = js->out ? shep_child_open(s, rep, js->out, js->out_trunc) : in;
+	if (js->err == NULL)
+		err = js->out ? out : in;	/* -o alone merges stderr */
+	else if (o != NULL && strcmp(o, e) == 0)
+		err = out;
+	else
+		err = shep_child_open(s, rep, js->err, js->err_trunc);
+	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
+		shep_child_fail(rep, "dup2: %s", strerror(errno));
+	free(o);
+	free(e);
+}
+
+static void __attribute__((noreturn))
+shep_child_exec(struct shep *s, int rep)
+{
+	char *argv[4];
+	char head[2] = { 0 };
+	int fd;
+
+	if (s->script != NULL) {
+		if ((fd = open(s->script, O_RDONLY | O_CLOEXEC)) >= 0) {
+			if (read(fd, head, 2) < 0)
+				head[0] = '\0';
+			close(fd);
+		}
+		if (head[0] == '#' && head[1] == '!') {
+			argv[0] = s->script;
+			argv[1] = NULL;
+			execve(s->script, argv, s->env.v);
+		}
+		argv[0] = "/bin/sh";
+		argv[1] = s->script;
+		argv[2] = NULL;
+	} else {
+		argv[0] = "/bin/sh";
+		argv[1] = "-c";
+		argv[2] = (char *)s->spec.cmd;
+		argv[3] = NULL;
+	}
+	execve(argv[0], argv, s->env.v);
+	shep_child_fail(rep, "cannot execute %s: %s", argv[0], strerror(errno));
+}
+
+/* The forked job: waits for the go, becomes its user, sets up and execs. */
+static void __attribute__((noreturn))
+shep_child(struct shep *s, int go, int rep)
+{
+	int cwd_ok, cwd_errno;
+	sigset_t none;
+	char c;
+
+	setpgid(0, 0);
+	if (read(go, &c, 1) != 1)
+		_exit(SHEP_EXIT_SETUP);	/* the shepherd died before releasing us */
+	close(go);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	shep_child_become(s, rep);
+	cwd_ok = chdir(s->cwd) == 0;
+	cwd_errno = errno;
+	if (!cwd_ok && chdir("/tmp") < 0)
+		shep_child_fail(rep, "cannot change to %s nor /tmp: %s", s->cwd, strerror(errno));
+	shep_child_stdio(s, rep);
+	if (!cwd_ok)
+		fprintf(stderr, "pumice: cannot change to directory %s (%s); running in /tmp\n",
+		    s->cwd, strerror(cwd_errno));
+	shep_child_exec(s, rep);
+}
+
+/* Reads the child's reports ("P<path>", "E<reason>") until it execs. */
+static void
+shep_read_reports(struct shep *s, int rep)
+{
+	char buf[8192], *line, *nl;
+	size_t len = 0, nout = 0;
+	ssize_t n;
+
+	while (len < sizeof(buf) - 1) {
+		n = read(rep, buf + len, sizeof(buf) - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	for (line = buf; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
+		*nl = '\0';
+		if (line[0] == 'E')
+			snprintf(s->reason, sizeof(s->reason), "%s", line + 1);
+		else if (line[0] == 'P' && nout < nitems(s->outputs))
+			s->outputs[nout++] = xstrdup(line + 1);
+	}
+}
+
+/* Forks the job; the pgid is spooled before the child may go on. */
+static int
+shep_fork(struct shep *s)
+{
+	int go[2], rep[2];
+
+	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(rep, O_CLOEXEC) < 0)
+		return errf(s->reason, sizeof(s->reason), "pipe: %s", strerror(errno));
+	s->start = (long)time(NULL);
+	if ((s->pid = fork()) < 0)
+		return errf(s->reason, sizeof(s->reason), "fork: %s", strerror(errno));
+	if (s->pid == 0) {
+		close(go[1]);
+		close(rep[0]);
+		shep_child(s, go[0], rep[1]);
+	}
+	close(go[0]);
+	close(rep[1]);
+	setpgid(s->pid, s->pid);
+	if (spool_write_pid(s->jobdir, "pgid", s->pid) < 0) {
+		errf(s->reason, sizeof(s->reason), "cannot record the job's process group: %s",
+		    strerror(errno));
+		close(go[1]);	/* the child reads EOF and gives up */
+	} else {
+		if (write(go[1], "g", 1) != 1)
+			log_warn("job %s: release", s->jobdir);
+		close(go[1]);
+	}
+	shep_read_reports(s, rep[0]);
+	close(rep[0]);
+	return 0;
+}
+
+static void
+shep_wait(struct shep *s)
+{
+	while (wait4(s->pid, &s->wstatus, 0, &s->ru) < 0) {
+		if (errno != EINTR) {
+			log_warn("wait4 %d", (int)s->pid);
+			s->wstatus = SHEP_EXIT_SETUP << 8;
+			break;
+		}
+	}
+	s->end = (long)time(NULL);
+}
+
+/* The job's output must be durable before anyone hears it ended. */
+static void
+shep_commit_outputs(struct shep *s)
+{
+	size_t i;
+	int fd;
+
+	for (i = 0; i < nitems(s->outputs); i++) {
+		if (s->outputs[i] == NULL)
+			continue;
+		if ((fd = open(s->outputs[i], O_RDONLY | O_CLOEXEC)) < 0) {
+			log_warn("job output %s", s->outputs[i]);
+			continue;
+		}
+		if (fsync(fd) < 0)
+			log_warn("fsync %s", s->outputs[i]);
+		close(fd);
+	}
+}
+
+static json_t *
+shep_status(const struct shep *s)
+{
+	int code = SHEP_EXIT_SETUP, sig = 0;
+	double cpu;
+	json_t *st;
+
+	if (s->pid > 0 && WIFEXITED(s->wstatus))
+		code = WEXITSTATUS(s->wstatus);
+	else if (s->pid > 0 && WIFSIGNALED(s->wstatus)) {
+		sig = WTERMSIG(s->wstatus);
+		code = 128 + sig;
+	}
+	cpu = s->ru.ru_utime.tv_sec + s->ru.ru_utime.tv_usec / 1e6 +
+	    s->ru.ru_stime.tv_sec + s->ru.ru_stime.tv_usec / 1e6;
+	st = json_pack("{s:i, s:i, s:s, s:I, s:I, s:f, s:I}",
+	    "exit_code", code, "signal", sig,
+	    "state", code == 0 && s->reason[0] == '\0' ? "DONE" : "EXIT",
+	    "start", (json_int_t)(s->start ? s->start : time(NULL)),
+	    "end", (json_int_t)(s->end ? s->end : time(NULL)),
+	    "cpu", cpu, "maxrss", (json_int_t)s->ru.ru_maxrss);
+	if (s->reason[0] != '\0')
+		json_object_set_new(st, "reason", json_string(s->reason));
+	return st;
+}
+
+static int
+shep_write_script(struct shep *s)
+{
+	s->script = xasprintf("%s/script", s->jobdir);
+	if (file_write_atomic(s->script, s->spec.cmd, strlen(s->spec.cmd), 0700) < 0)
+		return errf(s->reason, sizeof(s->reason), "%s: %s", s->script, strerror(errno));
+	if (s->as_other && chown(s->script, s->spec.uid, s->spec.gid) < 0)
+		return errf(s->reason, sizeof(s->reason), "%s: chown: %s", s->script,
+		    strerror(errno));
+	return 0;
+}
+
+/* Works out who, where and what; fills reason on failure. */
+static int
+shep_prepare(struct shep *s)
+{
+	const struct jobspec *js = &s->spec;
+	char *c;
+
+	s->as_other = js->uid != geteuid();
+	if (s->as_other && geteuid() != 0)
+		return errf(s->reason, sizeof(s->reason),
+		    "the agent runs as uid %d and cannot run jobs of user %s (uid %d)",
+		    (int)geteuid(), js->user, (int)js->uid);
+	s->pw = getpwuid(js->uid);
+	if (s->pw == NULL && s->as_other)
+		log_warnx("job %s: no passwd entry for uid %d", s->jobdir, (int)js->uid);
+	if (js->script && shep_write_script(s) < 0)
+		return -1;
+	c = js->cwd ? jobspec_subst(js, js->cwd) : xstrdup(js->subcwd ? js->subcwd : "/tmp");
+	if (c[0] != '/' && js->subcwd != NULL) {
+		s->cwd = xasprintf("%s/%s", js->subcwd, c);
+		free(c);
+	} else
+		s->cwd = c;
+	jobenv_build(&s->env, js, s->as_other ? s->pw : NULL, s->script);
+	return 0;
+}
+
+static int
+shep_load(struct shep *s)
+{
+	char *path = xasprintf("%s/job.json", s->jobdir);
+	json_error_t jerr;
+	int r;
+
+	s->spec_json = json_load_file(path, 0, &jerr);
+	if (s->spec_json == NULL)
+		r = errf(s->reason, sizeof(s->reason), "%s: %s", path, jerr.text);
+	else
+		r = jobspec_parse(s->spec_json, &s->spec, s->reason, sizeof(s->reason));
+	free(path);
+	return r;
+}
+
+static void
+shep_clear(struct shep *s)
+{
+	size_t i;
+
+	for (i = 0; i < nitems(s->outputs); i++)
+		free(s->outputs[i]);
+	jobenv_free(&s->env);
+	free(s->cwd);
+	free(s->script);
+	json_decref(s->spec_json);
+}
+
+int
+shep_run(const char *jobdir, char *err, size_t errlen)
+{
+	struct shep s;
+	json_t *st;
+	int r;
+
+	memset(&s, 0, sizeof(s));
+	s.jobdir = jobdir;
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	if (spool_write_pid(jobdir, "shepherd.pid", getpid()) < 0)
+		log_warn("%s/shepherd.pid", jobdir);
+	if (shep_load(&s) == 0 && shep_prepare(&s) == 0 && shep_fork(&s) == 0) {
+		shep_wait(&s);
+		shep_commit_outputs(&s);
+	}
+	if (s.reason[0] != '\0')
+		log_warnx("job %s: %s", jobdir, s.reason);
+	st = shep_status(&s);
+	r = spool_finish(jobdir, st, err, errlen);
+	json_decref(st);
+	shep_clear(&s);
+	return r;
+}

@@ -1,0 +1,276 @@
+/*
+ * spool.c - the agent's job journal. Layout under the host's spool dir:
+ *
+ *   jobs/<id>.<idx>/job.json      JOBSPEC as the master sent it (0600);
+ *                                 written, fsynced, before anything runs
+ *   jobs/<id>.<idx>/shepherd.pid  the shepherd's pid (agent and shepherd)
+ *   jobs/<id>.<idx>/pgid          the job's process group; the shepherd
+ *                                 writes it before the job can exec
+ *   jobs/<id>.<idx>/script        the job script when spec.script is true
+ *   jobs/<id>.<idx>/status        final status, written atomically by the
+ *                                 shepherd after the output was fsynced:
+ *                                 {exit_code, signal, state, reason, start,
+ *                                 end, cpu, maxrss}
+ *   done/<id>.<idx>               empty marker made after status; the agent
+ *                                 watches done/ to learn of ends quickly
+ *   jobs/.gone-<key>              an entry being removed (ignored, swept)
+ *
+ * Invariants: a job directory with job.json is a job this node holds until
+ * the master acknowledged its finish; status exists only once the job has
+ * ended and its output is durable. Removal renames the directory first so
+ * that a crash never leaves a job that looks alive without its status.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "spool.h"
+#include "util.h"
+
+void
+spool_key(long long id, long long idx, char *key)
+{
+	snprintf(key, SPOOL_KEY_MAX, "%lld.%lld", id, idx);
+}
+
+int
+spool_key_parse(const char *name, long long *id, long long *idx)
+{
+	char *end;
+
+	if (name[0] < '0' || name[0] > '9')
+		return -1;
+	*id = strtoll(name, &end, 10);
+	if (*end != '.' || end[1] < '0' || end[1] > '9')
+		return -1;
+	*idx = strtoll(end + 1, &end, 10);
+	return *end == '\0' ? 0 : -1;
+}
+
+/* Removes a directory of plain files (the job directories hold no others). */
+static int
+spool_rmdir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (d == NULL)
+		return errno == ENOENT ? 0 : -1;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (unlinkat(dirfd(d), de->d_name, 0) < 0 && errno != ENOENT)
+			log_warn("%s/%s", dir, de->d_name);
+	}
+	closedir(d);
+	return rmdir(dir);
+}
+
+/* Finishes removals a crash interrupted. */
+static void
+spool_sweep(const char *jobs)
+{
+	DIR *d = opendir(jobs);
+	struct dirent *de;
+	char *p;
+
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, ".gone-", 6) != 0)
+			continue;
+		p = xasprintf("%s/%s", jobs, de->d_name);
+		if (spool_rmdir(p) < 0)
+			log_warn("%s", p);
+		free(p);
+	}
+	closedir(d);
+}
+
+int
+spool_init(const char *spool, char *err, size_t errlen)
+{
+	const char *sub[] = { "jobs", "done" };
+	char *p;
+	size_t i;
+
+	if (mkdir_p(spool, 0755) < 0)
+		return errf(err, errlen, "%s: %s", spool, strerror(errno));
+	for (i = 0; i < nitems(sub); i++) {
+		p = xasprintf("%s/%s", spool, sub[i]);
+		if (mkdir(p, 0755) < 0 && errno != EEXIST) {
+			errf(err, errlen, "%s: %s", p, strerror(errno));
+			free(p);
+			return -1;
+		}
+		if (i == 0)
+			spool_sweep(p);
+		free(p);
+	}
+	return 0;
+}
+
+char *
+spool_job_dir(const char *spool, const char *key)
+{
+	return xasprintf("%s/jobs/%s", spool, key);
+}
+
+int
+spool_has_job(const char *spool, const char *key)
+{
+	char *p = xasprintf("%s/jobs/%s/job.json", spool, key);
+	int r = access(p, F_OK) == 0;
+
+	free(p);
+	return r;
+}
+
+int
+spool_write_spec(const char *spool, const char *key, const json_t *spec,
+    char *err, size_t errlen)
+{
+	char *dir = spool_job_dir(spool, key), *path = NULL, *text = NULL;
+	int r = -1;
+
+	/* 0755: the job's user must reach its script in here */
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		errf(err, errlen, "%s: %s", dir, strerror(errno));
+		goto out;
+	}
+	path = xasprintf("%s/job.json", dir);
+	if ((text = json_dumps(spec, JSON_COMPACT)) == NULL) {
+		errf(err, errlen, "%s: cannot encode the job", path);
+		goto out;
+	}
+	if (file_write_atomic(path, text, strlen(text), 0600) < 0) {
+		errf(err, errlen, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	r = 0;
+out:
+	free(text);
+	free(path);
+	free(dir);
+	return r;
+}
+
+int
+spool_write_pid(const char *jobdir, const char *name, pid_t pid)
+{
+	char *path = xasprintf("%s/%s", jobdir, name);
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "%ld\n", (long)pid), r;
+
+	r = file_write_atomic(path, buf, (size_t)n, 0644);
+	free(path);
+	return r;
+}
+
+pid_t
+spool_read_pid(const char *jobdir, const char *name)
+{
+	char *path = xasprintf("%s/%s", jobdir, name), *s, *end;
+	long v;
+
+	s = file_read_all(path, NULL);
+	free(path);
+	if (s == NULL)
+		return -1;
+	v = strtol(s, &end, 10);
+	if (end == s || v <= 0 || (*end != '\n' && *end != '\0'))
+		v = -1;
+	free(s);
+	return (pid_t)v;
+}
+
+json_t *
+spool_read_status(const char *jobdir)
+{
+	char *path = xasprintf("%s/status", jobdir);
+	json_error_t jerr;
+	json_t *j;
+
+	j = json_load_file(path, 0, &jerr);
+	if (j == NULL && access(path, F_OK) == 0)
+		log_warnx("%s: %s", path, jerr.text);
+	free(path);
+	if (j != NULL && !json_is_object(j)) {
+		json_decref(j);
+		j = NULL;
+	}
+	return j;
+}
+
+/* jobs/<key> -> done/<key>, from the job directory's path. */
+static char *
+spool_done_path(const char *jobdir)
+{
+	const char *key = strrchr(jobdir, '/');
+	size_t n;
+
+	if (key == NULL)
+		return xasprintf("../../done/%s", jobdir);
+	n = (size_t)(key - jobdir);
+	/* strip "/jobs" */
+	if (n >= 5 && strncmp(jobdir + n - 5, "/jobs", 5) == 0)
+		n -= 5;
+	return xasprintf("%.*s/done%s", (int)n, jobdir, key);
+}
+
+int
+spool_finish(const char *jobdir, const json_t *status, char *err,
+    size_t errlen)
+{
+	char *path = xasprintf("%s/status", jobdir), *done = NULL, *text;
+	int fd, r = -1;
+
+	text = json_dumps(status, JSON_COMPACT);
+	if (text == NULL || file_write_atomic(path, text, strlen(text), 0644) < 0) {
+		errf(err, errlen, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	done = spool_done_path(jobdir);
+	fd = open(done, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		errf(err, errlen, "%s: %s", done, strerror(errno));
+		goto out;
+	}
+	close(fd);
+	r = 0;
+out:
+	free(text);
+	free(done);
+	free(path);
+	return r;
+}
+
+int
+spool_remove(const char *spool, const char *key)
+{
+	char *dir = spool_job_dir(spool, key);
+	char *gone = xasprintf("%s/jobs/.gone-%s", spool, key);
+	char *done = xasprintf("%s/done/%s", spool, key);
+	int r = 0;
+
+	if (rename(dir, gone) < 0 && errno != ENOENT) {
+		log_warn("%s", dir);
+		r = -1;
+	}
+	if (unlink(done) < 0 && errno != ENOENT)
+		log_warn("%s", done);
+	if (r == 0 && spool_rmdir(gone) < 0 && errno != ENOENT) {
+		log_warn("%s", gone);
+		r = -1;
+	}
+	free(dir);
+	free(gone);
+	free(done);
+	return r;
+}

@@ -1,0 +1,41 @@
+/*
+ * spool.h - the agent's on-disk job journal, shared by the agent (writes
+ * specs, reads statuses) and the shepherd (writes pgid and status). The
+ * layout is documented at the top of spool.c.
+ */
+#ifndef PUMICE_SPOOL_H
+#define PUMICE_SPOOL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+#include <jansson.h>
+
+#define SPOOL_KEY_MAX 48
+
+/* "<id>.<idx>" into key (SPOOL_KEY_MAX bytes). */
+void spool_key(long long id, long long idx, char *key);
+/* Parses a key back; -1 when name is not one. */
+int spool_key_parse(const char *name, long long *id, long long *idx);
+
+/* Creates spool/jobs and spool/done. */
+int spool_init(const char *spool, char *err, size_t errlen);
+/* spool/jobs/<key> (malloc'd). */
+char *spool_job_dir(const char *spool, const char *key);
+/* 1 when spool/jobs/<key>/job.json exists. */
+int spool_has_job(const char *spool, const char *key);
+/* Makes the job's directory and writes job.json durably. */
+int spool_write_spec(const char *spool, const char *key, const json_t *spec,
+    char *err, size_t errlen);
+/* Writes a small decimal file (shepherd.pid, pgid) in a job directory. */
+int spool_write_pid(const char *jobdir, const char *name, pid_t pid);
+/* Reads it back; -1 when absent or garbled. */
+pid_t spool_read_pid(const char *jobdir, const char *name);
+/* The job's status object, NULL when the job has not finished. */
+json_t *spool_read_status(const char *jobdir);
+/* Writes the status durably, then the done marker that wakes the agent. */
+int spool_finish(const char *jobdir, const json_t *status, char *err,
+    size_t errlen);
+/* Removes the job's directory and marker (after the master acknowledged). */
+int spool_remove(const char *spool, const char *key);
+
+#endif
