@@ -36,7 +36,7 @@ bhosts_row(FILE *fp, const json_t *h, bool wide)
 		status[6] = '\0';
 	for (i = 0; i < nitems(keys); i++)
 		bhosts_num(h, keys[i], c[i], sizeof(c[i]));
-	fprintf(fp, "%-18s %-9s %7s %6s %6s %6s %6s %6s %6s\n", name ? name : "",
+	fprintf(fp, "%-18s %-11s %5s %6s %6s %6s %6s %6s %6s\n", name ? name : "",
 	    status, c[0], c[1], c[2], c[3], c[4], c[5], c[6]);
 }
 
