@@ -11,7 +11,7 @@ load '/usr/lib/bats/bats-support/load'
 load '/usr/lib/bats/bats-assert/load'
 bats_require_minimum_version 1.5.0
 
-: "${PUMICE_BIN:?PUMICE_BIN must name the build's bin directory (make check-integration sets it)}"
+: "${PUMICE_BIN:?PUMICE_BIN must name the bin directory of a build (make check-integration sets it)}"
 export PATH="$PUMICE_BIN:$PATH"
 
 ME=$(id -un)
