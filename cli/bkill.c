@@ -136,7 +136,7 @@ bkill_result(const json_t *r)
 
 	if (job == NULL)
 		job = "?";
-	if (msg != NULL && strncmp(msg, "Job <", 5) == 0)
+	if (msg != NULL && (strncmp(msg, "Job <", 5) == 0 || *job == '\0'))
 		fprintf(ok ? stdout : stderr, "%s\n", msg);
 	else if (ok)
 		printf("Job <%s> %s\n", job, msg ? msg : "is being terminated");

@@ -36,11 +36,19 @@ jobfmt_name(const json_t *job)
 	const char *name = json_string_value(json_object_get(job, "name"));
 	json_int_t idx = json_integer_value(json_object_get(job, "idx"));
 
+	char suffix[32];
+	size_t n, k;
+
 	if (name == NULL)
 		name = "";
-	if (idx > 0)
-		return xasprintf("%s[%lld]", name, (long long)idx);
-	return xstrdup(name);
+	if (idx <= 0)
+		return xstrdup(name);
+	snprintf(suffix, sizeof(suffix), "[%lld]", (long long)idx);
+	n = strlen(name);
+	k = strlen(suffix);
+	if (n >= k && strcmp(name + n - k, suffix) == 0)
+		return xstrdup(name);	/* the master already named the element */
+	return xasprintf("%s%s", name, suffix);
 }
 
 static const char *

@@ -65,6 +65,28 @@ test_time(void **state)
 }
 
 static void
+test_name(void **state)
+{
+	json_t *a = json_pack("{s:s, s:i}", "name", "arr", "idx", 4);
+	json_t *b = json_pack("{s:s, s:i}", "name", "arr[4]", "idx", 4);
+	json_t *c = json_pack("{s:s, s:i}", "name", "plain", "idx", 0);
+	char *s;
+
+	s = jobfmt_name(a);
+	assert_string_equal(s, "arr[4]");
+	free(s);
+	s = jobfmt_name(b);
+	assert_string_equal(s, "arr[4]");
+	free(s);
+	s = jobfmt_name(c);
+	assert_string_equal(s, "plain");
+	free(s);
+	json_decref(a);
+	json_decref(b);
+	json_decref(c);
+}
+
+static void
 test_table_narrow(void **state)
 {
 	struct jobfmt f = { false, false, true, false };
@@ -320,6 +342,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_time),
+		cmocka_unit_test(test_name),
 		cmocka_unit_test(test_table_narrow),
 		cmocka_unit_test(test_table_wide),
 		cmocka_unit_test(test_cols),
