@@ -93,6 +93,19 @@ agent_shepherd_path(void)
 	return xasprintf("%s/pumice-shepherd", dirname(self));
 }
 
+/* Shepherds chdir; the spool path they get must not be relative. */
+static int
+agent_abspath(char **path, char *err, size_t errlen)
+{
+	char *abs = realpath(*path, NULL);
+
+	if (abs == NULL)
+		return errf(err, errlen, "%s: %s", *path, strerror(errno));
+	free(*path);
+	*path = abs;
+	return 0;
+}
+
 static int
 agent_sizes(struct agent *a, const struct agent_opts *o, char *err, size_t errlen)
 {
@@ -134,7 +147,9 @@ agent_setup(struct agent *a, const struct agent_opts *o, char *err, size_t errle
 	a->logfile = o->logfile ? xstrdup(o->logfile) : NULL;
 	if ((v = o->pidfile) != NULL)
 		a->pidfile = xstrdup(v);
-	return spool_init(a->spool, err, errlen);
+	if (spool_init(a->spool, err, errlen) < 0)
+		return -1;
+	return agent_abspath(&a->spool, err, errlen);
 }
 
 static void
@@ -203,6 +218,7 @@ agent_start(struct agent *a, char *err, size_t errlen)
 	}
 	uv_signal_start(&a->sigterm, agent_signal_cb, SIGTERM);
 	uv_signal_start(&a->sigint, agent_signal_cb, SIGINT);
+	hostinfo_sample(&a->sampler);
 	uv_timer_start(&a->tick, agent_tick_cb, 1000, 1000);
 	link_start(a->link);
 	log_info("agent %s: spool %s, socket %s, master %s:%s", a->host, a->spool,

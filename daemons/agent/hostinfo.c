@@ -123,7 +123,10 @@ hostinfo_sample(struct hostinfo_sampler *s)
 	/* exp(-1/15): 1 s samples, a 15 s time constant (no libm needed) */
 	const double decay = 0.9355069850316178;
 
-	s->r15s = s->r15s * decay + hostinfo_runnable() * (1.0 - decay);
+	int run = hostinfo_runnable();
+
+	/* start from the current value, not from an idle zero */
+	s->r15s = s->primed ? s->r15s * decay + run * (1.0 - decay) : run;
 	if (hostinfo_cpustat(&busy, &total) < 0)
 		return;
 	if (s->primed && total > s->total)

@@ -378,12 +378,16 @@ shep_clear(struct shep *s)
 int
 shep_run(const char *jobdir, char *err, size_t errlen)
 {
+	char *abs = realpath(jobdir, NULL);
 	struct shep s;
 	json_t *st;
 	int r;
 
+	/* the job chdirs away, yet must find its spooled script */
+	if (abs == NULL)
+		return errf(err, errlen, "%s: %s", jobdir, strerror(errno));
 	memset(&s, 0, sizeof(s));
-	s.jobdir = jobdir;
+	s.jobdir = abs;
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGINT, SIG_IGN);
 	signal(SIGTERM, SIG_IGN);
@@ -400,5 +404,6 @@ shep_run(const char *jobdir, char *err, size_t errlen)
 	r = spool_finish(jobdir, st, err, errlen);
 	json_decref(st);
 	shep_clear(&s);
+	free(abs);
 	return r;
 }
