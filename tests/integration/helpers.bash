@@ -53,7 +53,10 @@ cluster_teardown() {
 			echo "== $f"
 			head -n 80 "$f"
 		done
+		echo "# sanitizer reports; kept $CLUSTER_DIR" >&3
+		# teardown_file runs without errexit: return the failure
 		fail "sanitizer reports in $CLUSTER_DIR/log: $(echo $hits)"
+		return 1
 	fi
 	if [ -e "$CLUSTER_DIR/keep" ] || [ "${PUMICE_KEEP:-0}" = 1 ]; then
 		echo "# kept $CLUSTER_DIR" >&3
