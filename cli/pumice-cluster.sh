@@ -355,17 +355,33 @@ hosts_ok() {
 		END { c = 0; for (h in ok) c++; print c }'
 }
 
+# A failed start stops what it started itself (what ran before stays).
+abort_start() {
+	local e name pid pids=""
+	for e in $started; do
+		name=${e%%:*}
+		pid=${e#*:}
+		if is_ours "$pid" "$(exe_for "$name")"; then
+			kill -TERM "$pid" 2>/dev/null || true
+			pids="$pids $pid"
+		fi
+	done
+	# shellcheck disable=SC2086
+	[ -z "$pids" ] || wait_gone $pids
+	die "start failed; logs are in $dir/log"
+}
+
 wait_hosts_ok() {
 	local end n
 	end=$(($(now) + deadline_up))
 	while :; do
-		check_started_alive || die "start failed"
+		check_started_alive || abort_start
 		n=$(hosts_ok)
 		[ "$n" -ge "$nodes" ] && break
 		if [ "$(now)" -ge "$end" ]; then
 			say "only $n of $nodes hosts are ok after ${deadline_up}s:"
 			LSF_ENVDIR=$dir/conf "$bindir/bhosts" >&2 || true
-			die "start failed; logs are in $dir/log"
+			abort_start
 		fi
 		sleep 0.2
 	done
