@@ -19,3 +19,4 @@ check-integration: all
 	  bats --print-output-on-failure $(if $(PUMICE_TEST_FILTER),-f "$(PUMICE_TEST_FILTER)") tests/integration
 
 .PHONY: tests-build check-unit check-integration
+include tests/fuzz/module.mk
