@@ -15,11 +15,13 @@
 #include "util.h"
 
 #define DEP_MAX_DEPTH 64	/* nesting of ( and !, so the stack stays small */
+#define DEP_MAX_CONDS 1000	/* && / || chains recurse in free, format, eval */
 
 struct dep_parser {
 	const char *s;		/* the whole expression */
 	const char *p;		/* current position */
 	int depth;
+	int nconds;
 	char *err;
 	size_t errlen;
 	int failed;
@@ -265,6 +267,10 @@ dep_cond(struct dep_parser *ps)
 	const char *w;
 	size_t i, len;
 
+	if (++ps->nconds > DEP_MAX_CONDS) {
+		dep_free(n);
+		return dep_fail(ps, "more than %d conditions", DEP_MAX_CONDS);
+	}
 	dep_skip(ps);
 	for (w = ps->p; isalnum((unsigned char)*w) || *w == '_'; w++)
 		;
@@ -352,7 +358,7 @@ dep_or(struct dep_parser *ps)
 struct dep_node *
 dep_parse(const char *s, char *err, size_t errlen)
 {
-	struct dep_parser ps = { s, s, 0, err, errlen, 0 };
+	struct dep_parser ps = { s, s, 0, 0, err, errlen, 0 };
 	struct dep_node *n;
 
 	dep_skip(&ps);

@@ -135,7 +135,7 @@ test_bad(void **state)
 static void
 test_deep(void **state)
 {
-	char buf[1000], err[256];
+	char buf[1000], err[256], *big;
 	struct dep_node *n;
 	int i;
 
@@ -148,6 +148,16 @@ test_deep(void **state)
 	strcpy(buf + 50, "a");
 	assert_non_null(n = dep_parse(buf, err, sizeof(err)));
 	dep_free(n);
+	/* Long chains are bounded: free/format/eval recurse along them. */
+	big = malloc(5 * 1001 + 1);
+	for (i = 0, big[0] = '\0'; i < 1001; i++)
+		strcat(big, i ? "&&a12" : "a12");
+	assert_null(dep_parse(big, err, sizeof(err)));
+	assert_non_null(strstr(err, "more than 1000 conditions"));
+	big[5 * 999 + 3] = '\0';	/* 1000 conditions are fine */
+	assert_non_null(n = dep_parse(big, err, sizeof(err)));
+	dep_free(n);
+	free(big);
 }
 
 static void
