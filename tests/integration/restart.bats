@@ -78,7 +78,9 @@ pid_of() {
 	pgid=$(cat "$jd/pgid")
 	run -0 "$PUMICE_BIN/pumice-cluster" stop "$CLUSTER_DIR"
 	run -1 "$PUMICE_BIN/pumice-cluster" status "$CLUSTER_DIR"
-	! kill -0 -- "-$pgid" 2>/dev/null
+	if kill -0 -- "-$pgid" 2>/dev/null; then
+		fail "job process group $pgid survived pumice cluster stop"
+	fi
 	for f in "$CLUSTER_DIR"/run/*.pid; do
 		[ ! -e "$f" ]
 	done
