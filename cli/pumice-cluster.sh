@@ -490,7 +490,7 @@ is_shepherd() {
 # shepherd.pid,status}), then waits for their shepherds, so a stopped
 # cluster leaves nothing behind. Job records stay; a restart reports them.
 stop_jobs() {
-	local jd key g p n=0 shep=""
+	local jd key g p n=0 shep="" groups=""
 	for jd in "$dir"/spool/*/jobs/*; do
 		[ -d "$jd" ] && [ ! -e "$jd/status" ] || continue
 		key=$(basename -- "$jd")
@@ -498,7 +498,7 @@ stop_jobs() {
 		g=$(head -n 1 "$jd/pgid" 2>/dev/null | tr -dc 0-9) || true
 		if [ -n "$g" ] && [ "$g" -gt 1 ] && kill -0 -- "-$g" 2>/dev/null &&
 			group_is_job "$g" "${key%%.*}"; then
-			kill -KILL -- "-$g" 2>/dev/null && n=$((n + 1))
+			kill -KILL -- "-$g" 2>/dev/null && n=$((n + 1)) groups="$groups $g"
 		fi
 		p=$(head -n 1 "$jd/shepherd.pid" 2>/dev/null | tr -dc 0-9) || true
 		if [ -n "$p" ] && is_shepherd "$p"; then
@@ -509,6 +509,26 @@ stop_jobs() {
 	# A shepherd exits by itself once its job is gone.
 	# shellcheck disable=SC2086
 	[ -z "$shep" ] || wait_gone_term $shep
+	# shellcheck disable=SC2086
+	[ -z "$groups" ] || wait_groups_gone $groups
+}
+
+# Waits until no process (not even an unreaped one) is left in the groups.
+wait_groups_gone() {
+	local end g left
+	end=$(($(now) + deadline_stop))
+	while :; do
+		left=""
+		for g in "$@"; do
+			kill -0 -- "-$g" 2>/dev/null && left="$left $g"
+		done
+		[ -z "$left" ] && return 0
+		if [ "$(now)" -ge "$end" ]; then
+			say "process groups$left are still there after ${deadline_stop}s"
+			return 0
+		fi
+		sleep 0.1
+	done
 }
 
 # ---- commands ---------------------------------------------------------------
