@@ -45,6 +45,8 @@ struct link {
 
 static void link_dial(struct link *l);
 
+static void link_drop(struct link *l, const char *why);
+
 static void
 link_retry_cb(uv_timer_t *t)
 {
@@ -55,15 +57,9 @@ link_retry_cb(uv_timer_t *t)
 	else if (l->state == LINK_IDLE)
 		link_dial(l);
 	else if (l->state != LINK_UP) {
-		log_warnx("master %s:%s: no welcome within %d s, redialling",
-		    l->a->master_host, l->a->master_port, LINK_HANDSHAKE_TIMEOUT / 1000);
 		if (l->resolving)
 			uv_cancel((uv_req_t *)&l->gai);
-		if (l->conn != NULL)
-			conn_close(l->conn);
-		l->conn = NULL;
-		l->state = LINK_IDLE;
-		uv_timer_start(&l->retry, link_retry_cb, l->backoff, 0);
+		link_drop(l, "no welcome within 10 s");
 	}
 }
 
