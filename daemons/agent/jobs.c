@@ -9,6 +9,7 @@
  * register until then.
  */
 #include <sys/queue.h>
+#include <sys/stat.h>
 #include <errno.h>
 #include <pwd.h>
 #include <signal.h>
@@ -376,6 +377,26 @@ jobs_finalize(struct jobs *js, struct job *j, json_t *st)
 	link_send(js->a->link, json_incref(j->fin));
 }
 
+/* When the job forked (pgid written), else when it was spooled, else 0. */
+static json_int_t
+jobs_start_time(const struct job *j)
+{
+	static const char *files[] = { "pgid", "job.json" };
+	struct stat st;
+	char *p;
+	size_t i;
+	int r;
+
+	for (i = 0; i < nitems(files); i++) {
+		p = xasprintf("%s/%s", j->dir, files[i]);
+		r = stat(p, &st);
+		free(p);
+		if (r == 0)
+			return (json_int_t)st.st_mtime;
+	}
+	return 0;
+}
+
 /* A shepherd died without a status: say so, durably, rather than lose it. */
 static json_t *
 jobs_lost_status(struct job *j)
@@ -383,7 +404,7 @@ jobs_lost_status(struct job *j)
 	json_t *st = json_pack("{s:i, s:i, s:s, s:s, s:I, s:I, s:f, s:i}",
 	    "exit_code", 1, "signal", 0, "state", "EXIT",
 	    "reason", "TERM_ZOMBIE: job's shepherd vanished",
-	    "start", (json_int_t)0, "end", (json_int_t)now_real(), "cpu", 0.0,
+	    "start", jobs_start_time(j), "end", (json_int_t)now_real(), "cpu", 0.0,
 	    "maxrss", 0);
 	char err[512];
 
