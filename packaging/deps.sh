@@ -1,13 +1,18 @@
 #!/bin/sh
 # Installs every Debian package that building, the demo and the tests need.
-# Does nothing when all are present. Usage: packaging/deps.sh [--nfs]
+# Does nothing when all are present. Usage: packaging/deps.sh [--nfs] [--slurm]
+# (--slurm: Slurm and munge for make bench-compare, which starts its own
+# daemons in a scratch directory)
 set -eu
 pkgs="build-essential autoconf automake pkg-config libevent-dev libuv1-dev
 libsqlite3-dev libjansson-dev libnfs-dev libssl-dev libcmocka-dev bats
 bats-assert bats-support mandoc procps iproute2 util-linux"
-if [ "${1:-}" = "--nfs" ]; then
-	pkgs="$pkgs nfs-ganesha nfs-ganesha-vfs nfs-ganesha-mem libnfs-utils"
-fi
+for a in "$@"; do
+	case "$a" in
+	--nfs) pkgs="$pkgs nfs-ganesha nfs-ganesha-vfs nfs-ganesha-mem libnfs-utils" ;;
+	--slurm) pkgs="$pkgs slurmctld slurmd slurm-client munge" ;;
+	esac
+done
 missing=""
 for p in $pkgs; do
 	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
