@@ -40,9 +40,15 @@ main(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	while ((ch = getopt_long(argc, argv, "de:H:c:m:s:S:M:l:p:", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'd': o.debug = 1; break;
-		case 'e': o.envdir = optarg; break;
-		case 'H': o.host = optarg; break;
+		case 'd':
+			o.debug = 1;
+			break;
+		case 'e':
+			o.envdir = optarg;
+			break;
+		case 'H':
+			o.host = optarg;
+			break;
 		case 'c':
 			o.ncpus = (int)strtol(optarg, &end, 10);
 			if (*end != '\0' || o.ncpus <= 0) {
@@ -51,13 +57,26 @@ main(int argc, char **argv)
 				exit(2);
 			}
 			break;
-		case 'm': o.mem = optarg; break;
-		case 's': o.spool = optarg; break;
-		case 'S': o.socket = optarg; break;
-		case 'M': o.master = optarg; break;
-		case 'l': o.logfile = optarg; break;
-		case 'p': o.pidfile = optarg; break;
-		default: usage();
+		case 'm':
+			o.mem = optarg;
+			break;
+		case 's':
+			o.spool = optarg;
+			break;
+		case 'S':
+			o.socket = optarg;
+			break;
+		case 'M':
+			o.master = optarg;
+			break;
+		case 'l':
+			o.logfile = optarg;
+			break;
+		case 'p':
+			o.pidfile = optarg;
+			break;
+		default:
+			usage();
 		}
 	}
 	if (optind != argc)

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/close_range.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -135,6 +136,8 @@ shep_child_exec(struct shep *s, int rep)
 	char head[2] = { 0 };
 	int fd;
 
+	/* nothing of ours but stdio reaches the job; rep closes at exec */
+	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
 	if (s->script != NULL) {
 		if ((fd = open(s->script, O_RDONLY | O_CLOEXEC)) >= 0) {
 			if (read(fd, head, 2) < 0)
@@ -165,7 +168,7 @@ shep_child(struct shep *s, int go, int rep)
 {
 	int cwd_ok, cwd_errno;
 	sigset_t none;
-	char c;
+	char c, pid[32];
 
 	setpgid(0, 0);
 	if (read(go, &c, 1) != 1)
@@ -183,6 +186,8 @@ shep_child(struct shep *s, int go, int rep)
 	if (!cwd_ok && chdir("/tmp") < 0)
 		shep_child_fail(rep, "cannot change to %s nor /tmp: %s", s->cwd, strerror(errno));
 	shep_child_stdio(s, rep);
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	jobenv_set(&s->env, "LS_JOBPID", pid);	/* our copy: we are the child */
 	if (!cwd_ok)
 		fprintf(stderr, "pumice: cannot change to directory %s (%s); running in /tmp\n",
 		    s->cwd, strerror(cwd_errno));

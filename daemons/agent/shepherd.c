@@ -35,6 +35,7 @@ main(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		usage();
+	close_range(3, ~0U, 0);	/* whatever the agent left open is not ours */
 	log_init("pumice-shepherd", logfile, false);
 	if (shep_run(argv[optind], err, sizeof(err)) < 0) {
 		log_warnx("%s", err);
