@@ -134,7 +134,7 @@ agent_setup(struct agent *a, const struct agent_opts *o, char *err, size_t errle
 	a->spool = o->spool ? xstrdup(o->spool) : xasprintf("%s/%s",
 	    agent_lsfconf(a, "PUMICE_SPOOLDIR", "/var/spool/pumice"), a->host);
 	a->sockpath = agent_subst_host(o->socket ? o->socket :
-	    agent_lsfconf(a, "PUMICE_AGENT_SOCKET", "/run/pumice/agent-%h.sock"), a->host);
+	    agent_lsfconf(a, "PUMICE_AGENT_SOCKET", "/run/pumice/agent.sock"), a->host);
 	a->key_file = xstrdup(a->conf->key_file);
 	if (auth_key_load(a->key_file, &a->key, e, sizeof(e)) < 0)
 		return errf(err, errlen, "cluster key: %s", e);
