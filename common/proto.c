@@ -10,11 +10,11 @@
 uint8_t *
 proto_encode(const json_t *msg, size_t *len)
 {
-	size_t n = json_dumpb(msg, NULL, 0, JSON_COMPACT);
+	size_t n = json_dumpb(msg, NULL, 0, JSON_COMPACT | JSON_REAL_PRECISION(9));
 	uint8_t *buf;
 
 	buf = xmalloc(n + 4);
-	if (json_dumpb(msg, (char *)buf + 4, n, JSON_COMPACT) != n)
+	if (json_dumpb(msg, (char *)buf + 4, n, JSON_COMPACT | JSON_REAL_PRECISION(9)) != n)
 		n = 0;
 	buf[0] = (uint8_t)(n >> 24);
 	buf[1] = (uint8_t)(n >> 16);
