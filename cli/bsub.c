@@ -290,6 +290,36 @@ bsub_send(struct client *c, json_t *sub, const struct bsub_opts *o, int *rc)
 	return id;
 }
 
+/* One line of a -pack file (its words) as a SUBMIT object; NULL with err. */
+json_t *
+bsub_pack_line(int argc, char **argv, char *err, size_t errlen)
+{
+	struct bsub_opts o;
+	struct bsub_job j;
+	json_t *sub = NULL;
+
+	memset(&o, 0, sizeof(o));
+	memset(&j, 0, sizeof(j));
+	if (bsubopt_parse(&o, argc, argv, 1, err, errlen) < 0)
+		goto out;
+	if (o.cmd_argc == 0) {
+		errf(err, errlen, "No command is specified");
+		goto out;
+	}
+	if (o.val[BO_K] != NULL) {
+		errf(err, errlen, "-K cannot be used in a job pack");
+		goto out;
+	}
+	if (bsub_from_args(&o, &j, err, errlen) == 0 &&
+	    bsubopt_check(&o, err, errlen) == 0)
+		sub = bsub_submit_object(&o, &j, err, errlen);
+out:
+	bsubopt_free(&o);
+	free(j.cmd);
+	free(j.name);
+	return sub;
+}
+
 /* Options, command and directives; 0 or an exit code. */
 static int
 bsub_prepare(struct bsub_opts *o, struct bsub_job *j, int argc, char **argv)
@@ -317,6 +347,8 @@ bsub_main(int argc, char **argv)
 	long id;
 	int rc;
 
+	if (argc >= 2 && strcmp(argv[1], "-pack") == 0)
+		return bsubpack_main(argc, argv);
 	memset(&o, 0, sizeof(o));
 	memset(&j, 0, sizeof(j));
 	memset(&c, 0, sizeof(c));

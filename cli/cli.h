@@ -80,6 +80,11 @@ void bsubopt_free(struct bsub_opts *o);
 /* bsubenv.c: the SUBMIT.env object from environ, honouring -env. */
 json_t *bsubenv_build(const char *spec, char **environ_, char *err, size_t errlen);
 
+/* bsub.c: one -pack line's words (no program name) as a SUBMIT object. */
+json_t *bsub_pack_line(int argc, char **argv, char *err, size_t errlen);
+/* bsubpack.c: bsub -pack FILE ("-" = stdin): many jobs, few requests. */
+int bsubpack_main(int argc, char **argv);
+
 /* bsubwait.c: bsub -K after the submit line; returns bsub's exit code. */
 int bsubwait_run(struct client *c, long id, bool array);
 

@@ -33,6 +33,7 @@ static void control_info(struct master *, struct reqctx *, json_t *);
 
 static const struct control_op control_ops[] = {
 	{ "submit", control_submit, false },
+	{ "submit_many", bulk_submit_many, false },
 	{ "jobs", control_jobs, false },
 	{ "kill", control_kill, false },
 	{ "wait", control_wait, false },
@@ -198,30 +199,36 @@ control_check_submit(struct master *m, json_t *job, const char **queue, char *er
 	return 0;
 }
 
-static void
-control_submit(struct master *m, struct reqctx *rq, json_t *args)
+/*
+ * Checks one SUBMIT object and records its submit event (not yet
+ * committed). Returns the new id, or -1 with err; *queue is the queue.
+ * bulk.c's submit_many calls it once per job of a pack.
+ */
+long
+control_submit_job(struct master *m, struct reqctx *rq, json_t *job,
+    const char **queue, char *err, size_t errlen)
 {
-	json_t *job = json_object_get(args, "job"), *data;
-	const char *queue = NULL, *dep;
-	char err[512];
+	const char *dep;
+	json_t *data;
 	long id;
 
+	*queue = NULL;
 	if (!json_is_object(job))
-		return control_reply(m, rq, false, NULL, "rejected", "no job given");
-	if (control_check_submit(m, job, &queue, err, sizeof(err)) < 0)
-		return control_reply(m, rq, false, NULL, "rejected", "%s", err);
+		return errf(err, errlen, "no job given");
+	if (control_check_submit(m, job, queue, err, errlen) < 0)
+		return -1;
 	if ((dep = jstr(job, "dep")) != NULL) {
 		struct job tmp = { .user = rq->user };
-		if ((tmp.dep = dep_parse(dep, err, sizeof(err))) == NULL)
-			return control_reply(m, rq, false, NULL, "rejected", "%s", err);
-		if (sched_dep_check(m, &tmp, rq->user, err, sizeof(err)) < 0) {
-			dep_free(tmp.dep);
-			return control_reply(m, rq, false, NULL, "rejected", "%s", err);
-		}
+		int rc;
+		if ((tmp.dep = dep_parse(dep, err, errlen)) == NULL)
+			return -1;
+		rc = sched_dep_check(m, &tmp, rq->user, err, errlen);
 		dep_free(tmp.dep);
+		if (rc < 0)
+			return -1;
 	}
 	data = json_deep_copy(job);
-	json_object_set_new(data, "queue", json_string(queue));
+	json_object_set_new(data, "queue", json_string(*queue));
 	json_object_set_new(data, "user", json_string(rq->user));
 	json_object_set_new(data, "uid", json_integer(rq->uid));
 	json_object_set_new(data, "gid", json_integer(rq->gid));
@@ -230,8 +237,21 @@ control_submit(struct master *m, struct reqctx *rq, json_t *args)
 		json_object_set_new(data, "name", json_string(jstr(job, "cmd")));
 	id = control_new_id(m);
 	if (job_event(m, id, 0, "submit", data) < 0)
-		return control_reply(m, rq, false, NULL, "rejected", "job could not be recorded");
-	log_info("job %ld submitted by %s to queue %s", id, rq->user, queue);
+		return errf(err, errlen, "job could not be recorded");
+	log_info("job %ld submitted by %s to queue %s", id, rq->user, *queue);
+	return id;
+}
+
+static void
+control_submit(struct master *m, struct reqctx *rq, json_t *args)
+{
+	json_t *job = json_object_get(args, "job");
+	const char *queue;
+	char err[512];
+	long id;
+
+	if ((id = control_submit_job(m, rq, job, &queue, err, sizeof(err))) < 0)
+		return control_reply(m, rq, false, NULL, "rejected", "%s", err);
 	control_reply(m, rq, true, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)id,
 	    "queue", queue, "default_queue", jstr(job, "queue") == NULL), NULL, NULL);
 }

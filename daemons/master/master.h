@@ -168,6 +168,11 @@ void control_reply(struct master *m, struct reqctx *rq, bool ok, json_t *data,
 void control_conn_gone(struct master *m, struct conn *c);
 void control_wake_waiters(struct master *m, struct job *j);
 void reqctx_free(struct reqctx *rq);
+long control_submit_job(struct master *m, struct reqctx *rq, json_t *job,
+    const char **queue, char *err, size_t errlen);
+
+/* bulk.c */
+void bulk_submit_many(struct master *m, struct reqctx *rq, json_t *args);
 
 /* job.c */
 struct job *job_find(struct master *m, long id);
