@@ -14,10 +14,14 @@
  *   A->M auth      {mac: auth_mac(key,"agent",master_nonce,host)}
  *   M->A welcome   {hb: heartbeat seconds}         (or error {err} + close)
  *   A->M register  {host, ncpus, mem_total, mem_free, swap_total, swap_free,
- *                   load:[r15s,r1m,r15m], arch, model, version,
+ *                   load:[r15s,r1m,r15m], ut, LOAD..., arch, model, version,
  *                   jobs:[{id, idx}]   -- every job the agent still holds
  *                                         (running, or finished not yet acked)}
- *   A->M hb        {mem_free, swap_free, load:[r15s,r1m,r15m], ut, njobs}
+ *   A->M hb        {mem_free, swap_free, load:[r15s,r1m,r15m], ut, LOAD...,
+ *                   njobs}
+ *     LOAD: pg (pages swapped in+out /s), io (disk KB/s), it (idle minutes
+ *     of the least idle login tty, 0 when none), ls (login users), tmp,
+ *     tmp_total (KB free / size of /tmp); ut is 0..1 (lsload shows %)
  *   M->A run       {job: JOBSPEC}       -- start one job (or array element)
  *   A->M started   {id, idx, pid}       -- its shepherd runs (spool written)
  *   A->M refused   {id, idx, err}       -- could not start; job may requeue
@@ -25,6 +29,9 @@
  *                   kill: bool          -- true: escalate INT, TERM, KILL}
  *   A->M finished  {id, idx, exit_code, signal, state:"DONE"|"EXIT",
  *                   reason (optional, e.g. "TERM_CWD_NOTEXIST: ..."),
+ *                   requeue (optional, true: the pre-exec failed; the job
+ *                   never ran and goes back to PEND with reason as pend
+ *                   reason instead of ending),
  *                   start, end, cpu (seconds, real), maxrss (KB)}
  *   M->A finish_ack {id, idx}          -- committed; agent drops its spool
  *   A->M relay     {rid, uid, gid, user, req: REQUEST}  -- a local command
@@ -33,8 +40,15 @@
  * JOBSPEC: {id, idx (0 unless array element), idx_end, idx_step, name,
  *   user, uid, gid, queue, cmd, cwd, subcwd, subhost, env:{K:V},
  *   out, err (NULL/absent = none), out_trunc, err_trunc (bool, -oo/-eo),
- *   nslots, hosts:["node1",...] (one per slot), submit_time}
- *   The agent substitutes %J and %I in out/err/cwd.
+ *   nslots, hosts:["node1",...] (one per slot), submit_time,
+ *   mem_limit (KB, absent/0 = none: -M or the queue's MEMLIMIT, the whole
+ *   job's memory), run_limit (seconds, absent/0 = none: -W or RUNLIMIT),
+ *   pre_exec, post_exec (the job's -E/-Ep), queue_pre_exec,
+ *   queue_post_exec (the queue's PRE_EXEC/POST_EXEC), stdin (-i file),
+ *   login_shell (-L shell), umask, rlimits (as in SUBMIT)}
+ *   The agent substitutes %J and %I in out/err/cwd/stdin. Before spooling
+ *   it adds exec_host (its own name), cpus:[n,...] (the cpus given to the
+ *   job's slots there), runlimit_grace and preexec_retry (seconds).
  *
  * Command link (unix socket to the local daemon; the daemon reads the peer
  * uid with SO_PEERCRED and vouches for it; no other credential):
@@ -57,13 +71,15 @@
  * "badq: No such queue"; the CLI adds LSF's tail (". Job not submitted.").
  * SUBMIT: {name, array:"1-100:2" (absent = plain job), limit (slot %N),
  *   cmd, cwd (-cwd, may hold %J/%I), subcwd, env:{}, queue (absent = default),
- *   nslots, out, err, out_trunc, err_trunc, dep (the -w text), opts:{every
- *   option as given, recorded for bjobs -l}}
+ *   nslots, out, err, out_trunc, err_trunc, dep (the -w text), umask (the
+ *   submitter's), rlimits:{core, cpu, data, fsize, nofile, stack, as: soft
+ *   limit, -1 unlimited}, opts:{every option as given, recorded for bjobs -l}}
  * JOBREC: {id, idx, name, user, stat, queue, from_host, exec_hosts:[],
  *   submit_time, start_time, finish_time (0 = none), exit_code, exit_reason,
  *   pend_reason, cmd, cwd, subcwd, out, err, nslots, dep, cpu, maxrss}
  * HOSTREC: {name, status:"ok"|"closed"|"unavail", max, njobs, run, ssusp,
- *   ususp, rsv, ncpus, mem_total, mem_free, load:[..], arch, model}
+ *   ususp, rsv, ncpus, mem_total, mem_free, swap_total, swap_free,
+ *   load:[..], ut, pg, io, it, ls, tmp, tmp_total, arch, model}
  * QUEUEREC: {name, priority, status:"Open:Active"..., max, jl_u, jl_p,
  *   jl_h, njobs, pend, run, susp}
  */
