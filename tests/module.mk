@@ -20,3 +20,4 @@ check-integration: all
 
 .PHONY: tests-build check-unit check-integration
 include tests/fuzz/module.mk
+include tests/bench/module.mk

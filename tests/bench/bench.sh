@@ -1,0 +1,169 @@
+#!/bin/bash
+# bench.sh - make bench: measurements 1-9 of issue 5 on local clusters
+# (pumice cluster start under $OUT/clusters, all stopped on exit). Prints
+# one table and writes $OUT/results.json. Each figure is the median of
+# BENCH_REPS (default 3) repetitions, with min, max and p99.
+#
+# Sizes can be changed from the environment (defaults in brackets):
+#   BENCH_N1 [1000] jobs per serial loop; BENCH_N3 [20000] jobs per pack;
+#   BENCH_ARRAY [1000000]; BENCH_N5 [1000] jobs end to end; BENCH_DRAIN
+#   [10000] array drained; BENCH_LAT [200] latency runs; BENCH_Q1/Q2
+#   [10000/100000] jobs known for the query and memory figures.
+set -u
+. "$(dirname -- "$0")/lib.sh"
+
+N1=${BENCH_N1:-1000}
+N3=${BENCH_N3:-20000}
+NARR=${BENCH_ARRAY:-1000000}
+N5=${BENCH_N5:-1000}
+NDRAIN=${BENCH_DRAIN:-10000}
+NLAT=${BENCH_LAT:-200}
+Q1=${BENCH_Q1:-10000}
+Q2=${BENCH_Q2:-100000}
+CORES=$(nproc)
+: >"$RESULTS"
+
+# An anchor job that holds one slot: jobs that depend on it stay pending,
+# so submission is measured without the dispatching of what was submitted.
+anchor() {
+	ANCHOR=$(bsub -o /dev/null sleep 100000 | sed -E 's/^Job <([0-9]+)>.*/\1/')
+	HOLD="-w done($ANCHOR)"
+}
+
+# ---- 6: latency on an idle cluster; 5: end to end with slots = cores ----
+bench_e2e() {
+	local r t0 t1
+	bl_cluster e2e -n 1 --cpus "$CORES" || return 1
+	bl_rss "$(bl_pid node1)" | bl_record agent_rss_idle KB "agent RSS, idle"
+	benchtool latency "$NLAT" >lat.txt
+	awk '{ print $1 }' lat.txt | bl_record latency_start ms "6: idle submit -> RUN"
+	awk '{ print $2 }' lat.txt | bl_record latency_done ms "6: idle submit -> DONE"
+	bl_pack e2e.pack "$N5" -o /dev/null
+	for r in $(seq "$REPS"); do
+		t0=$(bl_now)
+		bsub -pack e2e.pack >/dev/null
+		bl_wait_empty
+		t1=$(bl_now)
+		bl_rate "$N5" "$t0" "$t1"
+	done | bl_record e2e_slots_eq_cores jobs/s "5: $N5 jobs, slots = cores ($CORES)"
+	for r in $(seq "$REPS"); do
+		t0=$(bl_now)
+		bsub -K -J "drain[1-$NDRAIN]" -o /dev/null true >/dev/null 2>&1
+		t1=$(bl_now)
+		bl_rate "$NDRAIN" "$t0" "$t1"
+	done | bl_record e2e_array_drain jobs/s "5: $NDRAIN-element array drained, slots = cores"
+	bl_cluster_stop
+}
+
+# ---- 5 oversubscribed; 8: agent RSS with 100 running jobs ----
+bench_over() {
+	local r t0 t1 slots=$((CORES * 8))
+	bl_cluster over -n 1 --cpus 100 || return 1
+	bl_pack over.pack "$N5" -o /dev/null
+	for r in $(seq "$REPS"); do
+		t0=$(bl_now)
+		bsub -pack over.pack >/dev/null
+		bl_wait_empty
+		t1=$(bl_now)
+		bl_rate "$N5" "$t0" "$t1"
+	done | bl_record e2e_oversubscribed jobs/s "5: $N5 jobs, 100 slots on $CORES cores"
+	awk 'BEGIN { for (i = 0; i < 100; i++) print "-o /dev/null sleep 300" }' >sleep.pack
+	bsub -pack sleep.pack >/dev/null
+	bl_wait_running 100 && bl_rss "$(bl_pid node1)" |
+		bl_record agent_rss_100_running KB "8: agent RSS with 100 running jobs"
+	bkill 0 >/dev/null 2>&1
+	bl_wait_empty 60
+	bl_cluster_stop
+}
+
+# ---- 1, 2, 3, 4: submission ----
+bench_submit() {
+	local r t0 t1 k m0 m1
+	bl_cluster submit -n 1 --cpus "$CORES" || return 1
+	anchor
+	for r in $(seq "$REPS"); do
+		t0=$(bl_now)
+		for ((k = 0; k < N1; k++)); do bsub -o /dev/null $HOLD true >/dev/null; done
+		t1=$(bl_now)
+		bl_rate "$N1" "$t0" "$t1"
+	done | bl_record submit_serial jobs/s "1: serial bsub loop"
+	for r in $(seq "$REPS"); do
+		t0=$(bl_now)
+		for ((k = 0; k < N1; k++)); do /bin/true; done
+		t1=$(bl_now)
+		bl_rate "$N1" "$t0" "$t1"
+	done | bl_record spawn_true_loop procs/s "1: /bin/true loop (process limit)"
+	for r in $(seq "$REPS"); do
+		t0=$(bl_now)
+		for ((p = 0; p < 8; p++)); do
+			(for ((k = 0; k < N1 / 8; k++)); do
+				bsub -o /dev/null $HOLD true >/dev/null
+			done) &
+		done
+		wait
+		t1=$(bl_now)
+		bl_rate "$((N1 / 8 * 8))" "$t0" "$t1"
+	done | bl_record submit_parallel8 jobs/s "2: 8 parallel bsub loops"
+	bl_pack bulk.pack "$N3" -o /dev/null "$HOLD"
+	for r in $(seq "$REPS"); do
+		t0=$(bl_now)
+		bsub -pack bulk.pack >/dev/null
+		t1=$(bl_now)
+		bl_rate "$N3" "$t0" "$t1"
+	done | bl_record submit_bulk jobs/s "3: bsub -pack, $N3 jobs, durable"
+	: >arr.ms
+	: >arr.kb
+	for r in $(seq "$REPS"); do
+		m0=$(bl_rss "$(bl_pid master)")
+		t0=$(bl_now)
+		bsub -J "big$r[1-$NARR]" -o /dev/null $HOLD true >/dev/null
+		t1=$(bl_now)
+		m1=$(bl_rss "$(bl_pid master)")
+		bl_ms "$t0" "$t1" >>arr.ms
+		echo "$((m1 - m0))" >>arr.kb
+	done
+	bl_record array_submit ms "4: submit of a $NARR-element array" <arr.ms
+	bl_record array_rss_growth KB "4: master RSS growth per $NARR-element array" <arr.kb
+	bl_cluster_stop
+}
+
+# ---- 7: query cost, 8: master memory per pending job, 9: recovery ----
+bench_known() {
+	local n=$1 have=$2 m0=$3 r t0 t1
+	bl_pack q.pack "$((n - have))" -o /dev/null "$HOLD"
+	bsub -pack q.pack >/dev/null
+	sleep 1
+	echo "$(($(bl_rss "$(bl_pid master)") - m0))" |
+		awk -v n="$n" '{ printf "%.0f\n", $1 * 1024 / n }' |
+		bl_record "master_bytes_per_pending_$n" bytes "8: master RSS per pending job, $n held"
+	benchtool time "$REPS" bjobs | bl_record "bjobs_own_$n" ms "7: bjobs (own jobs), $n known"
+	benchtool time "$REPS" bjobs -a -o "jobid stat user queue job_name submit_time" -json |
+		bl_record "bjobs_all_json_$n" ms "7: bjobs -a -json, $n known"
+}
+
+bench_query() {
+	local m0 r t0 t1 pid
+	bl_cluster query -n 1 --cpus "$CORES" || return 1
+	anchor
+	m0=$(bl_rss "$(bl_pid master)")
+	bench_known "$Q1" 1 "$m0"
+	bench_known "$Q2" "$Q1" "$m0"
+	for r in $(seq "$REPS"); do
+		pid=$(bl_pid master)
+		kill -9 "$pid"
+		t0=$(bl_now)
+		"$BIN/pumice-cluster" start "$CDIR" >/dev/null 2>"$OUT/restart.log" &
+		lsid >/dev/null 2>&1
+		t1=$(bl_now)
+		wait
+		bl_ms "$t0" "$t1"
+	done | bl_record recovery_kill9 ms "9: kill -9 with $Q2 jobs known -> answering"
+	bl_cluster_stop
+}
+
+say "results in $OUT"
+bench_e2e || say "e2e figures failed"
+bench_over || say "oversubscribed figures failed"
+bench_submit || say "submission figures failed"
+bench_query || say "query figures failed"
+bl_report "Pumice benchmarks (make bench)" "$OUT/results.json"

@@ -1,0 +1,135 @@
+# lib.sh - sourced by bench.sh, compare.sh and scale.sh: local clusters
+# that are always stopped on exit, timing, and the results table/JSON.
+# Results go to $OUT (build/bench by default), never into the source tree.
+# Benchmarks measure and print; nothing here passes or fails on a time.
+
+ROOT=$(CDPATH="" cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd -P)
+B=${B:-build}
+BIN=$ROOT/$B/bin
+OUT=${BENCH_OUT:-$ROOT/$B/bench}
+REPS=${BENCH_REPS:-3}
+mkdir -p "$OUT"
+RESULTS=$OUT/results.tsv
+export PATH="$BIN:$PATH"
+export PUMICE_CONNECT_TIMEOUT=60
+
+BL_CLUSTERS=""
+BL_PIDS=""
+
+say() {
+	echo "bench: $*" >&2
+}
+
+# Stops every cluster this script started and every pid it registered.
+bl_cleanup() {
+	local d p
+	for p in $BL_PIDS; do
+		kill -TERM "$p" 2>/dev/null || true
+	done
+	for d in $BL_CLUSTERS; do
+		[ -d "$d" ] && "$BIN/pumice-cluster" stop "$d" >/dev/null 2>&1 || true
+	done
+	BL_CLUSTERS=""
+	BL_PIDS=""
+}
+trap bl_cleanup EXIT
+trap 'exit 130' INT TERM
+
+# bl_cluster NAME ARGS...: a fresh cluster in $OUT/clusters/NAME; sets
+# LSF_ENVDIR and CDIR.
+bl_cluster() {
+	local name=$1 envlines
+	shift
+	CDIR=$OUT/clusters/$name
+	[ -d "$CDIR" ] && "$BIN/pumice-cluster" stop "$CDIR" >/dev/null 2>&1 || true
+	rm -rf "$CDIR"
+	mkdir -p "$CDIR"
+	BL_CLUSTERS="$BL_CLUSTERS $CDIR"
+	envlines=$("$BIN/pumice-cluster" start "$CDIR" "$@" 2>"$OUT/$name.start.log") ||
+		{ cat "$OUT/$name.start.log" >&2; return 1; }
+	eval "$envlines"
+	export LSF_ENVDIR
+	mkdir -p "$CDIR/data/w"
+	cd "$CDIR/data/w" || return 1
+}
+
+bl_cluster_stop() {
+	"$BIN/pumice-cluster" stop "$CDIR" >/dev/null 2>&1 || true
+	cd "$ROOT" || true
+}
+
+# bl_pid NAME: pid of the cluster's master or nodeK.
+bl_pid() {
+	head -n 1 "$CDIR/run/$1.pid"
+}
+
+# bl_rss PID: resident set size in KB.
+bl_rss() {
+	awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"
+}
+
+bl_now() {
+	echo "$EPOCHREALTIME"
+}
+
+# bl_rate N T0 T1: N / (T1 - T0)
+bl_rate() {
+	awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%.1f\n", n / (b - a) }'
+}
+
+# bl_ms T0 T1: milliseconds between two bl_now stamps.
+bl_ms() {
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f\n", (b - a) * 1000 }'
+}
+
+# bl_record KEY UNIT LABEL < samples: median/min/max/p99 of the samples.
+bl_record() {
+	local st
+	st=$("$BIN/benchtool" stats) || true
+	printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$st" >>"$RESULTS"
+	say "$(printf '%-28s %s  (median min max p99 n) %s' "$1" "$st" "$2")"
+}
+
+# bl_wait_empty [SECONDS]: until bjobs shows no unfinished job of ours.
+bl_wait_empty() {
+	local end=$((SECONDS + ${1:-600}))
+	while [ -n "$(bjobs -noheader -o stat 2>/dev/null | head -n 1)" ]; do
+		[ "$SECONDS" -lt "$end" ] || { say "jobs still unfinished"; return 1; }
+		sleep 0.05
+	done
+}
+
+# bl_wait_running N: until N jobs of ours run.
+bl_wait_running() {
+	local end=$((SECONDS + 120))
+	while [ "$(bjobs -noheader -o stat 2>/dev/null | grep -c RUN)" -lt "$1" ]; do
+		[ "$SECONDS" -lt "$end" ] || { say "fewer than $1 jobs run"; return 1; }
+		sleep 0.2
+	done
+}
+
+# bl_pack FILE N OPTS...: a -pack file of N jobs "OPTS true".
+bl_pack() {
+	local f=$1 n=$2
+	shift 2
+	awk -v n="$n" -v o="$*" 'BEGIN { for (i = 1; i <= n; i++) print o " true" }' >"$f"
+}
+
+# The table of every figure recorded so far, and the JSON file.
+bl_report() {
+	local title=$1 json=$2
+	{
+		echo
+		echo "== $title ($(uname -n), $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ))"
+		printf '%-30s %12s %12s %12s %12s %4s  %s\n' figure median min max p99 n unit
+		awk -F'\t' '{ split($4, s, " ");
+			printf "%-30s %12s %12s %12s %12s %4s  %s\n", $1, s[1], s[2], s[3], s[4], s[5], $2 }' "$RESULTS"
+	}
+	awk -F'\t' -v host="$(uname -n)" -v cores="$(nproc)" -v when="$(date -u +%Y-%m-%dT%H:%M:%SZ)" '
+	BEGIN { printf "{\n  \"host\": \"%s\", \"cores\": %d, \"time\": \"%s\",\n  \"results\": {", host, cores, when }
+	{ split($4, s, " "); gsub(/"/, "", $3);
+	  printf "%s\n    \"%s\": {\"unit\": \"%s\", \"what\": \"%s\", \"median\": %s, \"min\": %s, \"max\": %s, \"p99\": %s, \"n\": %s}",
+	    (NR > 1 ? "," : ""), $1, $2, $3, s[1], s[2], s[3], s[4], s[5] }
+	END { print "\n  }\n}" }' "$RESULTS" >"$json"
+	echo "results: $json"
+}
