@@ -58,6 +58,9 @@
  *               code: "rejected"|"denied"|"notfound"|"internal"}
  * Ops (args -> data), see daemons/master/control.c for the table:
  *   submit {job:SUBMIT}              -> {id, queue, default_queue:bool}
+ *   submit_many {jobs:[SUBMIT]}      -> {results:[{id, queue, default_queue}
+ *                                       | {err}], submitted}  (bsub -pack;
+ *                                       <= 10000 jobs, one commit)
  *   jobs   {ids:[SEL], all_states, states:[...], user, name, queue, host}
  *                                    -> {jobs:[JOBREC], missing:[text]}
  *   kill   {ids:[SEL], all:bool (the 0 form), user, name, queue, sig}
