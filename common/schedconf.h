@@ -1,0 +1,97 @@
+/*
+ * schedconf.h - what the scheduler reads from the configuration beyond
+ * conf.h: the lsf.cluster Host table (model, type, RESOURCES), lsb.hosts
+ * (Host MXJ and JL/U, HostGroup), lsb.users (UserGroup, User MAX_JOBS and
+ * JL/P), the scheduling keys of lsb.queues (RUNLIMIT, MEMLIMIT, RES_REQ,
+ * EXCLUSIVE, FAIRSHARE) and of lsb.params (MAX_USER_PRIORITY,
+ * RESOURCE_RESERVE_PER_TASK, HIST_HOURS). Loaded by conf_load for the
+ * master (conf->sched); errors are "file:line: message".
+ */
+#ifndef PUMICE_SCHEDCONF_H
+#define PUMICE_SCHEDCONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "resreq.h"
+
+struct conf;
+
+#define SCHEDCONF_MXJ_NCPUS (-2)	/* MXJ "!" */
+
+struct schedconf_host {		/* lsf.cluster Host row */
+	char *name, *model, *type;	/* NULL: as the agent reports */
+	char **resources;		/* NULL-terminated */
+};
+
+struct schedconf_hostlim {	/* lsb.hosts Host row */
+	char *name;		/* host, model, type, or "default" */
+	int mxj;		/* -1 unset, SCHEDCONF_MXJ_NCPUS, else slots */
+	int jlu;		/* -1 unlimited */
+};
+
+struct schedconf_group {	/* lsb.hosts HostGroup / lsb.users UserGroup */
+	char *name;
+	char **members;		/* NULL-terminated, may name groups */
+};
+
+struct schedconf_ulim {		/* lsb.users User row */
+	char *name;		/* user, group, "group@" or "default" */
+	int max_jobs, jlp;	/* -1 unlimited */
+};
+
+struct schedconf_share {
+	char *name;		/* user, group (each member) or "default" */
+	int shares;
+};
+
+struct schedconf_queue {	/* parallel to conf->queues */
+	long runlimit_def, runlimit_max;	/* seconds, -1 none */
+	uint64_t memlimit_def, memlimit_max;	/* KB, 0 none */
+	char *res_req;		/* NULL none (checked at load) */
+	bool exclusive;
+	struct schedconf_share *shares;		/* FAIRSHARE; NULL = FCFS */
+	size_t nshares;
+};
+
+struct schedconf {
+	struct schedconf_host *hosts;
+	size_t nhosts;
+	struct schedconf_hostlim *hostlims;
+	size_t nhostlims;
+	struct schedconf_group *hgroups, *ugroups;
+	size_t nhgroups, nugroups;
+	struct schedconf_ulim *ulims;
+	size_t nulims;
+	struct schedconf_queue *queues;		/* conf->nqueues of them */
+	int max_user_priority;		/* 0: -sp not enabled */
+	bool reserve_per_task;
+	double hist_hours;		/* fairshare usage half-life (5) */
+};
+
+/* Loads the scheduler's part for c (queues already loaded). */
+struct schedconf *schedconf_load(const struct conf *c, char *err, size_t errlen);
+void schedconf_free(struct schedconf *s, size_t nqueues);
+
+const struct schedconf_host *schedconf_host(const struct schedconf *s,
+    const char *name);
+/* MXJ and JL/U for a host (by name, then model, type, default). */
+void schedconf_host_limits(const struct schedconf *s, const char *name,
+    const char *model, const char *type, int *mxj, int *jlu);
+const struct schedconf_group *schedconf_hgroup(const struct schedconf *s,
+    const char *name);
+/* True when host is in group (recursively; "all" holds every host). */
+bool schedconf_hgroup_has(const struct schedconf *s, const char *group,
+    const char *host);
+bool schedconf_ugroup_has(const struct schedconf *s, const char *group,
+    const char *user);
+/* The User row that limits user, or NULL; *group_total when a group row
+ * (not "@") limits the group as a whole. */
+const struct schedconf_ulim *schedconf_user_limit(const struct schedconf *s,
+    const char *user, bool *group_total);
+/* Fairshare shares of user in q (0 when the queue gives it none). */
+int schedconf_shares(const struct schedconf *s, const struct schedconf_queue *q,
+    const char *user);
+
+#endif
