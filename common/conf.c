@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "schedconf.h"
 #include "shellwords.h"
 #include "util.h"
 
@@ -574,9 +575,12 @@ conf_lsb(struct conf_ctx *x)
 {
 	int dq_line = 0;
 
-	if (conf_params(x, &dq_line) < 0 || conf_queues(x) < 0)
+	if (conf_params(x, &dq_line) < 0 || conf_queues(x) < 0 ||
+	    conf_default_queue(x, dq_line) < 0)
 		return -1;
-	return conf_default_queue(x, dq_line);
+	/* lsf.cluster hosts, lsb.hosts, lsb.users, scheduling queue keys */
+	x->c->sched = schedconf_load(x->c, x->err, x->errlen);
+	return x->c->sched != NULL ? 0 : -1;
 }
 
 struct conf *
@@ -644,6 +648,7 @@ conf_free(struct conf *c)
 	free(c->default_queue);
 	cfg_file_free(&c->lsfconf);
 	cfg_file_free(&c->params);
+	schedconf_free(c->sched, c->nqueues);
 	free(c);
 }
 

@@ -52,6 +52,7 @@ struct conf {
 	long job_terminate_interval;	/* JOB_TERMINATE_INTERVAL (10) */
 	struct cfg_file lsfconf;	/* every lsf.conf key, for showconf */
 	struct cfg_file params;		/* lsb.params */
+	struct schedconf *sched;	/* scheduler's part (schedconf.h), master only */
 };
 
 /*
