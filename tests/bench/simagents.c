@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -52,6 +53,7 @@ struct sa_finish {
 	struct sa_host *h;
 	unsigned gen;
 	long id, idx, start;
+	TAILQ_ENTRY(sa_finish) entry;	/* on sim->finishes until its time */
 };
 
 struct sim {
@@ -66,6 +68,7 @@ struct sim {
 	long up, runs, finished, acks, retries, lost;
 	long runs_last;
 	struct event *tick_ev;
+	TAILQ_HEAD(, sa_finish) finishes;
 };
 
 static double
@@ -168,6 +171,7 @@ sa_finish_cb(evutil_socket_t fd, short what, void *arg)
 		h->running--;
 		h->sim->finished++;
 	}
+	TAILQ_REMOVE(&h->sim->finishes, f, entry);
 	free(f);
 }
 
@@ -190,6 +194,7 @@ sa_run(struct sa_host *h, json_t *msg)
 	h->sim->runs++;
 	tv.tv_sec = h->sim->run_ms / 1000;
 	tv.tv_usec = (h->sim->run_ms % 1000) * 1000;
+	TAILQ_INSERT_TAIL(&h->sim->finishes, f, entry);
 	event_base_once(h->sim->base, -1, EV_TIMEOUT, sa_finish_cb, f, &tv);
 }
 
@@ -342,6 +347,7 @@ main(int argc, char **argv)
 	    .run_ms = 1000, .prefix = "sim" };
 	struct timeval one = { 1, 0 };
 	struct event *sig_int, *sig_term;
+	struct sa_finish *f;
 	const char *keyfile = NULL;
 	char err[256];
 	int c, port = 0, i;
@@ -370,6 +376,7 @@ main(int argc, char **argv)
 	s.addr.sin_family = AF_INET;
 	s.addr.sin_port = htons((uint16_t)port);
 	s.addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	TAILQ_INIT(&s.finishes);
 	s.base = event_base_new();
 	s.hosts = xcalloc((size_t)s.nhosts, sizeof(*s.hosts));
 	for (i = 0; i < s.nhosts; i++) {
@@ -395,6 +402,10 @@ main(int argc, char **argv)
 			bufferevent_free(s.hosts[i].bev);
 		if (s.hosts[i].hb_ev != NULL)
 			event_free(s.hosts[i].hb_ev);
+	}
+	while ((f = TAILQ_FIRST(&s.finishes)) != NULL) {
+		TAILQ_REMOVE(&s.finishes, f, entry);
+		free(f);
 	}
 	free(s.hosts);
 	event_free(s.tick_ev);

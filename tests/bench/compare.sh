@@ -1,0 +1,265 @@
+#!/bin/bash
+# compare.sh - make bench-compare: the same measurements (1, 2, 5, 6, 7, 8
+# of issue 5) against Pumice and a single-host Slurm, in one run, and the
+# ratio Pumice/Slurm of each figure.
+#
+# Slurm (Debian's slurmctld, slurmd, munge; packaging/deps.sh --slurm) is
+# configured in $OUT/slurm: munged with its own key file and socket there,
+# slurmctld and slurmd in the foreground (-D) as the current user, on
+# loopback ports, SlurmctldHost=localhost, one node with as many CPUs as
+# this machine has cores (the Pumice cluster gets the same slots), no
+# accounting database, proctrack/pgid (no cgroups). Every daemon this
+# script starts is stopped by its pid on exit.
+#
+# Both systems are measured the same way, by the shell: submissions by a
+# loop of bsub / sbatch calls on held jobs (bsub -w on a running anchor
+# job; sbatch -H), latency by polling the job's state (bjobs -o stat /
+# scontrol show job) as fast as the commands allow, end to end by an array
+# of CMP_N5 trivial jobs until the queue is empty. Sizes are smaller than
+# make bench's because Slurm needs about a second per trivial job here.
+#   CMP_N1 [300] CMP_N5 [100] CMP_LAT [20] CMP_Q [2000]
+set -u
+. "$(dirname -- "$0")/lib.sh"
+
+N1=${CMP_N1:-300}
+N5=${CMP_N5:-100}
+NLAT=${CMP_LAT:-20}
+Q=${CMP_Q:-2000}
+CORES=$(nproc)
+RESULTS=$OUT/compare.tsv
+: >"$RESULTS"
+SL=$OUT/slurm
+SLURM_OK=0
+SLURM_WHY=""
+
+free_port() {
+	local p
+	for _ in $(seq 50); do
+		p=$(shuf -i 20000-60000 -n 1)
+		ss -Hltn "sport = :$p" | grep -q . || { echo "$p"; return; }
+	done
+	echo 0
+}
+
+# Waits (up to $2 s) for file $1 to hold a pid; prints it.
+pid_from() {
+	local end=$((SECONDS + $2))
+	until [ -s "$1" ]; do
+		[ "$SECONDS" -lt "$end" ] || return 1
+		sleep 0.1
+	done
+	head -n 1 "$1"
+}
+
+slurm_conf() {
+	cat >"$SL/slurm.conf" <<EOF
+# Written by tests/bench/compare.sh: a one-node Slurm on loopback.
+ClusterName=pumicebench
+SlurmctldHost=localhost
+SlurmUser=$(id -un)
+SlurmdUser=$(id -un)
+SlurmctldPort=$(free_port)
+SlurmdPort=$(free_port)
+AuthType=auth/munge
+AuthInfo=socket=$SL/munge.sock
+CredType=cred/munge
+StateSaveLocation=$SL/state
+SlurmdSpoolDir=$SL/spool
+SlurmctldPidFile=$SL/slurmctld.pid
+SlurmdPidFile=$SL/slurmd.pid
+SlurmctldLogFile=$SL/slurmctld.log
+SlurmdLogFile=$SL/slurmd.log
+ProctrackType=proctrack/pgid
+TaskPlugin=task/none
+SwitchType=switch/none
+MpiDefault=none
+SchedulerType=sched/backfill
+SelectType=select/cons_tres
+SelectTypeParameters=CR_CPU
+ReturnToService=2
+JobCompType=jobcomp/none
+AccountingStorageType=accounting_storage/none
+JobAcctGatherType=jobacct_gather/none
+SlurmdParameters=config_overrides
+MaxJobCount=300000
+MaxArraySize=1000001
+MinJobAge=300
+NodeName=bench1 NodeHostname=localhost NodeAddr=127.0.0.1 CPUs=$CORES RealMemory=1000 State=UNKNOWN
+PartitionName=bench Nodes=bench1 Default=YES MaxTime=INFINITE State=UP
+EOF
+}
+
+slurm_start() {
+	local end
+	for c in munged slurmctld slurmd sbatch squeue scontrol scancel sinfo; do
+		command -v "$c" >/dev/null || [ -x "/usr/sbin/$c" ] ||
+			{ SLURM_WHY="$c is not installed (packaging/deps.sh --slurm)"; return 1; }
+	done
+	rm -rf "$SL"
+	mkdir -p "$SL/state" "$SL/spool" "$SL/w"
+	chmod 711 "$SL"
+	(umask 077 && head -c 1024 /dev/urandom >"$SL/munge.key")
+	/usr/sbin/munged -F -f --key-file="$SL/munge.key" --socket="$SL/munge.sock" \
+		--pid-file="$SL/munged.pid" --log-file="$SL/munged.log" \
+		--seed-file="$SL/munged.seed" >"$SL/munged.out" 2>&1 &
+	BL_PIDS="$BL_PIDS $!"
+	slurm_conf
+	export SLURM_CONF=$SL/slurm.conf
+	/usr/sbin/slurmctld -D -i -c >"$SL/slurmctld.out" 2>&1 &
+	BL_PIDS="$BL_PIDS $!"
+	/usr/sbin/slurmd -D -N bench1 >"$SL/slurmd.out" 2>&1 &
+	BL_PIDS="$BL_PIDS $!"
+	end=$((SECONDS + 60))
+	until [ "$(sinfo -h -o %t 2>/dev/null)" = idle ]; do
+		if [ "$SECONDS" -ge "$end" ]; then
+			SLURM_WHY="the Slurm node did not become idle in 60 s; see $SL/*.log $SL/*.out"
+			tail -n 5 "$SL"/*.out "$SL"/*.log >&2 2>/dev/null
+			return 1
+		fi
+		sleep 0.2
+	done
+	SLURM_PID=$(pid_from "$SL/slurmctld.pid" 10)
+	SLURMD_PID=$(pid_from "$SL/slurmd.pid" 10)
+}
+
+# ---- the two systems behind one set of verbs ----
+# sys_submit_held, sys_state ID (PEND RUN DONE GONE), sys_submit ARGS,
+# sys_array N, sys_empty, sys_list, sys_list_json, sys_cancel_all,
+# sys_master_pid, sys_agent_pid
+
+p_submit_held() { bsub -o /dev/null $HOLD true >/dev/null; }
+s_submit_held() { sbatch -H -o /dev/null --wrap true >/dev/null; }
+p_submit() { bsub -o /dev/null true | sed -E 's/^Job <([0-9]+)>.*/\1/'; }
+s_submit() { sbatch --parsable -o /dev/null --wrap true; }
+p_state() {
+	case "$(bjobs -noheader -o stat "$1" 2>/dev/null)" in
+	RUN) echo RUN ;; DONE | EXIT) echo DONE ;; *) echo PEND ;;
+	esac
+}
+s_state() {
+	case "$(scontrol -o show job "$1" 2>/dev/null)" in
+	*JobState=RUNNING* | *JobState=COMPLETING*) echo RUN ;;
+	*JobState=COMPLETED* | *JobState=FAILED*) echo DONE ;;
+	*) echo PEND ;;
+	esac
+}
+p_array() { bsub -J "e[1-$1]" -o /dev/null true >/dev/null; }
+s_array() { sbatch --array="1-$1" -o /dev/null --wrap true >/dev/null; }
+p_empty() { [ -z "$(bjobs -noheader -o stat 2>/dev/null | head -n 1)" ]; }
+s_empty() { [ -z "$(squeue -h -o %i 2>/dev/null | head -n 1)" ]; }
+p_list() { bjobs; }
+s_list() { squeue -u "$(id -un)"; }
+p_list_json() { bjobs -a -o "jobid stat user queue job_name submit_time" -json; }
+s_list_json() { squeue --json; }
+p_cancel_all() { bkill 0 >/dev/null 2>&1; }
+s_cancel_all() { scancel -u "$(id -un)"; }
+p_master_pid() { bl_pid master; }
+s_master_pid() { echo "$SLURM_PID"; }
+p_agent_pid() { bl_pid node1; }
+s_agent_pid() { echo "$SLURMD_PID"; }
+
+wait_empty() {
+	local end=$((SECONDS + 900))
+	until "${1}_empty"; do
+		[ "$SECONDS" -lt "$end" ] || { say "$1: jobs still queued"; return 1; }
+		sleep 0.05
+	done
+}
+
+measure() {
+	local s=$1 name=$2 r t0 t1 k m0 id st
+	cd "$WORK/$s" || return 1
+	[ "$s" = p ] && HOLD="-w done($(bsub -o /dev/null sleep 100000 |
+		sed -E 's/^Job <([0-9]+)>.*/\1/'))"
+	bl_rss "$(${s}_agent_pid)" | bl_record "8_agent_rss_idle.$name" KB "8: agent / slurmd RSS idle"
+	for r in $(seq "$REPS"); do
+		t0=$(bl_now)
+		for ((k = 0; k < N1; k++)); do "${s}_submit_held"; done
+		t1=$(bl_now)
+		bl_rate "$N1" "$t0" "$t1"
+	done | bl_record "1_submit_serial.$name" jobs/s "1: serial submit loop"
+	for r in $(seq "$REPS"); do
+		t0=$(bl_now)
+		for ((p = 0; p < 8; p++)); do
+			(for ((k = 0; k < N1 / 8; k++)); do "${s}_submit_held"; done) &
+		done
+		wait
+		t1=$(bl_now)
+		bl_rate "$((N1 / 8 * 8))" "$t0" "$t1"
+	done | bl_record "2_submit_parallel8.$name" jobs/s "2: 8 parallel submit loops"
+	# 7 and 8 with Q held jobs known
+	"${s}_cancel_all"
+	wait_empty "$s"
+	[ "$s" = p ] && HOLD="-w done($(bsub -o /dev/null sleep 100000 |
+		sed -E 's/^Job <([0-9]+)>.*/\1/'))"
+	m0=$(bl_rss "$(${s}_master_pid)")
+	for ((p = 0; p < 8; p++)); do
+		(for ((k = 0; k < Q / 8; k++)); do "${s}_submit_held"; done) &
+	done
+	wait
+	sleep 1
+	echo "$(( ($(bl_rss "$(${s}_master_pid)") - m0) * 1024 / (Q / 8 * 8) ))" |
+		bl_record "8_master_bytes_per_pending.$name" bytes "8: master RSS per pending job ($Q held)"
+	for r in $(seq "$REPS"); do
+		t0=$(bl_now); "${s}_list" >/dev/null 2>&1; t1=$(bl_now); bl_ms "$t0" "$t1"
+	done | bl_record "7_list_own.$name" ms "7: bjobs / squeue, $Q jobs known"
+	for r in $(seq "$REPS"); do
+		t0=$(bl_now); "${s}_list_json" >/dev/null 2>&1; t1=$(bl_now); bl_ms "$t0" "$t1"
+	done | bl_record "7_list_all_json.$name" ms "7: bjobs -a -json / squeue --json, $Q known"
+	"${s}_cancel_all"
+	wait_empty "$s"
+	# 6: latency by polling, on an idle queue
+	: >lat.start
+	: >lat.done
+	for ((r = 0; r < NLAT; r++)); do
+		t0=$(bl_now)
+		id=$("${s}_submit")
+		st=PEND
+		while [ "$st" = PEND ]; do st=$("${s}_state" "$id"); done
+		t1=$(bl_now)
+		bl_ms "$t0" "$t1" >>lat.start
+		while [ "$st" != DONE ]; do st=$("${s}_state" "$id"); done
+		bl_ms "$t0" "$(bl_now)" >>lat.done
+	done
+	bl_record "6_latency_start.$name" ms "6: submit -> running (polled)" <lat.start
+	bl_record "6_latency_done.$name" ms "6: submit -> done (polled)" <lat.done
+	# 5: an array of N5 trivial jobs until the queue is empty
+	for r in $(seq "$REPS"); do
+		t0=$(bl_now)
+		"${s}_array" "$N5"
+		wait_empty "$s"
+		t1=$(bl_now)
+		bl_rate "$N5" "$t0" "$t1"
+	done | bl_record "5_e2e_array.$name" jobs/s "5: $N5 trivial jobs end to end, slots = cores"
+	cd "$ROOT" || true
+}
+
+WORK=$OUT/compare
+rm -rf "$WORK"
+mkdir -p "$WORK/p" "$WORK/s"
+say "Pumice: a 1-agent cluster with $CORES slots"
+if bl_cluster compare -n 1 --cpus "$CORES"; then
+	mkdir -p "$WORK/p"
+	measure p pumice || say "Pumice figures failed"
+	bl_cluster_stop
+fi
+say "Slurm: one node with $CORES CPUs in $SL"
+if slurm_start; then
+	SLURM_OK=1
+	chmod 777 "$WORK/s"
+	measure s slurm || say "Slurm figures failed"
+else
+	say "BLOCKED: Slurm could not be started: $SLURM_WHY"
+fi
+bl_cleanup
+bl_report "Pumice and Slurm on one host (make bench-compare)" "$OUT/compare.json"
+if [ "$SLURM_OK" = 1 ]; then
+	echo
+	echo "== ratio Pumice/Slurm (rates: >1 means Pumice is faster; times and sizes: <1 means Pumice is faster)"
+	awk -F'\t' '{ split($1, k, "."); split($4, s, " "); v[k[1], k[2]] = s[1]; u[k[1]] = $2; seen[k[1]] = 1 }
+	END { for (f in seen) if (v[f, "slurm"] > 0)
+		printf "%-34s %10.3g  (%s: %s vs %s)\n", f, v[f, "pumice"] / v[f, "slurm"], u[f], v[f, "pumice"], v[f, "slurm"] }' \
+		"$RESULTS" | sort
+else
+	echo "no ratios: Slurm did not run ($SLURM_WHY)"
+fi
