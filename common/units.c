@@ -148,8 +148,18 @@ units_parse_minutes(const char *s, long *seconds, char *err, size_t errlen)
 {
 	const char *colon = strchr(s, ':');
 	long h = 0, m = 0, t;
+	size_t n = strlen(s);
 	int rc;
 
+	/* Pumice extension: "30s" is seconds (tests, short jobs) */
+	if (n > 1 && (s[n - 1] == 's' || s[n - 1] == 'S') && colon == NULL) {
+		if ((rc = units_long(s, n - 1, &t)) == 0) {
+			*seconds = t;
+			return 0;
+		}
+		return errf(err, errlen, rc == -2 ? "time '%s' is too large" :
+		    "bad time '%s': expected [hours:]minutes or seconds with s", s);
+	}
 	if (colon != NULL) {
 		if ((rc = units_long(s, (size_t)(colon - s), &h)) == 0)
 			rc = units_long(colon + 1, strlen(colon + 1), &m);

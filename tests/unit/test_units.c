@@ -108,6 +108,12 @@ static const struct {
 	{ "99999999999999999999", 0, "time '99999999999999999999' is too large" },
 	{ "999999999999999999", 0, "time '999999999999999999' is too large" },
 	{ "90/hostA", 0, "bad time '90/hostA': expected [hours:]minutes" },
+	{ "30s", 30, NULL },
+	{ "5S", 5, NULL },
+	{ "0s", 0, NULL },
+	{ "s", 0, "bad time 's': expected [hours:]minutes" },
+	{ "1.5s", 0, "bad time '1.5s': expected [hours:]minutes or seconds with s" },
+	{ "1:30s", 0, "bad time '1:30s': expected [hours:]minutes" },
 };
 
 static void
