@@ -125,6 +125,8 @@ hostinfo_sample(struct hostinfo_sampler *s)
 
 	int run = hostinfo_runnable();
 
+	load_sample(&s->load);
+
 	/* start from the current value, not from an idle zero */
 	s->r15s = s->primed ? s->r15s * decay + run * (1.0 - decay) : run;
 	if (hostinfo_cpustat(&busy, &total) < 0)
@@ -154,6 +156,7 @@ hostinfo_read(struct hostinfo *hi, const struct hostinfo_sampler *s,
 	if (s != NULL) {
 		hi->load[0] = (double)(long)(s->r15s * 100 + 0.5) / 100;
 		hi->ut = (double)(long)(s->ut * 1000 + 0.5) / 1000;
+		load_read(&hi->li, &s->load);
 	}
 	if (ncpus > 0)
 		hi->ncpus = ncpus;

@@ -9,11 +9,14 @@
 
 #include <stdint.h>
 
+#include "load.h"
+
 struct hostinfo {
 	int ncpus;
 	uint64_t mem_total, mem_free, swap_total, swap_free;	/* KB */
 	double load[3];		/* r15s, r1m, r15m */
 	double ut;		/* 0..1 cpu busy since the previous sample */
+	struct load_idx li;	/* pg io ls it tmp (load.h) */
 	char arch[80];
 	char model[128];
 };
@@ -27,6 +30,7 @@ struct hostinfo_sampler {
 	double ut;
 	uint64_t busy, total;	/* previous /proc/stat totals */
 	int primed;
+	struct load_sampler load;
 };
 
 /* Takes one sample; call about once a second. */

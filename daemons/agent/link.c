@@ -116,6 +116,19 @@ link_is_up(const struct link *l)
 	return l->state == LINK_UP;
 }
 
+/* The load indices beyond load[] and ut (proto.h hb). */
+static json_t *
+link_load(json_t *m, const struct hostinfo *hi)
+{
+	json_object_set_new(m, "pg", json_real(hi->li.pg));
+	json_object_set_new(m, "io", json_real(hi->li.io));
+	json_object_set_new(m, "it", json_real(hi->li.it));
+	json_object_set_new(m, "ls", json_integer(hi->li.ls));
+	json_object_set_new(m, "tmp", json_integer((json_int_t)hi->li.tmp_free));
+	json_object_set_new(m, "tmp_total", json_integer((json_int_t)hi->li.tmp_total));
+	return m;
+}
+
 static void
 link_register(struct link *l)
 {
@@ -123,13 +136,14 @@ link_register(struct link *l)
 	struct hostinfo hi;
 
 	hostinfo_read(&hi, &a->sampler, a->ncpus, a->mem_kb);
-	link_send_raw(l, json_pack("{s:s, s:s, s:i, s:I, s:I, s:I, s:I, "
-	    "s:[f,f,f], s:s, s:s, s:s, s:o}",
+	link_send_raw(l, link_load(json_pack("{s:s, s:s, s:i, s:I, s:I, s:I, s:I, "
+	    "s:[f,f,f], s:f, s:s, s:s, s:s, s:o}",
 	    "t", "register", "host", a->host, "ncpus", hi.ncpus,
 	    "mem_total", (json_int_t)hi.mem_total, "mem_free", (json_int_t)hi.mem_free,
 	    "swap_total", (json_int_t)hi.swap_total, "swap_free", (json_int_t)hi.swap_free,
-	    "load", hi.load[0], hi.load[1], hi.load[2], "arch", hi.arch,
-	    "model", hi.model, "version", PUMICE_VERSION, "jobs", jobs_list(a->jobs)));
+	    "load", hi.load[0], hi.load[1], hi.load[2], "ut", hi.ut, "arch", hi.arch,
+	    "model", hi.model, "version", PUMICE_VERSION, "jobs", jobs_list(a->jobs)),
+	    &hi));
 }
 
 static void
@@ -140,11 +154,11 @@ link_hb_cb(uv_timer_t *t)
 	struct hostinfo hi;
 
 	hostinfo_read(&hi, &a->sampler, a->ncpus, a->mem_kb);
-	link_send(l, json_pack("{s:s, s:I, s:I, s:[f,f,f], s:f, s:i}",
+	link_send(l, link_load(json_pack("{s:s, s:I, s:I, s:[f,f,f], s:f, s:i}",
 	    "t", "hb", "mem_free", (json_int_t)hi.mem_free,
 	    "swap_free", (json_int_t)hi.swap_free,
 	    "load", hi.load[0], hi.load[1], hi.load[2], "ut", hi.ut,
-	    "njobs", jobs_running(a->jobs)));
+	    "njobs", jobs_running(a->jobs)), &hi));
 }
 
 static void
@@ -196,6 +210,8 @@ link_on_order(struct link *l, const char *t, const json_t *msg)
 
 	if (strcmp(t, "run") == 0)
 		jobs_on_run(a->jobs, msg);
+	else if (strcmp(t, "peek") == 0)
+		outpeek_on_request(a, msg);
 	else if (strcmp(t, "signal") == 0)
 		jobs_on_signal(a->jobs, msg);
 	else if (strcmp(t, "finish_ack") == 0)
