@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "query.h"
 #include "util.h"
 
 static int
@@ -17,11 +18,39 @@ bjobs_usage(const char *why)
 {
 	if (why != NULL)
 		fprintf(stderr, "bjobs: %s\n", why);
-	fprintf(stderr, "Usage: bjobs [-a] [-d] [-p] [-r] [-s] [-w] [-noheader]\n"
+	fprintf(stderr, "Usage: bjobs [-a] [-d] [-p] [-r] [-s] [-w] [-l [-UF]] [-A]\n"
+	    "             [-W | -WL | -WP | -WF] [-x] [-X] [-noheader]\n"
 	    "             [-u user_name|all] [-J job_name] [-q queue_name]\n"
-	    "             [-m host_name] [-o \"field ...\" [-json]]\n"
+	    "             [-m host_name] [-P project] [-g job_group]\n"
+	    "             [-o \"field ...\"] [-json]\n"
 	    "             [job_ID | \"job_ID[index_list]\" ...]\n");
 	return CLI_EXIT_FAIL;
+}
+
+/* -json without -o: the default table's fields. */
+#define BJOBS_DEFAULT_FIELDS "jobid user stat queue from_host exec_host " \
+	"job_name submit_time"
+#define BJOBS_JSON_FIELDS BJOBS_DEFAULT_FIELDS
+
+/* -W and its -WL/-WP/-WF forms, as -o field lists (IBM's columns). */
+static bool
+bjobs_wide_word(struct bjobs_args *a, const char *w)
+{
+	static const struct { const char *word, *fields; } words[] = {
+		{ "-W", BJOBS_DEFAULT_FIELDS " proj_name cpu_used mem swap pids "
+		    "start_time finish_time" },
+		{ "-WL", BJOBS_DEFAULT_FIELDS " time_left" },
+		{ "-WP", BJOBS_DEFAULT_FIELDS " %complete" },
+		{ "-WF", BJOBS_DEFAULT_FIELDS " finish_time" },
+	};
+	size_t i;
+
+	for (i = 0; i < nitems(words); i++)
+		if (strcmp(w, words[i].word) == 0) {
+			a->wextra = words[i].fields;
+			return true;
+		}
+	return false;
 }
 
 /* A flag character; 0 if unknown. Value flags store into *val. */
@@ -41,6 +70,12 @@ bjobs_flag(struct bjobs_args *a, char c, const char ***val)
 	case 'q': *val = &a->queue; return 1;
 	case 'm': *val = &a->host; return 1;
 	case 'o': *val = &a->fmt; return 1;
+	case 'l': a->l = true; return 1;
+	case 'A': a->A = true; return 1;
+	case 'x': a->x = true; return 1;
+	case 'X': a->X = true; return 1;
+	case 'P': *val = &a->project; return 1;
+	case 'g': *val = &a->group; return 1;
 	}
 	return 0;
 }
@@ -87,6 +122,10 @@ bjobs_parse(struct bjobs_args *a, int argc, char **argv)
 			a->noheader = true;
 		else if (strcmp(argv[i], "-json") == 0)
 			a->json = true;
+		else if (strcmp(argv[i], "-UF") == 0)
+			a->UF = a->l = true;
+		else if (bjobs_wide_word(a, argv[i]))
+			continue;
 		else if (strcmp(argv[i], "-h") == 0)
 			return bjobs_usage(NULL), -1;
 		else if (bjobs_cluster(a, argc, argv, &i) < 0)
@@ -94,8 +133,8 @@ bjobs_parse(struct bjobs_args *a, int argc, char **argv)
 	}
 	a->nids = argc - i;
 	a->ids = argv + i;
-	if (a->json && a->fmt == NULL)
-		return bjobs_usage("-json requires -o"), -1;
+	if (a->fmt == NULL)
+		a->fmt = a->wextra ? a->wextra : a->json ? BJOBS_JSON_FIELDS : NULL;
 	return 0;
 }
 
@@ -137,7 +176,7 @@ bjobs_request(const struct bjobs_args *a)
 	}
 	if (stateflag)
 		json_object_set_new(args, "states", bjobs_states(a));
-	else if (a->a || a->nids > 0)
+	else if (a->a || a->nids > 0 || a->A)	/* -A counts DONE elements too */
 		json_object_set_new(args, "all_states", json_true());
 	if (a->user != NULL || a->nids > 0)
 		json_object_set_new(args, "user", json_string(a->user ? a->user : "all"));
@@ -169,6 +208,44 @@ bjobs_none(FILE *fp, const struct bjobs_args *a)
 	fputc('\n', fp);
 }
 
+/* The recorded bsub option opt of a JOBREC, or "". */
+static const char *
+bjobs_opt(const json_t *job, const char *opt)
+{
+	const char *v = json_string_value(json_object_get(json_object_get(job,
+	    "opts"), opt));
+
+	return v ? v : "";
+}
+
+/*
+ * -P, -g and -x select on the client: -P by project, -g by job group
+ * (the group or below it), -x jobs with exceptions, which Pumice does not
+ * raise yet, so -x selects none.
+ */
+static void
+bjobs_filter(const struct bjobs_args *a, json_t *jobs)
+{
+	size_t i, n;
+
+	for (i = json_array_size(jobs); i-- > 0;) {
+		const json_t *job = json_array_get(jobs, i);
+		const char *proj = json_string_value(json_object_get(job, "project"));
+		const char *g = bjobs_opt(job, "g");
+
+		bool in_group = true;
+
+		if (a->group != NULL) {
+			n = strlen(a->group);
+			in_group = strncmp(g, a->group, n) == 0 && (g[n] == '\0' ||
+			    g[n] == '/' || (n > 0 && a->group[n - 1] == '/'));
+		}
+		if (a->x || !in_group || (a->project != NULL &&
+		    strcmp(proj ? proj : "default", a->project) != 0))
+			json_array_remove(jobs, i);
+	}
+}
+
 /* Prints the reply; returns the exit code. */
 static int
 bjobs_show(const struct bjobs_args *a, const json_t *data,
@@ -183,6 +260,11 @@ bjobs_show(const struct bjobs_args *a, const json_t *data,
 	f.short_hosts = sh != NULL && strcmp(sh, "1") == 0;
 	if (a->json) {
 		jobfmt_cols_json(stdout, cols, jobs, missing);
+	} else if (a->A) {
+		n = jobarray_print(stdout, jobs, a->noheader, !a->a && !a->d &&
+		    a->nids == 0);
+	} else if (n > 0 && a->l) {
+		joblong_print(stdout, jobs, a->UF);
 	} else if (n > 0) {
 		if (cols != NULL)
 			jobfmt_cols_print(stdout, cols, jobs, a->noheader);
@@ -193,7 +275,9 @@ bjobs_show(const struct bjobs_args *a, const json_t *data,
 	json_array_foreach(missing, i, m)
 		if (!a->json)
 			fprintf(stderr, "%s\n", json_string_value(m) ? json_string_value(m) : "");
-	if (n == 0 && json_array_size(missing) == 0 && !a->json)
+	if (a->json)	/* an empty RECORDS list is an answer (Toil) */
+		return json_array_size(missing) > 0 ? CLI_EXIT_FAIL : 0;
+	if (n == 0 && json_array_size(missing) == 0)
 		bjobs_none(stderr, a);
 	return (n == 0 || json_array_size(missing) > 0) ? CLI_EXIT_FAIL : 0;
 }
@@ -224,6 +308,7 @@ bjobs_main(int argc, char **argv)
 		fprintf(stderr, "%s\n", err);
 		rc = CLI_EXIT_FAIL;
 	} else {
+		bjobs_filter(&a, json_object_get(data, "jobs"));
 		rc = bjobs_show(&a, data, cols);
 		json_decref(data);
 	}

@@ -120,10 +120,15 @@ int bkill_main(int argc, char **argv);
 int bhosts_main(int argc, char **argv);
 int bqueues_main(int argc, char **argv);
 int lsid_main(int argc, char **argv);
+int bhist_main(int argc, char **argv);
+int bacct_main(int argc, char **argv);
 
 /* bjobs.c: the command line, the jobs request, the nothing-found text. */
 struct bjobs_args {
 	bool a, d, p, r, s, w, noheader, json;
+	bool l, A, UF, x, X;	/* long, array summary, unwrapped, exceptions */
+	const char *wextra;	/* -W/-WL/-WP/-WF: their -o field list */
+	const char *project, *group;	/* -P, -g */
 	const char *user, *name, *queue, *host, *fmt;
 	int nids;
 	char **ids;

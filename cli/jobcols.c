@@ -5,6 +5,7 @@
  * "-" in text mode and as "" in JSON, where every value is a string).
  */
 #include <ctype.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,6 +160,128 @@ jobcols_opt(const json_t *job, const char *key)
 	return xstrdup("");
 }
 
+/* FINISH_TIME: finished jobs carry IBM's " L" (an actual, not estimated, time). */
+static char *
+jobcols_finish_time(const json_t *job, const char *key)
+{
+	const char *stat = json_string_value(json_object_get(job, "stat"));
+	char *t = jobcols_time(job, "finish_time"), *s;
+
+	if (*t == '\0' || stat == NULL || (strcmp(stat, "DONE") != 0 &&
+	    strcmp(stat, "EXIT") != 0))
+		return t;
+	s = xasprintf("%s L", t);
+	free(t);
+	return s;
+}
+
+/* The run limit (bsub -W) in seconds, or -1. */
+static long
+jobcols_limit(const json_t *job)
+{
+	const char *w = json_string_value(json_object_get(json_object_get(job,
+	    "opts"), "W"));
+	char err[64];
+	long sec;
+
+	if (w == NULL || units_parse_minutes(w, &sec, err, sizeof(err)) < 0)
+		return -1;
+	return sec;
+}
+
+/* Seconds run so far, or -1 when it never started. */
+static long
+jobcols_elapsed(const json_t *job)
+{
+	long start = (long)json_integer_value(json_object_get(job, "start_time"));
+	long end = (long)json_integer_value(json_object_get(job, "finish_time"));
+
+	if (start <= 0)
+		return -1;
+	if (end <= 0)
+		end = (long)time(NULL);
+	return end > start ? end - start : 0;
+}
+
+/* TIME_LEFT "h:mm L" while a job with a run limit runs. */
+static char *
+jobcols_time_left(const json_t *job, const char *key)
+{
+	long lim = jobcols_limit(job), ran = jobcols_elapsed(job), left;
+	const char *stat = json_string_value(json_object_get(job, "stat"));
+
+	if (lim < 0 || ran < 0 || stat == NULL || strcmp(stat, "RUN") != 0)
+		return xstrdup("");
+	left = lim > ran ? lim - ran : 0;
+	return xasprintf("%ld:%02ld L", left / 3600, (left / 60) % 60);
+}
+
+/* %COMPLETE "NN% L": run time over the run limit. */
+static char *
+jobcols_complete(const json_t *job, const char *key)
+{
+	long lim = jobcols_limit(job), ran = jobcols_elapsed(job);
+
+	if (lim <= 0 || ran < 0)
+		return xstrdup("");
+	return xasprintf("%ld%% L", ran >= lim ? 100 : ran * 100 / lim);
+}
+
+/* Values Pumice does not measure (yet): always empty. */
+static char *
+jobcols_none(const json_t *job, const char *key)
+{
+	return xstrdup("");
+}
+
+static char *
+jobcols_first_host(const json_t *job, const char *key)
+{
+	const char *h = json_string_value(json_array_get(json_object_get(job,
+	    "exec_hosts"), 0));
+
+	return xstrdup(h ? h : "");
+}
+
+static char *
+jobcols_exec_home(const json_t *job, const char *key)
+{
+	struct passwd *pw;
+	const char *user = json_string_value(json_object_get(job, "user"));
+
+	if (json_integer_value(json_object_get(job, "start_time")) <= 0 ||
+	    user == NULL || (pw = getpwnam(user)) == NULL)
+		return xstrdup("");
+	return xstrdup(pw->pw_dir);
+}
+
+/* bsub -R as given, several joined by a space. */
+static char *
+jobcols_resreq(const json_t *job, const char *key)
+{
+	const json_t *r = json_object_get(json_object_get(job, "opts"), "R"), *v;
+	char *out = xstrdup(""), *t;
+	size_t i;
+
+	if (json_is_string(r))
+		return jobcols_opt(job, "R");
+	json_array_foreach(r, i, v) {
+		t = xasprintf("%s%s%s", out, i ? " " : "", json_string_value(v) ?
+		    json_string_value(v) : "");
+		free(out);
+		out = t;
+	}
+	return out;
+}
+
+static char *
+jobcols_project(const json_t *job, const char *key)
+{
+	const char *p = json_string_value(json_object_get(job, "project"));
+
+	return p != NULL && *p != '\0' ? xstrdup(p) : jobcols_opt(job, "P");
+}
+
 static const struct jobcols_field jobcols_fields[] = {
 	{ "JOBID", "id", jobcols_int, "id" },
 	{ "JOBINDEX", NULL, jobcols_int, "idx" },
@@ -171,7 +294,7 @@ static const struct jobcols_field jobcols_fields[] = {
 	{ "PEND_REASON", NULL, jobcols_str, "pend_reason" },
 	{ "SUBMIT_TIME", NULL, jobcols_time, "submit_time" },
 	{ "START_TIME", NULL, jobcols_time, "start_time" },
-	{ "FINISH_TIME", NULL, jobcols_time, "finish_time" },
+	{ "FINISH_TIME", NULL, jobcols_finish_time, NULL },
 	{ "EXEC_HOST", NULL, jobcols_hosts, NULL },
 	{ "NEXEC_HOST", NULL, jobcols_nhosts, NULL },
 	{ "FROM_HOST", NULL, jobcols_str, "from_host" },
@@ -183,14 +306,29 @@ static const struct jobcols_field jobcols_fields[] = {
 	{ "COMMAND", "cmd", jobcols_str, "cmd" },
 	{ "DEPENDENCY", NULL, jobcols_str, "dep" },
 	{ "SUB_CWD", NULL, jobcols_str, "subcwd" },
-	{ "EXEC_CWD", NULL, jobcols_str, "cwd" },
+	{ "EXEC_CWD", NULL, jobcols_str, "exec_cwd" },
 	{ "OUTPUT_FILE", NULL, jobcols_str, "out" },
 	{ "ERROR_FILE", NULL, jobcols_str, "err" },
-	{ "PROJ_NAME", "proj", jobcols_opt, "P" },
-	{ "PROJECT", NULL, jobcols_opt, "P" },
+	{ "PROJ_NAME", "proj", jobcols_project, NULL },
+	{ "PROJECT", NULL, jobcols_project, NULL },
 	{ "RUNTIMELIMIT", NULL, jobcols_opt, "W" },
 	{ "MEMLIMIT", NULL, jobcols_opt, "M" },
 	{ "USER_GROUP", NULL, jobcols_opt, "G" },
+	{ "TIME_LEFT", NULL, jobcols_time_left, NULL },
+	{ "%COMPLETE", NULL, jobcols_complete, NULL },
+	{ "AVG_MEM", NULL, jobcols_none, NULL },
+	{ "SWAP", NULL, jobcols_none, NULL },
+	{ "PIDS", NULL, jobcols_none, NULL },
+	{ "EXEC_HOME", NULL, jobcols_exec_home, NULL },
+	{ "FIRST_HOST", NULL, jobcols_first_host, NULL },
+	{ "JOB_GROUP", NULL, jobcols_opt, "g" },
+	{ "INPUT_FILE", NULL, jobcols_opt, "i" },
+	{ "APP", NULL, jobcols_opt, "app" },
+	{ "PRE_EXEC", NULL, jobcols_opt, "E" },
+	{ "POST_EXEC", NULL, jobcols_opt, "Ep" },
+	{ "PRIORITY", NULL, jobcols_opt, "sp" },
+	{ "EFFECTIVE_RESREQ", "combined_resreq", jobcols_resreq, NULL },
+	{ "ARRAY_SPEC", NULL, jobcols_str, "array" },
 };
 
 static const struct jobcols_field *

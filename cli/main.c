@@ -22,6 +22,8 @@ static const struct main_cmd {
 } main_cmds[] = {
 	{ "bsub", bsub_main, "submit a batch job" },
 	{ "bjobs", bjobs_main, "show jobs" },
+	{ "bhist", bhist_main, "show the history of jobs" },
+	{ "bacct", bacct_main, "show accounting of finished jobs" },
 	{ "bkill", bkill_main, "kill or signal jobs" },
 	{ "bhosts", bhosts_main, "show batch hosts" },
 	{ "bqueues", bqueues_main, "show queues" },

@@ -288,6 +288,7 @@ conf_params_kv(struct conf_ctx *x, const char *path, const struct cfg_kv *kv)
 		size_t off;
 	} keys[] = {
 		{ "CLEAN_PERIOD", 0, LONG_MAX, offsetof(struct conf, clean_period) },
+		{ "PUMICE_HISTORY_DAYS", 0, 36500, offsetof(struct conf, history_days) },
 		{ "MAX_JOB_ARRAY_SIZE", 1, 2147483646,
 		    offsetof(struct conf, max_job_array_size) },
 		{ "MAX_JOBID", 1, 2147483646, offsetof(struct conf, max_jobid) },
@@ -592,6 +593,7 @@ conf_load(const char *envdir, int need_lsb, char *err, size_t errlen)
 	if (envdir == NULL && (envdir = getenv("LSF_ENVDIR")) == NULL)
 		envdir = "/etc/pumice";
 	c->clean_period = 3600;
+	c->history_days = 7;
 	c->max_job_array_size = 1000;
 	c->max_jobid = 999999;
 	c->job_terminate_interval = 10;

@@ -47,6 +47,7 @@ struct conf {
 	size_t nqueues;
 	char *default_queue;	/* lsb.params DEFAULT_QUEUE, first word */
 	long clean_period;	/* CLEAN_PERIOD seconds (3600) */
+	long history_days;	/* PUMICE_HISTORY_DAYS: finished jobs kept in sqlite (7) */
 	long max_job_array_size;	/* MAX_JOB_ARRAY_SIZE (1000) */
 	long max_jobid;		/* MAX_JOBID (999999) */
 	long job_terminate_interval;	/* JOB_TERMINATE_INTERVAL (10) */

@@ -35,6 +35,7 @@ static const struct control_op control_ops[] = {
 	{ "submit", control_submit, false },
 	{ "submit_many", bulk_submit_many, false },
 	{ "jobs", control_jobs, false },
+	{ "history", history_op, false },
 	{ "kill", control_kill, false },
 	{ "wait", control_wait, false },
 	{ "hosts", control_hosts, false },
@@ -101,6 +102,7 @@ control_request(struct master *m, struct reqctx *rq, json_t *req)
 			control_reply(m, rq, false, NULL, "rejected", "%s: arguments must be an object", op);
 		else
 			control_ops[i].fn(m, rq, args);
+		history_release(m);
 		json_decref(args);
 		return;
 	}
@@ -430,6 +432,8 @@ control_resolve_sel(struct master *m, json_t *sel, struct arrayspec *idx,
 	char err[256];
 	long pos;
 
+	if (j == NULL)
+		j = history_job(m, id);	/* purged from memory, still on disk */
 	*has_idx = false;
 	*missing = NULL;
 	if (j == NULL) {

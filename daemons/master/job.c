@@ -429,6 +429,20 @@ job_apply_requeue(struct master *m, struct job *j, long idx, char *err, size_t e
 	return 0;
 }
 
+static void job_hash_remove(struct master *m, struct job *j);
+static void job_free(struct job *j);
+
+/* CLEAN_PERIOD is over: the job leaves memory; its events stay on disk. */
+static int
+job_apply_purge(struct master *m, struct job *j, char *err, size_t errlen)
+{
+	if (!job_finished(j))
+		return errf(err, errlen, "job %ld has not finished", j->id);
+	job_hash_remove(m, j);
+	job_free(j);
+	return 0;
+}
+
 int
 job_apply(struct master *m, long id, long idx, const char *type, long when,
     json_t *data, char *err, size_t errlen)
@@ -447,6 +461,8 @@ job_apply(struct master *m, long id, long idx, const char *type, long when,
 		return job_apply_kill(m, j, idx, when, data, err, errlen);
 	if (strcmp(type, "requeue") == 0)
 		return job_apply_requeue(m, j, idx, err, errlen);
+	if (strcmp(type, "purge") == 0)
+		return job_apply_purge(m, j, err, errlen);
 	return errf(err, errlen, "unknown event type %s", type);
 }
 
@@ -461,6 +477,9 @@ job_event(struct master *m, long id, long idx, const char *type, json_t *data)
 		json_decref(data);
 		return -1;
 	}
+	if (strcmp(type, "submit") == 0 && store_forget_reused(m->store, id) < 0)
+		log_warnx("job %ld: could not forget the history of an older job %ld",
+		    id, id);
 	if (store_append(m->store, id, idx, type, when, data) < 0)
 		fatalx("cannot record %s event of job %ld", type, id);
 	loop_want_commit(m);
@@ -488,6 +507,19 @@ job_spec_str(const struct job *j, const char *k)
 	const char *v = json_string_value(json_object_get(j->spec, k));
 
 	return v ? v : "";
+}
+
+/* bsub -P, else lsb.params DEFAULT_PROJECT, else "default". */
+static const char *
+job_project(struct master *m, const struct job *j)
+{
+	const char *p = json_string_value(json_object_get(json_object_get(j->spec,
+	    "opts"), "P"));
+	size_t i;
+
+	for (i = 0; p == NULL && i < m->conf->params.nsec; i++)
+		p = cfg_section_get(&m->conf->params.sec[i], "DEFAULT_PROJECT");
+	return p != NULL && *p != '\0' ? p : "default";
 }
 
 json_t *
@@ -529,6 +561,10 @@ job_record(struct master *m, struct job *j, long idx)
 	json_object_set_new(r, "dep", json_string(job_spec_str(j, "dep")));
 	json_object_set_new(r, "cpu", json_real(e ? e->cpu : 0));
 	json_object_set_new(r, "maxrss", json_integer(e ? e->maxrss : 0));
+	json_object_set_new(r, "signal", json_integer(e ? e->signal : 0));
+	json_object_set_new(r, "project", json_string(job_project(m, j)));
+	json_object_set_new(r, "exec_cwd", json_string(*job_spec_str(j, "cwd") ?
+	    job_spec_str(j, "cwd") : job_spec_str(j, "subcwd")));
 	if (json_object_get(j->spec, "opts") != NULL)
 		json_object_set(r, "opts", json_object_get(j->spec, "opts"));
 	if (job_is_array(j)) {
@@ -599,7 +635,10 @@ job_last_finish(const struct job *j)
 	return last;
 }
 
-/* Forgets finished jobs older than CLEAN_PERIOD, in memory and on disk. */
+/*
+ * Forgets finished jobs older than CLEAN_PERIOD from memory: a purge event
+ * keeps their events on disk for PUMICE_HISTORY_DAYS (0: deleted now).
+ */
 void
 job_purge_old(struct master *m, long now)
 {
@@ -614,10 +653,16 @@ job_purge_old(struct master *m, long now)
 				continue;
 			log_info("job %ld: finished more than %lds ago, forgotten",
 			    j->id, m->conf->clean_period);
+			if (m->conf->history_days > 0) {
+				job_event(m, j->id, 0, "purge", json_pack("{s:s}",
+				    "user", j->user));
+				continue;
+			}
 			store_delete_job(m->store, j->id);
 			loop_want_commit(m);
 			job_hash_remove(m, j);
 			job_free(j);
 		}
 	}
+	history_expire(m, now);
 }

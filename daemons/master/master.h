@@ -127,6 +127,7 @@ struct master {
 	long next_id;
 	bool replaying;
 	bool sched_wanted;
+	struct master *hist;	/* scratch for history jobs of one request */
 };
 
 /* loop.c */
@@ -211,5 +212,16 @@ int store_commit(struct store *s);
 bool store_dirty(struct store *s);
 int store_replay(struct store *s, struct master *m, char *err, size_t errlen);
 int store_delete_job(struct store *s, long id);
+int store_forget_reused(struct store *s, long id);
+int store_expire(struct store *s, long before);
+json_t *store_job_events(struct store *s, long id);
+json_t *store_history_jobs(struct store *s, const char *user, long limit);
+bool store_in_history(struct store *s, long id);
+
+/* history.c: jobs purged from memory, read back from the store. */
+struct job *history_job(struct master *m, long id);	/* valid until release */
+void history_release(struct master *m);
+void history_expire(struct master *m, long now);
+void history_op(struct master *m, struct reqctx *rq, json_t *args);
 
 #endif

@@ -6,8 +6,13 @@
  * Invariant: a transaction is open exactly while store_dirty() is true;
  * the loop commits it once per loop turn (group commit), and only then are
  * replies and orders that depend on it sent.
+ *
+ * History: a "purge" event moves a finished job out of the master's memory;
+ * its events stay here, listed in the history table (job, user, purge
+ * time), until store_expire deletes them. Replay skips jobs in history.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sqlite3.h>
@@ -20,6 +25,7 @@ struct store {
 	sqlite3 *db;
 	sqlite3_stmt *ins, *del;
 	bool in_txn;
+	long max_job;		/* highest job id with events: reuse check */
 };
 
 static const char store_schema[] =
@@ -29,7 +35,9 @@ static const char store_schema[] =
     "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
     "  job INTEGER NOT NULL, idx INTEGER NOT NULL,"
     "  type TEXT NOT NULL, time INTEGER NOT NULL, data TEXT NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS events_job ON events(job);";
+    "CREATE INDEX IF NOT EXISTS events_job ON events(job);"
+    "CREATE TABLE IF NOT EXISTS history ("
+    "  job INTEGER PRIMARY KEY, user TEXT NOT NULL, purged INTEGER NOT NULL);";
 
 static int
 store_exec(struct store *s, const char *sql)
@@ -42,6 +50,21 @@ store_exec(struct store *s, const char *sql)
 		return -1;
 	}
 	return 0;
+}
+
+static long
+store_max_job(struct store *s)
+{
+	sqlite3_stmt *st;
+	long v = 0;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT max(job) FROM events", -1, &st,
+	    NULL) != SQLITE_OK)
+		return LONG_MAX;	/* unknown: every submit checks */
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = (long)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
 }
 
 struct store *
@@ -74,6 +97,7 @@ store_open(const char *dir, char *err, size_t errlen)
 		errf(err, errlen, "%s: %s", path, sqlite3_errmsg(s->db));
 		goto fail;
 	}
+	s->max_job = store_max_job(s);
 	free(path);
 	return s;
 fail:
@@ -106,6 +130,24 @@ store_begin(struct store *s)
 	return 0;
 }
 
+/* Lists a purged job in the history table. */
+static int
+store_history_mark(struct store *s, long id, const char *user, long when)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO history(job,user,purged) "
+	    "VALUES(?,?,?)", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, user ? user : "", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, when);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 int
 store_append(struct store *s, long id, long idx, const char *type, long when,
     json_t *data)
@@ -129,7 +171,29 @@ store_append(struct store *s, long id, long idx, const char *type, long when,
 		    sqlite3_errmsg(s->db));
 		return -1;
 	}
+	if (id > s->max_job)
+		s->max_job = id;
+	if (strcmp(type, "purge") == 0)
+		return store_history_mark(s, id, json_string_value(json_object_get(data,
+		    "user")), when);
 	return 0;
+}
+
+/* Runs one statement with one integer parameter. */
+static int
+store_exec_id(struct store *s, const char *sql, long v)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		log_warnx("sqlite: %s: %s", sql, sqlite3_errmsg(s->db));
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, v);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 int
@@ -142,7 +206,9 @@ store_delete_job(struct store *s, long id)
 	sqlite3_bind_int64(s->del, 1, id);
 	rc = sqlite3_step(s->del);
 	sqlite3_reset(s->del);
-	return rc == SQLITE_DONE ? 0 : -1;
+	if (rc != SQLITE_DONE)
+		return -1;
+	return store_exec_id(s, "DELETE FROM history WHERE job=?", id);
 }
 
 bool
@@ -164,6 +230,24 @@ store_commit(struct store *s)
 	return 0;
 }
 
+/*
+ * Jobs in history are not replayed, yet their ids stay taken: new ids go
+ * on after the last one submitted, as if the master had never stopped.
+ */
+static void
+store_next_id(struct store *s, struct master *m)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT job FROM events WHERE type='submit' "
+	    "ORDER BY seq DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+		return;
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_int64(st, 0) >= m->next_id)
+		m->next_id = (long)sqlite3_column_int64(st, 0) + 1;
+	sqlite3_finalize(st);
+}
+
 int
 store_replay(struct store *s, struct master *m, char *err, size_t errlen)
 {
@@ -173,7 +257,8 @@ store_replay(struct store *s, struct master *m, char *err, size_t errlen)
 	int rc;
 
 	if (sqlite3_prepare_v2(s->db, "SELECT job,idx,type,time,data FROM events "
-	    "ORDER BY seq", -1, &st, NULL) != SQLITE_OK)
+	    "WHERE job NOT IN (SELECT job FROM history) ORDER BY seq", -1, &st,
+	    NULL) != SQLITE_OK)
 		return errf(err, errlen, "replay: %s", sqlite3_errmsg(s->db));
 	m->replaying = true;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -194,6 +279,93 @@ store_replay(struct store *s, struct master *m, char *err, size_t errlen)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return errf(err, errlen, "replay: %s", sqlite3_errmsg(s->db));
+	store_next_id(s, m);
 	log_info("replayed %ld events, %zu jobs", n, m->njobs);
 	return 0;
+}
+
+/* A submit reuses an id (MAX_JOBID wrapped): the old job's history goes. */
+int
+store_forget_reused(struct store *s, long id)
+{
+	if (id > s->max_job)
+		return 0;
+	return store_delete_job(s, id);
+}
+
+/* Deletes the events of jobs purged from memory before `before`. */
+int
+store_expire(struct store *s, long before)
+{
+	if (store_begin(s) < 0 ||
+	    store_exec_id(s, "DELETE FROM events WHERE job IN "
+	    "(SELECT job FROM history WHERE purged < ?)", before) < 0 ||
+	    store_exec_id(s, "DELETE FROM history WHERE purged < ?", before) < 0)
+		return -1;
+	return sqlite3_changes(s->db);
+}
+
+/* The events of one job, oldest first: [{idx, type, time, data}]. */
+json_t *
+store_job_events(struct store *s, long id)
+{
+	sqlite3_stmt *st;
+	json_t *out = json_array();
+
+	if (sqlite3_prepare_v2(s->db, "SELECT idx,type,time,data FROM events "
+	    "WHERE job=? ORDER BY seq", -1, &st, NULL) != SQLITE_OK) {
+		log_warnx("sqlite: events of job %ld: %s", id, sqlite3_errmsg(s->db));
+		return out;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *text = (const char *)sqlite3_column_text(st, 3);
+		json_t *data = json_loads(text ? text : "{}", 0, NULL);
+
+		json_array_append_new(out, json_pack("{s:I, s:s, s:I, s:o}",
+		    "idx", (json_int_t)sqlite3_column_int64(st, 0),
+		    "type", (const char *)sqlite3_column_text(st, 1),
+		    "time", (json_int_t)sqlite3_column_int64(st, 2),
+		    "data", data ? data : json_object()));
+	}
+	sqlite3_finalize(st);
+	return out;
+}
+
+/* Ids of jobs in history (user NULL: everyone's), newest `limit` (0: all). */
+json_t *
+store_history_jobs(struct store *s, const char *user, long limit)
+{
+	sqlite3_stmt *st;
+	json_t *out = json_array();
+
+	if (sqlite3_prepare_v2(s->db, "SELECT job FROM (SELECT job FROM history "
+	    "WHERE ?1 IS NULL OR user=?1 ORDER BY purged DESC LIMIT ?2) ORDER BY job",
+	    -1, &st, NULL) != SQLITE_OK) {
+		log_warnx("sqlite: history: %s", sqlite3_errmsg(s->db));
+		return out;
+	}
+	if (user != NULL)
+		sqlite3_bind_text(st, 1, user, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, limit > 0 ? limit : -1);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(out, json_integer(sqlite3_column_int64(st, 0)));
+	sqlite3_finalize(st);
+	return out;
+}
+
+/* True when the job's events are in history (purged from memory). */
+bool
+store_in_history(struct store *s, long id)
+{
+	sqlite3_stmt *st;
+	bool found;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM history WHERE job=?", -1, &st,
+	    NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_int64(st, 1, id);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
 }

@@ -1,0 +1,122 @@
+/*
+ * jobarray.c - bjobs -A (LSF.md §3.2): one row per job array with its
+ * element counts by state, from the element JOBRECs the master sent (in id
+ * order, an array's elements together). Plain jobs are not arrays and get
+ * no row, as in LSF. RUN counts UNKWN elements too (they still hold slots).
+ * Without -a only arrays with an unfinished element are shown, but their
+ * counts include the finished elements.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "query.h"
+#include "util.h"
+
+struct jobarray_row {
+	long id;
+	char *spec;
+	const char *owner;
+	long njobs, pend, done, run, exit, ssusp, ususp, psusp;
+};
+
+static void
+jobarray_count(struct jobarray_row *r, const char *stat)
+{
+	r->njobs++;
+	if (strcmp(stat, "PEND") == 0)
+		r->pend++;
+	else if (strcmp(stat, "DONE") == 0)
+		r->done++;
+	else if (strcmp(stat, "RUN") == 0 || strcmp(stat, "UNKWN") == 0)
+		r->run++;
+	else if (strcmp(stat, "EXIT") == 0 || strcmp(stat, "ZOMBI") == 0)
+		r->exit++;
+	else if (strcmp(stat, "SSUSP") == 0)
+		r->ssusp++;
+	else if (strcmp(stat, "USUSP") == 0)
+		r->ususp++;
+	else if (strcmp(stat, "PSUSP") == 0)
+		r->psusp++;
+}
+
+/* "name[1-10]": the element's name without its "[idx]", and the spec. */
+static char *
+jobarray_spec(const json_t *job)
+{
+	const char *name = json_string_value(json_object_get(job, "name"));
+	const char *arr = json_string_value(json_object_get(job, "array"));
+	size_t n = name ? strlen(name) : 0;
+	const char *br = name ? strrchr(name, '[') : NULL;
+
+	if (br != NULL && name[n - 1] == ']')
+		n = (size_t)(br - name);
+	return xasprintf("%.*s[%s]", (int)n, name ? name : "", arr ? arr : "");
+}
+
+static void
+jobarray_row_print(FILE *fp, const struct jobarray_row *r)
+{
+	fprintf(fp, "%-8ld %-11s %-7s %5ld %4ld %4ld %4ld %4ld %5ld %5ld %5ld\n",
+	    r->id, r->spec, r->owner, r->njobs, r->pend, r->done, r->run, r->exit,
+	    r->ssusp, r->ususp, r->psusp);
+}
+
+/* True when some element of array id (from position i on) is unfinished. */
+static bool
+jobarray_live(const json_t *jobs, size_t i, long id)
+{
+	const json_t *job;
+	const char *st;
+
+	for (; (job = json_array_get(jobs, i)) != NULL; i++) {
+		if ((long)json_integer_value(json_object_get(job, "id")) != id)
+			break;
+		st = json_string_value(json_object_get(job, "stat"));
+		if (st != NULL && strcmp(st, "DONE") != 0 && strcmp(st, "EXIT") != 0)
+			return true;
+	}
+	return false;
+}
+
+size_t
+jobarray_print(FILE *fp, const json_t *jobs, bool noheader, bool unfinished)
+{
+	struct jobarray_row r = { -1, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0 };
+	const json_t *job;
+	size_t i, rows = 0;
+	long skip = -1;
+
+	json_array_foreach(jobs, i, job) {
+		long id = (long)json_integer_value(json_object_get(job, "id"));
+		const char *stat = json_string_value(json_object_get(job, "stat"));
+
+		if (json_object_get(job, "array") == NULL || id == skip)
+			continue;
+		if (id != r.id && unfinished && !jobarray_live(jobs, i, id)) {
+			skip = id;
+			continue;
+		}
+		if (id != r.id) {
+			if (r.id >= 0)
+				jobarray_row_print(fp, &r);
+			else if (!noheader)
+				fputs("JOBID    ARRAY_SPEC  OWNER   NJOBS PEND DONE  RUN "
+				    "EXIT SSUSP USUSP PSUSP\n", fp);
+			free(r.spec);
+			memset(&r, 0, sizeof(r));
+			r.id = id;
+			r.spec = jobarray_spec(job);
+			r.owner = json_string_value(json_object_get(job, "user"));
+			if (r.owner == NULL)
+				r.owner = "";
+			rows++;
+		}
+		jobarray_count(&r, stat ? stat : "");
+	}
+	if (r.id >= 0)
+		jobarray_row_print(fp, &r);
+	free(r.spec);
+	return rows;
+}
