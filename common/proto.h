@@ -69,6 +69,19 @@
  *   hosts  {}                        -> {hosts:[HOSTREC]}
  *   queues {}                        -> {queues:[QUEUEREC]}
  *   info   {}                        -> {cluster, master, version}
+ *   history {ids:[SEL], user ("all" = everyone's; default the caller's),
+ *           states:"unfinished"|"finished"|"all", limit (newest N jobs of
+ *           the sqlite history; 0/absent = all)}
+ *                                    -> {jobs:[{id, records:[JOBREC],
+ *                                        events:[EVENT]}], missing:[text]}
+ *           Jobs from memory and, past CLEAN_PERIOD, from the history in
+ *           sqlite (kept PUMICE_HISTORY_DAYS); ids select any state.
+ * EVENT: {idx, type, time, data} as recorded: type "submit" (data SUBMIT
+ *   plus user, uid, gid, queue, from_host; env left out here), "start"
+ *   {hosts}, "finish" {state, exit_code, signal, reason, cpu, maxrss, ...},
+ *   "kill" {reason, by}, "requeue" {reason}, "purge" {user} (the job left
+ *   memory), and the job control events of job.c/jobctl.c. idx -1 or 0 on
+ *   an array: the whole job.
  * SEL: {id, idx:"1-5,7" (absent = whole job)} ; the CLI resolves text forms.
  * Error texts in a rep are bare reasons without a final period, e.g.
  * "badq: No such queue"; the CLI adds LSF's tail (". Job not submitted.").
@@ -79,7 +92,11 @@
  *   limit, -1 unlimited}, opts:{every option as given, recorded for bjobs -l}}
  * JOBREC: {id, idx, name, user, stat, queue, from_host, exec_hosts:[],
  *   submit_time, start_time, finish_time (0 = none), exit_code, exit_reason,
- *   pend_reason, cmd, cwd, subcwd, out, err, nslots, dep, cpu, maxrss}
+ *   pend_reason, cmd, cwd, subcwd, out, err, nslots, dep, cpu, maxrss,
+ *   signal, project (bsub -P, else DEFAULT_PROJECT, else "default"),
+ *   exec_cwd (cwd, else subcwd), opts (SUBMIT.opts, when given),
+ *   pend_detail (when the scheduler has one), array (spec, arrays only)}
+ *   A job past CLEAN_PERIOD still in history answers "jobs" by its id.
  * HOSTREC: {name, status:"ok"|"closed"|"unavail", max, njobs, run, ssusp,
  *   ususp, rsv, ncpus, mem_total, mem_free, swap_total, swap_free,
  *   load:[..], ut, pg, io, it, ls, tmp, tmp_total, arch, model}
