@@ -150,12 +150,15 @@ static void
 jobfmt_reasons(FILE *fp, const json_t *job)
 {
 	const char *r = jobfmt_str(job, "pend_reason"), *nl;
+	const char *d = jobfmt_str(job, "pend_detail");	/* the scheduler's detail */
 	size_t n;
 
 	while (*r != '\0') {
 		nl = strchr(r, '\n');
 		n = nl ? (size_t)(nl - r) : strlen(r);
-		if (n > 0)
+		if (n > 0 && nl == NULL && *d != '\0' && r[n - 1] != ';')
+			fprintf(fp, " %.*s: %s;\n", (int)n, r, d);
+		else if (n > 0)
 			fprintf(fp, " %.*s%s\n", (int)n, r, r[n - 1] == ';' ? "" : ";");
 		r += n + (nl != NULL);
 	}

@@ -328,6 +328,7 @@ agent_jobspec(struct master *m, struct elem *e)
 	json_object_set_new(spec, "nslots", json_integer(e->nslots));
 	json_object_set_new(spec, "subhost", json_string(j->from_host));
 	json_object_set_new(spec, "submit_time", json_integer(j->submit_time));
+	jobreq_jobspec(m, j, spec);	/* mem_limit, run_limit */
 	json_object_del(spec, "opts");
 	return spec;
 }

@@ -217,7 +217,8 @@ control_submit_job(struct master *m, struct reqctx *rq, json_t *job,
 	*queue = NULL;
 	if (!json_is_object(job))
 		return errf(err, errlen, "no job given");
-	if (control_check_submit(m, job, queue, err, errlen) < 0)
+	if (control_check_submit(m, job, queue, err, errlen) < 0 ||
+	    jobreq_check(m, job, *queue, rq->user, err, errlen) < 0)	/* -R -M -m ... */
 		return -1;
 	if ((dep = jstr(job, "dep")) != NULL) {
 		struct job tmp = { .user = rq->user };

@@ -47,6 +47,8 @@ host_status_word(const struct host *h)
 {
 	switch (h->status) {
 	case HOST_OK:
+		if (h->excl)
+			return "closed_Excl";	/* a bsub -x job runs here */
 		return h->used >= h->maxslots ? "closed_Full" : "ok";
 	case HOST_CLOSED:
 		return "closed_Adm";

@@ -600,6 +600,7 @@ job_free(struct job *j)
 	free(j->from_host);
 	free(j->pend_kill_reason);
 	free(j->pend_detail);
+	jobreq_free(j->req);
 	free(j);
 }
 

@@ -100,6 +100,7 @@ main(int argc, char **argv)
 	loop_drain(&m);
 	store_close(m.store);
 	job_free_all(&m);
+	sched_free(&m);
 	host_free_all(&m);
 	loop_free(&m);
 	if (pidfile != NULL)

@@ -28,6 +28,8 @@ struct store;
 struct conn;
 struct host;
 struct job;
+struct jobreq;
+struct sched_state;
 
 /* One runnable unit: a plain job (idx 0) or an array element. */
 struct elem {
@@ -71,6 +73,7 @@ struct job {
 	long count, nrun, ndone, nexit;
 	const char *pend_reason;	/* set by the scheduler */
 	char *pend_detail;
+	struct jobreq *req;	/* parsed requirements (jobreq.c), on first use */
 	TAILQ_ENTRY(job) pend_entry;	/* on master->pending while any pend */
 	bool on_pending;
 	struct job *hnext;	/* id hash chain */
@@ -88,6 +91,7 @@ struct host {
 	double load[3], ut;
 	char *arch, *model, *version;
 	uint64_t last_hb;
+	bool excl;		/* an exclusive job runs (set by each sched pass) */
 	struct elem_list running;
 	TAILQ_ENTRY(host) entry;
 };
@@ -127,6 +131,7 @@ struct master {
 	long next_id;
 	bool replaying;
 	bool sched_wanted;
+	struct sched_state *sched;	/* kept between passes (sched.h) */
 	struct master *hist;	/* scratch for history jobs of one request */
 };
 
@@ -199,6 +204,11 @@ void host_free_all(struct master *m);
 
 /* sched.c */
 void sched_pass(struct master *m);
+void sched_free(struct master *m);
+void jobreq_free(struct jobreq *r);
+int jobreq_check(struct master *m, const json_t *spec, const char *queue,
+    const char *user, char *err, size_t errlen);
+void jobreq_jobspec(struct master *m, struct job *j, json_t *spec);
 dep_value sched_dep_eval(struct master *m, struct job *j);
 int sched_dep_check(struct master *m, struct job *j, const char *user, char *err,
     size_t errlen);

@@ -1,19 +1,25 @@
 /*
  * sched.c - the scheduling pass and dependency evaluation.
  *
- * A pass walks the jobs with pending elements in queue-priority then
- * submission order, checks each job's dependency once, and places its
- * pending elements on the hosts with the most free slots (plain first come,
- * first served; policies and limits come with the scheduler issue). A pass
- * dispatches at most SCHED_SLICE elements and then asks for another pass,
- * so a large backlog never stalls the event loop.
+ * A pass rebuilds a snapshot of the hosts and running jobs (snapshot.c),
+ * sorts the jobs with pending elements by queue priority, user priority
+ * (-sp), btop/bbot order and id, and walks them queue by queue: first come
+ * first served, or by fairshare where the queue has FAIRSHARE. Each job is
+ * checked for queue state, dependency, array %N and queue/user limits
+ * (limits.c), then placed (place.c); a job that waits only for slots gets
+ * a backfill reservation so later small jobs do not starve it. A pass
+ * stops after SCHED_SLICE starts or SCHED_SLICE_MS and asks for another,
+ * so a large backlog never stalls the event loop; passes run on events
+ * (submit, finish, host change), not on a timer.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "jobstate.h"
 #include "log.h"
 #include "master.h"
+#include "sched.h"
 #include "util.h"
 
 #define SCHED_SLICE 2000
@@ -252,66 +258,6 @@ sched_dep_check(struct master *m, struct job *j, const char *user, char *err,
 
 /* ---- placement ---- */
 
-static int
-sched_queue_prio(struct master *m, const struct job *j)
-{
-	const struct conf_queue *q = conf_queue(m->conf, j->queue);
-
-	return q ? q->priority : 0;
-}
-
-static struct host *
-sched_roomiest(struct master *m, const int *taken)
-{
-	struct host *h, *best = NULL;
-	int i = 0, best_free = 0;
-
-	TAILQ_FOREACH(h, &m->hosts, entry) {
-		int free_slots = h->maxslots - h->used - taken[i++];
-		if (h->status == HOST_OK && h->conn != NULL && free_slots > best_free) {
-			best = h;
-			best_free = free_slots;
-		}
-	}
-	return best;
-}
-
-static int
-sched_host_index(struct master *m, struct host *target)
-{
-	struct host *h;
-	int i = 0;
-
-	TAILQ_FOREACH(h, &m->hosts, entry) {
-		if (h == target)
-			return i;
-		i++;
-	}
-	return -1;
-}
-
-/* Picks nslots slots: one host when one has room, else spread. */
-static json_t *
-sched_place(struct master *m, int nslots, int nhosts)
-{
-	int *taken = xcalloc((size_t)nhosts + 1, sizeof(int));
-	json_t *hosts = json_array();
-	struct host *h;
-	int k;
-
-	for (k = 0; k < nslots; k++) {
-		if ((h = sched_roomiest(m, taken)) == NULL) {
-			json_decref(hosts);
-			free(taken);
-			return NULL;
-		}
-		taken[sched_host_index(m, h)]++;
-		json_array_append_new(hosts, json_string(h->name));
-	}
-	free(taken);
-	return hosts;
-}
-
 /* The next pending index of j, or -1. */
 static long
 sched_next_idx(struct job *j)
@@ -322,7 +268,8 @@ sched_next_idx(struct job *j)
 		struct elem *e = job_elem(j, 0);
 		return e && e->state == JS_PEND ? 0 : -1;
 	}
-	while (!j->pend_killed && j->next_pos < j->arr.count) {
+	/* held arrays (pend_held): only records in PEND can go */
+	while (!j->pend_killed && !j->pend_held && j->next_pos < j->arr.count) {
 		long idx = arrayspec_at(&j->arr, j->next_pos);
 		struct elem *e = job_elem(j, idx);
 		if (e == NULL || e->state == JS_PEND)
@@ -338,65 +285,158 @@ sched_next_idx(struct job *j)
 	return -1;
 }
 
+/* ---- the pass ---- */
+
+#define SCHED_SLICE_MS 40	/* a pass yields to the loop after this */
+#define SCHED_MAX_RESERVE 16	/* backfill reservations per pass */
+
+struct sched_item {
+	struct job *j;
+	int prio, qidx, uprio;
+	long pos;
+};
+
+/* One pass: the snapshot and tallies it works on, and its budgets. */
+struct sched_run {
+	struct master *m;
+	struct place_ctx px;
+	struct limits *lim;
+	struct fairshare *fs;
+	int budget, nreserve;
+	uint64_t deadline;
+	long tried;
+	bool stopped;
+};
+
 static void
 sched_set_reason(struct job *j, const char *reason)
 {
 	j->pend_reason = reason;
+	free(j->pend_detail);
+	j->pend_detail = NULL;
 }
 
-/* Dispatches what fits of j; returns how many elements started. */
-static int
-sched_job(struct master *m, struct job *j, int nhosts, int budget)
+static void
+sched_set_detail(struct job *j, const char *reason, const char *detail)
 {
-	dep_value dv = sched_dep_eval(m, j);
-	int started = 0;
-	long idx;
+	sched_set_reason(j, reason);
+	if (detail != NULL && *detail != '\0')
+		j->pend_detail = xstrdup(detail);
+}
 
-	if (dv != DEP_TRUE) {
+/* Why j may not start at all now (queue, dependency, requirements). */
+static bool
+sched_blocked(struct master *m, struct job *j, const struct jobreq *req)
+{
+	const char *blocked = admin_dispatch_block(m, j->queue);
+	dep_value dv;
+
+	if (blocked != NULL) {	/* badmin qinact, or the queue was removed */
+		sched_set_reason(j, blocked);
+		return true;
+	}
+	if ((dv = sched_dep_eval(m, j)) != DEP_TRUE) {
 		sched_set_reason(j, dv == DEP_NEVER ?
 		    "Dependency condition invalid or never satisfied" :
 		    "Job dependency condition not satisfied");
+		return true;
+	}
+	if (req->err != NULL) {
+		sched_set_detail(j, "Job's resource requirements not satisfied", req->err);
+		return true;
+	}
+	return false;
+}
+
+static json_t *
+sched_hosts_json(const struct sched_run *s, const struct place_result *r)
+{
+	json_t *a = json_array();
+
+	for (int i = 0; i < r->n; i++)
+		for (int k = 0; k < r->slots[i]; k++)
+			json_array_append_new(a, json_string(s->px.hosts[r->idx[i]].name));
+	return a;
+}
+
+/* Places and starts one element of j; false when it cannot. */
+static bool
+sched_one(struct sched_run *s, struct job *j, const struct place_job *pj,
+    const struct conf_queue *q)
+{
+	struct place_result r;
+	char detail[256];
+	const char *reason;
+	long idx;
+
+	if (j->arr.limit > 0 && j->nrun >= j->arr.limit) {
+		snprintf(detail, sizeof(detail), "%ld/%ld elements running", j->nrun,
+		    j->arr.limit);
+		sched_set_detail(j, "The job array has reached its job slot limit", detail);
+		return false;
+	}
+	if ((idx = sched_next_idx(j)) < 0)
+		return false;
+	if (s->lim != NULL && limits_check(s->lim, s->m->conf->sched, q, j->user,
+	    pj->req->nmin, &reason, detail, sizeof(detail)) < 0) {
+		sched_set_detail(j, reason, detail);
+		return false;
+	}
+	if (place_job(&s->px, pj, &r) < 0) {
+		sched_set_detail(j, r.reason, r.detail);
+		if (r.slots_only && s->nreserve < SCHED_MAX_RESERVE) {
+			place_reserve(&s->px, pj);
+			s->nreserve++;
+		}
+		return false;
+	}
+	if (s->fs != NULL)
+		fairshare_started(s->fs, j->queue, j->user, r.total);
+	if (job_event(s->m, j->id, idx, "start",
+	    json_pack("{s:o}", "hosts", sched_hosts_json(s, &r))) == 0)
+		agent_send_run(s->m, job_elem(j, idx));
+	place_result_free(&r);
+	s->budget--;
+	return true;
+}
+
+/* Starts up to max elements of j; how many started. */
+static int
+sched_job(struct sched_run *s, struct job *j, int max)
+{
+	const struct jobreq *req = jobreq_of(s->m, j);
+	const struct conf_queue *q;
+	struct place_job pj;
+	int started = 0;
+
+	s->tried++;
+	if (sched_blocked(s->m, j, req) || (q = conf_queue(s->m->conf, j->queue)) == NULL)
 		return 0;
-	}
-	while (started < budget && job_pending_count(j) > 0) {
-		json_t *hosts;
-		if (j->arr.limit > 0 && j->nrun >= j->arr.limit) {
-			sched_set_reason(j, "The job array has reached its job slot limit");
-			break;
-		}
-		if ((idx = sched_next_idx(j)) < 0)
-			break;
-		if ((hosts = sched_place(m, j->nslots, nhosts)) == NULL) {
-			sched_set_reason(j, "Not enough job slot(s)");
-			break;
-		}
-		if (job_event(m, j->id, idx, "start", json_pack("{s:o}", "hosts", hosts)) < 0)
-			break;
-		agent_send_run(m, job_elem(j, idx));
+	pj = (struct place_job){ j->id, req, j->user, j->queue, q->hosts,
+	    q->hjob_limit, q->pjob_limit };
+	while (started < max && s->budget > 0 && job_pending_count(j) > 0 &&
+	    sched_one(s, j, &pj, q))
 		started++;
-	}
 	return started;
 }
 
-static int
-sched_free_slots(struct master *m, int *nhosts)
+static bool
+sched_out_of_time(struct sched_run *s)
 {
-	struct host *h;
-	int free_slots = 0;
-
-	*nhosts = 0;
-	TAILQ_FOREACH(h, &m->hosts, entry) {
-		(*nhosts)++;
-		if (h->status == HOST_OK && h->conn != NULL && h->maxslots > h->used)
-			free_slots += h->maxslots - h->used;
-	}
-	return free_slots;
+	if (s->budget <= 0 || ((s->tried & 63) == 0 && now_mono_ms() > s->deadline))
+		s->stopped = true;
+	return s->stopped;
 }
 
-struct sched_item {
-	struct job *j;
-	int prio;
-};
+/* ---- ordering ---- */
+
+static const struct schedconf_queue *
+sched_squeue(struct master *m, int qidx)
+{
+	if (m->conf->sched == NULL || qidx < 0)
+		return NULL;
+	return &m->conf->sched->queues[qidx];
+}
 
 static int
 sched_cmp_item(const void *a, const void *b)
@@ -405,42 +445,172 @@ sched_cmp_item(const void *a, const void *b)
 
 	if (x->prio != y->prio)
 		return x->prio > y->prio ? -1 : 1;
+	if (x->qidx != y->qidx)
+		return x->qidx < y->qidx ? -1 : 1;
+	if (x->uprio != y->uprio)		/* bsub -sp */
+		return x->uprio > y->uprio ? -1 : 1;
+	if (x->j->order != y->j->order)		/* btop/bbot (jobmove.c) */
+		return x->j->order < y->j->order ? -1 : 1;
 	return x->j->id < y->j->id ? -1 : x->j->id > y->j->id;
+}
+
+static int
+sched_cmp_user(const void *a, const void *b)
+{
+	const struct sched_item *x = a, *y = b;
+	int c = strcmp(x->j->user, y->j->user);
+
+	return c != 0 ? c : x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+static int
+sched_queue_index(const struct conf *c, const char *name)
+{
+	for (size_t i = 0; i < c->nqueues; i++)
+		if (strcmp(c->queues[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static struct sched_item *
+sched_items(struct master *m, size_t *n)
+{
+	struct sched_item *v;
+	struct job *j;
+
+	*n = 0;
+	TAILQ_FOREACH(j, &m->pending, pend_entry)
+		(*n)++;
+	v = xcalloc(*n + 1, sizeof(*v));
+	*n = 0;
+	TAILQ_FOREACH(j, &m->pending, pend_entry) {
+		const struct conf_queue *q = conf_queue(m->conf, j->queue);
+		v[*n].j = j;
+		v[*n].prio = q ? q->priority : 0;
+		v[*n].qidx = sched_queue_index(m->conf, j->queue);
+		v[*n].uprio = jobreq_of(m, j)->user_prio;
+		(*n)++;
+	}
+	qsort(v, *n, sizeof(*v), sched_cmp_item);
+	for (size_t i = 0; i < *n; i++)
+		v[i].pos = (long)i;
+	return v;
+}
+
+/* First come, first served (with -sp and btop/bbot) within a queue. */
+static void
+sched_fcfs(struct sched_run *s, struct sched_item *v, size_t n)
+{
+	for (size_t i = 0; i < n && !sched_out_of_time(s); i++)
+		sched_job(s, v[i].j, s->budget);
+}
+
+/*
+ * Fairshare within a queue: the user with the highest dynamic priority
+ * starts one element, then priorities are looked at again. Jobs are
+ * grouped by user (in queue order within each user).
+ */
+static void
+sched_fairshare(struct sched_run *s, const struct schedconf_queue *sq,
+    struct sched_item *v, size_t n)
+{
+	size_t nu = 0, *head = xcalloc(n + 1, sizeof(size_t)), *end;
+	double best, p;
+	size_t i, u, pick;
+
+	qsort(v, n, sizeof(*v), sched_cmp_user);
+	end = xcalloc(n + 1, sizeof(size_t));
+	for (i = 0; i < n; i++)
+		if (i == 0 || strcmp(v[i].j->user, v[i - 1].j->user) != 0) {
+			if (nu > 0)
+				end[nu - 1] = i;
+			head[nu++] = i;
+		}
+	if (nu > 0)
+		end[nu - 1] = n;
+	while (!sched_out_of_time(s)) {
+		pick = nu;
+		best = -1;
+		for (u = 0; u < nu; u++) {
+			if (head[u] >= end[u])
+				continue;
+			p = fairshare_priority(s->fs, v[head[u]].j->queue, v[head[u]].j->user,
+			    schedconf_shares(s->m->conf->sched, sq, v[head[u]].j->user));
+			if (p > best) {
+				best = p;
+				pick = u;
+			}
+		}
+		if (pick == nu)
+			break;
+		if (sched_job(s, v[head[pick]].j, 1) == 0 ||
+		    job_pending_count(v[head[pick]].j) == 0)
+			head[pick]++;
+	}
+	free(head);
+	free(end);
+}
+
+static void
+sched_run_init(struct sched_run *s, struct master *m)
+{
+	struct schedconf *sc = m->conf->sched;
+	struct place_host *hosts;
+	long now = (long)now_real();
+	size_t nh;
+
+	memset(s, 0, sizeof(*s));
+	s->m = m;
+	if (m->sched == NULL) {
+		m->sched = xcalloc(1, sizeof(*m->sched));
+		m->sched->fs = fairshare_new();
+	}
+	s->fs = m->sched->fs;
+	fairshare_age(s->fs, now, sc ? sc->hist_hours : 5);
+	s->lim = limits_new();
+	hosts = snapshot_build(m, now, s->lim, s->fs, &nh);
+	place_ctx_init(&s->px, hosts, nh, sc, now);
+	s->px.lim = s->lim;
+	s->budget = SCHED_SLICE;
+	s->deadline = now_mono_ms() + SCHED_SLICE_MS;
 }
 
 void
 sched_pass(struct master *m)
 {
+	struct sched_run s;
 	struct sched_item *v;
-	struct job *j;
-	size_t n = 0, i;
-	int nhosts, budget = SCHED_SLICE, started;
+	size_t n, a, b;
 
-	TAILQ_FOREACH(j, &m->pending, pend_entry)
-		n++;
-	if (n == 0)
+	if (TAILQ_EMPTY(&m->pending)) {
+		snapshot_mark_excl(m);
 		return;
-	v = xcalloc(n, sizeof(*v));
-	n = 0;
-	TAILQ_FOREACH(j, &m->pending, pend_entry) {
-		v[n].j = j;
-		v[n++].prio = sched_queue_prio(m, j);
 	}
-	qsort(v, n, sizeof(*v), sched_cmp_item);
-	for (i = 0; i < n; i++) {
-		if (sched_free_slots(m, &nhosts) == 0) {
-			if (v[i].j->dep == NULL || sched_dep_eval(m, v[i].j) == DEP_TRUE)
-				sched_set_reason(v[i].j, "Not enough job slot(s)");
-			else
-				sched_job(m, v[i].j, nhosts, 0);
-			continue;
-		}
-		started = sched_job(m, v[i].j, nhosts, budget);
-		budget -= started;
-		if (budget <= 0) {
-			loop_want_sched(m);
-			break;
-		}
+	sched_run_init(&s, m);
+	v = sched_items(m, &n);
+	for (a = 0; a < n && !s.stopped; a = b) {
+		const struct schedconf_queue *sq = sched_squeue(m, v[a].qidx);
+		for (b = a + 1; b < n && v[b].qidx == v[a].qidx; b++)
+			;
+		if (sq != NULL && sq->shares != NULL)
+			sched_fairshare(&s, sq, v + a, b - a);
+		else
+			sched_fcfs(&s, v + a, b - a);
 	}
+	if (s.stopped)
+		loop_want_sched(m);
 	free(v);
+	place_ctx_free(&s.px);
+	snapshot_free(s.px.hosts, s.px.nhosts);
+	limits_free(s.lim);
+}
+
+void
+sched_free(struct master *m)
+{
+	if (m->sched == NULL)
+		return;
+	fairshare_free(m->sched->fs);
+	free(m->sched);
+	m->sched = NULL;
 }

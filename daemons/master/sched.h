@@ -1,0 +1,163 @@
+/*
+ * sched.h - the scheduler's own types, shared by sched.c (the pass),
+ * jobreq.c (a job's parsed requirements), place.c (host snapshot and
+ * placement), limits.c (slot counters) and fairshare.c, and by the unit
+ * tests and the benchmark, which drive placement on synthetic hosts.
+ *
+ * A pass works on a snapshot (struct place_ctx) built from the host table
+ * and the running jobs; placing a job updates the snapshot only, and the
+ * pass turns each placement into a start event. Nothing here is state of
+ * its own: every pass rebuilds it from the job and host tables.
+ */
+#ifndef PUMICE_SCHED_H
+#define PUMICE_SCHED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#include "conf.h"
+#include "resreq.h"
+#include "schedconf.h"
+#include "selexpr.h"
+
+struct master;
+struct job;
+struct host;
+struct elem;
+
+/* A job's requirements, from its submit options and its queue. */
+struct jobreq {
+	struct resreq rr;	/* queue RES_REQ merged with -R */
+	int nmin, nmax;		/* -n min[,max] */
+	uint64_t mem_limit_kb;	/* -M, else queue MEMLIMIT; 0 none */
+	long run_limit;		/* -W, else queue RUNLIMIT, seconds; -1 none */
+	uint64_t rsv_kb;	/* memory booked: rusage[mem], else -M; 0 none */
+	bool exclusive;		/* -x */
+	char **mhosts;		/* -m words ("h1", "grp+2", "others"); NULL any */
+	int user_prio;		/* -sp; 0 unset */
+	char *shape;		/* jobs of one shape are placed alike */
+	char *err;		/* the requirements can no longer be met */
+};
+
+/* Builds the requirements of a submit request (SUBMIT) for queue. */
+struct jobreq *jobreq_build(const struct conf *c, const json_t *spec,
+    const char *queue, char *err, size_t errlen);
+/* j's requirements, parsed on first use and kept on the job. */
+const struct jobreq *jobreq_of(struct master *m, struct job *j);
+
+/* A running job as backfill sees it: slots it holds until end. */
+struct place_run {
+	long end;		/* LONG_MAX: no run limit */
+	int slots;
+};
+
+struct place_host {
+	const char *name;
+	struct host *h;		/* NULL in tests and the benchmark */
+	bool usable;		/* open and reachable */
+	int maxslots, used, ncpus;
+	int jlu;		/* lsb.hosts JL/U, -1 none */
+	uint64_t mem_total, mem_rsv;	/* KB; mem_rsv booked by running jobs */
+	bool excl;		/* an exclusive job runs here */
+	int rsv_slots;		/* free slots held for a waiting big job */
+	long rsv_until;		/* ... which starts then */
+	long rsv_job;
+	struct place_run *runs;
+	size_t nruns;
+	struct sel_host sel;
+};
+
+/* What placement needs to know of one job. */
+struct place_job {
+	long id;
+	const struct jobreq *req;
+	const char *user, *queue;
+	char **qhosts;		/* queue HOSTS; NULL all */
+	int hjob_limit, pjob_limit;	/* -1 none */
+};
+
+struct place_result {
+	int n;			/* hosts used */
+	int *idx, *slots;	/* host index and slots on it */
+	int total;
+	const char *reason;	/* LSF wording (LSF.md 3.8) when it failed */
+	char detail[256];	/* the concrete constraint */
+	bool slots_only;	/* failed only for lack of free slots now */
+};
+
+struct limits;
+struct fairshare;
+struct place_bucket;
+
+struct place_ctx {
+	struct place_host *hosts;
+	size_t nhosts;
+	const struct schedconf *sc;
+	bool per_task;		/* RESOURCE_RESERVE_PER_TASK */
+	long now;
+	struct limits *lim;	/* per-host user/queue counters, or NULL */
+	struct place_bucket **buckets;	/* by shape, this pass */
+	size_t nbuckets;
+};
+
+/* place.c */
+void place_ctx_init(struct place_ctx *x, struct place_host *hosts, size_t n,
+    const struct schedconf *sc, long now);
+void place_ctx_reset(struct place_ctx *x);	/* forgets this pass's buckets */
+void place_ctx_free(struct place_ctx *x);	/* buckets only, not hosts */
+/* Places pj; 0 with r filled and the snapshot updated, or -1 with reason. */
+int place_job(struct place_ctx *x, const struct place_job *pj,
+    struct place_result *r);
+/* Holds free slots for pj (failed for lack of slots) until it can start. */
+void place_reserve(struct place_ctx *x, const struct place_job *pj);
+void place_result_free(struct place_result *r);
+/* Memory a job books on one host for slots slots (KB). */
+uint64_t place_booking(const struct jobreq *req, int slots, bool per_task);
+
+/* snapshot.c: the hosts and running jobs of m as placement sees them;
+ * counts running slots into lim and fs (either may be NULL). */
+struct place_host *snapshot_build(struct master *m, long now, struct limits *lim,
+    struct fairshare *fs, size_t *n);
+void snapshot_free(struct place_host *hosts, size_t n);
+/* Sets host->excl where exclusive jobs run (bhosts closed_Excl). */
+void snapshot_mark_excl(struct master *m);
+
+/* limits.c: slot counters keyed by queue, user and host index. */
+struct limits *limits_new(void);
+void limits_free(struct limits *l);
+void limits_add(struct limits *l, const struct schedconf *sc, const char *queue,
+    const char *user, int hidx, int slots);
+/* Slots pj may still take on host hidx by JL/U, JL/P, HJOB and PJOB. */
+int limits_host_room(struct limits *l, const struct schedconf *sc,
+    const struct place_job *pj, const struct place_host *h, int hidx);
+/* Queue and user limits over the cluster; 0, or -1 with reason/detail. */
+int limits_check(struct limits *l, const struct schedconf *sc,
+    const struct conf_queue *q, const char *user, int slots,
+    const char **reason, char *detail, size_t len);
+long limits_count(struct limits *l, const char *kind, const char *a,
+    const char *b);
+
+/* fairshare.c: decayed usage per queue and user. */
+struct fairshare;
+struct fairshare *fairshare_new(void);
+void fairshare_free(struct fairshare *f);
+/* Ages the usage to now, then adds slots running for each user. */
+void fairshare_age(struct fairshare *f, long now, double half_life_hours);
+void fairshare_charge(struct fairshare *f, const char *queue, const char *user,
+    double slot_seconds);
+void fairshare_set_running(struct fairshare *f, const char *queue,
+    const char *user, int slots);
+/* The dynamic priority of user in queue (higher goes first). */
+double fairshare_priority(struct fairshare *f, const char *queue,
+    const char *user, int shares);
+void fairshare_started(struct fairshare *f, const char *queue, const char *user,
+    int slots);
+
+/* sched.c: the state kept between passes. */
+struct sched_state {
+	struct fairshare *fs;
+	long last_age;
+};
+
+#endif
