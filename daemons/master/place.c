@@ -97,9 +97,11 @@ static int
 place_list_pref(const struct schedconf *sc, char **words, const char *name)
 {
 	int others = -1;
+	bool positive = false;
 	char w[256], *plus;
 
 	for (char **p = words; *p != NULL; p++) {
+		positive |= **p != '~';
 		snprintf(w, sizeof(w), "%s", **p == '~' ? *p + 1 : *p);
 		int pref = (plus = strrchr(w, '+')) ? atoi(plus + 1) : 0;
 		if (plus != NULL)
@@ -113,7 +115,7 @@ place_list_pref(const struct schedconf *sc, char **words, const char *name)
 		if (strcmp(w, "others") == 0 || strcmp(w, "all") == 0)
 			others = pref;
 	}
-	return others;
+	return positive ? others : 0;	/* only exclusions: every other host */
 }
 
 struct place_sort {

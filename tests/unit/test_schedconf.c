@@ -1,0 +1,190 @@
+/*
+ * test_schedconf.c - the scheduler's configuration (schedconf.c): the
+ * lsf.cluster Host table, lsb.hosts (MXJ, JL/U, HostGroup), lsb.users
+ * (User limits, UserGroup, group@), queue RUNLIMIT/MEMLIMIT/RES_REQ/
+ * EXCLUSIVE/FAIRSHARE and lsb.params keys, good files and bad ones.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "conf.h"
+#include "schedconf.h"
+#include "util.h"
+
+#define LSBDIR "lsbatch/demo/configdir/"
+
+static char tdir[64];
+
+static void
+put(const char *name, const char *text)
+{
+	char *path = xasprintf("%s/%s", tdir, name), *dir = xstrdup(path);
+	FILE *fp;
+
+	*strrchr(dir, '/') = '\0';
+	assert_int_equal(mkdir_p(dir, 0755), 0);
+	assert_non_null(fp = fopen(path, "w"));
+	fputs(text, fp);
+	fclose(fp);
+	free(path);
+	free(dir);
+}
+
+static int
+setup(void **state)
+{
+	strcpy(tdir, "/tmp/test_schedconf.XXXXXX");
+	if (mkdtemp(tdir) == NULL)
+		return -1;
+	put("lsf.conf", "LSF_CLUSTER_NAME=demo\n");
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	char *cmd = xasprintf("rm -rf '%s'", tdir);
+	int rc = system(cmd);
+
+	free(cmd);
+	return rc == 0 ? 0 : -1;
+}
+
+static void
+test_good(void **state)
+{
+	const struct schedconf_ulim *ul;
+	const struct schedconf_host *h;
+	struct schedconf *s;
+	struct conf *c;
+	char err[512];
+	int mxj, jlu;
+	bool group;
+
+	put("lsf.cluster.demo", "Begin Host\nHOSTNAME model type server RESOURCES\n"
+	    "pi1 Pi4 ARM 1 (small local)\nbox ! ! 1 ()\nEnd Host\n");
+	put(LSBDIR "lsb.hosts", "Begin Host\nHOST_NAME MXJ JL/U r1m\n"
+	    "default 2 - ()\nbox ! 3 ()\nPi4 1 - ()\nEnd Host\n"
+	    "Begin HostGroup\nGROUP_NAME GROUP_MEMBER\npis (pi1 pi2)\nall_g (pis box)\n"
+	    "End HostGroup\n");
+	put(LSBDIR "lsb.users", "Begin UserGroup\nGROUP_NAME GROUP_MEMBER\n"
+	    "team (ann bob)\nEnd UserGroup\nBegin User\nUSER_NAME MAX_JOBS JL/P\n"
+	    "carl 4 -\nteam@ 2 1\ndefault 10 -\nEnd User\n");
+	put(LSBDIR "lsb.queues", "Begin Queue\nQUEUE_NAME = normal\nRUNLIMIT = 10 1:00\n"
+	    "MEMLIMIT = 512 2G\nRES_REQ = select[mem>100] rusage[mem=10]\nEXCLUSIVE = Y\n"
+	    "FAIRSHARE = USER_SHARES[[ann, 3] [team,2] [default,1]]\nEnd Queue\n");
+	put(LSBDIR "lsb.params", "Begin Parameters\nMAX_USER_PRIORITY = 50\n"
+	    "RESOURCE_RESERVE_PER_TASK = Y\nHIST_HOURS = 2.5\nEnd Parameters\n");
+	if ((c = conf_load(tdir, 1, err, sizeof(err))) == NULL)
+		fail_msg("%s", err);
+	s = c->sched;
+	assert_non_null(h = schedconf_host(s, "pi1"));
+	assert_string_equal(h->model, "Pi4");
+	assert_string_equal(h->type, "ARM");
+	assert_string_equal(h->resources[0], "small");
+	assert_string_equal(h->resources[1], "local");
+	assert_null(schedconf_host(s, "box")->model);
+	schedconf_host_limits(s, "box", NULL, NULL, &mxj, &jlu);
+	assert_int_equal(mxj, SCHEDCONF_MXJ_NCPUS);
+	assert_int_equal(jlu, 3);
+	schedconf_host_limits(s, "pi1", "Pi4", "ARM", &mxj, &jlu);
+	assert_int_equal(mxj, 1);
+	schedconf_host_limits(s, "other", NULL, NULL, &mxj, &jlu);
+	assert_int_equal(mxj, 2);
+	assert_int_equal(jlu, -1);
+	assert_true(schedconf_hgroup_has(s, "all_g", "pi2"));
+	assert_false(schedconf_hgroup_has(s, "pis", "box"));
+	assert_non_null(ul = schedconf_user_limit(s, "carl", &group));
+	assert_int_equal(ul->max_jobs, 4);
+	assert_non_null(ul = schedconf_user_limit(s, "bob", &group));
+	assert_string_equal(ul->name, "team@");
+	assert_false(group);
+	assert_int_equal(ul->jlp, 1);
+	assert_non_null(ul = schedconf_user_limit(s, "zed", &group));
+	assert_int_equal(ul->max_jobs, 10);
+	assert_int_equal(s->queues[0].runlimit_def, 600);
+	assert_int_equal(s->queues[0].runlimit_max, 3600);
+	assert_int_equal(s->queues[0].memlimit_def, 512 * 1024);
+	assert_int_equal(s->queues[0].memlimit_max, 2 * 1024 * 1024);
+	assert_string_equal(s->queues[0].res_req, "select[mem>100] rusage[mem=10]");
+	assert_true(s->queues[0].exclusive);
+	assert_int_equal(s->queues[0].nshares, 3);
+	assert_int_equal(schedconf_shares(s, &s->queues[0], "ann"), 3);
+	assert_int_equal(schedconf_shares(s, &s->queues[0], "bob"), 2);
+	assert_int_equal(schedconf_shares(s, &s->queues[0], "zed"), 1);
+	assert_int_equal(s->max_user_priority, 50);
+	assert_true(s->reserve_per_task);
+	assert_true(s->hist_hours > 2.4 && s->hist_hours < 2.6);
+	conf_free(c);
+}
+
+static const struct {
+	const char *file, *text, *err;	/* err: after "<tdir>/" */
+} bad[] = {
+	{ LSBDIR "lsb.hosts", "Begin Host\nHOST_NAME MXJ\nh1 many\nEnd Host\n",
+	    LSBDIR "lsb.hosts:3: MXJ must be a number, '!' or '-', not 'many'" },
+	{ LSBDIR "lsb.hosts", "Begin Host\nHOST_NAME JL/U\nh1 !\nEnd Host\n",
+	    LSBDIR "lsb.hosts:3: JL/U must be a number or '-', not '!'" },
+	{ LSBDIR "lsb.hosts", "Begin Host\nMXJ\n2\nEnd Host\n",
+	    LSBDIR "lsb.hosts:1: Host section needs a HOST_NAME column" },
+	{ LSBDIR "lsb.hosts", "Begin HostGroup\nGROUP_NAME\ng\nEnd HostGroup\n",
+	    LSBDIR "lsb.hosts:1: HostGroup needs GROUP_NAME and GROUP_MEMBER columns" },
+	{ LSBDIR "lsb.hosts", "Begin Hosts\nA = 1\nEnd Hosts\n",
+	    LSBDIR "lsb.hosts:1: unknown section Hosts (expected Host or HostGroup)" },
+	{ LSBDIR "lsb.users", "Begin User\nUSER_NAME MAX_JOBS\nann -3\nEnd User\n",
+	    LSBDIR "lsb.users:3: MAX_JOBS must be a number or '-', not '-3'" },
+	{ LSBDIR "lsb.users", "Begin Users\nA = 1\nEnd Users\n",
+	    LSBDIR "lsb.users:1: unknown section Users (expected User or UserGroup)" },
+	{ LSBDIR "lsb.queues", "Begin Queue\nQUEUE_NAME = q\nRUNLIMIT = 1 2 3\nEnd Queue\n",
+	    LSBDIR "lsb.queues:3: RUNLIMIT takes [default] max, not '1 2 3'" },
+	{ LSBDIR "lsb.queues", "Begin Queue\nQUEUE_NAME = q\nRUNLIMIT = soon\nEnd Queue\n",
+	    LSBDIR "lsb.queues:3: RUNLIMIT: bad time 'soon' ([h:]m)" },
+	{ LSBDIR "lsb.queues", "Begin Queue\nQUEUE_NAME = q\nMEMLIMIT = 1Q\nEnd Queue\n",
+	    LSBDIR "lsb.queues:3: MEMLIMIT: bad size '1Q'" },
+	{ LSBDIR "lsb.queues", "Begin Queue\nQUEUE_NAME = q\nRES_REQ = span[hosts=3]\nEnd Queue\n",
+	    LSBDIR "lsb.queues:3: RES_REQ: span: hosts must be 1 or -1, not '3'" },
+	{ LSBDIR "lsb.queues", "Begin Queue\nQUEUE_NAME = q\nFAIRSHARE = [a,1]\nEnd Queue\n",
+	    LSBDIR "lsb.queues:3: FAIRSHARE must be USER_SHARES[[user,shares] ...], not '[a,1]'" },
+	{ LSBDIR "lsb.queues", "Begin Queue\nQUEUE_NAME = q\nFAIRSHARE = USER_SHARES[[a,x]]\nEnd Queue\n",
+	    LSBDIR "lsb.queues:3: FAIRSHARE: expected [user,shares] at '[a,x]]'" },
+	{ LSBDIR "lsb.params", "Begin Parameters\nMAX_USER_PRIORITY = 0\nEnd Parameters\n",
+	    LSBDIR "lsb.params:2: MAX_USER_PRIORITY must be a positive integer, not '0'" },
+	{ LSBDIR "lsb.params", "Begin Parameters\nHIST_HOURS = long\nEnd Parameters\n",
+	    LSBDIR "lsb.params:2: HIST_HOURS must be a number of hours, not 'long'" },
+};
+
+static void
+test_bad(void **state)
+{
+	char err[512], *want;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		teardown(state);
+		setup(state);
+		put(bad[i].file, bad[i].text);
+		if (conf_load(tdir, 1, err, sizeof(err)) != NULL)
+			fail_msg("case %zu accepted", i);
+		want = xasprintf("%s/%s", tdir, bad[i].err);
+		assert_string_equal(err, want);
+		free(want);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_good, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
