@@ -21,3 +21,4 @@ check-integration: all
 .PHONY: tests-build check-unit check-integration
 include tests/fuzz/module.mk
 include tests/bench/module.mk
+include tests/bench/sched.mk

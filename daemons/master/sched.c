@@ -9,7 +9,8 @@
  * (limits.c), then placed (place.c); a job that waits only for slots gets
  * a backfill reservation so later small jobs do not starve it. A pass
  * stops after SCHED_SLICE starts or SCHED_SLICE_MS and asks for another,
- * so a large backlog never stalls the event loop; passes run on events
+ * which resumes where it stopped in the same order (sched_state), so a
+ * large backlog never stalls the event loop; passes run on events
  * (submit, finish, host change), not on a timer.
  */
 #include <stdio.h>
@@ -291,7 +292,8 @@ sched_next_idx(struct job *j)
 #define SCHED_MAX_RESERVE 16	/* backfill reservations per pass */
 
 struct sched_item {
-	struct job *j;
+	struct job *j;		/* valid in the pass that sorted; else by id */
+	long id;
 	int prio, qidx, uprio;
 	long pos;
 };
@@ -486,6 +488,7 @@ sched_items(struct master *m, size_t *n)
 	TAILQ_FOREACH(j, &m->pending, pend_entry) {
 		const struct conf_queue *q = conf_queue(m->conf, j->queue);
 		v[*n].j = j;
+		v[*n].id = j->id;
 		v[*n].prio = q ? q->priority : 0;
 		v[*n].qidx = sched_queue_index(m->conf, j->queue);
 		v[*n].uprio = jobreq_of(m, j)->user_prio;
@@ -497,12 +500,27 @@ sched_items(struct master *m, size_t *n)
 	return v;
 }
 
-/* First come, first served (with -sp and btop/bbot) within a queue. */
-static void
+/* The job of an item, if it still has pending elements. */
+static struct job *
+sched_item_job(struct master *m, struct sched_item *it)
+{
+	struct job *j = job_find(m, it->id);
+
+	return j != NULL && j->on_pending ? j : NULL;
+}
+
+/* First come, first served (with -sp and btop/bbot) within a queue;
+ * returns how far it got. */
+static size_t
 sched_fcfs(struct sched_run *s, struct sched_item *v, size_t n)
 {
-	for (size_t i = 0; i < n && !sched_out_of_time(s); i++)
-		sched_job(s, v[i].j, s->budget);
+	struct job *j;
+	size_t i;
+
+	for (i = 0; i < n && !sched_out_of_time(s); i++)
+		if ((j = sched_item_job(s->m, &v[i])) != NULL)
+			sched_job(s, j, s->budget);
+	return i;
 }
 
 /*
@@ -518,6 +536,12 @@ sched_fairshare(struct sched_run *s, const struct schedconf_queue *sq,
 	double best, p;
 	size_t i, u, pick;
 
+	for (i = 0; i < n; i++)
+		v[i].j = sched_item_job(s->m, &v[i]);
+	for (i = 0, u = 0; i < n; i++)
+		if (v[i].j != NULL)
+			v[u++] = v[i];
+	n = u;
 	qsort(v, n, sizeof(*v), sched_cmp_user);
 	end = xcalloc(n + 1, sizeof(size_t));
 	for (i = 0; i < n; i++)
@@ -575,31 +599,49 @@ sched_run_init(struct sched_run *s, struct master *m)
 	s->deadline = now_mono_ms() + SCHED_SLICE_MS;
 }
 
+/* Walks the sorted items from st->pos; leaves st->pos where it stopped. */
+static void
+sched_walk(struct sched_run *s, struct sched_state *st)
+{
+	struct sched_item *v = st->items;
+	size_t n = st->nitems, a = st->pos, b;
+
+	while (a < n && !s->stopped) {
+		const struct schedconf_queue *sq = sched_squeue(s->m, v[a].qidx);
+		for (b = a + 1; b < n && v[b].qidx == v[a].qidx; b++)
+			;
+		if (sq != NULL && sq->shares != NULL) {
+			sched_fairshare(s, sq, v + a, b - a);
+			a = b;	/* a fairshare queue cut short starts over next cycle */
+		} else
+			a += sched_fcfs(s, v + a, b - a);
+	}
+	st->pos = a;
+}
+
 void
 sched_pass(struct master *m)
 {
+	struct sched_state *st;
 	struct sched_run s;
-	struct sched_item *v;
-	size_t n, a, b;
 
 	if (TAILQ_EMPTY(&m->pending)) {
 		snapshot_mark_excl(m);
 		return;
 	}
 	sched_run_init(&s, m);
-	v = sched_items(m, &n);
-	for (a = 0; a < n && !s.stopped; a = b) {
-		const struct schedconf_queue *sq = sched_squeue(m, v[a].qidx);
-		for (b = a + 1; b < n && v[b].qidx == v[a].qidx; b++)
-			;
-		if (sq != NULL && sq->shares != NULL)
-			sched_fairshare(&s, sq, v + a, b - a);
-		else
-			sched_fcfs(&s, v + a, b - a);
+	st = m->sched;
+	if (st->items == NULL) {
+		st->items = sched_items(m, &st->nitems);
+		st->pos = 0;
 	}
-	if (s.stopped)
+	sched_walk(&s, st);
+	if (s.stopped && st->pos < st->nitems)
 		loop_want_sched(m);
-	free(v);
+	else {
+		free(st->items);
+		st->items = NULL;
+	}
 	place_ctx_free(&s.px);
 	snapshot_free(s.px.hosts, s.px.nhosts);
 	limits_free(s.lim);
@@ -611,6 +653,7 @@ sched_free(struct master *m)
 	if (m->sched == NULL)
 		return;
 	fairshare_free(m->sched->fs);
+	free(m->sched->items);
 	free(m->sched);
 	m->sched = NULL;
 }

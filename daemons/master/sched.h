@@ -155,9 +155,14 @@ void fairshare_started(struct fairshare *f, const char *queue, const char *user,
     int slots);
 
 /* sched.c: the state kept between passes. */
+struct sched_item;
 struct sched_state {
 	struct fairshare *fs;
-	long last_age;
+	/* A pass cut short by its time slice resumes here with the same
+	 * order (jobs found again by id), so a long backlog is walked in
+	 * slices instead of restarting at the head every time. */
+	struct sched_item *items;
+	size_t nitems, pos;
 };
 
 #endif
