@@ -1,7 +1,9 @@
 /*
  * bhosts.c - batch hosts (LSF.md §4): one row per host from the hosts op.
  * Narrow output shows "closed" for every closed_* cause; -w shows the
- * cause. Host names are never cut (tools split rows on blanks).
+ * cause. Host names are never cut (tools split rows on blanks). -l gives
+ * one block per host with its load and the administrator's comment;
+ * -json the hosts op's data as it came.
  */
 #include <stdio.h>
 #include <string.h>
@@ -52,6 +54,63 @@ bhosts_print(FILE *fp, const json_t *hosts, bool wide)
 		bhosts_row(fp, h, wide);
 }
 
+/* Memory in KB as LSF's load table shows it: "7.6G", "289M". */
+static void
+bhosts_mem(long long kb, char *buf, size_t len)
+{
+	if (kb >= 1024LL * 1024 * 10)
+		snprintf(buf, len, "%.0fG", kb / 1048576.0);
+	else if (kb >= 1024LL * 1024)
+		snprintf(buf, len, "%.1fG", kb / 1048576.0);
+	else
+		snprintf(buf, len, "%lldM", kb / 1024);
+}
+
+static void
+bhosts_long_one(FILE *fp, const json_t *h)
+{
+	const json_t *load = json_object_get(h, "load");
+	const char *comment = json_string_value(json_object_get(h, "comment"));
+	const char *st = json_string_value(json_object_get(h, "status"));
+	char c[6][24], mem[32], swp[32];
+	static const char *const keys[] = { "jl_u", "max", "njobs", "run", "ssusp",
+	    "ususp" };
+	size_t i;
+
+	for (i = 0; i < nitems(keys); i++)
+		bhosts_num(h, keys[i], c[i], sizeof(c[i]));
+	bhosts_mem(json_integer_value(json_object_get(h, "mem_free")), mem, sizeof(mem));
+	bhosts_mem(json_integer_value(json_object_get(h, "swap_free")), swp, sizeof(swp));
+	fprintf(fp, "HOST  %s\n", json_string_value(json_object_get(h, "name")));
+	fprintf(fp, "STATUS           CPUF  JL/U    MAX  NJOBS    RUN  SSUSP  USUSP    RSV "
+	    "DISPATCH_WINDOW\n");
+	fprintf(fp, "%-15s %5.2f %5s %6s %6s %6s %6s %6s %6lld      -\n\n",
+	    st ? st : "unavail", 1.0, c[0], c[1], c[2], c[3], c[4], c[5],
+	    (long long)json_integer_value(json_object_get(h, "rsv")));
+	fprintf(fp, " CURRENT LOAD USED FOR SCHEDULING:\n");
+	fprintf(fp, "                r15s   r1m  r15m    ut   swp   mem  slots\n");
+	fprintf(fp, " Total        %6.1f%6.1f%6.1f%5.0f%%%6s%6s%7lld\n",
+	    json_number_value(json_array_get(load, 0)),
+	    json_number_value(json_array_get(load, 1)),
+	    json_number_value(json_array_get(load, 2)),
+	    json_number_value(json_object_get(h, "ut")) * 100, swp, mem,
+	    (long long)(json_integer_value(json_object_get(h, "max")) -
+	    json_integer_value(json_object_get(h, "njobs"))));
+	if (comment != NULL && *comment != '\0')
+		fprintf(fp, "\n ADMIN ACTION COMMENT: \"%s\"\n", comment);
+	fputc('\n', fp);
+}
+
+void
+bhosts_print_long(FILE *fp, const json_t *hosts)
+{
+	const json_t *h;
+	size_t i;
+
+	json_array_foreach(hosts, i, h)
+		bhosts_long_one(fp, h);
+}
+
 /* Keeps the hosts named on the command line; prints unknown ones. */
 static json_t *
 bhosts_filter(json_t *hosts, int argc, char **argv, int *bad)
@@ -83,17 +142,22 @@ int
 bhosts_main(int argc, char **argv)
 {
 	json_t *data, *hosts;
-	bool wide = false;
+	bool wide = false, longf = false, json = false;
 	char err[1024];
 	int i, rc, bad = 0;
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "-w") != 0) {
+		if (strcmp(argv[i], "-w") == 0)
+			wide = true;
+		else if (strcmp(argv[i], "-l") == 0)
+			longf = true;
+		else if (strcmp(argv[i], "-json") == 0)
+			json = true;
+		else {
 			fprintf(stderr, "bhosts: illegal option -- %s\n"
-			    "Usage: bhosts [-w] [host_name ...]\n", argv[i] + 1);
+			    "Usage: bhosts [-w | -l] [-json] [host_name ...]\n", argv[i] + 1);
 			return CLI_EXIT_FAIL;
 		}
-		wide = true;
 	}
 	rc = client_call("hosts", json_object(), &data, err, sizeof(err));
 	if (rc == CLIENT_UNREACHABLE)
@@ -108,7 +172,13 @@ bhosts_main(int argc, char **argv)
 		json_decref(hosts);
 		hosts = f;
 	}
-	if (json_array_size(hosts) > 0)
+	if (json) {
+		json_t *out = json_pack("{s:O}", "hosts", hosts);
+		cli_print_json(stdout, "bhosts", out);
+		json_decref(out);
+	} else if (json_array_size(hosts) > 0 && longf)
+		bhosts_print_long(stdout, hosts);
+	else if (json_array_size(hosts) > 0)
 		bhosts_print(stdout, hosts, wide);
 	else if (!bad)
 		fprintf(stderr, "No matching host found\n");

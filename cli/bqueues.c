@@ -1,7 +1,8 @@
 /*
  * bqueues.c - queues (LSF.md §4): one row per queue from the queues op,
  * columns as OpenLava prints them; "-" for unlimited. Queue names are
- * never cut.
+ * never cut. -l gives one block per queue (description, statistics,
+ * USERS, HOSTS and the other lsb.queues keys); -json the queues op's data.
  */
 #include <stdio.h>
 #include <string.h>
@@ -49,9 +50,65 @@ bqueues_print(FILE *fp, const json_t *queues, bool wide)
 		bqueues_row(fp, q);
 }
 
+/* "all" for an empty list, else the names joined by blanks. */
+static void
+bqueues_list(FILE *fp, const char *label, const json_t *list)
+{
+	const json_t *v;
+	size_t i;
+
+	fprintf(fp, "%s", label);
+	if (json_array_size(list) == 0)
+		fprintf(fp, " all");
+	json_array_foreach(list, i, v)
+		fprintf(fp, " %s", json_string_value(v));
+	fputc('\n', fp);
+}
+
+static void
+bqueues_long_one(FILE *fp, const json_t *q)
+{
+	static const char *const keys[] = { "max", "jl_u", "jl_p", "jl_h",
+	    "njobs", "pend", "run", "susp" };
+	const char *desc = json_string_value(json_object_get(q, "description"));
+	const char *st = json_string_value(json_object_get(q, "status"));
+	const char *k;
+	const json_t *v;
+	char c[8][24];
+	size_t i;
+
+	for (i = 0; i < nitems(keys); i++)
+		bqueues_num(q, keys[i], c[i], sizeof(c[i]));
+	fprintf(fp, "QUEUE: %s\n", json_string_value(json_object_get(q, "name")));
+	fprintf(fp, "  -- %s\n\n", desc && *desc ? desc : "No description provided.");
+	fprintf(fp, "PARAMETERS/STATISTICS\n");
+	fprintf(fp, "PRIO NICE STATUS            MAX JL/U JL/P JL/H NJOBS  PEND   RUN  SUSP\n");
+	fprintf(fp, "%4lld %4s  %-16s%5s%5s%5s%5s%6s%6s%6s%6s\n\n",
+	    (long long)json_integer_value(json_object_get(q, "priority")),
+	    json_string_value(json_object_get(json_object_get(q, "params"), "NICE")) ?
+	    json_string_value(json_object_get(json_object_get(q, "params"), "NICE")) : "0",
+	    st ? st : "-", c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]);
+	json_object_foreach((json_t *)json_object_get(q, "params"), k, v)
+		if (strcmp(k, "NICE") != 0)
+			fprintf(fp, "%s: %s\n", k, json_string_value(v));
+	bqueues_list(fp, "USERS:", json_object_get(q, "users"));
+	bqueues_list(fp, "HOSTS:", json_object_get(q, "hosts"));
+	fputc('\n', fp);
+}
+
+void
+bqueues_print_long(FILE *fp, const json_t *queues)
+{
+	const json_t *q;
+	size_t i;
+
+	json_array_foreach(queues, i, q)
+		bqueues_long_one(fp, q);
+}
+
 /* Prints the queues named in argv (all when argc is 0); 0 or 255. */
 static int
-bqueues_show(const json_t *queues, int argc, char **argv, bool wide)
+bqueues_show(const json_t *queues, int argc, char **argv, char mode)
 {
 	json_t *sel = json_array(), *q;
 	int k, rc = 0;
@@ -73,8 +130,14 @@ bqueues_show(const json_t *queues, int argc, char **argv, bool wide)
 	}
 	if (argc == 0)
 		json_array_extend(sel, (json_t *)queues);
-	if (json_array_size(sel) > 0)
-		bqueues_print(stdout, sel, wide);
+	if (mode == 'j') {
+		json_t *out = json_pack("{s:O}", "queues", sel);
+		cli_print_json(stdout, "bqueues", out);
+		json_decref(out);
+	} else if (json_array_size(sel) > 0 && mode == 'l')
+		bqueues_print_long(stdout, sel);
+	else if (json_array_size(sel) > 0)
+		bqueues_print(stdout, sel, mode == 'w');
 	else if (argc == 0) {
 		fprintf(stderr, "No queue found\n");
 		rc = CLI_EXIT_FAIL;
@@ -87,17 +150,19 @@ int
 bqueues_main(int argc, char **argv)
 {
 	json_t *data;
-	bool wide = false;
-	char err[1024];
+	char err[1024], mode = 'n';	/* narrow, w, l, j(son) */
 	int i, rc;
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "-w") != 0) {
+		if (strcmp(argv[i], "-w") == 0 || strcmp(argv[i], "-l") == 0)
+			mode = mode == 'j' ? 'j' : argv[i][1];
+		else if (strcmp(argv[i], "-json") == 0)
+			mode = 'j';
+		else {
 			fprintf(stderr, "bqueues: illegal option -- %s\n"
-			    "Usage: bqueues [-w] [queue_name ...]\n", argv[i] + 1);
+			    "Usage: bqueues [-w | -l] [-json] [queue_name ...]\n", argv[i] + 1);
 			return CLI_EXIT_FAIL;
 		}
-		wide = true;
 	}
 	rc = client_call("queues", json_object(), &data, err, sizeof(err));
 	if (rc == CLIENT_UNREACHABLE)
@@ -106,7 +171,7 @@ bqueues_main(int argc, char **argv)
 		fprintf(stderr, "%s\n", err);
 		return CLI_EXIT_FAIL;
 	}
-	rc = bqueues_show(json_object_get(data, "queues"), argc - i, argv + i, wide);
+	rc = bqueues_show(json_object_get(data, "queues"), argc - i, argv + i, mode);
 	json_decref(data);
 	return rc;
 }

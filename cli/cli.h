@@ -120,6 +120,10 @@ int bkill_main(int argc, char **argv);
 int bhosts_main(int argc, char **argv);
 int bqueues_main(int argc, char **argv);
 int lsid_main(int argc, char **argv);
+int badmin_main(int argc, char **argv);
+int lsadmin_main(int argc, char **argv);
+int bparams_main(int argc, char **argv);
+int lsclusters_main(int argc, char **argv);
 int bhist_main(int argc, char **argv);
 int bacct_main(int argc, char **argv);
 
@@ -146,5 +150,14 @@ void bhosts_print(FILE *fp, const json_t *hosts, bool wide);
 void bqueues_print(FILE *fp, const json_t *queues, bool wide);
 /* lsid.c */
 void lsid_print(FILE *fp, const json_t *info);
+/* Administration and configuration output, callable from tests. */
+void bhosts_print_long(FILE *fp, const json_t *hosts);
+void bqueues_print_long(FILE *fp, const json_t *queues);
+void bparams_print(FILE *fp, const json_t *params, bool all, bool longf);
+void lsclusters_print(FILE *fp, const json_t *clusters);
+void showconf_print(FILE *fp, const json_t *data);
+int showconf_run(const char *cmd, const char *want, int argc, char **argv);
+/* jsonout.c: -json of the query commands: data plus "COMMAND", indented. */
+void cli_print_json(FILE *fp, const char *cmd, const json_t *data);
 
 #endif

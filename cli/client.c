@@ -4,7 +4,11 @@
  * req/rep frames (proto.h). Blocking I/O: a command does one thing at a
  * time. A socket that is missing or refuses is retried with backoff (50 ms
  * doubling to 1 s) for $PUMICE_CONNECT_TIMEOUT seconds (default 30), since
- * a daemon that is restarting should not fail a workflow's bsub.
+ * a daemon that is restarting should not fail a workflow's bsub. A local
+ * agent that answers "unreachable" without having forwarded the request
+ * (its master link is down) is asked again the same way and within the
+ * same bound. While retrying, one note goes to stderr after a few seconds;
+ * stdout never sees any of it.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -92,10 +96,32 @@ client_sleep_ms(long ms)
 		;
 }
 
+/* Sleeps before the next try; false when the deadline has passed. */
+static bool
+client_backoff(uint64_t start, uint64_t deadline, long *delay, const char *why)
+{
+	static bool noted;
+	uint64_t now = now_mono_ms();
+
+	if (now >= deadline)
+		return false;
+	if (!noted && now - start >= 2000) {
+		fprintf(stderr, "%s: %s; still trying for up to %llu s\n",
+		    program_invocation_short_name, why,
+		    (unsigned long long)((deadline - now + 999) / 1000));
+		noted = true;
+	}
+	if (now + (uint64_t)*delay > deadline)
+		*delay = (long)(deadline - now) + 1;
+	client_sleep_ms(*delay);
+	*delay = *delay * 2 > 1000 ? 1000 : *delay * 2;
+	return true;
+}
+
 int
 client_open(struct client *c, char *err, size_t errlen)
 {
-	uint64_t deadline = now_mono_ms() + (uint64_t)client_timeout_ms();
+	uint64_t start = now_mono_ms(), deadline = start + (uint64_t)client_timeout_ms();
 	long delay = 50;
 	char *path;
 
@@ -107,16 +133,12 @@ client_open(struct client *c, char *err, size_t errlen)
 	for (;;) {
 		if (client_try_connect(path, &c->fd) == 0)
 			break;
-		if ((errno != ENOENT && errno != ECONNREFUSED &&
-		    errno != EAGAIN) || now_mono_ms() >= deadline) {
-			errf(err, errlen, "%s: %s", path, strerror(errno));
+		errf(err, errlen, "%s: %s", path, strerror(errno));
+		if ((errno != ENOENT && errno != ECONNREFUSED && errno != EAGAIN) ||
+		    !client_backoff(start, deadline, &delay, err)) {
 			free(path);
 			return CLIENT_UNREACHABLE;
 		}
-		if (now_mono_ms() + (uint64_t)delay > deadline)
-			delay = (long)(deadline - now_mono_ms()) + 1;
-		client_sleep_ms(delay);
-		delay = delay * 2 > 1000 ? 1000 : delay * 2;
 	}
 	free(path);
 	return CLIENT_OK;
@@ -221,9 +243,12 @@ client_read_frame(struct client *c, json_t **msg, char *err, size_t errlen)
 	}
 }
 
-/* Turns a rep into CLIENT_* and data/err. */
+/*
+ * Turns a rep into CLIENT_* and data/err; *retry is set when the daemon
+ * could not reach the master and did not forward the request.
+ */
 static int
-client_take_rep(json_t *rep, json_t **data, char *err, size_t errlen)
+client_take_rep(json_t *rep, json_t **data, bool *retry, char *err, size_t errlen)
 {
 	const char *text, *code;
 
@@ -237,14 +262,17 @@ client_take_rep(json_t *rep, json_t **data, char *err, size_t errlen)
 	text = json_string_value(json_object_get(rep, "err"));
 	code = json_string_value(json_object_get(rep, "code"));
 	errf(err, errlen, "%s", text ? text : "request failed");
-	if (code != NULL && strcmp(code, "unreachable") == 0)
+	if (code != NULL && strcmp(code, "unreachable") == 0) {
+		*retry = !json_is_true(json_object_get(rep, "forwarded"));
 		return CLIENT_UNREACHABLE;
+	}
 	return CLIENT_REJECTED;
 }
 
-int
-client_request(struct client *c, const char *op, json_t *args, json_t **data,
-    char *err, size_t errlen)
+/* One request and its reply; *retry as client_take_rep sets it. */
+static int
+client_request_once(struct client *c, const char *op, json_t *args, json_t **data,
+    bool *retry, char *err, size_t errlen)
 {
 	int id = c->next_id++;
 	json_t *msg;
@@ -268,9 +296,26 @@ client_request(struct client *c, const char *op, json_t *args, json_t **data,
 		}
 		json_decref(msg);	/* not ours: ignore */
 	}
-	rc = client_take_rep(msg, data, err, errlen);
+	rc = client_take_rep(msg, data, retry, err, errlen);
 	json_decref(msg);
 	return rc;
+}
+
+int
+client_request(struct client *c, const char *op, json_t *args, json_t **data,
+    char *err, size_t errlen)
+{
+	uint64_t start = now_mono_ms(), deadline = start + (uint64_t)client_timeout_ms();
+	long delay = 50;
+	bool retry;
+	int rc;
+
+	for (;;) {
+		retry = false;
+		rc = client_request_once(c, op, args, data, &retry, err, errlen);
+		if (!retry || !client_backoff(start, deadline, &delay, err))
+			return rc;
+	}
 }
 
 int

@@ -26,6 +26,8 @@ lsid_main(int argc, char **argv)
 	char err[1024];
 	int rc;
 
+	bool json = argc > 1 && strcmp(argv[1], "-json") == 0;
+
 	if (argc > 1 && strcmp(argv[1], "-V") == 0) {
 		fprintf(stderr, "Pumice %s, %s\n", PUMICE_VERSION, __DATE__);
 		return 0;
@@ -37,7 +39,12 @@ lsid_main(int argc, char **argv)
 		fprintf(stderr, "lsid: %s\n", err);
 		return CLI_EXIT_FAIL;
 	}
-	lsid_print(stdout, data);
+	if (json) {
+		json_object_set_new(data, "product", json_sprintf("Pumice %s",
+		    PUMICE_VERSION));
+		cli_print_json(stdout, "lsid", data);
+	} else
+		lsid_print(stdout, data);
 	json_decref(data);
 	return 0;
 }

@@ -28,6 +28,10 @@ static const struct main_cmd {
 	{ "bhosts", bhosts_main, "show batch hosts" },
 	{ "bqueues", bqueues_main, "show queues" },
 	{ "lsid", lsid_main, "show the version, cluster and master names" },
+	{ "badmin", badmin_main, "administer the batch system" },
+	{ "lsadmin", lsadmin_main, "show the LIM configuration" },
+	{ "bparams", bparams_main, "show batch parameters" },
+	{ "lsclusters", lsclusters_main, "show the cluster" },
 };
 
 static void

@@ -347,11 +347,13 @@ ensure_pid_files() {
 	done
 }
 
-# Number of node1..nodeN that bhosts shows "ok".
+# Number of node1..nodeN whose agent is linked: bhosts -w shows "ok", or
+# closed by an administrator (badmin hclose survives restarts) or full.
 hosts_ok() {
-	{ LSF_ENVDIR=$dir/conf "$bindir/bhosts" 2>/dev/null || true; } |
+	{ LSF_ENVDIR=$dir/conf "$bindir/bhosts" -w 2>/dev/null || true; } |
 		awk -v n="$nodes" '
-		$2 == "ok" && $1 ~ /^node[0-9]+$/ && substr($1, 5) + 0 <= n { ok[$1] = 1 }
+		($2 == "ok" || $2 == "closed_Adm" || $2 == "closed_Full") &&
+		$1 ~ /^node[0-9]+$/ && substr($1, 5) + 0 <= n { ok[$1] = 1 }
 		END { c = 0; for (h in ok) c++; print c }'
 }
 

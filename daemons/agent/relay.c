@@ -73,11 +73,14 @@ relay_client_drop(struct relay_client *c)
 	free(c);
 }
 
+/* forwarded: the request may have reached the master (the client must
+ * not send it again blindly); false when it certainly did not. */
 static void
-relay_unreachable(struct relay_client *c, const json_t *id)
+relay_unreachable(struct relay_client *c, const json_t *id, bool forwarded)
 {
-	json_t *m = json_pack("{s:s, s:O, s:b, s:s, s:s}", "t", "rep", "id", id,
-	    "ok", 0, "code", "unreachable", "err", "master not reachable");
+	json_t *m = json_pack("{s:s, s:O, s:b, s:s, s:s, s:b}", "t", "rep", "id", id,
+	    "ok", 0, "code", "unreachable", "err", "master not reachable",
+	    "forwarded", forwarded);
 
 	conn_send(c->conn, m);
 	json_decref(m);
@@ -92,7 +95,7 @@ relay_forward(struct relay_client *c, const json_t *req)
 	json_t *m;
 
 	if (!link_is_up(r->a->link)) {
-		relay_unreachable(c, id);
+		relay_unreachable(c, id, false);
 		return;
 	}
 	p = xcalloc(1, sizeof(*p));
@@ -104,7 +107,7 @@ relay_forward(struct relay_client *c, const json_t *req)
 	    "rid", (json_int_t)p->rid, "uid", (json_int_t)c->uid,
 	    "gid", (json_int_t)c->gid, "user", c->user, "req", req);
 	if (link_send(r->a->link, m) < 0) {
-		relay_unreachable(c, id);
+		relay_unreachable(c, id, false);
 		relay_pending_free(r, p);
 	}
 }
@@ -301,7 +304,7 @@ relay_link_down(struct relay *r)
 	if (r == NULL)
 		return;
 	while ((p = TAILQ_FIRST(&r->pending)) != NULL) {
-		relay_unreachable(p->client, p->id);
+		relay_unreachable(p->client, p->id, true);
 		relay_pending_free(r, p);
 	}
 }

@@ -41,6 +41,12 @@ static const struct control_op control_ops[] = {
 	{ "hosts", control_hosts, false },
 	{ "queues", control_queues, false },
 	{ "info", control_info, false },
+	{ "admin", admin_op, false },		/* admin.c checks rq->admin */
+	{ "ckconfig", reconfig_ckconfig_op, false },
+	{ "reconfig", reconfig_op, false },
+	{ "params", params_op, false },
+	{ "showconf", showconf_op, false },
+	{ "clusters", clusters_op, false },
 };
 
 void
@@ -187,6 +193,8 @@ control_check_submit(struct master *m, json_t *job, const char **queue, char *er
 		*queue = m->conf->default_queue;
 	if (conf_queue(m->conf, *queue) == NULL)
 		return errf(err, errlen, "%s: No such queue", *queue);
+	if (admin_queue_closed(m, *queue))
+		return errf(err, errlen, "%s: Queue has been closed", *queue);
 	n = json_integer_value(json_object_get(job, "nslots"));
 	if (json_object_get(job, "nslots") != NULL && (n < 1 || n > 100000))
 		return errf(err, errlen, "Bad argument for option -n");
@@ -784,6 +792,7 @@ control_queues(struct master *m, struct reqctx *rq, json_t *args)
 		if (q->description)
 			json_object_set_new(json_array_get(queues, json_array_size(queues) - 1),
 			    "description", json_string(q->description));
+		admin_queue_decorate(m, q, json_array_get(queues, json_array_size(queues) - 1));
 	}
 	free(all);
 	control_reply(m, rq, true, json_pack("{s:o, s:s}", "queues", queues,

@@ -45,6 +45,8 @@ host_get(struct master *m, const char *name)
 static const char *
 host_status_word(const struct host *h)
 {
+	if (h->status != HOST_UNAVAIL && h->adm_closed)
+		return "closed_Adm";
 	switch (h->status) {
 	case HOST_OK:
 		if (h->excl)
@@ -75,6 +77,7 @@ host_record(struct master *m, struct host *h)
 	json_object_set_new(r, "ut", json_real(h->ut));
 	json_object_set_new(r, "arch", json_string(h->arch ? h->arch : ""));
 	json_object_set_new(r, "model", json_string(h->model ? h->model : ""));
+	json_object_set_new(r, "comment", json_string(h->adm_comment ? h->adm_comment : ""));
 	return r;
 }
 
@@ -89,6 +92,7 @@ host_free_all(struct master *m)
 		free(h->arch);
 		free(h->model);
 		free(h->version);
+		free(h->adm_comment);
 		free(h);
 	}
 }

@@ -449,6 +449,8 @@ job_apply(struct master *m, long id, long idx, const char *type, long when,
 {
 	struct job *j;
 
+	if (id == 0)	/* administration events (admin.c) */
+		return admin_apply(m, type, when, data, err, errlen);
 	if (strcmp(type, "submit") == 0)
 		return job_apply_submit(m, id, when, data, err, errlen);
 	if ((j = job_find(m, id)) == NULL)

@@ -102,6 +102,7 @@ main(int argc, char **argv)
 	job_free_all(&m);
 	sched_free(&m);
 	host_free_all(&m);
+	admin_free(&m);
 	loop_free(&m);
 	if (pidfile != NULL)
 		unlink(pidfile);

@@ -91,6 +91,8 @@ struct host {
 	double load[3], ut;
 	char *arch, *model, *version;
 	uint64_t last_hb;
+	bool adm_closed;	/* badmin hclose: no new jobs (admin.c) */
+	char *adm_comment;	/* hclose -C text, or NULL */
 	bool excl;		/* an exclusive job runs (set by each sched pass) */
 	struct elem_list running;
 	TAILQ_ENTRY(host) entry;
@@ -131,6 +133,7 @@ struct master {
 	long next_id;
 	bool replaying;
 	bool sched_wanted;
+	json_t *qadmin;		/* admin.c: queue name -> closed/inactive bits */
 	struct sched_state *sched;	/* kept between passes (sched.h) */
 	struct master *hist;	/* scratch for history jobs of one request */
 };
@@ -212,6 +215,27 @@ void jobreq_jobspec(struct master *m, struct job *j, json_t *spec);
 dep_value sched_dep_eval(struct master *m, struct job *j);
 int sched_dep_check(struct master *m, struct job *j, const char *user, char *err,
     size_t errlen);
+
+/* admin.c: badmin hclose/hopen/qclose/qopen/qact/qinact (events of job 0) */
+int admin_apply(struct master *m, const char *type, long when, json_t *data,
+    char *err, size_t errlen);
+void admin_op(struct master *m, struct reqctx *rq, json_t *args);
+bool admin_queue_closed(struct master *m, const char *queue);
+bool admin_queue_inactive(struct master *m, const char *queue);
+const char *admin_queue_status(struct master *m, const char *queue);
+const char *admin_dispatch_block(struct master *m, const char *queue);
+void admin_queue_decorate(struct master *m, const struct conf_queue *q, json_t *rec);
+void admin_free(struct master *m);
+
+/* reconfig.c: badmin ckconfig / reconfig */
+void reconfig_ckconfig_op(struct master *m, struct reqctx *rq, json_t *args);
+void reconfig_op(struct master *m, struct reqctx *rq, json_t *args);
+
+/* params.c: bparams, showconf, lsclusters */
+json_t *params_list(const struct conf *c);
+void params_op(struct master *m, struct reqctx *rq, json_t *args);
+void showconf_op(struct master *m, struct reqctx *rq, json_t *args);
+void clusters_op(struct master *m, struct reqctx *rq, json_t *args);
 
 /* store.c */
 struct store *store_open(const char *dir, char *err, size_t errlen);

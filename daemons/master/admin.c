@@ -1,0 +1,255 @@
+/*
+ * admin.c - what administrators switch by hand (badmin hclose/hopen,
+ * qclose/qopen/qact/qinact): a host closed to new jobs, a queue closed to
+ * submission or inactivated for dispatch.
+ *
+ * The state changes only through events recorded under job 0 (types
+ * "hclose", "hopen", "qclose", "qopen", "qact", "qinact"); job_apply hands
+ * them to admin_apply, live and at start-up replay, so a kill -9 of the
+ * master loses none of it. Queue state is kept by queue name, apart from
+ * struct conf, so that badmin reconfig (a new struct conf) keeps it.
+ * Running jobs are never touched: a closed host keeps its jobs, an
+ * inactive queue only stops dispatching.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "master.h"
+#include "util.h"
+
+/* Queue state bits in m->qadmin (name -> integer). */
+#define ADMIN_Q_CLOSED 1
+#define ADMIN_Q_INACTIVE 2
+
+static const struct admin_action {
+	const char *name;	/* the badmin word and the event type */
+	bool host;		/* acts on hosts, else on queues */
+	int set, clear;		/* queue bits */
+	const char *done;	/* queue message tail / host verb */
+} admin_actions[] = {
+	{ "hclose", true, 0, 0, "Close" },
+	{ "hopen", true, 0, 0, "Open" },
+	{ "qclose", false, ADMIN_Q_CLOSED, 0, "closed" },
+	{ "qopen", false, 0, ADMIN_Q_CLOSED, "opened" },
+	{ "qinact", false, ADMIN_Q_INACTIVE, 0, "inactivated" },
+	{ "qact", false, 0, ADMIN_Q_INACTIVE, "activated" },
+};
+
+static const struct admin_action *
+admin_action_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name != NULL && i < nitems(admin_actions); i++)
+		if (strcmp(admin_actions[i].name, name) == 0)
+			return &admin_actions[i];
+	return NULL;
+}
+
+static int
+admin_queue_bits(struct master *m, const char *queue)
+{
+	if (m->qadmin == NULL || queue == NULL)
+		return 0;
+	return (int)json_integer_value(json_object_get(m->qadmin, queue));
+}
+
+bool
+admin_queue_closed(struct master *m, const char *queue)
+{
+	return (admin_queue_bits(m, queue) & ADMIN_Q_CLOSED) != 0;
+}
+
+bool
+admin_queue_inactive(struct master *m, const char *queue)
+{
+	return (admin_queue_bits(m, queue) & ADMIN_Q_INACTIVE) != 0;
+}
+
+/* Why jobs of queue may not be dispatched now, or NULL when they may. */
+const char *
+admin_dispatch_block(struct master *m, const char *queue)
+{
+	if (conf_queue(m->conf, queue) == NULL)
+		return "The queue is no longer configured";
+	if (admin_queue_inactive(m, queue))
+		return "The queue is inactivated by the administrator";
+	return NULL;
+}
+
+const char *
+admin_queue_status(struct master *m, const char *queue)
+{
+	static const char *const words[] = { "Open:Active", "Closed:Active",
+	    "Open:Inactive", "Closed:Inactive" };
+
+	return words[admin_queue_bits(m, queue) & 3];
+}
+
+static int
+admin_apply_host(struct master *m, const struct admin_action *a, json_t *data,
+    char *err, size_t errlen)
+{
+	const char *name = json_string_value(json_object_get(data, "host"));
+	const char *comment = json_string_value(json_object_get(data, "comment"));
+	struct host *h;
+
+	if (name == NULL)
+		return errf(err, errlen, "%s event without host", a->name);
+	h = host_get(m, name);
+	h->adm_closed = strcmp(a->name, "hclose") == 0;
+	free(h->adm_comment);
+	h->adm_comment = comment && *comment ? xstrdup(comment) : NULL;
+	return 0;
+}
+
+static int
+admin_apply_queue(struct master *m, const struct admin_action *a, json_t *data,
+    char *err, size_t errlen)
+{
+	const char *name = json_string_value(json_object_get(data, "queue"));
+	int bits;
+
+	if (name == NULL)
+		return errf(err, errlen, "%s event without queue", a->name);
+	if (m->qadmin == NULL)
+		m->qadmin = json_object();
+	bits = (admin_queue_bits(m, name) | a->set) & ~a->clear;
+	if (bits == 0)
+		json_object_del(m->qadmin, name);
+	else
+		json_object_set_new(m->qadmin, name, json_integer(bits));
+	return 0;
+}
+
+int
+admin_apply(struct master *m, const char *type, long when, json_t *data, char *err,
+    size_t errlen)
+{
+	const struct admin_action *a = admin_action_find(type);
+
+	if (a == NULL)
+		return errf(err, errlen, "unknown administration event %s", type);
+	return a->host ? admin_apply_host(m, a, data, err, errlen) :
+	    admin_apply_queue(m, a, data, err, errlen);
+}
+
+void
+admin_free(struct master *m)
+{
+	json_decref(m->qadmin);
+	m->qadmin = NULL;
+}
+
+/* Adds the admin state of queue q to its QUEUEREC. */
+void
+admin_queue_decorate(struct master *m, const struct conf_queue *q, json_t *rec)
+{
+	json_t *users = json_array(), *hosts = json_array(), *extra = json_object();
+	size_t i;
+
+	json_object_set_new(rec, "status", json_string(admin_queue_status(m, q->name)));
+	for (i = 0; q->users != NULL && q->users[i] != NULL; i++)
+		json_array_append_new(users, json_string(q->users[i]));
+	for (i = 0; q->hosts != NULL && q->hosts[i] != NULL; i++)
+		json_array_append_new(hosts, json_string(q->hosts[i]));
+	for (i = 0; i < q->nextra; i++)
+		json_object_set_new(extra, q->extra[i].key, json_string(q->extra[i].value));
+	json_object_set_new(rec, "users", users);
+	json_object_set_new(rec, "hosts", hosts);
+	json_object_set_new(rec, "params", extra);
+}
+
+/* ---- the "admin" op ---- */
+
+static void
+admin_result(json_t *results, const char *name, bool ok, const char *msg)
+{
+	json_array_append_new(results, json_pack("{s:s, s:b, s:s}", "name", name,
+	    "ok", ok, "msg", msg));
+}
+
+static void
+admin_one(struct master *m, struct reqctx *rq, const struct admin_action *a,
+    const char *name, const char *comment, json_t *results)
+{
+	json_t *data;
+
+	if (a->host ? host_find(m, name) == NULL : conf_queue(m->conf, name) == NULL) {
+		admin_result(results, name, false, a->host ?
+		    "Bad host name, host group name or cluster name" : "No such queue");
+		return;
+	}
+	data = a->host ? json_pack("{s:s, s:s}", "host", name, "by", rq->user) :
+	    json_pack("{s:s, s:s}", "queue", name, "by", rq->user);
+	if (comment != NULL && a->host)
+		json_object_set_new(data, "comment", json_string(comment));
+	if (job_event(m, 0, 0, a->name, data) < 0) {
+		admin_result(results, name, false, "could not be recorded");
+		return;
+	}
+	log_info("%s %s by %s", a->name, name, rq->user);
+	admin_result(results, name, true, "done");
+}
+
+/* The names an "all" (or an empty list) stands for. */
+static json_t *
+admin_all_names(struct master *m, const struct admin_action *a)
+{
+	json_t *names = json_array();
+	struct host *h;
+	size_t i;
+
+	if (a->host) {
+		TAILQ_FOREACH(h, &m->hosts, entry)
+			json_array_append_new(names, json_string(h->name));
+	} else
+		for (i = 0; i < m->conf->nqueues; i++)
+			json_array_append_new(names, json_string(m->conf->queues[i].name));
+	return names;
+}
+
+static bool
+admin_names_all(const json_t *names)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(names, i, v)
+		if (json_string_value(v) && strcmp(json_string_value(v), "all") == 0)
+			return true;
+	return false;
+}
+
+/*
+ * args {action, names:[...], comment}: "all" names every host or queue;
+ * no name means the requester's host, or the default queue (as in LSF).
+ */
+void
+admin_op(struct master *m, struct reqctx *rq, json_t *args)
+{
+	const struct admin_action *a = admin_action_find(json_string_value(
+	    json_object_get(args, "action")));
+	const char *comment = json_string_value(json_object_get(args, "comment"));
+	json_t *names = json_object_get(args, "names"), *results = json_array(), *v;
+	size_t i;
+
+	if (a == NULL) {
+		json_decref(results);
+		return control_reply(m, rq, false, NULL, "rejected", "unknown action");
+	}
+	if (!rq->admin) {
+		json_decref(results);
+		return control_reply(m, rq, false, NULL, "denied", "User permission denied");
+	}
+	if (json_array_size(names) == 0)
+		names = json_pack("[s]", a->host ? rq->from_host : m->conf->default_queue);
+	else
+		names = admin_names_all(names) ? admin_all_names(m, a) : json_incref(names);
+	json_array_foreach(names, i, v)
+		if (json_string_value(v) != NULL)
+			admin_one(m, rq, a, json_string_value(v), comment, results);
+	json_decref(names);
+	control_reply(m, rq, true, json_pack("{s:o}", "results", results), NULL, NULL);
+}
