@@ -69,6 +69,22 @@
  *   hosts  {}                        -> {hosts:[HOSTREC]}
  *   queues {}                        -> {queues:[QUEUEREC]}
  *   info   {}                        -> {cluster, master, version}
+ *   admin  {action:"hclose"|"hopen"|"qclose"|"qopen"|"qact"|"qinact",
+ *           names:[host or queue; "all" = every one; none = the caller's
+ *           host / the default queue], comment (hclose -C)}
+ *                                    -> {results:[{name, ok, msg}]}
+ *           Administrators only (else code "denied", "User permission
+ *           denied"); recorded as events of job 0 (type = action, data
+ *           {host|queue, by, comment}) and replayed at start-up.
+ *   ckconfig {}                      -> {errors:["file:line: message"]}
+ *   reconfig {}                      -> {warnings:[text]}; with an error
+ *           the running configuration stays and the rep is ok:false with
+ *           every "file:line: message" in err, one a line (admins only)
+ *   params {}                        -> {params:[{key, value, unit, core,
+ *                                        desc}]}  (bparams)
+ *   showconf {what:"mbd"|"lim"}      -> {header, conf:[{key, value}]}
+ *   clusters {}                      -> {clusters:[{name, status, master,
+ *                                        admin, hosts, servers}]}
  *   history {ids:[SEL], user ("all" = everyone's; default the caller's),
  *           states:"unfinished"|"finished"|"all", limit (newest N jobs of
  *           the sqlite history; 0/absent = all)}
@@ -99,9 +115,16 @@
  *   A job past CLEAN_PERIOD still in history answers "jobs" by its id.
  * HOSTREC: {name, status:"ok"|"closed"|"unavail", max, njobs, run, ssusp,
  *   ususp, rsv, ncpus, mem_total, mem_free, swap_total, swap_free,
- *   load:[..], ut, pg, io, it, ls, tmp, tmp_total, arch, model}
- * QUEUEREC: {name, priority, status:"Open:Active"..., max, jl_u, jl_p,
- *   jl_h, njobs, pend, run, susp}
+ *   load:[..], ut, pg, io, it, ls, tmp, tmp_total, arch, model, comment
+ *   (badmin hclose -C, "" for none)}; status "closed_Adm" after hclose
+ * QUEUEREC: {name, priority, status:"Open:Active"|"Closed:Active"|
+ *   "Open:Inactive"|"Closed:Inactive", max, jl_u, jl_p, jl_h, njobs, pend,
+ *   run, susp, description, users:[] (empty = all), hosts:[] (empty = all),
+ *   params:{other lsb.queues keys as written}}
+ * A rep with code "unreachable" from an agent carries forwarded:bool:
+ * false when the request never left the agent (the command asks again
+ * within PUMICE_CONNECT_TIMEOUT), true when the link fell while it was
+ * with the master (the outcome is unknown).
  */
 #ifndef PUMICE_PROTO_H
 #define PUMICE_PROTO_H
