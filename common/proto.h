@@ -113,7 +113,8 @@
  *   exec_cwd (cwd, else subcwd), opts (SUBMIT.opts, when given),
  *   pend_detail (when the scheduler has one), array (spec, arrays only)}
  *   A job past CLEAN_PERIOD still in history answers "jobs" by its id.
- * HOSTREC: {name, status:"ok"|"closed"|"unavail", max, njobs, run, ssusp,
+ * HOSTREC: {name, status:"ok"|"closed_Full"|"closed_Adm"|"closed_Excl"
+ *   (a bsub -x job runs)|"unavail", max, njobs, run, ssusp,
  *   ususp, rsv, ncpus, mem_total, mem_free, swap_total, swap_free,
  *   load:[..], ut, pg, io, it, ls, tmp, tmp_total, arch, model, comment
  *   (badmin hclose -C, "" for none)}; status "closed_Adm" after hclose
