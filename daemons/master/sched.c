@@ -435,7 +435,7 @@ sched_out_of_time(struct sched_run *s)
 static const struct schedconf_queue *
 sched_squeue(struct master *m, int qidx)
 {
-	if (m->conf->sched == NULL || qidx < 0)
+	if (m->conf->sched == NULL || qidx < 0 || (size_t)qidx >= m->conf->nqueues)
 		return NULL;
 	return &m->conf->sched->queues[qidx];
 }
@@ -575,6 +575,22 @@ sched_fairshare(struct sched_run *s, const struct schedconf_queue *sq,
 	free(end);
 }
 
+/* After badmin reconfig: requirements and order are derived again. */
+static void
+sched_conf_changed(struct master *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->jhash_size; i++)
+		for (struct job *j = m->jhash[i]; j != NULL; j = j->hnext) {
+			jobreq_free(j->req);
+			j->req = NULL;
+		}
+	free(m->sched->items);
+	m->sched->items = NULL;
+	m->sched->conf = m->conf;
+}
+
 static void
 sched_run_init(struct sched_run *s, struct master *m)
 {
@@ -589,6 +605,8 @@ sched_run_init(struct sched_run *s, struct master *m)
 		m->sched = xcalloc(1, sizeof(*m->sched));
 		m->sched->fs = fairshare_new();
 	}
+	if (m->sched->conf != m->conf)
+		sched_conf_changed(m);
 	s->fs = m->sched->fs;
 	fairshare_age(s->fs, now, sc ? sc->hist_hours : 5);
 	s->lim = limits_new();

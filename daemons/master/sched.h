@@ -163,6 +163,7 @@ struct sched_state {
 	 * slices instead of restarting at the head every time. */
 	struct sched_item *items;
 	size_t nitems, pos;
+	const struct conf *conf;	/* seen last; badmin reconfig swaps it */
 };
 
 #endif
