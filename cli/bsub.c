@@ -17,6 +17,7 @@
 #include "arrayspec.h"
 #include "bsubscript.h"
 #include "cli.h"
+#include "nfsurl.h"
 #include "shellwords.h"
 #include "util.h"
 
@@ -203,19 +204,50 @@ bsub_submit_name(json_t *sub, const struct bsub_opts *o, const struct bsub_job *
 	return 0;
 }
 
+/* An output file name; relative ones go into -outdir when given. */
+static json_t *
+bsub_io_path(const struct bsub_opts *o, const char *name)
+{
+	char *p = o->val[BO_outdir] ? nfsurl_join(o->val[BO_outdir], name) : xstrdup(name);
+	json_t *j = json_string(p);
+
+	free(p);
+	return j;
+}
+
 static void
 bsub_submit_io(json_t *sub, const struct bsub_opts *o)
 {
 	if (o->val[BO_o] != NULL || o->val[BO_oo] != NULL) {
 		json_object_set_new(sub, "out",
-		    json_string(o->val[BO_o] ? o->val[BO_o] : o->val[BO_oo]));
+		    bsub_io_path(o, o->val[BO_o] ? o->val[BO_o] : o->val[BO_oo]));
 		json_object_set_new(sub, "out_trunc", json_boolean(o->val[BO_oo] != NULL));
 	}
 	if (o->val[BO_e] != NULL || o->val[BO_eo] != NULL) {
 		json_object_set_new(sub, "err",
-		    json_string(o->val[BO_e] ? o->val[BO_e] : o->val[BO_eo]));
+		    bsub_io_path(o, o->val[BO_e] ? o->val[BO_e] : o->val[BO_eo]));
 		json_object_set_new(sub, "err_trunc", json_boolean(o->val[BO_eo] != NULL));
 	}
+}
+
+/* nfs:// destinations must parse here, not fail the job later. */
+static int
+bsub_check_nfs(const json_t *sub, char *err, size_t errlen)
+{
+	static const char *const keys[] = { "out", "err" };
+	const char *v;
+	struct nfsurl u;
+	size_t i;
+
+	for (i = 0; i < nitems(keys); i++) {
+		v = json_string_value(json_object_get(sub, keys[i]));
+		if (!nfsurl_is(v))
+			continue;
+		if (nfsurl_parse(v, &u, err, errlen) < 0)
+			return -1;
+		nfsurl_free(&u);
+	}
+	return 0;
 }
 
 /* The SUBMIT object; NULL with err. */
@@ -250,6 +282,8 @@ bsub_submit_object(const struct bsub_opts *o, const struct bsub_job *j,
 	json_object_set_new(sub, "nslots",
 	    json_integer(o->val[BO_n] ? atol(o->val[BO_n]) : 1));
 	bsub_submit_io(sub, o);
+	if (bsub_check_nfs(sub, err, errlen) < 0)
+		goto fail;
 	if (o->val[BO_w] != NULL)
 		json_object_set_new(sub, "dep", json_string(o->val[BO_w]));
 	json_object_set_new(sub, "opts", bsubopt_json(o));

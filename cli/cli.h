@@ -117,6 +117,7 @@ char *jobfmt_name(const json_t *job);
 int bsub_main(int argc, char **argv);
 int bjobs_main(int argc, char **argv);
 int bkill_main(int argc, char **argv);
+int bpeek_main(int argc, char **argv);
 int bhosts_main(int argc, char **argv);
 int bqueues_main(int argc, char **argv);
 int lsid_main(int argc, char **argv);

@@ -25,6 +25,7 @@ static const struct main_cmd {
 	{ "bhist", bhist_main, "show the history of jobs" },
 	{ "bacct", bacct_main, "show accounting of finished jobs" },
 	{ "bkill", bkill_main, "kill or signal jobs" },
+	{ "bpeek", bpeek_main, "show the output of a running job" },
 	{ "bhosts", bhosts_main, "show batch hosts" },
 	{ "bqueues", bqueues_main, "show queues" },
 	{ "lsid", lsid_main, "show the version, cluster and master names" },

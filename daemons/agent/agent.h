@@ -84,6 +84,9 @@ void jobs_resend(struct jobs *js);
 void jobs_close(struct jobs *js);
 void jobs_free(struct jobs *js);
 
+/* outpeek.c: bpeek's peek order, answered from a work thread. */
+void outpeek_on_request(struct agent *a, const json_t *msg);
+
 /* relay.c: the local command socket. */
 struct relay *relay_new(struct agent *a, const char *path, char *err, size_t errlen);
 void relay_on_reply(struct relay *r, const json_t *msg);

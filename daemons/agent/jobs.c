@@ -22,6 +22,7 @@
 #include "agent.h"
 #include "jobspec.h"
 #include "log.h"
+#include "outconf.h"
 #include "spool.h"
 #include "util.h"
 
@@ -285,6 +286,18 @@ jobs_admit(struct jobs *js, const struct jobspec *spec, char *err, size_t errlen
 	return 0;
 }
 
+/* The spec as spooled: with lsf.conf's output settings (outconf.c). */
+static int
+jobs_write_spec(struct jobs *js, const char *key, const json_t *spec, char *err,
+    size_t errlen)
+{
+	json_t *full = outconf_spec(js->a->conf, spec);
+	int r = spool_write_spec(js->a->spool, key, full, err, errlen);
+
+	json_decref(full);
+	return r;
+}
+
 void
 jobs_on_run(struct jobs *js, const json_t *msg)
 {
@@ -305,7 +318,7 @@ jobs_on_run(struct jobs *js, const json_t *msg)
 		return;
 	}
 	if (jobs_admit(js, &s, err, sizeof(err)) < 0 ||
-	    spool_write_spec(js->a->spool, key, spec, err, sizeof(err)) < 0) {
+	    jobs_write_spec(js, key, spec, err, sizeof(err)) < 0) {
 		log_warnx("job %lld[%lld] refused: %s", s.id, s.idx, err);
 		jobs_reply(js, "refused", s.id, s.idx, "err", json_string(err));
 		return;

@@ -24,9 +24,12 @@
 #include <unistd.h>
 
 #include "jobenv.h"
+#include "jobreport.h"
 #include "jobspec.h"
 #include "log.h"
+#include "nfsurl.h"
 #include "shep.h"
+#include "shepout.h"
 #include "spool.h"
 #include "util.h"
 
@@ -47,6 +50,7 @@ struct shep {
 	long start, end;
 	int wstatus;
 	struct rusage ru;
+	struct shepout *out;	/* nfs:// streams, job report (shepout.c) */
 };
 
 /* Child: reports a setup failure to the parent and gives up. */
@@ -96,7 +100,13 @@ shep_child_open(struct shep *s, int rep, const char *tmpl, int trunc)
 	char *path = jobspec_subst(&s->spec, tmpl), cwd[4096];
 	int fd, flags = O_WRONLY | O_CREAT | O_CLOEXEC | (trunc ? O_TRUNC : O_APPEND);
 
-	if ((fd = open(path, flags, 0666)) < 0)
+	if ((fd = open(path, flags, 0666)) < 0 && errno == ENOENT && strrchr(path, '/') != NULL) {
+		*strrchr(path, '/') = '\0';	/* -outdir: create missing directories */
+		mkdir_p(path, 0777);
+		path[strlen(path)] = '/';
+		fd = open(path, flags, 0666);
+	}
+	if (fd < 0)
 		shep_child_fail(rep, "cannot open output file %s: %s", path, strerror(errno));
 	if (path[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL)
 		dprintf(rep, "P%s\n", path);
@@ -104,6 +114,15 @@ shep_child_open(struct shep *s, int rep, const char *tmpl, int trunc)
 		dprintf(rep, "P%s/%s\n", cwd, path);
 	free(path);
 	return fd;
+}
+
+/* An nfs:// stream's pipe from shepout.c, or the file opened here. */
+static int
+shep_child_out(struct shep *s, int rep, int stream, const char *tmpl, int trunc)
+{
+	int fd = shepout_child_fd(s->out, stream);
+
+	return fd >= 0 ? fd : shep_child_open(s, rep, tmpl, trunc);
 }
 
 static void
@@ -116,13 +135,13 @@ shep_child_stdio(struct shep *s, int rep)
 
 	if ((in = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0)
 		shep_child_fail(rep, "/dev/null: %s", strerror(errno));
-	out = js->out ? shep_child_open(s, rep, js->out, js->out_trunc) : in;
+	out = js->out ? shep_child_out(s, rep, SHEPOUT_STDOUT, js->out, js->out_trunc) : in;
 	if (js->err == NULL)
 		err = js->out ? out : in;	/* -o alone merges stderr */
 	else if (o != NULL && strcmp(o, e) == 0)
 		err = out;
 	else
-		err = shep_child_open(s, rep, js->err, js->err_trunc);
+		err = shep_child_out(s, rep, SHEPOUT_STDERR, js->err, js->err_trunc);
 	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
 		shep_child_fail(rep, "dup2: %s", strerror(errno));
 	free(o);
@@ -286,6 +305,49 @@ shep_commit_outputs(struct shep *s)
 	}
 }
 
+/* The LSF job report, appended to the -o destination (shepout.c). */
+static void
+shep_report(struct shep *s)
+{
+	const json_t *h = json_array_get(s->spec.hosts, 0);
+	struct jobreport r = { .cwd = s->cwd, .start = s->start, .end = s->end,
+		.reason = s->reason, .maxrss = s->ru.ru_maxrss };
+	char host[256] = "localhost", *text;
+
+	if (json_is_string(h))
+		snprintf(host, sizeof(host), "%s", json_string_value(h));
+	else
+		gethostname(host, sizeof(host) - 1);
+	r.host = host;
+	r.home = s->pw ? s->pw->pw_dir : NULL;
+	r.submit = (long)json_integer_value(json_object_get(s->spec_json, "submit_time"));
+	r.exit_code = WIFEXITED(s->wstatus) ? WEXITSTATUS(s->wstatus) : 0;
+	r.signal = WIFSIGNALED(s->wstatus) ? WTERMSIG(s->wstatus) : 0;
+	r.cpu = s->ru.ru_utime.tv_sec + s->ru.ru_utime.tv_usec / 1e6 +
+	    s->ru.ru_stime.tv_sec + s->ru.ru_stime.tv_usec / 1e6;
+	text = jobreport_text(&s->spec, &r);
+	shepout_report(s->out, text);
+	free(text);
+}
+
+/* Before the fork: nfs:// destinations are reachable, or the job fails. */
+static int
+shep_output_open(struct shep *s)
+{
+	s->out = shepout_new(s->jobdir, &s->spec, s->spec_json);
+	return shepout_open(s->out, s->reason, sizeof(s->reason));
+}
+
+/* After the fork: copy NFS output until the job closes it. */
+static void
+shep_output_pump(struct shep *s)
+{
+	const struct jobspec *js = &s->spec;
+
+	shepout_forked(s->out, js->out && !nfsurl_is(js->out) ? s->outputs[0] : NULL);
+	shepout_pump(s->out, s->pid, s->reason, sizeof(s->reason));
+}
+
 static json_t *
 shep_status(const struct shep *s)
 {
@@ -375,6 +437,7 @@ shep_clear(struct shep *s)
 	for (i = 0; i < nitems(s->outputs); i++)
 		free(s->outputs[i]);
 	jobenv_free(&s->env);
+	shepout_free(s->out);
 	free(s->cwd);
 	free(s->script);
 	json_decref(s->spec_json);
@@ -399,8 +462,13 @@ shep_run(const char *jobdir, char *err, size_t errlen)
 	signal(SIGPIPE, SIG_IGN);
 	if (spool_write_pid(jobdir, "shepherd.pid", getpid()) < 0)
 		log_warn("%s/shepherd.pid", jobdir);
-	if (shep_load(&s) == 0 && shep_prepare(&s) == 0 && shep_fork(&s) == 0) {
+	if (shep_load(&s) == 0 && shep_prepare(&s) == 0 && shep_output_open(&s) == 0 &&
+	    shep_fork(&s) == 0) {
+		shep_output_pump(&s);
 		shep_wait(&s);
+		if (s.spec.out != NULL)
+			shep_report(&s);
+		shepout_finish(s.out, s.reason, sizeof(s.reason));
 		shep_commit_outputs(&s);
 	}
 	if (s.reason[0] != '\0')

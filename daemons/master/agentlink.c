@@ -291,6 +291,8 @@ agent_handle(struct master *m, struct conn *c, json_t *msg)
 		agent_refused(m, c, msg);
 	else if (strcmp(t, "relay") == 0)
 		agent_relay(m, c, msg);
+	else if (strcmp(t, "peek_rep") == 0)
+		peek_on_reply(m, c, msg);
 	else
 		log_warnx("agent %s sent an unknown message type '%s'; ignored",
 		    l->host, t);

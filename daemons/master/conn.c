@@ -166,6 +166,7 @@ conn_close(struct conn *c, const char *why)
 	if (c->kind == CONN_AGENT)
 		agent_lost(m, c);
 	control_conn_gone(m, c);
+	peek_conn_gone(m, c);
 	event_base_once(m->base, -1, EV_TIMEOUT, conn_free_cb, c, NULL);
 }
 

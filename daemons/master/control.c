@@ -41,6 +41,7 @@ static const struct control_op control_ops[] = {
 	{ "hosts", control_hosts, false },
 	{ "queues", control_queues, false },
 	{ "info", control_info, false },
+	{ "peek", peek_op, false },
 	{ "admin", admin_op, false },		/* admin.c checks rq->admin */
 	{ "ckconfig", reconfig_ckconfig_op, false },
 	{ "reconfig", reconfig_op, false },

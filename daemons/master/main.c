@@ -82,6 +82,7 @@ main(int argc, char **argv)
 	TAILQ_INIT(&m.hosts);
 	TAILQ_INIT(&m.pending);
 	TAILQ_INIT(&m.waiters);
+	TAILQ_INIT(&m.peeks);
 	m.next_id = 1;
 	if ((m.store = store_open(m.conf->statedir, err, sizeof(err))) == NULL)
 		fatalx("%s", err);

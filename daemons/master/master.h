@@ -28,6 +28,7 @@ struct store;
 struct conn;
 struct host;
 struct job;
+struct peekreq;
 struct jobreq;
 struct sched_state;
 
@@ -130,6 +131,8 @@ struct master {
 	size_t jhash_size, njobs;
 	struct job_list pending;	/* jobs with pending elements, by id */
 	struct req_list waiters;
+	TAILQ_HEAD(, peekreq) peeks;	/* bpeek requests sent to agents (peek.c) */
+	long next_peek;
 	long next_id;
 	bool replaying;
 	bool sched_wanted;
@@ -179,6 +182,11 @@ void control_wake_waiters(struct master *m, struct job *j);
 void reqctx_free(struct reqctx *rq);
 long control_submit_job(struct master *m, struct reqctx *rq, json_t *job,
     const char **queue, char *err, size_t errlen);
+
+/* peek.c: bpeek, relayed to the agent that runs the job. */
+void peek_op(struct master *m, struct reqctx *rq, json_t *args);
+void peek_on_reply(struct master *m, struct conn *c, json_t *msg);
+void peek_conn_gone(struct master *m, struct conn *c);
 
 /* bulk.c */
 void bulk_submit_many(struct master *m, struct reqctx *rq, json_t *args);

@@ -1,0 +1,145 @@
+/*
+ * bpeek.c - bpeek [-f] [ID | "ID[idx]" | -J name] (LSF.md §4): the output
+ * a running job wrote so far, fetched through the master from the agent
+ * that runs it, in pieces (each reply names the next offset). -f keeps
+ * asking once a second until the job ends, like tail -f. Not started or
+ * already finished: "Job <123> : Not yet started." on stderr, exit 255.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "b64.h"
+#include "cli.h"
+#include "util.h"
+
+struct bpeek {
+	const char *label;	/* how the job is named in messages */
+	json_t *args;		/* {id, idx | name, off} */
+	json_int_t off;
+	bool follow, shown_head;
+};
+
+static void
+bpeek_usage(void)
+{
+	fprintf(stderr, "usage: bpeek [-f] [jobId | \"jobId[index]\" | -J job_name]\n");
+}
+
+/* Writes one reply's bytes; 1 when more are waiting, 0 when caught up. */
+static int
+bpeek_show(struct bpeek *b, json_t *data)
+{
+	const char *text = json_string_value(json_object_get(data, "data"));
+	const char *file = json_string_value(json_object_get(data, "file"));
+	json_int_t off = json_integer_value(json_object_get(data, "off"));
+	json_int_t size = json_integer_value(json_object_get(data, "size"));
+	size_t n = 0;
+	char *bytes = text ? b64_decode(text, &n) : NULL;
+
+	if (!b->shown_head) {
+		printf("<< output from stdout >>\n");
+		if (off > b->off && file != NULL)
+			fprintf(stderr, "bpeek: the first %lld bytes are only in %s\n",
+			    (long long)off, file);
+		b->shown_head = true;
+	}
+	if (bytes != NULL && n > 0)
+		fwrite(bytes, 1, n, stdout);
+	fflush(stdout);
+	free(bytes);
+	if (json_integer_value(json_object_get(data, "next")) > b->off)
+		b->off = json_integer_value(json_object_get(data, "next"));
+	return b->off < size;
+}
+
+/* 0 done, 1 ask again, or an exit code after an error was printed. */
+static int
+bpeek_once(struct bpeek *b, struct client *c)
+{
+	json_t *data = NULL;
+	char err[1024];
+	int rc, more;
+
+	json_object_set_new(b->args, "off", json_integer(b->off));
+	rc = client_request(c, "peek", json_incref(b->args), &data, err, sizeof(err));
+	if (rc == CLIENT_UNREACHABLE)
+		client_die_unreachable("bpeek", err);
+	if (rc != CLIENT_OK) {
+		if (b->shown_head && strcmp(err, "Already finished") == 0)
+			return 0;	/* -f: the job ended */
+		if (strcmp(err, "Not yet started") == 0 || strcmp(err, "Already finished") == 0)
+			fprintf(stderr, "Job <%s> : %s.\n", b->label, err);
+		else
+			fprintf(stderr, "bpeek: %s\n", err);
+		return CLI_EXIT_FAIL;
+	}
+	more = bpeek_show(b, data);
+	json_decref(data);
+	if (more)
+		return 1;
+	if (!b->follow)
+		return 0;
+	sleep(1);
+	return 1;
+}
+
+/* -J name, or the job argument, into the request arguments. */
+static int
+bpeek_target(struct bpeek *b, const char *name, int argc, char **argv)
+{
+	json_t *sel, *idx;
+
+	b->args = json_object();
+	if (name != NULL) {
+		json_object_set_new(b->args, "name", json_string(name));
+		b->label = name;
+		return 0;
+	}
+	if (argc == 0) {
+		b->label = "(most recent)";
+		return 0;
+	}
+	if ((sel = jobsel_parse(argv[0])) == NULL) {
+		fprintf(stderr, "%s: Illegal job ID.\n", argv[0]);
+		return -1;
+	}
+	idx = json_object_get(sel, "idx");
+	json_object_set(b->args, "id", json_object_get(sel, "id"));
+	if (idx != NULL)
+		json_object_set_new(b->args, "idx", json_integer(atoll(json_string_value(idx))));
+	json_decref(sel);
+	b->label = argv[0];
+	return 0;
+}
+
+int
+bpeek_main(int argc, char **argv)
+{
+	struct bpeek b = { 0 };
+	struct client c;
+	const char *name = NULL;
+	char err[1024];
+	int ch, rc;
+
+	while ((ch = getopt(argc, argv, "fJ:")) != -1) {
+		if (ch == 'f')
+			b.follow = true;
+		else if (ch == 'J')
+			name = optarg;
+		else
+			return bpeek_usage(), CLI_EXIT_FAIL;
+	}
+	if (argc - optind > 1 || (name != NULL && argc > optind))
+		return bpeek_usage(), CLI_EXIT_FAIL;
+	if (bpeek_target(&b, name, argc - optind, argv + optind) < 0)
+		return CLI_EXIT_FAIL;
+	if (client_open(&c, err, sizeof(err)) < 0)
+		client_die_unreachable("bpeek", err);
+	while ((rc = bpeek_once(&b, &c)) == 1)
+		;
+	client_close(&c);
+	json_decref(b.args);
+	return rc;
+}
