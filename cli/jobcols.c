@@ -300,7 +300,8 @@ static const struct jobcols_field jobcols_fields[] = {
 	{ "FROM_HOST", NULL, jobcols_str, "from_host" },
 	{ "SLOTS", "nreq_slot", jobcols_int, "nslots" },
 	{ "ALLOC_SLOT", NULL, jobcols_int, "nslots" },
-	{ "MAX_MEM", "mem", jobcols_mem, "maxrss" },
+	{ "MAX_MEM", NULL, jobcols_mem, "maxrss" },
+	{ "MEM", NULL, jobcols_mem, "maxrss" },	/* current use not sampled: max */
 	{ "CPU_USED", NULL, jobcols_cpu, "cpu" },
 	{ "RUN_TIME", NULL, jobcols_run_time, NULL },
 	{ "COMMAND", "cmd", jobcols_str, "cmd" },
