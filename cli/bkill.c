@@ -1,9 +1,10 @@
 /*
  * bkill.c - kill or signal jobs (LSF.md §4): ids, "123[4]" (quoted or
  * not), whole arrays, "0" for every job the other filters match, -s with a
- * signal name or number, -J, -u, -q. -d, -r and -b are accepted and act as
- * a plain kill. The master checks who may kill what; each result is one
- * line, stdout when it worked and stderr when not; exit 255 if any failed.
+ * signal name or number (STOP and CONT act as bstop and bresume), -d
+ * (record DONE once it ended), -r (EXIT at once, without waiting for the
+ * host), -b (accepted: every kill is cheap), -J, -u, -q, -m; selection
+ * and output in ctlcmd.c. The master checks who may kill what.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -47,130 +48,28 @@ bkill_signame(const char *s)
 	return NULL;
 }
 
-static int
-bkill_usage(const char *why)
-{
-	if (why != NULL)
-		fprintf(stderr, "bkill: %s\n", why);
-	fprintf(stderr, "Usage: bkill [-s signal_value | -d | -r] [-J job_name]"
-	    " [-q queue_name]\n             [-u user_name|all]"
-	    " [job_ID | 0 | \"job_ID[index]\" ...]\n");
-	return CLI_EXIT_FAIL;
-}
+static const struct ctlcmd_opt bkill_opts[] = {
+	{ "s", "sig", true }, { "d", "done", false }, { "r", "forget", false },
+	{ "b", "bulk", false },
+};
 
-/* Options into args; returns the index of the first id or -1. */
-static int
-bkill_options(json_t *args, int argc, char **argv)
-{
-	const char *key, *sig;
-	int i;
-
-	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
-		const char *o = argv[i] + 1;
-
-		if (strcmp(o, "-") == 0)
-			return i + 1;
-		if (strcmp(o, "d") == 0 || strcmp(o, "r") == 0 || strcmp(o, "b") == 0)
-			continue;
-		key = strcmp(o, "s") == 0 ? "sig" : strcmp(o, "J") == 0 ? "name" :
-		    strcmp(o, "u") == 0 ? "user" : strcmp(o, "q") == 0 ? "queue" : NULL;
-		if (key == NULL) {
-			char msg[64];
-			snprintf(msg, sizeof(msg), "illegal option -- %s", o);
-			return bkill_usage(msg), -1;
-		}
-		if (i + 1 >= argc)
-			return bkill_usage("option requires an argument"), -1;
-		if (strcmp(key, "sig") == 0 && (sig = bkill_signame(argv[i + 1])) == NULL) {
-			fprintf(stderr, "bkill: Unknown signal <%s>\n", argv[i + 1]);
-			return -1;
-		}
-		json_object_set_new(args, key,
-		    json_string(strcmp(key, "sig") == 0 ? sig : argv[i + 1]));
-		i++;
-	}
-	return i;
-}
+static const struct ctlcmd bkill_cmd = {
+	"bkill", "kill",
+	"[-s signal_value | -d | -r] [-b] [-J job_name] [-q queue_name]\n"
+	"             [-m host_name] [-u user_name|all] [-json]\n"
+	"             [job_ID | 0 | \"job_ID[index]\" ...]",
+	bkill_opts, nitems(bkill_opts), NULL,
+};
 
 /* The kill request; NULL after a message. */
 json_t *
 bkill_request(int argc, char **argv)
 {
-	json_t *args = json_object(), *ids = json_array(), *sel;
-	int i;
-
-	if ((i = bkill_options(args, argc, argv)) < 0)
-		goto fail;
-	for (; i < argc; i++) {
-		if (strcmp(argv[i], "0") == 0) {
-			json_object_set_new(args, "all", json_true());
-			continue;
-		}
-		if ((sel = jobsel_parse(argv[i])) == NULL) {
-			fprintf(stderr, "%s: Illegal job ID.\n", argv[i]);
-			goto fail;
-		}
-		json_array_append_new(ids, sel);
-	}
-	if (json_array_size(ids) == 0 && json_object_get(args, "all") == NULL &&
-	    json_object_get(args, "name") == NULL && json_object_get(args, "user") == NULL &&
-	    json_object_get(args, "queue") == NULL) {
-		bkill_usage("no job specified");
-		goto fail;
-	}
-	json_object_set_new(args, "ids", ids);
-	return args;
-fail:
-	json_decref(ids);
-	json_decref(args);
-	return NULL;
-}
-
-/* One result line; returns whether it succeeded. */
-static bool
-bkill_result(const json_t *r)
-{
-	const char *job = json_string_value(json_object_get(r, "job"));
-	const char *msg = json_string_value(json_object_get(r, "msg"));
-	bool ok = json_is_true(json_object_get(r, "ok"));
-
-	if (job == NULL)
-		job = "?";
-	if (msg != NULL && (strncmp(msg, "Job <", 5) == 0 || *job == '\0'))
-		fprintf(ok ? stdout : stderr, "%s\n", msg);
-	else if (ok)
-		printf("Job <%s> %s\n", job, msg ? msg : "is being terminated");
-	else
-		fprintf(stderr, "Job <%s>: %s\n", job, msg ? msg : "No matching job found");
-	return ok;
+	return ctlcmd_request(&bkill_cmd, argc, argv, NULL);
 }
 
 int
 bkill_main(int argc, char **argv)
 {
-	json_t *args, *data, *r;
-	char err[1024];
-	size_t i;
-	int rc;
-
-	if ((args = bkill_request(argc, argv)) == NULL)
-		return CLI_EXIT_FAIL;
-	rc = client_call("kill", args, &data, err, sizeof(err));
-	if (rc == CLIENT_UNREACHABLE)
-		client_die_unreachable("bkill", err);
-	if (rc != CLIENT_OK) {
-		fprintf(stderr, "%s\n", err);
-		return CLI_EXIT_FAIL;
-	}
-	if (json_array_size(json_object_get(data, "results")) == 0) {
-		fprintf(stderr, "No matching job found\n");
-		rc = CLI_EXIT_FAIL;
-	}
-	json_array_foreach(json_object_get(data, "results"), i, r) {
-		if (!bkill_result(r))
-			rc = CLI_EXIT_FAIL;
-		fflush(stdout);
-	}
-	json_decref(data);
-	return rc;
+	return ctlcmd_main(&bkill_cmd, argc, argv);
 }

@@ -117,6 +117,14 @@ char *jobfmt_name(const json_t *job);
 int bsub_main(int argc, char **argv);
 int bjobs_main(int argc, char **argv);
 int bkill_main(int argc, char **argv);
+int bstop_main(int argc, char **argv);
+int bresume_main(int argc, char **argv);
+int brequeue_main(int argc, char **argv);
+int bmod_main(int argc, char **argv);
+int bswitch_main(int argc, char **argv);
+int btop_main(int argc, char **argv);
+int bbot_main(int argc, char **argv);
+int bwait_main(int argc, char **argv);
 int bpeek_main(int argc, char **argv);
 int bhosts_main(int argc, char **argv);
 int bqueues_main(int argc, char **argv);
@@ -145,6 +153,31 @@ void bjobs_none(FILE *fp, const struct bjobs_args *a);
 /* bkill.c: "-s" names and numbers to protocol names; the kill request. */
 const char *bkill_signame(const char *s);
 json_t *bkill_request(int argc, char **argv);
+
+/* ctlcmd.c: the job selection and result lines bkill, bstop, bresume,
+ * brequeue and bswitch share. */
+struct ctlcmd_opt {
+	const char *name;	/* without the dash */
+	const char *key;	/* its key in the request's args */
+	bool has_arg;		/* false: a flag, sent as true */
+};
+struct ctlcmd {
+	const char *name;	/* the command, for messages */
+	const char *op;		/* the protocol op */
+	const char *usage;
+	const struct ctlcmd_opt *opts;	/* besides -J -q -m -u -json */
+	size_t nopts;
+	const char *poskey;	/* a leading operand (bswitch's queue), or NULL */
+};
+/* The request args; NULL after a message. *json: -json was given. */
+json_t *ctlcmd_request(const struct ctlcmd *cmd, int argc, char **argv, bool *json);
+/* Prints [{job, ok, msg}] as lines or -json; 255 if any failed, else 0. */
+int ctlcmd_results(const char *cmd, const json_t *results, bool json);
+void ctlcmd_json(FILE *fp, const char *cmd, const json_t *results);
+int ctlcmd_main(const struct ctlcmd *cmd, int argc, char **argv);
+
+/* bmod.c: the modify request {id, idx, set, unset, opts}; NULL + err. */
+json_t *bmod_request(int argc, char **argv, bool *json, char *err, size_t errlen);
 
 /* bhosts.c / bqueues.c formatting, callable from tests. */
 void bhosts_print(FILE *fp, const json_t *hosts, bool wide);

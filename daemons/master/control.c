@@ -37,6 +37,13 @@ static const struct control_op control_ops[] = {
 	{ "jobs", control_jobs, false },
 	{ "history", history_op, false },
 	{ "kill", control_kill, false },
+	{ "stop", jobcmd_stop, false },
+	{ "resume", jobcmd_resume, false },
+	{ "requeue", jobcmd_requeue, false },
+	{ "modify", jobmod_modify, false },
+	{ "switch", jobcmd_switch, false },
+	{ "move", jobmove_move, false },
+	{ "depwait", jobcmd_depwait, false },
 	{ "wait", control_wait, false },
 	{ "hosts", control_hosts, false },
 	{ "queues", control_queues, false },
@@ -54,6 +61,7 @@ void
 reqctx_free(struct reqctx *rq)
 {
 	json_decref(rq->reqid);
+	dep_free(rq->wait_dep);
 	free(rq->user);
 	free(rq->from_host);
 	free(rq);
@@ -250,6 +258,8 @@ control_submit_job(struct master *m, struct reqctx *rq, json_t *job,
 	id = control_new_id(m);
 	if (job_event(m, id, 0, "submit", data) < 0)
 		return errf(err, errlen, "job could not be recorded");
+	if (json_is_true(json_object_get(json_object_get(job, "opts"), "H")))
+		job_event(m, id, -1, "stop", json_pack("{s:s}", "by", rq->user));	/* -H */
 	log_info("job %ld submitted by %s to queue %s", id, rq->user, *queue);
 	return id;
 }
@@ -349,6 +359,21 @@ control_elem_hosted(struct job *j, long idx, const char *host)
 	for (i = 0; e != NULL && e->hosts != NULL && i < e->nslots; i++)
 		if (strcmp(e->hosts[i], host) == 0)
 			return true;
+	return false;
+}
+
+/* Whether any unfinished element of j runs on host (bkill -m). */
+static bool
+control_job_hosted(struct job *j, const char *host)
+{
+	size_t i;
+
+	for (i = 0; i < j->ehash_size; i++) {
+		struct elem *e;
+		for (e = j->ehash[i]; e != NULL; e = e->hnext)
+			if (!(e->state & JS_FINISHED) && control_elem_hosted(j, e->idx, host))
+				return true;
+	}
 	return false;
 }
 
@@ -531,9 +556,9 @@ control_jobs(struct master *m, struct reqctx *rq, json_t *args)
 	    missing), NULL, NULL);
 }
 
-/* ---- kill ---- */
+/* ---- kill, and the selection every job control op shares ---- */
 
-static bool
+bool
 control_may_act(struct reqctx *rq, struct job *j)
 {
 	return rq->admin || strcmp(rq->user, j->user) == 0;
@@ -561,26 +586,51 @@ control_signal_running(struct master *m, struct job *j, long idx, const char *si
 	}
 }
 
+/* bkill's options: -s sig, -d (record DONE), -r (forget now). */
+struct control_kill_opts {
+	const char *sig;
+	bool done, forget;
+};
+
+static void
+control_kill_event(struct master *m, struct reqctx *rq, struct job *j, long idx,
+    const struct control_kill_opts *ko)
+{
+	json_t *data = json_pack("{s:s, s:s}", "reason", control_kill_reason(rq, j),
+	    "by", rq->user);
+
+	if (ko->forget)
+		json_object_set_new(data, "forget", json_true());
+	else if (ko->done)
+		json_object_set_new(data, "done", json_true());
+	/* signals first: -r ends the elements, and they lose their host */
+	control_signal_running(m, j, idx, "KILL", true);
+	job_event(m, j->id, idx, "kill", data);
+}
+
 static bool
 control_kill_unit(struct master *m, struct reqctx *rq, struct job *j, long idx,
-    const char *sig, char **msg)
+    void *arg, char **msg)
 {
+	const struct control_kill_opts *ko = arg;
 	char *label = idx < 0 ? xasprintf("%ld", j->id) : xasprintf("%ld[%ld]", j->id, idx);
 	int state = idx < 0 ? 0 : job_elem_state(j, idx, NULL);
 	bool ok = false;
 
-	if (!control_may_act(rq, j))
+	if (ko->sig != NULL && strcmp(ko->sig, "STOP") == 0)
+		ok = jobcmd_stop_unit(m, rq, j, idx, NULL, msg);
+	else if (ko->sig != NULL && strcmp(ko->sig, "CONT") == 0)
+		ok = jobcmd_resume_unit(m, rq, j, idx, NULL, msg);
+	else if (!control_may_act(rq, j))
 		*msg = xasprintf("Job <%s>: User permission denied", label);
 	else if (idx < 0 ? job_finished(j) : (state & JS_FINISHED) != 0)
 		*msg = xasprintf("Job <%s>: Job has already finished", label);
-	else if (sig != NULL) {
-		control_signal_running(m, j, idx, sig, false);
+	else if (ko->sig != NULL) {
+		control_signal_running(m, j, idx, ko->sig, false);
 		*msg = xasprintf("Job <%s> is being signaled", label);
 		ok = true;
 	} else {
-		job_event(m, j->id, idx, "kill", json_pack("{s:s, s:s}", "reason",
-		    control_kill_reason(rq, j), "by", rq->user));
-		control_signal_running(m, j, idx, "KILL", true);
+		control_kill_event(m, rq, j, idx, ko);
 		*msg = xasprintf("Job <%s> is being terminated", label);
 		ok = true;
 	}
@@ -597,8 +647,8 @@ control_kill_result(json_t *results, const char *job, bool ok, char *msg)
 }
 
 static void
-control_kill_sel(struct master *m, struct reqctx *rq, json_t *sel, const char *sig,
-    json_t *results)
+control_select_sel(struct master *m, struct reqctx *rq, json_t *sel,
+    control_unit_fn fn, void *arg, json_t *results)
 {
 	struct arrayspec idx;
 	bool has_idx, ok;
@@ -614,7 +664,7 @@ control_kill_sel(struct master *m, struct reqctx *rq, json_t *sel, const char *s
 	}
 	if (!has_idx) {
 		label = xasprintf("%ld", j->id);
-		ok = control_kill_unit(m, rq, j, -1, sig, &msg);
+		ok = fn(m, rq, j, -1, arg, &msg);
 		control_kill_result(results, label, ok, msg);
 		free(label);
 		return;
@@ -624,7 +674,7 @@ control_kill_sel(struct master *m, struct reqctx *rq, json_t *sel, const char *s
 		if (!arrayspec_has(&j->arr, i))
 			continue;
 		label = xasprintf("%ld[%ld]", j->id, i);
-		ok = control_kill_unit(m, rq, j, i, sig, &msg);
+		ok = fn(m, rq, j, i, arg, &msg);
 		control_kill_result(results, label, ok, msg);
 		free(label);
 	}
@@ -632,8 +682,8 @@ control_kill_sel(struct master *m, struct reqctx *rq, json_t *sel, const char *s
 }
 
 static void
-control_kill_filtered(struct master *m, struct reqctx *rq, json_t *args,
-    const char *sig, json_t *results)
+control_select_filtered(struct master *m, struct reqctx *rq, json_t *args,
+    control_unit_fn fn, void *arg, json_t *results)
 {
 	bool all = json_is_true(json_object_get(args, "all"));
 	struct control_filter f;
@@ -644,21 +694,22 @@ control_kill_filtered(struct master *m, struct reqctx *rq, json_t *args,
 	control_filter_init(m, rq, args, &f, &namebuf);
 	v = control_all_jobs(m, &n);
 	for (i = 0; i < n; i++) {
-		if (!control_job_match(&f, v[i]) || job_finished(v[i]))
+		if (!control_job_match(&f, v[i]) || job_finished(v[i]) ||
+		    (f.host != NULL && !control_job_hosted(v[i], f.host)))
 			continue;
 		if (!all) {
 			last = v[i];
 			continue;
 		}
 		label = xasprintf("%ld", v[i]->id);
-		control_kill_result(results, label, control_kill_unit(m, rq, v[i],
-		    f.name_idx, sig, &msg), msg);
+		control_kill_result(results, label, fn(m, rq, v[i], f.name_idx, arg,
+		    &msg), msg);
 		free(label);
 	}
 	if (!all && last != NULL) {
 		label = xasprintf("%ld", last->id);
-		control_kill_result(results, label, control_kill_unit(m, rq, last,
-		    f.name_idx, sig, &msg), msg);
+		control_kill_result(results, label, fn(m, rq, last, f.name_idx, arg,
+		    &msg), msg);
 		free(label);
 	}
 	if (json_array_size(results) == 0)
@@ -667,19 +718,30 @@ control_kill_filtered(struct master *m, struct reqctx *rq, json_t *args,
 	free(namebuf);
 }
 
-static void
-control_kill(struct master *m, struct reqctx *rq, json_t *args)
+json_t *
+control_select(struct master *m, struct reqctx *rq, json_t *args,
+    control_unit_fn fn, void *arg)
 {
 	json_t *ids = json_object_get(args, "ids"), *sel, *results = json_array();
-	const char *sig = jstr(args, "sig");
 	size_t i;
 
 	if (json_array_size(ids) > 0) {
 		json_array_foreach(ids, i, sel)
-			control_kill_sel(m, rq, sel, sig, results);
+			control_select_sel(m, rq, sel, fn, arg, results);
 	} else
-		control_kill_filtered(m, rq, args, sig, results);
-	control_reply(m, rq, true, json_pack("{s:o}", "results", results), NULL, NULL);
+		control_select_filtered(m, rq, args, fn, arg, results);
+	return results;
+}
+
+static void
+control_kill(struct master *m, struct reqctx *rq, json_t *args)
+{
+	struct control_kill_opts ko = { jstr(args, "sig"),
+	    json_is_true(json_object_get(args, "done")),
+	    json_is_true(json_object_get(args, "forget")) };
+
+	control_reply(m, rq, true, json_pack("{s:o}", "results",
+	    control_select(m, rq, args, control_kill_unit, &ko)), NULL, NULL);
 }
 
 /* ---- wait ---- */
@@ -737,11 +799,14 @@ control_wake_waiters(struct master *m, struct job *j)
 {
 	struct reqctx *rq, *next;
 
-	if (j == NULL)
-		return;
 	for (rq = TAILQ_FIRST(&m->waiters); rq != NULL; rq = next) {
 		next = TAILQ_NEXT(rq, entry);
-		if (rq->wait_id != j->id || !control_wait_done(j, rq->wait_end))
+		if (rq->wait_dep != NULL) {
+			jobcmd_depwait_poll(m, rq);	/* bwait -w */
+			continue;
+		}
+		if (j == NULL || rq->wait_id != j->id ||
+		    !control_wait_done(j, rq->wait_end))
 			continue;
 		TAILQ_REMOVE(&m->waiters, rq, entry);
 		control_wait_answer(m, rq, j);

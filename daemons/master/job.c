@@ -1,7 +1,8 @@
 /*
  * job.c - the job table and the one function that changes it, job_apply.
  *
- * Every change is an event (submit, start, finish, kill, requeue) applied
+ * Every change is an event (submit, start, finish, kill, requeue; the job
+ * control events stop, resume, mod, ... live in jobctl.c) applied
  * through job_apply both live (job_event: apply, then append to the store)
  * and at start-up replay. Side effects (messages to agents, replies) are
  * the callers' business and never happen here.
@@ -131,7 +132,7 @@ job_elem_get(struct job *j, long idx)
 	e = xcalloc(1, sizeof(*e));
 	e->job = j;
 	e->idx = idx;
-	e->state = j->pend_killed ? JS_EXIT : JS_PEND;
+	e->state = j->pend_killed ? JS_EXIT : j->pend_held ? JS_PSUSP : JS_PEND;
 	e->nslots = j->nslots;
 	h = hash_long(idx, j->ehash_size);
 	e->hnext = j->ehash[h];
@@ -149,7 +150,7 @@ job_elem_state(struct job *j, long idx, const char **reason)
 		*reason = e ? e->reason : (j->pend_killed ? j->pend_kill_reason : NULL);
 	if (e != NULL)
 		return e->state;
-	return j->pend_killed ? JS_EXIT : JS_PEND;
+	return j->pend_killed ? JS_EXIT : j->pend_held ? JS_PSUSP : JS_PEND;
 }
 
 long
@@ -172,7 +173,7 @@ job_display_name(const struct job *j, long idx)
 	return xstrdup(j->name);
 }
 
-static void
+void
 job_pending_link(struct master *m, struct job *j)
 {
 	struct job *k;
@@ -189,7 +190,7 @@ job_pending_link(struct master *m, struct job *j)
 	j->on_pending = true;
 }
 
-static void
+void
 job_pending_unlink(struct master *m, struct job *j)
 {
 	if (!j->on_pending || job_pending_count(j) > 0)
@@ -239,6 +240,7 @@ job_apply_submit(struct master *m, long id, long when, json_t *data, char *err,
 	if (j->nslots < 1)
 		j->nslots = 1;
 	j->submit_time = when;
+	j->order = id;
 	j->spec = json_incref(data);
 	j->count = job_is_array(j) ? j->arr.count : 1;
 	if (!job_is_array(j))
@@ -251,7 +253,7 @@ job_apply_submit(struct master *m, long id, long when, json_t *data, char *err,
 	return 0;
 }
 
-static void
+void
 elem_release_host(struct master *m, struct elem *e)
 {
 	if (e->host == NULL)
@@ -261,7 +263,7 @@ elem_release_host(struct master *m, struct elem *e)
 	e->host = NULL;
 }
 
-static void
+void
 elem_free_hosts(struct elem *e)
 {
 	int i;
@@ -306,7 +308,7 @@ job_apply_start(struct master *m, struct job *j, long idx, long when, json_t *da
 	return 0;
 }
 
-static void
+void
 elem_end(struct job *j, struct elem *e, int state, long when, const char *reason)
 {
 	if (e->state & (JS_RUN | JS_SSUSP | JS_USUSP | JS_UNKWN))
@@ -335,9 +337,13 @@ job_apply_finish(struct master *m, struct job *j, long idx, long when, json_t *d
 	e->signal = (int)json_integer_value(json_object_get(data, "signal"));
 	e->cpu = json_number_value(json_object_get(data, "cpu"));
 	e->maxrss = (long)json_integer_value(json_object_get(data, "maxrss"));
+	if (e->requeue && e->kill_reason == NULL)
+		return jobctl_requeue_ended(m, j, e);	/* brequeue: back to PEND */
 	if (e->kill_reason != NULL) {
-		state = JS_EXIT;
-		reason = e->kill_reason;
+		state = e->kill_done ? JS_DONE : JS_EXIT;	/* bkill -d */
+		reason = e->kill_done ? NULL : e->kill_reason;
+		if (e->kill_done)
+			e->exit_code = 0;
 	}
 	elem_release_host(m, e);
 	elem_end(j, e, state, when, reason);
@@ -404,6 +410,7 @@ job_apply_kill(struct master *m, struct job *j, long idx, long when, json_t *dat
 		else
 			job_kill_running(j, idx, reason);
 	}
+	jobctl_kill_flags(m, j, idx, when, data);	/* -d, -r */
 	job_pending_unlink(m, j);
 	return 0;
 }
@@ -413,11 +420,12 @@ job_apply_requeue(struct master *m, struct job *j, long idx, char *err, size_t e
 {
 	struct elem *e = job_elem(j, idx);
 
-	if (e == NULL || !(e->state & (JS_RUN | JS_UNKWN)))
+	if (e == NULL || !(e->state & (JS_RUN | JS_SSUSP | JS_USUSP | JS_UNKWN)))
 		return errf(err, errlen, "element %ld is not running", idx);
 	elem_release_host(m, e);
 	elem_free_hosts(e);
-	e->state = JS_PEND;
+	e->state = e->requeue ? e->requeue : JS_PEND;
+	e->requeue = 0;
 	e->start_time = 0;
 	j->nrun--;
 	if (e->kill_reason != NULL) {
@@ -465,7 +473,7 @@ job_apply(struct master *m, long id, long idx, const char *type, long when,
 		return job_apply_requeue(m, j, idx, err, errlen);
 	if (strcmp(type, "purge") == 0)
 		return job_apply_purge(m, j, err, errlen);
-	return errf(err, errlen, "unknown event type %s", type);
+	return jobctl_apply(m, j, idx, type, when, data, err, errlen);
 }
 
 int
@@ -548,7 +556,9 @@ job_record(struct master *m, struct job *j, long idx)
 	json_object_set_new(r, "exit_code", json_integer(e ? e->exit_code : 0));
 	json_object_set_new(r, "exit_reason", json_string(reason ? reason : ""));
 	if (state & JS_PENDING) {
-		const char *pr = j->pend_reason ? j->pend_reason : "";
+		const char *pr = state == JS_PSUSP ?
+		    "The job was suspended by the user while pending" :
+		    j->pend_reason ? j->pend_reason : "";
 		json_object_set_new(r, "pend_reason", json_string(pr));
 		if (j->pend_detail != NULL)
 			json_object_set_new(r, "pend_detail", json_string(j->pend_detail));

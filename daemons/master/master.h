@@ -46,6 +46,9 @@ struct elem {
 	struct host *host;	/* first execution host while running */
 	double cpu;
 	long maxrss;
+	int requeue;		/* brequeue of a running element: JS_PEND or
+				   JS_PSUSP to return to when its end comes */
+	bool kill_done;		/* bkill -d: record DONE when it ends */
 	TAILQ_ENTRY(elem) host_entry;	/* on host->running */
 	struct elem *hnext;	/* job's element hash chain */
 };
@@ -68,6 +71,15 @@ struct job {
 	size_t ehash_size, nelem;
 	long next_pos;		/* arrays: next position in arr to dispatch */
 	bool pend_killed;	/* arrays: every not-started element ended */
+	bool pend_held;		/* arrays: not-started elements without a record
+				   are PSUSP (bstop/bsub -H on the whole array) */
+	/*
+	 * Dispatch order within a queue (btop/bbot, jobctl.c): the scheduler
+	 * sorts pending jobs by queue priority, then by order, then by id.
+	 * Defaults to the id; btop makes it smaller than every other pending
+	 * job's of the queue, bbot larger; a middle position renumbers.
+	 */
+	long order;
 	char *pend_kill_reason;
 	long pend_kill_time;
 	/* counters over all indices */
@@ -115,6 +127,7 @@ struct reqctx {
 };
 TAILQ_HEAD(req_list, reqctx);
 
+	struct dep_node *wait_dep;	/* bwait -w: parked until true (jobcmd.c) */
 struct master {
 	struct conf *conf;
 	char *envdir;
@@ -185,6 +198,14 @@ long control_submit_job(struct master *m, struct reqctx *rq, json_t *job,
 
 /* peek.c: bpeek, relayed to the agent that runs the job. */
 void peek_op(struct master *m, struct reqctx *rq, json_t *args);
+bool control_may_act(struct reqctx *rq, struct job *j);
+/* A job control action on one job (idx -1) or element; *msg its result line. */
+typedef bool (*control_unit_fn)(struct master *m, struct reqctx *rq, struct job *j,
+    long idx, void *arg, char **msg);
+/* Runs fn on the jobs args select (ids, or the 0/-J/-u/-q/-m filters);
+ * returns the results array [{job, ok, msg}]. */
+json_t *control_select(struct master *m, struct reqctx *rq, json_t *args,
+    control_unit_fn fn, void *arg);
 void peek_on_reply(struct master *m, struct conn *c, json_t *msg);
 void peek_conn_gone(struct master *m, struct conn *c);
 
@@ -207,9 +228,41 @@ json_t *job_record(struct master *m, struct job *j, long idx);
 char *job_display_name(const struct job *j, long idx);
 bool job_is_array(const struct job *j);
 
+void job_pending_link(struct master *m, struct job *j);
+void job_pending_unlink(struct master *m, struct job *j);
+void elem_release_host(struct master *m, struct elem *e);
+void elem_free_hosts(struct elem *e);
+void elem_end(struct job *j, struct elem *e, int state, long when, const char *reason);
 /* host.c */
 struct host *host_find(struct master *m, const char *name);
 struct host *host_get(struct master *m, const char *name);
+/* jobctl.c: job control events (stop, resume, mod, switch, move,
+ * requeue_user) applied to the job table, live and at replay. */
+int jobctl_apply(struct master *m, struct job *j, long idx, const char *type,
+    long when, json_t *data, char *err, size_t errlen);
+void jobctl_kill_flags(struct master *m, struct job *j, long idx, long when,
+    json_t *data);
+int jobctl_requeue_ended(struct master *m, struct job *j, struct elem *e);
+
+/* jobcmd.c: the job control ops of the command table. */
+void jobcmd_stop(struct master *m, struct reqctx *rq, json_t *args);
+void jobcmd_resume(struct master *m, struct reqctx *rq, json_t *args);
+void jobcmd_requeue(struct master *m, struct reqctx *rq, json_t *args);
+void jobcmd_switch(struct master *m, struct reqctx *rq, json_t *args);
+void jobcmd_depwait(struct master *m, struct reqctx *rq, json_t *args);
+/* A parked bwait: answers it when its condition became true or never can. */
+bool jobcmd_depwait_poll(struct master *m, struct reqctx *rq);
+bool jobcmd_stop_unit(struct master *m, struct reqctx *rq, struct job *j,
+    long idx, void *arg, char **msg);
+bool jobcmd_resume_unit(struct master *m, struct reqctx *rq, struct job *j,
+    long idx, void *arg, char **msg);
+
+/* jobmod.c: bmod (op modify). */
+void jobmod_modify(struct master *m, struct reqctx *rq, json_t *args);
+
+/* jobmove.c: btop/bbot (op move). */
+void jobmove_move(struct master *m, struct reqctx *rq, json_t *args);
+
 json_t *host_record(struct master *m, struct host *h);
 void host_free_all(struct master *m);
 

@@ -1,0 +1,222 @@
+/*
+ * bmod.c - change a submitted job (LSF.md §4): "bmod [bsub options]
+ * [-Xn ...] job_ID". Options are bsub's own (bsubopt.c checks them the
+ * same way); -Xn unsets option X (-Wn, -Mn, -wn, -Rn, -Jn, -on, ...;
+ * -rn keeps bsub's meaning, never rerunnable). The request is "modify"
+ * {id, idx, set:{SUBMIT fields}, unset:[fields], opts:{X: value|null}};
+ * the master decides what a started job may still change. Success:
+ * stdout "Parameters of job <123> are being changed"; failure: stderr
+ * "<reason>. Job not modified.", exit 255.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arrayspec.h"
+#include "cli.h"
+#include "util.h"
+
+/* The option X when word is "-Xn" for a bsub option X; else NULL. */
+static const char *
+bmod_unset_name(const char *word)
+{
+	size_t n = strlen(word);
+	int id;
+
+	if (n < 3 || word[0] != '-' || word[n - 1] != 'n' || strcmp(word, "-rn") == 0)
+		return NULL;
+	for (id = 0; id < BO_COUNT; id++) {
+		const char *name = bsubopt_name((enum bsub_opt)id);
+		if (strlen(name) == n - 2 && strncmp(name, word + 1, n - 2) == 0)
+			return name;
+	}
+	return NULL;
+}
+
+/* Fields of the SUBMIT object that unsetting an option clears. */
+static void
+bmod_unset_fields(const char *opt, json_t *set, json_t *unset)
+{
+	static const struct { const char *opt, *fields[2]; } map[] = {
+		{ "J", { "name", NULL } }, { "o", { "out", "out_trunc" } },
+		{ "oo", { "out", "out_trunc" } }, { "e", { "err", "err_trunc" } },
+		{ "eo", { "err", "err_trunc" } }, { "w", { "dep", NULL } },
+		{ "cwd", { "cwd", NULL } },
+	};
+	size_t i, k;
+
+	if (strcmp(opt, "n") == 0)
+		json_object_set_new(set, "nslots", json_integer(1));
+	for (i = 0; i < nitems(map); i++)
+		for (k = 0; strcmp(map[i].opt, opt) == 0 && k < 2 && map[i].fields[k]; k++)
+			json_array_append_new(unset, json_string(map[i].fields[k]));
+}
+
+/* -J for bmod: a new name, or "%N" (a new slot limit); never indices. */
+static int
+bmod_name(const char *jn, json_t *set, char *err, size_t errlen)
+{
+	struct arrayspec a;
+	char *end;
+	long lim;
+
+	if (jn[0] == '%') {
+		lim = strtol(jn + 1, &end, 10);
+		if (*end != '\0' || lim < 1 || end == jn + 1)
+			return errf(err, errlen, "%s: Bad job array slot limit", jn);
+		json_object_set_new(set, "limit", json_integer(lim));
+		return 0;
+	}
+	if (arrayspec_parse(jn, 2147483646L, &a, err, errlen) < 0)
+		return -1;
+	if (a.nr > 0) {
+		arrayspec_free(&a);
+		return errf(err, errlen, "%s: the index list of a job array cannot "
+		    "be changed", jn);
+	}
+	if (a.name != NULL && *a.name != '\0')
+		json_object_set_new(set, "name", json_string(a.name));
+	if (a.limit > 0)
+		json_object_set_new(set, "limit", json_integer(a.limit));
+	arrayspec_free(&a);
+	return 0;
+}
+
+/* SUBMIT fields from the options given. */
+static int
+bmod_set(const struct bsub_opts *o, json_t *set, char *err, size_t errlen)
+{
+	if (o->val[BO_J] != NULL && bmod_name(o->val[BO_J], set, err, errlen) < 0)
+		return -1;
+	if (o->val[BO_q] != NULL)
+		json_object_set_new(set, "queue", json_string(o->val[BO_q]));
+	if (o->val[BO_n] != NULL)
+		json_object_set_new(set, "nslots", json_integer(atol(o->val[BO_n])));
+	if (o->val[BO_o] != NULL || o->val[BO_oo] != NULL) {
+		json_object_set_new(set, "out",
+		    json_string(o->val[BO_o] ? o->val[BO_o] : o->val[BO_oo]));
+		json_object_set_new(set, "out_trunc", json_boolean(o->val[BO_oo] != NULL));
+	}
+	if (o->val[BO_e] != NULL || o->val[BO_eo] != NULL) {
+		json_object_set_new(set, "err",
+		    json_string(o->val[BO_e] ? o->val[BO_e] : o->val[BO_eo]));
+		json_object_set_new(set, "err_trunc", json_boolean(o->val[BO_eo] != NULL));
+	}
+	if (o->val[BO_w] != NULL)
+		json_object_set_new(set, "dep", json_string(o->val[BO_w]));
+	if (o->val[BO_cwd] != NULL)
+		json_object_set_new(set, "cwd", json_string(o->val[BO_cwd]));
+	return 0;
+}
+
+/* Splits argv into -Xn words (into unset/opts) and the rest. */
+static char **
+bmod_split(int argc, char **argv, json_t *set, json_t *unset, json_t *opts,
+    bool *json, int *n)
+{
+	char **rest = xcalloc((size_t)argc + 1, sizeof(char *));
+	const char *x;
+	int i;
+
+	*n = 0;
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-json") == 0)
+			*json = true;
+		else if ((x = bmod_unset_name(argv[i])) != NULL) {
+			json_object_set_new(opts, x, json_null());
+			bmod_unset_fields(x, set, unset);
+		} else
+			rest[(*n)++] = argv[i];
+	}
+	return rest;
+}
+
+static int
+bmod_fill(struct bsub_opts *o, json_t *req, char *err, size_t errlen)
+{
+	json_t *sel, *given;
+	const char *k;
+	json_t *v;
+
+	if (bsubopt_check(o, err, errlen) < 0)
+		return -1;
+	if (o->cmd_argc != 1)
+		return errf(err, errlen, o->cmd_argc == 0 ? "No job ID specified" :
+		    "Only one job ID can be given");
+	if ((sel = jobsel_parse(o->cmd_argv[0])) == NULL)
+		return errf(err, errlen, "%s: Illegal job ID", o->cmd_argv[0]);
+	json_object_update(req, sel);
+	json_decref(sel);
+	if (bmod_set(o, json_object_get(req, "set"), err, errlen) < 0)
+		return -1;
+	given = bsubopt_json(o);
+	json_object_foreach(given, k, v)
+		json_object_set(json_object_get(req, "opts"), k, v);
+	json_decref(given);
+	return 0;
+}
+
+json_t *
+bmod_request(int argc, char **argv, bool *json, char *err, size_t errlen)
+{
+	json_t *req = json_pack("{s:{}, s:[], s:{}}", "set", "unset", "opts");
+	struct bsub_opts o;
+	char **rest;
+	int n, rc;
+
+	memset(&o, 0, sizeof(o));
+	*json = false;
+	rest = bmod_split(argc, argv, json_object_get(req, "set"),
+	    json_object_get(req, "unset"), json_object_get(req, "opts"), json, &n);
+	rc = bsubopt_parse(&o, n, rest, 1, err, errlen);
+	if (rc == 0)
+		rc = bmod_fill(&o, req, err, errlen);
+	bsubopt_free(&o);
+	free(rest);
+	if (rc < 0) {
+		json_decref(req);
+		return NULL;
+	}
+	return req;
+}
+
+static int
+bmod_report(bool json, long id, bool ok, const char *why)
+{
+	char *job = xasprintf("%ld", id), *msg;
+	json_t *results;
+
+	msg = ok ? xasprintf("Parameters of job <%ld> are being changed", id) :
+	    xasprintf("%s. Job not modified.", why);
+	if (json) {
+		results = json_pack("[{s:s, s:b, s:s}]", "job", job, "ok", ok, "msg", msg);
+		ctlcmd_json(stdout, "bmod", results);
+		json_decref(results);
+	} else
+		fprintf(ok ? stdout : stderr, "%s\n", msg);
+	free(job);
+	free(msg);
+	return ok ? 0 : CLI_EXIT_FAIL;
+}
+
+int
+bmod_main(int argc, char **argv)
+{
+	json_t *req, *data;
+	char err[1024];
+	bool json;
+	long id;
+	int rc;
+
+	if ((req = bmod_request(argc, argv, &json, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "%s. Job not modified.\n", err);
+		return CLI_EXIT_FAIL;
+	}
+	id = (long)json_integer_value(json_object_get(req, "id"));
+	rc = client_call("modify", req, &data, err, sizeof(err));
+	if (rc == CLIENT_UNREACHABLE)
+		client_die_unreachable("bmod", err);
+	if (rc == CLIENT_OK)
+		json_decref(data);
+	return bmod_report(json, id, rc == CLIENT_OK, err);
+}
