@@ -571,11 +571,14 @@ place_free_time(struct place_ctx *x, const struct place_job *pj,
 	for (size_t k = 0; k < ncand; k++) {
 		const struct place_host *h = &x->hosts[cand[k]];
 		have += place_free(x, pj, h);
-		runs = xrealloc(runs, (nruns + h->nruns + 1) * sizeof(*runs));
+		if (h->nruns == 0)
+			continue;
+		runs = xrealloc(runs, (nruns + h->nruns) * sizeof(*runs));
 		memcpy(runs + nruns, h->runs, h->nruns * sizeof(*runs));
 		nruns += h->nruns;
 	}
-	qsort(runs, nruns, sizeof(*runs), place_cmp_run);
+	if (nruns > 0)
+		qsort(runs, nruns, sizeof(*runs), place_cmp_run);
 	for (size_t i = 0; i < nruns && have < need; i++) {
 		have += runs[i].slots;
 		when = runs[i].end;

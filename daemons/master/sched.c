@@ -21,6 +21,7 @@
 #include "log.h"
 #include "master.h"
 #include "sched.h"
+#include "strmap.h"
 #include "util.h"
 
 #define SCHED_SLICE 2000
@@ -308,6 +309,11 @@ struct sched_run {
 	uint64_t deadline;
 	long tried;
 	bool stopped;
+	/* user+shape pairs that per-host limits stopped in this pass: the
+	 * shape's bucket stays open for other users, these skip the scan */
+	struct strmap limited;
+	char **limited_detail;
+	size_t nlimited;
 };
 
 static void
@@ -361,6 +367,44 @@ sched_hosts_json(const struct sched_run *s, const struct place_result *r)
 	return a;
 }
 
+static char *
+sched_limited_key(const struct place_job *pj)
+{
+	return xasprintf("%s|%s", pj->user, pj->req->shape);
+}
+
+/* True (reason set) when pj's user and shape were stopped by per-host
+ * limits earlier in this pass. */
+static bool
+sched_limited(struct sched_run *s, struct job *j, const struct place_job *pj)
+{
+	char *key;
+	struct strmap_ent *e;
+
+	if (s->nlimited == 0)
+		return false;
+	key = sched_limited_key(pj);
+	e = strmap_get(&s->limited, key, 0);
+	free(key);
+	if (e == NULL)
+		return false;
+	sched_set_detail(j, "Job slot limit reached", s->limited_detail[e->n]);
+	return true;
+}
+
+static void
+sched_limited_add(struct sched_run *s, const struct place_job *pj,
+    const char *detail)
+{
+	char *key = sched_limited_key(pj);
+
+	s->limited_detail = xrealloc(s->limited_detail,
+	    (s->nlimited + 1) * sizeof(char *));
+	s->limited_detail[s->nlimited] = xstrdup(detail);
+	strmap_get(&s->limited, key, 1)->n = (long)s->nlimited++;
+	free(key);
+}
+
 /* Places and starts one element of j; false when it cannot. */
 static bool
 sched_one(struct sched_run *s, struct job *j, const struct place_job *pj,
@@ -384,8 +428,12 @@ sched_one(struct sched_run *s, struct job *j, const struct place_job *pj,
 		sched_set_detail(j, reason, detail);
 		return false;
 	}
+	if (sched_limited(s, j, pj))
+		return false;
 	if (place_job(&s->px, pj, &r) < 0) {
 		sched_set_detail(j, r.reason, r.detail);
+		if (!r.slots_only && strcmp(r.reason, "Job slot limit reached") == 0)
+			sched_limited_add(s, pj, r.detail);
 		if (r.slots_only && s->nreserve < SCHED_MAX_RESERVE) {
 			place_reserve(&s->px, pj);
 			s->nreserve++;
@@ -663,6 +711,10 @@ sched_pass(struct master *m)
 	place_ctx_free(&s.px);
 	snapshot_free(s.px.hosts, s.px.nhosts);
 	limits_free(s.lim);
+	strmap_clear(&s.limited);
+	for (size_t i = 0; i < s.nlimited; i++)
+		free(s.limited_detail[i]);
+	free(s.limited_detail);
 }
 
 void

@@ -332,6 +332,23 @@ test_limits(void **state)
 	assert_string_equal(detail, "user limit 1/2 (lsb.users MAX_JOBS, all queues)");
 	limits_free(x.lim);
 	place_ctx_free(&x);
+
+	/* HJOB_LIMIT 1: one slot of the queue per host, whoever asks */
+	hosts_init(h);
+	place_ctx_init(&x, h, 3, &t.sc, NOW);
+	x.lim = limits_new();
+	placed = 0;
+	for (long id = 1; id <= 5; id++) {
+		struct place_job pj = { id, q, id % 2 ? "u" : "v", "normal", NULL, 1, -1 };
+		if (place_job(&x, &pj, &r) == 0) {
+			placed += r.total;
+			place_result_free(&r);
+		}
+	}
+	assert_int_equal(placed, 3);
+	assert_int_equal(limits_count(x.lim, "Q", "normal", NULL), 3);
+	limits_free(x.lim);
+	place_ctx_free(&x);
 	jobreq_free(q);
 }
 
