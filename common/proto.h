@@ -63,7 +63,9 @@
  *                                       <= 10000 jobs, one commit)
  *   jobs   {ids:[SEL], all_states, states:[...], user, name, queue, host}
  *                                    -> {jobs:[JOBREC], missing:[text]}
- *   kill   {ids:[SEL], all:bool (the 0 form), user, name, queue, sig}
+ *   kill   {ids:[SEL], all:bool (the 0 form), user, name, queue, host, sig,
+ *           done:bool (-d: record DONE), forget:bool (-r: EXIT at once),
+ *           bulk:bool (-b, no effect)}
  *                                    -> {results:[{job:"123[4]", ok, msg}]}
  *   wait   {id, until:"start"|"end"} -> {job: JOBREC}   (replies when true)
  *   hosts  {}                        -> {hosts:[HOSTREC]}
@@ -74,6 +76,21 @@
  *           host / the default queue], comment (hclose -C)}
  *                                    -> {results:[{name, ok, msg}]}
  *           Administrators only (else code "denied", "User permission
+ *          sig "STOP"/"CONT" act as stop/resume. The job control ops
+ *          below take the same selection (ids, all, user, name, queue,
+ *          host; no ids and no all: the most recent match) and answer
+ *          the same results list, msg being the line to print:
+ *   stop   {...}                     -> RUN->USUSP (SIGSTOP), PEND->PSUSP
+ *   resume {...}                     -> USUSP->RUN (SIGCONT), PSUSP->PEND
+ *   requeue {..., req_done, req_exit, req_run, req_all, hold: bools}
+ *                                    -> back to PEND (PSUSP with hold)
+ *   switch {..., dest: queue}        -> the jobs move to queue dest
+ *   modify {id, idx, set:{SUBMIT fields}, unset:[field names],
+ *           opts:{option: value, null = unset}} -> {id}   (bmod)
+ *   move   {id, pos (1 = first), bottom:bool} -> {pos, bottom} (btop/bbot)
+ *   depwait {cond: -w text}          -> {result:"satisfied"|"never"},
+ *                                       sent when the condition is true
+ *                                       or can never be (bwait)
  *           denied"); recorded as events of job 0 (type = action, data
  *           {host|queue, by, comment}) and replayed at start-up.
  *   ckconfig {}                      -> {errors:["file:line: message"]}
