@@ -36,6 +36,11 @@
  *   M->A finish_ack {id, idx}          -- committed; agent drops its spool
  *   A->M relay     {rid, uid, gid, user, req: REQUEST}  -- a local command
  *   M->A relay_rep {rid, rep: REPLY}
+ *   M->A peek      {pid, id, idx, off}  -- bpeek: stdout from byte off on
+ *   A->M peek_rep  {pid, ok:true, data (base64, <= 1 MiB), off (may be
+ *                   past the asked one: older bytes only on the NFS server),
+ *                   next, size, file (path or URL, "" = no output file)}
+ *                  | {pid, ok:false, err, code:"finished"|"internal"}
  *
  * JOBSPEC: {id, idx (0 unless array element), idx_end, idx_step, name,
  *   user, uid, gid, queue, cmd, cwd, subcwd, subhost, env:{K:V},
@@ -49,6 +54,10 @@
  *   The agent substitutes %J and %I in out/err/cwd/stdin. Before spooling
  *   it adds exec_host (its own name), cpus:[n,...] (the cpus given to the
  *   job's slots there), runlimit_grace and preexec_retry (seconds).
+ *   out/err may be nfs:// URLs (nfsurl.h), written by the shepherd through
+ *   libnfs. The spool copy also gets pumice:{nfs_spool_max (bytes),
+ *   nfs_timeout, nfs_deadline (seconds)} from lsf.conf, and out =
+ *   "PUMICE_OUTPUT_DIR/%J.%I.out" when out is absent and that key is set.
  *
  * Command link (unix socket to the local daemon; the daemon reads the peer
  * uid with SO_PEERCRED and vouches for it; no other credential):
@@ -71,6 +80,10 @@
  *   hosts  {}                        -> {hosts:[HOSTREC]}
  *   queues {}                        -> {queues:[QUEUEREC]}
  *   info   {}                        -> {cluster, master, version}
+ *   peek   {id | name (absent: newest job of the caller), idx, off}
+ *                                    -> {data, off, next, size, file} as in
+ *           peek_rep, relayed to the job's agent; errors "Not yet started"
+ *           (code "notstarted"), "Already finished" (code "finished")
  *   admin  {action:"hclose"|"hopen"|"qclose"|"qopen"|"qact"|"qinact",
  *           names:[host or queue; "all" = every one; none = the caller's
  *           host / the default queue], comment (hclose -C)}
