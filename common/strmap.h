@@ -11,6 +11,7 @@ struct strmap_ent {
 	char *key;
 	long n;
 	double d, d2;
+	void *p;		/* the owner's, never freed here */
 	struct strmap_ent *next;
 };
 

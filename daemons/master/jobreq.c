@@ -197,13 +197,14 @@ jobreq_build(const struct conf *c, const json_t *spec, const char *queue,
 		return NULL;
 	}
 	r->shape = jr_shape(r, queue);
+	r->refs = 1;
 	return r;
 }
 
 void
 jobreq_free(struct jobreq *r)
 {
-	if (r == NULL)
+	if (r == NULL || --r->refs > 0)
 		return;
 	resreq_free(&r->rr);
 	shellwords_free(r->mhosts);
@@ -259,23 +260,74 @@ jobreq_check(struct master *m, const json_t *spec, const char *queue,
 	return rc;
 }
 
+/* What the requirements depend on: queue, slots and the options that
+ * matter, so that a million jobs alike share one parsed copy. */
+static char *
+jr_key(const struct job *j)
+{
+	static const char *keys[] = { "R", "n", "M", "W", "x", "m", "sp" };
+	const json_t *opts = json_object_get(j->spec, "opts");
+	json_t *o = json_object();
+	char *text, *key;
+
+	for (size_t i = 0; i < nitems(keys); i++)
+		if (json_object_get(opts, keys[i]) != NULL)
+			json_object_set(o, keys[i], json_object_get(opts, keys[i]));
+	text = json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT);
+	key = xasprintf("%s|%d|%s", j->queue, j->nslots, text ? text : "");
+	free(text);
+	json_decref(o);
+	return key;
+}
+
+static struct jobreq *
+jr_build_or_err(struct master *m, struct job *j)
+{
+	struct jobreq *r;
+	char err[512];
+
+	if ((r = jobreq_build(m->conf, j->spec, j->queue, err, sizeof(err))) != NULL)
+		return r;
+	/* e.g. the queue changed under it: it pends with the reason */
+	r = xcalloc(1, sizeof(*r));
+	r->nmin = r->nmax = j->nslots;
+	r->run_limit = -1;
+	r->err = xstrdup(err);
+	r->shape = xstrdup("");
+	r->refs = 1;
+	return r;
+}
+
 const struct jobreq *
 jobreq_of(struct master *m, struct job *j)
 {
-	char err[512];
+	struct strmap_ent *e;
+	char *key;
 
 	if (j->req != NULL)
 		return j->req;
-	j->req = jobreq_build(m->conf, j->spec, j->queue, err, sizeof(err));
-	if (j->req == NULL) {
-		/* e.g. the queue changed under it: it pends with the reason */
-		j->req = xcalloc(1, sizeof(*j->req));
-		j->req->nmin = j->req->nmax = j->nslots;
-		j->req->run_limit = -1;
-		j->req->err = xstrdup(err);
-		j->req->shape = xstrdup("");
-	}
+	key = jr_key(j);
+	e = strmap_get(&sched_state(m)->reqs, key, 1);
+	free(key);
+	if (e->p == NULL)
+		e->p = jr_build_or_err(m, j);	/* the table's reference */
+	j->req = e->p;
+	j->req->refs++;
 	return j->req;
+}
+
+static void
+jr_flush_one(struct strmap_ent *e, void *arg)
+{
+	jobreq_free(e->p);
+	e->p = NULL;
+}
+
+void
+jobreq_flush(struct sched_state *st)
+{
+	strmap_foreach(&st->reqs, jr_flush_one, NULL);
+	strmap_clear(&st->reqs);
 }
 
 void

@@ -634,9 +634,20 @@ sched_conf_changed(struct master *m)
 			jobreq_free(j->req);
 			j->req = NULL;
 		}
+	jobreq_flush(m->sched);
 	free(m->sched->items);
 	m->sched->items = NULL;
 	m->sched->conf = m->conf;
+}
+
+struct sched_state *
+sched_state(struct master *m)
+{
+	if (m->sched == NULL) {
+		m->sched = xcalloc(1, sizeof(*m->sched));
+		m->sched->fs = fairshare_new();
+	}
+	return m->sched;
 }
 
 static void
@@ -649,10 +660,7 @@ sched_run_init(struct sched_run *s, struct master *m)
 
 	memset(s, 0, sizeof(*s));
 	s->m = m;
-	if (m->sched == NULL) {
-		m->sched = xcalloc(1, sizeof(*m->sched));
-		m->sched->fs = fairshare_new();
-	}
+	sched_state(m);
 	if (m->sched->conf != m->conf)
 		sched_conf_changed(m);
 	s->fs = m->sched->fs;
@@ -723,6 +731,7 @@ sched_free(struct master *m)
 	if (m->sched == NULL)
 		return;
 	fairshare_free(m->sched->fs);
+	jobreq_flush(m->sched);
 	free(m->sched->items);
 	free(m->sched);
 	m->sched = NULL;

@@ -20,6 +20,7 @@
 #include "resreq.h"
 #include "schedconf.h"
 #include "selexpr.h"
+#include "strmap.h"
 
 struct master;
 struct job;
@@ -38,6 +39,7 @@ struct jobreq {
 	int user_prio;		/* -sp; 0 unset */
 	char *shape;		/* jobs of one shape are placed alike */
 	char *err;		/* the requirements can no longer be met */
+	int refs;		/* jobs with the same requirements share one */
 };
 
 /* Builds the requirements of a submit request (SUBMIT) for queue. */
@@ -164,6 +166,11 @@ struct sched_state {
 	struct sched_item *items;
 	size_t nitems, pos;
 	const struct conf *conf;	/* seen last; badmin reconfig swaps it */
+	struct strmap reqs;	/* shared jobreqs by key (jobreq.c), p = jobreq */
 };
+/* m's scheduler state, created on first use. */
+struct sched_state *sched_state(struct master *m);
+/* Drops the table of shared jobreqs (each job keeps its own reference). */
+void jobreq_flush(struct sched_state *st);
 
 #endif
