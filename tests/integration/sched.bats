@@ -36,6 +36,13 @@ QUEUE_NAME = excl
 PRIORITY = 10
 EXCLUSIVE = Y
 End Queue
+
+Begin Queue
+QUEUE_NAME = fair
+PRIORITY = 10
+QJOB_LIMIT = 1
+FAIRSHARE = USER_SHARES[[root, 10] [default, 1]]
+End Queue
 Q
 	sed -i 's/^End Parameters$/MAX_USER_PRIORITY = 100\nEnd Parameters/' "$d/lsb.params"
 }
@@ -55,6 +62,13 @@ setup_file() {
 
 teardown_file() {
 	cluster_teardown
+}
+
+submit_as_nobody() {
+	local out
+	out=$(as_nobody env PATH="$PATH" LSF_ENVDIR="$LSF_ENVDIR" bsub "$@") || return 1
+	[[ "$out" =~ $SUBMIT_RE ]] || return 1
+	JOBID=${BASH_REMATCH[1]}
 }
 
 # pend_text ID: the bjobs -p reason lines of job ID.
@@ -165,4 +179,20 @@ pend_text() {
 	job_in_state "$other" PEND
 	bkill "$x"
 	wait_job_state "$other" DONE
+}
+
+@test "fairshare: the user with more shares goes first, not the earlier job" {
+	require_root
+	submit_as_nobody -q fair sleep 30
+	local blocker=$JOBID
+	wait_job_state "$blocker" RUN
+	submit_as_nobody -q fair sleep 30
+	local theirs=$JOBID
+	submit -q fair sleep 30
+	local mine=$JOBID
+	wait_for bash -c "bjobs -p $theirs | grep -q 'queue limit 1/1 in queue fair'"
+	bkill "$blocker"
+	wait_job_state "$mine" RUN
+	job_in_state "$theirs" PEND
+	bkill "$mine" "$theirs" >/dev/null || true
 }
