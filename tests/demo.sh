@@ -5,6 +5,10 @@
 # job that depends on the whole array sorts the results into one file.
 # Run by `make demo` (env B = build dir). Prints the sorted file's path as
 # its last line; the cluster is stopped on every exit path.
+# With NFS=1 (root, packaging/deps.sh --nfs) DIR/data is exported by a
+# user-space NFS server (tests/nfs/nfs-server.sh) as nfs://127.0.0.1/data
+# and the array writes its results and logs through libnfs: element i
+# prints i when prime into nfs://.../out/i; the sort job reads DIR/data.
 set -eu
 
 cd "$(dirname "$0")/.."
@@ -21,7 +25,14 @@ die() {
 	exit 1
 }
 
+stop_nfs() {
+	[ -n "${nfs_state:-}" ] || return 0
+	tests/nfs/nfs-server.sh stop "$nfs_state" || say "stopping the NFS server failed"
+	nfs_state=
+}
+
 stop_cluster() {
+	stop_nfs
 	[ -n "${dir:-}" ] || return 0
 	"$bindir/pumice" cluster stop "$dir" || say "stopping the cluster failed"
 	dir_stopped=1
@@ -37,7 +48,8 @@ on_exit() {
 write_isprime() {
 	cat >"$1" <<'EOF'
 #!/bin/sh
-# isprime.sh OUTDIR: writes OUTDIR/$LSB_JOBINDEX when the index is prime.
+# isprime.sh [OUTDIR]: writes OUTDIR/$LSB_JOBINDEX when the index is
+# prime; without OUTDIR prints it (the -o file is the result).
 n=$LSB_JOBINDEX
 [ "$n" -ge 2 ] || exit 0
 i=2
@@ -45,7 +57,7 @@ while [ $((i * i)) -le "$n" ]; do
 	[ $((n % i)) -ne 0 ] || exit 0
 	i=$((i + 1))
 done
-echo "$n" >"$1/$n"
+if [ -n "${1:-}" ]; then echo "$n" >"$1/$n"; else echo "$n"; fi
 EOF
 }
 
@@ -75,9 +87,35 @@ check_result() {
 	sort -n -c "$f" || die "$f is not sorted"
 }
 
+# Starts the NFS server for $data; sets nfs_url (nfs://127.0.0.1/data) and
+# nfs_args. Ports: the first free pair from 20490 on.
+start_nfs() {
+	local why port vars
+	why=$(tests/nfs/nfs-server.sh check 2>&1) || die "NFS=1: $why"
+	for port in $(seq 20490 2 20590); do
+		ss -ltnH "( sport = :$port or sport = :$((port + 1)) )" | grep -q . || break
+	done
+	vars=$(tests/nfs/nfs-server.sh start "$data" "$port" /data) ||
+		die "the NFS server did not start"
+	eval "$vars"
+	nfs_state=$NFS_STATE
+	nfs_url=$NFS_URL
+	nfs_args=$NFS_ARGS
+	say "NFS server (pid $NFS_PID) exports $data as $nfs_url"
+}
+
+# Submits the array; prints its id.
+submit_array() {
+	if [ -n "${nfs_url:-}" ]; then
+		submit -J "primes[2-1000]" -oo "$nfs_url/out/%I?$nfs_args" \
+			-e "$nfs_url/logs/%J.%I.err?$nfs_args" "/bin/sh $data/bin/isprime.sh"
+	else
+		submit -J "primes[2-1000]" -o "$data/logs/%J.%I.log" \
+			"/bin/sh $data/bin/isprime.sh $data/out"
+	fi
+}
+
 main() {
-	[ "${NFS:-0}" = 1 ] &&
-		say "NFS=1 is not supported yet; the share is a local directory"
 	[ -x "$bindir/pumice" ] || die "$bindir/pumice missing; run make first"
 	dir=$(mktemp -d /tmp/pumice-demo.XXXXXX)
 	trap on_exit EXIT
@@ -88,14 +126,14 @@ main() {
 	data=$dir/data
 	mkdir -p "$data/out" "$data/logs" "$data/bin"
 	write_isprime "$data/bin/isprime.sh"
+	[ "${NFS:-0}" = 1 ] && start_nfs
 
-	arr=$(submit -J "primes[2-1000]" -o "$data/logs/%J.%I.log" \
-		"/bin/sh $data/bin/isprime.sh $data/out")
+	arr=$(submit_array)
 	[ -n "$arr" ] || die "no job id from bsub"
 	say "waiting for the sort job, which waits for array $arr"
 	timeout "$deadline" "$bindir/bsub" -K -w "done($arr)" -J sort \
 		-o "$data/logs/%J.log" \
-		"cat $data/out/* | sort -n > $data/primes.txt" ||
+		"cat $data/out/* | grep -x '[0-9][0-9]*' | sort -n > $data/primes.txt" ||
 		die "the sort job failed (bsub -K exit $?)"
 
 	show_jobs
