@@ -685,7 +685,7 @@ static void
 control_select_filtered(struct master *m, struct reqctx *rq, json_t *args,
     control_unit_fn fn, void *arg, json_t *results)
 {
-	bool all = json_is_true(json_object_get(args, "all"));
+	bool all = json_is_true(json_object_get(args, "all")), ok;
 	struct control_filter f;
 	struct job **v, *last = NULL;
 	char *namebuf, *msg, *label;
@@ -702,14 +702,14 @@ control_select_filtered(struct master *m, struct reqctx *rq, json_t *args,
 			continue;
 		}
 		label = xasprintf("%ld", v[i]->id);
-		control_kill_result(results, label, fn(m, rq, v[i], f.name_idx, arg,
-		    &msg), msg);
+		ok = fn(m, rq, v[i], f.name_idx, arg, &msg);	/* before msg is read */
+		control_kill_result(results, label, ok, msg);
 		free(label);
 	}
 	if (!all && last != NULL) {
 		label = xasprintf("%ld", last->id);
-		control_kill_result(results, label, fn(m, rq, last, f.name_idx, arg,
-		    &msg), msg);
+		ok = fn(m, rq, last, f.name_idx, arg, &msg);
+		control_kill_result(results, label, ok, msg);
 		free(label);
 	}
 	if (json_array_size(results) == 0)

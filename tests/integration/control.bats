@@ -41,7 +41,7 @@ lines_in() {
 	wait_job_state "$id" RUN
 	wait_for -t 10 bash -c "[ \"\$(sed 's/^.*) //' /proc/$pid/stat | cut -d' ' -f1)\" != T ]"
 	run -255 --separate-stderr bresume "$id"
-	assert_stderr "Job <$id>: Job is not suspended"
+	assert_equal "$stderr" "Job <$id>: Job is not suspended"
 	bkill "$id"
 	wait_job_state "$id" EXIT
 }
@@ -66,6 +66,7 @@ lines_in() {
 	wait_for lines_in runs 2
 	wait_job_state "$id" RUN
 	run -255 --separate-stderr brequeue -d "$id"
+	assert_equal "$stderr" "Job <$id>: No job in a state to requeue"
 	bkill "$id"
 	wait_job_state "$id" EXIT
 	run -0 brequeue -e -H "$id"
@@ -85,7 +86,7 @@ lines_in() {
 	run -0 job_field "$id" runtimelimit
 	refute_output --regexp "10"
 	run -255 --separate-stderr bmod -q nosuch "$id"
-	assert_stderr "nosuch: No such queue. Job not modified."
+	assert_equal "$stderr" "nosuch: No such queue. Job not modified."
 	run -0 bswitch long "$id"
 	assert_output "Job <$id> is switched to queue <long>"
 	run -0 job_field "$id" queue
@@ -99,7 +100,7 @@ lines_in() {
 	wait_job_state "$id" RUN
 	run -0 bmod -W 5 "$id"
 	run -255 --separate-stderr bmod -q short "$id"
-	assert_stderr --partial "Job not modified."
+	[[ "$stderr" == *"Job not modified." ]]
 	bkill "$id"
 	wait_job_state "$id" EXIT
 }
@@ -112,11 +113,11 @@ lines_in() {
 	submit -n 2 -o /dev/null 'exec sleep 300'; b=$JOBID
 	submit -n 2 -o /dev/null 'exec sleep 300'; c=$JOBID
 	run -0 --separate-stderr btop "$c"
-	assert_stderr "Job <$c> has been moved to position 1 from top."
+	assert_equal "$stderr" "Job <$c> has been moved to position 1 from top."
 	run -0 --separate-stderr bbot "$a"
-	assert_stderr "Job <$a> has been moved to position 1 from bottom."
+	assert_equal "$stderr" "Job <$a> has been moved to position 1 from bottom."
 	run -0 --separate-stderr btop "$b" 2
-	assert_stderr "Job <$b> has been moved to position 2 from top."
+	assert_equal "$stderr" "Job <$b> has been moved to position 2 from top."
 	bkill "$blocker"
 	wait_job_state "$c" RUN
 	run -0 job_stats "$a"
@@ -160,7 +161,7 @@ lines_in() {
 	run -0 job_stats "$id"
 	assert_output EXIT
 	run -255 --separate-stderr bkill "$id"
-	assert_stderr "Job <$id>: Job has already finished"
+	assert_equal "$stderr" "Job <$id>: Job has already finished"
 }
 
 @test "bkill -J and bkill 0 select by name and all own jobs" {
