@@ -9,6 +9,7 @@
 #   BENCH_ARRAY [1000000]; BENCH_N5 [1000] jobs end to end; BENCH_DRAIN
 #   [10000] array drained; BENCH_LAT [200] latency runs; BENCH_Q1/Q2
 #   [10000/100000] jobs known for the query and memory figures.
+#   BENCH_ONLY ["e2e over submit query"]: which groups to run.
 set -u
 . "$(dirname -- "$0")/lib.sh"
 
@@ -162,8 +163,7 @@ bench_query() {
 }
 
 say "results in $OUT"
-bench_e2e || say "e2e figures failed"
-bench_over || say "oversubscribed figures failed"
-bench_submit || say "submission figures failed"
-bench_query || say "query figures failed"
+for part in ${BENCH_ONLY:-e2e over submit query}; do
+	"bench_$part" || say "$part figures failed"
+done
 bl_report "Pumice benchmarks (make bench)" "$OUT/results.json"

@@ -10,6 +10,7 @@ OUT=${BENCH_OUT:-$ROOT/$B/bench}
 REPS=${BENCH_REPS:-3}
 mkdir -p "$OUT"
 RESULTS=$OUT/results.tsv
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 export PATH="$BIN:$PATH"
 export PUMICE_CONNECT_TIMEOUT=60
 
@@ -121,12 +122,15 @@ bl_report() {
 	{
 		echo
 		echo "== $title ($(uname -n), $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ))"
+		echo "load average at start: $LOAD_START; at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 		printf '%-30s %12s %12s %12s %12s %4s  %s\n' figure median min max p99 n unit
 		awk -F'\t' '{ split($4, s, " ");
 			printf "%-30s %12s %12s %12s %12s %4s  %s\n", $1, s[1], s[2], s[3], s[4], s[5], $2 }' "$RESULTS"
 	}
-	awk -F'\t' -v host="$(uname -n)" -v cores="$(nproc)" -v when="$(date -u +%Y-%m-%dT%H:%M:%SZ)" '
-	BEGIN { printf "{\n  \"host\": \"%s\", \"cores\": %d, \"time\": \"%s\",\n  \"results\": {", host, cores, when }
+	awk -F'\t' -v host="$(uname -n)" -v cores="$(nproc)" -v when="$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+	    -v l0="$LOAD_START" -v l1="$(cut -d' ' -f1-3 /proc/loadavg)" '
+	BEGIN { printf "{\n  \"host\": \"%s\", \"cores\": %d, \"time\": \"%s\",\n", host, cores, when
+	  printf "  \"loadavg_start\": \"%s\", \"loadavg_end\": \"%s\",\n  \"results\": {", l0, l1 }
 	{ split($4, s, " "); gsub(/"/, "", $3);
 	  printf "%s\n    \"%s\": {\"unit\": \"%s\", \"what\": \"%s\", \"median\": %s, \"min\": %s, \"max\": %s, \"p99\": %s, \"n\": %s}",
 	    (NR > 1 ? "," : ""), $1, $2, $3, s[1], s[2], s[3], s[4], s[5] }
