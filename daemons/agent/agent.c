@@ -15,12 +15,14 @@
 
 #include "agent.h"
 #include "conf.h"
+#include "enforce.h"
 #include "log.h"
 #include "spool.h"
 #include "units.h"
 #include "util.h"
 
 #define AGENT_KILL_INTERVAL 2	/* s; see jobs_kill() */
+#define AGENT_PREEXEC_RETRY 5	/* s; see shep_pre() */
 
 /* Replaces every %h in tmpl by host. */
 static char *
@@ -141,6 +143,13 @@ agent_setup(struct agent *a, const struct agent_opts *o, char *err, size_t errle
 	a->kill_interval = atoi(agent_lsfconf(a, "PUMICE_KILL_INTERVAL", "0"));
 	if (a->kill_interval <= 0)
 		a->kill_interval = AGENT_KILL_INTERVAL;
+	/* LSF's 10 min grace suits no small cluster; lsf.conf sets it */
+	a->runlimit_grace = atoi(agent_lsfconf(a, "PUMICE_RUNLIMIT_GRACE", "0"));
+	if (a->runlimit_grace <= 0)
+		a->runlimit_grace = ENFORCE_GRACE_DEFAULT;
+	a->preexec_retry = atoi(agent_lsfconf(a, "PUMICE_PREEXEC_RETRY", "-1"));
+	if (a->preexec_retry < 0)
+		a->preexec_retry = AGENT_PREEXEC_RETRY;
 	a->shepherd = agent_shepherd_path();
 	if (access(a->shepherd, X_OK) < 0)
 		log_warn("%s (jobs will be refused until it exists)", a->shepherd);

@@ -47,6 +47,8 @@ struct agent {
 	int pid_written;
 	int stopping;
 	int kill_interval;	/* seconds between INT, TERM and KILL */
+	int runlimit_grace;	/* s from SIGUSR2 at the run limit to SIGKILL */
+	int preexec_retry;	/* s a failed pre-exec holds its slot */
 	struct hostinfo_sampler sampler;
 	struct link *link;
 	struct relay *relay;

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "cpus.h"
 #include "jobspec.h"
 #include "log.h"
 #include "outconf.h"
@@ -286,13 +287,39 @@ jobs_admit(struct jobs *js, const struct jobspec *spec, char *err, size_t errlen
 	return 0;
 }
 
+/* What only this node knows, added to the spec it spools (proto.h). */
+static void
+jobs_local_spec(struct jobs *js, json_t *l)
+{
+	struct agent *a = js->a;
+	const json_t *hosts = json_object_get(l, "hosts");
+	long ncpus = a->ncpus > 0 ? a->ncpus : sysconf(_SC_NPROCESSORS_ONLN);
+	json_int_t n = json_integer_value(json_object_get(l, "nslots"));
+	const char *h;
+	int here = 0;
+	size_t i;
+
+	for (i = 0; i < json_array_size(hosts); i++)
+		if ((h = json_string_value(json_array_get(hosts, i))) != NULL &&
+		    strcmp(h, a->host) == 0)
+			here++;
+	json_object_set_new(l, "exec_host", json_string(a->host));
+	json_object_set_new(l, "runlimit_grace", json_integer(a->runlimit_grace));
+	json_object_set_new(l, "preexec_retry", json_integer(a->preexec_retry));
+	cpus_assign(l, a->spool, ncpus > 0 ? (int)ncpus : 1,
+	    here > 0 ? here : n > 0 ? (int)n : 1);
+}
+
 /* The spec as spooled: with lsf.conf's output settings (outconf.c). */
 static int
 jobs_write_spec(struct jobs *js, const char *key, const json_t *spec, char *err,
     size_t errlen)
 {
 	json_t *full = outconf_spec(js->a->conf, spec);
-	int r = spool_write_spec(js->a->spool, key, full, err, errlen);
+	int r;
+
+	jobs_local_spec(js, full);
+	r = spool_write_spec(js->a->spool, key, full, err, errlen);
 
 	json_decref(full);
 	return r;
@@ -371,7 +398,7 @@ static void
 jobs_finalize(struct jobs *js, struct job *j, json_t *st)
 {
 	static const char *keys[] = { "exit_code", "signal", "state", "reason",
-	    "start", "end", "cpu", "maxrss" };
+	    "start", "end", "cpu", "maxrss", "requeue" };
 	json_t *v;
 	size_t i;
 

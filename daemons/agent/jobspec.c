@@ -70,6 +70,35 @@ jobspec_strings(const json_t *j, struct jobspec *js, char *err, size_t errlen)
 	return 0;
 }
 
+/* The limit and pre/post exec fields of proto.h's JOBSPEC. */
+static int
+jobspec_extras(const json_t *j, struct jobspec *js, char *err, size_t errlen)
+{
+	long long um = -1;
+
+	if (jobspec_int(j, "mem_limit", 0, 0, &js->mem_limit, err, errlen) < 0 ||
+	    jobspec_int(j, "run_limit", 0, 0, &js->run_limit, err, errlen) < 0 ||
+	    jobspec_int(j, "runlimit_grace", 0, 0, &js->runlimit_grace, err, errlen) < 0 ||
+	    jobspec_int(j, "preexec_retry", 0, 0, &js->preexec_retry, err, errlen) < 0 ||
+	    jobspec_int(j, "umask", 0, -1, &um, err, errlen) < 0 ||
+	    jobspec_str(j, "pre_exec", 0, &js->pre_exec, err, errlen) < 0 ||
+	    jobspec_str(j, "post_exec", 0, &js->post_exec, err, errlen) < 0 ||
+	    jobspec_str(j, "queue_pre_exec", 0, &js->queue_pre_exec, err, errlen) < 0 ||
+	    jobspec_str(j, "queue_post_exec", 0, &js->queue_post_exec, err, errlen) < 0 ||
+	    jobspec_str(j, "stdin", 0, &js->stdin_file, err, errlen) < 0 ||
+	    jobspec_str(j, "login_shell", 0, &js->login_shell, err, errlen) < 0 ||
+	    jobspec_str(j, "exec_host", 0, &js->exec_host, err, errlen) < 0)
+		return -1;
+	js->umask = um >= 0 && um <= 0777 ? (int)um : -1;
+	js->rlimits = json_object_get(j, "rlimits");
+	if (js->rlimits != NULL && !json_is_object(js->rlimits))
+		return errf(err, errlen, "job spec: \"rlimits\" is not an object");
+	js->cpus = json_object_get(j, "cpus");
+	if (js->cpus != NULL && !json_is_array(js->cpus))
+		return errf(err, errlen, "job spec: \"cpus\" is not an array");
+	return 0;
+}
+
 int
 jobspec_parse(const json_t *j, struct jobspec *js, char *err, size_t errlen)
 {
@@ -104,7 +133,7 @@ jobspec_parse(const json_t *j, struct jobspec *js, char *err, size_t errlen)
 	js->hosts = json_object_get(j, "hosts");
 	if (js->hosts != NULL && !json_is_array(js->hosts))
 		return errf(err, errlen, "job spec: \"hosts\" is not an array");
-	return 0;
+	return jobspec_extras(j, js, err, errlen);
 }
 
 char *

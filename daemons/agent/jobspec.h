@@ -19,6 +19,14 @@ struct jobspec {
 	int nslots;
 	const json_t *env;	/* object or NULL */
 	const json_t *hosts;	/* array or NULL */
+	/* limits and extras (0/NULL: none); see proto.h */
+	long long mem_limit, run_limit;		/* KB, seconds */
+	long long runlimit_grace, preexec_retry;	/* seconds, set by the agent */
+	const char *pre_exec, *post_exec, *queue_pre_exec, *queue_post_exec;
+	const char *stdin_file, *login_shell, *exec_host;
+	int umask;		/* -1: keep the shepherd's */
+	const json_t *rlimits;	/* object or NULL */
+	const json_t *cpus;	/* array of cpu numbers or NULL */
 };
 
 /* Checks types and required fields (id, uid, gid, user, cmd). */

@@ -26,8 +26,10 @@
 #include "jobenv.h"
 #include "jobreport.h"
 #include "jobspec.h"
+#include "enforce.h"
 #include "log.h"
 #include "nfsurl.h"
+#include "prepost.h"
 #include "shep.h"
 #include "shepout.h"
 #include "spool.h"
@@ -51,6 +53,8 @@ struct shep {
 	int wstatus;
 	struct rusage ru;
 	struct shepout *out;	/* nfs:// streams, job report (shepout.c) */
+	struct enforce lim;	/* memory and run limits (enforce.c) */
+	int requeue;		/* the pre-exec failed: back to PEND */
 };
 
 /* Child: reports a setup failure to the parent and gives up. */
@@ -125,6 +129,18 @@ shep_child_out(struct shep *s, int rep, int stream, const char *tmpl, int trunc)
 	return fd >= 0 ? fd : shep_child_open(s, rep, tmpl, trunc);
 }
 
+/* bsub -i: stdin from a file, opened as the job's user in its cwd. */
+static void
+shep_child_stdin(struct shep *s, int rep)
+{
+	char *path = jobspec_subst(&s->spec, s->spec.stdin_file);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || dup2(fd, 0) < 0)
+		shep_child_fail(rep, "cannot open input file %s: %s", path, strerror(errno));
+	free(path);
+}
+
 static void
 shep_child_stdio(struct shep *s, int rep)
 {
@@ -146,6 +162,28 @@ shep_child_stdio(struct shep *s, int rep)
 		shep_child_fail(rep, "dup2: %s", strerror(errno));
 	free(o);
 	free(e);
+	if (js->stdin_file != NULL)
+		shep_child_stdin(s, rep);
+}
+
+/* bsub -L: the job runs under "SHELL -l", which reads the login files. */
+static void
+shep_child_login(struct shep *s, int rep)
+{
+	char *argv[6];
+	int i = 0;
+
+	argv[i++] = (char *)s->spec.login_shell;
+	argv[i++] = "-l";
+	argv[i++] = "-c";
+	if (s->script != NULL) {
+		argv[i++] = "exec /bin/sh \"$0\"";
+		argv[i++] = s->script;
+	} else
+		argv[i++] = (char *)s->spec.cmd;
+	argv[i] = NULL;
+	execve(argv[0], argv, s->env.v);
+	shep_child_fail(rep, "cannot execute login shell %s: %s", argv[0], strerror(errno));
 }
 
 static void __attribute__((noreturn))
@@ -157,6 +195,8 @@ shep_child_exec(struct shep *s, int rep)
 
 	/* nothing of ours but stdio reaches the job; rep closes at exec */
 	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+	if (s->spec.login_shell != NULL && s->spec.login_shell[0] != '\0')
+		shep_child_login(s, rep);
 	if (s->script != NULL) {
 		if ((fd = open(s->script, O_RDONLY | O_CLOEXEC)) >= 0) {
 			if (read(fd, head, 2) < 0)
@@ -199,6 +239,7 @@ shep_child(struct shep *s, int go, int rep)
 	signal(SIGPIPE, SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	enforce_child(&s->spec);
 	shep_child_become(s, rep);
 	cwd_ok = chdir(s->cwd) == 0;
 	cwd_errno = errno;
@@ -247,6 +288,7 @@ shep_fork(struct shep *s)
 
 	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(rep, O_CLOEXEC) < 0)
 		return errf(s->reason, sizeof(s->reason), "pipe: %s", strerror(errno));
+	enforce_setup(&s->lim, &s->spec, strrchr(s->jobdir, '/') + 1);
 	s->start = (long)time(NULL);
 	if ((s->pid = fork()) < 0)
 		return errf(s->reason, sizeof(s->reason), "fork: %s", strerror(errno));
@@ -258,6 +300,7 @@ shep_fork(struct shep *s)
 	close(go[0]);
 	close(rep[1]);
 	setpgid(s->pid, s->pid);
+	enforce_attach(&s->lim, s->pid);
 	if (spool_write_pid(s->jobdir, "pgid", s->pid) < 0) {
 		errf(s->reason, sizeof(s->reason), "cannot record the job's process group: %s",
 		    strerror(errno));
@@ -266,6 +309,7 @@ shep_fork(struct shep *s)
 		if (write(go[1], "g", 1) != 1)
 			log_warn("job %s: release", s->jobdir);
 		close(go[1]);
+		enforce_start(&s->lim);
 	}
 	shep_read_reports(s, rep[0]);
 	close(rep[0]);
@@ -283,6 +327,7 @@ shep_wait(struct shep *s)
 		}
 	}
 	s->end = (long)time(NULL);
+	enforce_stop(&s->lim, s->reason, sizeof(s->reason));
 }
 
 /* The job's output must be durable before anyone hears it ended. */
@@ -371,6 +416,8 @@ shep_status(const struct shep *s)
 	    "cpu", cpu, "maxrss", (json_int_t)s->ru.ru_maxrss);
 	if (s->reason[0] != '\0')
 		json_object_set_new(st, "reason", json_string(s->reason));
+	if (s->requeue)
+		json_object_set_new(st, "requeue", json_true());
 	return st;
 }
 
@@ -443,6 +490,38 @@ shep_clear(struct shep *s)
 	json_decref(s->spec_json);
 }
 
+static struct prepost
+shep_prepost(struct shep *s)
+{
+	struct prepost p = { .js = &s->spec, .pw = s->pw, .as_other = s->as_other,
+		.cwd = s->cwd, .env = &s->env };
+
+	return p;
+}
+
+/* Pre-exec: a failure holds the slot preexec_retry s, then requeues. */
+static int
+shep_pre(struct shep *s)
+{
+	struct prepost p = shep_prepost(s);
+	int r = prepost_pre(&p, s->reason, sizeof(s->reason));
+
+	if (r == 1) {
+		s->requeue = 1;
+		if (s->spec.preexec_retry > 0)
+			sleep((unsigned)s->spec.preexec_retry);
+	}
+	return r == 0 ? 0 : -1;
+}
+
+static void
+shep_post(struct shep *s)
+{
+	struct prepost p = shep_prepost(s);
+
+	prepost_post(&p, s->wstatus);
+}
+
 int
 shep_run(const char *jobdir, char *err, size_t errlen)
 {
@@ -462,14 +541,15 @@ shep_run(const char *jobdir, char *err, size_t errlen)
 	signal(SIGPIPE, SIG_IGN);
 	if (spool_write_pid(jobdir, "shepherd.pid", getpid()) < 0)
 		log_warn("%s/shepherd.pid", jobdir);
-	if (shep_load(&s) == 0 && shep_prepare(&s) == 0 && shep_output_open(&s) == 0 &&
-	    shep_fork(&s) == 0) {
+	if (shep_load(&s) == 0 && shep_prepare(&s) == 0 && shep_pre(&s) == 0 &&
+	    shep_output_open(&s) == 0 && shep_fork(&s) == 0) {
 		shep_output_pump(&s);
 		shep_wait(&s);
 		if (s.spec.out != NULL)
 			shep_report(&s);
 		shepout_finish(s.out, s.reason, sizeof(s.reason));
 		shep_commit_outputs(&s);
+		shep_post(&s);
 	}
 	if (s.reason[0] != '\0')
 		log_warnx("job %s: %s", jobdir, s.reason);

@@ -1,0 +1,279 @@
+/*
+ * enforce.c - the shepherd's enforcement of a job's limits (see enforce.h).
+ * The watcher thread only reads /proc and the cgroup and sends signals; it
+ * writes nothing the main thread reads before enforce_stop() joined it.
+ * The run limit counts wall-clock time from the job's release.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "enforce.h"
+#include "log.h"
+#include "util.h"
+
+static const struct {
+	const char *name;
+	int res;
+} enforce_rlims[] = {
+	{ "core", RLIMIT_CORE }, { "cpu", RLIMIT_CPU }, { "data", RLIMIT_DATA },
+	{ "fsize", RLIMIT_FSIZE }, { "nofile", RLIMIT_NOFILE },
+	{ "stack", RLIMIT_STACK }, { "as", RLIMIT_AS },
+};
+
+void
+enforce_setup(struct enforce *l, const struct jobspec *js, const char *key)
+{
+	char err[512];
+
+	memset(l, 0, sizeof(*l));
+	l->js = js;
+	if (js->mem_limit <= 0)
+		return;
+	if (cgroup_create(&l->cg, js->exec_host ? js->exec_host : "local", key,
+	    (uint64_t)js->mem_limit, err, sizeof(err)) == 0)
+		log_info("job %lld[%lld]: memory limit %lld KB through cgroup v%d %s",
+		    js->id, js->idx, js->mem_limit, l->cg.version, l->cg.path);
+	else
+		log_info("job %lld[%lld]: memory limit %lld KB by watching RSS (%s)",
+		    js->id, js->idx, js->mem_limit, err);
+}
+
+void
+enforce_attach(struct enforce *l, pid_t pid)
+{
+	l->pgid = pid;
+	if (l->cg.path != NULL && cgroup_attach(&l->cg, pid) < 0) {
+		log_warn("job %lld[%lld]: %s", l->js->id, l->js->idx, l->cg.path);
+		cgroup_remove(&l->cg);	/* RSS watching instead */
+	}
+}
+
+static void
+enforce_child_rlimits(const json_t *rl)
+{
+	struct rlimit r;
+	json_int_t v;
+	size_t i;
+
+	for (i = 0; rl != NULL && i < nitems(enforce_rlims); i++) {
+		const json_t *o = json_object_get(rl, enforce_rlims[i].name);
+
+		if (!json_is_integer(o) || getrlimit(enforce_rlims[i].res, &r) < 0)
+			continue;
+		v = json_integer_value(o);
+		r.rlim_cur = v < 0 ? RLIM_INFINITY : (rlim_t)v;
+		if (r.rlim_max != RLIM_INFINITY && (r.rlim_cur == RLIM_INFINITY ||
+		    r.rlim_cur > r.rlim_max))
+			r.rlim_cur = r.rlim_max;	/* never above the hard limit */
+		setrlimit(enforce_rlims[i].res, &r);
+	}
+}
+
+/* The job's cpus (the agent picked them); an error is no reason to fail. */
+static void
+enforce_child_cpus(const json_t *cpus)
+{
+	cpu_set_t set;
+	size_t i;
+	json_int_t c;
+
+	if (cpus == NULL || json_array_size(cpus) == 0)
+		return;
+	CPU_ZERO(&set);
+	for (i = 0; i < json_array_size(cpus); i++) {
+		c = json_integer_value(json_array_get(cpus, i));
+		if (c >= 0 && c < CPU_SETSIZE)
+			CPU_SET((int)c, &set);
+	}
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+void
+enforce_child(const struct jobspec *js)
+{
+	if (js->umask >= 0)
+		umask((mode_t)js->umask);
+	enforce_child_rlimits(js->rlimits);
+	enforce_child_cpus(js->cpus);
+}
+
+int
+enforce_parse_stat(const char *text, long *pgrp, long *rss_pages)
+{
+	const char *p = strrchr(text, ')');
+	long f[22];
+	int i, n = 0;
+	char *end;
+
+	/* pid (comm) state ppid pgrp ... ; rss is field 24, comm may hold ')' */
+	if (p == NULL || p[1] != ' ')
+		return -1;
+	p += 2;
+	if (*p == '\0' || p[1] != ' ')
+		return -1;
+	p += 2;			/* the state letter */
+	for (i = 0; i < 21 && *p != '\0'; i++, n++) {
+		f[i] = strtol(p, &end, 10);
+		if (end == p)
+			return -1;
+		p = end;
+	}
+	if (n < 21)
+		return -1;
+	*pgrp = f[1];		/* fields 4.. : ppid pgrp session ... */
+	*rss_pages = f[20];
+	return 0;
+}
+
+uint64_t
+enforce_group_rss(pid_t pgid)
+{
+	long page_kb = sysconf(_SC_PAGESIZE) / 1024, pgrp, rss;
+	char path[300], buf[1024];
+	struct dirent *de;
+	uint64_t sum = 0;
+	DIR *d = opendir("/proc");
+	FILE *fp;
+
+	if (d == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
+		if ((fp = fopen(path, "r")) == NULL)
+			continue;
+		if (fgets(buf, sizeof(buf), fp) != NULL &&
+		    enforce_parse_stat(buf, &pgrp, &rss) == 0 && pgrp == pgid && rss > 0)
+			sum += (uint64_t)rss * (uint64_t)page_kb;
+		fclose(fp);
+	}
+	closedir(d);
+	return sum;
+}
+
+static void
+enforce_kill(struct enforce *l, const char *reason, const char *why)
+{
+	if (l->killed)
+		return;
+	l->killed = 1;
+	l->reason = reason;
+	log_info("job %lld[%lld]: %s; killing it", l->js->id, l->js->idx, why);
+	if (kill(-l->pgid, SIGKILL) < 0 && errno != ESRCH)
+		log_warn("job %lld[%lld]: kill group %d", l->js->id, l->js->idx, (int)l->pgid);
+	cgroup_signal(&l->cg, SIGKILL);
+}
+
+static void
+enforce_check_mem(struct enforce *l)
+{
+	uint64_t rss;
+	char why[128];
+
+	if (l->js->mem_limit <= 0)
+		return;
+	if (l->cg.path != NULL) {
+		if (cgroup_oom_kills(&l->cg) > 0)
+			enforce_kill(l, ENFORCE_MEM_REASON, "the kernel hit its memory limit");
+		return;
+	}
+	rss = enforce_group_rss(l->pgid);
+	if (rss > l->maxmem_kb)
+		l->maxmem_kb = rss;
+	if (rss > (uint64_t)l->js->mem_limit) {
+		snprintf(why, sizeof(why), "RSS %llu KB over its limit of %lld KB",
+		    (unsigned long long)rss, l->js->mem_limit);
+		enforce_kill(l, ENFORCE_MEM_REASON, why);
+	}
+}
+
+static void
+enforce_check_run(struct enforce *l)
+{
+	uint64_t ran = now_mono_ms() - l->start_ms, lim = (uint64_t)l->js->run_limit * 1000;
+	uint64_t grace = (uint64_t)(l->js->runlimit_grace > 0 ? l->js->runlimit_grace :
+	    ENFORCE_GRACE_DEFAULT) * 1000;
+
+	if (l->js->run_limit <= 0 || ran < lim)
+		return;
+	if (!l->warned) {
+		l->warned = 1;
+		l->reason = ENFORCE_RUN_REASON;
+		log_info("job %lld[%lld]: run limit of %lld s reached; SIGUSR2, killed in %llu s",
+		    l->js->id, l->js->idx, l->js->run_limit, (unsigned long long)grace / 1000);
+		kill(-l->pgid, SIGUSR2);
+	} else if (ran >= lim + grace)
+		enforce_kill(l, ENFORCE_RUN_REASON, "run limit grace period over");
+}
+
+void
+enforce_tick(struct enforce *l)
+{
+	if (l->pgid <= 0 || l->killed)
+		return;
+	enforce_check_mem(l);
+	if (!l->killed)
+		enforce_check_run(l);
+}
+
+/*
+ * Every second a full check; every 100 ms the cheap one of a cgroup's OOM
+ * count, so that the rest of a job whose process the kernel killed at the
+ * limit goes quickly too.
+ */
+static void *
+enforce_thread(void *arg)
+{
+	struct enforce *l = arg;
+	struct timespec ts = { 0, 100 * 1000 * 1000 };
+	int i;
+
+	while (!l->stop) {
+		enforce_tick(l);
+		for (i = 0; i < 10 && !l->stop; i++) {
+			nanosleep(&ts, NULL);
+			if (!l->killed && l->cg.path != NULL && cgroup_oom_kills(&l->cg) > 0)
+				break;
+		}
+	}
+	return NULL;
+}
+
+void
+enforce_start(struct enforce *l)
+{
+	int r;
+
+	l->start_ms = now_mono_ms();
+	if (l->js->mem_limit <= 0 && l->js->run_limit <= 0)
+		return;
+	if ((r = pthread_create(&l->thread, NULL, enforce_thread, l)) != 0)
+		log_warnx("job %lld[%lld]: no limit watcher: %s", l->js->id, l->js->idx,
+		    strerror(r));
+	else
+		l->running = 1;
+}
+
+void
+enforce_stop(struct enforce *l, char *reason, size_t reasonlen)
+{
+	if (l->running) {
+		l->stop = 1;
+		pthread_join(l->thread, NULL);
+		l->running = 0;
+	}
+	if (l->js != NULL && l->js->mem_limit > 0 && cgroup_oom_kills(&l->cg) > 0)
+		l->reason = ENFORCE_MEM_REASON;	/* killed before the watcher looked */
+	cgroup_remove(&l->cg);
+	if (l->reason != NULL && reason[0] == '\0')
+		snprintf(reason, reasonlen, "%s", l->reason);
+}

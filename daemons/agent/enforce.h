@@ -1,0 +1,60 @@
+/*
+ * enforce.h - what the shepherd enforces on its job (JOBSPEC mem_limit,
+ * run_limit, cpus, umask, rlimits): the memory limit through a cgroup
+ * (cgroup.h) or, where none can be used, by summing the RSS of the job's
+ * process group every second; the run limit by SIGUSR2 at the limit and
+ * SIGKILL runlimit_grace seconds later. A watcher thread does the periodic
+ * part, so it goes on whatever the shepherd's main thread blocks on
+ * (wait4, copying output). Blocking code: shepherd only.
+ */
+#ifndef PUMICE_ENFORCE_H
+#define PUMICE_ENFORCE_H
+
+#include <pthread.h>
+#include <stdint.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+
+#include "cgroup.h"
+#include "jobspec.h"
+
+#define ENFORCE_MEM_REASON "TERM_MEMLIMIT: job killed after reaching LSF memory usage limit"
+#define ENFORCE_RUN_REASON "TERM_RUNLIMIT: job killed after reaching LSF run time limit"
+#define ENFORCE_GRACE_DEFAULT 10	/* s: agent default of PUMICE_RUNLIMIT_GRACE */
+
+struct enforce {
+	const struct jobspec *js;
+	struct cgroup cg;	/* cg.path NULL: RSS watching */
+	pid_t pgid;
+	uint64_t start_ms;	/* monotonic, when the job was released */
+	int warned, killed;
+	uint64_t maxmem_kb;	/* the largest sum seen */
+	const char *reason;	/* ENFORCE_*_REASON once one was hit */
+	pthread_t thread;
+	int running;		/* the watcher thread exists */
+	volatile int stop;
+};
+
+/* Before the fork: a cgroup when there is a memory limit. */
+void enforce_setup(struct enforce *l, const struct jobspec *js, const char *key);
+/* Parent, after the fork, before the job may exec: into the cgroup. */
+void enforce_attach(struct enforce *l, pid_t pid);
+/* Child, before exec: umask, rlimits, cpu affinity. */
+void enforce_child(const struct jobspec *js);
+/* Parent, once the job was released: starts watching it. */
+void enforce_start(struct enforce *l);
+/*
+ * After the job was reaped: stops watching, kills what is left of a job
+ * with a cgroup, removes the cgroup; a limit's reason goes into reason
+ * unless it already holds one.
+ */
+void enforce_stop(struct enforce *l, char *reason, size_t reasonlen);
+/* One check of every limit (the watcher calls it each second). */
+void enforce_tick(struct enforce *l);
+
+/* pgrp and rss (pages) from /proc/<pid>/stat text; -1 when malformed. */
+int enforce_parse_stat(const char *text, long *pgrp, long *rss_pages);
+/* Sum of the RSS (KB) of the processes in process group pgid. */
+uint64_t enforce_group_rss(pid_t pgid);
+
+#endif
