@@ -105,6 +105,26 @@ agent_auth(struct master *m, struct conn *c, struct link *l, json_t *msg)
 	conn_send(c, json_pack("{s:s, s:i}", "t", "welcome", "hb", m->conf->heartbeat));
 }
 
+/* pg io it ls tmp: absent fields (an older agent) keep their value. */
+static void
+agent_load_indices(struct host *h, json_t *msg)
+{
+	json_t *v;
+
+	if ((v = json_object_get(msg, "pg")) != NULL)
+		h->pg = json_number_value(v);
+	if ((v = json_object_get(msg, "io")) != NULL)
+		h->io = json_number_value(v);
+	if ((v = json_object_get(msg, "it")) != NULL)
+		h->it = json_number_value(v);
+	if ((v = json_object_get(msg, "ls")) != NULL)
+		h->ls = (int)json_integer_value(v);
+	if ((v = json_object_get(msg, "tmp")) != NULL)
+		h->tmp_free = (long)json_integer_value(v);
+	if ((v = json_object_get(msg, "tmp_total")) != NULL)
+		h->tmp_total = (long)json_integer_value(v);
+}
+
 static void
 agent_host_info(struct host *h, json_t *msg)
 {
@@ -119,6 +139,7 @@ agent_host_info(struct host *h, json_t *msg)
 		h->load[i] = json_number_value(json_array_get(load, i));
 	if (json_object_get(msg, "ut") != NULL)
 		h->ut = json_number_value(json_object_get(msg, "ut"));
+	agent_load_indices(h, msg);
 	h->last_hb = now_mono_ms();
 }
 
@@ -210,6 +231,22 @@ agent_register(struct master *m, struct conn *c, struct link *l, json_t *msg)
 	loop_want_sched(m);
 }
 
+/* The pre-exec failed: the job never ran and goes back to PEND. */
+static void
+agent_preexec_failed(struct master *m, struct conn *c, struct job *j, struct elem *e,
+    json_t *msg)
+{
+	const char *why = jstr(msg, "reason") ? jstr(msg, "reason") :
+	    "The job's pre-exec command exited with non-zero status";
+
+	log_info("job %ld[%ld]: pre-exec failed on %s; requeued", j->id, e->idx,
+	    conn_host(c)->name);
+	job_event(m, j->id, e->idx, "requeue", json_pack("{s:s}", "reason", why));
+	if (e->state == JS_PEND)
+		j->pend_reason = "The job's pre-exec command exited with non-zero status";
+	loop_want_sched(m);
+}
+
 static void
 agent_finished(struct master *m, struct conn *c, json_t *msg)
 {
@@ -217,7 +254,10 @@ agent_finished(struct master *m, struct conn *c, json_t *msg)
 	struct job *j = job_find(m, id);
 	struct elem *e = j ? job_elem(j, idx) : NULL;
 
-	if (e != NULL && e->host == conn_host(c) &&
+	if (e != NULL && e->host == conn_host(c) && json_is_true(json_object_get(msg, "requeue")) &&
+	    (e->state & (JS_RUN | JS_SSUSP | JS_USUSP | JS_UNKWN))) {
+		agent_preexec_failed(m, c, j, e, msg);
+	} else if (e != NULL && e->host == conn_host(c) &&
 	    (e->state & (JS_RUN | JS_SSUSP | JS_USUSP | JS_UNKWN))) {
 		json_t *data = json_deep_copy(msg);
 		json_object_del(data, "t");
@@ -310,6 +350,37 @@ agent_lost(struct master *m, struct conn *c)
 	log_warnx("host %s is unreachable; its running jobs are UNKWN", h->name);
 }
 
+static const char *
+agent_queue_key(const struct conf_queue *q, const char *key)
+{
+	size_t i;
+
+	for (i = 0; q != NULL && i < q->nextra; i++)
+		if (strcasecmp(q->extra[i].key, key) == 0)
+			return q->extra[i].value;
+	return NULL;
+}
+
+/* pre/post exec (-E -Ep, queue PRE_EXEC POST_EXEC), -i, -L (proto.h). */
+static void
+agent_jobspec_exec(struct master *m, struct job *j, json_t *spec)
+{
+	static const char *opts[][2] = { { "E", "pre_exec" }, { "Ep", "post_exec" },
+	    { "i", "stdin" }, { "L", "login_shell" } };
+	const struct conf_queue *q = conf_queue(m->conf, j->queue);
+	json_t *o = json_object_get(spec, "opts");
+	const char *v;
+	size_t i;
+
+	for (i = 0; i < nitems(opts); i++)
+		if ((v = jstr(o, opts[i][0])) != NULL && *v != '\0')
+			json_object_set_new(spec, opts[i][1], json_string(v));
+	if ((v = agent_queue_key(q, "PRE_EXEC")) != NULL && *v != '\0')
+		json_object_set_new(spec, "queue_pre_exec", json_string(v));
+	if ((v = agent_queue_key(q, "POST_EXEC")) != NULL && *v != '\0')
+		json_object_set_new(spec, "queue_post_exec", json_string(v));
+}
+
 static json_t *
 agent_jobspec(struct master *m, struct elem *e)
 {
@@ -331,6 +402,7 @@ agent_jobspec(struct master *m, struct elem *e)
 	json_object_set_new(spec, "subhost", json_string(j->from_host));
 	json_object_set_new(spec, "submit_time", json_integer(j->submit_time));
 	jobreq_jobspec(m, j, spec);	/* mem_limit, run_limit */
+	agent_jobspec_exec(m, j, spec);
 	json_object_del(spec, "opts");
 	return spec;
 }

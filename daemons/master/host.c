@@ -75,6 +75,12 @@ host_record(struct master *m, struct host *h)
 	json_object_set_new(r, "load", json_pack("[f,f,f]", h->load[0], h->load[1],
 	    h->load[2]));
 	json_object_set_new(r, "ut", json_real(h->ut));
+	json_object_set_new(r, "pg", json_real(h->pg));
+	json_object_set_new(r, "io", json_real(h->io));
+	json_object_set_new(r, "it", json_real(h->it));
+	json_object_set_new(r, "ls", json_integer(h->ls));
+	json_object_set_new(r, "tmp", json_integer(h->tmp_free));
+	json_object_set_new(r, "tmp_total", json_integer(h->tmp_total));
 	json_object_set_new(r, "arch", json_string(h->arch ? h->arch : ""));
 	json_object_set_new(r, "model", json_string(h->model ? h->model : ""));
 	json_object_set_new(r, "comment", json_string(h->adm_comment ? h->adm_comment : ""));

@@ -102,6 +102,9 @@ struct host {
 	int ncpus, maxslots, used;
 	long mem_total, mem_free, swap_total, swap_free;
 	double load[3], ut;
+	double pg, io, it;	/* load indices (lsload), agent heartbeats */
+	int ls;
+	long tmp_free, tmp_total;	/* KB in /tmp */
 	char *arch, *model, *version;
 	uint64_t last_hb;
 	bool adm_closed;	/* badmin hclose: no new jobs (admin.c) */
