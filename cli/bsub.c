@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "arrayspec.h"
+#include "bsubrlim.h"
 #include "bsubscript.h"
 #include "cli.h"
 #include "nfsurl.h"
@@ -286,6 +287,7 @@ bsub_submit_object(const struct bsub_opts *o, const struct bsub_job *j,
 		goto fail;
 	if (o->val[BO_w] != NULL)
 		json_object_set_new(sub, "dep", json_string(o->val[BO_w]));
+	bsubrlim_add(sub);
 	json_object_set_new(sub, "opts", bsubopt_json(o));
 	return sub;
 fail:

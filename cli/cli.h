@@ -133,6 +133,11 @@ int badmin_main(int argc, char **argv);
 int lsadmin_main(int argc, char **argv);
 int bparams_main(int argc, char **argv);
 int lsclusters_main(int argc, char **argv);
+int lsload_main(int argc, char **argv);
+int lshosts_main(int argc, char **argv);
+/* lsload.c: sizes as the load commands show them; the hosts op, filtered. */
+void lsload_size(long long kb, char *buf, size_t len);
+json_t *lsload_hosts(const char *cmd, int argc, char **argv, int *bad);
 int bhist_main(int argc, char **argv);
 int bacct_main(int argc, char **argv);
 

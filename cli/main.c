@@ -41,6 +41,8 @@ static const struct main_cmd {
 	{ "lsadmin", lsadmin_main, "show the LIM configuration" },
 	{ "bparams", bparams_main, "show batch parameters" },
 	{ "lsclusters", lsclusters_main, "show the cluster" },
+	{ "lsload", lsload_main, "show the load indices of hosts" },
+	{ "lshosts", lshosts_main, "show the static facts of hosts" },
 };
 
 static void
