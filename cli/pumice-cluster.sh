@@ -3,6 +3,7 @@
 # a master and agents node1..nodeN on loopback, like a shelf of Pis.
 #
 #   pumice cluster start DIR [-n N] [--cpus C] [--mem SIZE]
+#   pumice cluster add DIR HOST [--cpus C] [--mem SIZE]
 #   pumice cluster env DIR
 #   pumice cluster stop DIR
 #   pumice cluster status DIR
@@ -32,6 +33,7 @@ say() {
 usage() {
 	cat >&2 <<EOF
 usage: pumice cluster start DIR [-n N] [--cpus C] [--mem SIZE]
+       pumice cluster add DIR HOST [--cpus C] [--mem SIZE]
        pumice cluster env DIR
        pumice cluster stop DIR
        pumice cluster status DIR
@@ -309,7 +311,7 @@ start_master() {
 }
 
 start_agent() {
-	local h=$1 pid
+	local h=$1 pid cpus=${2-$cpus} mem=${3-$mem}
 	if pid=$(running_pid "$h"); then
 		say "$h already runs (pid $pid)"
 		return 0
@@ -560,7 +562,85 @@ cmd_start() {
 		k=$((k + 1))
 	done
 	wait_hosts_ok
+	start_added
 	print_env
+}
+
+# ---- added hosts (pumice cluster add) ---------------------------------------
+# DIR/hosts.add: one "HOST CPUS MEM" line per added agent ("-": the
+# default), started by start after node1..nodeN and stopped with them.
+
+# Starts every added host and waits until each is linked.
+start_added() {
+	local h c m
+	[ -f "$dir/hosts.add" ] || return 0
+	while read -r h c m; do
+		[ -n "$h" ] || continue
+		[ "$c" != - ] || c=""
+		[ "$m" != - ] || m=""
+		start_agent "$h" "$c" "$m"
+	done <"$dir/hosts.add"
+	while read -r h c m; do
+		[ -z "$h" ] || wait_host_ok "$h"
+	done <"$dir/hosts.add"
+}
+
+# Waits until bhosts shows host $1 linked (ok, closed or full).
+wait_host_ok() {
+	local end
+	end=$(($(now) + deadline_up))
+	while :; do
+		check_started_alive || abort_start
+		{ LSF_ENVDIR=$dir/conf "$bindir/bhosts" -w 2>/dev/null || true; } |
+			awk -v h="$1" '$1 == h && ($2 == "ok" || $2 ~ /^closed_(Adm|Full)$/) { f = 1 }
+			END { exit !f }' && break
+		if [ "$(now)" -ge "$end" ]; then
+			say "$1 is not ok after ${deadline_up}s"
+			abort_start
+		fi
+		sleep 0.2
+	done
+	ensure_pid_files
+	say "$1 is ok"
+}
+
+check_added_name() {
+	local h=$1
+	case "$h" in
+	'' | *[!A-Za-z0-9._-]* | [!A-Za-z0-9]*) die "$h: a host name is letters, digits, '.', '_' and '-'" ;;
+	master) die "master: the name of the master's pid file; pick another" ;;
+	esac
+	case "$h" in
+	node*)
+		local k=${h#node}
+		case "$k" in
+		'' | *[!0-9]*) ;;
+		*) [ "$k" -gt "$nodes" ] || die "$h is one of node1..node$nodes" ;;
+		esac
+		;;
+	esac
+	! grep -q "^$h " "$dir/hosts.add" 2>/dev/null || die "$h was already added to $dir"
+	[ "$h" != "$(short_hostname)" ] || die "$h is the master's host"
+}
+
+cmd_add() {
+	dir=$(abs_dir "$dir")
+	local want_c=$opt_cpus want_m=$opt_mem
+	opt_cpus="" opt_mem=""
+	load_cluster_conf
+	cpus=$want_c mem=$want_m
+	validate_settings
+	check_added_name "$host"
+	running_pid master >/dev/null || die "the master of $dir is not running; start the cluster first"
+	echo "$host ${cpus:--} ${mem:--}" >>"$dir/hosts.add"
+	# the host table's row, for the next reconfig (attributes only)
+	grep -q "^$host " "$dir/conf/lsf.cluster.pumice" ||
+		sed -i "/^End Host/i $host  !  !  1  (local)" "$dir/conf/lsf.cluster.pumice"
+	export LSF_ENVDIR="$dir/conf"
+	sanitizer_env
+	started=""
+	start_agent "$host" "$cpus" "$mem"
+	wait_host_ok "$host"
 }
 
 cmd_env() {
@@ -581,7 +661,8 @@ cmd_status() {
 	dir=$(abs_dir "$dir")
 	load_cluster_conf
 	local down=0 name pid
-	for name in master $(seq -f 'node%g' 1 "$nodes"); do
+	for name in master $(seq -f 'node%g' 1 "$nodes") \
+		$(cut -d' ' -f1 "$dir/hosts.add" 2>/dev/null); do
 		if pid=$(running_pid "$name"); then
 			printf '%-10s running (pid %s)\n' "$name" "$pid"
 		else
@@ -599,7 +680,7 @@ main() {
 	[ $# -ge 2 ] || usage
 	cmd=$1
 	shift
-	dir="" opt_n="" opt_cpus="" opt_mem=""
+	dir="" host="" opt_n="" opt_cpus="" opt_mem=""
 	while [ $# -gt 0 ]; do
 		case "$1" in
 		-n) [ $# -ge 2 ] || usage; opt_n=$2; shift 2 ;;
@@ -610,16 +691,29 @@ main() {
 		--mem=*) opt_mem=${1#--mem=}; shift ;;
 		-h | --help) usage ;;
 		-*) say "unknown option $1"; usage ;;
-		*) [ -z "$dir" ] || usage; dir=$1; shift ;;
+		*)
+			if [ -z "$dir" ]; then
+				dir=$1
+			elif [ "$cmd" = add ] && [ -z "$host" ]; then
+				host=$1
+			else
+				usage
+			fi
+			shift
+			;;
 		esac
 	done
 	[ -n "$dir" ] || usage
-	if [ "$cmd" != start ] && [ -n "$opt_n$opt_cpus$opt_mem" ]; then
+	[ "$cmd" != add ] || [ -n "$host" ] || usage
+	if [ "$cmd" = add ] && [ -n "$opt_n" ]; then
+		die "-n belongs to start"
+	elif [ "$cmd" != start ] && [ "$cmd" != add ] && [ -n "$opt_n$opt_cpus$opt_mem" ]; then
 		die "-n, --cpus and --mem belong to start"
 	fi
 	bindir=$(find_bindir)
 	case "$cmd" in
 	start) cmd_start ;;
+	add) cmd_add ;;
 	env) cmd_env ;;
 	stop) cmd_stop ;;
 	status) cmd_status ;;
