@@ -63,7 +63,7 @@ bpeek_once(struct bpeek *b, struct client *c)
 	int rc, more;
 
 	json_object_set_new(b->args, "off", json_integer(b->off));
-	rc = client_request(c, "peek", json_incref(b->args), &data, err, sizeof(err));
+	rc = client_request(c, "peek", b->args, &data, err, sizeof(err));
 	if (rc == CLIENT_UNREACHABLE)
 		client_die_unreachable("bpeek", err);
 	if (rc != CLIENT_OK) {

@@ -198,7 +198,13 @@ outnfs_commit(struct outnfs *o, char *err, size_t errlen)
 void
 outnfs_disconnect(struct outnfs *o)
 {
-	/* no close RPC: the server may be gone; the handle dies with the context */
+	/*
+	 * nfs_close frees the handle (destroying the context does not); on a
+	 * dead server its COMMIT fails after the timeout, which is harmless:
+	 * everything not committed is resent after the reconnect.
+	 */
+	if (o->nfs != NULL && o->fh != NULL)
+		nfs_close(o->nfs, o->fh);
 	if (o->nfs != NULL)
 		nfs_destroy_context(o->nfs);
 	o->nfs = NULL;
@@ -210,8 +216,6 @@ outnfs_close(struct outnfs *o)
 {
 	if (o == NULL)
 		return;
-	if (o->nfs != NULL && o->fh != NULL)
-		nfs_close(o->nfs, o->fh);
 	outnfs_disconnect(o);
 	nfsurl_free(&o->url);
 	free(o->mnt);
