@@ -25,15 +25,16 @@ setup_file() {
 		skip "no NFS server for the tests: $why"
 	fi
 	cluster_start -n 2 --cpus 1
+	NFS_PORT=$(nfs_free_port)
+	NFS_DIR=$CLUSTER_DIR/nfsexport
 	# the output keys reach the agents at their start
 	"$PUMICE_BIN/pumice-cluster" stop "$CLUSTER_DIR" 2>/dev/null
 	cat >>"$CLUSTER_DIR/conf/lsf.conf" <<-EOF
 	PUMICE_NFS_TIMEOUT=1
 	PUMICE_NFS_DEADLINE=5
+	PUMICE_OUTPUT_DIR="nfs://127.0.0.1/export/default?nfsport=$NFS_PORT&mountport=$((NFS_PORT + 1))"
 	EOF
 	"$PUMICE_BIN/pumice-cluster" start "$CLUSTER_DIR" >/dev/null 2>&1
-	NFS_PORT=$(nfs_free_port)
-	NFS_DIR=$CLUSTER_DIR/nfsexport
 	eval "$("$NFS_SH" start "$NFS_DIR" "$NFS_PORT")"
 	chmod 1777 "$NFS_DIR"
 	export NFS_PORT NFS_DIR NFS_PID NFS_STATE NFS_URL NFS_ARGS
@@ -138,6 +139,13 @@ ticks_in() {
 	wait_job_state "$JOBID" DONE
 	run head -n 1 "$TESTDIR/local/$JOBID/out.txt"
 	assert_output local-outdir
+}
+
+@test "jobs without -o write to PUMICE_OUTPUT_DIR" {
+	submit 'echo to-the-default-dir'
+	wait_job_state "$JOBID" DONE
+	run head -n 1 "$NFS_DIR/default/$JOBID.0.out"
+	assert_output to-the-default-dir
 }
 
 @test "bsub rejects malformed nfs:// destinations" {
