@@ -52,8 +52,9 @@
  *   queue_post_exec (the queue's PRE_EXEC/POST_EXEC), stdin (-i file),
  *   login_shell (-L shell), umask, rlimits (as in SUBMIT)}
  *   The agent substitutes %J and %I in out/err/cwd/stdin. Before spooling
- *   it adds exec_host (its own name), cpus:[n,...] (the cpus given to the
- *   job's slots there), runlimit_grace and preexec_retry (seconds).
+ *   it adds exec_host (its own name), slots:[k,...] and cpus:[n,...] (the
+ *   job's slots there and the cpus they run on), runlimit_grace and
+ *   preexec_retry (seconds).
  *   out/err may be nfs:// URLs (nfsurl.h), written by the shepherd through
  *   libnfs. The spool copy also gets pumice:{nfs_spool_max (bytes),
  *   nfs_timeout, nfs_deadline (seconds)} from lsf.conf, and out =
@@ -146,7 +147,8 @@
  * HOSTREC: {name, status:"ok"|"closed_Full"|"closed_Adm"|"closed_Excl"
  *   (a bsub -x job runs)|"unavail", max, njobs, run, ssusp,
  *   ususp, rsv, ncpus, mem_total, mem_free, swap_total, swap_free,
- *   load:[..], ut, pg, io, it, ls, tmp, tmp_total, arch, model, comment
+ *   load:[..], ut, pg, io, it, ls, tmp, tmp_total, arch, model, comment,
+ *   type, resources:[..] (type, model, resources: lsf.cluster's, if given)
  *   (badmin hclose -C, "" for none)}; status "closed_Adm" after hclose
  * QUEUEREC: {name, priority, status:"Open:Active"|"Closed:Active"|
  *   "Open:Inactive"|"Closed:Inactive", max, jl_u, jl_p, jl_h, njobs, pend,

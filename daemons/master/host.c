@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "master.h"
+#include "schedconf.h"
 #include "util.h"
 
 struct host *
@@ -59,6 +60,24 @@ host_status_word(const struct host *h)
 	}
 }
 
+/* The lsf.cluster Host row: type, model (unless "!") and RESOURCES. */
+static void
+host_record_conf(struct master *m, struct host *h, json_t *r)
+{
+	const struct schedconf_host *ch = m->conf->sched == NULL ? NULL :
+	    schedconf_host(m->conf->sched, h->name);
+	json_t *res = json_array();
+	size_t i;
+
+	if (ch != NULL && ch->type != NULL)
+		json_object_set_new(r, "type", json_string(ch->type));
+	if (ch != NULL && ch->model != NULL)
+		json_object_set_new(r, "model", json_string(ch->model));
+	for (i = 0; ch != NULL && ch->resources != NULL && ch->resources[i]; i++)
+		json_array_append_new(res, json_string(ch->resources[i]));
+	json_object_set_new(r, "resources", res);
+}
+
 json_t *
 host_record(struct master *m, struct host *h)
 {
@@ -84,6 +103,7 @@ host_record(struct master *m, struct host *h)
 	json_object_set_new(r, "arch", json_string(h->arch ? h->arch : ""));
 	json_object_set_new(r, "model", json_string(h->model ? h->model : ""));
 	json_object_set_new(r, "comment", json_string(h->adm_comment ? h->adm_comment : ""));
+	host_record_conf(m, h, r);
 	return r;
 }
 

@@ -43,8 +43,9 @@ tries_at_least() {
 @test "lshosts shows every host with its pretended cores and memory" {
 	run -0 lshosts
 	assert_line --index 0 --regexp '^HOST_NAME +type +model +cpuf +ncpus +maxmem +maxswp +server +RESOURCES$'
-	assert_line --regexp '^big +[^ ]+ +[^ ]+ +1\.0 +8 +8\.0G +[^ ]+ +Yes +\('
-	assert_line --regexp '^node1 +[^ ]+ +[^ ]+ +1\.0 +2 +1\.0G +[^ ]+ +Yes +\('
+	# cluster add gave big a row with (local) in lsf.cluster, read at restart
+	assert_line --regexp '^big +[^ ]+ +[^ ]+ +1\.0 +8 +8\.0G +[^ ]+ +Yes +\(local\)$'
+	assert_line --regexp '^node1 +[^ ]+ +[^ ]+ +1\.0 +2 +1\.0G +[^ ]+ +Yes +\(local\)$'
 	run -0 lshosts -json big
 	assert_output --partial '"ncpus": 8'
 }
