@@ -98,7 +98,8 @@ history_expire(struct master *m, long now)
 	else if (n > 0)
 		log_info("history: %d jobs older than %ld days deleted", n,
 		    m->conf->history_days);
-	loop_want_commit(m);
+	if (n != 0)
+		loop_want_commit(m);
 }
 
 /* ---- the history op ---- */

@@ -293,10 +293,28 @@ store_forget_reused(struct store *s, long id)
 	return store_delete_job(s, id);
 }
 
+/* True when some job left memory before `before` (cheap, no transaction). */
+static bool
+store_expired_any(struct store *s, long before)
+{
+	sqlite3_stmt *st;
+	bool any;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM history WHERE purged < ? LIMIT 1",
+	    -1, &st, NULL) != SQLITE_OK)
+		return true;
+	sqlite3_bind_int64(st, 1, before);
+	any = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return any;
+}
+
 /* Deletes the events of jobs purged from memory before `before`. */
 int
 store_expire(struct store *s, long before)
 {
+	if (!store_expired_any(s, before))
+		return 0;
 	if (store_begin(s) < 0 ||
 	    store_exec_id(s, "DELETE FROM events WHERE job IN "
 	    "(SELECT job FROM history WHERE purged < ?)", before) < 0 ||
