@@ -150,6 +150,7 @@ agent_setup(struct agent *a, const struct agent_opts *o, char *err, size_t errle
 	a->preexec_retry = atoi(agent_lsfconf(a, "PUMICE_PREEXEC_RETRY", "-1"));
 	if (a->preexec_retry < 0)
 		a->preexec_retry = AGENT_PREEXEC_RETRY;
+	a->mem_watch = strchr("nN0", agent_lsfconf(a, "PUMICE_MEMLIMIT_CGROUP", "Y")[0]) != NULL;
 	a->shepherd = agent_shepherd_path();
 	if (access(a->shepherd, X_OK) < 0)
 		log_warn("%s (jobs will be refused until it exists)", a->shepherd);

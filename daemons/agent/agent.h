@@ -49,6 +49,7 @@ struct agent {
 	int kill_interval;	/* seconds between INT, TERM and KILL */
 	int runlimit_grace;	/* s from SIGUSR2 at the run limit to SIGKILL */
 	int preexec_retry;	/* s a failed pre-exec holds its slot */
+	int mem_watch;		/* memory limits by RSS, never by cgroup */
 	struct hostinfo_sampler sampler;
 	struct link *link;
 	struct relay *relay;

@@ -37,7 +37,10 @@ enforce_setup(struct enforce *l, const struct jobspec *js, const char *key)
 	l->js = js;
 	if (js->mem_limit <= 0)
 		return;
-	if (cgroup_create(&l->cg, js->exec_host ? js->exec_host : "local", key,
+	if (js->mem_watch)
+		log_info("job %lld[%lld]: memory limit %lld KB by watching RSS "
+		    "(PUMICE_MEMLIMIT_CGROUP=N)", js->id, js->idx, js->mem_limit);
+	else if (cgroup_create(&l->cg, js->exec_host ? js->exec_host : "local", key,
 	    (uint64_t)js->mem_limit, err, sizeof(err)) == 0)
 		log_info("job %lld[%lld]: memory limit %lld KB through cgroup v%d %s",
 		    js->id, js->idx, js->mem_limit, l->cg.version, l->cg.path);

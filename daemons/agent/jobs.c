@@ -306,6 +306,8 @@ jobs_local_spec(struct jobs *js, json_t *l)
 	json_object_set_new(l, "exec_host", json_string(a->host));
 	json_object_set_new(l, "runlimit_grace", json_integer(a->runlimit_grace));
 	json_object_set_new(l, "preexec_retry", json_integer(a->preexec_retry));
+	if (a->mem_watch)
+		json_object_set_new(l, "mem_watch", json_true());
 	cpus_assign(l, a->spool, ncpus > 0 ? (int)ncpus : 1,
 	    here > 0 ? here : n > 0 ? (int)n : 1);
 }

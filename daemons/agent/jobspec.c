@@ -90,6 +90,8 @@ jobspec_extras(const json_t *j, struct jobspec *js, char *err, size_t errlen)
 	    jobspec_str(j, "exec_host", 0, &js->exec_host, err, errlen) < 0)
 		return -1;
 	js->umask = um >= 0 && um <= 0777 ? (int)um : -1;
+	if (jobspec_bool(j, "mem_watch", &js->mem_watch, err, errlen) < 0)
+		return -1;
 	js->rlimits = json_object_get(j, "rlimits");
 	if (js->rlimits != NULL && !json_is_object(js->rlimits))
 		return errf(err, errlen, "job spec: \"rlimits\" is not an object");

@@ -25,6 +25,7 @@ struct jobspec {
 	const char *pre_exec, *post_exec, *queue_pre_exec, *queue_post_exec;
 	const char *stdin_file, *login_shell, *exec_host;
 	int umask;		/* -1: keep the shepherd's */
+	int mem_watch;		/* memory limit by RSS even where cgroups work */
 	const json_t *rlimits;	/* object or NULL */
 	const json_t *cpus;	/* array of cpu numbers or NULL */
 };
