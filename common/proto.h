@@ -54,7 +54,7 @@
  *   The agent substitutes %J and %I in out/err/cwd/stdin. Before spooling
  *   it adds exec_host (its own name), slots:[k,...] and cpus:[n,...] (the
  *   job's slots there and the cpus they run on), runlimit_grace and
- *   preexec_retry (seconds).
+ *   preexec_retry (seconds), mem_watch (true: PUMICE_MEMLIMIT_CGROUP=N).
  *   out/err may be nfs:// URLs (nfsurl.h), written by the shepherd through
  *   libnfs. The spool copy also gets pumice:{nfs_spool_max (bytes),
  *   nfs_timeout, nfs_deadline (seconds)} from lsf.conf, and out =
