@@ -2,16 +2,24 @@
 # The query surface tools parse: bjobs -l/-UF/-A/-json/-o as Toil,
 # Snakemake and Cromwell call them, bhist -l -a, bacct -l, and a finished
 # job found by its id after CLEAN_PERIOD (from the master's sqlite
-# history), also after a master restart. CLEAN_PERIOD is 6 s here.
+# history), also after a master restart. CLEAN_PERIOD is 3 s here.
 
 load helpers
 
+# The master reads lsb.params at start: only it is restarted.
+restart_master() {
+	local pid
+	pid=$(cat "$CLUSTER_DIR/run/master.pid")
+	kill "$1" "$pid"
+	wait_for bash -c "! kill -0 $pid 2>/dev/null"
+	pumice cluster start "$CLUSTER_DIR" >/dev/null
+}
+
 setup_file() {
 	cluster_start -n 2 --cpus 2
-	"$PUMICE_BIN/pumice-cluster" stop "$CLUSTER_DIR" >/dev/null
-	sed -i 's/^CLEAN_PERIOD = .*/CLEAN_PERIOD = 6/' \
+	sed -i 's/^CLEAN_PERIOD = .*/CLEAN_PERIOD = 3/' \
 		"$CLUSTER_DIR/conf/lsbatch/pumice/configdir/lsb.params"
-	pumice cluster start "$CLUSTER_DIR" >/dev/null
+	restart_master -TERM
 }
 
 teardown_file() {
@@ -66,8 +74,7 @@ run_unwrapped() {
 	long=$(printf '%s\n' "$output" | awk 'length > 80' | wc -l)
 	[ "$long" -eq 0 ]
 	assert_line --regexp '^ {21}'
-	bkill "$running" "$pending" >/dev/null
-	wait_job_state "$running" EXIT
+	run -0 bkill "$running" "$pending"
 }
 
 @test "Toil: bjobs -json -o 'jobid user exit_code stat exit_reason pend_reason' ID ID" {
@@ -77,6 +84,7 @@ run_unwrapped() {
 	local bad=$JOBID
 	wait_job_state "$ok" DONE
 	wait_job_state "$bad" EXIT
+	echo "$ok $bad" >"$BATS_FILE_TMPDIR/finished"	# for bhist and bacct
 	run -0 bjobs -json -o "jobid user exit_code stat exit_reason pend_reason" "$ok" "$bad"
 	python3 - "$output" "$ok" "$bad" "$ME" <<'EOF'
 import json, sys
@@ -115,12 +123,8 @@ EOF
 }
 
 @test "bhist -l -a shows Project <default>; bacct -l shows Completed <done> and <exit>" {
-	submit true
-	local ok=$JOBID
-	submit 'exit 2'
-	local bad=$JOBID
-	wait_job_state "$ok" DONE
-	wait_job_state "$bad" EXIT
+	local ok bad
+	read -r ok bad <"$BATS_FILE_TMPDIR/finished"
 	run_unwrapped bhist -l -a
 	assert_line --regexp "^Job <$ok>, Job Name <true>, User <$ME>, Project <default>, Command <true>$"
 	assert_output --partial "Completed <done>."
@@ -139,7 +143,7 @@ EOF
 	submit -P hist 'exit 4'
 	local id=$JOBID
 	wait_job_state "$id" EXIT
-	# gone from the in-memory listing once CLEAN_PERIOD (6 s) is over ...
+	# gone from the in-memory listing once CLEAN_PERIOD (3 s) is over ...
 	wait_for -t 40 bash -c "! bjobs -a -noheader -o jobid 2>/dev/null | grep -qx '$id'"
 	# ... still found by its id, from the history
 	run -0 bjobs -noheader -o 'jobid stat exit_code proj_name' "$id"
@@ -151,8 +155,7 @@ EOF
 	run -0 bacct "$id"
 	assert_line --regexp '^ Total number of done jobs: +0 +Total number of exited jobs: +1$'
 	# and after a restart of the master, which does not replay it
-	kill -9 "$(cat "$CLUSTER_DIR/run/master.pid")"
-	run -0 pumice cluster start "$CLUSTER_DIR"
+	restart_master -KILL
 	run -0 bjobs -noheader -o 'jobid stat' "$id"
 	assert_output "$id EXIT"
 	# a new job does not take its id
