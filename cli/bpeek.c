@@ -19,6 +19,7 @@ struct bpeek {
 	json_t *args;		/* {id, idx | name, off} */
 	json_int_t off;
 	bool follow, shown_head;
+	char *file;		/* where the output goes, from the last reply */
 };
 
 static void
@@ -47,11 +48,35 @@ bpeek_show(struct bpeek *b, json_t *data)
 	}
 	if (bytes != NULL && n > 0)
 		fwrite(bytes, 1, n, stdout);
+	if (file != NULL && (b->file == NULL || strcmp(b->file, file) != 0)) {
+		free(b->file);
+		b->file = xstrdup(file);
+	}
 	fflush(stdout);
 	free(bytes);
 	if (json_integer_value(json_object_get(data, "next")) > b->off)
 		b->off = json_integer_value(json_object_get(data, "next"));
 	return b->off < size;
+}
+
+/*
+ * -f saw the job end: what it wrote after our last look is no longer on
+ * its host's spool, but a path on a shared file system (or this host)
+ * can be read here, with the caller's own permissions.
+ */
+static void
+bpeek_rest(struct bpeek *b)
+{
+	char buf[65536];
+	size_t n;
+	FILE *fp;
+
+	if (b->file == NULL || b->file[0] != '/' || (fp = fopen(b->file, "r")) == NULL)
+		return;
+	if (fseeko(fp, (off_t)b->off, SEEK_SET) == 0)
+		while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+			fwrite(buf, 1, n, stdout);
+	fclose(fp);
 }
 
 /* 0 done, 1 ask again, or an exit code after an error was printed. */
@@ -67,8 +92,10 @@ bpeek_once(struct bpeek *b, struct client *c)
 	if (rc == CLIENT_UNREACHABLE)
 		client_die_unreachable("bpeek", err);
 	if (rc != CLIENT_OK) {
-		if (b->shown_head && strcmp(err, "Already finished") == 0)
-			return 0;	/* -f: the job ended */
+		if (b->shown_head && strcmp(err, "Already finished") == 0) {
+			bpeek_rest(b);	/* -f: the job ended */
+			return 0;
+		}
 		if (strcmp(err, "Not yet started") == 0 || strcmp(err, "Already finished") == 0)
 			fprintf(stderr, "Job <%s> : %s.\n", b->label, err);
 		else
@@ -141,5 +168,6 @@ bpeek_main(int argc, char **argv)
 		;
 	client_close(&c);
 	json_decref(b.args);
+	free(b.file);
 	return rc;
 }
