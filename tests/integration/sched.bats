@@ -53,9 +53,8 @@ host_ok() {
 
 setup_file() {
 	cluster_start -n 2 --cpus 2 --mem 1G
-	"$PUMICE_BIN/pumice-cluster" stop "$CLUSTER_DIR" >/dev/null
 	write_sched_conf
-	pumice cluster start "$CLUSTER_DIR" >/dev/null
+	badmin reconfig >/dev/null 2>&1
 	start_big_agent
 	wait_for -t 30 host_ok big
 }
