@@ -2,7 +2,8 @@
  * prepost.c - pre/post-exec commands (see prepost.h). They block the
  * shepherd, never the agent. A command that cannot even start (no such
  * user, fork failure) counts as a failed pre-exec: the job is retried
- * rather than run without its preparation.
+ * rather than run without its preparation. While one runs, the spool's
+ * pgid names its process group, so that bkill ends it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +18,7 @@
 
 #include "log.h"
 #include "prepost.h"
+#include "spool.h"
 #include "util.h"
 
 static void __attribute__((noreturn))
@@ -62,6 +64,10 @@ prepost_run(const struct prepost *p, const char *what, const char *cmd)
 	}
 	if (pid == 0)
 		prepost_child(p, cmd);
+	/* bkill reaches a command that hangs through the job's pgid file */
+	setpgid(pid, pid);
+	if (p->jobdir != NULL && spool_write_pid(p->jobdir, "pgid", pid) < 0)
+		log_warn("%s/pgid", p->jobdir);
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
 			return -1;
@@ -105,7 +111,7 @@ prepost_pre(const struct prepost *p, char *reason, size_t reasonlen)
 			return 2;
 		}
 		snprintf(reason, reasonlen, "%s", PREPOST_PEND_REASON);
-		return 1;
+		return st > 0 && WIFSIGNALED(st) ? 3 : 1;
 	}
 	return 0;
 }

@@ -23,11 +23,13 @@ struct prepost {
 	int as_other;
 	const char *cwd;
 	struct jobenv *env;
+	const char *jobdir;	/* spool: the command's group goes into pgid */
 };
 
 /*
  * Runs the pre-exec commands: 0 when all succeeded (or none), 1 when one
- * failed and the job should go back to PEND, 2 when it exited with
+ * failed and the job should go back to PEND, 3 when one was killed by a
+ * signal (bkill: no point waiting to retry), 2 when it exited with
  * LSB_EXIT_PRE_ABORT (the job ends EXIT); reason says which.
  */
 int prepost_pre(const struct prepost *p, char *reason, size_t reasonlen);

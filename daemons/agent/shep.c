@@ -494,7 +494,7 @@ static struct prepost
 shep_prepost(struct shep *s)
 {
 	struct prepost p = { .js = &s->spec, .pw = s->pw, .as_other = s->as_other,
-		.cwd = s->cwd, .env = &s->env };
+		.cwd = s->cwd, .env = &s->env, .jobdir = s->jobdir };
 
 	return p;
 }
@@ -506,11 +506,10 @@ shep_pre(struct shep *s)
 	struct prepost p = shep_prepost(s);
 	int r = prepost_pre(&p, s->reason, sizeof(s->reason));
 
-	if (r == 1) {
+	if (r == 1 || r == 3)
 		s->requeue = 1;
-		if (s->spec.preexec_retry > 0)
-			sleep((unsigned)s->spec.preexec_retry);
-	}
+	if (r == 1 && s->spec.preexec_retry > 0)
+		sleep((unsigned)s->spec.preexec_retry);
 	return r == 0 ? 0 : -1;
 }
 

@@ -107,6 +107,14 @@ tries_at_least() {
 	assert_output ran
 }
 
+@test "bkill ends a job whose pre-exec hangs" {
+	submit -E "touch started; sleep 60" 'echo ran >ran'
+	wait_for -t 30 test -e started
+	run -0 bkill "$JOBID"
+	wait_job_state "$JOBID" EXIT 15
+	[ ! -e ran ]
+}
+
 @test "the post-exec runs after the job with its status, before the end is reported" {
 	submit -Ep 'echo "$LSB_JOBEXIT_STAT" >post' 'exit 3'
 	wait_job_state "$JOBID" EXIT 30
