@@ -44,7 +44,7 @@ host_get(struct master *m, const char *name)
 }
 
 static const char *
-host_status_word(const struct host *h)
+host_status_word(const struct host *h, int max)
 {
 	if (h->status != HOST_UNAVAIL && h->adm_closed)
 		return "closed_Adm";
@@ -52,7 +52,7 @@ host_status_word(const struct host *h)
 	case HOST_OK:
 		if (h->excl)
 			return "closed_Excl";	/* a bsub -x job runs here */
-		return h->used >= h->maxslots ? "closed_Full" : "ok";
+		return h->used >= max ? "closed_Full" : "ok";
 	case HOST_CLOSED:
 		return "closed_Adm";
 	default:
@@ -84,7 +84,8 @@ host_record(struct master *m, struct host *h)
 	json_t *r;
 
 	r = json_pack("{s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:i}",
-	    "name", h->name, "status", host_status_word(h), "max", h->maxslots,
+	    "name", h->name, "status", host_status_word(h, snapshot_max_slots(m, h)),
+	    "max", snapshot_max_slots(m, h),
 	    "njobs", h->used, "run", h->used, "ssusp", 0, "ususp", 0, "rsv", 0,
 	    "ncpus", h->ncpus);
 	json_object_set_new(r, "mem_total", json_integer(h->mem_total));

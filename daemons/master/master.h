@@ -276,6 +276,8 @@ void jobreq_free(struct jobreq *r);
 int jobreq_check(struct master *m, const json_t *spec, const char *queue,
     const char *user, char *err, size_t errlen);
 void jobreq_jobspec(struct master *m, struct job *j, json_t *spec);
+/* A host's job slots: lsb.hosts MXJ, else what its agent reports. */
+int snapshot_max_slots(struct master *m, const struct host *h);
 dep_value sched_dep_eval(struct master *m, struct job *j);
 int sched_dep_check(struct master *m, struct job *j, const char *user, char *err,
     size_t errlen);

@@ -16,6 +16,30 @@
 #include "sched.h"
 #include "util.h"
 
+/* Attributes from the lsf.cluster Host table win over the agent's. */
+static const char *
+snapshot_type(const struct schedconf_host *ch, const struct host *h)
+{
+	return ch && ch->type ? ch->type : h->arch;
+}
+
+static const char *
+snapshot_model(const struct schedconf_host *ch, const struct host *h)
+{
+	return ch && ch->model ? ch->model : h->model;
+}
+
+int
+snapshot_max_slots(struct master *m, const struct host *h)
+{
+	const struct schedconf_host *ch = schedconf_host(m->conf->sched, h->name);
+	int mxj, jlu;
+
+	schedconf_host_limits(m->conf->sched, h->name, snapshot_model(ch, h),
+	    snapshot_type(ch, h), &mxj, &jlu);
+	return mxj == SCHEDCONF_MXJ_NCPUS ? h->ncpus : mxj >= 0 ? mxj : h->maxslots;
+}
+
 static void
 snapshot_host(struct master *m, struct host *h, struct place_host *p)
 {
@@ -28,8 +52,8 @@ snapshot_host(struct master *m, struct host *h, struct place_host *p)
 	p->usable = h->status == HOST_OK && h->conn != NULL && !h->adm_closed;
 	p->ncpus = h->ncpus;
 	p->sel.name = h->name;
-	p->sel.type = ch && ch->type ? ch->type : h->arch;
-	p->sel.model = ch && ch->model ? ch->model : h->model;
+	p->sel.type = snapshot_type(ch, h);
+	p->sel.model = snapshot_model(ch, h);
 	p->sel.resources = ch ? ch->resources : NULL;
 	schedconf_host_limits(sc, h->name, p->sel.model, p->sel.type, &mxj, &p->jlu);
 	p->maxslots = mxj == SCHEDCONF_MXJ_NCPUS ? h->ncpus : mxj >= 0 ? mxj : h->maxslots;

@@ -45,6 +45,7 @@ FAIRSHARE = USER_SHARES[[root, 10] [default, 1]]
 End Queue
 Q
 	sed -i 's/^End Parameters$/MAX_USER_PRIORITY = 100\nEnd Parameters/' "$d/lsb.params"
+	printf 'Begin Host\nHOST_NAME MXJ JL/U\nnode1 3 -\ndefault ! -\nEnd Host\n' >"$d/lsb.hosts"
 }
 
 host_ok() {
@@ -73,6 +74,12 @@ submit_as_nobody() {
 # pend_text ID: the bjobs -p reason lines of job ID.
 pend_text() {
 	bjobs -p "$1" 2>/dev/null | grep '^ '
+}
+
+@test "lsb.hosts MXJ sets a host's slots" {
+	run -0 bhosts node1 node2
+	assert_line --regexp '^node1 +ok +- +3 '
+	assert_line --regexp '^node2 +ok +- +2 '
 }
 
 @test "a memory-heavy job waits for the one host that fits, then runs there" {
