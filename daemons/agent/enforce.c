@@ -240,9 +240,9 @@ enforce_thread(void *arg)
 	struct timespec ts = { 0, 100 * 1000 * 1000 };
 	int i;
 
-	while (!l->stop) {
+	while (!__atomic_load_n(&l->stop, __ATOMIC_ACQUIRE)) {
 		enforce_tick(l);
-		for (i = 0; i < 10 && !l->stop; i++) {
+		for (i = 0; i < 10 && !__atomic_load_n(&l->stop, __ATOMIC_ACQUIRE); i++) {
 			nanosleep(&ts, NULL);
 			if (!l->killed && l->cg.path != NULL && cgroup_oom_kills(&l->cg) > 0)
 				break;
@@ -270,7 +270,7 @@ void
 enforce_stop(struct enforce *l, char *reason, size_t reasonlen)
 {
 	if (l->running) {
-		l->stop = 1;
+		__atomic_store_n(&l->stop, 1, __ATOMIC_RELEASE);
 		pthread_join(l->thread, NULL);
 		l->running = 0;
 	}

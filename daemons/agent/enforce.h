@@ -32,7 +32,7 @@ struct enforce {
 	const char *reason;	/* ENFORCE_*_REASON once one was hit */
 	pthread_t thread;
 	int running;		/* the watcher thread exists */
-	volatile int stop;
+	int stop;		/* __atomic: set by enforce_stop */
 };
 
 /* Before the fork: a cgroup when there is a memory limit. */
