@@ -108,8 +108,8 @@ struct host {
 	char *arch, *model, *version;
 	uint64_t last_hb;
 	bool adm_closed;	/* badmin hclose: no new jobs (admin.c) */
-	char *adm_comment;	/* hclose -C text, or NULL */
 	bool excl;		/* an exclusive job runs (set by each sched pass) */
+	char *adm_comment;	/* hclose -C text, or NULL */
 	struct elem_list running;
 	TAILQ_ENTRY(host) entry;
 };
@@ -127,10 +127,10 @@ struct reqctx {
 	TAILQ_ENTRY(reqctx) entry;	/* on master->waiters */
 	long wait_id;
 	bool wait_end;
+	struct dep_node *wait_dep;	/* bwait -w: parked until true (jobcmd.c) */
 };
 TAILQ_HEAD(req_list, reqctx);
 
-	struct dep_node *wait_dep;	/* bwait -w: parked until true (jobcmd.c) */
 struct master {
 	struct conf *conf;
 	char *envdir;
@@ -152,8 +152,8 @@ struct master {
 	long next_id;
 	bool replaying;
 	bool sched_wanted;
-	json_t *qadmin;		/* admin.c: queue name -> closed/inactive bits */
 	struct sched_state *sched;	/* kept between passes (sched.h) */
+	json_t *qadmin;		/* admin.c: queue name -> closed/inactive bits */
 	struct master *hist;	/* scratch for history jobs of one request */
 };
 
@@ -198,9 +198,6 @@ void control_wake_waiters(struct master *m, struct job *j);
 void reqctx_free(struct reqctx *rq);
 long control_submit_job(struct master *m, struct reqctx *rq, json_t *job,
     const char **queue, char *err, size_t errlen);
-
-/* peek.c: bpeek, relayed to the agent that runs the job. */
-void peek_op(struct master *m, struct reqctx *rq, json_t *args);
 bool control_may_act(struct reqctx *rq, struct job *j);
 /* A job control action on one job (idx -1) or element; *msg its result line. */
 typedef bool (*control_unit_fn)(struct master *m, struct reqctx *rq, struct job *j,
@@ -209,6 +206,9 @@ typedef bool (*control_unit_fn)(struct master *m, struct reqctx *rq, struct job 
  * returns the results array [{job, ok, msg}]. */
 json_t *control_select(struct master *m, struct reqctx *rq, json_t *args,
     control_unit_fn fn, void *arg);
+
+/* peek.c: bpeek, relayed to the agent that runs the job. */
+void peek_op(struct master *m, struct reqctx *rq, json_t *args);
 void peek_on_reply(struct master *m, struct conn *c, json_t *msg);
 void peek_conn_gone(struct master *m, struct conn *c);
 
@@ -228,17 +228,14 @@ bool job_finished(const struct job *j);
 void job_free_all(struct master *m);
 void job_purge_old(struct master *m, long now);
 json_t *job_record(struct master *m, struct job *j, long idx);
-char *job_display_name(const struct job *j, long idx);
-bool job_is_array(const struct job *j);
-
 void job_pending_link(struct master *m, struct job *j);
 void job_pending_unlink(struct master *m, struct job *j);
 void elem_release_host(struct master *m, struct elem *e);
 void elem_free_hosts(struct elem *e);
 void elem_end(struct job *j, struct elem *e, int state, long when, const char *reason);
-/* host.c */
-struct host *host_find(struct master *m, const char *name);
-struct host *host_get(struct master *m, const char *name);
+char *job_display_name(const struct job *j, long idx);
+bool job_is_array(const struct job *j);
+
 /* jobctl.c: job control events (stop, resume, mod, switch, move,
  * requeue_user) applied to the job table, live and at replay. */
 int jobctl_apply(struct master *m, struct job *j, long idx, const char *type,
@@ -266,6 +263,9 @@ void jobmod_modify(struct master *m, struct reqctx *rq, json_t *args);
 /* jobmove.c: btop/bbot (op move). */
 void jobmove_move(struct master *m, struct reqctx *rq, json_t *args);
 
+/* host.c */
+struct host *host_find(struct master *m, const char *name);
+struct host *host_get(struct master *m, const char *name);
 json_t *host_record(struct master *m, struct host *h);
 void host_free_all(struct master *m);
 
