@@ -137,6 +137,8 @@ limits_check(struct limits *l, const struct schedconf *sc,
 	bool group;
 	long n;
 
+	if (q->qjob_limit < 0 && q->ujob_limit < 0 && (sc == NULL || sc->nulims == 0))
+		return 0;
 	if (q->qjob_limit >= 0 && (n = limits_count(l, "Q", q->name, NULL)) + slots >
 	    q->qjob_limit) {
 		snprintf(detail, len, "queue limit %ld/%d in queue %s", n, q->qjob_limit,

@@ -66,6 +66,8 @@ place_ctx_reset(struct place_ctx *x)
 	free(x->buckets);
 	x->buckets = NULL;
 	x->nbuckets = 0;
+	x->last_req = NULL;
+	x->last_bucket = NULL;
 }
 
 void
@@ -212,8 +214,12 @@ place_hash(const char *s)
 static struct place_bucket *
 place_bucket(struct place_ctx *x, const struct place_job *pj)
 {
-	size_t h = place_hash(pj->req->shape);
+	size_t h;
 	struct place_bucket *b;
+
+	if (x->last_req == pj->req)	/* jobs alike share one jobreq */
+		return x->last_bucket;
+	h = place_hash(pj->req->shape);
 
 	if (x->buckets == NULL) {
 		x->buckets = xcalloc(PLACE_NBUCKETS, sizeof(*x->buckets));
@@ -221,10 +227,14 @@ place_bucket(struct place_ctx *x, const struct place_job *pj)
 	}
 	for (b = x->buckets[h]; b != NULL; b = b->next)
 		if (strcmp(b->key, pj->req->shape) == 0)
-			return b;
-	b = place_bucket_new(x, pj);
-	b->next = x->buckets[h];
-	x->buckets[h] = b;
+			break;
+	if (b == NULL) {
+		b = place_bucket_new(x, pj);
+		b->next = x->buckets[h];
+		x->buckets[h] = b;
+	}
+	x->last_req = pj->req;
+	x->last_bucket = b;
 	return b;
 }
 

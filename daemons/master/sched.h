@@ -101,6 +101,8 @@ struct place_ctx {
 	struct limits *lim;	/* per-host user/queue counters, or NULL */
 	struct place_bucket **buckets;	/* by shape, this pass */
 	size_t nbuckets;
+	const struct jobreq *last_req;	/* the bucket of the last job placed */
+	struct place_bucket *last_bucket;
 };
 
 /* place.c */

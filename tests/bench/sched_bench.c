@@ -18,6 +18,7 @@
 
 #define NSHAPES 4
 #define NUSERS 100
+#define RUN 1000	/* jobs come in runs of one shape, as arrays and scripts submit */
 
 static const char *shapes[NSHAPES] = {
 	"{}",
@@ -100,7 +101,7 @@ bench_pass(struct conf *c, struct place_host *hosts, size_t nh, struct jobreq **
 	x.lim = limits_new();
 	for (size_t i = 0; i < pending; i++) {
 		const char *user = users[i % NUSERS];
-		struct place_job pj = { (long)i + 1, req[i % NSHAPES], user, "normal",
+		struct place_job pj = { (long)i + 1, req[(i / RUN) % NSHAPES], user, "normal",
 		    NULL, -1, -1 };
 		if (limits_check(x.lim, c->sched, &c->queues[0], user, pj.req->nmin,
 		    &reason, detail, sizeof(detail)) < 0)
@@ -159,8 +160,16 @@ main(int argc, char **argv)
 {
 	static const size_t hs[] = { 1000, 10000 }, ps[] = { 100000, 1000000 };
 
-	printf("scheduler pass (place.c + limits.c; %d job shapes, %d users; "
-	    "hosts of 8 or 16 slots)\n", NSHAPES, NUSERS);
+	char load[64] = "?";
+	FILE *fp = fopen("/proc/loadavg", "r");
+
+	if (fp != NULL) {
+		if (fgets(load, sizeof(load), fp) != NULL)
+			load[strcspn(load, "\n")] = '\0';
+		fclose(fp);
+	}
+	printf("scheduler pass (place.c + limits.c; %d job shapes in runs of %d, %d users; "
+	    "hosts of 8 or 16 slots; loadavg %s)\n", NSHAPES, RUN, NUSERS, load);
 	if (argc == 3) {
 		bench_one((size_t)atol(argv[1]), (size_t)atol(argv[2]));
 		return 0;
