@@ -4,7 +4,9 @@
  * and its queue (RES_REQ, MEMLIMIT, RUNLIMIT, EXCLUSIVE). The master
  * checks them at submission, so a bad -R is refused with a message; the
  * parsed form is kept on the job (job->req) from its first pass on and is
- * derived data: replay rebuilds it from the same event.
+ * derived data: replay rebuilds it from the same event. Jobs with the same
+ * queue, slots and scheduling options share one refcounted copy, held in
+ * sched_state's table until badmin reconfig or shutdown.
  */
 #include <stdlib.h>
 #include <string.h>
