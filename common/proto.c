@@ -7,21 +7,45 @@
 #include "proto.h"
 #include "util.h"
 
+/* The frame being written: 4 header bytes, then the JSON text. */
+struct proto_buf {
+	uint8_t *p;
+	size_t len, cap;
+};
+
+static int
+proto_put(const char *s, size_t n, void *arg)
+{
+	struct proto_buf *b = arg;
+
+	if (b->cap - b->len < n) {
+		while (b->cap - b->len < n)
+			b->cap *= 2;
+		b->p = xrealloc(b->p, b->cap);
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	return 0;
+}
+
+/* One serialisation pass (json_dumpb would need a second one to size the
+ * buffer first: a large bjobs reply paid for its encoding twice). */
 uint8_t *
 proto_encode(const json_t *msg, size_t *len)
 {
-	size_t n = json_dumpb(msg, NULL, 0, JSON_COMPACT | JSON_REAL_PRECISION(9));
-	uint8_t *buf;
+	struct proto_buf b = { xmalloc(4096), 4, 4096 };
+	size_t n;
 
-	buf = xmalloc(n + 4);
-	if (json_dumpb(msg, (char *)buf + 4, n, JSON_COMPACT | JSON_REAL_PRECISION(9)) != n)
-		n = 0;
-	buf[0] = (uint8_t)(n >> 24);
-	buf[1] = (uint8_t)(n >> 16);
-	buf[2] = (uint8_t)(n >> 8);
-	buf[3] = (uint8_t)n;
-	*len = n + 4;
-	return buf;
+	if (json_dump_callback(msg, proto_put, &b, JSON_COMPACT |
+	    JSON_REAL_PRECISION(9)) < 0)
+		b.len = 4;
+	n = b.len - 4;
+	b.p[0] = (uint8_t)(n >> 24);
+	b.p[1] = (uint8_t)(n >> 16);
+	b.p[2] = (uint8_t)(n >> 8);
+	b.p[3] = (uint8_t)n;
+	*len = b.len;
+	return b.p;
 }
 
 int
