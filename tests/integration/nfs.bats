@@ -32,6 +32,7 @@ setup_file() {
 	cat >>"$CLUSTER_DIR/conf/lsf.conf" <<-EOF
 	PUMICE_NFS_TIMEOUT=1
 	PUMICE_NFS_DEADLINE=5
+	PUMICE_NFS_SPOOL_MAX=1
 	PUMICE_OUTPUT_DIR="nfs://127.0.0.1/export/default?nfsport=$NFS_PORT&mountport=$((NFS_PORT + 1))"
 	EOF
 	"$PUMICE_BIN/pumice-cluster" start "$CLUSTER_DIR" >/dev/null 2>&1
@@ -101,6 +102,31 @@ ticks_in() {
 	run bash -c "grep '^tick' $f | sort | uniq -d"
 	assert_output ""
 	run bash -c "grep '^tick' $f | sort -k2n -c"
+	assert_success
+}
+
+# progress_stalled FILE: FILE's number did not change over half a second.
+progress_stalled() {
+	local a b
+	a=$(cat "$1" 2>/dev/null)
+	sleep 0.5
+	b=$(cat "$1" 2>/dev/null)
+	[ -n "$a" ] && [ "$a" = "$b" ]
+}
+
+@test "PUMICE_NFS_SPOOL_MAX: with the server away the job blocks, then goes on" {
+	submit -o "$(url "bp/%J.out")" "for i in \$(seq 1 64); do head -c 65536 /dev/zero | tr '\\0' x; echo \" \$i\"; echo \$i >$TESTDIR/progress; done"
+	local id=$JOBID
+	wait_for bash -c "[ -s $NFS_DIR/bp/$id.out ]"
+	"$NFS_SH" stop "$NFS_STATE"
+	# 1 MB spool + the pipe: the job stops long before its 4 MB
+	wait_for -t 4 progress_stalled "$TESTDIR/progress"
+	[ "$(cat "$TESTDIR/progress")" -lt 40 ]
+	eval "$("$NFS_SH" start "$NFS_DIR" "$NFS_PORT")"
+	wait_job_state "$id" DONE 30
+	run bash -c "grep -c '^x*x [0-9]*\$' $NFS_DIR/bp/$id.out"
+	assert_output 64
+	run bash -c "grep '^x' $NFS_DIR/bp/$id.out | awk '{ if (\$2 != NR) exit 1 }'"
 	assert_success
 }
 
