@@ -77,19 +77,6 @@
  *           done:bool (-d: record DONE), forget:bool (-r: EXIT at once),
  *           bulk:bool (-b, no effect)}
  *                                    -> {results:[{job:"123[4]", ok, msg}]}
- *   wait   {id, until:"start"|"end"} -> {job: JOBREC}   (replies when true)
- *   hosts  {}                        -> {hosts:[HOSTREC]}
- *   queues {}                        -> {queues:[QUEUEREC]}
- *   info   {}                        -> {cluster, master, version}
- *   peek   {id | name (absent: newest job of the caller), idx, off}
- *                                    -> {data, off, next, size, file} as in
- *           peek_rep, relayed to the job's agent; errors "Not yet started"
- *           (code "notstarted"), "Already finished" (code "finished")
- *   admin  {action:"hclose"|"hopen"|"qclose"|"qopen"|"qact"|"qinact",
- *           names:[host or queue; "all" = every one; none = the caller's
- *           host / the default queue], comment (hclose -C)}
- *                                    -> {results:[{name, ok, msg}]}
- *           Administrators only (else code "denied", "User permission
  *          sig "STOP"/"CONT" act as stop/resume. The job control ops
  *          below take the same selection (ids, all, user, name, queue,
  *          host; no ids and no all: the most recent match) and answer
@@ -105,6 +92,19 @@
  *   depwait {cond: -w text}          -> {result:"satisfied"|"never"},
  *                                       sent when the condition is true
  *                                       or can never be (bwait)
+ *   wait   {id, until:"start"|"end"} -> {job: JOBREC}   (replies when true)
+ *   hosts  {}                        -> {hosts:[HOSTREC]}
+ *   queues {}                        -> {queues:[QUEUEREC]}
+ *   info   {}                        -> {cluster, master, version}
+ *   peek   {id | name (absent: newest job of the caller), idx, off}
+ *                                    -> {data, off, next, size, file} as in
+ *           peek_rep, relayed to the job's agent; errors "Not yet started"
+ *           (code "notstarted"), "Already finished" (code "finished")
+ *   admin  {action:"hclose"|"hopen"|"qclose"|"qopen"|"qact"|"qinact",
+ *           names:[host or queue; "all" = every one; none = the caller's
+ *           host / the default queue], comment (hclose -C)}
+ *                                    -> {results:[{name, ok, msg}]}
+ *           Administrators only (else code "denied", "User permission
  *           denied"); recorded as events of job 0 (type = action, data
  *           {host|queue, by, comment}) and replayed at start-up.
  *   ckconfig {}                      -> {errors:["file:line: message"]}
