@@ -167,7 +167,7 @@ wait_empty() {
 }
 
 measure() {
-	local s=$1 name=$2 r t0 t1 k m0 id st
+	local s=$1 name=$2 r t0 t1 k m0 id st pids
 	cd "$WORK/$s" || return 1
 	[ "$s" = p ] && HOLD="-w done($(bsub -o /dev/null sleep 100000 |
 		sed -E 's/^Job <([0-9]+)>.*/\1/'))"
@@ -193,10 +193,13 @@ measure() {
 	[ "$s" = p ] && HOLD="-w done($(bsub -o /dev/null sleep 100000 |
 		sed -E 's/^Job <([0-9]+)>.*/\1/'))"
 	m0=$(bl_rss "$(${s}_master_pid)")
+	# wait only for these loops: the Slurm daemons are children too
+	pids=""
 	for ((p = 0; p < 8; p++)); do
 		(for ((k = 0; k < Q / 8; k++)); do "${s}_submit_held"; done) &
+		pids="$pids $!"
 	done
-	wait
+	wait $pids
 	sleep 1
 	echo "$(( ($(bl_rss "$(${s}_master_pid)") - m0) * 1024 / (Q / 8 * 8) ))" |
 		bl_record "8_master_bytes_per_pending.$name" bytes "8: master RSS per pending job ($Q held)"
