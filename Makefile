@@ -3,6 +3,7 @@
 #   make            build into build/
 #   make check      build with ASan+UBSan into build/san and run every test
 #   make demo       start a 4-agent local cluster and run the primes demo
+#   make install    binaries, man pages, systemd units, sample conf under $(prefix)
 .DEFAULT_GOAL := all
 SHELL := /bin/bash
 
@@ -48,7 +49,7 @@ check:
 	$(MAKE) B=build/san SAN=1 all tests-build
 	$(MAKE) B=build/san SAN=1 check-run
 
-check-run: check-unit check-man check-integration
+check-run: check-unit check-man check-install check-integration
 
 demo: all
 	@packaging/deps.sh $(if $(NFS),--nfs)
@@ -63,6 +64,26 @@ distclean: clean
 deps:
 	packaging/deps.sh --nfs
 
-.PHONY: all check check-run demo clean distclean deps
+# make install [prefix=/usr/local] [DESTDIR=...]: commands in bin (bsub, ...
+# as links), daemons in sbin (the agent finds pumice-shepherd beside it),
+# systemd units, man pages, and the sample configuration under
+# share/doc/pumice/conf (never over an existing /etc/pumice).
+bindir = $(prefix)/bin
+sbindir = $(prefix)/sbin
+mandir = $(prefix)/share/man
+docdir = $(prefix)/share/doc/pumice
+unitdir = $(prefix)/lib/systemd/system
+install: all
+	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(sbindir) $(DESTDIR)$(unitdir) $(DESTDIR)$(docdir)
+	install -m 755 $(B)/bin/pumice $(B)/bin/pumice-cluster $(DESTDIR)$(bindir)
+	for l in $(CLI_LINKS); do ln -sf pumice $(DESTDIR)$(bindir)/$$l; done
+	install -m 755 $(B)/bin/pumice-master $(B)/bin/pumice-agent $(B)/bin/pumice-shepherd $(DESTDIR)$(sbindir)
+	for u in pumice-master pumice-agent; do \
+	  sed 's|@SBINDIR@|$(sbindir)|g' packaging/$$u.service >$(DESTDIR)$(unitdir)/$$u.service; done
+	for p in $(MAN_PAGES); do s=$${p##*.}; install -d $(DESTDIR)$(mandir)/man$$s; \
+	  install -m 644 $$p $(DESTDIR)$(mandir)/man$$s; done
+	cp -r conf $(DESTDIR)$(docdir)
+
+.PHONY: all check check-run demo clean distclean deps install
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

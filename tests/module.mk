@@ -22,3 +22,21 @@ check-integration: all
 include tests/fuzz/module.mk
 include tests/bench/module.mk
 include tests/bench/sched.mk
+
+# make install into a scratch DESTDIR: every program, link, unit, page and
+# sample lands where the README says, and the units name the real sbindir.
+check-install: all
+	@set -e; d=$$(mktemp -d); trap 'rm -rf "$$d"' EXIT; \
+	$(MAKE) -s B=$(B) SAN=$(SAN) DESTDIR=$$d install >/dev/null; \
+	for f in bin/pumice bin/bsub bin/bjobs bin/pumice-cluster sbin/pumice-master \
+	  sbin/pumice-agent sbin/pumice-shepherd share/man/man1/bsub.1 \
+	  share/man/man8/pumice-agent.8 share/doc/pumice/conf/lsf.conf \
+	  share/doc/pumice/conf/lsbatch/pumice/configdir/lsb.queues; do \
+	  test -e "$$d$(prefix)/$$f" || { echo "install: $$f missing"; exit 1; }; done; \
+	grep -q '^ExecStart=$(prefix)/sbin/pumice-agent ' $$d$(prefix)/lib/systemd/system/pumice-agent.service; \
+	grep -q '^KillMode=process$$' $$d$(prefix)/lib/systemd/system/pumice-agent.service; \
+	! grep -q '@SBINDIR@' $$d$(prefix)/lib/systemd/system/*.service; \
+	test "$$(readlink $$d$(prefix)/bin/bkill)" = pumice; \
+	echo "install: ok"
+
+.PHONY: check-install
