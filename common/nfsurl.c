@@ -13,7 +13,7 @@
 #define NFSURL_PREFIX "nfs://"
 
 static const char *const nfsurl_keys[] = {
-	"nfsport", "mountport", "tcp-syncnt", "autoreconnect", "version", "debug",
+	"nfsport", "mountport", "tcp-syncnt", "version", "debug",
 };
 
 int
@@ -63,6 +63,9 @@ nfsurl_arg(struct nfsurl *u, const char *kv, size_t n, char *err, size_t errlen)
 	if ((kn == 3 && strncmp(kv, "uid", 3) == 0) || (kn == 3 && strncmp(kv, "gid", 3) == 0))
 		return errf(err, errlen, "%.3s= is not allowed: output is written as the "
 		    "job's owner", kv);
+	if (kn == 13 && strncmp(kv, "autoreconnect", 13) == 0)
+		return errf(err, errlen, "autoreconnect= is not allowed: the shepherd reconnects "
+		    "itself and rewrites what was not committed");
 	if (kn == 7 && strncmp(kv, "version", 7) == 0 && (n - kn - 1 != 1 || eq[1] != '3'))
 		return errf(err, errlen, "only NFS version 3 is supported");
 	if (!nfsurl_known(kv, kn))

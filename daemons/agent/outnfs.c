@@ -26,6 +26,7 @@ struct outnfs {
 	uid_t uid;
 	gid_t gid;
 	int timeout_s;
+	int mode;		/* of a file created here: 0666 less the job's umask */
 	uint64_t base;
 	struct nfs_context *nfs;
 	struct nfsfh *fh;
@@ -59,6 +60,12 @@ outnfs_context(struct outnfs *o, const char *mnt, char *err, size_t errlen)
 	nfs_set_uid(o->nfs, (int)o->uid);
 	nfs_set_gid(o->nfs, (int)o->gid);
 	nfs_set_timeout(o->nfs, o->timeout_s * 1000);
+	/*
+	 * No silent reconnects: a server that rebooted may have lost writes
+	 * not yet committed, which only our own reconnect (resending from the
+	 * last COMMIT) puts back.
+	 */
+	nfs_set_autoreconnect(o->nfs, 0);
 	return 0;
 }
 
@@ -119,13 +126,13 @@ outnfs_connect(struct outnfs *o, int flags, char *err, size_t errlen)
 
 	if (outnfs_mount(o, err, errlen) < 0 || outnfs_mkdirs(o, err, errlen) < 0)
 		return -1;
-	if ((rc = nfs_open2(o->nfs, o->rel, O_WRONLY | O_CREAT | flags, 0666, &o->fh)) < 0)
+	if ((rc = nfs_open2(o->nfs, o->rel, O_WRONLY | O_CREAT | flags, o->mode, &o->fh)) < 0)
 		return outnfs_fail(o, "cannot open", rc, err, errlen);
 	return 0;
 }
 
 struct outnfs *
-outnfs_open(const char *url, uid_t uid, gid_t gid, int trunc, int timeout_s,
+outnfs_open(const char *url, uid_t uid, gid_t gid, int mode, int trunc, int timeout_s,
     char *err, size_t errlen)
 {
 	struct outnfs *o = xcalloc(1, sizeof(*o));
@@ -134,6 +141,7 @@ outnfs_open(const char *url, uid_t uid, gid_t gid, int trunc, int timeout_s,
 
 	o->uid = uid;
 	o->gid = gid;
+	o->mode = mode & 0777;
 	o->timeout_s = timeout_s > 0 ? timeout_s : 5;
 	if (nfsurl_parse(url, &o->url, err, errlen) < 0) {
 		free(o);
@@ -152,6 +160,12 @@ outnfs_open(const char *url, uid_t uid, gid_t gid, int trunc, int timeout_s,
 fail:
 	outnfs_close(o);
 	return NULL;
+}
+
+uint64_t
+outnfs_base(const struct outnfs *o)
+{
+	return o->base;
 }
 
 int
@@ -225,7 +239,7 @@ outnfs_close(struct outnfs *o)
 #else /* !HAVE_NFS */
 
 struct outnfs *
-outnfs_open(const char *url, uid_t uid, gid_t gid, int trunc, int timeout_s,
+outnfs_open(const char *url, uid_t uid, gid_t gid, int mode, int trunc, int timeout_s,
     char *err, size_t errlen)
 {
 	errf(err, errlen, "%s: this build of Pumice has no NFS support "
@@ -249,6 +263,12 @@ outnfs_commit(struct outnfs *o, char *err, size_t errlen)
 void
 outnfs_disconnect(struct outnfs *o)
 {
+}
+
+uint64_t
+outnfs_base(const struct outnfs *o)
+{
+	return o->base;
 }
 
 int

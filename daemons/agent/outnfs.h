@@ -16,12 +16,15 @@
 struct outnfs;
 
 /*
- * Connects and opens url (nfs://...) for writing as uid/gid; trunc empties
- * it, otherwise writes go after its current end. timeout_s bounds each
- * call. NULL with err (also in a build without NFS support).
+ * Connects and opens url (nfs://...) for writing as uid/gid, creating it
+ * with mode; trunc empties it, otherwise writes go after its current end.
+ * timeout_s bounds each call. NULL with err (also in a build without NFS
+ * support).
  */
-struct outnfs *outnfs_open(const char *url, uid_t uid, gid_t gid, int trunc,
+struct outnfs *outnfs_open(const char *url, uid_t uid, gid_t gid, int mode, int trunc,
     int timeout_s, char *err, size_t errlen);
+/* The file's size when it was opened: stream offset 0 is there. */
+uint64_t outnfs_base(const struct outnfs *o);
 /* Writes n bytes at stream offset off (the file's offset minus its base). */
 int outnfs_pwrite(struct outnfs *o, uint64_t off, const void *buf, size_t n,
     char *err, size_t errlen);

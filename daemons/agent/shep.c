@@ -330,23 +330,65 @@ shep_wait(struct shep *s)
 	enforce_stop(&s->lim, s->reason, sizeof(s->reason));
 }
 
-/* The job's output must be durable before anyone hears it ended. */
+/* fsync of a regular file at path: 0, or the errno. */
+static int
+shep_fsync_path(const char *path)
+{
+	struct stat st;
+	int fd, e = 0;
+
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
+		return errno;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && fsync(fd) < 0)
+		e = errno;
+	close(fd);
+	return e;
+}
+
+/* The same as the job's user, for a share that squashes root. */
+static int
+shep_fsync_as_user(const struct shep *s, const char *path)
+{
+	pid_t pid;
+	int st;
+
+	if ((pid = fork()) < 0)
+		return errno;
+	if (pid == 0) {
+		if (setgroups(0, NULL) < 0 || setgid(s->spec.gid) < 0 || setuid(s->spec.uid) < 0)
+			_exit(EPERM);
+		_exit(shep_fsync_path(path));
+	}
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return errno;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : EIO;
+}
+
+/*
+ * The job's output must be durable before anyone hears it ended: a file
+ * that cannot be made so ends the job EXIT (a file the job removed is its
+ * own business).
+ */
 static void
 shep_commit_outputs(struct shep *s)
 {
 	size_t i;
-	int fd;
+	int e;
 
 	for (i = 0; i < nitems(s->outputs); i++) {
 		if (s->outputs[i] == NULL)
 			continue;
-		if ((fd = open(s->outputs[i], O_RDONLY | O_CLOEXEC)) < 0) {
-			log_warn("job output %s", s->outputs[i]);
+		e = shep_fsync_path(s->outputs[i]);
+		if ((e == EACCES || e == EPERM) && geteuid() == 0 && s->spec.uid != 0)
+			e = shep_fsync_as_user(s, s->outputs[i]);
+		if (e == 0 || e == ENOENT)
 			continue;
-		}
-		if (fsync(fd) < 0)
-			log_warn("fsync %s", s->outputs[i]);
-		close(fd);
+		log_warnx("job output %s: %s", s->outputs[i], strerror(e));
+		if (s->reason[0] == '\0')
+			errf(s->reason, sizeof(s->reason),
+			    "TERM_OUTPUT: output %s not made durable: %s", s->outputs[i],
+			    strerror(e));
 	}
 }
 

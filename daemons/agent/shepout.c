@@ -13,16 +13,27 @@
  * SHEPOUT_PEEK_KEEP, which bpeek shows. When the server stays away longer
  * than the deadline the job is killed (if still running) and the bytes
  * not committed are copied to <spool>/kept/<id>.<idx>.<stdout|stderr>.
+ *
+ * Threads: while the job runs, a reader thread copies the pipes into the
+ * spool and the shepherd's main thread talks to the server, so a server
+ * that stops answering (each call blocks up to the timeout) stalls only
+ * the sending: the job goes on writing until the spool bound is reached.
+ * end, committed, eof, gave_up and draining are shared, under so->mu.
+ * When the job's own process has exited, the pipes are drained of what
+ * they hold and closed: a process the job left behind with its stdout
+ * open does not keep the job running.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "jobspec.h"
@@ -37,6 +48,7 @@
 #define SHEPOUT_COMMIT_MS 2000
 #define SHEPOUT_PEEK_KEEP (1u << 20)
 #define SHEPOUT_BACKOFF_MAX_MS 4000
+#define SHEPOUT_DRAIN_MS 2000		/* after the job's exit, read at most this long */
 
 struct shepstream {
 	char *dest;		/* substituted nfs:// URL, NULL: not NFS */
@@ -60,6 +72,11 @@ struct shepout {
 	int timeout_s, deadline_s;
 	int gave_up;
 	char *local_out;	/* the -o file when local */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;	/* spool space freed, a pipe closed, draining */
+	int draining;		/* the job's process exited: empty the pipes, stop */
+	uint64_t drain_since;
+	char rbuf[SHEPOUT_BUF];	/* the reader thread's */
 };
 
 static long long
@@ -68,6 +85,34 @@ shepout_num(const json_t *spec, const char *key, long long def)
 	const json_t *v = json_object_get(json_object_get(spec, "pumice"), key);
 
 	return json_is_integer(v) && json_integer_value(v) > 0 ? json_integer_value(v) : def;
+}
+
+static void
+shepout_sync_init(struct shepout *so)
+{
+	pthread_condattr_t ca;
+
+	pthread_mutex_init(&so->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&so->cv, &ca);
+	pthread_condattr_destroy(&ca);
+}
+
+/* Waits on so->cv (so->mu held) for at most ms. */
+static void
+shepout_cv_wait(struct shepout *so, int ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_cond_timedwait(&so->cv, &so->mu, &ts);
 }
 
 struct shepout *
@@ -81,6 +126,7 @@ shepout_new(const char *jobdir, const struct jobspec *js, const json_t *spec)
 	so->spool_max = (uint64_t)shepout_num(spec, "nfs_spool_max", 64LL << 20);
 	so->timeout_s = (int)shepout_num(spec, "nfs_timeout", 3);
 	so->deadline_s = (int)shepout_num(spec, "nfs_deadline", 120);
+	shepout_sync_init(so);
 	for (i = 0; i < 2; i++) {
 		so->st[i].rfd = so->st[i].wfd = so->st[i].spool_fd = -1;
 		so->st[i].backoff_ms = 250;
@@ -102,14 +148,27 @@ shepout_new(const char *jobdir, const struct jobspec *js, const json_t *spec)
 	return so;
 }
 
+/* The job's umask (the submitter's), else the shepherd's own. */
+static int
+shepout_umask(const struct jobspec *js)
+{
+	mode_t m;
+
+	if (js->umask >= 0)
+		return js->umask;
+	m = umask(022);
+	umask(m);
+	return (int)m;
+}
+
 static int
 shepout_open_stream(struct shepout *so, int i, char *reason, size_t rlen)
 {
 	struct shepstream *s = &so->st[i];
 	int p[2];
 
-	s->nfs = outnfs_open(s->dest, so->js->uid, so->js->gid, s->trunc, so->timeout_s,
-	    s->err, sizeof(s->err));
+	s->nfs = outnfs_open(s->dest, so->js->uid, so->js->gid, 0666 & ~shepout_umask(so->js),
+	    s->trunc, so->timeout_s, s->err, sizeof(s->err));
 	if (s->nfs == NULL)
 		return errf(reason, rlen, "TERM_NFS: %s", s->err);
 	s->spool_path = xasprintf("%s/%s.spool", so->jobdir, i ? "stderr" : "stdout");
@@ -179,8 +238,9 @@ shepout_forked(struct shepout *so, const char *local_out)
 	shepout_record(so);
 }
 
+/* Only one thread adds (the reader, or the main one once it is gone). */
 static int
-shepout_spool_add(struct shepstream *s, const void *buf, size_t n)
+shepout_spool_add(struct shepout *so, struct shepstream *s, const void *buf, size_t n)
 {
 	ssize_t w = pwrite(s->spool_fd, buf, n, (off_t)s->end);
 
@@ -188,8 +248,21 @@ shepout_spool_add(struct shepstream *s, const void *buf, size_t n)
 		log_warn("%s: spool write", s->spool_path);
 		return -1;
 	}
+	pthread_mutex_lock(&so->mu);
 	s->end += n;
+	pthread_mutex_unlock(&so->mu);
 	return 0;
+}
+
+static uint64_t
+shepout_end(struct shepout *so, const struct shepstream *s)
+{
+	uint64_t end;
+
+	pthread_mutex_lock(&so->mu);
+	end = s->end;
+	pthread_mutex_unlock(&so->mu);
+	return end;
 }
 
 static void
@@ -208,14 +281,14 @@ shepout_down(struct shepout *so, struct shepstream *s, uint64_t now)
 
 /* Sends [sent, end) from the spool to the server. */
 static int
-shepout_send(struct shepstream *s)
+shepout_send(struct shepstream *s, uint64_t end)
 {
 	static char buf[1u << 20];
 	ssize_t n;
 
-	while (s->sent < s->end) {
-		n = pread(s->spool_fd, buf, s->end - s->sent < sizeof(buf) ?
-		    (size_t)(s->end - s->sent) : sizeof(buf), (off_t)s->sent);
+	while (s->sent < end) {
+		n = pread(s->spool_fd, buf, end - s->sent < sizeof(buf) ?
+		    (size_t)(end - s->sent) : sizeof(buf), (off_t)s->sent);
 		if (n <= 0)
 			return errf(s->err, sizeof(s->err), "%s: read: %s", s->spool_path,
 			    n < 0 ? strerror(errno) : "short");
@@ -242,11 +315,14 @@ shepout_punch(struct shepstream *s)
 }
 
 static int
-shepout_commit(struct shepstream *s, uint64_t now)
+shepout_commit(struct shepout *so, struct shepstream *s, uint64_t now)
 {
 	if (outnfs_commit(s->nfs, s->err, sizeof(s->err)) < 0)
 		return -1;
+	pthread_mutex_lock(&so->mu);
 	s->committed = s->sent;
+	pthread_cond_broadcast(&so->cv);	/* spool space for the reader */
+	pthread_mutex_unlock(&so->mu);
 	s->last_commit = now;
 	shepout_punch(s);
 	return 0;
@@ -256,6 +332,8 @@ shepout_commit(struct shepstream *s, uint64_t now)
 static void
 shepout_service_stream(struct shepout *so, struct shepstream *s, int final, uint64_t now)
 {
+	uint64_t end = shepout_end(so, s);
+
 	if (s->down) {
 		if (now < s->next_try)
 			return;
@@ -268,14 +346,14 @@ shepout_service_stream(struct shepout *so, struct shepstream *s, int final, uint
 		s->backoff_ms = 250;
 		s->sent = s->committed;	/* unstable writes may be lost: redo */
 	}
-	if (s->end > s->sent && (final || s->end - s->sent >= SHEPOUT_BUF ||
+	if (end > s->sent && (final || end - s->sent >= SHEPOUT_BUF ||
 	    now - s->last_write >= SHEPOUT_FLUSH_MS)) {
 		s->last_write = now;
-		if (shepout_send(s) < 0)
+		if (shepout_send(s, end) < 0)
 			return shepout_down(so, s, now);
 	}
 	if (s->sent > s->committed && (final || now - s->last_commit >= SHEPOUT_COMMIT_MS ||
-	    s->sent - s->committed >= so->spool_max / 2) && shepout_commit(s, now) < 0)
+	    s->sent - s->committed >= so->spool_max / 2) && shepout_commit(so, s, now) < 0)
 		shepout_down(so, s, now);
 }
 
@@ -297,53 +375,132 @@ shepout_service(struct shepout *so, int final)
 	return late;
 }
 
-/* Reads what the pipes hold, respecting the spool bound; waits ≤ ms. */
+/* Closes a stream's pipe: everything it will give is in the spool. */
 static void
-shepout_read(struct shepout *so, int ms)
+shepout_eof(struct shepout *so, struct shepstream *s)
 {
-	struct pollfd pfd[2];
-	static char buf[SHEPOUT_BUF];
-	int idx[2], n = 0, i;
-	ssize_t r;
+	pthread_mutex_lock(&so->mu);
+	close(s->rfd);
+	s->rfd = -1;
+	s->eof = 1;
+	pthread_cond_broadcast(&so->cv);
+	pthread_mutex_unlock(&so->mu);
+}
 
+/*
+ * The pipes the reader may read now (not closed, spool not full); -1 when
+ * all are closed. *drain: the job has exited, so an empty pipe is done.
+ */
+static int
+shepout_readable(struct shepout *so, struct pollfd *pfd, int *idx, int *drain)
+{
+	int i, n = 0, open = 0;
+
+	pthread_mutex_lock(&so->mu);
 	for (i = 0; i < 2; i++) {
 		struct shepstream *s = &so->st[i];
-		if (s->eof || (!so->gave_up && s->end - s->committed >= so->spool_max))
+		if (s->eof)
+			continue;
+		open++;
+		if (!so->gave_up && s->end - s->committed >= so->spool_max)
 			continue;
 		pfd[n].fd = s->rfd;
 		pfd[n].events = POLLIN;
 		idx[n++] = i;
 	}
-	if (poll(pfd, (nfds_t)n, ms) <= 0)
-		return;
-	for (i = 0; i < n; i++) {
-		struct shepstream *s = &so->st[idx[i]];
-		if (pfd[i].revents == 0)
+	*drain = so->draining;
+	if (open > 0 && n == 0)
+		shepout_cv_wait(so, 200);	/* spool full: wait for a commit */
+	pthread_mutex_unlock(&so->mu);
+	return open == 0 ? -1 : n;
+}
+
+/* The reader thread: pipes into the spool until they close or drain. */
+static void *
+shepout_reader(void *arg)
+{
+	struct shepout *so = arg;
+	struct pollfd pfd[2];
+	int idx[2], n, i, drain, late;
+	ssize_t r;
+
+	while ((n = shepout_readable(so, pfd, idx, &drain)) >= 0) {
+		if (n == 0 || poll(pfd, (nfds_t)n, drain ? 0 : 200) < 0)
 			continue;
-		r = read(s->rfd, buf, sizeof(buf));
-		if (r > 0 && shepout_spool_add(s, buf, (size_t)r) == 0)
-			continue;
-		if (r < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		close(s->rfd);
-		s->rfd = -1;
-		s->eof = 1;
+		late = drain && now_mono_ms() - so->drain_since >= SHEPOUT_DRAIN_MS;
+		for (i = 0; i < n; i++) {
+			struct shepstream *s = &so->st[idx[i]];
+			if (pfd[i].revents == 0) {
+				if (drain)
+					shepout_eof(so, s);	/* empty after the exit */
+				continue;
+			}
+			r = read(s->rfd, so->rbuf, sizeof(so->rbuf));
+			if (r > 0 && shepout_spool_add(so, s, so->rbuf, (size_t)r) == 0 && !late)
+				continue;
+			if (r < 0 && (errno == EINTR || errno == EAGAIN) && !late)
+				continue;
+			shepout_eof(so, s);
+		}
+	}
+	return NULL;
+}
+
+/* True once the job's own process has exited (still to be reaped). */
+static int
+shepout_job_exited(pid_t pid)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	return pid > 0 && waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+	    si.si_pid == pid;
+}
+
+/* Main thread while the reader runs: serve the server, watch the job. */
+static void
+shepout_sender(struct shepout *so, pid_t pgid)
+{
+	int done = 0;
+
+	while (!done) {
+		if (!so->gave_up && shepout_service(so, 0)) {
+			log_warnx("job %lld[%lld]: output server unreachable for %d s; "
+			    "killing the job", so->js->id, so->js->idx, so->deadline_s);
+			pthread_mutex_lock(&so->mu);
+			so->gave_up = 1;	/* the reader ignores the bound now */
+			pthread_cond_broadcast(&so->cv);
+			pthread_mutex_unlock(&so->mu);
+			if (pgid > 0)
+				kill(-pgid, SIGKILL);
+		}
+		if (!so->draining && shepout_job_exited(pgid)) {
+			pthread_mutex_lock(&so->mu);
+			so->drain_since = now_mono_ms();
+			so->draining = 1;
+			pthread_mutex_unlock(&so->mu);
+		}
+		pthread_mutex_lock(&so->mu);
+		if (!(done = so->st[0].eof && so->st[1].eof))
+			shepout_cv_wait(so, 200);
+		pthread_mutex_unlock(&so->mu);
 	}
 }
 
 void
 shepout_pump(struct shepout *so, pid_t pgid, char *reason, size_t rlen)
 {
-	while (!so->st[0].eof || !so->st[1].eof) {
-		shepout_read(so, 200);
-		if (!so->gave_up && shepout_service(so, 0)) {
-			so->gave_up = 1;
-			log_warnx("job %lld[%lld]: output server unreachable for %d s; "
-			    "killing the job", so->js->id, so->js->idx, so->deadline_s);
-			if (pgid > 0)
-				kill(-pgid, SIGKILL);
-		}
+	pthread_t t;
+	int rc;
+
+	if (so->st[0].eof && so->st[1].eof)
+		return;
+	if ((rc = pthread_create(&t, NULL, shepout_reader, so)) != 0) {
+		errno = rc;
+		fatal("job %lld[%lld]: output reader thread", so->js->id, so->js->idx);
 	}
+	shepout_sender(so, pgid);
+	pthread_join(t, NULL);
 }
 
 /* Appends the report to a local -o file the job's owner owns. */
@@ -371,7 +528,7 @@ void
 shepout_report(struct shepout *so, const char *text)
 {
 	if (so->st[0].nfs != NULL)
-		shepout_spool_add(&so->st[0], text, strlen(text));
+		shepout_spool_add(so, &so->st[0], text, strlen(text));
 	else if (so->local_out != NULL)
 		shepout_report_local(so, text);
 }
@@ -426,9 +583,10 @@ shepout_give_up(struct shepout *so, char *reason, size_t rlen)
 		if (s->nfs == NULL || s->committed >= s->end)
 			continue;
 		kept = shepout_keep(so, i);
+		/* file offsets: an appended -o file starts at its old size */
 		n = snprintf(reason + used, rlen - used, "; bytes %llu-%llu of %s kept in %s",
-		    (unsigned long long)s->committed, (unsigned long long)s->end - 1,
-		    s->dest, kept);
+		    (unsigned long long)(outnfs_base(s->nfs) + s->committed),
+		    (unsigned long long)(outnfs_base(s->nfs) + s->end - 1), s->dest, kept);
 		used += n > 0 && (size_t)n < rlen - used ? (size_t)n : rlen - 1 - used;
 		free(kept);
 	}
@@ -476,5 +634,7 @@ shepout_free(struct shepout *so)
 		free(s->spool_path);
 	}
 	free(so->local_out);
+	pthread_cond_destroy(&so->cv);
+	pthread_mutex_destroy(&so->mu);
 	free(so);
 }

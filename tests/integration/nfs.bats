@@ -19,10 +19,13 @@ nfs_free_port() {
 	return 1
 }
 
+# bats cannot skip from setup_file: it records why, and every test skips
+# with that reason in setup.
 setup_file() {
 	local why
 	if ! why=$("$NFS_SH" check 2>&1); then
-		skip "no NFS server for the tests: $why"
+		export NFS_SKIP="no NFS server for the tests: $why"
+		return 0
 	fi
 	cluster_start -n 2 --cpus 1
 	NFS_PORT=$(nfs_free_port)
@@ -39,6 +42,11 @@ setup_file() {
 	eval "$("$NFS_SH" start "$NFS_DIR" "$NFS_PORT")"
 	chmod 1777 "$NFS_DIR"
 	export NFS_PORT NFS_DIR NFS_PID NFS_STATE NFS_URL NFS_ARGS
+}
+
+setup() {
+	[ -z "${NFS_SKIP:-}" ] || skip "$NFS_SKIP"
+	test_setup
 }
 
 teardown_file() {
@@ -112,6 +120,41 @@ progress_stalled() {
 	sleep 0.5
 	b=$(cat "$1" 2>/dev/null)
 	[ -n "$a" ] && [ "$a" = "$b" ]
+}
+
+@test "a frozen server stalls only the sending: the job goes on writing" {
+	# 16 KB a tick fills the 64 KB pipe in four ticks: a shepherd stuck in
+	# an NFS call would block the job there
+	submit -o "$(url "frozen/%J.out")" \
+		"for i in \$(seq 1 40); do echo \$i >>$TESTDIR/ticks; head -c 16000 /dev/zero | tr '\\0' x; echo; echo \"tick \$i\"; sleep 0.05; done"
+	local f=$NFS_DIR/frozen/$JOBID.out
+	wait_for bash -c "[ \$(grep -c '^tick' $f 2>/dev/null) -ge 3 ]"
+	local pid before
+	pid=$(cat "$NFS_STATE/server.pid")	# an earlier test may have restarted it
+	kill -STOP "$pid"
+	before=$(wc -l <"$TESTDIR/ticks")
+	wait_for -t 4 bash -c "[ \$(wc -l <$TESTDIR/ticks) -ge $((before + 15)) ]" ||
+		{ kill -CONT "$pid"; false; }
+	kill -CONT "$pid"
+	wait_job_state "$JOBID" DONE 30
+	run grep -c '^tick' "$f"
+	assert_output 40
+	run bash -c "grep '^tick' $f | sort | uniq -d"
+	assert_output ""
+}
+
+@test "a process left behind with stdout open does not keep the job running" {
+	submit -o "$(url "bg/%J.out")" '(sleep 8; echo late) & echo main-done'
+	wait_job_state "$JOBID" DONE 5
+	run grep -c '^main-done$' "$NFS_DIR/bg/$JOBID.out"
+	assert_output 1
+}
+
+@test "nfs:// output files get the submitter's umask" {
+	JOBID=$(umask 027; bsub -o "$(url "mode/%J.out")" true | sed -E 's/^Job <([0-9]+)>.*/\1/')
+	wait_job_state "$JOBID" DONE
+	run stat -c %a "$NFS_DIR/mode/$JOBID.out"
+	assert_output 640
 }
 
 @test "PUMICE_NFS_SPOOL_MAX: with the server away the job blocks, then goes on" {

@@ -37,6 +37,7 @@ static const struct {
 	{ "nfs:///data/x", "must be nfs://server/path" },
 	{ "nfs://srv/data/", "must name a file" },
 	{ "nfs://srv/data/x?uid=0", "uid= is not allowed" },
+	{ "nfs://srv/data/x?autoreconnect=5", "autoreconnect= is not allowed" },
 	{ "nfs://srv/data/x?gid=0", "gid= is not allowed" },
 	{ "nfs://srv/data/x?version=4", "only NFS version 3" },
 	{ "nfs://srv/data/x?timeo=3", "unknown query argument 'timeo'" },
