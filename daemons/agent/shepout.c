@@ -549,7 +549,10 @@ shepout_keep(struct shepout *so, int i)
 		*slash = '\0';
 	if ((slash = strrchr(dir, '/')) != NULL)
 		strcpy(slash, "/kept");
-	mkdir(dir, 0700);
+	/* searchable, not listable: each user reaches only their own file */
+	if (mkdir(dir, 0711) < 0 && errno != EEXIST)
+		log_warn("%s", dir);
+	chmod(dir, 0711);
 	path = xasprintf("%s/%lld.%lld.%s", dir, so->js->id, so->js->idx,
 	    i ? "stderr" : "stdout");
 	free(dir);
