@@ -289,6 +289,18 @@ sel_primary(struct sel_parser *x)
 	if ((name = sel_word(x)) == NULL)
 		return x->failed ? NULL : sel_fail(x, "select: expected a name at "
 		    "'%.20s'", x->p);
+	if (strcasecmp(name, "defined") == 0 && sel_eat(x, "(")) {
+		/* defined(res): the host has the resource */
+		free(name);
+		if ((name = sel_word(x)) == NULL || !sel_eat(x, ")")) {
+			free(name);
+			return x->failed ? NULL : sel_fail(x, "select: defined() needs one "
+			    "resource name%s", "");
+		}
+		n = sel_new(SN_RES);
+		n->str = name;
+		return n;
+	}
 	if (sel_cmp_op(x, &op))
 		n = sel_compare(x, name, op);
 	else if (selexpr_index(name) >= 0 || sel_attr(name) >= 0)
@@ -415,6 +427,25 @@ sel_has_res(const struct sel_host *h, const char *name)
 	return false;
 }
 
+/*
+ * Host attributes as lshosts shows them (X86_64, AMD_EPYC) match what the
+ * host reported (x86_64, "AMD EPYC"): case and ' ' vs '_' do not count;
+ * "any" matches every type and model.
+ */
+static int
+sel_str_differ(int attr, const char *v, const char *want)
+{
+	if (attr != SA_NAME && strcasecmp(want, "any") == 0)
+		return 0;
+	for (; *v != '\0' && *want != '\0'; v++, want++) {
+		int a = *v == ' ' ? '_' : tolower((unsigned char)*v);
+		int b = *want == ' ' ? '_' : tolower((unsigned char)*want);
+		if (a != b)
+			return 1;
+	}
+	return *v != *want;
+}
+
 bool
 selexpr_eval(const struct sel_node *n, const struct sel_host *h)
 {
@@ -432,6 +463,6 @@ selexpr_eval(const struct sel_node *n, const struct sel_host *h)
 		return sel_test(n->op, d < n->num ? -1 : d > n->num);
 	default:
 		v = n->idx == SA_TYPE ? h->type : n->idx == SA_MODEL ? h->model : h->name;
-		return sel_test(n->op, strcmp(v ? v : "", n->str) != 0);
+		return sel_test(n->op, sel_str_differ(n->idx, v ? v : "", n->str));
 	}
 }

@@ -73,6 +73,12 @@ snapshot_sel(const struct host *h, struct place_host *p)
 	n[SEL_MEM] = (double)(h->mem_free > 0 && (uint64_t)h->mem_free < avail ?
 	    (uint64_t)h->mem_free : avail);
 	n[SEL_SWP] = (double)h->swap_free;
+	n[SEL_TMP] = (double)h->tmp_free;
+	n[SEL_MAXTMP] = (double)h->tmp_total;
+	n[SEL_PG] = h->pg;
+	n[SEL_IO] = h->io;
+	n[SEL_LS] = h->ls;
+	n[SEL_IT] = h->it;
 	n[SEL_NCPUS] = h->ncpus;
 	n[SEL_MAXMEM] = (double)h->mem_total;
 	n[SEL_MAXSWP] = (double)h->swap_total;

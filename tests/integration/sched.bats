@@ -121,6 +121,13 @@ pend_text() {
 	submit -R "select[hname==node2]" hostname
 	wait_job_state "$JOBID" DONE
 	[ "$(exec_host "$JOBID")" = node2 ]
+	# type and model as lshosts prints them, and the tmp index lsload shows
+	local type model
+	type=$(lshosts -w node2 | awk 'NR == 2 { print $2 }')
+	model=$(lshosts -w node2 | awk 'NR == 2 { print $3 }')
+	submit -R "select[type==$type && model==$model && hname==node2 && tmp>1 && defined(local)]" hostname
+	wait_job_state "$JOBID" DONE
+	[ "$(exec_host "$JOBID")" = node2 ]
 }
 
 @test "a bad -R, -x outside an EXCLUSIVE queue and -sp without range are refused" {

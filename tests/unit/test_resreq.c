@@ -148,12 +148,25 @@ static const struct {
 	{ "(gpu || fs) && !(ncpus<2)", 1 },
 	{ "slots>0", 1 },
 	{ "swp>0", 0 },
+	{ "type==linux", 1 },
+	{ "type==any && model==any", 1 },
+	{ "hname==any", 0 },
+	{ "model==AMD_EPYC_7", 1 },
+	{ "model=='amd epyc 7'", 1 },
+	{ "model==AMD_EPYC", 0 },
+	{ "defined(gpu)", 1 },
+	{ "defined(fs)", 0 },
+	{ "!defined(fs) && defined(local)", 1 },
+	{ "tmp>1000", 1 },
+	{ "maxtmp>=80G", 1 },
+	{ "tmp>2G", 0 },
 };
 
 static void
 test_eval(void **state)
 {
 	struct sel_host h = { "node2", "LINUX", "Pi4", { 0 }, gpu_res };
+	struct sel_host epyc = { "node2", "x86_64", "AMD EPYC 7", { 0 }, gpu_res };
 	struct sel_node *n;
 	char err[256];
 	size_t i;
@@ -164,10 +177,15 @@ test_eval(void **state)
 	h.num[SEL_R1M] = 0.3;
 	h.num[SEL_UT] = 0.25;
 	h.num[SEL_SLOTS] = 2;
+	h.num[SEL_TMP] = 1.0 * GB;
+	h.num[SEL_MAXTMP] = 80.0 * GB;
 	for (i = 0; i < sizeof(evals) / sizeof(evals[0]); i++) {
+		/* model tests are about the host that reported "AMD EPYC 7" */
+		const struct sel_host *hh = strstr(evals[i].expr, "EPYC") ||
+		    strstr(evals[i].expr, "epyc") ? &epyc : &h;
 		if ((n = selexpr_parse(evals[i].expr, "MB", err, sizeof(err))) == NULL)
 			fail_msg("'%s' refused: %s", evals[i].expr, err);
-		if (selexpr_eval(n, &h) != evals[i].want)
+		if (selexpr_eval(n, hh) != evals[i].want)
 			fail_msg("'%s' should be %d", evals[i].expr, evals[i].want);
 		selexpr_free(n);
 	}
