@@ -4,6 +4,7 @@
  * and lsb.params. Every file is optional; every value is checked here so
  * the scheduler can trust the structure.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -171,6 +172,48 @@ sc_groups(struct sc_ctx *x, const struct cfg_section *sec,
 
 /* ---- lsb.hosts ---- */
 
+/*
+ * A host name or a range "prefix[1-20,25]suffix" (zero-padded bounds such
+ * as [01-20] ask for that width): 1 when name is in it, 0 when not, -1
+ * when the range is malformed.
+ */
+static int
+sc_range_match(const char *pat, const char *name)
+{
+	const char *lb = strchr(pat, '['), *rb, *p, *d;
+	size_t plen, nd, width;
+	long v = -1, a, b;
+	int hit = 0;
+	char *end;
+
+	if (lb == NULL)
+		return strcmp(pat, name) == 0;
+	if ((rb = strchr(lb, ']')) == NULL || strchr(rb + 1, '[') != NULL || rb == lb + 1)
+		return -1;
+	plen = (size_t)(lb - pat);
+	d = name + plen;
+	nd = strspn(d, "0123456789");
+	if (strncmp(name, pat, plen) == 0 && nd > 0 && strcmp(d + nd, rb + 1) == 0)
+		v = strtol(d, NULL, 10);
+	for (p = lb + 1; p < rb; p = end + (*end == ',')) {
+		if (!isdigit((unsigned char)*p))
+			return -1;
+		a = b = strtol(p, &end, 10);
+		/* a zero-padded bound asks for its width: [01-20] holds node01 */
+		width = *p == '0' && end - p > 1 ? (size_t)(end - p) : 0;
+		if (*end == '-') {
+			if (!isdigit((unsigned char)end[1]))
+				return -1;
+			b = strtol(end + 1, &end, 10);
+		}
+		if ((*end != ',' && end != rb) || a > b)
+			return -1;
+		if (v >= a && v <= b && (width == 0 || width == nd))
+			hit = 1;
+	}
+	return hit;
+}
+
 static int
 sc_hostlims(struct sc_ctx *x, const struct cfg_section *sec)
 {
@@ -188,6 +231,9 @@ sc_hostlims(struct sc_ctx *x, const struct cfg_section *sec)
 		l->name = xstrdup(sc_cell(sec, i, "HOST_NAME") ?
 		    sc_cell(sec, i, "HOST_NAME") : "default");
 		l->jlu = -1;
+		if (sc_range_match(l->name, "") < 0)
+			return sc_err(x, line, "bad host range '%s' (expected name[1-20,25])",
+			    l->name);
 		if (sc_limit(x, line, "MXJ", sc_cell(sec, i, "MXJ"), true, &l->mxj) < 0 ||
 		    sc_limit(x, line, "JL/U", sc_cell(sec, i, "JL/U"), false, &l->jlu) < 0)
 			return -1;
@@ -523,7 +569,7 @@ schedconf_host_limits(const struct schedconf *s, const char *name,
 
 	for (size_t i = 0; s != NULL && i < s->nhostlims; i++) {
 		const struct schedconf_hostlim *l = &s->hostlims[i];
-		r = strcmp(l->name, name) == 0 ? 4 :
+		r = strcmp(l->name, name) == 0 ? 5 : sc_range_match(l->name, name) > 0 ? 4 :
 		    schedconf_hgroup_has(s, l->name, name) ? 3 :
 		    sc_str_eq(l->name, model) || sc_str_eq(l->name, type) ? 2 :
 		    strcmp(l->name, "default") == 0 ? 1 : 0;
@@ -561,7 +607,7 @@ sc_group_has(const struct schedconf_group *g, size_t n, const char *group,
 	if (grp == NULL || depth > SCHEDCONF_MAX_GROUP_DEPTH)
 		return false;
 	for (m = grp->members; *m != NULL; m++) {
-		if (strcmp(*m, who) == 0 || strcmp(*m, "all") == 0)
+		if (strcmp(*m, who) == 0 || strcmp(*m, "all") == 0 || sc_range_match(*m, who) > 0)
 			return true;
 		if (strcmp(*m, group) != 0 && sc_group_has(g, n, *m, who, depth + 1))
 			return true;

@@ -71,8 +71,10 @@ test_good(void **state)
 	put("lsf.cluster.demo", "Begin Host\nHOSTNAME model type server RESOURCES\n"
 	    "pi1 Pi4 ARM 1 (small local)\nbox ! ! 1 ()\nEnd Host\n");
 	put(LSBDIR "lsb.hosts", "Begin Host\nHOST_NAME MXJ JL/U r1m\n"
-	    "default 2 - ()\nbox ! 3 ()\nPi4 1 - ()\nEnd Host\n"
+	    "default 2 - ()\nbox ! 3 ()\nPi4 1 - ()\nnode[1-3,7] 6 - ()\nnode3 9 - ()\n"
+	    "rack[01-10]a 4 - ()\nEnd Host\n"
 	    "Begin HostGroup\nGROUP_NAME GROUP_MEMBER\npis (pi1 pi2)\nall_g (pis box)\n"
+	    "rng (gpu[10-12])\n"
 	    "End HostGroup\n");
 	put(LSBDIR "lsb.users", "Begin UserGroup\nGROUP_NAME GROUP_MEMBER\n"
 	    "team (ann bob)\nEnd UserGroup\nBegin User\nUSER_NAME MAX_JOBS JL/P\n"
@@ -99,6 +101,23 @@ test_good(void **state)
 	schedconf_host_limits(s, "other", NULL, NULL, &mxj, &jlu);
 	assert_int_equal(mxj, 2);
 	assert_int_equal(jlu, -1);
+	/* ranges: node[1-3,7], zero-padded rack[01-10]a; a name beats a range */
+	schedconf_host_limits(s, "node2", NULL, NULL, &mxj, &jlu);
+	assert_int_equal(mxj, 6);
+	schedconf_host_limits(s, "node7", NULL, NULL, &mxj, &jlu);
+	assert_int_equal(mxj, 6);
+	schedconf_host_limits(s, "node3", NULL, NULL, &mxj, &jlu);
+	assert_int_equal(mxj, 9);
+	schedconf_host_limits(s, "node4", NULL, NULL, &mxj, &jlu);
+	assert_int_equal(mxj, 2);
+	schedconf_host_limits(s, "node10", NULL, NULL, &mxj, &jlu);
+	assert_int_equal(mxj, 2);
+	schedconf_host_limits(s, "rack05a", NULL, NULL, &mxj, &jlu);
+	assert_int_equal(mxj, 4);
+	schedconf_host_limits(s, "rack5a", NULL, NULL, &mxj, &jlu);
+	assert_int_equal(mxj, 2);
+	assert_true(schedconf_hgroup_has(s, "rng", "gpu12"));
+	assert_false(schedconf_hgroup_has(s, "rng", "gpu13"));
 	assert_true(schedconf_hgroup_has(s, "all_g", "pi2"));
 	assert_false(schedconf_hgroup_has(s, "pis", "box"));
 	assert_non_null(ul = schedconf_user_limit(s, "carl", &group));
@@ -132,6 +151,10 @@ static const struct {
 	    LSBDIR "lsb.hosts:3: MXJ must be a number, '!' or '-', not 'many'" },
 	{ LSBDIR "lsb.hosts", "Begin Host\nHOST_NAME JL/U\nh1 !\nEnd Host\n",
 	    LSBDIR "lsb.hosts:3: JL/U must be a number or '-', not '!'" },
+	{ LSBDIR "lsb.hosts", "Begin Host\nHOST_NAME MXJ\nn[3-1] 2\nEnd Host\n",
+	    LSBDIR "lsb.hosts:3: bad host range 'n[3-1]' (expected name[1-20,25])" },
+	{ LSBDIR "lsb.hosts", "Begin Host\nHOST_NAME MXJ\nn[1-x] 2\nEnd Host\n",
+	    LSBDIR "lsb.hosts:3: bad host range 'n[1-x]' (expected name[1-20,25])" },
 	{ LSBDIR "lsb.hosts", "Begin Host\nMXJ\n2\nEnd Host\n",
 	    LSBDIR "lsb.hosts:1: Host section needs a HOST_NAME column" },
 	{ LSBDIR "lsb.hosts", "Begin HostGroup\nGROUP_NAME\ng\nEnd HostGroup\n",
