@@ -6,7 +6,7 @@
 set -eu
 pkgs="build-essential autoconf automake pkg-config libevent-dev libuv1-dev
 libsqlite3-dev libjansson-dev libnfs-dev libssl-dev libcmocka-dev bats
-bats-assert bats-support mandoc procps iproute2 util-linux"
+bats-assert bats-support mandoc procps iproute2 util-linux python3"
 for a in "$@"; do
 	case "$a" in
 	--nfs) pkgs="$pkgs nfs-ganesha nfs-ganesha-vfs nfs-ganesha-mem libnfs-utils" ;;
