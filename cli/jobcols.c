@@ -301,7 +301,7 @@ static const struct jobcols_field jobcols_fields[] = {
 	{ "SLOTS", "nreq_slot", jobcols_int, "nslots" },
 	{ "ALLOC_SLOT", NULL, jobcols_int, "nslots" },
 	{ "MAX_MEM", NULL, jobcols_mem, "maxrss" },
-	{ "MEM", NULL, jobcols_mem, "maxrss" },	/* current use not sampled: max */
+	{ "MEM", NULL, jobcols_mem, "mem" },	/* sampled while running (usage.h) */
 	{ "CPU_USED", NULL, jobcols_cpu, "cpu" },
 	{ "RUN_TIME", NULL, jobcols_run_time, NULL },
 	{ "COMMAND", "cmd", jobcols_str, "cmd" },

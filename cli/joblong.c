@@ -329,6 +329,23 @@ jl_tail(FILE *fp, const json_t *job, bool uf)
 	}
 }
 
+/* The agent's last sample of a running job, as LSF lays it out. */
+static void
+jl_usage(FILE *fp, const json_t *job, bool uf)
+{
+	char tbuf[64], mbuf[64];
+	long mem = jl_int(job, "mem");
+	int ind;
+
+	joblong_time(jl_int(job, "usage_time"), tbuf, sizeof(tbuf));
+	ind = (int)strlen(tbuf) + 2;	/* under the text after "<time>: " */
+	units_format_kb((uint64_t)(mem > 0 ? mem : 0), mbuf, sizeof(mbuf));
+	jl_event(fp, jl_int(job, "usage_time"), "Resource usage collected.", uf);
+	fprintf(fp, "%*sThe CPU time used is %.0f seconds.\n", ind, "",
+	    json_number_value(json_object_get(job, "cpu")));
+	fprintf(fp, "%*sMEM: %s;  NPROC: %ld\n", ind, "", mbuf, jl_int(job, "nproc"));
+}
+
 static void
 jl_block(FILE *fp, const json_t *job, bool uf)
 {
@@ -343,6 +360,8 @@ jl_block(FILE *fp, const json_t *job, bool uf)
 	jl_submitted(fp, job, uf);
 	if (jl_int(job, "start_time") > 0)
 		jl_started(fp, job, uf);
+	if (jl_int(job, "usage_time") > 0 && jl_int(job, "finish_time") <= 0)
+		jl_usage(fp, job, uf);
 	if (jl_int(job, "finish_time") > 0)
 		jl_finished(fp, job, uf);
 	jl_tail(fp, job, uf);

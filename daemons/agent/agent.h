@@ -82,6 +82,8 @@ void jobs_scan(struct jobs *js);
 /* [{id, idx}] of every job held, for register. */
 json_t *jobs_list(const struct jobs *js);
 int jobs_running(const struct jobs *js);
+/* The last usage sample of each running job (usage.h), for the heartbeat. */
+json_t *jobs_usage(const struct jobs *js);
 /* Sends every unacknowledged finish again (after register). */
 void jobs_resend(struct jobs *js);
 void jobs_close(struct jobs *js);

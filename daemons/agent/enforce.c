@@ -108,61 +108,6 @@ enforce_child(const struct jobspec *js)
 	enforce_child_cpus(js->cpus);
 }
 
-int
-enforce_parse_stat(const char *text, long *pgrp, long *rss_pages)
-{
-	const char *p = strrchr(text, ')');
-	long f[22];
-	int i, n = 0;
-	char *end;
-
-	/* pid (comm) state ppid pgrp ... ; rss is field 24, comm may hold ')' */
-	if (p == NULL || p[1] != ' ')
-		return -1;
-	p += 2;
-	if (*p == '\0' || p[1] != ' ')
-		return -1;
-	p += 2;			/* the state letter */
-	for (i = 0; i < 21 && *p != '\0'; i++, n++) {
-		f[i] = strtol(p, &end, 10);
-		if (end == p)
-			return -1;
-		p = end;
-	}
-	if (n < 21)
-		return -1;
-	*pgrp = f[1];		/* fields 4.. : ppid pgrp session ... */
-	*rss_pages = f[20];
-	return 0;
-}
-
-uint64_t
-enforce_group_rss(pid_t pgid)
-{
-	long page_kb = sysconf(_SC_PAGESIZE) / 1024, pgrp, rss;
-	char path[300], buf[1024];
-	struct dirent *de;
-	uint64_t sum = 0;
-	DIR *d = opendir("/proc");
-	FILE *fp;
-
-	if (d == NULL)
-		return 0;
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] < '1' || de->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
-		if ((fp = fopen(path, "r")) == NULL)
-			continue;
-		if (fgets(buf, sizeof(buf), fp) != NULL &&
-		    enforce_parse_stat(buf, &pgrp, &rss) == 0 && pgrp == pgid && rss > 0)
-			sum += (uint64_t)rss * (uint64_t)page_kb;
-		fclose(fp);
-	}
-	closedir(d);
-	return sum;
-}
-
 static void
 enforce_kill(struct enforce *l, const char *reason, const char *why)
 {
@@ -189,7 +134,8 @@ enforce_check_mem(struct enforce *l)
 			enforce_kill(l, ENFORCE_MEM_REASON, "the kernel hit its memory limit");
 		return;
 	}
-	rss = enforce_group_rss(l->pgid);
+	usage_sample(l->pgid, &l->use);
+	rss = l->use.mem_kb;
 	if (rss > l->maxmem_kb)
 		l->maxmem_kb = rss;
 	if (rss > (uint64_t)l->js->mem_limit) {
@@ -233,15 +179,32 @@ enforce_tick(struct enforce *l)
  * count, so that the rest of a job whose process the kernel killed at the
  * limit goes quickly too.
  */
+/* A usage sample for bjobs: one second in, then every USAGE_INTERVAL_S. */
+static void
+enforce_usage(struct enforce *l, unsigned *ticks)
+{
+	if (*ticks != 1 && *ticks % USAGE_INTERVAL_S != 0)
+		return;
+	usage_sample(l->pgid, &l->use);
+	if (l->use.mem_kb > l->maxmem_kb)
+		l->maxmem_kb = l->use.mem_kb;
+	if (l->jobdir != NULL && l->use.nproc > 0 && usage_write(l->jobdir, &l->use) < 0)
+		log_warn("job %lld[%lld]: usage.json", l->js->id, l->js->idx);
+}
+
 static void *
 enforce_thread(void *arg)
 {
 	struct enforce *l = arg;
 	struct timespec ts = { 0, 100 * 1000 * 1000 };
+	unsigned ticks = 0;
 	int i;
 
 	while (!__atomic_load_n(&l->stop, __ATOMIC_ACQUIRE)) {
 		enforce_tick(l);
+		if (ticks > 0 && l->pgid > 0)
+			enforce_usage(l, &ticks);
+		ticks++;
 		for (i = 0; i < 10 && !__atomic_load_n(&l->stop, __ATOMIC_ACQUIRE); i++) {
 			nanosleep(&ts, NULL);
 			if (!l->killed && l->cg.path != NULL && cgroup_oom_kills(&l->cg) > 0)
@@ -257,13 +220,18 @@ enforce_start(struct enforce *l)
 	int r;
 
 	l->start_ms = now_mono_ms();
-	if (l->js->mem_limit <= 0 && l->js->run_limit <= 0)
-		return;
+	/* always: the thread also samples usage */
 	if ((r = pthread_create(&l->thread, NULL, enforce_thread, l)) != 0)
 		log_warnx("job %lld[%lld]: no limit watcher: %s", l->js->id, l->js->idx,
 		    strerror(r));
 	else
 		l->running = 1;
+}
+
+uint64_t
+enforce_max_mem(const struct enforce *l)
+{
+	return l->maxmem_kb;
 }
 
 void

@@ -17,6 +17,7 @@
 
 #include "cgroup.h"
 #include "jobspec.h"
+#include "usage.h"
 
 #define ENFORCE_MEM_REASON "TERM_MEMLIMIT: job killed after reaching LSF memory usage limit"
 #define ENFORCE_RUN_REASON "TERM_RUNLIMIT: job killed after reaching LSF run time limit"
@@ -29,6 +30,8 @@ struct enforce {
 	uint64_t start_ms;	/* monotonic, when the job was released */
 	int warned, killed;
 	uint64_t maxmem_kb;	/* the largest sum seen */
+	const char *jobdir;	/* where usage.json goes (set before enforce_start) */
+	struct usage use;	/* the watcher's; read by the main thread after the join */
 	const char *reason;	/* ENFORCE_*_REASON once one was hit */
 	pthread_t thread;
 	int running;		/* the watcher thread exists */
@@ -52,9 +55,7 @@ void enforce_stop(struct enforce *l, char *reason, size_t reasonlen);
 /* One check of every limit (the watcher calls it each second). */
 void enforce_tick(struct enforce *l);
 
-/* pgrp and rss (pages) from /proc/<pid>/stat text; -1 when malformed. */
-int enforce_parse_stat(const char *text, long *pgrp, long *rss_pages);
-/* Sum of the RSS (KB) of the processes in process group pgid. */
-uint64_t enforce_group_rss(pid_t pgid);
+/* The largest memory use seen (KB): limit checks and usage samples. */
+uint64_t enforce_max_mem(const struct enforce *l);
 
 #endif

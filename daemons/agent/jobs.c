@@ -25,6 +25,7 @@
 #include "log.h"
 #include "outconf.h"
 #include "spool.h"
+#include "usage.h"
 #include "util.h"
 
 struct job {
@@ -510,6 +511,22 @@ jobs_list(const struct jobs *js)
 	TAILQ_FOREACH(j, &js->list, entry)
 		json_array_append_new(a, json_pack("{s:I, s:I}", "id", (json_int_t)j->id,
 		    "idx", (json_int_t)j->idx));
+	return a;
+}
+
+json_t *
+jobs_usage(const struct jobs *js)
+{
+	json_t *a = json_array(), *u;
+	struct job *j;
+
+	TAILQ_FOREACH(j, &js->list, entry) {
+		if (j->fin != NULL || (u = usage_read(j->dir)) == NULL)
+			continue;
+		json_object_set_new(u, "id", json_integer(j->id));
+		json_object_set_new(u, "idx", json_integer(j->idx));
+		json_array_append_new(a, u);
+	}
 	return a;
 }
 

@@ -154,11 +154,11 @@ link_hb_cb(uv_timer_t *t)
 	struct hostinfo hi;
 
 	hostinfo_read(&hi, &a->sampler, a->ncpus, a->mem_kb);
-	link_send(l, link_load(json_pack("{s:s, s:I, s:I, s:[f,f,f], s:f, s:i}",
+	link_send(l, link_load(json_pack("{s:s, s:I, s:I, s:[f,f,f], s:f, s:i, s:o}",
 	    "t", "hb", "mem_free", (json_int_t)hi.mem_free,
 	    "swap_free", (json_int_t)hi.swap_free,
 	    "load", hi.load[0], hi.load[1], hi.load[2], "ut", hi.ut,
-	    "njobs", jobs_running(a->jobs)), &hi));
+	    "njobs", jobs_running(a->jobs), "usage", jobs_usage(a->jobs)), &hi));
 }
 
 static void

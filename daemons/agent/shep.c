@@ -309,11 +309,21 @@ shep_fork(struct shep *s)
 		if (write(go[1], "g", 1) != 1)
 			log_warn("job %s: release", s->jobdir);
 		close(go[1]);
+		s->lim.jobdir = s->jobdir;
 		enforce_start(&s->lim);
 	}
 	shep_read_reports(s, rep[0]);
 	close(rep[0]);
 	return 0;
+}
+
+/* KB: the largest process (rusage) or the largest sum of the group seen. */
+static long
+shep_maxrss(const struct shep *s)
+{
+	uint64_t seen = enforce_max_mem(&s->lim);
+
+	return seen > (uint64_t)s->ru.ru_maxrss ? (long)seen : s->ru.ru_maxrss;
 }
 
 static void
@@ -398,7 +408,7 @@ shep_report(struct shep *s)
 {
 	const json_t *h = json_array_get(s->spec.hosts, 0);
 	struct jobreport r = { .cwd = s->cwd, .start = s->start, .end = s->end,
-		.reason = s->reason, .maxrss = s->ru.ru_maxrss };
+		.reason = s->reason, .maxrss = shep_maxrss(s) };
 	char host[256] = "localhost", *text;
 
 	if (json_is_string(h))
@@ -455,7 +465,7 @@ shep_status(const struct shep *s)
 	    "state", code == 0 && s->reason[0] == '\0' ? "DONE" : "EXIT",
 	    "start", (json_int_t)(s->start ? s->start : time(NULL)),
 	    "end", (json_int_t)(s->end ? s->end : time(NULL)),
-	    "cpu", cpu, "maxrss", (json_int_t)s->ru.ru_maxrss);
+	    "cpu", cpu, "maxrss", (json_int_t)shep_maxrss(s));
 	if (s->reason[0] != '\0')
 		json_object_set_new(st, "reason", json_string(s->reason));
 	if (s->requeue)

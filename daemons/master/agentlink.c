@@ -10,6 +10,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "jobstate.h"
 #include "log.h"
@@ -123,6 +124,31 @@ agent_load_indices(struct host *h, json_t *msg)
 		h->tmp_free = (long)json_integer_value(v);
 	if ((v = json_object_get(msg, "tmp_total")) != NULL)
 		h->tmp_total = (long)json_integer_value(v);
+}
+
+/*
+ * Usage samples of running jobs: shown by bjobs, not recorded (the finish
+ * event carries the final figures, so replay needs none of them).
+ */
+static void
+agent_usage(struct master *m, struct host *h, const json_t *usage)
+{
+	size_t i;
+	json_t *u;
+
+	json_array_foreach(usage, i, u) {
+		struct job *j = job_find(m, jint(u, "id"));
+		struct elem *e = j ? job_elem(j, jint(u, "idx")) : NULL;
+		if (e == NULL || e->host != h || !(e->state & (JS_RUN | JS_SSUSP | JS_USUSP)))
+			continue;
+		e->mem = jint(u, "mem");
+		if (jint(u, "max_mem") > e->maxrss)
+			e->maxrss = jint(u, "max_mem");
+		if (json_number_value(json_object_get(u, "cpu")) > e->cpu)
+			e->cpu = json_number_value(json_object_get(u, "cpu"));
+		e->nproc = (int)jint(u, "nproc");
+		e->usage_time = (long)time(NULL);
+	}
 }
 
 static void
@@ -320,8 +346,10 @@ agent_handle(struct master *m, struct conn *c, json_t *msg)
 	case LINK_REGISTERED:
 		break;
 	}
-	if (strcmp(t, "hb") == 0)
+	if (strcmp(t, "hb") == 0) {
 		agent_host_info(conn_host(c), msg);
+		agent_usage(m, conn_host(c), json_object_get(msg, "usage"));
+	}
 	else if (strcmp(t, "started") == 0)
 		log_debug("job %ld[%ld] started, pid %ld", jint(msg, "id"),
 		    jint(msg, "idx"), jint(msg, "pid"));

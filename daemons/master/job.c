@@ -573,6 +573,11 @@ job_record(struct master *m, struct job *j, long idx)
 	json_object_set_new(r, "dep", json_string(job_spec_str(j, "dep")));
 	json_object_set_new(r, "cpu", json_real(e ? e->cpu : 0));
 	json_object_set_new(r, "maxrss", json_integer(e ? e->maxrss : 0));
+	json_object_set_new(r, "mem", json_integer(e ? e->mem : 0));
+	if (e != NULL && e->usage_time > 0) {
+		json_object_set_new(r, "usage_time", json_integer(e->usage_time));
+		json_object_set_new(r, "nproc", json_integer(e->nproc));
+	}
 	json_object_set_new(r, "signal", json_integer(e ? e->signal : 0));
 	json_object_set_new(r, "project", json_string(job_project(m, j)));
 	json_object_set_new(r, "exec_cwd", json_string(*job_spec_str(j, "cwd") ?

@@ -96,6 +96,8 @@ jobctl_elem_reset(struct job *j, struct elem *e, int state)
 	e->exit_code = e->signal = 0;
 	e->cpu = 0;
 	e->maxrss = 0;
+	e->mem = 0;
+	e->usage_time = 0;
 	e->nslots = j->nslots;
 }
 

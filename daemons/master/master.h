@@ -46,6 +46,9 @@ struct elem {
 	struct host *host;	/* first execution host while running */
 	double cpu;
 	long maxrss;
+	long mem;		/* KB now (agent samples while running; not recorded) */
+	int nproc;
+	long usage_time;	/* when the last sample came, 0: none */
 	int requeue;		/* brequeue of a running element: JS_PEND or
 				   JS_PSUSP to return to when its end comes */
 	bool kill_done;		/* bkill -d: record DONE when it ends */

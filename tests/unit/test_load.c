@@ -144,21 +144,23 @@ test_cgroup_oom(void **state)
 static void
 test_stat(void **state)
 {
-	long pgrp = 0, rss = 0;
+	long pgrp = 0, rss = 0, ut = 0, st = 0;
 
-	assert_int_equal(enforce_parse_stat("4242 (tail) R 4240 4230 4230 0 -1 "
+	assert_int_equal(usage_parse_stat("4242 (tail) R 4240 4230 4230 0 -1 "
 	    "4194304 51000 0 0 0 10 20 0 0 20 0 1 0 12345 210000000 51234 "
-	    "18446744073709551615 1 1 0 0 0\n", &pgrp, &rss), 0);
+	    "18446744073709551615 1 1 0 0 0\n", &pgrp, &rss, &ut, &st), 0);
 	assert_int_equal(pgrp, 4230);
 	assert_int_equal(rss, 51234);
+	assert_int_equal(ut, 10);
+	assert_int_equal(st, 20);
 	/* a command name with blanks and parentheses */
-	assert_int_equal(enforce_parse_stat("7 (a) b (c)) S 1 77 77 0 -1 0 0 0 0 0 "
-	    "0 0 0 0 20 0 1 0 5 100 9 0\n", &pgrp, &rss), 0);
+	assert_int_equal(usage_parse_stat("7 (a) b (c)) S 1 77 77 0 -1 0 0 0 0 0 "
+	    "0 0 0 0 20 0 1 0 5 100 9 0\n", &pgrp, &rss, &ut, &st), 0);
 	assert_int_equal(pgrp, 77);
 	assert_int_equal(rss, 9);
-	assert_int_equal(enforce_parse_stat("7 (short) S 1 2 3\n", &pgrp, &rss), -1);
-	assert_int_equal(enforce_parse_stat("no parenthesis", &pgrp, &rss), -1);
-	assert_int_equal(enforce_parse_stat("", &pgrp, &rss), -1);
+	assert_int_equal(usage_parse_stat("7 (short) S 1 2 3\n", &pgrp, &rss, &ut, &st), -1);
+	assert_int_equal(usage_parse_stat("no parenthesis", &pgrp, &rss, &ut, &st), -1);
+	assert_int_equal(usage_parse_stat("", &pgrp, &rss, &ut, &st), -1);
 }
 
 static void
