@@ -29,7 +29,7 @@ struct place_bucket {
 	bool failed;
 	const char *reason;
 	char detail[256];
-	bool slots_only;
+	bool slots_only, reservable;
 	struct place_bucket *next;
 };
 
@@ -240,6 +240,18 @@ place_bucket(struct place_ctx *x, const struct place_job *pj)
 
 /* ---- capacity ---- */
 
+/* True when the reservation on h binds pj: another job's, and pj would
+ * still run when that job is expected to start. */
+static bool
+place_held(const struct place_ctx *x, const struct place_job *pj,
+    const struct place_host *h)
+{
+	const struct jobreq *r = pj->req;
+
+	return (h->rsv_slots > 0 || h->rsv_mem > 0) && h->rsv_job != pj->id &&
+	    !(r->run_limit >= 0 && x->now + r->run_limit <= h->rsv_until);
+}
+
 static int
 place_free(const struct place_ctx *x, const struct place_job *pj,
     const struct place_host *h)
@@ -249,16 +261,19 @@ place_free(const struct place_ctx *x, const struct place_job *pj,
 
 	if (h->excl || (r->exclusive && h->used > 0))
 		return 0;
-	if (h->rsv_slots > 0 && h->rsv_job != pj->id &&
-	    !(r->run_limit >= 0 && x->now + r->run_limit <= h->rsv_until))
+	if (place_held(x, pj, h))
 		free_slots -= h->rsv_slots;
 	return free_slots > 0 ? free_slots : 0;
 }
 
+/* Memory pj may book on h: what running jobs left, less a reservation's. */
 static uint64_t
-place_mem_avail(const struct place_host *h)
+place_mem_avail(const struct place_ctx *x, const struct place_job *pj,
+    const struct place_host *h)
 {
-	return h->mem_total > h->mem_rsv ? h->mem_total - h->mem_rsv : 0;
+	uint64_t held = h->mem_rsv + (place_held(x, pj, h) ? h->rsv_mem : 0);
+
+	return h->mem_total > held ? h->mem_total - held : 0;
 }
 
 /* Slots pj may take on host i now. */
@@ -278,7 +293,7 @@ place_cap(struct place_ctx *x, const struct place_job *pj, int i,
 		sc->lim_short = true;
 	}
 	if (r->rsv_kb > 0 && cap > 0) {
-		avail = place_mem_avail(h);
+		avail = place_mem_avail(x, pj, h);
 		mcap = x->per_task ? avail / r->rsv_kb : avail >= r->rsv_kb ? INT_MAX : 0;
 		if (mcap < (uint64_t)cap) {
 			cap = (int)mcap;
@@ -428,7 +443,7 @@ place_tally(struct place_ctx *x, const struct place_job *pj,
 		const struct place_host *h = &x->hosts[b->cand[k]];
 		int f = place_free(x, pj, h);
 		t->free_total += f;
-		if (h->rsv_slots > 0 && h->rsv_job != pj->id) {
+		if (h->rsv_slots > 0 && place_held(x, pj, h)) {
 			t->held += h->rsv_slots;
 			t->held_job = h->rsv_job;
 		}
@@ -436,8 +451,8 @@ place_tally(struct place_ctx *x, const struct place_job *pj,
 			t->most_free = f;
 			t->most_free_i = b->cand[k];
 		}
-		if (f > 0 && (place_mem_avail(h) > t->most_mem || t->most_mem_i < 0)) {
-			t->most_mem = place_mem_avail(h);
+		if (f > 0 && (place_mem_avail(x, pj, h) > t->most_mem || t->most_mem_i < 0)) {
+			t->most_mem = place_mem_avail(x, pj, h);
 			t->most_mem_i = b->cand[k];
 		}
 	}
@@ -471,6 +486,7 @@ place_why(struct place_ctx *x, const struct place_job *pj,
 	size_t n;
 
 	place_tally(x, pj, b, &t);
+	r->reservable = true;	/* each reason below waits for running jobs */
 	if (sc->mem_short && t.free_total >= q->nmin)
 		return place_why_mem(x, pj, &t, r);
 	if (q->exclusive && t.free_total == 0) {
@@ -538,6 +554,7 @@ place_job(struct place_ctx *x, const struct place_job *pj, struct place_result *
 	if (b->failed) {
 		r->reason = b->reason;
 		r->slots_only = b->slots_only;
+		r->reservable = b->reservable;
 		memcpy(r->detail, b->detail, sizeof(r->detail));
 		return -1;
 	}
@@ -554,12 +571,72 @@ place_job(struct place_ctx *x, const struct place_job *pj, struct place_result *
 		b->failed = true;
 		b->reason = r->reason;
 		b->slots_only = r->slots_only;
+		b->reservable = r->reservable;
 		memcpy(b->detail, r->detail, sizeof(b->detail));
 	}
 	return -1;
 }
 
 /* ---- backfill reservation ---- */
+
+/* What one host offers pj, now or once some of its runs have ended. Jobs
+ * placed in this pass are not among the runs: their slots count as taken
+ * for good until the next pass sees them running. */
+struct place_avail {
+	int slots, room, used;
+	uint64_t mem;
+	bool excl;
+};
+
+static void
+place_avail_now(struct place_ctx *x, const struct place_job *pj, int i,
+    struct place_avail *a)
+{
+	const struct place_host *h = &x->hosts[i];
+
+	a->slots = h->maxslots - h->used - (place_held(x, pj, h) ? h->rsv_slots : 0);
+	a->room = x->lim != NULL ? limits_host_room(x->lim, x->sc, pj, h, i) : INT_MAX;
+	a->used = h->used;
+	a->mem = place_mem_avail(x, pj, h);
+	a->excl = h->excl;
+}
+
+/* Slots pj could take from a. */
+static int
+place_avail_cap(const struct place_ctx *x, const struct place_job *pj,
+    const struct place_avail *a)
+{
+	const struct jobreq *r = pj->req;
+	int cap = place_min(a->slots, a->room);
+	uint64_t mcap;
+
+	if (cap <= 0 || a->excl || (r->exclusive && a->used > 0))
+		return 0;
+	if (r->rsv_kb > 0) {
+		mcap = x->per_task ? a->mem / r->rsv_kb : a->mem >= r->rsv_kb ? INT_MAX : 0;
+		if (mcap < (uint64_t)cap)
+			cap = (int)mcap;
+	}
+	return cap;
+}
+
+/* a once run has ended: its slots and memory come back, and so does the
+ * per-host limit room when it counted in pj's user or queue (an upper
+ * bound: the limit that binds may be another). */
+static void
+place_avail_release(struct place_avail *a, const struct place_job *pj,
+    const struct place_run *run)
+{
+	a->slots += run->slots;
+	a->used -= run->slots;
+	a->mem += run->mem;
+	if (run->excl)
+		a->excl = false;
+	if (a->room < INT_MAX - run->slots &&
+	    ((run->user != NULL && strcmp(run->user, pj->user) == 0) ||
+	    (run->queue != NULL && strcmp(run->queue, pj->queue) == 0)))
+		a->room += run->slots;
+}
 
 static int
 place_cmp_run(const void *a, const void *b)
@@ -569,73 +646,178 @@ place_cmp_run(const void *a, const void *b)
 	return x->end < y->end ? -1 : x->end > y->end;
 }
 
-/* When need slots are free on the candidates (LONG_MAX: unknown). */
+/* When host i can give pj want slots as its runs end; -1 never. */
 static long
-place_free_time(struct place_ctx *x, const struct place_job *pj,
-    const int *cand, size_t ncand, int need)
+place_host_when(struct place_ctx *x, const struct place_job *pj, int i, int want)
 {
-	struct place_run *runs = NULL;
-	size_t nruns = 0;
-	long have = 0, when = x->now;
+	struct place_host *h = &x->hosts[i];
+	struct place_avail a;
 
-	for (size_t k = 0; k < ncand; k++) {
-		const struct place_host *h = &x->hosts[cand[k]];
-		have += place_free(x, pj, h);
-		if (h->nruns == 0)
-			continue;
-		runs = xrealloc(runs, (nruns + h->nruns) * sizeof(*runs));
-		memcpy(runs + nruns, h->runs, h->nruns * sizeof(*runs));
-		nruns += h->nruns;
+	place_avail_now(x, pj, i, &a);
+	if (place_avail_cap(x, pj, &a) >= want)
+		return x->now;
+	if (h->nruns > 1)
+		qsort(h->runs, h->nruns, sizeof(*h->runs), place_cmp_run);
+	for (size_t k = 0; k < h->nruns; k++) {
+		place_avail_release(&a, pj, &h->runs[k]);
+		if (place_avail_cap(x, pj, &a) >= want)
+			return h->runs[k].end;
 	}
-	if (nruns > 0)
-		qsort(runs, nruns, sizeof(*runs), place_cmp_run);
-	for (size_t i = 0; i < nruns && have < need; i++) {
-		have += runs[i].slots;
-		when = runs[i].end;
-	}
-	free(runs);
-	return have >= need ? when : -1;
+	return -1;
 }
 
-static void
-place_hold(struct place_ctx *x, const struct place_job *pj, const int *cand,
-    size_t ncand, long when)
-{
-	int left = pj->req->nmin;
+/* One run ending on candidate k (or, with run NULL, host k ready then). */
+struct place_ev {
+	long end;
+	int k;
+	const struct place_run *run;
+};
 
-	for (size_t k = 0; k < ncand && left > 0; k++) {
-		struct place_host *h = &x->hosts[cand[k]];
-		int f = place_free(x, pj, h), take = place_min(f, left);
-		if (take <= 0)
+static int
+place_cmp_ev(const void *a, const void *b)
+{
+	const struct place_ev *x = a, *y = b;
+
+	if (x->end != y->end)
+		return x->end < y->end ? -1 : 1;
+	return x->k < y->k ? -1 : x->k > y->k;
+}
+
+/* When the candidates together can give pj nmin slots (-1: never); cap[k]
+ * is what candidate k gives then. */
+static long
+place_spread_when(struct place_ctx *x, const struct place_job *pj,
+    const struct place_bucket *b, int *cap)
+{
+	struct place_avail *a = xcalloc(b->ncand + 1, sizeof(*a));
+	struct place_ev *ev;
+	size_t nev = 0, k;
+	long total = 0, when = -1;
+
+	for (k = 0; k < b->ncand; k++)
+		nev += x->hosts[b->cand[k]].nruns;
+	ev = xcalloc(nev + 1, sizeof(*ev));
+	nev = 0;
+	for (k = 0; k < b->ncand; k++) {
+		const struct place_host *h = &x->hosts[b->cand[k]];
+		place_avail_now(x, pj, b->cand[k], &a[k]);
+		total += cap[k] = place_avail_cap(x, pj, &a[k]);
+		for (size_t r = 0; r < h->nruns; r++)
+			ev[nev++] = (struct place_ev){ h->runs[r].end, (int)k, &h->runs[r] };
+	}
+	if (total >= pj->req->nmin)
+		when = x->now;
+	qsort(ev, nev, sizeof(*ev), place_cmp_ev);
+	for (size_t i = 0; i < nev && when < 0; i++) {
+		int c;
+		k = (size_t)ev[i].k;
+		place_avail_release(&a[k], pj, ev[i].run);
+		c = place_avail_cap(x, pj, &a[k]);
+		total += c - cap[k];
+		cap[k] = c;
+		if (total >= pj->req->nmin)
+			when = ev[i].end;
+	}
+	free(a);
+	free(ev);
+	return when;
+}
+
+/* Holds on host i, until when, what pj will take there: of its slots
+ * those free now (all of them for -x), and their memory booking. */
+static void
+place_hold(struct place_ctx *x, const struct place_job *pj, int i, int slots,
+    long when)
+{
+	struct place_host *h = &x->hosts[i];
+	struct place_avail a;
+	uint64_t mem = 0;
+	int take;
+
+	place_avail_now(x, pj, i, &a);
+	if (pj->req->rsv_kb > 0)
+		mem = place_booking(pj->req, slots, x->per_task);
+	if (mem > a.mem)
+		mem = a.mem;
+	take = place_min(pj->req->exclusive ? h->maxslots : slots, a.slots);
+	if (take < 0)
+		take = 0;
+	if (take == 0 && mem == 0)
+		return;
+	h->rsv_slots += take;
+	h->rsv_mem += mem;
+	h->rsv_until = h->rsv_job != 0 && h->rsv_until < when ? h->rsv_until : when;
+	h->rsv_job = pj->id;
+}
+
+/* span[hosts=1] and -x: the one host that is ready soonest. */
+static void
+place_reserve_one(struct place_ctx *x, const struct place_job *pj,
+    const struct place_bucket *b)
+{
+	long when, best = -1;
+	int best_i = -1;
+
+	for (size_t k = 0; k < b->ncand; k++) {
+		if (x->hosts[b->cand[k]].maxslots < pj->req->nmin)
 			continue;
-		h->rsv_slots += take;
-		h->rsv_until = h->rsv_job != 0 && h->rsv_until < when ? h->rsv_until : when;
-		h->rsv_job = pj->id;
+		when = place_host_when(x, pj, b->cand[k], pj->req->nmin);
+		if (when >= 0 && (best < 0 || when < best)) {
+			best = when;
+			best_i = b->cand[k];
+		}
+	}
+	if (best_i >= 0)
+		place_hold(x, pj, best_i, pj->req->nmin, best);
+}
+
+/* span[ptile=P]: the hosts that have P slots for it soonest. */
+static void
+place_reserve_ptile(struct place_ctx *x, const struct place_job *pj,
+    const struct place_bucket *b)
+{
+	int per = place_min(pj->req->rr.ptile, pj->req->nmin), left = pj->req->nmin;
+	size_t need = (size_t)((pj->req->nmin + per - 1) / per), n = 0;
+	struct place_ev *v = xcalloc(b->ncand + 1, sizeof(*v));
+	long when;
+
+	for (size_t k = 0; k < b->ncand; k++)
+		if ((when = place_host_when(x, pj, b->cand[k], per)) >= 0)
+			v[n++] = (struct place_ev){ when, b->cand[k], NULL };
+	if (n >= need) {
+		qsort(v, n, sizeof(*v), place_cmp_ev);
+		for (size_t i = 0; i < need; i++, left -= per)
+			place_hold(x, pj, v[i].k, place_min(per, left), v[need - 1].end);
+	}
+	free(v);
+}
+
+/* Slots anywhere: the candidates that together have them soonest. */
+static void
+place_reserve_spread(struct place_ctx *x, const struct place_job *pj,
+    const struct place_bucket *b)
+{
+	int *cap = xcalloc(b->ncand + 1, sizeof(int)), left = pj->req->nmin, take;
+	long when = place_spread_when(x, pj, b, cap);
+
+	for (size_t k = 0; k < b->ncand && left > 0 && when >= 0; k++) {
+		if ((take = place_min(cap[k], left)) <= 0)
+			continue;
+		place_hold(x, pj, b->cand[k], take, when);
 		left -= take;
 	}
+	free(cap);
 }
 
 void
 place_reserve(struct place_ctx *x, const struct place_job *pj)
 {
 	struct place_bucket *b = place_bucket(x, pj);
-	long when, best = -1;
-	int best_i = -1;
 
-	if (pj->req->rr.span_hosts != 1 && !pj->req->exclusive) {
-		if ((when = place_free_time(x, pj, b->cand, b->ncand, pj->req->nmin)) >= 0)
-			place_hold(x, pj, b->cand, b->ncand, when);
-		return;
-	}
-	for (size_t k = 0; k < b->ncand; k++) {
-		if (x->hosts[b->cand[k]].maxslots < pj->req->nmin)
-			continue;
-		when = place_free_time(x, pj, &b->cand[k], 1, pj->req->nmin);
-		if (when >= 0 && (best < 0 || when < best)) {
-			best = when;
-			best_i = (int)k;
-		}
-	}
-	if (best_i >= 0)
-		place_hold(x, pj, &b->cand[best_i], 1, best);
+	if (pj->req->rr.ptile > 0)
+		place_reserve_ptile(x, pj, b);
+	else if (pj->req->rr.span_hosts == 1 || pj->req->exclusive)
+		place_reserve_one(x, pj, b);
+	else
+		place_reserve_spread(x, pj, b);
 }

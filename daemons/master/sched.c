@@ -6,8 +6,10 @@
  * (-sp), btop/bbot order and id, and walks them queue by queue: first come
  * first served, or by fairshare where the queue has FAIRSHARE. Each job is
  * checked for queue state, dependency, array %N and queue/user limits
- * (limits.c), then placed (place.c); a job that waits only for slots gets
- * a backfill reservation so later small jobs do not starve it. A pass
+ * (limits.c), then placed (place.c); a job that waits for what running
+ * jobs hold (slots, memory, an idle host for -x, slots on one host, room
+ * under per-host limits) gets a backfill reservation on the host(s) it
+ * waits for, so later small jobs do not starve it. A pass
  * stops after SCHED_SLICE starts or SCHED_SLICE_MS and asks for another,
  * which resumes where it stopped in the same order (sched_state), so a
  * large backlog never stalls the event loop; passes run on events
@@ -434,7 +436,7 @@ sched_one(struct sched_run *s, struct job *j, const struct place_job *pj,
 		sched_set_detail(j, r.reason, r.detail);
 		if (!r.slots_only && strcmp(r.reason, "Job slot limit reached") == 0)
 			sched_limited_add(s, pj, r.detail);
-		if (r.slots_only && s->nreserve < SCHED_MAX_RESERVE) {
+		if (r.reservable && s->nreserve < SCHED_MAX_RESERVE) {
 			place_reserve(&s->px, pj);
 			s->nreserve++;
 		}

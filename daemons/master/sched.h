@@ -48,10 +48,13 @@ struct jobreq *jobreq_build(const struct conf *c, const json_t *spec,
 /* j's requirements, parsed on first use and kept on the job. */
 const struct jobreq *jobreq_of(struct master *m, struct job *j);
 
-/* A running job as backfill sees it: slots it holds until end. */
+/* A running job as backfill sees it: what it holds on one host until end. */
 struct place_run {
 	long end;		/* LONG_MAX: no run limit */
 	int slots;
+	uint64_t mem;		/* KB booked there (rusage[mem], -M) */
+	bool excl;		/* -x */
+	const char *user, *queue;	/* per-host limits it counts in */
 };
 
 struct place_host {
@@ -63,6 +66,7 @@ struct place_host {
 	uint64_t mem_total, mem_rsv;	/* KB; mem_rsv booked by running jobs */
 	bool excl;		/* an exclusive job runs here */
 	int rsv_slots;		/* free slots held for a waiting big job */
+	uint64_t rsv_mem;	/* ... and free memory (KB) */
 	long rsv_until;		/* ... which starts then */
 	long rsv_job;
 	struct place_run *runs;
@@ -86,6 +90,9 @@ struct place_result {
 	const char *reason;	/* LSF wording (LSF.md 3.8) when it failed */
 	char detail[256];	/* the concrete constraint */
 	bool slots_only;	/* failed only for lack of free slots now */
+	bool reservable;	/* failed for what running jobs hold (slots,
+				   memory, an idle host, slots on one host,
+				   per-host limits): place_reserve may hold it */
 };
 
 struct limits;
@@ -113,7 +120,8 @@ void place_ctx_free(struct place_ctx *x);	/* buckets only, not hosts */
 /* Places pj; 0 with r filled and the snapshot updated, or -1 with reason. */
 int place_job(struct place_ctx *x, const struct place_job *pj,
     struct place_result *r);
-/* Holds free slots for pj (failed for lack of slots) until it can start. */
+/* Holds what pj (failed, reservable) waits for on the host(s) where it
+ * will be free soonest, so that only jobs ending before then use it. */
 void place_reserve(struct place_ctx *x, const struct place_job *pj);
 void place_result_free(struct place_result *r);
 /* Memory a job books on one host for slots slots (KB). */

@@ -98,11 +98,18 @@ snapshot_index(struct place_host *v, size_t n, const struct elem *e, int k)
 
 static void
 snapshot_run(struct place_host *p, const struct elem *e, const struct jobreq *r,
-    int slots)
+    int slots, uint64_t mem)
 {
+	struct place_run *run;
+
 	p->runs = xrealloc(p->runs, (p->nruns + 1) * sizeof(*p->runs));
-	p->runs[p->nruns].end = r->run_limit >= 0 ? e->start_time + r->run_limit : LONG_MAX;
-	p->runs[p->nruns++].slots = slots;
+	run = &p->runs[p->nruns++];
+	run->end = r->run_limit >= 0 ? e->start_time + r->run_limit : LONG_MAX;
+	run->slots = slots;
+	run->mem = mem;
+	run->excl = r->exclusive;
+	run->user = e->job->user;
+	run->queue = e->job->queue;
 }
 
 /* What element e (first host hi) holds on each host it uses. */
@@ -114,6 +121,7 @@ snapshot_elem(struct master *m, struct place_host *v, size_t n, int hi,
 	const struct schedconf *sc = m->conf->sched;
 	bool per_task = sc != NULL && sc->reserve_per_task;
 	int k = 0, i, slots;
+	uint64_t mem;
 
 	while (k < e->nslots && e->hosts != NULL) {
 		i = strcmp(e->hosts[k], v[hi].name) == 0 ? hi : snapshot_index(v, n, e, k);
@@ -123,11 +131,11 @@ snapshot_elem(struct master *m, struct place_host *v, size_t n, int hi,
 		if (i < 0)
 			continue;
 		v[i].used += slots;
-		if (r->rsv_kb > 0 && (r->rr.duration == 0 || now - e->start_time <
-		    r->rr.duration))
-			v[i].mem_rsv += place_booking(r, slots, per_task);
+		mem = r->rsv_kb > 0 && (r->rr.duration == 0 || now - e->start_time <
+		    r->rr.duration) ? place_booking(r, slots, per_task) : 0;
+		v[i].mem_rsv += mem;
 		v[i].excl |= r->exclusive;
-		snapshot_run(&v[i], e, r, slots);
+		snapshot_run(&v[i], e, r, slots, mem);
 		if (lim != NULL)
 			limits_add(lim, sc, e->job->queue, e->job->user, i, slots);
 	}

@@ -146,10 +146,38 @@ pend_text() {
 
 @test "a job that fits nowhere says what it needs" {
 	submit -n 6 -R "span[hosts=1]" true
-	wait_for bash -c "bjobs -p $JOBID | grep -q 'spanning requirement'"
+	# the job of an earlier test may still be ending on big
+	wait_for bash -c "bjobs -p $JOBID | grep -q 'spanning requirement.*most free 4'"
 	run -0 pend_text "$JOBID"
 	assert_output --regexp "Not enough processors to meet the job's spanning requirement: needs 6 slots on one host; most free 4 \(big\);"
 	bkill "$JOBID"
+}
+
+@test "a span[hosts=1] job blocked by scattered free slots reserves a host; later small jobs do not starve it" {
+	# node2 and big each have one free slot; the job on node2 ends first
+	submit -m node2 -W 10 sleep 600
+	local a=$JOBID
+	submit -m big -n 3 sleep 600
+	local b=$JOBID
+	wait_job_state "$a" RUN
+	wait_job_state "$b" RUN
+	submit -n 2 -R "span[hosts=1]" -m "node2 big" sleep 1
+	local x=$JOBID
+	wait_for bash -c "bjobs -p $x | grep -q 'spanning requirement'"
+	# later jobs that prefer node2 get big: node2's free slot is held
+	submit -m "node2+1 big" sleep 600
+	local s1=$JOBID
+	wait_job_state "$s1" RUN
+	[ "$(exec_host "$s1")" = big ]
+	submit -m "node2+1 big" sleep 600
+	local s2=$JOBID
+	wait_for bash -c "bjobs -p $s2 | grep -q '1 more held for job $x'"
+	job_in_state "$s2" PEND
+	bkill "$a"
+	wait_job_state "$x" DONE
+	run -0 job_field "$x" exec_host
+	assert_output "node2:node2"
+	bkill "$b" "$s1" "$s2" >/dev/null || true
 }
 
 @test "UJOB_LIMIT in lsb.queues holds and the reason names it" {

@@ -358,7 +358,7 @@ static void
 test_backfill(void **state)
 {
 	struct place_host h[3];
-	struct place_run run = { NOW + 3600, 2 };
+	struct place_run run = { .end = NOW + 3600, .slots = 2 };
 	struct place_ctx x;
 	struct place_result r;
 	struct tconf t;
@@ -391,6 +391,164 @@ test_backfill(void **state)
 	jobreq_free(big);
 	jobreq_free(shortj);
 	jobreq_free(longj);
+}
+
+/*
+ * Reservations for jobs blocked by something other than a plain slot
+ * count: each row busies some hosts (with user u, queue normal, ending
+ * "end" seconds from now), fails a job, checks what it holds on each host
+ * ("host:slots/MB@seconds from now"), then places later jobs of user v.
+ */
+struct rsv_later {
+	const char *opts, *want;	/* want: placement, or "!" */
+};
+
+static const struct {
+	const char *name;
+	int used[3];
+	uint64_t mem_mb[3];
+	bool excl[3];
+	long end[3];
+	int jlu;		/* JL/U on every host, -1 none */
+	const char *opts, *queue;
+	const char *held;	/* "" when nothing can be held */
+	struct rsv_later later[3];
+} rsv_cases[] = {
+	{ "span[hosts=1] with one free slot on each small host",
+	    { 1, 0, 1 }, { 0, 0, 0 }, { 0, 0, 0 }, { 600, 0, 1200 }, -1,
+	    "{\"n\":\"2\",\"R\":\"span[hosts=1] select[!bigmem]\"}", "normal",
+	    "a:1/0@600",
+	    { { "{\"R\":\"select[!bigmem]\"}", "c:1" },
+	      { "{\"R\":\"select[!bigmem]\"}", "!" },
+	      { "{\"R\":\"select[!bigmem]\",\"W\":\"5\"}", "a:1" } } },
+	{ "memory: rusage waits for the booking on b to end",
+	    { 0, 1, 0 }, { 0, 3072, 0 }, { 0, 0, 0 }, { 0, 3600, 0 }, -1,
+	    "{\"R\":\"rusage[mem=2G] select[bigmem]\"}", "normal",
+	    "b:1/1024@3600",
+	    { { "{\"R\":\"rusage[mem=512] select[bigmem]\"}", "!" },
+	      { "{\"R\":\"select[bigmem]\"}", "b:1" },
+	      { "{\"R\":\"rusage[mem=512] select[bigmem]\",\"W\":\"30\"}", "b:1" } } },
+	{ "exclusive: -x holds the whole host until it is idle",
+	    { 0, 1, 0 }, { 0, 0, 0 }, { 0, 0, 0 }, { 0, 1800, 0 }, -1,
+	    "{\"x\":true,\"R\":\"select[bigmem]\"}", "ex",
+	    "b:3/0@1800",
+	    { { "{\"R\":\"select[bigmem]\"}", "!" },
+	      { "{\"R\":\"select[bigmem]\",\"W\":\"10\"}", "b:1" },
+	      { NULL, NULL } } },
+	{ "ptile: two hosts with two slots each",
+	    { 1, 0, 1 }, { 0, 0, 0 }, { 0, 0, 0 }, { 600, 0, 900 }, -1,
+	    "{\"n\":\"4\",\"R\":\"span[ptile=2] select[!bigmem]\"}", "normal",
+	    "a:1/0@900,c:1/0@900",
+	    { { "{\"R\":\"select[!bigmem]\"}", "!" },
+	      { "{\"R\":\"select[bigmem]\"}", "b:1" },
+	      { NULL, NULL } } },
+	{ "JL/U: the user's own job on a must end first",
+	    { 1, 0, 0 }, { 0, 0, 0 }, { 0, 0, 0 }, { 600, 0, 0 }, 1,
+	    "{\"m\":\"a\"}", "normal",
+	    "a:1/0@600",
+	    { { "{\"m\":\"a\"}", "!" },
+	      { "{\"m\":\"a b\"}", "b:1" },
+	      { NULL, NULL } } },
+	{ "an exclusive job on b: a job for b waits for it",
+	    { 0, 1, 0 }, { 0, 0, 0 }, { 0, 1, 0 }, { 0, 300, 0 }, -1,
+	    "{\"R\":\"select[bigmem]\"}", "normal",
+	    "b:1/0@300",
+	    { { "{\"R\":\"select[bigmem]\",\"W\":\"4\"}", "!" },
+	      { NULL, NULL }, { NULL, NULL } } },
+	{ "no host ever has six slots: nothing held",
+	    { 1, 1, 1 }, { 0, 0, 0 }, { 0, 0, 0 }, { 60, 60, 60 }, -1,
+	    "{\"n\":\"6\",\"R\":\"span[hosts=1]\"}", "normal",
+	    "",
+	    { { "{}", "b:1" }, { NULL, NULL }, { NULL, NULL } } },
+};
+
+static void
+held_text(const struct place_host *h, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < 3 && n < len; i++)
+		if (h[i].rsv_slots > 0 || h[i].rsv_mem > 0)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s:%d/%llu@%ld",
+			    n ? "," : "", h[i].name, h[i].rsv_slots,
+			    (unsigned long long)(h[i].rsv_mem / 1024), h[i].rsv_until - NOW);
+}
+
+/* q stays allocated until x is freed: place.c knows a bucket by its jobreq. */
+static void
+rsv_later_check(struct place_ctx *x, struct jobreq *q, const char *name,
+    const struct rsv_later *l, long id)
+{
+	struct place_job pj = { id, q, "v", "normal", NULL, -1, -1 };
+	struct place_result r;
+	char got[256];
+
+	if (place_job(x, &pj, &r) == 0) {
+		result_text(x, &r, got, sizeof(got));
+		place_result_free(&r);
+	} else
+		snprintf(got, sizeof(got), "!");
+	if (strcmp(got, l->want) != 0)
+		fail_msg("%s: later %s: got '%s' (%s: %s), want '%s'", name, l->opts, got,
+		    r.reason, r.detail, l->want);
+}
+
+static void
+test_reserve_kinds(void **state)
+{
+	struct place_host h[3];
+	struct place_run runs[3];
+	struct jobreq *lq[3] = { NULL, NULL, NULL };
+	struct place_ctx x;
+	struct place_result r;
+	struct tconf t;
+	char got[256];
+
+	tconf_init(&t);
+	for (size_t i = 0; i < sizeof(rsv_cases) / sizeof(rsv_cases[0]); i++) {
+		struct jobreq *q = req_of(&t, rsv_cases[i].opts, rsv_cases[i].queue);
+		struct place_job pj = { 1, q, "u", rsv_cases[i].queue, NULL, -1, -1 };
+		hosts_init(h);
+		place_ctx_init(&x, h, 3, &t.sc, NOW);
+		x.lim = limits_new();
+		for (int k = 0; k < 3; k++) {
+			h[k].jlu = rsv_cases[i].jlu;
+			if (rsv_cases[i].used[k] == 0)
+				continue;
+			runs[k] = (struct place_run){ .end = NOW + rsv_cases[i].end[k],
+			    .slots = rsv_cases[i].used[k], .mem = rsv_cases[i].mem_mb[k] * 1024,
+			    .excl = rsv_cases[i].excl[k], .user = "u", .queue = "normal" };
+			h[k].used = runs[k].slots;
+			h[k].mem_rsv = runs[k].mem;
+			h[k].excl = runs[k].excl;
+			h[k].runs = &runs[k];
+			h[k].nruns = 1;
+			limits_add(x.lim, &t.sc, "normal", "u", k, runs[k].slots);
+		}
+		if (place_job(&x, &pj, &r) == 0)
+			fail_msg("%s: placed, want it blocked", rsv_cases[i].name);
+		if (!r.reservable)
+			fail_msg("%s: %s (%s) is not reservable", rsv_cases[i].name,
+			    r.reason, r.detail);
+		place_reserve(&x, &pj);
+		held_text(h, got, sizeof(got));
+		if (strcmp(got, rsv_cases[i].held) != 0)
+			fail_msg("%s: held '%s', want '%s'", rsv_cases[i].name, got,
+			    rsv_cases[i].held);
+		for (int k = 0; k < 3 && rsv_cases[i].later[k].opts != NULL; k++) {
+			lq[k] = req_of(&t, rsv_cases[i].later[k].opts, "normal");
+			rsv_later_check(&x, lq[k], rsv_cases[i].name, &rsv_cases[i].later[k],
+			    10 + k);
+		}
+		limits_free(x.lim);
+		place_ctx_free(&x);
+		jobreq_free(q);
+		for (int k = 0; k < 3; k++) {
+			jobreq_free(lq[k]);
+			lq[k] = NULL;
+		}
+	}
 }
 
 /* Fairshare: more shares or less usage goes first; usage decays. */
@@ -427,6 +585,7 @@ main(void)
 		cmocka_unit_test(test_exclusive),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_backfill),
+		cmocka_unit_test(test_reserve_kinds),
 		cmocka_unit_test(test_fairshare),
 	};
 
