@@ -3,11 +3,14 @@
  * "-aJ name", "-pw"); a flag's value may be attached ("-Jname"). Without
  * ids or -u the daemon shows the caller's unfinished jobs; ids select any
  * user's jobs in any state. Exit 0 when something was printed and every
- * id was found, else 255 after LSF's messages on stderr.
+ * id was found, else 255 after LSF's messages on stderr. $LSB_BJOBS_FORMAT
+ * stands for a missing -o; -json -l prints every -o field, -json -A the
+ * array summary.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 #include "query.h"
@@ -22,7 +25,7 @@ bjobs_usage(const char *why)
 	    "             [-W | -WL | -WP | -WF] [-x] [-X] [-noheader]\n"
 	    "             [-u user_name|all] [-J job_name] [-q queue_name]\n"
 	    "             [-m host_name] [-P project] [-g job_group]\n"
-	    "             [-o \"field ...\"] [-json]\n"
+	    "             [-o \"field ...\" [-hms]] [-json]\n"
 	    "             [job_ID | \"job_ID[index_list]\" ...]\n");
 	return CLI_EXIT_FAIL;
 }
@@ -107,6 +110,38 @@ bjobs_cluster(struct bjobs_args *a, int argc, char **argv, int *i)
 	return 0;
 }
 
+/* True for LSF's yes values of an environment switch. */
+static bool
+bjobs_env_yes(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && (strcasecmp(v, "y") == 0 || strcasecmp(v, "yes") == 0);
+}
+
+/*
+ * The -o list when none was given: -W's, else $LSB_BJOBS_FORMAT for the
+ * formats it replaces (the default table and -json; not -l or -A), else
+ * -json's default fields. NULL: the default table, -l, -A, or -json -l
+ * (every field).
+ */
+static void
+bjobs_default_fmt(struct bjobs_args *a)
+{
+	const char *env = getenv("LSB_BJOBS_FORMAT");
+
+	if (bjobs_env_yes("LSB_HMS_TIME_FORMAT"))
+		a->hms = true;
+	if (a->fmt != NULL)
+		return;
+	if (a->wextra != NULL)
+		a->fmt = a->wextra;
+	else if (env != NULL && *env != '\0' && !a->l && !a->A)
+		a->fmt = env;
+	else if (a->json && !a->l && !a->A)
+		a->fmt = BJOBS_JSON_FIELDS;
+}
+
 int
 bjobs_parse(struct bjobs_args *a, int argc, char **argv)
 {
@@ -122,6 +157,8 @@ bjobs_parse(struct bjobs_args *a, int argc, char **argv)
 			a->noheader = true;
 		else if (strcmp(argv[i], "-json") == 0)
 			a->json = true;
+		else if (strcmp(argv[i], "-hms") == 0)
+			a->hms = true;
 		else if (strcmp(argv[i], "-UF") == 0)
 			a->UF = a->l = true;
 		else if (bjobs_wide_word(a, argv[i]))
@@ -133,8 +170,7 @@ bjobs_parse(struct bjobs_args *a, int argc, char **argv)
 	}
 	a->nids = argc - i;
 	a->ids = argv + i;
-	if (a->fmt == NULL)
-		a->fmt = a->wextra ? a->wextra : a->json ? BJOBS_JSON_FIELDS : NULL;
+	bjobs_default_fmt(a);
 	return 0;
 }
 
@@ -246,6 +282,13 @@ bjobs_filter(const struct bjobs_args *a, json_t *jobs)
 	}
 }
 
+/* -A without -a, -d or ids shows only arrays with an unfinished element. */
+static bool
+bjobs_unfinished_only(const struct bjobs_args *a)
+{
+	return !a->a && !a->d && a->nids == 0;
+}
+
 /* Prints the reply; returns the exit code. */
 static int
 bjobs_show(const struct bjobs_args *a, const json_t *data,
@@ -258,11 +301,14 @@ bjobs_show(const struct bjobs_args *a, const json_t *data,
 	size_t i, n = json_array_size(jobs);
 
 	f.short_hosts = sh != NULL && strcmp(sh, "1") == 0;
-	if (a->json) {
+	if (a->json && a->A) {
+		json_t *records = jobarray_records(jobs, bjobs_unfinished_only(a));
+		jobfmt_json_records(stdout, records, missing);
+		json_decref(records);
+	} else if (a->json) {
 		jobfmt_cols_json(stdout, cols, jobs, missing);
 	} else if (a->A) {
-		n = jobarray_print(stdout, jobs, a->noheader, !a->a && !a->d &&
-		    a->nids == 0);
+		n = jobarray_print(stdout, jobs, a->noheader, bjobs_unfinished_only(a));
 	} else if (n > 0 && a->l) {
 		joblong_print(stdout, jobs, a->UF);
 	} else if (n > 0) {
@@ -297,6 +343,10 @@ bjobs_main(int argc, char **argv)
 		fprintf(stderr, "%s\n", err);
 		return CLI_EXIT_FAIL;
 	}
+	if (a.json && a.l && cols == NULL)
+		cols = jobfmt_cols_all();
+	if (cols != NULL)
+		jobfmt_cols_hms(cols, a.hms);
 	if ((args = bjobs_request(&a)) == NULL) {
 		jobfmt_cols_free(cols);
 		return CLI_EXIT_FAIL;

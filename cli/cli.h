@@ -110,6 +110,13 @@ void jobfmt_cols_print(FILE *fp, const struct jobfmt_cols *c, const json_t *jobs
     bool noheader);
 void jobfmt_cols_json(FILE *fp, const struct jobfmt_cols *c, const json_t *jobs,
     const json_t *missing);
+/* Every field once, in table order (bjobs -json -l). */
+struct jobfmt_cols *jobfmt_cols_all(void);
+/* -hms: run_time, cpu_used, time_left, runtimelimit as hh:mm:ss. */
+void jobfmt_cols_hms(struct jobfmt_cols *c, bool hms);
+/* {"COMMAND":"bjobs","JOBS":n,"RECORDS":[...]}: records (objects of
+ * strings, in their order), then one {"ERROR":text} per missing id. */
+void jobfmt_json_records(FILE *fp, const json_t *records, const json_t *missing);
 /* A JOBREC's name as bjobs shows it: name, or name[idx] for elements. */
 char *jobfmt_name(const json_t *job);
 
@@ -145,6 +152,7 @@ int bacct_main(int argc, char **argv);
 struct bjobs_args {
 	bool a, d, p, r, s, w, noheader, json;
 	bool l, A, UF, x, X;	/* long, array summary, unwrapped, exceptions */
+	bool hms;		/* -hms (or LSB_HMS_TIME_FORMAT=y) */
 	const char *wextra;	/* -W/-WL/-WP/-WF: their -o field list */
 	const char *project, *group;	/* -P, -g */
 	const char *user, *name, *queue, *host, *fmt;

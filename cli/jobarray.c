@@ -4,7 +4,8 @@
  * order, an array's elements together). Plain jobs are not arrays and get
  * no row, as in LSF. RUN counts UNKWN elements too (they still hold slots).
  * Without -a only arrays with an unfinished element are shown, but their
- * counts include the finished elements.
+ * counts include the finished elements. -json gives the same rows as
+ * records keyed by the header's names.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,8 +81,11 @@ jobarray_live(const json_t *jobs, size_t i, long id)
 	return false;
 }
 
-size_t
-jobarray_print(FILE *fp, const json_t *jobs, bool noheader, bool unfinished)
+typedef void (*jobarray_emit)(const struct jobarray_row *r, void *arg);
+
+/* Calls emit once per array row; returns the rows. */
+static size_t
+jobarray_each(const json_t *jobs, bool unfinished, jobarray_emit emit, void *arg)
 {
 	struct jobarray_row r = { -1, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0 };
 	const json_t *job;
@@ -100,10 +104,7 @@ jobarray_print(FILE *fp, const json_t *jobs, bool noheader, bool unfinished)
 		}
 		if (id != r.id) {
 			if (r.id >= 0)
-				jobarray_row_print(fp, &r);
-			else if (!noheader)
-				fputs("JOBID    ARRAY_SPEC  OWNER   NJOBS PEND DONE  RUN "
-				    "EXIT SSUSP USUSP PSUSP\n", fp);
+				emit(&r, arg);
 			free(r.spec);
 			memset(&r, 0, sizeof(r));
 			r.id = id;
@@ -116,7 +117,60 @@ jobarray_print(FILE *fp, const json_t *jobs, bool noheader, bool unfinished)
 		jobarray_count(&r, stat ? stat : "");
 	}
 	if (r.id >= 0)
-		jobarray_row_print(fp, &r);
+		emit(&r, arg);
 	free(r.spec);
 	return rows;
+}
+
+struct jobarray_text {
+	FILE *fp;
+	bool header;		/* still to print */
+};
+
+static void
+jobarray_emit_text(const struct jobarray_row *r, void *arg)
+{
+	struct jobarray_text *t = arg;
+
+	if (t->header)
+		fputs("JOBID    ARRAY_SPEC  OWNER   NJOBS PEND DONE  RUN "
+		    "EXIT SSUSP USUSP PSUSP\n", t->fp);
+	t->header = false;
+	jobarray_row_print(t->fp, r);
+}
+
+size_t
+jobarray_print(FILE *fp, const json_t *jobs, bool noheader, bool unfinished)
+{
+	struct jobarray_text t = { fp, !noheader };
+
+	return jobarray_each(jobs, unfinished, jobarray_emit_text, &t);
+}
+
+/* The -A columns as a -json record: header names, string values. */
+static void
+jobarray_emit_json(const struct jobarray_row *r, void *arg)
+{
+	json_t *rec = json_object();
+	const long *n[] = { &r->njobs, &r->pend, &r->done, &r->run, &r->exit,
+	    &r->ssusp, &r->ususp, &r->psusp };
+	static const char *const names[] = { "NJOBS", "PEND", "DONE", "RUN",
+	    "EXIT", "SSUSP", "USUSP", "PSUSP" };
+	size_t i;
+
+	json_object_set_new(rec, "JOBID", json_sprintf("%ld", r->id));
+	json_object_set_new(rec, "ARRAY_SPEC", json_string(r->spec));
+	json_object_set_new(rec, "OWNER", json_string(r->owner));
+	for (i = 0; i < nitems(names); i++)
+		json_object_set_new(rec, names[i], json_sprintf("%ld", *n[i]));
+	json_array_append_new(arg, rec);
+}
+
+json_t *
+jobarray_records(const json_t *jobs, bool unfinished)
+{
+	json_t *records = json_array();
+
+	jobarray_each(jobs, unfinished, jobarray_emit_json, records);
+	return records;
 }

@@ -1,8 +1,10 @@
 /*
- * jobcols.c - bjobs -o "field[:[-][width]] ... [delimiter='c']" and its
- * -json form (LSF.md §3.5-3.6). Each field is a table row: its names and a
- * function giving its text from a JOBREC ("" when it has none, printed as
- * "-" in text mode and as "" in JSON, where every value is a string).
+ * jobcols.c - bjobs -o "field[:[-][width]][:unit] ... [delimiter='c']" and
+ * its -json form (LSF.md §3.5-3.6). Each field is a table row: its names
+ * and a function giving its text from a JOBREC ("" when it has none,
+ * printed as "-" in text mode and as "" in JSON, where every value is a
+ * string). A width never cuts a job id: that column widens instead. JSON
+ * keys are unique: a field asked for twice (jobid and id) keeps the first.
  */
 #include <ctype.h>
 #include <pwd.h>
@@ -16,19 +18,28 @@
 #include "units.h"
 #include "util.h"
 
-typedef char *(*jobcols_fn)(const json_t *job, const char *key);
+struct jobcols_col;
+typedef char *(*jobcols_fn)(const json_t *job, const struct jobcols_col *col);
+
+enum {
+	JC_MEM = 1,		/* a size: ":unit" applies */
+	JC_NOCUT = 2,		/* never cut (a job id): the column widens */
+};
 
 struct jobcols_field {
 	const char *name;	/* header, upper-cased */
 	const char *alias;	/* another accepted name, or NULL */
 	jobcols_fn fn;
 	const char *key;	/* the JOBREC member it reads */
+	int flags;		/* JC_* */
 };
 
 struct jobcols_col {
 	const struct jobcols_field *f;
 	int width;		/* 0: as long as needed */
 	bool right;
+	char unit;		/* 'K', 'M', 'G', 'T' from ":unit"; 0 none */
+	bool hms;		/* -hms: durations as hh:mm:ss */
 };
 
 struct jobfmt_cols {
@@ -38,15 +49,15 @@ struct jobfmt_cols {
 };
 
 static char *
-jobcols_str(const json_t *job, const char *key)
+jobcols_str(const json_t *job, const struct jobcols_col *col)
 {
-	const char *s = json_string_value(json_object_get(job, key));
+	const char *s = json_string_value(json_object_get(job, col->f->key));
 
 	return xstrdup(s ? s : "");
 }
 
 static char *
-jobcols_int(const json_t *job, const char *key)
+jobcols_int_of(const json_t *job, const char *key)
 {
 	const json_t *v = json_object_get(job, key);
 
@@ -55,7 +66,13 @@ jobcols_int(const json_t *job, const char *key)
 }
 
 static char *
-jobcols_time(const json_t *job, const char *key)
+jobcols_int(const json_t *job, const struct jobcols_col *col)
+{
+	return jobcols_int_of(job, col->f->key);
+}
+
+static char *
+jobcols_time_of(const json_t *job, const char *key)
 {
 	char buf[32];
 
@@ -65,24 +82,30 @@ jobcols_time(const json_t *job, const char *key)
 }
 
 static char *
-jobcols_name(const json_t *job, const char *key)
+jobcols_time(const json_t *job, const struct jobcols_col *col)
+{
+	return jobcols_time_of(job, col->f->key);
+}
+
+static char *
+jobcols_name(const json_t *job, const struct jobcols_col *col)
 {
 	return jobfmt_name(job);
 }
 
 /* Empty unless the job exited (Toil reads "" as success). */
 static char *
-jobcols_exit_code(const json_t *job, const char *key)
+jobcols_exit_code(const json_t *job, const struct jobcols_col *col)
 {
 	const char *stat = json_string_value(json_object_get(job, "stat"));
 
 	if (stat == NULL || strcmp(stat, "EXIT") != 0)
 		return xstrdup("");
-	return jobcols_int(job, "exit_code");
+	return jobcols_int_of(job, "exit_code");
 }
 
 static char *
-jobcols_hosts(const json_t *job, const char *key)
+jobcols_hosts(const json_t *job, const struct jobcols_col *col)
 {
 	const json_t *hosts = json_object_get(job, "exec_hosts"), *h;
 	char *out = xstrdup(""), *t;
@@ -98,7 +121,7 @@ jobcols_hosts(const json_t *job, const char *key)
 }
 
 static char *
-jobcols_nhosts(const json_t *job, const char *key)
+jobcols_nhosts(const json_t *job, const struct jobcols_col *col)
 {
 	const json_t *hosts = json_object_get(job, "exec_hosts");
 	size_t i, k, n = 0;
@@ -112,67 +135,58 @@ jobcols_nhosts(const json_t *job, const char *key)
 	return n ? xasprintf("%zu", n) : xstrdup("");
 }
 
+/*
+ * A size in KB as "5.2 Gbytes", or with ":unit" in that unit with two
+ * decimals, the third rounded up (IBM: 10 MB in G is "0.01G").
+ */
 static char *
-jobcols_mem(const json_t *job, const char *key)
+jobcols_size(uint64_t kb, char unit)
 {
-	json_int_t kb = json_integer_value(json_object_get(job, key));
+	static const char units[] = "KMGT";
+	uint64_t div = 1, hundredths;
 	char buf[64];
+
+	if (unit == 0) {
+		units_format_kb(kb, buf, sizeof(buf));
+		return xstrdup(buf);
+	}
+	for (const char *u = units; *u != unit; u++)
+		div *= 1024;
+	hundredths = (kb * 100 + div - 1) / div;
+	return xasprintf("%llu.%02llu%c", (unsigned long long)(hundredths / 100),
+	    (unsigned long long)(hundredths % 100), unit);
+}
+
+static char *
+jobcols_mem(const json_t *job, const struct jobcols_col *col)
+{
+	json_int_t kb = json_integer_value(json_object_get(job, col->f->key));
 
 	if (kb <= 0)
 		return xstrdup("");
-	units_format_kb((uint64_t)kb, buf, sizeof(buf));
-	return xstrdup(buf);
+	return jobcols_size((uint64_t)kb, col->unit);
 }
 
+/* "hh:mm:ss" (hours as many digits as needed). */
 static char *
-jobcols_cpu(const json_t *job, const char *key)
+jobcols_hms(long sec)
 {
-	const json_t *v = json_object_get(job, key);
+	return xasprintf("%02ld:%02ld:%02ld", sec / 3600, (sec / 60) % 60, sec % 60);
+}
+
+/* -hms rounds the CPU time up to the next second, as IBM does. */
+static char *
+jobcols_cpu(const json_t *job, const struct jobcols_col *col)
+{
+	const json_t *v = json_object_get(job, col->f->key);
+	double cpu;
 
 	if (!json_is_number(v))
 		return xstrdup("");
-	return xasprintf("%.1f second(s)", json_number_value(v));
-}
-
-static char *
-jobcols_run_time(const json_t *job, const char *key)
-{
-	long start = (long)json_integer_value(json_object_get(job, "start_time"));
-	long end = (long)json_integer_value(json_object_get(job, "finish_time"));
-
-	if (start <= 0)
-		return xstrdup("");
-	if (end <= 0)
-		end = (long)time(NULL);
-	return xasprintf("%ld second(s)", end > start ? end - start : 0);
-}
-
-/* A bsub option recorded in JOBREC.opts, when the master sends them. */
-static char *
-jobcols_opt(const json_t *job, const char *key)
-{
-	const json_t *v = json_object_get(json_object_get(job, "opts"), key);
-
-	if (json_is_string(v))
-		return xstrdup(json_string_value(v));
-	if (strcmp(key, "P") == 0)
-		return xstrdup("default");
-	return xstrdup("");
-}
-
-/* FINISH_TIME: finished jobs carry IBM's " L" (an actual, not estimated, time). */
-static char *
-jobcols_finish_time(const json_t *job, const char *key)
-{
-	const char *stat = json_string_value(json_object_get(job, "stat"));
-	char *t = jobcols_time(job, "finish_time"), *s;
-
-	if (*t == '\0' || stat == NULL || (strcmp(stat, "DONE") != 0 &&
-	    strcmp(stat, "EXIT") != 0))
-		return t;
-	s = xasprintf("%s L", t);
-	free(t);
-	return s;
+	cpu = json_number_value(v);
+	if (col->hms)	/* rounded up: no libm in the CLI */
+		return jobcols_hms(cpu > 0 ? (long)cpu + ((double)(long)cpu < cpu) : 0);
+	return xasprintf("%.1f second(s)", cpu);
 }
 
 /* The run limit (bsub -W) in seconds, or -1. */
@@ -203,22 +217,119 @@ jobcols_elapsed(const json_t *job)
 	return end > start ? end - start : 0;
 }
 
-/* TIME_LEFT "h:mm L" while a job with a run limit runs. */
 static char *
-jobcols_time_left(const json_t *job, const char *key)
+jobcols_run_time(const json_t *job, const struct jobcols_col *col)
+{
+	long ran = jobcols_elapsed(job);
+
+	if (ran < 0)
+		return xstrdup("");
+	return col->hms ? jobcols_hms(ran) : xasprintf("%ld second(s)", ran);
+}
+
+/* A bsub option recorded in JOBREC.opts, when the master sends them. */
+static char *
+jobcols_opt_of(const json_t *job, const char *key)
+{
+	const json_t *v = json_object_get(json_object_get(job, "opts"), key);
+
+	if (json_is_string(v))
+		return xstrdup(json_string_value(v));
+	if (strcmp(key, "P") == 0)
+		return xstrdup("default");
+	return xstrdup("");
+}
+
+static char *
+jobcols_opt(const json_t *job, const struct jobcols_col *col)
+{
+	return jobcols_opt_of(job, col->f->key);
+}
+
+/* RUNTIMELIMIT: bsub -W as given, or hh:mm:ss with -hms. */
+static char *
+jobcols_runlimit(const json_t *job, const struct jobcols_col *col)
+{
+	long lim = jobcols_limit(job);
+
+	if (col->hms && lim >= 0)
+		return jobcols_hms(lim);
+	return jobcols_opt(job, col);
+}
+
+/*
+ * MEMLIMIT: bsub -M as given, or in the ":unit" asked for; a bare number
+ * is in MB, Pumice's default LSF_UNIT_FOR_LIMITS.
+ */
+static char *
+jobcols_memlimit(const json_t *job, const struct jobcols_col *col)
+{
+	char *m = jobcols_opt(job, col), *p, err[64];
+	uint64_t kb;
+
+	if (col->unit == 0 || *m == '\0')
+		return m;
+	for (p = m + strlen(m); p > m && (p[-1] == '!' || p[-1] == ' '); p--)
+		p[-1] = '\0';
+	if (units_parse_size(m, "MB", &kb, err, sizeof(err)) < 0)
+		return m;
+	free(m);
+	return jobcols_size(kb, col->unit);
+}
+
+/* NREQ_SLOT: the slots asked for, "min" or "min,max" (bsub -n). */
+static char *
+jobcols_nreq_slot(const json_t *job, const struct jobcols_col *col)
+{
+	const char *n = json_string_value(json_object_get(json_object_get(job,
+	    "opts"), "n"));
+	const char *comma;
+	long min, max;
+
+	if (n == NULL)
+		return jobcols_int_of(job, "nslots");
+	min = strtol(n, NULL, 10);
+	max = (comma = strchr(n, ',')) != NULL ? strtol(comma + 1, NULL, 10) : min;
+	return max > min ? xasprintf("%ld,%ld", min, max) : xasprintf("%ld", min);
+}
+
+/* FINISH_TIME: finished jobs carry IBM's " L" (an actual, not estimated, time). */
+static char *
+jobcols_finish_time(const json_t *job, const struct jobcols_col *col)
+{
+	const char *stat = json_string_value(json_object_get(job, "stat"));
+	char *t = jobcols_time_of(job, "finish_time"), *s;
+
+	if (*t == '\0' || stat == NULL || (strcmp(stat, "DONE") != 0 &&
+	    strcmp(stat, "EXIT") != 0))
+		return t;
+	s = xasprintf("%s L", t);
+	free(t);
+	return s;
+}
+
+/* TIME_LEFT "h:mm L" (-hms: "hh:mm:ss L") while a job with a run limit runs. */
+static char *
+jobcols_time_left(const json_t *job, const struct jobcols_col *col)
 {
 	long lim = jobcols_limit(job), ran = jobcols_elapsed(job), left;
 	const char *stat = json_string_value(json_object_get(job, "stat"));
+	char *hms, *s;
 
 	if (lim < 0 || ran < 0 || stat == NULL || strcmp(stat, "RUN") != 0)
 		return xstrdup("");
 	left = lim > ran ? lim - ran : 0;
-	return xasprintf("%ld:%02ld L", left / 3600, (left / 60) % 60);
+	if (!col->hms)
+		return xasprintf("%ld:%02ld L", left / 3600, (left / 60) % 60);
+	hms = jobcols_hms(left);
+	s = xasprintf("%s L", hms);
+	free(hms);
+	return s;
 }
 
 /* %COMPLETE "NN% L": run time over the run limit. */
 static char *
-jobcols_complete(const json_t *job, const char *key)
+jobcols_complete(const json_t *job, const struct jobcols_col *col)
 {
 	long lim = jobcols_limit(job), ran = jobcols_elapsed(job);
 
@@ -229,13 +340,13 @@ jobcols_complete(const json_t *job, const char *key)
 
 /* Values Pumice does not measure (yet): always empty. */
 static char *
-jobcols_none(const json_t *job, const char *key)
+jobcols_none(const json_t *job, const struct jobcols_col *col)
 {
 	return xstrdup("");
 }
 
 static char *
-jobcols_first_host(const json_t *job, const char *key)
+jobcols_first_host(const json_t *job, const struct jobcols_col *col)
 {
 	const char *h = json_string_value(json_array_get(json_object_get(job,
 	    "exec_hosts"), 0));
@@ -244,7 +355,7 @@ jobcols_first_host(const json_t *job, const char *key)
 }
 
 static char *
-jobcols_exec_home(const json_t *job, const char *key)
+jobcols_exec_home(const json_t *job, const struct jobcols_col *col)
 {
 	struct passwd *pw;
 	const char *user = json_string_value(json_object_get(job, "user"));
@@ -257,14 +368,14 @@ jobcols_exec_home(const json_t *job, const char *key)
 
 /* bsub -R as given, several joined by a space. */
 static char *
-jobcols_resreq(const json_t *job, const char *key)
+jobcols_resreq(const json_t *job, const struct jobcols_col *col)
 {
 	const json_t *r = json_object_get(json_object_get(job, "opts"), "R"), *v;
 	char *out = xstrdup(""), *t;
 	size_t i;
 
 	if (json_is_string(r))
-		return jobcols_opt(job, "R");
+		return jobcols_opt_of(job, "R");
 	json_array_foreach(r, i, v) {
 		t = xasprintf("%s%s%s", out, i ? " " : "", json_string_value(v) ?
 		    json_string_value(v) : "");
@@ -275,61 +386,62 @@ jobcols_resreq(const json_t *job, const char *key)
 }
 
 static char *
-jobcols_project(const json_t *job, const char *key)
+jobcols_project(const json_t *job, const struct jobcols_col *col)
 {
 	const char *p = json_string_value(json_object_get(job, "project"));
 
-	return p != NULL && *p != '\0' ? xstrdup(p) : jobcols_opt(job, "P");
+	return p != NULL && *p != '\0' ? xstrdup(p) : jobcols_opt_of(job, "P");
 }
 
 static const struct jobcols_field jobcols_fields[] = {
-	{ "JOBID", "id", jobcols_int, "id" },
-	{ "JOBINDEX", NULL, jobcols_int, "idx" },
-	{ "STAT", NULL, jobcols_str, "stat" },
-	{ "USER", NULL, jobcols_str, "user" },
-	{ "QUEUE", NULL, jobcols_str, "queue" },
-	{ "JOB_NAME", "name", jobcols_name, NULL },
-	{ "EXIT_CODE", NULL, jobcols_exit_code, NULL },
-	{ "EXIT_REASON", NULL, jobcols_str, "exit_reason" },
-	{ "PEND_REASON", NULL, jobcols_str, "pend_reason" },
-	{ "SUBMIT_TIME", NULL, jobcols_time, "submit_time" },
-	{ "START_TIME", NULL, jobcols_time, "start_time" },
-	{ "FINISH_TIME", NULL, jobcols_finish_time, NULL },
-	{ "EXEC_HOST", NULL, jobcols_hosts, NULL },
-	{ "NEXEC_HOST", NULL, jobcols_nhosts, NULL },
-	{ "FROM_HOST", NULL, jobcols_str, "from_host" },
-	{ "SLOTS", "nreq_slot", jobcols_int, "nslots" },
-	{ "ALLOC_SLOT", NULL, jobcols_int, "nslots" },
-	{ "MAX_MEM", NULL, jobcols_mem, "maxrss" },
-	{ "MEM", NULL, jobcols_mem, "mem" },	/* sampled while running (usage.h) */
-	{ "CPU_USED", NULL, jobcols_cpu, "cpu" },
-	{ "RUN_TIME", NULL, jobcols_run_time, NULL },
-	{ "COMMAND", "cmd", jobcols_str, "cmd" },
-	{ "DEPENDENCY", NULL, jobcols_str, "dep" },
-	{ "SUB_CWD", NULL, jobcols_str, "subcwd" },
-	{ "EXEC_CWD", NULL, jobcols_str, "exec_cwd" },
-	{ "OUTPUT_FILE", NULL, jobcols_str, "out" },
-	{ "ERROR_FILE", NULL, jobcols_str, "err" },
-	{ "PROJ_NAME", "proj", jobcols_project, NULL },
-	{ "PROJECT", NULL, jobcols_project, NULL },
-	{ "RUNTIMELIMIT", NULL, jobcols_opt, "W" },
-	{ "MEMLIMIT", NULL, jobcols_opt, "M" },
-	{ "USER_GROUP", NULL, jobcols_opt, "G" },
-	{ "TIME_LEFT", NULL, jobcols_time_left, NULL },
-	{ "%COMPLETE", NULL, jobcols_complete, NULL },
-	{ "AVG_MEM", NULL, jobcols_none, NULL },
-	{ "SWAP", NULL, jobcols_none, NULL },
-	{ "PIDS", NULL, jobcols_none, NULL },
-	{ "EXEC_HOME", NULL, jobcols_exec_home, NULL },
-	{ "FIRST_HOST", NULL, jobcols_first_host, NULL },
-	{ "JOB_GROUP", NULL, jobcols_opt, "g" },
-	{ "INPUT_FILE", NULL, jobcols_opt, "i" },
-	{ "APP", NULL, jobcols_opt, "app" },
-	{ "PRE_EXEC", NULL, jobcols_opt, "E" },
-	{ "POST_EXEC", NULL, jobcols_opt, "Ep" },
-	{ "PRIORITY", NULL, jobcols_opt, "sp" },
-	{ "EFFECTIVE_RESREQ", "combined_resreq", jobcols_resreq, NULL },
-	{ "ARRAY_SPEC", NULL, jobcols_str, "array" },
+	{ "JOBID", "id", jobcols_int, "id", JC_NOCUT },
+	{ "JOBINDEX", NULL, jobcols_int, "idx", 0 },
+	{ "STAT", NULL, jobcols_str, "stat", 0 },
+	{ "USER", NULL, jobcols_str, "user", 0 },
+	{ "QUEUE", NULL, jobcols_str, "queue", 0 },
+	{ "JOB_NAME", "name", jobcols_name, NULL, 0 },
+	{ "EXIT_CODE", NULL, jobcols_exit_code, NULL, 0 },
+	{ "EXIT_REASON", NULL, jobcols_str, "exit_reason", 0 },
+	{ "PEND_REASON", NULL, jobcols_str, "pend_reason", 0 },
+	{ "SUBMIT_TIME", NULL, jobcols_time, "submit_time", 0 },
+	{ "START_TIME", NULL, jobcols_time, "start_time", 0 },
+	{ "FINISH_TIME", NULL, jobcols_finish_time, NULL, 0 },
+	{ "EXEC_HOST", NULL, jobcols_hosts, NULL, 0 },
+	{ "NEXEC_HOST", NULL, jobcols_nhosts, NULL, 0 },
+	{ "FROM_HOST", NULL, jobcols_str, "from_host", 0 },
+	{ "SLOTS", NULL, jobcols_int, "nslots", 0 },
+	{ "NREQ_SLOT", NULL, jobcols_nreq_slot, NULL, 0 },
+	{ "ALLOC_SLOT", NULL, jobcols_int, "nslots", 0 },
+	{ "MAX_MEM", NULL, jobcols_mem, "maxrss", JC_MEM },
+	{ "MEM", NULL, jobcols_mem, "mem", JC_MEM },	/* sampled while running (usage.h) */
+	{ "CPU_USED", NULL, jobcols_cpu, "cpu", 0 },
+	{ "RUN_TIME", NULL, jobcols_run_time, NULL, 0 },
+	{ "COMMAND", "cmd", jobcols_str, "cmd", 0 },
+	{ "DEPENDENCY", NULL, jobcols_str, "dep", 0 },
+	{ "SUB_CWD", NULL, jobcols_str, "subcwd", 0 },
+	{ "EXEC_CWD", NULL, jobcols_str, "exec_cwd", 0 },
+	{ "OUTPUT_FILE", NULL, jobcols_str, "out", 0 },
+	{ "ERROR_FILE", NULL, jobcols_str, "err", 0 },
+	{ "PROJ_NAME", "proj", jobcols_project, NULL, 0 },
+	{ "PROJECT", NULL, jobcols_project, NULL, 0 },
+	{ "RUNTIMELIMIT", NULL, jobcols_runlimit, "W", 0 },
+	{ "MEMLIMIT", NULL, jobcols_memlimit, "M", JC_MEM },
+	{ "USER_GROUP", NULL, jobcols_opt, "G", 0 },
+	{ "TIME_LEFT", NULL, jobcols_time_left, NULL, 0 },
+	{ "%COMPLETE", NULL, jobcols_complete, NULL, 0 },
+	{ "AVG_MEM", NULL, jobcols_none, NULL, JC_MEM },
+	{ "SWAP", NULL, jobcols_none, NULL, JC_MEM },
+	{ "PIDS", NULL, jobcols_none, NULL, 0 },
+	{ "EXEC_HOME", NULL, jobcols_exec_home, NULL, 0 },
+	{ "FIRST_HOST", NULL, jobcols_first_host, NULL, 0 },
+	{ "JOB_GROUP", NULL, jobcols_opt, "g", 0 },
+	{ "INPUT_FILE", NULL, jobcols_opt, "i", 0 },
+	{ "APP", NULL, jobcols_opt, "app", 0 },
+	{ "PRE_EXEC", NULL, jobcols_opt, "E", 0 },
+	{ "POST_EXEC", NULL, jobcols_opt, "Ep", 0 },
+	{ "PRIORITY", NULL, jobcols_opt, "sp", 0 },
+	{ "EFFECTIVE_RESREQ", "combined_resreq", jobcols_resreq, NULL, 0 },
+	{ "ARRAY_SPEC", NULL, jobcols_str, "array", 0 },
 };
 
 static const struct jobcols_field *
@@ -360,12 +472,25 @@ jobcols_delim(const char *word, char *delim)
 	return 0;
 }
 
+/* ":KB" (or K, MB, M, GB, G, TB, T, any case) into 'K'..'T'; 0 if bad. */
+static char
+jobcols_unit(const char *u)
+{
+	char c = (char)toupper((unsigned char)u[0]);
+
+	if (strchr("KMGT", c) == NULL || c == '\0')
+		return 0;
+	if (u[1] == '\0' || (toupper((unsigned char)u[1]) == 'B' && u[2] == '\0'))
+		return c;
+	return 0;
+}
+
 /* One "field[:[-][width]][:unit]" word. */
 static int
 jobcols_word(struct jobfmt_cols *c, char *word, char *err, size_t errlen)
 {
 	char *colon = strchr(word, ':'), *w;
-	struct jobcols_col col = { NULL, 0, false };
+	struct jobcols_col col = { NULL, 0, false, 0, false };
 
 	if (colon != NULL)
 		*colon = '\0';
@@ -382,6 +507,11 @@ jobcols_word(struct jobfmt_cols *c, char *word, char *err, size_t errlen)
 			col.width = col.width * 10 + (*w++ - '0');
 		if (*w != '\0' && *w != ':')
 			return errf(err, errlen, "Bad width for output field <%s>", word);
+		if (*w == ':' && (col.unit = jobcols_unit(w + 1)) == 0)
+			return errf(err, errlen, "Bad unit <%s> for output field <%s>",
+			    w + 1, word);
+		if (!(col.f->flags & JC_MEM))
+			col.unit = 0;	/* units apply to sizes only */
 	}
 	c->c = xrealloc(c->c, (c->n + 1) * sizeof(*c->c));
 	c->c[c->n++] = col;
@@ -414,6 +544,29 @@ jobfmt_cols_parse(const char *spec, char *err, size_t errlen)
 	return c;
 }
 
+struct jobfmt_cols *
+jobfmt_cols_all(void)
+{
+	struct jobfmt_cols *c = xcalloc(1, sizeof(*c));
+	size_t i;
+
+	c->delim = ' ';
+	c->n = nitems(jobcols_fields);
+	c->c = xcalloc(c->n, sizeof(*c->c));
+	for (i = 0; i < c->n; i++)
+		c->c[i].f = &jobcols_fields[i];
+	return c;
+}
+
+void
+jobfmt_cols_hms(struct jobfmt_cols *c, bool hms)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		c->c[i].hms = hms;
+}
+
 void
 jobfmt_cols_free(struct jobfmt_cols *c)
 {
@@ -423,36 +576,60 @@ jobfmt_cols_free(struct jobfmt_cols *c)
 	free(c);
 }
 
-/* One cell: padded or cut to the width; the last column is not padded. */
+/* One cell: padded or cut to width; the last column is not padded. */
 static void
-jobcols_cell(FILE *fp, const struct jobcols_col *col, const char *s, bool last)
+jobcols_cell(FILE *fp, const struct jobcols_col *col, int width, const char *s,
+    bool last)
 {
 	int n = (int)strlen(s);
 
-	if (col->width == 0)
+	if (width == 0)
 		fputs(s, fp);
-	else if (n > col->width)
-		fprintf(fp, "%.*s", col->width, s);
+	else if (n > width)
+		fprintf(fp, "%.*s", width, s);
 	else if (col->right)
-		fprintf(fp, "%*s", col->width, s);
+		fprintf(fp, "%*s", width, s);
 	else if (last)
 		fputs(s, fp);
 	else
-		fprintf(fp, "%-*s", col->width, s);
+		fprintf(fp, "%-*s", width, s);
+}
+
+/* A column's width: as asked, but wide enough for every job id in it. */
+static int
+jobcols_width(const struct jobcols_col *col, const json_t *jobs)
+{
+	const json_t *job;
+	int width = col->width;
+	size_t i;
+	char *v;
+
+	if (width == 0 || !(col->f->flags & JC_NOCUT))
+		return width;
+	json_array_foreach(jobs, i, job) {
+		v = col->f->fn(job, col);
+		if ((int)strlen(v) > width)
+			width = (int)strlen(v);
+		free(v);
+	}
+	return width;
 }
 
 void
 jobfmt_cols_print(FILE *fp, const struct jobfmt_cols *c, const json_t *jobs,
     bool noheader)
 {
+	int *width = xcalloc(c->n, sizeof(*width));
 	const json_t *job;
 	size_t i, k;
 	char *v;
 
+	for (k = 0; k < c->n; k++)
+		width[k] = jobcols_width(&c->c[k], jobs);
 	for (k = 0; !noheader && k < c->n; k++) {
 		if (k > 0)
 			fputc(c->delim, fp);
-		jobcols_cell(fp, &c->c[k], c->c[k].f->name, k + 1 == c->n);
+		jobcols_cell(fp, &c->c[k], width[k], c->c[k].f->name, k + 1 == c->n);
 	}
 	if (!noheader)
 		fputc('\n', fp);
@@ -460,12 +637,13 @@ jobfmt_cols_print(FILE *fp, const struct jobfmt_cols *c, const json_t *jobs,
 		for (k = 0; k < c->n; k++) {
 			if (k > 0)
 				fputc(c->delim, fp);
-			v = c->c[k].f->fn(job, c->c[k].f->key);
-			jobcols_cell(fp, &c->c[k], *v ? v : "-", k + 1 == c->n);
+			v = c->c[k].f->fn(job, &c->c[k]);
+			jobcols_cell(fp, &c->c[k], width[k], *v ? v : "-", k + 1 == c->n);
 			free(v);
 		}
 		fputc('\n', fp);
 	}
+	free(width);
 }
 
 static void
@@ -480,21 +658,19 @@ jobcols_json_pair(FILE *fp, const char *key, const char *value, bool last)
 }
 
 void
-jobfmt_cols_json(FILE *fp, const struct jobfmt_cols *c, const json_t *jobs,
-    const json_t *missing)
+jobfmt_json_records(FILE *fp, const json_t *records, const json_t *missing)
 {
-	size_t i, k, n = json_array_size(jobs) + json_array_size(missing);
-	const json_t *job, *m;
-	char *v;
+	size_t i, n = json_array_size(records) + json_array_size(missing), left;
+	const json_t *rec, *m, *v;
+	const char *key;
 
 	fprintf(fp, "{\n  \"COMMAND\":\"bjobs\",\n  \"JOBS\":%zu,\n  \"RECORDS\":[\n", n);
-	json_array_foreach(jobs, i, job) {
+	json_array_foreach(records, i, rec) {
 		fputs("    {\n", fp);
-		for (k = 0; k < c->n; k++) {
-			v = c->c[k].f->fn(job, c->c[k].f->key);
-			jobcols_json_pair(fp, c->c[k].f->name, v, k + 1 == c->n);
-			free(v);
-		}
+		left = json_object_size(rec);
+		json_object_foreach((json_t *)rec, key, v)
+			jobcols_json_pair(fp, key, json_string_value(v) ?
+			    json_string_value(v) : "", --left == 0);
 		fprintf(fp, "    }%s\n", --n > 0 ? "," : "");
 	}
 	json_array_foreach(missing, i, m) {
@@ -504,4 +680,36 @@ jobfmt_cols_json(FILE *fp, const struct jobfmt_cols *c, const json_t *jobs,
 		fprintf(fp, "    }%s\n", --n > 0 ? "," : "");
 	}
 	fputs("  ]\n}\n", fp);
+}
+
+/* One job as a record; a field asked twice (by two names) keeps the first. */
+static json_t *
+jobcols_record(const struct jobfmt_cols *c, const json_t *job)
+{
+	json_t *rec = json_object();
+	size_t k;
+	char *v;
+
+	for (k = 0; k < c->n; k++) {
+		if (json_object_get(rec, c->c[k].f->name) != NULL)
+			continue;
+		v = c->c[k].f->fn(job, &c->c[k]);
+		json_object_set_new(rec, c->c[k].f->name, json_string(v));
+		free(v);
+	}
+	return rec;
+}
+
+void
+jobfmt_cols_json(FILE *fp, const struct jobfmt_cols *c, const json_t *jobs,
+    const json_t *missing)
+{
+	json_t *records = json_array();
+	const json_t *job;
+	size_t i;
+
+	json_array_foreach(jobs, i, job)
+		json_array_append_new(records, jobcols_record(c, job));
+	jobfmt_json_records(fp, records, missing);
+	json_decref(records);
 }

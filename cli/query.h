@@ -33,6 +33,8 @@ void joblong_print(FILE *fp, const json_t *jobs, bool unwrapped);
  * an unfinished element); returns the rows printed. */
 size_t jobarray_print(FILE *fp, const json_t *jobs, bool noheader,
     bool unfinished);
+/* The same rows as -json records {"JOBID":"20","ARRAY_SPEC":...}. */
+json_t *jobarray_records(const json_t *jobs, bool unfinished);
 
 /* histfmt.c: bhist and bacct output from the history op's reply. */
 struct histfmt_times {

@@ -294,6 +294,53 @@ test_bjobs_flags(void **state)
 	json_decref(req);
 }
 
+/* Which -o list bjobs uses: -o, -W, $LSB_BJOBS_FORMAT, -json's default. */
+static void
+test_bjobs_format_env(void **state)
+{
+	static const struct {
+		const char *env;
+		const char *argv[4];
+		const char *fmt;	/* NULL: no -o list */
+		bool hms;
+	} t[] = {
+		{ NULL, { "bjobs", NULL }, NULL, false },
+		{ "jobid stat", { "bjobs", NULL }, "jobid stat", false },
+		{ "jobid stat", { "bjobs", "-json", NULL }, "jobid stat", false },
+		{ "jobid stat", { "bjobs", "-o", "user", NULL }, "user", false },
+		{ "jobid stat", { "bjobs", "-l", NULL }, NULL, false },
+		{ "jobid stat", { "bjobs", "-A", NULL }, NULL, false },
+		{ "jobid stat", { "bjobs", "-json", "-l", NULL }, NULL, false },
+		{ "", { "bjobs", "-o", "run_time", "-hms" }, "run_time", true },
+		{ "", { "bjobs", "-json", "-A", NULL }, NULL, false },
+	};
+	struct bjobs_args a;
+	char *argv[4];
+	size_t i;
+	int argc;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		if (t[i].env != NULL)
+			setenv("LSB_BJOBS_FORMAT", t[i].env, 1);
+		else
+			unsetenv("LSB_BJOBS_FORMAT");
+		for (argc = 0; argc < 4 && t[i].argv[argc] != NULL; argc++)
+			argv[argc] = (char *)t[i].argv[argc];
+		assert_int_equal(bjobs_parse(&a, argc, argv), 0);
+		if (t[i].fmt == NULL)
+			assert_null(a.fmt);
+		else
+			assert_string_equal(a.fmt, t[i].fmt);
+		assert_int_equal(a.hms, t[i].hms);
+	}
+	unsetenv("LSB_BJOBS_FORMAT");
+	setenv("LSB_HMS_TIME_FORMAT", "y", 1);
+	argv[0] = "bjobs";
+	assert_int_equal(bjobs_parse(&a, 1, argv), 0);
+	assert_true(a.hms);
+	unsetenv("LSB_HMS_TIME_FORMAT");
+}
+
 static void
 test_bkill(void **state)
 {
@@ -351,6 +398,7 @@ main(void)
 		cmocka_unit_test(test_bsubopt_merge),
 		cmocka_unit_test(test_bsubopt_errors),
 		cmocka_unit_test(test_bjobs_flags),
+		cmocka_unit_test(test_bjobs_format_env),
 		cmocka_unit_test(test_bkill),
 		cmocka_unit_test(test_env),
 	};

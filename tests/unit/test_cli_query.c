@@ -286,6 +286,172 @@ test_cols_json_empty(void **state)
 	json_decref(jobs);
 }
 
+/* rec_done asking -n 2,4 with a 10 minute run limit. */
+static json_t *
+rec_slots(void)
+{
+	json_t *r = rec_done(), *opts = json_object_get(r, "opts");
+
+	json_object_set_new(r, "nslots", json_integer(2));
+	json_object_set_new(opts, "n", json_string("2,4"));
+	json_object_set_new(opts, "W", json_string("10"));
+	return r;
+}
+
+struct cols_case {
+	const char *spec;
+	bool hms, header;
+	json_t *jobs;
+};
+
+static void
+run_cols_case(FILE *fp, void *arg)
+{
+	struct cols_case *a = arg;
+	char err[256];
+	struct jobfmt_cols *c = jobfmt_cols_parse(a->spec, err, sizeof(err));
+
+	assert_non_null(c);
+	jobfmt_cols_hms(c, a->hms);
+	jobfmt_cols_print(fp, c, a->jobs, !a->header);
+	jobfmt_cols_free(c);
+}
+
+/* nreq_slot, ":unit", -hms, and widths that never cut a job id. */
+static void
+test_cols_units_hms(void **state)
+{
+	static const struct {
+		const char *spec;
+		bool hms, header;
+		const char *want;
+	} rows[] = {
+		{ "nreq_slot slots", false, true, "NREQ_SLOT SLOTS\n2,4 2\n3 3\n" },
+		{ "max_mem::MB", false, false, "5324.80M\n-\n" },
+		{ "max_mem::g memlimit::GB", false, false, "5.20G 1.00G\n- -\n" },
+		{ "max_mem:12:TB max_mem:-12:kb mem::G", false, false,
+		    "0.01T         5452595.00K -\n-                       - -\n" },
+		{ "memlimit stat:4:KB", false, false, "1024MB DONE\n- EXIT\n" },
+		{ "run_time cpu_used runtimelimit", true, false,
+		    "00:00:04 00:00:01 00:10:00\n00:00:01 00:00:00 -\n" },
+		{ "run_time cpu_used runtimelimit", false, false,
+		    "4 second(s) 0.2 second(s) 10\n1 second(s) 0.0 second(s) -\n" },
+		{ "jobid:1 stat", false, true, "JO STAT\n12 DONE\n13 EXIT\n" },
+		{ "id:-1 stat:2", false, false, "12 DO\n13 EX\n" },
+	};
+	json_t *jobs = json_pack("[o, o]", rec_slots(), rec_exit());
+	size_t i;
+
+	json_object_set_new(json_array_get(jobs, 1), "nslots", json_integer(3));
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct cols_case a = { rows[i].spec, rows[i].hms, rows[i].header, jobs };
+		char *out = mem_text(run_cols_case, &a);
+		assert_string_equal(out, rows[i].want);
+		free(out);
+	}
+	json_decref(jobs);
+}
+
+static void
+test_cols_bad_unit(void **state)
+{
+	char err[256];
+
+	assert_null(jobfmt_cols_parse("max_mem:10:XB", err, sizeof(err)));
+	assert_string_equal(err, "Bad unit <XB> for output field <max_mem>");
+	assert_null(jobfmt_cols_parse("max_mem:10:", err, sizeof(err)));
+}
+
+/* Two names of one field: one JSON key, the first asked. */
+static void
+test_cols_json_unique(void **state)
+{
+	json_t *jobs = json_pack("[o]", rec_slots());
+	struct cols_arg a = { "jobid id stat JOBID nreq_slot slots", jobs, true };
+	char *out = mem_text(run_cols, &a);
+
+	assert_string_equal(out, "{\n  \"COMMAND\":\"bjobs\",\n  \"JOBS\":1,\n"
+	    "  \"RECORDS\":[\n    {\n      \"JOBID\":\"12\",\n      \"STAT\":\"DONE\",\n"
+	    "      \"NREQ_SLOT\":\"2,4\",\n      \"SLOTS\":\"2\"\n    }\n  ]\n}\n");
+	free(out);
+	json_decref(jobs);
+}
+
+static void
+run_cols_all(FILE *fp, void *arg)
+{
+	struct jobfmt_cols *c = jobfmt_cols_all();
+
+	jobfmt_cols_json(fp, c, arg, NULL);
+	jobfmt_cols_free(c);
+}
+
+/* bjobs -json -l: every field of the -o table, once each. */
+static void
+test_cols_json_all(void **state)
+{
+	json_t *jobs = json_pack("[o]", rec_done());
+	char *out = mem_text(run_cols_all, jobs);
+	json_t *doc = json_loads(out, 0, NULL), *r;
+	char err[256];
+
+	assert_non_null(doc);
+	r = json_array_get(json_object_get(doc, "RECORDS"), 0);
+	assert_int_equal(json_object_size(r), 48);
+	assert_string_equal(json_string_value(json_object_get(r, "JOBID")), "12");
+	assert_string_equal(json_string_value(json_object_get(r, "COMMAND")),
+	    "echo a very long command line that goes on and on past the eightieth column");
+	assert_string_equal(json_string_value(json_object_get(r, "MAX_MEM")), "5.2 Gbytes");
+	assert_string_equal(json_string_value(json_object_get(r, "EXIT_CODE")), "");
+	/* each key is a field -o accepts */
+	{
+		const char *key;
+		json_t *v;
+		json_object_foreach(r, key, v) {
+			struct jobfmt_cols *c = jobfmt_cols_parse(key, err, sizeof(err));
+			assert_non_null(c);
+			jobfmt_cols_free(c);
+		}
+	}
+	json_decref(doc);
+	free(out);
+	json_decref(jobs);
+}
+
+static void
+run_array_json(FILE *fp, void *arg)
+{
+	json_t *records = jobarray_records(arg, false);
+
+	jobfmt_json_records(fp, records, NULL);
+	json_decref(records);
+}
+
+/* bjobs -json -A: the summary's columns as records. */
+static void
+test_array_json(void **state)
+{
+	json_t *jobs = json_array();
+	const char *stats[] = { "DONE", "RUN", "PEND" };
+	char *out;
+	int i;
+
+	json_array_append_new(jobs, rec_pend());	/* not an array: no record */
+	for (i = 0; i < 3; i++)
+		json_array_append_new(jobs, json_pack("{s:i, s:i, s:s, s:s, s:s, s:s}",
+		    "id", 20, "idx", i + 1, "name", "arr", "array", "1-3", "user",
+		    "alice", "stat", stats[i]));
+	out = mem_text(run_array_json, jobs);
+	assert_string_equal(out, "{\n  \"COMMAND\":\"bjobs\",\n  \"JOBS\":1,\n"
+	    "  \"RECORDS\":[\n    {\n      \"JOBID\":\"20\",\n"
+	    "      \"ARRAY_SPEC\":\"arr[1-3]\",\n      \"OWNER\":\"alice\",\n"
+	    "      \"NJOBS\":\"3\",\n      \"PEND\":\"1\",\n      \"DONE\":\"1\",\n"
+	    "      \"RUN\":\"1\",\n      \"EXIT\":\"0\",\n      \"SSUSP\":\"0\",\n"
+	    "      \"USUSP\":\"0\",\n      \"PSUSP\":\"0\"\n    }\n  ]\n}\n");
+	free(out);
+	json_decref(jobs);
+}
+
 /* A history reply: job 12 (DONE) with its events, job 13 killed pending. */
 static json_t *
 hist_reply(void)
@@ -402,6 +568,11 @@ main(void)
 		cmocka_unit_test(test_cols_fields),
 		cmocka_unit_test(test_cols_json_toil),
 		cmocka_unit_test(test_cols_json_empty),
+		cmocka_unit_test(test_cols_units_hms),
+		cmocka_unit_test(test_cols_bad_unit),
+		cmocka_unit_test(test_cols_json_unique),
+		cmocka_unit_test(test_cols_json_all),
+		cmocka_unit_test(test_array_json),
 		cmocka_unit_test(test_bhist_summary),
 		cmocka_unit_test(test_bhist_long),
 		cmocka_unit_test(test_bacct_long),
