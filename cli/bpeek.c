@@ -1,9 +1,11 @@
 /*
- * bpeek.c - bpeek [-f] [ID | "ID[idx]" | -J name] (LSF.md §4): the output
- * a running job wrote so far, fetched through the master from the agent
- * that runs it, in pieces (each reply names the next offset). -f keeps
- * asking once a second until the job ends, like tail -f. Not started or
- * already finished: "Job <123> : Not yet started." on stderr, exit 255.
+ * bpeek.c - bpeek [-f] [-json] [ID | "ID[idx]" | -J name] (LSF.md §4): the
+ * output a running job wrote so far, fetched through the master from the
+ * agent that runs it, in pieces (each reply names the next offset). -f
+ * keeps asking once a second until the job ends, like tail -f. Not started
+ * or already finished: "Job <123> : Not yet started." on stderr, exit 255.
+ * -json (beyond LSF) prints {"COMMAND":"bpeek", "JOBID", "OUTPUT",
+ * "OUTPUT_FILE"} instead, or {"COMMAND", "JOBID", "ERROR"} with exit 255.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,12 +22,81 @@ struct bpeek {
 	json_int_t off;
 	bool follow, shown_head;
 	char *file;		/* where the output goes, from the last reply */
+	bool json;		/* -json: collect into out, print at the end */
+	char *out;
+	size_t outlen;
+	char *jobid;		/* "12" or "12[3]", from the reply */
 };
 
 static void
 bpeek_usage(void)
 {
-	fprintf(stderr, "usage: bpeek [-f] [jobId | \"jobId[index]\" | -J job_name]\n");
+	fprintf(stderr, "usage: bpeek [-f | -json] [jobId | \"jobId[index]\" | -J job_name]\n");
+}
+
+/* The job as the reply names it, "12" or "12[3]". */
+static void
+bpeek_jobid(struct bpeek *b, const json_t *data)
+{
+	json_int_t id = json_integer_value(json_object_get(data, "id"));
+	json_int_t idx = json_integer_value(json_object_get(data, "idx"));
+
+	if (b->jobid != NULL || id <= 0)
+		return;
+	b->jobid = idx > 0 ? xasprintf("%lld[%lld]", (long long)id, (long long)idx) :
+	    xasprintf("%lld", (long long)id);
+}
+
+/*
+ * The output as a JSON string: bytes that are not UTF-8 become U+FFFD
+ * (a job may write anything; JSON text must be UTF-8).
+ */
+static json_t *
+bpeek_text(const char *s, size_t n)
+{
+	char *u = xmalloc(n * 3 + 1);
+	size_t i = 0, k = 0, len, j;
+	unsigned char c;
+	json_t *str;
+
+	while (i < n) {
+		c = (unsigned char)s[i];
+		len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 :
+		    (c >> 3) == 30 ? 4 : 0;
+		for (j = 1; len > 0 && j < len; j++)
+			if (i + j >= n || ((unsigned char)s[i + j] >> 6) != 2)
+				len = 0;
+		if (len == 0 || (len == 2 && c < 0xc2) || (len == 4 && c > 0xf4)) {
+			memcpy(u + k, "\xef\xbf\xbd", 3);
+			k += 3;
+			i++;
+			continue;
+		}
+		memcpy(u + k, s + i, len);
+		k += len;
+		i += len;
+	}
+	str = json_stringn(u, k);
+	free(u);
+	return str ? str : json_string("");
+}
+
+/* -json: the one object, with the output or the error. */
+static void
+bpeek_json(struct bpeek *b, const char *error)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "JOBID", json_string(b->jobid ? b->jobid : b->label));
+	if (error != NULL)
+		json_object_set_new(o, "ERROR", json_string(error));
+	else {
+		json_object_set_new(o, "OUTPUT", bpeek_text(b->out ? b->out : "",
+		    b->outlen));
+		json_object_set_new(o, "OUTPUT_FILE", json_string(b->file ? b->file : ""));
+	}
+	cli_print_json(stdout, "bpeek", o);
+	json_decref(o);
 }
 
 /* Writes one reply's bytes; 1 when more are waiting, 0 when caught up. */
@@ -39,14 +110,20 @@ bpeek_show(struct bpeek *b, json_t *data)
 	size_t n = 0;
 	char *bytes = text ? b64_decode(text, &n) : NULL;
 
+	bpeek_jobid(b, data);
 	if (!b->shown_head) {
-		printf("<< output from stdout >>\n");
+		if (!b->json)
+			printf("<< output from stdout >>\n");
 		if (off > b->off && file != NULL)
 			fprintf(stderr, "bpeek: the first %lld bytes are only in %s\n",
 			    (long long)off, file);
 		b->shown_head = true;
 	}
-	if (bytes != NULL && n > 0)
+	if (bytes != NULL && n > 0 && b->json) {
+		b->out = xrealloc(b->out, b->outlen + n + 1);
+		memcpy(b->out + b->outlen, bytes, n);
+		b->outlen += n;
+	} else if (bytes != NULL && n > 0)
 		fwrite(bytes, 1, n, stdout);
 	if (file != NULL && (b->file == NULL || strcmp(b->file, file) != 0)) {
 		free(b->file);
@@ -96,8 +173,15 @@ bpeek_once(struct bpeek *b, struct client *c)
 			bpeek_rest(b);	/* -f: the job ended */
 			return 0;
 		}
-		if (strcmp(err, "Not yet started") == 0 || strcmp(err, "Already finished") == 0)
-			fprintf(stderr, "Job <%s> : %s.\n", b->label, err);
+		if (strcmp(err, "Not yet started") == 0 || strcmp(err, "Already finished") == 0) {
+			char *msg = xasprintf("Job <%s> : %s.", b->label, err);
+			if (b->json)
+				bpeek_json(b, msg);
+			else
+				fprintf(stderr, "%s\n", msg);
+			free(msg);
+		} else if (b->json)
+			bpeek_json(b, err);
 		else
 			fprintf(stderr, "bpeek: %s\n", err);
 		return CLI_EXIT_FAIL;
@@ -106,8 +190,11 @@ bpeek_once(struct bpeek *b, struct client *c)
 	json_decref(data);
 	if (more)
 		return 1;
-	if (!b->follow)
+	if (!b->follow) {
+		if (b->json)
+			bpeek_json(b, NULL);
 		return 0;
+	}
 	sleep(1);
 	return 1;
 }
@@ -141,6 +228,27 @@ bpeek_target(struct bpeek *b, const char *name, int argc, char **argv)
 	return 0;
 }
 
+/* Takes "-json" (a word getopt cannot parse) out of argv; the new argc. */
+static int
+bpeek_take_json(struct bpeek *b, int argc, char **argv)
+{
+	int i, k;
+
+	for (i = k = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			while (i < argc)
+				argv[k++] = argv[i++];
+			break;
+		}
+		if (strcmp(argv[i], "-json") == 0)
+			b->json = true;
+		else
+			argv[k++] = argv[i];
+	}
+	argv[k] = NULL;
+	return k;
+}
+
 int
 bpeek_main(int argc, char **argv)
 {
@@ -150,6 +258,7 @@ bpeek_main(int argc, char **argv)
 	char err[1024];
 	int ch, rc;
 
+	argc = bpeek_take_json(&b, argc, argv);
 	while ((ch = getopt(argc, argv, "fJ:")) != -1) {
 		if (ch == 'f')
 			b.follow = true;
@@ -158,7 +267,8 @@ bpeek_main(int argc, char **argv)
 		else
 			return bpeek_usage(), CLI_EXIT_FAIL;
 	}
-	if (argc - optind > 1 || (name != NULL && argc > optind))
+	if (argc - optind > 1 || (name != NULL && argc > optind) ||
+	    (b.json && b.follow))
 		return bpeek_usage(), CLI_EXIT_FAIL;
 	if (bpeek_target(&b, name, argc - optind, argv + optind) < 0)
 		return CLI_EXIT_FAIL;
@@ -169,5 +279,7 @@ bpeek_main(int argc, char **argv)
 	client_close(&c);
 	json_decref(b.args);
 	free(b.file);
+	free(b.out);
+	free(b.jobid);
 	return rc;
 }

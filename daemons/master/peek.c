@@ -15,6 +15,7 @@
 
 struct peekreq {
 	long pid;		/* peek id on the agent link */
+	long id, idx;		/* the job element, named in the reply */
 	struct reqctx *rq;
 	struct conn *agent;
 	TAILQ_ENTRY(peekreq) entry;
@@ -52,6 +53,8 @@ peek_send(struct master *m, struct reqctx *rq, struct elem *e, json_int_t off)
 	struct peekreq *p = xcalloc(1, sizeof(*p));
 
 	p->pid = ++m->next_peek;
+	p->id = e->job->id;
+	p->idx = e->idx;
 	p->rq = rq;
 	p->agent = e->host->conn;
 	TAILQ_INSERT_TAIL(&m->peeks, p, entry);
@@ -60,7 +63,8 @@ peek_send(struct master *m, struct reqctx *rq, struct elem *e, json_int_t off)
 	    "idx", (json_int_t)e->idx, "off", off));
 }
 
-/* op peek {id | name, idx, off} -> {data (base64), off, next, size, file} */
+/* op peek {id | name, idx, off} -> {data (base64), off, next, size, file,
+ * id, idx} */
 void
 peek_op(struct master *m, struct reqctx *rq, json_t *args)
 {
@@ -108,6 +112,8 @@ peek_on_reply(struct master *m, struct conn *c, json_t *msg)
 		json_object_del(data, "t");
 		json_object_del(data, "pid");
 		json_object_del(data, "ok");
+		json_object_set_new(data, "id", json_integer(p->id));
+		json_object_set_new(data, "idx", json_integer(p->idx));
 		control_reply(m, p->rq, true, data, NULL, NULL);
 	} else
 		control_reply(m, p->rq, false, NULL, code ? code : "internal", "%s",

@@ -122,6 +122,74 @@ EOF
 	assert_line --regexp "^$id $ME DONE normal .* [A-Z][a-z]{2} [ 0-9]{2} [0-9]{2}:[0-9]{2} L$"
 }
 
+@test "bjobs -o: nreq_slot, :unit, -hms, LSB_BJOBS_FORMAT, a narrow jobid, unique -json keys" {
+	submit -n 2,3 -M 1024MB sleep 30
+	local id=$JOBID
+	wait_job_state "$id" RUN
+	run -0 bjobs -noheader -o "jobid:1 nreq_slot slots memlimit::GB" "$id"
+	assert_output --regexp "^$id 2,3 [23] 1\.00G$"
+	run -0 bjobs -o "jobid:1 stat" "$id"
+	assert_line --index 1 --regexp "^$id RUN$"
+	run -0 bjobs -noheader -hms -o "run_time cpu_used" "$id"
+	assert_output --regexp '^[0-9]{2}:[0-5][0-9]:[0-5][0-9] [0-9]{2}:[0-5][0-9]:[0-5][0-9]$'
+	LSB_BJOBS_FORMAT="jobid stat" run -0 bjobs -noheader "$id"
+	assert_output "$id RUN"
+	run -0 bjobs -json -o "jobid id stat" "$id"
+	python3 - "$output" "$id" <<'EOF'
+import json, sys
+d = json.loads(sys.argv[1])
+assert d["RECORDS"] == [{"JOBID": sys.argv[2], "STAT": "RUN"}], d
+assert sys.argv[1].count('"JOBID"') == 1
+EOF
+	run -0 bkill "$id"
+}
+
+@test "bjobs -json -l and -json -A as records; bpeek -json" {
+	submit -J "jarr[1-2]" -o out.%J.%I 'echo peeked; printf "\377\n"; sleep 30'
+	local arr=$JOBID
+	submit -H true
+	local held=$JOBID
+	wait_job_state "$arr" RUN
+	run -0 bjobs -json -A "$arr"
+	python3 - "$output" "$arr" <<'EOF'
+import json, sys
+d = json.loads(sys.argv[1])
+assert d["JOBS"] == 1, d
+r = d["RECORDS"][0]
+assert list(r) == ["JOBID", "ARRAY_SPEC", "OWNER", "NJOBS", "PEND", "DONE", "RUN",
+    "EXIT", "SSUSP", "USUSP", "PSUSP"], r
+assert r["JOBID"] == sys.argv[2] and r["ARRAY_SPEC"] == "jarr[1-2]", r
+assert r["NJOBS"] == "2" and r["RUN"] == "2", r
+EOF
+	run -0 bjobs -json -l "$arr"
+	python3 - "$output" "$arr" <<'EOF'
+import json, sys
+d = json.loads(sys.argv[1])
+assert d["JOBS"] == 2, d
+for r in d["RECORDS"]:
+    assert r["JOBID"] == sys.argv[2] and r["STAT"] == "RUN", r
+    assert r["NREQ_SLOT"] == "1" and r["JOB_NAME"].startswith("jarr["), r
+    assert len(r) > 40 and all(isinstance(v, str) for v in r.values()), r
+EOF
+	wait_for bash -c "bpeek -json '$arr[1]' | grep -q peeked"
+	run -0 bpeek -json "$arr[1]"
+	python3 - "$output" "$arr" <<'EOF'
+import json, sys
+d = json.loads(sys.argv[1])
+assert d["COMMAND"] == "bpeek" and d["JOBID"] == sys.argv[2] + "[1]", d
+assert d["OUTPUT"].startswith("peeked\n") and "\ufffd" in d["OUTPUT"], d
+assert d["OUTPUT_FILE"].endswith("out.%s.1" % sys.argv[2]), d
+EOF
+	run -255 bpeek -json "$held"
+	python3 - "$output" "$held" <<'EOF'
+import json, sys
+d = json.loads(sys.argv[1])
+assert d == {"COMMAND": "bpeek", "JOBID": sys.argv[2],
+    "ERROR": "Job <%s> : Not yet started." % sys.argv[2]}, d
+EOF
+	run -0 bkill "$arr" "$held"
+}
+
 @test "bhist -l -a shows Project <default>; bacct -l shows Completed <done> and <exit>" {
 	local ok bad
 	read -r ok bad <"$BATS_FILE_TMPDIR/finished"
