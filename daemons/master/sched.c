@@ -12,8 +12,10 @@
  * waits for, so later small jobs do not starve it. A pass
  * stops after SCHED_SLICE starts or SCHED_SLICE_MS and asks for another,
  * which resumes where it stopped in the same order (sched_state), so a
- * large backlog never stalls the event loop; passes run on events
- * (submit, finish, host change), not on a timer.
+ * large backlog never stalls the event loop; the jobs that reserved
+ * earlier in the walk, and jobs since submitted to queues ahead of where
+ * it stands, are tried first (sched_resume). Passes run on events
+ * (submit, finish, host change) and on the master's tick.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -407,6 +409,25 @@ sched_limited_add(struct sched_run *s, const struct place_job *pj,
 	free(key);
 }
 
+static bool
+sched_rsv_has(const struct sched_state *st, long id)
+{
+	for (size_t i = 0; i < st->nrsv; i++)
+		if (st->rsv[i] == id)
+			return true;
+	return false;
+}
+
+/* j reserved in this walk: a later slice re-establishes it. */
+static void
+sched_rsv_note(struct sched_state *st, long id)
+{
+	if (sched_rsv_has(st, id))
+		return;
+	st->rsv = xrealloc(st->rsv, (st->nrsv + 1) * sizeof(*st->rsv));
+	st->rsv[st->nrsv++] = id;
+}
+
 /* Places and starts one element of j; false when it cannot. */
 static bool
 sched_one(struct sched_run *s, struct job *j, const struct place_job *pj,
@@ -438,6 +459,7 @@ sched_one(struct sched_run *s, struct job *j, const struct place_job *pj,
 			sched_limited_add(s, pj, r.detail);
 		if (r.reservable && s->nreserve < SCHED_MAX_RESERVE) {
 			place_reserve(&s->px, pj);
+			sched_rsv_note(s->m->sched, j->id);
 			s->nreserve++;
 		}
 		return false;
@@ -524,6 +546,18 @@ sched_queue_index(const struct conf *c, const char *name)
 	return -1;
 }
 
+static void
+sched_item_fill(struct master *m, struct job *j, struct sched_item *it)
+{
+	const struct conf_queue *q = conf_queue(m->conf, j->queue);
+
+	it->j = j;
+	it->id = j->id;
+	it->prio = q ? q->priority : 0;
+	it->qidx = sched_queue_index(m->conf, j->queue);
+	it->uprio = jobreq_of(m, j)->user_prio;
+}
+
 static struct sched_item *
 sched_items(struct master *m, size_t *n)
 {
@@ -535,15 +569,8 @@ sched_items(struct master *m, size_t *n)
 		(*n)++;
 	v = xcalloc(*n + 1, sizeof(*v));
 	*n = 0;
-	TAILQ_FOREACH(j, &m->pending, pend_entry) {
-		const struct conf_queue *q = conf_queue(m->conf, j->queue);
-		v[*n].j = j;
-		v[*n].id = j->id;
-		v[*n].prio = q ? q->priority : 0;
-		v[*n].qidx = sched_queue_index(m->conf, j->queue);
-		v[*n].uprio = jobreq_of(m, j)->user_prio;
-		(*n)++;
-	}
+	TAILQ_FOREACH(j, &m->pending, pend_entry)
+		sched_item_fill(m, j, &v[(*n)++]);
 	qsort(v, *n, sizeof(*v), sched_cmp_item);
 	for (size_t i = 0; i < *n; i++)
 		v[i].pos = (long)i;
@@ -639,6 +666,7 @@ sched_conf_changed(struct master *m)
 	jobreq_flush(m->sched);
 	free(m->sched->items);
 	m->sched->items = NULL;
+	m->sched->nrsv = 0;
 	m->sched->conf = m->conf;
 }
 
@@ -673,6 +701,48 @@ sched_run_init(struct sched_run *s, struct master *m)
 	s->px.lim = s->lim;
 	s->budget = SCHED_SLICE;
 	s->deadline = now_mono_ms() + SCHED_SLICE_MS;
+}
+
+/* True when it goes before the walk's position: a queue of higher
+ * priority (or of equal priority listed earlier). */
+static bool
+sched_item_ahead(const struct sched_item *it, const struct sched_item *cur)
+{
+	return it->prio > cur->prio || (it->prio == cur->prio && it->qidx < cur->qidx);
+}
+
+/*
+ * Before a walk resumes at st->pos on a fresh snapshot: the jobs that
+ * reserved earlier in it start or reserve again, and jobs submitted since
+ * the walk began to a queue ahead of its position are tried, all in
+ * dispatch order, so neither waits for the stale walk to end.
+ */
+static void
+sched_resume(struct sched_run *s, struct sched_state *st)
+{
+	const struct sched_item *cur = &st->items[st->pos];
+	struct sched_item *v = xcalloc(st->nrsv + 1, sizeof(*v)), it;
+	size_t n = 0, i;
+	struct job *j;
+
+	for (i = 0; i < st->nrsv; i++)
+		if ((j = job_find(s->m, st->rsv[i])) != NULL && j->on_pending)
+			sched_item_fill(s->m, j, &v[n++]);
+	TAILQ_FOREACH_REVERSE(j, &s->m->pending, job_list, pend_entry) {
+		if (j->id <= st->max_id)
+			break;	/* the list is in id order */
+		sched_item_fill(s->m, j, &it);
+		if (!sched_item_ahead(&it, cur) || sched_rsv_has(st, j->id))
+			continue;
+		v = xrealloc(v, (n + 1) * sizeof(*v));
+		v[n++] = it;
+	}
+	st->nrsv = 0;	/* sched_one notes again those that reserve */
+	qsort(v, n, sizeof(*v), sched_cmp_item);
+	for (i = 0; i < n && !sched_out_of_time(s); i++)
+		if (v[i].j->on_pending)
+			sched_job(s, v[i].j, s->budget);
+	free(v);
 }
 
 /* Walks the sorted items from st->pos; leaves st->pos where it stopped. */
@@ -710,13 +780,17 @@ sched_pass(struct master *m)
 	if (st->items == NULL) {
 		st->items = sched_items(m, &st->nitems);
 		st->pos = 0;
-	}
+		st->nrsv = 0;
+		st->max_id = m->next_id - 1;
+	} else if (st->pos < st->nitems)
+		sched_resume(&s, st);
 	sched_walk(&s, st);
 	if (s.stopped && st->pos < st->nitems)
 		loop_want_sched(m);
 	else {
 		free(st->items);
 		st->items = NULL;
+		st->nrsv = 0;
 	}
 	place_ctx_free(&s.px);
 	snapshot_free(s.px.hosts, s.px.nhosts);
@@ -735,6 +809,7 @@ sched_free(struct master *m)
 	fairshare_free(m->sched->fs);
 	jobreq_flush(m->sched);
 	free(m->sched->items);
+	free(m->sched->rsv);
 	free(m->sched);
 	m->sched = NULL;
 }

@@ -175,6 +175,12 @@ struct sched_state {
 	 * slices instead of restarting at the head every time. */
 	struct sched_item *items;
 	size_t nitems, pos;
+	long max_id;		/* the newest job when the walk began */
+	/* Jobs that reserved earlier in the walk: each slice builds a new
+	 * snapshot, so they are tried again (they start, or reserve again)
+	 * before the walk resumes. */
+	long *rsv;
+	size_t nrsv;
 	const struct conf *conf;	/* seen last; badmin reconfig swaps it */
 	struct strmap reqs;	/* shared jobreqs by key (jobreq.c), p = jobreq */
 };
