@@ -56,6 +56,32 @@ jobcols_str(const json_t *job, const struct jobcols_col *col)
 	return xstrdup(s ? s : "");
 }
 
+/*
+ * PEND_REASON: the LSF wording and, after ": ", the scheduler's concrete
+ * constraint (as bjobs -p prints it); several reasons joined by "; ".
+ */
+static char *
+jobcols_pend(const json_t *job, const struct jobcols_col *col)
+{
+	const char *r = json_string_value(json_object_get(job, "pend_reason"));
+	const char *d = json_string_value(json_object_get(job, "pend_detail"));
+	char *out, *p;
+
+	if (r == NULL || *r == '\0')
+		return xstrdup("");
+	if (d != NULL && *d != '\0' && strchr(r, '\n') == NULL)
+		return xasprintf("%s: %s", r, d);
+	out = xstrdup(r);
+	while ((p = strchr(out, '\n')) != NULL) {
+		char *t;
+		*p = '\0';
+		t = xasprintf("%s; %s", out, p + 1);
+		free(out);
+		out = t;
+	}
+	return out;
+}
+
 static char *
 jobcols_int_of(const json_t *job, const char *key)
 {
@@ -402,7 +428,7 @@ static const struct jobcols_field jobcols_fields[] = {
 	{ "JOB_NAME", "name", jobcols_name, NULL, 0 },
 	{ "EXIT_CODE", NULL, jobcols_exit_code, NULL, 0 },
 	{ "EXIT_REASON", NULL, jobcols_str, "exit_reason", 0 },
-	{ "PEND_REASON", NULL, jobcols_str, "pend_reason", 0 },
+	{ "PEND_REASON", NULL, jobcols_pend, "pend_reason", 0 },
 	{ "SUBMIT_TIME", NULL, jobcols_time, "submit_time", 0 },
 	{ "START_TIME", NULL, jobcols_time, "start_time", 0 },
 	{ "FINISH_TIME", NULL, jobcols_finish_time, NULL, 0 },

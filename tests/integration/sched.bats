@@ -150,6 +150,9 @@ pend_text() {
 	wait_for bash -c "bjobs -p $JOBID | grep -q 'spanning requirement.*most free 4'"
 	run -0 pend_text "$JOBID"
 	assert_output --regexp "Not enough processors to meet the job's spanning requirement: needs 6 slots on one host; most free 4 \(big\);"
+	# the same words and constraint in -o and -json (Toil reads PEND_REASON)
+	run -0 bjobs -json -o "jobid pend_reason" "$JOBID"
+	assert_output --partial "\"PEND_REASON\":\"Not enough processors to meet the job's spanning requirement: needs 6 slots on one host; most free 4 (big)\""
 	bkill "$JOBID"
 }
 
