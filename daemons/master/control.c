@@ -15,6 +15,7 @@
 #include "log.h"
 #include "master.h"
 #include "proto.h"
+#include "schedconf.h"
 #include "util.h"
 
 struct control_op {
@@ -344,6 +345,7 @@ control_state_mask(json_t *args)
 
 struct control_filter {
 	const char *user;	/* NULL = any */
+	const struct schedconf *ugroups;	/* user is a UserGroup of these */
 	const char *name;	/* pattern, [idx] already split off */
 	long name_idx;		/* -1 = any */
 	const char *queue, *host;
@@ -380,7 +382,8 @@ control_job_hosted(struct job *j, const char *host)
 static bool
 control_job_match(const struct control_filter *f, struct job *j)
 {
-	if (f->user && strcmp(f->user, j->user) != 0)
+	if (f->user && (f->ugroups != NULL ? !schedconf_ugroup_has(f->ugroups,
+	    f->user, j->user) : strcmp(f->user, j->user) != 0))
 		return false;
 	if (f->queue && strcmp(f->queue, j->queue) != 0)
 		return false;
@@ -429,6 +432,48 @@ control_foreach_idx(struct job *j, const struct arrayspec *sel,
 		fn(j, arrayspec_at(&j->arr, pos), arg);
 }
 
+/* Whether name is a UserGroup of lsb.users. */
+static bool
+control_ugroup(struct master *m, const char *name)
+{
+	const struct schedconf *sc = m->conf->sched;
+	size_t i;
+
+	for (i = 0; sc != NULL && i < sc->nugroups; i++)
+		if (strcmp(sc->ugroups[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+/* Whether user is known: a local account, a user group, or a job owner. */
+static bool
+control_user_known(struct master *m, const char *user)
+{
+	struct job *j;
+	size_t i;
+
+	if (strcmp(user, "all") == 0 || control_ugroup(m, user) || getpwnam(user) != NULL)
+		return true;
+	for (i = 0; i < m->jhash_size; i++)
+		for (j = m->jhash[i]; j != NULL; j = j->hnext)
+			if (strcmp(j->user, user) == 0)
+				return true;
+	return false;
+}
+
+/* -q and -u name something that exists; -1 with LSF's text if not. */
+static int
+control_filter_check(struct master *m, json_t *args, char *err, size_t errlen)
+{
+	const char *queue = jstr(args, "queue"), *user = jstr(args, "user");
+
+	if (queue != NULL && conf_queue(m->conf, queue) == NULL)
+		return errf(err, errlen, "%s: No such queue", queue);
+	if (user != NULL && !control_user_known(m, user))
+		return errf(err, errlen, "%s: No such user", user);
+	return 0;
+}
+
 static void
 control_filter_init(struct master *m, struct reqctx *rq, json_t *args,
     struct control_filter *f, char **namebuf)
@@ -438,6 +483,8 @@ control_filter_init(struct master *m, struct reqctx *rq, json_t *args,
 
 	memset(f, 0, sizeof(*f));
 	f->user = user == NULL ? rq->user : strcmp(user, "all") == 0 ? NULL : user;
+	if (f->user != NULL && control_ugroup(m, f->user))
+		f->ugroups = m->conf->sched;
 	f->name_idx = -1;
 	f->queue = jstr(args, "queue");
 	f->host = jstr(args, "host");
@@ -453,14 +500,26 @@ control_filter_init(struct master *m, struct reqctx *rq, json_t *args,
 	}
 }
 
+/* "Job <123> is not found" (bjobs), "Job <123>: No matching job found"
+ * (the job control commands). */
+static char *
+control_notfound(const char *label, bool ctl)
+{
+	return ctl ? xasprintf("Job <%s>: No matching job found", label) :
+	    xasprintf("Job <%s> is not found", label);
+}
+
 /*
  * Resolves an explicit selection {id, idx}: the job and, for "123[1-5]",
- * the index list. Returns NULL and a "missing" text when it names nothing.
+ * the index list. Returns NULL and a "missing" text when it names nothing,
+ * worded for bjobs or, with ctl, for the job control commands.
  */
 static struct job *
 control_resolve_sel(struct master *m, json_t *sel, struct arrayspec *idx,
-    bool *has_idx, char **missing)
+    bool *has_idx, bool ctl, char **missing)
 {
+	char *label;
+
 	long id = (long)json_integer_value(json_object_get(sel, "id"));
 	const char *list = jstr(sel, "idx");
 	struct job *j = job_find(m, id);
@@ -472,8 +531,9 @@ control_resolve_sel(struct master *m, json_t *sel, struct arrayspec *idx,
 	*has_idx = false;
 	*missing = NULL;
 	if (j == NULL) {
-		*missing = list ? xasprintf("Job <%ld[%s]> is not found", id, list) :
-		    xasprintf("Job <%ld> is not found", id);
+		label = list ? xasprintf("%ld[%s]", id, list) : xasprintf("%ld", id);
+		*missing = control_notfound(label, ctl);
+		free(label);
 		return NULL;
 	}
 	if (list == NULL)
@@ -490,12 +550,65 @@ control_resolve_sel(struct master *m, json_t *sel, struct arrayspec *idx,
 		if (arrayspec_has(&j->arr, arrayspec_at(idx, pos)))
 			break;
 	if (pos == idx->count) {
-		*missing = xasprintf("Job <%ld[%s]> is not found", id, list);
+		label = xasprintf("%ld[%s]", id, list);
+		*missing = control_notfound(label, ctl);
+		free(label);
 		arrayspec_free(idx);
 		return NULL;
 	}
 	*has_idx = true;
 	return j;
+}
+
+/*
+ * The runs of sel's indices that j lacks, as labels "6[9]", "6[9-12]",
+ * "6[9-15:3]" (one per run, so a wide list costs a few lines, not one a
+ * missing index).
+ */
+static json_t *
+control_missing_elems(struct job *j, const struct arrayspec *sel)
+{
+	json_t *out = json_array();
+	const struct arr_range *r;
+	long idx, first;
+	size_t k;
+
+	for (k = 0; k < sel->nr; k++) {
+		r = &sel->r[k];
+		for (idx = r->start, first = -1; idx <= r->end + r->step; idx += r->step) {
+			bool gone = idx <= r->end && !arrayspec_has(&j->arr, idx);
+			if (gone && first < 0)
+				first = idx;
+			if (gone || first < 0)
+				continue;
+			if (first == idx - r->step)
+				json_array_append_new(out, json_sprintf("%ld[%ld]", j->id, first));
+			else if (r->step == 1)
+				json_array_append_new(out, json_sprintf("%ld[%ld-%ld]", j->id,
+				    first, idx - 1));
+			else
+				json_array_append_new(out, json_sprintf("%ld[%ld-%ld:%ld]", j->id,
+				    first, idx - r->step, r->step));
+			first = -1;
+		}
+	}
+	return out;
+}
+
+/* Appends "Job <label> is not found" (or the ctl wording) for each label. */
+static void
+control_missing_add(json_t *missing, json_t *labels, bool ctl)
+{
+	const json_t *l;
+	size_t i;
+	char *text;
+
+	json_array_foreach(labels, i, l) {
+		text = control_notfound(json_string_value(l), ctl);
+		json_array_append_new(missing, json_string(text));
+		free(text);
+	}
+	json_decref(labels);
 }
 
 /* ---- jobs ---- */
@@ -521,9 +634,14 @@ control_jobs(struct master *m, struct reqctx *rq, json_t *args)
 	json_t *ids = json_object_get(args, "ids"), *sel, *missing = json_array();
 	struct control_jobs_ctx x = { m, NULL, json_array() };
 	struct control_filter f;
-	char *namebuf;
+	char *namebuf, err[256];
 	size_t i, n;
 
+	if (control_filter_check(m, args, err, sizeof(err)) < 0) {
+		json_decref(missing);
+		json_decref(x.out);
+		return control_reply(m, rq, false, NULL, "rejected", "%s", err);
+	}
 	control_filter_init(m, rq, args, &f, &namebuf);
 	x.f = &f;
 	if (json_array_size(ids) > 0) {
@@ -533,7 +651,8 @@ control_jobs(struct master *m, struct reqctx *rq, json_t *args)
 			struct arrayspec idx;
 			bool has_idx;
 			char *miss;
-			struct job *j = control_resolve_sel(m, sel, &idx, &has_idx, &miss);
+			struct job *j = control_resolve_sel(m, sel, &idx, &has_idx, false,
+			    &miss);
 
 			if (j == NULL) {
 				json_array_append_new(missing, json_string(miss));
@@ -541,8 +660,10 @@ control_jobs(struct master *m, struct reqctx *rq, json_t *args)
 				continue;
 			}
 			control_foreach_idx(j, has_idx ? &idx : NULL, control_jobs_one, &x);
-			if (has_idx)
+			if (has_idx) {
+				control_missing_add(missing, control_missing_elems(j, &idx), false);
 				arrayspec_free(&idx);
+			}
 		}
 	} else {
 		struct job **all = control_all_jobs(m, &n);
@@ -617,11 +738,16 @@ control_kill_unit(struct master *m, struct reqctx *rq, struct job *j, long idx,
 	int state = idx < 0 ? 0 : job_elem_state(j, idx, NULL);
 	bool ok = false;
 
-	if (ko->sig != NULL && strcmp(ko->sig, "STOP") == 0)
-		ok = jobcmd_stop_unit(m, rq, j, idx, NULL, msg);
-	else if (ko->sig != NULL && strcmp(ko->sig, "CONT") == 0)
-		ok = jobcmd_resume_unit(m, rq, j, idx, NULL, msg);
-	else if (!control_may_act(rq, j))
+	if (ko->sig != NULL && (strcmp(ko->sig, "STOP") == 0 ||
+	    strcmp(ko->sig, "CONT") == 0)) {
+		/* as bstop/bresume, but worded as LSF's bkill -s words it */
+		ok = (strcmp(ko->sig, "STOP") == 0 ? jobcmd_stop_unit :
+		    jobcmd_resume_unit)(m, rq, j, idx, NULL, msg);
+		if (ok) {
+			free(*msg);
+			*msg = xasprintf("Job <%s> is being signaled", label);
+		}
+	} else if (!control_may_act(rq, j))
 		*msg = xasprintf("Job <%s>: User permission denied", label);
 	else if (idx < 0 ? job_finished(j) : (state & JS_FINISHED) != 0)
 		*msg = xasprintf("Job <%s>: Job has already finished", label);
@@ -653,7 +779,9 @@ control_select_sel(struct master *m, struct reqctx *rq, json_t *sel,
 	struct arrayspec idx;
 	bool has_idx, ok;
 	char *msg, *label;
-	struct job *j = control_resolve_sel(m, sel, &idx, &has_idx, &msg);
+	struct job *j = control_resolve_sel(m, sel, &idx, &has_idx, true, &msg);
+	json_t *gone, *g;
+	size_t k;
 	long pos;
 
 	if (j == NULL) {
@@ -678,6 +806,11 @@ control_select_sel(struct master *m, struct reqctx *rq, json_t *sel,
 		control_kill_result(results, label, ok, msg);
 		free(label);
 	}
+	gone = control_missing_elems(j, &idx);
+	json_array_foreach(gone, k, g)
+		control_kill_result(results, json_string_value(g), false,
+		    control_notfound(json_string_value(g), true));
+	json_decref(gone);
 	arrayspec_free(&idx);
 }
 
@@ -688,9 +821,13 @@ control_select_filtered(struct master *m, struct reqctx *rq, json_t *args,
 	bool all = json_is_true(json_object_get(args, "all")), ok;
 	struct control_filter f;
 	struct job **v, *last = NULL;
-	char *namebuf, *msg, *label;
+	char *namebuf, *msg, *label, err[256];
 	size_t i, n;
 
+	if (control_filter_check(m, args, err, sizeof(err)) < 0) {
+		control_kill_result(results, "", false, xstrdup(err));
+		return;
+	}
 	control_filter_init(m, rq, args, &f, &namebuf);
 	v = control_all_jobs(m, &n);
 	for (i = 0; i < n; i++) {

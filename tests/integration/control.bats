@@ -180,6 +180,28 @@ lines_in() {
 	assert_output --partial '"RESULT": "ERROR"'
 }
 
+@test "bkill: unknown ids and elements say No matching job found; -s STOP/CONT are signaled; -q/-u must exist" {
+	submit -J "kel[1-2]" -o /dev/null 'exec sleep 300'
+	local arr=$JOBID
+	wait_job_state "$arr" RUN
+	run -255 --separate-stderr bkill 999999
+	assert_equal "$stderr" "Job <999999>: No matching job found"
+	run -0 bkill -s STOP "$arr[1]"
+	assert_output "Job <$arr[1]> is being signaled"
+	wait_job_state "$arr[1]" USUSP
+	run -0 bkill -s CONT "$arr[1]"
+	assert_output "Job <$arr[1]> is being signaled"
+	wait_job_state "$arr[1]" RUN
+	run -255 --separate-stderr bkill "$arr[2,5-6]"
+	assert_output "Job <$arr[2]> is being terminated"
+	assert_equal "$stderr" "Job <$arr[5-6]>: No matching job found"
+	run -255 --separate-stderr bkill -q nosuchq 0
+	assert_equal "$stderr" "nosuchq: No such queue"
+	run -255 --separate-stderr bkill -u nosuchuser_x 0
+	assert_equal "$stderr" "nosuchuser_x: No such user"
+	run -0 bkill "$arr"
+}
+
 @test "kill -9 of the master: a held job stays PSUSP, a stopped one USUSP" {
 	submit -H -o /dev/null true
 	local held=$JOBID

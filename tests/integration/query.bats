@@ -190,6 +190,41 @@ EOF
 	run -0 bkill "$arr" "$held"
 }
 
+@test "bjobs: a missing element, an unknown queue or user is reported (rc 255); -u takes a user group" {
+	submit -J "sel[1-2]" true
+	local id=$JOBID
+	wait_job_state "$id" DONE
+	run -255 --separate-stderr bjobs -noheader -o "jobid jobindex" "$id[1-2,9]"
+	assert_output "$id 1
+$id 2"
+	assert_equal "$stderr" "Job <$id[9]> is not found"
+	run -255 --separate-stderr bjobs -json -o "jobid jobindex" "$id[2,9]"
+	python3 - "$output" "$id" <<'EOF'
+import json, sys
+d = json.loads(sys.argv[1])
+assert d["RECORDS"] == [{"JOBID": sys.argv[2], "JOBINDEX": "2"},
+    {"ERROR": "Job <%s[9]> is not found" % sys.argv[2]}], d
+EOF
+	run -255 --separate-stderr bjobs -q nosuchq
+	assert_equal "$stderr" "nosuchq: No such queue"
+	run -255 --separate-stderr bjobs -u nosuchuser_x
+	assert_equal "$stderr" "nosuchuser_x: No such user"
+	cat >"$CLUSTER_DIR/conf/lsbatch/pumice/configdir/lsb.users" <<EOF
+Begin UserGroup
+GROUP_NAME   GROUP_MEMBER
+qgroup       ($ME)
+End UserGroup
+EOF
+	run -0 badmin reconfig
+	submit sleep 30
+	local live=$JOBID
+	run -0 bjobs -noheader -o jobid -u qgroup
+	assert_line "$live"
+	run -0 bjobs -noheader -o jobid -u all
+	assert_line "$live"
+	run -0 bkill "$live"
+}
+
 @test "bhist -l -a shows Project <default>; bacct -l shows Completed <done> and <exit>" {
 	local ok bad
 	read -r ok bad <"$BATS_FILE_TMPDIR/finished"
