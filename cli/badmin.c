@@ -45,13 +45,16 @@ badmin_usage(void)
 	return CLI_EXIT_FAIL;
 }
 
-/* Calls op; on failure prints the error (prefixed) and returns non-OK. */
+/*
+ * Calls op; exits when the cluster is unreachable. An lsf.conf that does
+ * not load comes back as non-OK with its "file:line: message" in err.
+ */
 static int
 badmin_call(const char *op, json_t *args, json_t **data, char *err, size_t errlen)
 {
 	int rc = client_call(op, args, data, err, errlen);
 
-	if (rc == CLIENT_UNREACHABLE)
+	if (rc == CLIENT_UNREACHABLE && !client_config_error())
 		client_die_unreachable("badmin", err);
 	return rc;
 }
@@ -126,7 +129,10 @@ badmin_ckconfig(int argc, char **argv)
 		return CLI_EXIT_FAIL;
 	fprintf(stderr, "\nChecking configuration files ...\n\n");
 	if (badmin_call("ckconfig", json_object(), &data, err, sizeof(err)) != CLIENT_OK) {
-		fprintf(stderr, "badmin: %s\n", err);
+		if (client_config_error())
+			badmin_print_errors(err);
+		else
+			fprintf(stderr, "badmin: %s\n", err);
 		return CLI_EXIT_FAIL;
 	}
 	errors = json_object_get(data, "errors");

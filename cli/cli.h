@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <jansson.h>
 
@@ -37,9 +38,15 @@ void client_close(struct client *c);
 /* Opens, sends one request (args stolen), closes; CLIENT_* codes. */
 int client_call(const char *op, json_t *args, json_t **data, char *err,
     size_t errlen);
-/* Prints "<cmd>: cluster unreachable: <err>" and exits 69. */
+/* Prints "<cmd>: cluster unreachable: <err>" and exits 69; when the last
+ * client_open failed on lsf.conf, "<cmd>: configuration error: <err>" and
+ * exits 255. */
 void client_die_unreachable(const char *cmd, const char *err)
     __attribute__((noreturn));
+/* Whether the last client_open failed because lsf.conf could not be read. */
+bool client_config_error(void);
+/* The retry note's time left, rounded up: "0.5 s" under 10 s, else "27 s". */
+void client_left(uint64_t ms, char *buf, size_t len);
 
 /* jobsel.c: "123", "123[4]", "123[1-5,7]" -> SEL {id, idx}; NULL if bad. */
 json_t *jobsel_parse(const char *text);

@@ -8,7 +8,11 @@
  * agent that answers "unreachable" without having forwarded the request
  * (its master link is down) is asked again the same way and within the
  * same bound. While retrying, one note goes to stderr after a few seconds;
- * stdout never sees any of it.
+ * stdout never sees any of it. The socket is named in lsf.conf: a broken
+ * lsf.shared or lsf.cluster does not keep a command from its daemon (which
+ * runs with the configuration it loaded; badmin ckconfig reports the
+ * errors), and an unreadable lsf.conf is a configuration error, not an
+ * unreachable cluster.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,8 +25,48 @@
 
 #include "cli.h"
 #include "conf.h"
+#include "lsfconf.h"
 #include "proto.h"
 #include "util.h"
+
+/* Set when the last client_open failed on the configuration. */
+static bool client_conf_failed;
+
+bool
+client_config_error(void)
+{
+	return client_conf_failed;
+}
+
+/*
+ * The socket from lsf.conf alone, with conf.c's defaults: for when the
+ * rest of the configuration does not load. NULL with err when lsf.conf
+ * itself does not.
+ */
+static char *
+client_socket_lsfconf(char *err, size_t errlen)
+{
+	const char *envdir = getenv("LSF_ENVDIR"), *v;
+	struct cfg_file f = { 0 };
+	char *path, *sock;
+
+	path = xasprintf("%s/lsf.conf", envdir ? envdir : "/etc/pumice");
+	if (cfg_load_lsfconf(path, &f, err, errlen) < 0) {
+		free(path);
+		return NULL;
+	}
+	free(path);
+	v = cfg_get(&f, "PUMICE_SOCKET");
+	if (v == NULL)
+		v = "/run/pumice/agent.sock";
+	else if (*v == '\0' && (v = cfg_get(&f, "PUMICE_MASTER_SOCKET")) == NULL)
+		v = "/run/pumice/master.sock";
+	sock = *v != '\0' ? xstrdup(v) : NULL;
+	if (sock == NULL)
+		errf(err, errlen, "PUMICE_SOCKET is not set in lsf.conf");
+	cfg_file_free(&f);
+	return sock;
+}
 
 char *
 client_socket_path(char *err, size_t errlen)
@@ -35,7 +79,7 @@ client_socket_path(char *err, size_t errlen)
 		return xstrdup(env);
 	conf = conf_load(NULL, 0, err, errlen);
 	if (conf == NULL)
-		return NULL;
+		return client_socket_lsfconf(err, errlen);
 	if (conf->socket != NULL && *conf->socket != '\0')
 		path = xstrdup(conf->socket);
 	else if (conf->master_socket != NULL && *conf->master_socket != '\0')
@@ -96,6 +140,17 @@ client_sleep_ms(long ms)
 		;
 }
 
+/* The time left, rounded up: "0.5 s" under ten seconds, else "27 s". */
+void
+client_left(uint64_t ms, char *buf, size_t len)
+{
+	if (ms < 10000)
+		snprintf(buf, len, "%llu.%llu s", (unsigned long long)((ms + 99) / 1000),
+		    (unsigned long long)((ms + 99) / 100 % 10));
+	else
+		snprintf(buf, len, "%llu s", (unsigned long long)((ms + 999) / 1000));
+}
+
 /* Sleeps before the next try; false when the deadline has passed. */
 static bool
 client_backoff(uint64_t start, uint64_t deadline, long *delay, const char *why)
@@ -106,9 +161,10 @@ client_backoff(uint64_t start, uint64_t deadline, long *delay, const char *why)
 	if (now >= deadline)
 		return false;
 	if (!noted && now - start >= 2000) {
-		fprintf(stderr, "%s: %s; still trying for up to %llu s\n",
-		    program_invocation_short_name, why,
-		    (unsigned long long)((deadline - now + 999) / 1000));
+		char left[32];
+		client_left(deadline - now, left, sizeof(left));
+		fprintf(stderr, "%s: %s; still trying for up to %s\n",
+		    program_invocation_short_name, why, left);
 		noted = true;
 	}
 	if (now + (uint64_t)*delay > deadline)
@@ -128,8 +184,11 @@ client_open(struct client *c, char *err, size_t errlen)
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
 	c->next_id = 1;
-	if ((path = client_socket_path(err, errlen)) == NULL)
+	client_conf_failed = false;
+	if ((path = client_socket_path(err, errlen)) == NULL) {
+		client_conf_failed = true;
 		return CLIENT_UNREACHABLE;
+	}
 	for (;;) {
 		if (client_try_connect(path, &c->fd) == 0)
 			break;
@@ -337,6 +396,10 @@ void
 client_die_unreachable(const char *cmd, const char *err)
 {
 	fflush(stdout);
+	if (client_conf_failed) {
+		fprintf(stderr, "%s: configuration error: %s\n", cmd, err);
+		exit(CLI_EXIT_FAIL);
+	}
 	fprintf(stderr, "%s: cluster unreachable: %s\n", cmd, err);
 	exit(CLI_EXIT_UNREACHABLE);
 }

@@ -202,6 +202,22 @@ lines_in() {
 	run -0 bkill "$arr"
 }
 
+@test "badmin ckconfig names a broken lsf.shared's file:line (not 'cluster unreachable'); the retry note's time left" {
+	local shared=$CLUSTER_DIR/conf/lsf.shared
+	cp "$shared" "$BATS_TEST_TMPDIR/lsf.shared"
+	printf 'not a section\n' >>"$shared"
+	run -255 --separate-stderr badmin ckconfig
+	cp "$BATS_TEST_TMPDIR/lsf.shared" "$shared"
+	assert_regex "$stderr" "$shared:[0-9]+: expected Begin <section>"
+	assert_regex "$stderr" 'There are fatal errors\.$'
+	[[ "$stderr" != *"cluster unreachable"* ]]
+	run -0 badmin ckconfig
+	PUMICE_SOCKET=$BATS_TEST_TMPDIR/none.sock PUMICE_CONNECT_TIMEOUT=3 \
+		run -69 --separate-stderr bjobs
+	assert_regex "$stderr" 'still trying for up to 0\.[1-9] s'
+	assert_regex "$stderr" 'bjobs: cluster unreachable: '
+}
+
 @test "kill -9 of the master: a held job stays PSUSP, a stopped one USUSP" {
 	submit -H -o /dev/null true
 	local held=$JOBID

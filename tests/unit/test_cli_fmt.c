@@ -342,6 +342,74 @@ test_bjobs_format_env(void **state)
 }
 
 static void
+write_file(const char *dir, const char *name, const char *text)
+{
+	char path[512];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	assert_non_null(fp = fopen(path, "w"));
+	fputs(text, fp);
+	fclose(fp);
+}
+
+/*
+ * The socket comes from lsf.conf even when lsf.shared is broken; a broken
+ * lsf.conf is a configuration error (file:line), not an unreachable cluster.
+ */
+static void
+test_client_conf(void **state)
+{
+	char dir[] = "/tmp/test_cli_conf.XXXXXX", text[512], err[512], *sock;
+	struct client c;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(text, sizeof(text), "LSF_CONFDIR=%s\nPUMICE_SOCKET=%s/none.sock\n",
+	    dir, dir);
+	write_file(dir, "lsf.conf", text);
+	write_file(dir, "lsf.shared", "Begin Cluster\nClusterName\nc\nEnd Cluster\n"
+	    "bogus line\n");
+	setenv("LSF_ENVDIR", dir, 1);
+	unsetenv("PUMICE_SOCKET");
+	setenv("PUMICE_CONNECT_TIMEOUT", "0", 1);
+	assert_non_null(sock = client_socket_path(err, sizeof(err)));
+	snprintf(text, sizeof(text), "%s/none.sock", dir);
+	assert_string_equal(sock, text);
+	free(sock);
+	assert_int_equal(client_open(&c, err, sizeof(err)), CLIENT_UNREACHABLE);
+	assert_false(client_config_error());
+	client_close(&c);
+	write_file(dir, "lsf.conf", "LSF_CONFDIR='unterminated\n");
+	assert_null(client_socket_path(err, sizeof(err)));
+	assert_non_null(strstr(err, "lsf.conf:1: "));
+	assert_int_equal(client_open(&c, err, sizeof(err)), CLIENT_UNREACHABLE);
+	assert_true(client_config_error());
+	client_close(&c);
+	snprintf(text, sizeof(text), "rm -rf '%s'", dir);
+	assert_int_equal(system(text), 0);
+	unsetenv("LSF_ENVDIR");
+	unsetenv("PUMICE_CONNECT_TIMEOUT");
+}
+
+/* The retry note's time left: never less than what is left. */
+static void
+test_client_left(void **state)
+{
+	static const struct { uint64_t ms; const char *want; } t[] = {
+		{ 450, "0.5 s" }, { 400, "0.4 s" }, { 1, "0.1 s" }, { 0, "0.0 s" },
+		{ 9901, "10.0 s" }, { 7450, "7.5 s" }, { 10000, "10 s" },
+		{ 27001, "28 s" },
+	};
+	char buf[32];
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		client_left(t[i].ms, buf, sizeof(buf));
+		assert_string_equal(buf, t[i].want);
+	}
+}
+
+static void
 test_bkill(void **state)
 {
 	char *argv[] = { "bkill", "-s", "9", "0", "12[3]", NULL };
@@ -399,6 +467,8 @@ main(void)
 		cmocka_unit_test(test_bsubopt_errors),
 		cmocka_unit_test(test_bjobs_flags),
 		cmocka_unit_test(test_bjobs_format_env),
+		cmocka_unit_test(test_client_conf),
+		cmocka_unit_test(test_client_left),
 		cmocka_unit_test(test_bkill),
 		cmocka_unit_test(test_env),
 	};
