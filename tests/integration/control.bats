@@ -218,6 +218,15 @@ lines_in() {
 	assert_regex "$stderr" 'bjobs: cluster unreachable: '
 }
 
+@test "bbot has a man page of its own (man bbot), and it lints" {
+	local page=$BATS_TEST_DIRNAME/../../man/man1/bbot.1
+	command -v mandoc >/dev/null || skip "mandoc is not installed"
+	run -0 mandoc -Tlint -Wwarning "$page"
+	run -0 bash -c "mandoc -Tascii '$page' | sed 's/.\x08//g'"
+	assert_output --partial "bbot - move a pending batch job towards the bottom of its queue"
+	assert_output --partial "has been moved to position 1 from bottom."
+}
+
 @test "kill -9 of the master: a held job stays PSUSP, a stopped one USUSP" {
 	submit -H -o /dev/null true
 	local held=$JOBID
