@@ -191,7 +191,7 @@ sc_range_match(const char *pat, const char *name)
 	if ((rb = strchr(lb, ']')) == NULL || strchr(rb + 1, '[') != NULL || rb == lb + 1)
 		return -1;
 	plen = (size_t)(lb - pat);
-	d = name + plen;
+	d = strlen(name) >= plen ? name + plen : "";	/* never past a short name */
 	nd = strspn(d, "0123456789");
 	if (strncmp(name, pat, plen) == 0 && nd > 0 && strcmp(d + nd, rb + 1) == 0)
 		v = strtol(d, NULL, 10);
