@@ -31,6 +31,7 @@ struct job;
 struct peekreq;
 struct jobreq;
 struct sched_state;
+struct stats;
 
 /* One runnable unit: a plain job (idx 0) or an array element. */
 struct elem {
@@ -156,6 +157,7 @@ struct master {
 	bool replaying;
 	bool sched_wanted;
 	struct sched_state *sched;	/* kept between passes (sched.h) */
+	struct stats *stats;	/* scheduler pass times (stats.c) */
 	json_t *qadmin;		/* admin.c: queue name -> closed/inactive bits */
 	struct master *hist;	/* scratch for history jobs of one request */
 };
@@ -284,6 +286,12 @@ int snapshot_max_slots(struct master *m, const struct host *h);
 dep_value sched_dep_eval(struct master *m, struct job *j);
 int sched_dep_check(struct master *m, struct job *j, const char *user, char *err,
     size_t errlen);
+
+/* stats.c: the master's running costs (op "stats", make bench-scale). */
+uint64_t stats_now_us(void);	/* CLOCK_MONOTONIC in microseconds */
+void stats_sched_pass(struct master *m, uint64_t us, long started);
+void stats_op(struct master *m, struct reqctx *rq, json_t *args);
+void stats_free(struct master *m);
 
 /* admin.c: badmin hclose/hopen/qclose/qopen/qact/qinact (events of job 0) */
 int admin_apply(struct master *m, const char *type, long when, json_t *data,

@@ -15,7 +15,9 @@
  * large backlog never stalls the event loop; the jobs that reserved
  * earlier in the walk, and jobs since submitted to queues ahead of where
  * it stands, are tried first (sched_resume). Passes run on events
- * (submit, finish, host change) and on the master's tick.
+ * (submit, finish, host change) and on the master's tick. Each pass
+ * over a non-empty pending list reports its duration to stats.c (op
+ * "stats").
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -770,11 +772,13 @@ sched_pass(struct master *m)
 {
 	struct sched_state *st;
 	struct sched_run s;
+	uint64_t t0;
 
 	if (TAILQ_EMPTY(&m->pending)) {
 		snapshot_mark_excl(m);
 		return;
 	}
+	t0 = stats_now_us();
 	sched_run_init(&s, m);
 	st = m->sched;
 	if (st->items == NULL) {
@@ -799,11 +803,13 @@ sched_pass(struct master *m)
 	for (size_t i = 0; i < s.nlimited; i++)
 		free(s.limited_detail[i]);
 	free(s.limited_detail);
+	stats_sched_pass(m, stats_now_us() - t0, SCHED_SLICE - s.budget);
 }
 
 void
 sched_free(struct master *m)
 {
+	stats_free(m);
 	if (m->sched == NULL)
 		return;
 	fairshare_free(m->sched->fs);

@@ -2,14 +2,18 @@
 # bench.sh - make bench: measurements 1-9 of issue 5 on local clusters
 # (pumice cluster start under $OUT/clusters, all stopped on exit). Prints
 # one table and writes $OUT/results.json. Each figure is the median of
-# BENCH_REPS (default 3) repetitions, with min, max and p99.
+# BENCH_REPS (default 3) repetitions, with min, max and p99. A memory
+# figure repeats its reading (RSS REPS times 0.5 s apart), or its fill:
+# the 1M array and the 0 -> Q1 fill in REPS fresh clusters, Q1 -> Q2 in
+# REPS equal steps (RSS growth per job added). RSS is read once the
+# master has settled (two readings 0.3 s apart agree).
 #
 # Sizes can be changed from the environment (defaults in brackets):
 #   BENCH_N1 [1000] jobs per serial loop; BENCH_N3 [20000] jobs per pack;
 #   BENCH_ARRAY [1000000]; BENCH_N5 [1000] jobs end to end; BENCH_DRAIN
 #   [10000] array drained; BENCH_LAT [200] latency runs; BENCH_Q1/Q2
 #   [10000/100000] jobs known for the query and memory figures.
-#   BENCH_ONLY ["e2e over submit query"]: which groups to run.
+#   BENCH_ONLY ["e2e over submit array query"]: which groups to run.
 set -u
 . "$(dirname -- "$0")/lib.sh"
 
@@ -35,7 +39,7 @@ anchor() {
 bench_e2e() {
 	local r t0 t1
 	bl_cluster e2e -n 1 --cpus "$CORES" || return 1
-	bl_rss "$(bl_pid node1)" | bl_record agent_rss_idle KB "agent RSS, idle"
+	bl_rss_n "$(bl_pid node1)" | bl_record agent_rss_idle KB "8: agent RSS, idle"
 	benchtool latency "$NLAT" >lat.txt
 	awk '{ print $1 }' lat.txt | bl_record latency_start ms "6: idle submit -> RUN"
 	awk '{ print $2 }' lat.txt | bl_record latency_done ms "6: idle submit -> DONE"
@@ -70,7 +74,7 @@ bench_over() {
 	done | bl_record e2e_oversubscribed jobs/s "5: $N5 jobs, 100 slots on $CORES cores"
 	awk 'BEGIN { for (i = 0; i < 100; i++) print "-o /dev/null sleep 300" }' >sleep.pack
 	bsub -pack sleep.pack >/dev/null
-	bl_wait_running 100 && bl_rss "$(bl_pid node1)" |
+	bl_wait_running 100 && bl_rss_n "$(bl_pid node1)" |
 		bl_record agent_rss_100_running KB "8: agent RSS with 100 running jobs"
 	bkill 0 >/dev/null 2>&1
 	bl_wait_empty 60
@@ -79,7 +83,7 @@ bench_over() {
 
 # ---- 1, 2, 3, 4: submission ----
 bench_submit() {
-	local r t0 t1 k m0 m1
+	local r t0 t1 k
 	bl_cluster submit -n 1 --cpus "$CORES" || return 1
 	anchor
 	for r in $(seq "$REPS"); do
@@ -112,31 +116,53 @@ bench_submit() {
 		t1=$(bl_now)
 		bl_rate "$N3" "$t0" "$t1"
 	done | bl_record submit_bulk jobs/s "3: bsub -pack, $N3 jobs, durable"
-	: >arr.ms
-	: >arr.kb
-	for r in $(seq "$REPS"); do
-		m0=$(bl_rss "$(bl_pid master)")
-		t0=$(bl_now)
-		bsub -J "big$r[1-$NARR]" -o /dev/null $HOLD true >/dev/null
-		t1=$(bl_now)
-		m1=$(bl_rss "$(bl_pid master)")
-		bl_ms "$t0" "$t1" >>arr.ms
-		echo "$((m1 - m0))" >>arr.kb
-	done
-	bl_record array_submit ms "4: submit of a $NARR-element array" <arr.ms
-	bl_record array_rss_growth KB "4: master RSS growth per $NARR-element array" <arr.kb
 	bl_cluster_stop
 }
 
+# ---- 4: a 1M-element array, each time on a fresh master ----
+# (After other submissions the master's heap has free space that a small
+# record reuses, so RSS would not move; and the master's scheduling pass
+# runs after the reply, so RSS is read once it has settled.)
+bench_array() {
+	local r t0 t1 m0 m1 f=$OUT/array
+	: >"$f.ms"
+	: >"$f.before"
+	: >"$f.after"
+	: >"$f.kb"
+	for r in $(seq "$REPS"); do
+		bl_cluster "array$r" -n 1 --cpus "$CORES" || return 1
+		anchor
+		m0=$(bl_rss_settled "$(bl_pid master)")
+		t0=$(bl_now)
+		bsub -J "big[1-$NARR]" -o /dev/null $HOLD true >/dev/null
+		t1=$(bl_now)
+		m1=$(bl_rss_settled "$(bl_pid master)")
+		bl_ms "$t0" "$t1" >>"$f.ms"
+		echo "$m0" >>"$f.before"
+		echo "$m1" >>"$f.after"
+		echo "$((m1 - m0))" >>"$f.kb"
+		bl_cluster_stop
+	done
+	bl_record array_submit ms "4: submit of a $NARR-element array" <"$f.ms"
+	bl_record array_master_rss_before KB "4: master RSS before the array (1 job known)" <"$f.before"
+	bl_record array_master_rss_after KB "4: master RSS after the array" <"$f.after"
+	bl_record array_rss_growth KB "4: master RSS growth per $NARR-element array" <"$f.kb"
+}
+
 # ---- 7: query cost, 8: master memory per pending job, 9: recovery ----
-bench_known() {
-	local n=$1 have=$2 m0=$3 r t0 t1
-	bl_pack q.pack "$((n - have))" -o /dev/null "$HOLD"
+
+# fill N: N held jobs more; prints the master's RSS growth per job (bytes).
+fill() {
+	local m0 m1
+	m0=$(bl_rss_settled "$(bl_pid master)")
+	bl_pack q.pack "$1" -o /dev/null "$HOLD"
 	bsub -pack q.pack >/dev/null
-	sleep 1
-	echo "$(($(bl_rss "$(bl_pid master)") - m0))" |
-		awk -v n="$n" '{ printf "%.0f\n", $1 * 1024 / n }' |
-		bl_record "master_bytes_per_pending_$n" bytes "8: master RSS per pending job, $n held"
+	m1=$(bl_rss_settled "$(bl_pid master)")
+	awk -v d="$((m1 - m0))" -v n="$1" 'BEGIN { printf "%.0f\n", d * 1024 / n }'
+}
+
+bench_known() {
+	local n=$1
 	benchtool time "$REPS" bjobs | bl_record "bjobs_own_$n" ms "7: bjobs (own jobs), $n known"
 	benchtool time "$REPS" bjobs -a -o "jobid stat user queue job_name submit_time" -json |
 		bl_record "bjobs_all_json_$n" ms "7: bjobs -a -json, $n known"
@@ -152,20 +178,34 @@ wait_pidfile() {
 }
 
 bench_query() {
-	local m0 r t0 t1 pid
-	bl_cluster query -n 1 --cpus "$CORES" || return 1
-	anchor
-	m0=$(bl_rss "$(bl_pid master)")
-	bench_known "$Q1" 1 "$m0"
-	bench_known "$Q2" "$Q1" "$m0"
+	local r t0 t1 pid step f=$OUT/pending
+	: >"$f.q1"
+	: >"$f.q2"
+	# 0 -> Q1 held jobs on fresh masters; the last one goes on to Q2
+	for r in $(seq "$REPS"); do
+		bl_cluster "query$r" -n 1 --cpus "$CORES" || return 1
+		anchor
+		fill "$((Q1 - 1))" >>"$f.q1"
+		[ "$r" = "$REPS" ] || bl_cluster_stop
+	done
+	bl_record "master_bytes_per_pending_$Q1" bytes "8: master RSS per pending job, 0 -> $Q1 held" <"$f.q1"
+	bench_known "$Q1"
+	step=$(((Q2 - Q1) / REPS))
+	for r in $(seq "$REPS"); do
+		fill "$([ "$r" = "$REPS" ] && echo $((Q2 - Q1 - step * (REPS - 1))) || echo "$step")"
+	done >"$f.q2"
+	bl_record "master_bytes_per_pending_$Q2" bytes \
+		"8: master RSS per pending job added, $Q1 -> $Q2 held ($REPS steps)" <"$f.q2"
+	bench_known "$Q2"
 	# the master is started again with its own command line, as a
-	# supervisor would; the time runs from the kill to lsid's answer
+	# supervisor would; the time runs from the kill to lsid's answer (a
+	# subshell starts it, so this shell does not report its kill -9)
 	for r in $(seq "$REPS"); do
 		pid=$(bl_pid master)
 		mapfile -d '' argv <"/proc/$pid/cmdline"
 		kill -9 "$pid"
 		t0=$(bl_now)
-		setsid "${argv[@]}" </dev/null >>"$CDIR/log/master.out" 2>&1 &
+		(setsid "${argv[@]}" </dev/null >>"$CDIR/log/master.out" 2>&1 &)
 		lsid >/dev/null 2>&1
 		t1=$(bl_now)
 		bl_ms "$t0" "$t1"
@@ -175,7 +215,7 @@ bench_query() {
 }
 
 say "results in $OUT"
-for part in ${BENCH_ONLY:-e2e over submit query}; do
+for part in ${BENCH_ONLY:-e2e over submit array query}; do
 	"bench_$part" || say "$part figures failed"
 done
 bl_report "Pumice benchmarks (make bench)" "$OUT/results.json"

@@ -17,6 +17,9 @@
 # scontrol show job) as fast as the commands allow, end to end by an array
 # of CMP_N5 trivial jobs until the queue is empty. Sizes are smaller than
 # make bench's because Slurm needs about a second per trivial job here.
+# Memory: the agent's RSS read REPS times 0.5 s apart; the master's per
+# pending job over the Q held jobs submitted in REPS equal steps (RSS
+# growth of each step, read once settled, per job it added).
 #   CMP_N1 [300] CMP_N5 [100] CMP_LAT [20] CMP_Q [2000]
 set -u
 . "$(dirname -- "$0")/lib.sh"
@@ -167,11 +170,11 @@ wait_empty() {
 }
 
 measure() {
-	local s=$1 name=$2 r t0 t1 k m0 id st pids
+	local s=$1 name=$2 r t0 t1 k m0 m1 id st pids step
 	cd "$WORK/$s" || return 1
 	[ "$s" = p ] && HOLD="-w done($(bsub -o /dev/null sleep 100000 |
 		sed -E 's/^Job <([0-9]+)>.*/\1/'))"
-	bl_rss "$(${s}_agent_pid)" | bl_record "8_agent_rss_idle.$name" KB "8: agent / slurmd RSS idle"
+	bl_rss_n "$(${s}_agent_pid)" | bl_record "8_agent_rss_idle.$name" KB "8: agent / slurmd RSS idle"
 	for r in $(seq "$REPS"); do
 		t0=$(bl_now)
 		for ((k = 0; k < N1; k++)); do "${s}_submit_held"; done
@@ -192,17 +195,20 @@ measure() {
 	wait_empty "$s"
 	[ "$s" = p ] && HOLD="-w done($(bsub -o /dev/null sleep 100000 |
 		sed -E 's/^Job <([0-9]+)>.*/\1/'))"
-	m0=$(bl_rss "$(${s}_master_pid)")
-	# wait only for these loops: the Slurm daemons are children too
-	pids=""
-	for ((p = 0; p < 8; p++)); do
-		(for ((k = 0; k < Q / 8; k++)); do "${s}_submit_held"; done) &
-		pids="$pids $!"
-	done
-	wait $pids
-	sleep 1
-	echo "$(( ($(bl_rss "$(${s}_master_pid)") - m0) * 1024 / (Q / 8 * 8) ))" |
-		bl_record "8_master_bytes_per_pending.$name" bytes "8: master RSS per pending job ($Q held)"
+	step=$((Q / REPS / 8))
+	for r in $(seq "$REPS"); do
+		m0=$(bl_rss_settled "$(${s}_master_pid)")
+		# wait only for these loops: the Slurm daemons are children too
+		pids=""
+		for ((p = 0; p < 8; p++)); do
+			(for ((k = 0; k < step; k++)); do "${s}_submit_held"; done) &
+			pids="$pids $!"
+		done
+		wait $pids
+		m1=$(bl_rss_settled "$(${s}_master_pid)")
+		echo "$(( (m1 - m0) * 1024 / (step * 8) ))"
+	done | bl_record "8_master_bytes_per_pending.$name" bytes \
+		"8: master RSS per pending job ($((step * 8 * REPS)) held, $REPS steps)"
 	for r in $(seq "$REPS"); do
 		t0=$(bl_now); "${s}_list" >/dev/null 2>&1; t1=$(bl_now); bl_ms "$t0" "$t1"
 	done | bl_record "7_list_own.$name" ms "7: bjobs / squeue, $Q jobs known"

@@ -69,6 +69,28 @@ bl_rss() {
 	awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"
 }
 
+# bl_rss_n PID [N] [GAP]: N (default REPS) RSS readings GAP (0.5) s apart.
+bl_rss_n() {
+	local k
+	for ((k = 0; k < ${2:-$REPS}; k++)); do
+		[ "$k" -gt 0 ] && sleep "${3:-0.5}"
+		bl_rss "$1"
+	done
+}
+
+# bl_rss_settled PID: RSS in KB once two readings 0.3 s apart agree (the
+# master may still be working on what it just answered), at most 10 s.
+bl_rss_settled() {
+	local a b end=$((SECONDS + 10))
+	a=$(bl_rss "$1")
+	while sleep 0.3; do
+		b=$(bl_rss "$1")
+		[ "$a" = "$b" ] || [ "$SECONDS" -ge "$end" ] && break
+		a=$b
+	done
+	echo "$b"
+}
+
 bl_now() {
 	echo "$EPOCHREALTIME"
 }
@@ -89,6 +111,13 @@ bl_record() {
 	st=$("$BIN/benchtool" stats) || true
 	printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$st" >>"$RESULTS"
 	say "$(printf '%-28s %s  (median min max p99 n) %s' "$1" "$st" "$2")"
+}
+
+# bl_record_stats KEY UNIT LABEL "median min max p99 n": a figure whose
+# statistics were computed elsewhere (benchtool passes).
+bl_record_stats() {
+	printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$RESULTS"
+	say "$(printf '%-28s %s  (median min max p99 n) %s' "$1" "$4" "$2")"
 }
 
 # bl_wait_empty [SECONDS]: until bjobs shows no unfinished job of ours.

@@ -3,18 +3,36 @@
 # hosts (simagents: one process, one TCP link per host, each with its own
 # cores and memory; jobs "finish" after SCALE_RUN_MS without spawning
 # anything) and 100k individual jobs plus a 1M-element array pending.
-# Figures: time for every host to register, dispatches/s (per second,
-# median/min/max; the max is the first fill of the free slots, which the
-# master's dispatch speed bounds; later seconds are bounded by slots /
-# run time), command latency while dispatching (bjobs of one job,
-# bsub, bhosts), master RSS.
 #
-# The jobs are submitted before the hosts connect, so they are all pending
-# when dispatching starts. They are submitted with -env none so that the
-# figure is about the master's own cost, not the copied environment.
+# Each host count is measured in SCALE_REPS rounds, each on a fresh
+# cluster, and every figure is the median over the rounds (or over all the
+# samples of all rounds). A round:
+#   1. the queues are made inactive (badmin qinact), the jobs submitted
+#      with -env none (so the figures are the master's own cost, not the
+#      copied environment): bulk submission rate, RSS per pending job;
+#   2. the hosts connect and register with that standing backlog, nothing
+#      dispatched yet: time until every host is up, by simagents' own clock
+#      (its start to the last registration);
+#   3. the queues are activated: simagents holds every job until all slots
+#      (hosts x cores) are busy (-f), so the fill rate (slots / time from
+#      badmin qact, its own start included, to the last slot busy) is the
+#      master's dispatch speed from a standing backlog; then jobs end
+#      after SCALE_RUN_MS (default 0: a slot frees as soon as it is
+#      started) and slots refill continuously: the churn rate (each second's dispatches, as
+#      simagents counts them) covers the whole cycle of a job (run,
+#      started, finished, finish_ack), bounded by the master alone;
+#   4. during the churn: command latency (bjobs of one job, bsub, bhosts)
+#      and master RSS.
+# Scheduler pass times come from the master (op "stats", benchtool
+# schedstats): each pass is one slice of at most 2,000 starts or about 40
+# ms, not counting the commit of its start events; median and p99 from
+# the master's histogram (within 1/8), separately while hosts register and
+# while dispatching.
+#
 # Sizes (defaults): SCALE_HOSTS ["1000 10000"], SCALE_CORES [4],
-# SCALE_JOBS [100000], SCALE_ARRAY [1000000], SCALE_RUN_MS [2000],
-# SCALE_SECS [40].
+# SCALE_JOBS [100000], SCALE_ARRAY [1000000], SCALE_RUN_MS [0],
+# SCALE_SECS [60] (the longest wait for registration and for the fill),
+# SCALE_CHURN [10] (seconds of churn at least), SCALE_REPS [BENCH_REPS].
 set -u
 . "$(dirname -- "$0")/lib.sh"
 
@@ -22,8 +40,10 @@ HOSTS_LIST=${SCALE_HOSTS:-"1000 10000"}
 SCORES=${SCALE_CORES:-4}
 SJOBS=${SCALE_JOBS:-100000}
 SARRAY=${SCALE_ARRAY:-1000000}
-RUN_MS=${SCALE_RUN_MS:-2000}
-SECS=${SCALE_SECS:-40}
+RUN_MS=${SCALE_RUN_MS:-0}
+SECS=${SCALE_SECS:-60}
+CHURN=${SCALE_CHURN:-10}
+SREPS=${SCALE_REPS:-$REPS}
 RESULTS=$OUT/scale.tsv
 : >"$RESULTS"
 
@@ -35,58 +55,111 @@ if [ "$(ulimit -Sn)" != "$hard" ]; then
 	ulimit -Sn "$hard"
 fi
 
-# all_up N FILE: simagents reported every host registered (bhosts would
-# call a full host "closed", so it cannot tell).
-all_up() {
-	grep -q " up $1/$1 " "$2"
+# wait_line PATTERN FILE SECONDS: until simagents printed a matching line
+# (polled every 0.1 s); prints it.
+wait_line() {
+	local end=$((SECONDS + $3))
+	until grep -q "$1" "$2"; do
+		[ "$SECONDS" -lt "$end" ] || return 1
+		sleep 0.1
+	done
+	grep -m 1 "$1" "$2"
 }
 
-scale_one() {
-	local h=$1 port key sim t0 t1 end pid m0
-	if [ $((h + 64)) -gt "$(ulimit -Sn)" ]; then
-		say "$h hosts need more than $(ulimit -Sn) open files; skipped"
-		return 1
-	fi
-	bl_cluster "scale$h" -n 1 --cpus 1 || return 1
+# One round with h hosts; samples go to $F.* (appended).
+scale_round() {
+	local h=$1 r=$2 port key sim t0 t1 pid m0 m1 line churn_end nfill
+	bl_cluster "scale$h-$r" -n 1 --cpus 1 || return 1
 	# the real agent leaves: only simulated hosts run jobs
 	kill -TERM "$(bl_pid node1)"
 	port=$(awk -F= '$1 == "LSB_MBD_PORT" { print $2 }' "$CDIR/conf/lsf.conf")
 	key=$CDIR/conf/cluster.key
-	m0=$(bl_rss "$(bl_pid master)")
+	badmin qinact all >/dev/null || return 1
+	m0=$(bl_rss_settled "$(bl_pid master)")
 	bl_pack scale.pack "$SJOBS" -o /dev/null -env none
 	t0=$(bl_now)
 	bsub -pack scale.pack >/dev/null
 	t1=$(bl_now)
-	bl_rate "$SJOBS" "$t0" "$t1" | bl_record "h${h}_bulk_submit" jobs/s "bsub -pack of $SJOBS jobs before $h hosts come"
+	bl_rate "$SJOBS" "$t0" "$t1" >>"$F.bulk"
 	[ "$SARRAY" -gt 0 ] && bsub -env none -J "huge[1-$SARRAY]" -o /dev/null true >/dev/null
-	echo "$(( ($(bl_rss "$(bl_pid master)") - m0) * 1024 / (SJOBS + 1) ))" |
-		bl_record "h${h}_bytes_per_pending" bytes "master RSS per pending job (-env none)"
-	sim=$OUT/simagents.$h
+	m1=$(bl_rss_settled "$(bl_pid master)")
+	echo "$(( (m1 - m0) * 1024 / (SJOBS + 1) ))" >>"$F.bpp"
+	benchtool schedstats >"$F.s0" || say "no scheduler pass times: the master has no op \"stats\""
+	sim=$OUT/simagents.$h.$r
 	simagents -p "$port" -k "$key" -n "$h" -c "$SCORES" -m 16384 -r "$RUN_MS" \
-		-d "$SECS" -b 100 >"$sim.out" 2>"$sim.err" &
+		-f "$SECS" -b 100 >"$sim.out" 2>"$sim.err" &
 	pid=$!
 	BL_PIDS="$BL_PIDS $pid"
+	if line=$(wait_line "all $h hosts up after" "$sim.err" "$SECS"); then
+		echo "$line" | awk '{ print $(NF - 1) * 1000 }' >>"$F.up"
+	else
+		say "round $r: $(tail -n 1 "$sim.err" | sed 's/^simagents: *//') after $SECS s: not all hosts up"
+	fi
+	benchtool schedstats "$F.s0" >"$F.reg.$r" 2>/dev/null || rm -f "$F.reg.$r"
+	benchtool schedstats >"$F.s1" 2>/dev/null
 	t0=$(bl_now)
-	end=$((SECONDS + SECS))
-	until all_up "$h" "$sim.err"; do
-		[ "$SECONDS" -lt "$end" ] || break
-		sleep 0.5
-	done
-	t1=$(bl_now)
-	bl_ms "$t0" "$t1" | bl_record "h${h}_all_hosts_up" ms "$h hosts registered (1 s resolution)"
-	sleep 2
-	benchtool time 20 bjobs -noheader 1 | bl_record "h${h}_bjobs_one_busy" ms "bjobs JOBID while dispatching"
-	benchtool time 20 bsub -env none -o /dev/null true | bl_record "h${h}_bsub_busy" ms "bsub while dispatching"
-	benchtool time 3 bhosts | bl_record "h${h}_bhosts" ms "bhosts ($h hosts)"
-	bl_rss "$(bl_pid master)" | bl_record "h${h}_master_rss" KB "master RSS, $h hosts, $SJOBS jobs + $SARRAY array"
+	badmin qact all >/dev/null
+	if line=$(wait_line "fill:" "$sim.err" "$((SECS + 5))"); then
+		echo "$line" | awk -v t0="$t0" '{ for (i = 1; i < NF; i++) if ($(i + 1) == "runs") r = $i;
+			if ($NF > t0) printf "%.1f\n", r / ($NF - t0) }' >>"$F.fill"
+		echo "$line" | grep -q 'fill: \([0-9]*\) of \1 slots' ||
+			say "round $r: slots not all busy after $SECS s: ${line#simagents: }"
+	else
+		say "round $r: no job started in $SECS s"
+	fi
+	nfill=$(wc -l <"$sim.err")
+	churn_end=$((SECONDS + CHURN))
+	benchtool time 20 bjobs -noheader 1 >>"$F.bjobs"
+	benchtool time 20 bsub -env none -o /dev/null true >>"$F.bsub"
+	benchtool time 3 bhosts >>"$F.bhosts"
+	bl_rss_n "$(bl_pid master)" >>"$F.rss"
+	while [ "$SECONDS" -lt "$churn_end" ]; do sleep 0.2; done
+	benchtool schedstats "$F.s1" >"$F.disp.$r" 2>/dev/null || rm -f "$F.disp.$r"
+	kill -TERM "$pid"
 	wait "$pid"
 	BL_PIDS=${BL_PIDS% $pid}
-	# dispatch rate per second once the pending queue was being drained
-	awk '/\+[0-9]+\/s/ { match($0, /\+[0-9]+\/s/); v = substr($0, RSTART + 1, RLENGTH - 3); if (v > 0) print v }' \
-		"$sim.err" | bl_record "h${h}_dispatch_rate" dispatches/s "dispatches per second (each second with any)"
+	# the churn: simagents' runs in each second after the fill (a second
+	# with none means the backlog ran out)
+	tail -n "+$((nfill + 1))" "$sim.err" | awk '/\+[0-9]+\/s/ { match($0, /\+[0-9]+\/s/);
+		v = substr($0, RSTART + 1, RLENGTH - 3); if (v > 0) print v }' >>"$F.churn"
+	[ "$(awk '$1 == "runs" { print $2 }' "$sim.out")" -lt "$((SJOBS + SARRAY))" ] ||
+		say "round $r: the backlog ran out during the churn: its last second is partial"
+	awk '$1 == "lost" && $2 > 0 { print $2 }' "$sim.out" | while read -r k; do
+		say "round $r: $k host links lost; see $CDIR/log/master.log"
+	done
 	awk '{ print $1 "=" $2 }' "$sim.out" | tr '\n' ' ' >&2
 	echo >&2
 	bl_cluster_stop
+}
+
+scale_one() {
+	local h=$1 r st busy
+	F=$OUT/scale.$h
+	if [ $((h + 64)) -gt "$(ulimit -Sn)" ]; then
+		say "$h hosts need more than $(ulimit -Sn) open files; skipped"
+		return 1
+	fi
+	rm -f "$F".*
+	for r in $(seq "$SREPS"); do
+		scale_round "$h" "$r" || say "$h hosts, round $r failed"
+	done
+	touch "$F.bulk" "$F.bpp" "$F.up" "$F.fill" "$F.churn" "$F.bjobs" "$F.bsub" \
+		"$F.bhosts" "$F.rss"
+	bl_record "h${h}_bulk_submit" jobs/s "bsub -pack of $SJOBS jobs, queues inactive" <"$F.bulk"
+	bl_record "h${h}_bytes_per_pending" bytes "master RSS per pending job (-env none, $SJOBS + array)" <"$F.bpp"
+	bl_record "h${h}_all_hosts_up" ms "$h hosts registered, backlog standing (simagents' clock)" <"$F.up"
+	for phase in reg disp; do
+		ls "$F.$phase".* >/dev/null 2>&1 || continue
+		{ read -r st; read -r busy; } < <(benchtool passes "$F.$phase".*)
+		bl_record_stats "h${h}_sched_pass_$phase" ms "scheduler pass time, $([ $phase = reg ] &&
+			echo "hosts registering" || echo "dispatching") (busy ${busy% *} ms, ${busy#* } started)" "$st"
+	done
+	bl_record "h${h}_fill_rate" dispatches/s "slots filled from a standing backlog ($((h * SCORES)) slots)" <"$F.fill"
+	bl_record "h${h}_churn_rate" dispatches/s "dispatches per second, slots freeing continuously (run ${RUN_MS} ms)" <"$F.churn"
+	bl_record "h${h}_bjobs_one_busy" ms "bjobs JOBID while dispatching" <"$F.bjobs"
+	bl_record "h${h}_bsub_busy" ms "bsub while dispatching" <"$F.bsub"
+	bl_record "h${h}_bhosts" ms "bhosts ($h hosts) while dispatching" <"$F.bhosts"
+	bl_record "h${h}_master_rss" KB "master RSS, $h hosts, $SJOBS jobs + $SARRAY array" <"$F.rss"
 }
 
 for h in $HOSTS_LIST; do

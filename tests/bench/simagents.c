@@ -9,15 +9,26 @@
  *
  * Links are opened in batches (the master's listen backlog is 128); one
  * refused or reset while connecting is retried. Progress goes to stderr
- * once a second; the totals go to stdout as "key value" lines at the end.
+ * once a second, plus one line when every host is up ("all N hosts up
+ * after S s") and, with -f, one when the slots are full; the totals go to
+ * stdout as "key value" lines at the end. All times are this process's
+ * monotonic clock, from its start.
+ *
+ * -f SECONDS (fill): no job finishes until every slot of every host is
+ * busy (or SECONDS after the first "run"), so the time to the last slot
+ * filled is the master's dispatch speed from a standing backlog, not
+ * bounded by run times; the fill line ends with the wall-clock time, to
+ * compare with when the caller released the backlog. Then the held jobs
+ * finish after RUN_MS and slots free and refill continuously ("churn").
  *
  *   simagents -p PORT -k KEYFILE [-n HOSTS] [-c CORES] [-m MEM_MB]
- *             [-r RUN_MS] [-d SECONDS] [-b BATCH] [-H PREFIX]
+ *             [-r RUN_MS] [-d SECONDS] [-b BATCH] [-H PREFIX] [-f SECONDS]
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +64,7 @@ struct sa_finish {
 	struct sa_host *h;
 	unsigned gen;
 	long id, idx, start;
+	bool armed;		/* its finish timer is set (false: held by -f) */
 	TAILQ_ENTRY(sa_finish) entry;	/* on sim->finishes until its time */
 };
 
@@ -67,6 +79,11 @@ struct sim {
 	double t0, t_all_up;
 	long up, runs, finished, acks, retries, lost;
 	long runs_last;
+	long busy;		/* slots running a job, over all hosts */
+	long fill_max;		/* -f: seconds to hold finishes at most; 0 off */
+	bool filling;		/* finishes are held until the slots are full */
+	double t_first_run, t_filled;
+	long fill_runs;
 	struct event *tick_ev;
 	TAILQ_HEAD(, sa_finish) finishes;
 };
@@ -103,6 +120,8 @@ sa_kill(struct sa_host *h, const char *why)
 		s->inflight--;
 	if (h->state == SA_UP)
 		s->up--;
+	s->busy -= h->running;	/* its jobs will never finish */
+	h->running = 0;
 	if (h->bev != NULL)
 		bufferevent_free(h->bev);
 	h->bev = NULL;
@@ -145,8 +164,11 @@ sa_register(struct sa_host *h, json_t *msg)
 	h->state = SA_UP;
 	s->up++;
 	s->inflight--;
-	if (s->up == s->nhosts && s->t_all_up == 0)
+	if (s->up == s->nhosts && s->t_all_up == 0) {
 		s->t_all_up = sa_now();
+		fprintf(stderr, "simagents: all %d hosts up after %.3f s\n", s->nhosts,
+		    s->t_all_up - s->t0);
+	}
 	/* spread heartbeats over the period */
 	h->hb_ev = event_new(s->base, -1, EV_PERSIST, sa_hb_cb, h);
 	tv.tv_sec = h->hb;
@@ -169,6 +191,7 @@ sa_finish_cb(evutil_socket_t fd, short what, void *arg)
 		    (json_int_t)f->start, "end", (json_int_t)now, "cpu", 0.0, "maxrss",
 		    (json_int_t)0));
 		h->running--;
+		h->sim->busy--;
 		h->sim->finished++;
 	}
 	TAILQ_REMOVE(&h->sim->finishes, f, entry);
@@ -176,11 +199,51 @@ sa_finish_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 static void
+sa_arm(struct sim *s, struct sa_finish *f)
+{
+	struct timeval tv;
+
+	tv.tv_sec = s->run_ms / 1000;
+	tv.tv_usec = (s->run_ms % 1000) * 1000;
+	f->armed = true;
+	event_base_once(s->base, -1, EV_TIMEOUT, sa_finish_cb, f, &tv);
+}
+
+/* -f: the slots are full (or the fill time is over): held jobs may end. */
+static void
+sa_fill_done(struct sim *s)
+{
+	struct sa_finish *f;
+	struct timespec wall;
+
+	if (!s->filling)
+		return;
+	s->filling = false;
+	s->t_filled = sa_now();
+	s->fill_runs = s->runs;
+	clock_gettime(CLOCK_REALTIME, &wall);
+	fprintf(stderr, "simagents: fill: %ld of %ld slots busy, %ld runs in %.3f s "
+	    "from the first run, at %lld.%06ld\n", s->busy, (long)s->nhosts * s->ncpus,
+	    s->runs, s->t_filled - s->t_first_run, (long long)wall.tv_sec,
+	    wall.tv_nsec / 1000);
+	TAILQ_FOREACH(f, &s->finishes, entry)
+		if (!f->armed)
+			sa_arm(s, f);
+}
+
+static void
+sa_fill_timeout_cb(evutil_socket_t fd, short what, void *arg)
+{
+	sa_fill_done(arg);
+}
+
+static void
 sa_run(struct sa_host *h, json_t *msg)
 {
 	json_t *job = json_object_get(msg, "job");
 	struct sa_finish *f = xcalloc(1, sizeof(*f));
-	struct timeval tv;
+	struct sim *s = h->sim;
+	struct timeval tv = { 0, 0 };
 
 	f->h = h;
 	f->gen = h->gen;
@@ -191,11 +254,18 @@ sa_run(struct sa_host *h, json_t *msg)
 	    (json_int_t)f->id, "idx", (json_int_t)f->idx, "pid",
 	    (json_int_t)(100000 + h->sim->runs % 100000)));
 	h->running++;
-	h->sim->runs++;
-	tv.tv_sec = h->sim->run_ms / 1000;
-	tv.tv_usec = (h->sim->run_ms % 1000) * 1000;
-	TAILQ_INSERT_TAIL(&h->sim->finishes, f, entry);
-	event_base_once(h->sim->base, -1, EV_TIMEOUT, sa_finish_cb, f, &tv);
+	s->busy++;
+	if (s->runs++ == 0) {
+		s->t_first_run = sa_now();
+		tv.tv_sec = s->fill_max;
+		if (s->filling)
+			event_base_once(s->base, -1, EV_TIMEOUT, sa_fill_timeout_cb, s, &tv);
+	}
+	TAILQ_INSERT_TAIL(&s->finishes, f, entry);
+	if (!s->filling)
+		sa_arm(s, f);
+	else if (s->busy >= (long)s->nhosts * s->ncpus)
+		sa_fill_done(s);
 }
 
 static void
@@ -336,7 +406,7 @@ static int
 sa_usage(void)
 {
 	fprintf(stderr, "usage: simagents -p PORT -k KEYFILE [-n HOSTS] [-c CORES] "
-	    "[-m MEM_MB] [-r RUN_MS] [-d SECONDS] [-b BATCH] [-H PREFIX]\n");
+	    "[-m MEM_MB] [-r RUN_MS] [-d SECONDS] [-b BATCH] [-H PREFIX] [-f SECONDS]\n");
 	return 2;
 }
 
@@ -352,7 +422,7 @@ main(int argc, char **argv)
 	char err[256];
 	int c, port = 0, i;
 
-	while ((c = getopt(argc, argv, "p:k:n:c:m:r:d:b:H:")) != -1) {
+	while ((c = getopt(argc, argv, "p:k:n:c:m:r:d:b:H:f:")) != -1) {
 		switch (c) {
 		case 'p': port = atoi(optarg); break;
 		case 'k': keyfile = optarg; break;
@@ -363,6 +433,7 @@ main(int argc, char **argv)
 		case 'd': s.duration = atol(optarg); break;
 		case 'b': s.batch = atoi(optarg); break;
 		case 'H': s.prefix = optarg; break;
+		case 'f': s.fill_max = atol(optarg); s.filling = s.fill_max > 0; break;
 		default: return sa_usage();
 		}
 	}
@@ -397,6 +468,10 @@ main(int argc, char **argv)
 	    "retries %ld\nlost %ld\nelapsed_s %.3f\n", s.nhosts, s.up,
 	    s.t_all_up > 0 ? s.t_all_up - s.t0 : -1.0, s.runs, s.finished, s.acks,
 	    s.retries, s.lost, sa_now() - s.t0);
+	if (s.t_filled > 0)	/* -f: the fill, then the churn after it */
+		printf("fill_runs %ld\nfill_s %.3f\nchurn_runs %ld\nchurn_s %.3f\n",
+		    s.fill_runs, s.t_filled - s.t_first_run, s.runs - s.fill_runs,
+		    sa_now() - s.t_filled);
 	for (i = 0; i < s.nhosts; i++) {
 		if (s.hosts[i].bev != NULL)
 			bufferevent_free(s.hosts[i].bev);
