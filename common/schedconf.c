@@ -397,6 +397,67 @@ sc_fairshare(struct sc_ctx *x, const struct cfg_kv *kv, struct schedconf_queue *
 	return 0;
 }
 
+/* One exit code of REQUEUE_EXIT_VALUES: 0 to 255. */
+static int
+sc_exit_code(struct sc_ctx *x, const struct cfg_kv *kv, const char *w, int *code)
+{
+	char *end;
+	long v = strtol(w, &end, 10);
+
+	if (end == w || *end != '\0' || v < 0 || v > 255)
+		return sc_err(x, kv->line, "REQUEUE_EXIT_VALUES: '%s' is not an exit "
+		    "code (0-255)", w);
+	*code = (int)v;
+	return 0;
+}
+
+/* REQUEUE_EXIT_VALUES = 3 30 EXCLUDE(20 21) */
+static int
+sc_requeue_exit(struct sc_ctx *x, const struct cfg_kv *kv, struct schedconf_queue *q)
+{
+	char *text = xstrdup(kv->value), *w, *save = NULL, *rp;
+	int code = 0, mark = SCHEDCONF_REQUEUE, rc = 0;
+
+	memset(q->requeue_exit, 0, sizeof(q->requeue_exit));
+	for (w = strtok_r(text, " \t", &save); w != NULL && rc == 0;
+	    w = strtok_r(NULL, " \t", &save)) {
+		if (strncasecmp(w, "EXCLUDE(", 8) == 0) {
+			if (mark == SCHEDCONF_REQUEUE_EXCLUDE)
+				rc = sc_err(x, kv->line, "REQUEUE_EXIT_VALUES: EXCLUDE( inside "
+				    "EXCLUDE(");
+			mark = SCHEDCONF_REQUEUE_EXCLUDE;
+			w += 8;
+		}
+		if ((rp = strchr(w, ')')) != NULL) {
+			if (rp[1] != '\0' || mark != SCHEDCONF_REQUEUE_EXCLUDE)
+				rc = sc_err(x, kv->line, "REQUEUE_EXIT_VALUES: unexpected ')' "
+				    "in '%s'", w);
+			*rp = '\0';
+		}
+		if (rc == 0 && *w != '\0' && (rc = sc_exit_code(x, kv, w, &code)) == 0)
+			q->requeue_exit[code] = (unsigned char)mark;
+		if (rp != NULL)
+			mark = SCHEDCONF_REQUEUE;
+	}
+	if (rc == 0 && mark == SCHEDCONF_REQUEUE_EXCLUDE)
+		rc = sc_err(x, kv->line, "REQUEUE_EXIT_VALUES: EXCLUDE( without ')'");
+	free(text);
+	return rc;
+}
+
+static int
+sc_yes_no(struct sc_ctx *x, const struct cfg_kv *kv, bool *v)
+{
+	if (strcasecmp(kv->value, "y") == 0 || strcasecmp(kv->value, "yes") == 0)
+		*v = true;
+	else if (strcasecmp(kv->value, "n") == 0 || strcasecmp(kv->value, "no") == 0)
+		*v = false;
+	else
+		return sc_err(x, kv->line, "%s must be yes or no, not '%s'", kv->key,
+		    kv->value);
+	return 0;
+}
+
 static int
 sc_queue_key(struct sc_ctx *x, const struct cfg_kv *kv, struct schedconf_queue *q)
 {
@@ -409,6 +470,10 @@ sc_queue_key(struct sc_ctx *x, const struct cfg_kv *kv, struct schedconf_queue *
 		return sc_memlimit(x, kv, q);
 	if (strcasecmp(kv->key, "FAIRSHARE") == 0)
 		return sc_fairshare(x, kv, q);
+	if (strcasecmp(kv->key, "REQUEUE_EXIT_VALUES") == 0)
+		return sc_requeue_exit(x, kv, q);
+	if (strcasecmp(kv->key, "RERUNNABLE") == 0)
+		return sc_yes_no(x, kv, &q->rerunnable);
 	if (strcasecmp(kv->key, "EXCLUSIVE") == 0)
 		q->exclusive = strchr("yY", kv->value[0]) != NULL && kv->value[0] != '\0';
 	if (strcasecmp(kv->key, "RES_REQ") == 0) {

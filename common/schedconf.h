@@ -3,9 +3,9 @@
  * conf.h: the lsf.cluster Host table (model, type, RESOURCES), lsb.hosts
  * (Host MXJ and JL/U, HostGroup), lsb.users (UserGroup, User MAX_JOBS and
  * JL/P), the scheduling keys of lsb.queues (RUNLIMIT, MEMLIMIT, RES_REQ,
- * EXCLUSIVE, FAIRSHARE) and of lsb.params (MAX_USER_PRIORITY,
- * RESOURCE_RESERVE_PER_TASK, HIST_HOURS). Loaded by conf_load for the
- * master (conf->sched); errors are "file:line: message".
+ * EXCLUSIVE, FAIRSHARE, RERUNNABLE, REQUEUE_EXIT_VALUES) and of lsb.params
+ * (MAX_USER_PRIORITY, RESOURCE_RESERVE_PER_TASK, HIST_HOURS). Loaded by
+ * conf_load for the master (conf->sched); errors are "file:line: message".
  */
 #ifndef PUMICE_SCHEDCONF_H
 #define PUMICE_SCHEDCONF_H
@@ -46,11 +46,16 @@ struct schedconf_share {
 	int shares;
 };
 
+#define SCHEDCONF_REQUEUE 1		/* REQUEUE_EXIT_VALUES: requeue */
+#define SCHEDCONF_REQUEUE_EXCLUDE 2	/* ... EXCLUDE(): and avoid the host */
+
 struct schedconf_queue {	/* parallel to conf->queues */
 	long runlimit_def, runlimit_max;	/* seconds, -1 none */
 	uint64_t memlimit_def, memlimit_max;	/* KB, 0 none */
 	char *res_req;		/* NULL none (checked at load) */
 	bool exclusive;
+	bool rerunnable;	/* RERUNNABLE = yes */
+	unsigned char requeue_exit[256];	/* by exit code: SCHEDCONF_REQUEUE* */
 	struct schedconf_share *shares;		/* FAIRSHARE; NULL = FCFS */
 	size_t nshares;
 };

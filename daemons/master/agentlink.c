@@ -223,6 +223,14 @@ agent_reconcile(struct master *m, struct host *h, json_t *jobs)
 			    h->name);
 			job_event(m, j->id, jint(o, "idx"), "start",
 			    json_pack("{s:[s]}", "hosts", h->name));
+		} else if ((e = job_elem(j, jint(o, "idx"))) == NULL || e->host != h) {
+			/* rerun elsewhere while this host was away, or ended */
+			log_warnx("job %ld[%ld] runs on %s but is %s; killing that copy",
+			    j->id, jint(o, "idx"), h->name, e != NULL && e->host != NULL ?
+			    "running elsewhere" : "no longer running there");
+			conn_send(h->conn, json_pack("{s:s, s:I, s:I, s:s, s:b}", "t", "signal",
+			    "id", (json_int_t)j->id, "idx", (json_int_t)jint(o, "idx"),
+			    "sig", "KILL", "kill", 1));
 		}
 	}
 }
@@ -240,6 +248,7 @@ agent_register(struct master *m, struct conn *c, struct link *l, json_t *msg)
 	h->conn = c;
 	conn_set_host(c, h);
 	h->status = HOST_OK;
+	h->lost_ms = 0;
 	h->ncpus = (int)jint(msg, "ncpus");
 	if (h->ncpus < 1)
 		h->ncpus = 1;
@@ -283,6 +292,10 @@ agent_finished(struct master *m, struct conn *c, json_t *msg)
 	if (e != NULL && e->host == conn_host(c) && json_is_true(json_object_get(msg, "requeue")) &&
 	    (e->state & (JS_RUN | JS_SSUSP | JS_USUSP | JS_UNKWN))) {
 		agent_preexec_failed(m, c, j, e, msg);
+	} else if (e != NULL && e->host == conn_host(c) &&
+	    (e->state & (JS_RUN | JS_SSUSP | JS_USUSP | JS_UNKWN)) &&
+	    requeue_on_exit(m, e, msg)) {
+		;	/* REQUEUE_EXIT_VALUES: back to PEND, not finished */
 	} else if (e != NULL && e->host == conn_host(c) &&
 	    (e->state & (JS_RUN | JS_SSUSP | JS_USUSP | JS_UNKWN))) {
 		json_t *data = json_deep_copy(msg);
@@ -375,6 +388,7 @@ agent_lost(struct master *m, struct conn *c)
 		return;
 	h->conn = NULL;
 	h->status = HOST_UNAVAIL;
+	h->lost_ms = now_mono_ms();	/* rerunnable jobs wait for the link timeout */
 	log_warnx("host %s is unreachable; its running jobs are UNKWN", h->name);
 }
 

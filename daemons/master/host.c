@@ -1,7 +1,8 @@
 /*
  * host.c - the host table. A host exists from its first registration (or
  * from a replayed start event naming it) and stays; while its agent link is
- * down it is "unavail" and its running jobs show UNKWN.
+ * down it is "unavail" and its running jobs show UNKWN (rerunnable ones
+ * are requeued once it has been away for the link timeout, requeue.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,7 @@ host_get(struct master *m, const char *name)
 	h = xcalloc(1, sizeof(*h));
 	h->name = xstrdup(name);
 	h->status = HOST_UNAVAIL;
+	h->lost_ms = now_mono_ms();	/* away until its agent registers */
 	TAILQ_INIT(&h->running);
 	/* keep the table sorted by name, as bhosts shows it */
 	TAILQ_FOREACH(k, &m->hosts, entry)

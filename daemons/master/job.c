@@ -1,7 +1,8 @@
 /*
  * job.c - the job table and the one function that changes it, job_apply.
  *
- * Every change is an event (submit, start, finish, kill, requeue; the job
+ * Every change is an event (submit, start, finish, kill, requeue, which
+ * REQUEUE_EXIT_VALUES and reruns use too (requeue.c decides); the job
  * control events stop, resume, mod, ... live in jobctl.c) applied
  * through job_apply both live (job_event: apply, then append to the store)
  * and at start-up replay. Side effects (messages to agents, replies) are
@@ -415,13 +416,42 @@ job_apply_kill(struct master *m, struct job *j, long idx, long when, json_t *dat
 	return 0;
 }
 
+/* What a requeue for REQUEUE_EXIT_VALUES carries (requeue.c): the order
+ * that puts the job at the head of its queue and, for EXCLUDE(), the host
+ * it must not run on again (kept in the spec, so requirements see it). */
+static void
+job_requeue_policy(struct job *j, json_t *data)
+{
+	json_t *order = json_object_get(data, "order"), *spec, *a, *v;
+	const char *x = jstr(data, "exclude");
+	size_t i;
+
+	if (json_is_integer(order))
+		j->order = (long)json_integer_value(order);
+	if (x == NULL)
+		return;
+	json_array_foreach(json_object_get(j->spec, "xhosts"), i, v)
+		if (json_is_string(v) && strcmp(json_string_value(v), x) == 0)
+			return;
+	spec = json_deep_copy(j->spec);
+	if (!json_is_array(a = json_object_get(spec, "xhosts")))
+		json_object_set_new(spec, "xhosts", a = json_array());
+	json_array_append_new(a, json_string(x));
+	json_decref(j->spec);
+	j->spec = spec;
+	jobreq_free(j->req);	/* derived again, with the exclusion */
+	j->req = NULL;
+}
+
 static int
-job_apply_requeue(struct master *m, struct job *j, long idx, char *err, size_t errlen)
+job_apply_requeue(struct master *m, struct job *j, long idx, json_t *data,
+    char *err, size_t errlen)
 {
 	struct elem *e = job_elem(j, idx);
 
 	if (e == NULL || !(e->state & (JS_RUN | JS_SSUSP | JS_USUSP | JS_UNKWN)))
 		return errf(err, errlen, "element %ld is not running", idx);
+	job_requeue_policy(j, data);
 	elem_release_host(m, e);
 	elem_free_hosts(e);
 	e->state = e->requeue ? e->requeue : JS_PEND;
@@ -470,7 +500,7 @@ job_apply(struct master *m, long id, long idx, const char *type, long when,
 	if (strcmp(type, "kill") == 0)
 		return job_apply_kill(m, j, idx, when, data, err, errlen);
 	if (strcmp(type, "requeue") == 0)
-		return job_apply_requeue(m, j, idx, err, errlen);
+		return job_apply_requeue(m, j, idx, data, err, errlen);
 	if (strcmp(type, "purge") == 0)
 		return job_apply_purge(m, j, err, errlen);
 	return jobctl_apply(m, j, idx, type, when, data, err, errlen);

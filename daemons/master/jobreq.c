@@ -1,7 +1,8 @@
 /*
  * jobreq.c - a job's requirements (sched.h struct jobreq), parsed from the
- * options its submit event recorded (SUBMIT.opts: R, n, M, W, x, m, sp)
- * and its queue (RES_REQ, MEMLIMIT, RUNLIMIT, EXCLUSIVE). The master
+ * options its submit event recorded (SUBMIT.opts: R, n, M, W, x, m, sp,
+ * r, rn), the hosts requeue events excluded (spec xhosts) and its queue
+ * (RES_REQ, MEMLIMIT, RUNLIMIT, EXCLUSIVE, RERUNNABLE). The master
  * checks them at submission, so a bad -R is refused with a message; the
  * parsed form is kept on the job (job->req) from its first pass on and is
  * derived data: replay rebuilds it from the same event. Jobs with the same
@@ -130,6 +131,18 @@ jr_run(struct jobreq *r, const json_t *spec, const struct schedconf_queue *sq,
 	return 0;
 }
 
+/* "host!" marks a first-execution-host candidate (IBM); placement takes
+ * it as an ordinary candidate, so the mark goes. */
+static void
+jr_first_host_marks(char **words)
+{
+	size_t n;
+
+	for (char **w = words; w != NULL && *w != NULL; w++)
+		if ((n = strlen(*w)) > 1 && (*w)[n - 1] == '!')
+			(*w)[n - 1] = '\0';
+}
+
 static int
 jr_misc(struct jobreq *r, const struct conf *c, const json_t *spec,
     const struct schedconf_queue *sq, const char *queue, char *err, size_t errlen)
@@ -138,11 +151,15 @@ jr_misc(struct jobreq *r, const struct conf *c, const json_t *spec,
 	const json_t *x = json_object_get(json_object_get(spec, "opts"), "x");
 
 	r->exclusive = json_is_true(x);
+	r->rerunnable = json_is_true(json_object_get(json_object_get(spec, "opts"), "r")) ||
+	    (sq != NULL && sq->rerunnable &&
+	    !json_is_true(json_object_get(json_object_get(spec, "opts"), "rn")));
 	if (r->exclusive && (sq == NULL || !sq->exclusive))
 		return errf(err, errlen, "%s: Queue does not accept EXCLUSIVE jobs "
 		    "(EXCLUSIVE=Y in lsb.queues)", queue);
 	if (m != NULL && shellwords_split(m, &r->mhosts, NULL, 0) < 0)
 		return errf(err, errlen, "%s: Bad argument for option -m", m);
+	jr_first_host_marks(r->mhosts);
 	if (sp != NULL) {
 		r->user_prio = atoi(sp);
 		if (c->sched == NULL || c->sched->max_user_priority == 0)
@@ -153,6 +170,22 @@ jr_misc(struct jobreq *r, const struct conf *c, const json_t *spec,
 			    "MAX_USER_PRIORITY (%d)", sp, c->sched->max_user_priority);
 	}
 	return 0;
+}
+
+/* The hosts REQUEUE_EXIT_VALUES EXCLUDE() took from the job (its spec's
+ * "xhosts", set by requeue events). */
+static void
+jr_xhosts(struct jobreq *r, const json_t *spec)
+{
+	const json_t *a = json_object_get(spec, "xhosts"), *v;
+	size_t i, n = 0;
+
+	if (json_array_size(a) == 0)
+		return;
+	r->xhosts = xcalloc(json_array_size(a) + 1, sizeof(char *));
+	json_array_foreach(a, i, v)
+		if (json_is_string(v))
+			r->xhosts[n++] = xstrdup(json_string_value(v));
 }
 
 /* The key of jobs that place alike. */
@@ -167,6 +200,11 @@ jr_shape(const struct jobreq *r, const char *queue)
 		    r->rr.order[i].reverse ? "-" : "", selexpr_index_name(r->rr.order[i].idx));
 	for (char **w = r->mhosts; w != NULL && *w != NULL; w++) {
 		s = xasprintf("%s %s", m ? m : "", *w);
+		free(m);
+		m = s;
+	}
+	for (char **w = r->xhosts; w != NULL && *w != NULL; w++) {
+		s = xasprintf("%s ~%s", m ? m : "", *w);
 		free(m);
 		m = s;
 	}
@@ -198,6 +236,7 @@ jobreq_build(const struct conf *c, const json_t *spec, const char *queue,
 		jobreq_free(r);
 		return NULL;
 	}
+	jr_xhosts(r, spec);
 	r->shape = jr_shape(r, queue);
 	r->refs = 1;
 	return r;
@@ -210,6 +249,7 @@ jobreq_free(struct jobreq *r)
 		return;
 	resreq_free(&r->rr);
 	shellwords_free(r->mhosts);
+	shellwords_free(r->xhosts);
 	free(r->shape);
 	free(r->err);
 	free(r);
@@ -267,7 +307,7 @@ jobreq_check(struct master *m, const json_t *spec, const char *queue,
 static char *
 jr_key(const struct job *j)
 {
-	static const char *keys[] = { "R", "n", "M", "W", "x", "m", "sp" };
+	static const char *keys[] = { "R", "n", "M", "W", "x", "m", "sp", "r", "rn" };
 	const json_t *opts = json_object_get(j->spec, "opts");
 	json_t *o = json_object();
 	char *text, *key;
@@ -275,6 +315,8 @@ jr_key(const struct job *j)
 	for (size_t i = 0; i < nitems(keys); i++)
 		if (json_object_get(opts, keys[i]) != NULL)
 			json_object_set(o, keys[i], json_object_get(opts, keys[i]));
+	if (json_object_get(j->spec, "xhosts") != NULL)	/* not an option: ~ */
+		json_object_set(o, "~", json_object_get(j->spec, "xhosts"));
 	text = json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT);
 	key = xasprintf("%s|%d|%s", j->queue, j->nslots, text ? text : "");
 	free(text);

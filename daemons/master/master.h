@@ -114,6 +114,7 @@ struct host {
 	bool adm_closed;	/* badmin hclose: no new jobs (admin.c) */
 	bool excl;		/* an exclusive job runs (set by each sched pass) */
 	char *adm_comment;	/* hclose -C text, or NULL */
+	uint64_t lost_ms;	/* monotonic ms since its agent is away; 0 linked */
 	struct elem_list running;
 	TAILQ_ENTRY(host) entry;
 };
@@ -328,6 +329,13 @@ int store_expire(struct store *s, long before);
 json_t *store_job_events(struct store *s, long id);
 json_t *store_history_jobs(struct store *s, const char *user, long limit);
 bool store_in_history(struct store *s, long id);
+
+/* requeue.c: REQUEUE_EXIT_VALUES and RERUNNABLE (requeue events). */
+/* Records a requeue instead of the finish msg reports, when the queue
+ * asks for it; false when the job really ended. */
+bool requeue_on_exit(struct master *m, struct elem *e, const json_t *msg);
+/* Requeues the rerunnable jobs of hosts away longer than the link timeout. */
+void requeue_lost_hosts(struct master *m);
 
 /* history.c: jobs purged from memory, read back from the store. */
 struct job *history_job(struct master *m, long id);	/* valid until release */

@@ -172,6 +172,9 @@ place_host_pref(const struct place_ctx *x, const struct place_job *pj,
 
 	if (!h->usable)
 		return -1;
+	for (char **xh = pj->req->xhosts; xh != NULL && *xh != NULL; xh++)
+		if (strcmp(*xh, h->name) == 0)
+			return -1;	/* REQUEUE_EXIT_VALUES EXCLUDE() */
 	if (pj->qhosts != NULL && (pref = place_list_pref(x->sc, pj->qhosts, h->name)) < 0)
 		return -1;
 	if (pj->req->mhosts != NULL &&

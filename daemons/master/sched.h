@@ -35,7 +35,9 @@ struct jobreq {
 	long run_limit;		/* -W, else queue RUNLIMIT, seconds; -1 none */
 	uint64_t rsv_kb;	/* memory booked: rusage[mem], else -M; 0 none */
 	bool exclusive;		/* -x */
+	bool rerunnable;	/* -r, or queue RERUNNABLE without -rn */
 	char **mhosts;		/* -m words ("h1", "grp+2", "others"); NULL any */
+	char **xhosts;		/* hosts an exit in EXCLUDE() ruled out; NULL none */
 	int user_prio;		/* -sp; 0 unset */
 	char *shape;		/* jobs of one shape are placed alike */
 	char *err;		/* the requirements can no longer be met */

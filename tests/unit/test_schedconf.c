@@ -81,7 +81,9 @@ test_good(void **state)
 	    "carl 4 -\nteam@ 2 1\ndefault 10 -\nEnd User\n");
 	put(LSBDIR "lsb.queues", "Begin Queue\nQUEUE_NAME = normal\nRUNLIMIT = 10 1:00\n"
 	    "MEMLIMIT = 512 2G\nRES_REQ = select[mem>100] rusage[mem=10]\nEXCLUSIVE = Y\n"
-	    "FAIRSHARE = USER_SHARES[[ann, 3] [team,2] [default,1]]\nEnd Queue\n");
+	    "FAIRSHARE = USER_SHARES[[ann, 3] [team,2] [default,1]]\n"
+	    "REQUEUE_EXIT_VALUES = 3 EXCLUDE(20 21) 30 EXCLUDE( 7 )\nRERUNNABLE = yes\n"
+	    "End Queue\n");
 	put(LSBDIR "lsb.params", "Begin Parameters\nMAX_USER_PRIORITY = 50\n"
 	    "RESOURCE_RESERVE_PER_TASK = Y\nHIST_HOURS = 2.5\nEnd Parameters\n");
 	if ((c = conf_load(tdir, 1, err, sizeof(err))) == NULL)
@@ -138,6 +140,14 @@ test_good(void **state)
 	assert_int_equal(schedconf_shares(s, &s->queues[0], "ann"), 3);
 	assert_int_equal(schedconf_shares(s, &s->queues[0], "bob"), 2);
 	assert_int_equal(schedconf_shares(s, &s->queues[0], "zed"), 1);
+	assert_true(s->queues[0].rerunnable);
+	for (int code = 0; code < 256; code++) {
+		int want = code == 3 || code == 30 ? SCHEDCONF_REQUEUE :
+		    code == 20 || code == 21 || code == 7 ? SCHEDCONF_REQUEUE_EXCLUDE : 0;
+		if (s->queues[0].requeue_exit[code] != want)
+			fail_msg("REQUEUE_EXIT_VALUES: code %d is %d, want %d", code,
+			    s->queues[0].requeue_exit[code], want);
+	}
 	assert_int_equal(s->max_user_priority, 50);
 	assert_true(s->reserve_per_task);
 	assert_true(s->hist_hours > 2.4 && s->hist_hours < 2.6);
@@ -177,6 +187,16 @@ static const struct {
 	    LSBDIR "lsb.queues:3: FAIRSHARE must be USER_SHARES[[user,shares] ...], not '[a,1]'" },
 	{ LSBDIR "lsb.queues", "Begin Queue\nQUEUE_NAME = q\nFAIRSHARE = USER_SHARES[[a,x]]\nEnd Queue\n",
 	    LSBDIR "lsb.queues:3: FAIRSHARE: expected [user,shares] at '[a,x]]'" },
+	{ LSBDIR "lsb.queues", "Begin Queue\nQUEUE_NAME = q\nREQUEUE_EXIT_VALUES = 3 x\nEnd Queue\n",
+	    LSBDIR "lsb.queues:3: REQUEUE_EXIT_VALUES: 'x' is not an exit code (0-255)" },
+	{ LSBDIR "lsb.queues", "Begin Queue\nQUEUE_NAME = q\nREQUEUE_EXIT_VALUES = 256\nEnd Queue\n",
+	    LSBDIR "lsb.queues:3: REQUEUE_EXIT_VALUES: '256' is not an exit code (0-255)" },
+	{ LSBDIR "lsb.queues", "Begin Queue\nQUEUE_NAME = q\nREQUEUE_EXIT_VALUES = EXCLUDE(2\nEnd Queue\n",
+	    LSBDIR "lsb.queues:3: REQUEUE_EXIT_VALUES: EXCLUDE( without ')'" },
+	{ LSBDIR "lsb.queues", "Begin Queue\nQUEUE_NAME = q\nREQUEUE_EXIT_VALUES = 2)\nEnd Queue\n",
+	    LSBDIR "lsb.queues:3: REQUEUE_EXIT_VALUES: unexpected ')' in '2)'" },
+	{ LSBDIR "lsb.queues", "Begin Queue\nQUEUE_NAME = q\nRERUNNABLE = maybe\nEnd Queue\n",
+	    LSBDIR "lsb.queues:3: RERUNNABLE must be yes or no, not 'maybe'" },
 	{ LSBDIR "lsb.params", "Begin Parameters\nMAX_USER_PRIORITY = 0\nEnd Parameters\n",
 	    LSBDIR "lsb.params:2: MAX_USER_PRIORITY must be a positive integer, not '0'" },
 	{ LSBDIR "lsb.params", "Begin Parameters\nHIST_HOURS = long\nEnd Parameters\n",
