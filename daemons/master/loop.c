@@ -51,13 +51,21 @@ loop_sched_cb(evutil_socket_t fd, short what, void *arg)
 	sched_pass(m);
 }
 
+/*
+ * A zero timer, not event_active: libevent runs events activated from a
+ * callback in the same turn, so a sliced pass asking for its next slice
+ * would never let the sockets be read in between (at 10,000 hosts the
+ * agents' heartbeats went unread until their links timed out).
+ */
 void
 loop_want_sched(struct master *m)
 {
+	static const struct timeval now = { 0, 0 };
+
 	if (m->replaying || m->sched_wanted)
 		return;
 	m->sched_wanted = true;
-	event_active(m->sched_ev, EV_WRITE, 0);
+	event_add(m->sched_ev, &now);
 }
 
 static void
