@@ -56,6 +56,7 @@ static const struct control_op control_ops[] = {
 	{ "params", params_op, false },
 	{ "showconf", showconf_op, false },
 	{ "clusters", clusters_op, false },
+	{ "stats", stats_op, false },		/* scheduler pass times (stats.c) */
 };
 
 void
