@@ -721,18 +721,44 @@ schedconf_user_limit(const struct schedconf *s, const char *user, bool *group_to
 	return def;
 }
 
+const char *
+schedconf_share_account(const struct schedconf *s, const struct schedconf_queue *q,
+    const char *user, int *shares)
+{
+	char gname[256];
+	size_t n;
+
+	*shares = 0;
+	for (size_t i = 0; q != NULL && i < q->nshares; i++) {
+		const char *name = q->shares[i].name;
+		n = strlen(name);
+		if (strcmp(name, user) == 0) {
+			*shares = q->shares[i].shares;
+			return NULL;
+		}
+		if (n > 1 && name[n - 1] == '@' && n < sizeof(gname)) {	/* each member */
+			memcpy(gname, name, n - 1);
+			gname[n - 1] = '\0';
+			if (schedconf_ugroup_has(s, gname, user)) {
+				*shares = q->shares[i].shares;
+				return NULL;
+			}
+		} else if (strcmp(name, "default") == 0)
+			*shares = q->shares[i].shares;	/* unless a later row names it */
+		else if (schedconf_ugroup_has(s, name, user)) {
+			*shares = q->shares[i].shares;
+			return name;	/* the group as one account */
+		}
+	}
+	return NULL;
+}
+
 int
 schedconf_shares(const struct schedconf *s, const struct schedconf_queue *q,
     const char *user)
 {
-	int def = 0;
+	int shares;
 
-	for (size_t i = 0; q != NULL && i < q->nshares; i++) {
-		if (strcmp(q->shares[i].name, user) == 0 ||
-		    schedconf_ugroup_has(s, q->shares[i].name, user))
-			return q->shares[i].shares;
-		if (strcmp(q->shares[i].name, "default") == 0)
-			def = q->shares[i].shares;
-	}
-	return def;
+	schedconf_share_account(s, q, user, &shares);
+	return shares;
 }

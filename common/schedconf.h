@@ -42,7 +42,8 @@ struct schedconf_ulim {		/* lsb.users User row */
 };
 
 struct schedconf_share {
-	char *name;		/* user, group (each member) or "default" */
+	char *name;		/* user, group (one account), group@ (each
+				   member its own) or "default" */
 	int shares;
 };
 
@@ -98,5 +99,10 @@ const struct schedconf_ulim *schedconf_user_limit(const struct schedconf *s,
 /* Fairshare shares of user in q (0 when the queue gives it none). */
 int schedconf_shares(const struct schedconf *s, const struct schedconf_queue *q,
     const char *user);
+/* The fairshare account user's jobs count in: NULL for the user's own (a
+ * [user,N] or [group@,N] row, or default), else the group of a [group,N]
+ * row, whose members share its N shares; *shares the account's shares. */
+const char *schedconf_share_account(const struct schedconf *s,
+    const struct schedconf_queue *q, const char *user, int *shares);
 
 #endif

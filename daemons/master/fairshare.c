@@ -1,30 +1,48 @@
 /*
- * fairshare.c - queue-level fairshare (FAIRSHARE = USER_SHARES[...]):
- * each user's usage in a queue is slot-seconds decayed with a half-life
- * (lsb.params HIST_HOURS, default 5 hours); the dynamic priority is
- * shares / (1 + running slots + usage in slot-hours), so a user who ran
- * less recently, or holds more shares, goes first. Usage lives in memory
- * only: a restarted master starts everyone even.
+ * fairshare.c - queue-level fairshare (FAIRSHARE = USER_SHARES[...]).
+ *
+ * Usage is the slot-seconds jobs actually ran, charged per job: every
+ * FAIRSHARE_TICK seconds, from the master's timer (fairshare_tick), for
+ * the time each running job ran since the last tick, and when a job
+ * leaves its host (fairshare_released) for the rest; at each tick past
+ * usage decays with the half-life HIST_HOURS (lsb.params, default 5
+ * hours). Nothing depends on when scheduling passes run.
+ *
+ * Shares belong to accounts (schedconf_share_account): [user,N],
+ * [group@,N] and default give each user one of its own; [group,N] gives
+ * the group one account that its members share, kept under "@group" with
+ * the sum of their usage and running slots. An account's dynamic priority
+ * is shares / (1 + running slots + usage in slot-hours); within a group
+ * account members go by their own usage, with equal shares. Only queues
+ * with FAIRSHARE are tallied. Usage lives in memory only: a restarted
+ * master starts everyone even.
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "master.h"
 #include "sched.h"
 #include "strmap.h"
 #include "util.h"
 
-/* Per entry: d = usage (slot-seconds), n = running slots. */
+#define FAIRSHARE_TICK 10	/* seconds between charges of running jobs */
+
+/* "queue|user" and "queue|@group": d = usage (slot-seconds), n = running
+ * slots (counted afresh each pass, plus the pass's starts). */
 struct fairshare {
 	struct strmap map;
-	long last;
+	long last;		/* usage aged and charged up to here */
 };
 
 struct fairshare *
-fairshare_new(void)
+fairshare_new(long now)
 {
-	return xcalloc(1, sizeof(struct fairshare));
+	struct fairshare *f = xcalloc(1, sizeof(struct fairshare));
+
+	f->last = now;
+	return f;
 }
 
 void
@@ -37,67 +55,229 @@ fairshare_free(struct fairshare *f)
 }
 
 static struct strmap_ent *
-fairshare_ent(struct fairshare *f, const char *queue, const char *user)
+fairshare_ent(struct fairshare *f, const char *queue, const char *name)
 {
 	char key[512];
 
-	snprintf(key, sizeof(key), "%s|%s", queue, user);
+	snprintf(key, sizeof(key), "%s|%s", queue, name);
 	return strmap_get(&f->map, key, 1);
 }
-
-struct fs_age {
-	double factor, dt;
-};
 
 static void
 fairshare_age_one(struct strmap_ent *e, void *arg)
 {
-	struct fs_age *a = arg;
-
-	e->d = e->d * a->factor + (double)e->n * a->dt;
-	e->n = 0;
+	e->d *= *(double *)arg;
 }
 
 void
 fairshare_age(struct fairshare *f, long now, double half_life_hours)
 {
-	struct fs_age a = { 1, 0 };
+	double factor = 1;
 
-	if (f->last > 0 && now > f->last) {
-		a.dt = (double)(now - f->last);
-		if (half_life_hours > 0)
-			a.factor = pow(0.5, a.dt / (half_life_hours * 3600));
-	}
-	strmap_foreach(&f->map, fairshare_age_one, &a);
+	if (now <= f->last)
+		return;
+	if (half_life_hours > 0)
+		factor = pow(0.5, (double)(now - f->last) / (half_life_hours * 3600));
+	strmap_foreach(&f->map, fairshare_age_one, &factor);
 	f->last = now;
 }
 
 void
 fairshare_charge(struct fairshare *f, const char *queue, const char *user,
-    double slot_seconds)
+    const char *group, double slot_seconds)
 {
 	fairshare_ent(f, queue, user)->d += slot_seconds;
+	if (group != NULL)
+		fairshare_ent(f, queue, group)->d += slot_seconds;
 }
 
-void
-fairshare_set_running(struct fairshare *f, const char *queue, const char *user,
-    int slots)
+static void
+fairshare_reset_one(struct strmap_ent *e, void *arg)
 {
-	fairshare_ent(f, queue, user)->n += slots;
+	e->n = 0;
 }
 
 void
 fairshare_started(struct fairshare *f, const char *queue, const char *user,
-    int slots)
+    const char *group, int slots)
 {
 	fairshare_ent(f, queue, user)->n += slots;
+	if (group != NULL)
+		fairshare_ent(f, queue, group)->n += slots;
 }
 
 double
-fairshare_priority(struct fairshare *f, const char *queue, const char *user,
+fairshare_priority(struct fairshare *f, const char *queue, const char *name,
     int shares)
 {
-	struct strmap_ent *e = fairshare_ent(f, queue, user);
+	struct strmap_ent *e = fairshare_ent(f, queue, name);
 
 	return (double)shares / (1.0 + (double)e->n + e->d / 3600.0);
+}
+
+double
+fairshare_usage(struct fairshare *f, const char *queue, const char *name)
+{
+	return fairshare_ent(f, queue, name)->d;
+}
+
+/* ---- the master's jobs ---- */
+
+/* The FAIRSHARE of queue, or NULL when it has none. */
+static const struct schedconf_queue *
+fairshare_squeue(struct master *m, const char *queue)
+{
+	const struct conf_queue *q = conf_queue(m->conf, queue);
+	const struct schedconf_queue *sq;
+
+	if (q == NULL || m->conf->sched == NULL)
+		return NULL;
+	sq = &m->conf->sched->queues[q - m->conf->queues];
+	return sq->shares != NULL ? sq : NULL;
+}
+
+const char *
+fairshare_group(const struct schedconf *sc, const struct schedconf_queue *sq,
+    const char *user, int *shares, char *buf, size_t len)
+{
+	const char *g = schedconf_share_account(sc, sq, user, shares);
+
+	if (g == NULL)
+		return NULL;
+	snprintf(buf, len, "@%s", g);
+	return buf;
+}
+
+/* Adds slots running and slot_seconds used by user in queue, when the
+ * queue has FAIRSHARE. */
+static void
+fairshare_add(struct master *m, struct fairshare *f, const char *queue,
+    const char *user, int slots, double slot_seconds)
+{
+	const struct schedconf_queue *sq = fairshare_squeue(m, queue);
+	const char *group;
+	char buf[300];
+	int shares;
+
+	if (sq == NULL)
+		return;
+	group = fairshare_group(m->conf->sched, sq, user, &shares, buf, sizeof(buf));
+	if (slots != 0)
+		fairshare_started(f, queue, user, group, slots);
+	if (slot_seconds > 0)
+		fairshare_charge(f, queue, user, group, slot_seconds);
+}
+
+/* Slot-seconds e ran since the last charge, up to now. */
+static double
+fairshare_ran(const struct fairshare *f, const struct elem *e, long now)
+{
+	long from = e->start_time > f->last ? e->start_time : f->last;
+
+	return now > from ? (double)e->nslots * (double)(now - from) : 0;
+}
+
+/* Calls fn on every running element, once (on its first host's list). */
+static void
+fairshare_each_running(struct master *m, void (*fn)(struct elem *, void *),
+    void *arg)
+{
+	struct host *h;
+	struct elem *e;
+
+	TAILQ_FOREACH(h, &m->hosts, entry)
+		TAILQ_FOREACH(e, &h->running, host_entry)
+			fn(e, arg);
+}
+
+struct fs_tally {
+	struct fairshare *f;
+	struct strmap pairs;	/* "queue|user": n slots, d slot-seconds */
+	long now;
+};
+
+static void
+fairshare_tally_one(struct elem *e, void *arg)
+{
+	struct fs_tally *t = arg;
+	struct strmap_ent *p;
+	char key[512];
+
+	snprintf(key, sizeof(key), "%s|%s", e->job->queue, e->job->user);
+	p = strmap_get(&t->pairs, key, 1);
+	p->n += e->nslots;
+	if (t->now > 0)
+		p->d += fairshare_ran(t->f, e, t->now);
+}
+
+struct fs_apply {
+	struct master *m;
+	struct fairshare *f;
+	bool running;		/* count running slots, else charge usage */
+};
+
+static void
+fairshare_apply_one(struct strmap_ent *p, void *arg)
+{
+	struct fs_apply *a = arg;
+	char *queue = xstrdup(p->key), *user = strchr(queue, '|');
+
+	if (user != NULL) {
+		*user++ = '\0';
+		fairshare_add(a->m, a->f, queue, user, a->running ? (int)p->n : 0,
+		    a->running ? 0 : p->d);
+	}
+	free(queue);
+}
+
+/* Tallies the running jobs by queue and user, then counts their slots
+ * (now 0) or charges what they ran since the last charge and ages the
+ * usage to now, once per pair. */
+static void
+fairshare_running(struct master *m, struct fairshare *f, long now)
+{
+	const struct schedconf *sc = m->conf->sched;
+	struct fs_tally t = { f, { NULL, 0, 0 }, now };
+	struct fs_apply a = { m, f, now == 0 };
+
+	fairshare_each_running(m, fairshare_tally_one, &t);	/* since f->last */
+	if (now > 0)
+		fairshare_age(f, now, sc != NULL ? sc->hist_hours : 5);
+	strmap_foreach(&t.pairs, fairshare_apply_one, &a);
+	strmap_clear(&t.pairs);
+}
+
+void
+fairshare_tick(struct master *m, long now)
+{
+	struct fairshare *f = sched_state(m)->fs;
+
+	if (now - f->last >= FAIRSHARE_TICK)
+		fairshare_running(m, f, now);
+}
+
+void
+fairshare_count_running(struct master *m, struct fairshare *f)
+{
+	strmap_foreach(&f->map, fairshare_reset_one, NULL);
+	fairshare_running(m, f, 0);
+}
+
+void
+fairshare_released(struct master *m, struct elem *e)
+{
+	struct fairshare *f;
+
+	if (m->replaying || m->sched == NULL || e->host == NULL)
+		return;
+	f = m->sched->fs;
+	fairshare_add(m, f, e->job->queue, e->job->user, 0,
+	    fairshare_ran(f, e, (long)now_real()));
+}
+
+void
+fairshare_job_started(struct master *m, struct fairshare *f, struct job *j,
+    int slots)
+{
+	fairshare_add(m, f, j->queue, j->user, slots, 0);
 }

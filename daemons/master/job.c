@@ -19,6 +19,7 @@
 #include "jobstate.h"
 #include "log.h"
 #include "master.h"
+#include "sched.h"
 #include "util.h"
 
 static size_t
@@ -259,6 +260,7 @@ elem_release_host(struct master *m, struct elem *e)
 {
 	if (e->host == NULL)
 		return;
+	fairshare_released(m, e);	/* usage up to now (not at replay) */
 	e->host->used -= e->nslots;
 	TAILQ_REMOVE(&e->host->running, e, host_entry);
 	e->host = NULL;

@@ -23,6 +23,7 @@
 
 #include "log.h"
 #include "master.h"
+#include "sched.h"
 #include "util.h"
 
 static void
@@ -78,6 +79,7 @@ loop_tick_cb(evutil_socket_t fd, short what, void *arg)
 	if (++ticks % 30 == 0 || m->conf->clean_period < 30)
 		job_purge_old(m, (long)now_real());
 	requeue_lost_hosts(m);
+	fairshare_tick(m, (long)now_real());	/* usage, not tied to passes */
 	loop_want_sched(m);
 }
 

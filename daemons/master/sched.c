@@ -467,7 +467,7 @@ sched_one(struct sched_run *s, struct job *j, const struct place_job *pj,
 		return false;
 	}
 	if (s->fs != NULL)
-		fairshare_started(s->fs, j->queue, j->user, r.total);
+		fairshare_job_started(s->m, s->fs, j, r.total);
 	if (job_event(s->m, j->id, idx, "start",
 	    json_pack("{s:o}", "hosts", sched_hosts_json(s, &r))) == 0)
 		agent_send_run(s->m, job_elem(j, idx));
@@ -602,17 +602,39 @@ sched_fcfs(struct sched_run *s, struct sched_item *v, size_t n)
 	return i;
 }
 
+/* A user's fairshare standing: its account's priority, then, within a
+ * group account, its own with equal shares. */
+struct sched_fs_key {
+	double top, sub;
+};
+
+static struct sched_fs_key
+sched_fs_key(struct sched_run *s, const struct schedconf_queue *sq,
+    const struct job *j)
+{
+	struct sched_fs_key k = { 0, 0 };
+	const char *group;
+	char buf[300];
+	int shares;
+
+	group = fairshare_group(s->m->conf->sched, sq, j->user, &shares, buf, sizeof(buf));
+	k.top = fairshare_priority(s->fs, j->queue, group ? group : j->user, shares);
+	if (group != NULL)
+		k.sub = fairshare_priority(s->fs, j->queue, j->user, 1);
+	return k;
+}
+
 /*
  * Fairshare within a queue: the user with the highest dynamic priority
- * starts one element, then priorities are looked at again. Jobs are
- * grouped by user (in queue order within each user).
+ * (sched_fs_key) starts one element, then priorities are looked at again.
+ * Jobs are grouped by user (in queue order within each user).
  */
 static void
 sched_fairshare(struct sched_run *s, const struct schedconf_queue *sq,
     struct sched_item *v, size_t n)
 {
 	size_t nu = 0, *head = xcalloc(n + 1, sizeof(size_t)), *end;
-	double best, p;
+	struct sched_fs_key best, p;
 	size_t i, u, pick;
 
 	for (i = 0; i < n; i++)
@@ -633,13 +655,12 @@ sched_fairshare(struct sched_run *s, const struct schedconf_queue *sq,
 		end[nu - 1] = n;
 	while (!sched_out_of_time(s)) {
 		pick = nu;
-		best = -1;
+		best = (struct sched_fs_key){ -1, -1 };
 		for (u = 0; u < nu; u++) {
 			if (head[u] >= end[u])
 				continue;
-			p = fairshare_priority(s->fs, v[head[u]].j->queue, v[head[u]].j->user,
-			    schedconf_shares(s->m->conf->sched, sq, v[head[u]].j->user));
-			if (p > best) {
+			p = sched_fs_key(s, sq, v[head[u]].j);
+			if (p.top > best.top || (p.top == best.top && p.sub > best.sub)) {
 				best = p;
 				pick = u;
 			}
@@ -677,7 +698,7 @@ sched_state(struct master *m)
 {
 	if (m->sched == NULL) {
 		m->sched = xcalloc(1, sizeof(*m->sched));
-		m->sched->fs = fairshare_new();
+		m->sched->fs = fairshare_new((long)now_real());
 	}
 	return m->sched;
 }
@@ -696,9 +717,9 @@ sched_run_init(struct sched_run *s, struct master *m)
 	if (m->sched->conf != m->conf)
 		sched_conf_changed(m);
 	s->fs = m->sched->fs;
-	fairshare_age(s->fs, now, sc ? sc->hist_hours : 5);
+	fairshare_count_running(m, s->fs);	/* usage: fairshare_tick */
 	s->lim = limits_new();
-	hosts = snapshot_build(m, now, s->lim, s->fs, &nh);
+	hosts = snapshot_build(m, now, s->lim, &nh);
 	place_ctx_init(&s->px, hosts, nh, sc, now);
 	s->px.lim = s->lim;
 	s->budget = SCHED_SLICE;

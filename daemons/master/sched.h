@@ -130,9 +130,9 @@ void place_result_free(struct place_result *r);
 uint64_t place_booking(const struct jobreq *req, int slots, bool per_task);
 
 /* snapshot.c: the hosts and running jobs of m as placement sees them;
- * counts running slots into lim and fs (either may be NULL). */
+ * counts running slots into lim (unless NULL). */
 struct place_host *snapshot_build(struct master *m, long now, struct limits *lim,
-    struct fairshare *fs, size_t *n);
+    size_t *n);
 void snapshot_free(struct place_host *hosts, size_t n);
 /* Sets host->excl where exclusive jobs run (bhosts closed_Excl). */
 void snapshot_mark_excl(struct master *m);
@@ -152,20 +152,34 @@ int limits_check(struct limits *l, const struct schedconf *sc,
 long limits_count(struct limits *l, const char *kind, const char *a,
     const char *b);
 
-/* fairshare.c: decayed usage per queue and user. */
+/* fairshare.c: decayed usage per queue and user or group account
+ * (a group account's name is "@group"). */
 struct fairshare;
-struct fairshare *fairshare_new(void);
+struct fairshare *fairshare_new(long now);	/* usage counts from now */
 void fairshare_free(struct fairshare *f);
-/* Ages the usage to now, then adds slots running for each user. */
+/* Decays the usage from the last charge to now. */
 void fairshare_age(struct fairshare *f, long now, double half_life_hours);
+/* Adds usage to user and, unless NULL, to its group account. */
 void fairshare_charge(struct fairshare *f, const char *queue, const char *user,
-    double slot_seconds);
-void fairshare_set_running(struct fairshare *f, const char *queue,
-    const char *user, int slots);
-/* The dynamic priority of user in queue (higher goes first). */
-double fairshare_priority(struct fairshare *f, const char *queue,
-    const char *user, int shares);
+    const char *group, double slot_seconds);
 void fairshare_started(struct fairshare *f, const char *queue, const char *user,
+    const char *group, int slots);
+/* The dynamic priority of an account in queue (higher goes first). */
+double fairshare_priority(struct fairshare *f, const char *queue,
+    const char *name, int shares);
+double fairshare_usage(struct fairshare *f, const char *queue, const char *name);
+/* user's group account in sq as "@group" (in buf), or NULL for its own;
+ * *shares the account's. */
+const char *fairshare_group(const struct schedconf *sc,
+    const struct schedconf_queue *sq, const char *user, int *shares, char *buf,
+    size_t len);
+/* The master's timer: every 10 s charges running jobs and ages usage. */
+void fairshare_tick(struct master *m, long now);
+/* Recounts the slots running jobs hold, for a pass. */
+void fairshare_count_running(struct master *m, struct fairshare *f);
+/* Charges what e ran since the last tick; e is leaving its host. */
+void fairshare_released(struct master *m, struct elem *e);
+void fairshare_job_started(struct master *m, struct fairshare *f, struct job *j,
     int slots);
 
 /* sched.c: the state kept between passes. */

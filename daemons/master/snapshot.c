@@ -5,7 +5,7 @@
  * agent's own, load indices, and what the running jobs hold: slots on
  * every host they use, memory booked (rusage[mem] or -M, for the rusage
  * duration), exclusive use, and when they end (for backfill). Running
- * slots are also counted into the limit and fairshare tallies.
+ * slots are also counted into the limit tallies.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -142,8 +142,7 @@ snapshot_elem(struct master *m, struct place_host *v, size_t n, int hi,
 }
 
 struct place_host *
-snapshot_build(struct master *m, long now, struct limits *lim, struct fairshare *fs,
-    size_t *n)
+snapshot_build(struct master *m, long now, struct limits *lim, size_t *n)
 {
 	struct place_host *v;
 	struct host *h;
@@ -158,11 +157,8 @@ snapshot_build(struct master *m, long now, struct limits *lim, struct fairshare 
 		snapshot_host(m, h, &v[i++]);
 	i = 0;
 	TAILQ_FOREACH(h, &m->hosts, entry) {
-		TAILQ_FOREACH(e, &h->running, host_entry) {
+		TAILQ_FOREACH(e, &h->running, host_entry)
 			snapshot_elem(m, v, *n, (int)i, e, now, lim);
-			if (fs != NULL)
-				fairshare_set_running(fs, e->job->queue, e->job->user, e->nslots);
-		}
 		i++;
 	}
 	for (i = 0; i < *n; i++) {

@@ -555,7 +555,7 @@ test_reserve_kinds(void **state)
 static void
 test_fairshare(void **state)
 {
-	struct fairshare *f = fairshare_new();
+	struct fairshare *f = fairshare_new(NOW);
 	struct schedconf_share sh[] = { { "alice", 3 }, { "default", 1 } };
 	struct schedconf_queue q = { .shares = sh, .nshares = 2 };
 
@@ -564,15 +564,57 @@ test_fairshare(void **state)
 	fairshare_age(f, NOW, 5);
 	assert_true(fairshare_priority(f, "q", "alice", 3) >
 	    fairshare_priority(f, "q", "bob", 1));
-	fairshare_charge(f, "q", "alice", 10 * 3600.0);	/* 10 slot-hours */
+	fairshare_charge(f, "q", "alice", NULL, 10 * 3600.0);	/* 10 slot-hours */
 	assert_true(fairshare_priority(f, "q", "alice", 3) <
 	    fairshare_priority(f, "q", "bob", 1));
 	fairshare_age(f, NOW + 5 * 3600 * 4, 5);	/* four half-lives: 0.625 h left */
+	assert_true(fairshare_usage(f, "q", "alice") > 0.62 * 3600 &&
+	    fairshare_usage(f, "q", "alice") < 0.63 * 3600);
 	assert_true(fairshare_priority(f, "q", "alice", 3) >
 	    fairshare_priority(f, "q", "bob", 1));
-	fairshare_started(f, "q", "bob", 1);
+	fairshare_started(f, "q", "bob", NULL, 1);
 	assert_true(fairshare_priority(f, "q", "bob", 1) < 0.6);
+	/* a group account adds up its members */
+	fairshare_charge(f, "q", "ann", "@team", 3600);
+	fairshare_started(f, "q", "ben", "@team", 2);
+	assert_true(fairshare_usage(f, "q", "@team") == 3600);
+	assert_true(fairshare_priority(f, "q", "@team", 4) == 1.0);	/* 4 / (1+2+1) */
 	fairshare_free(f);
+}
+
+/* Share accounts: [group,N] is one account, [group@,N] one per member. */
+static const struct {
+	const char *user;
+	const char *group;	/* account, NULL the user's own */
+	int shares;
+} accounts[] = {
+	{ "alice", "grp", 2 }, { "bob", "grp", 2 }, { "carol", NULL, 1 },
+	{ "dan", NULL, 3 }, { "erin", NULL, 3 }, { "zed", NULL, 0 },
+};
+
+static void
+test_share_accounts(void **state)
+{
+	char *grp_members[] = { "alice", "bob", NULL }, *duo_members[] = { "dan", "erin", NULL };
+	struct schedconf_group ug[] = { { "grp", grp_members }, { "duo", duo_members } };
+	struct schedconf_share sh[] = { { "grp", 2 }, { "carol", 1 }, { "duo@", 3 } };
+	struct schedconf_queue q = { .shares = sh, .nshares = 3 };
+	struct schedconf sc = { .ugroups = ug, .nugroups = 2, .queues = &q };
+	char buf[64];
+	const char *g;
+	int shares;
+
+	for (size_t i = 0; i < sizeof(accounts) / sizeof(accounts[0]); i++) {
+		g = schedconf_share_account(&sc, &q, accounts[i].user, &shares);
+		if ((g == NULL) != (accounts[i].group == NULL) ||
+		    (g != NULL && strcmp(g, accounts[i].group) != 0) ||
+		    shares != accounts[i].shares)
+			fail_msg("%s: account %s, %d shares", accounts[i].user,
+			    g ? g : "(own)", shares);
+	}
+	assert_string_equal(fairshare_group(&sc, &q, "bob", &shares, buf, sizeof(buf)),
+	    "@grp");
+	assert_null(fairshare_group(&sc, &q, "dan", &shares, buf, sizeof(buf)));
 }
 
 int
@@ -587,6 +629,7 @@ main(void)
 		cmocka_unit_test(test_backfill),
 		cmocka_unit_test(test_reserve_kinds),
 		cmocka_unit_test(test_fairshare),
+		cmocka_unit_test(test_share_accounts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,13 +3,16 @@
  * with synthetic hosts: a pass cut into slices keeps the reservations made
  * earlier in its walk, and a job submitted meanwhile to a higher-priority
  * queue does not wait for the walk to end; REQUEUE_EXIT_VALUES decisions
- * (requeue.c) and their replay. Jobs change through job_apply
- * and job_event as in the daemon; the master is "replaying" so nothing
- * touches the event loop, and agents are socketpairs nobody reads.
+ * (requeue.c) and their replay; fairshare usage from run time and group
+ * accounts (fairshare.c). Jobs change through job_apply
+ * and job_event as in the daemon; the commit and pass events are made
+ * active but the loop never runs them, and agents are socketpairs nobody
+ * reads.
  */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,8 +51,15 @@ put(const char *dir, const char *name, const char *text)
 	free(d);
 }
 
-/* A master with queues low (10, REQUEUE_EXIT_VALUES = 3 EXCLUDE(20)) and
- * high (50), no hosts yet; in dir (made, "" for a new one) with its store
+static void
+tm_never(evutil_socket_t fd, short what, void *arg)
+{
+	fail_msg("the test's event loop never runs");
+}
+
+/* A master with queues low (10, REQUEUE_EXIT_VALUES = 3 EXCLUDE(20)),
+ * high (50) and fair (20, one account of 2 shares for alice and bob of
+ * group grp, 1 share for carol), no hosts yet; in dir (made, "" for a new one) with its store
  * state/, replayed when it holds events. */
 static void
 tm_open(struct tmaster *t, const char *dir)
@@ -64,7 +74,11 @@ tm_open(struct tmaster *t, const char *dir)
 	put(t->dir, "lsf.conf", "LSF_CLUSTER_NAME=demo\n");
 	put(t->dir, LSBDIR "lsb.queues", "Begin Queue\nQUEUE_NAME = low\nPRIORITY = 10\n"
 	    "REQUEUE_EXIT_VALUES = 3 EXCLUDE(20)\n"
-	    "End Queue\nBegin Queue\nQUEUE_NAME = high\nPRIORITY = 50\nEnd Queue\n");
+	    "End Queue\nBegin Queue\nQUEUE_NAME = high\nPRIORITY = 50\nEnd Queue\n"
+	    "Begin Queue\nQUEUE_NAME = fair\nPRIORITY = 20\n"
+	    "FAIRSHARE = USER_SHARES[[grp, 2] [carol, 1]]\nEnd Queue\n");
+	put(t->dir, LSBDIR "lsb.users", "Begin UserGroup\nGROUP_NAME GROUP_MEMBER\n"
+	    "grp (alice bob)\nEnd UserGroup\n");
 	if ((m->conf = conf_load(t->dir, 1, err, sizeof(err))) == NULL)
 		fail_msg("%s", err);
 	TAILQ_INIT(&m->conns);
@@ -74,8 +88,9 @@ tm_open(struct tmaster *t, const char *dir)
 	TAILQ_INIT(&m->waiters);
 	TAILQ_INIT(&m->peeks);
 	m->next_id = 1;
-	m->replaying = true;	/* loop_want_* stay away from the event loop */
 	assert_non_null(m->base = event_base_new());
+	m->commit_ev = event_new(m->base, -1, 0, tm_never, NULL);
+	m->sched_ev = event_new(m->base, -1, 0, tm_never, NULL);
 	state = xasprintf("%s/state", t->dir);
 	assert_int_equal(mkdir_p(state, 0755), 0);
 	if ((m->store = store_open(state, err, sizeof(err))) == NULL)
@@ -83,7 +98,6 @@ tm_open(struct tmaster *t, const char *dir)
 	free(state);
 	if (store_replay(m->store, m, err, sizeof(err)) < 0)
 		fail_msg("%s", err);
-	m->replaying = true;
 }
 
 static void
@@ -116,18 +130,35 @@ tm_apply(struct tmaster *t, long id, const char *type, json_t *data)
 		fail_msg("%s of job %ld refused", type, id);
 }
 
-/* Submits a job to queue with bsub options opts (JSON text); its id. */
+/* Submits a job of user to queue with bsub options opts (JSON text). */
 static long
-tm_submit(struct tmaster *t, const char *queue, const char *opts)
+tm_submit_as(struct tmaster *t, const char *user, const char *queue,
+    const char *opts)
 {
 	json_error_t je;
 	json_t *o = json_loads(opts, 0, &je), *data;
 	long id = t->m.next_id;
 
 	assert_non_null(o);
-	data = json_pack("{s:s, s:s, s:s, s:i, s:o}", "name", "j", "user", "u", "queue",
+	data = json_pack("{s:s, s:s, s:s, s:i, s:o}", "name", "j", "user", user, "queue",
 	    queue, "nslots", 1, "opts", o);
 	tm_apply(t, id, "submit", data);
+	return id;
+}
+
+static long
+tm_submit(struct tmaster *t, const char *queue, const char *opts)
+{
+	return tm_submit_as(t, "u", queue, opts);
+}
+
+/* A job of user in queue, running on host. */
+static long
+tm_running(struct tmaster *t, const char *user, const char *queue, const char *host)
+{
+	long id = tm_submit_as(t, user, queue, "{}");
+
+	tm_apply(t, id, "start", json_pack("{s:[s]}", "hosts", host));
 	return id;
 }
 
@@ -145,13 +176,17 @@ tm_close(struct tmaster *t, bool keep)
 	char *cmd = xasprintf("rm -rf '%s'", t->dir);
 
 	conn_free_all(m);
-	event_base_loop(m->base, EVLOOP_NONBLOCK);
+	event_del(m->commit_ev);
+	event_del(m->sched_ev);
+	event_base_loop(m->base, EVLOOP_NONBLOCK);	/* frees the conns */
 	store_commit(m->store);
 	store_close(m->store);
 	job_free_all(m);
 	sched_free(m);
 	host_free_all(m);
 	admin_free(m);
+	event_free(m->commit_ev);
+	event_free(m->sched_ev);
 	event_base_free(m->base);
 	conf_free(m->conf);
 	for (int i = 0; i < t->nfds; i++)
@@ -286,12 +321,85 @@ test_requeue_exit(void **state)
 	tm_free(&r);
 }
 
+static bool
+near(double v, double want, double slack)
+{
+	return v >= want - slack && v <= want + slack;
+}
+
+/*
+ * Usage is what jobs ran: a job that ran 1000 s counts 1000 slot-seconds
+ * however long the master went without a pass, split between the ticks
+ * that saw it running and its end; afterwards it only decays.
+ */
+static void
+test_fairshare_usage(void **state)
+{
+	struct tmaster t;
+	struct fairshare *f;
+	long now = (long)now_real(), a;
+	double left;
+
+	tm_init(&t);
+	tm_host(&t, "small", 4);
+	f = sched_state(&t.m)->fs;
+	fairshare_free(f);
+	t.m.sched->fs = f = fairshare_new(now - 2000);	/* the master's start */
+	a = tm_running(&t, "alice", "fair", "small");
+	job_elem(job_find(&t.m, a), 0)->start_time = now - 1000;
+	fairshare_tick(&t.m, now - 500);
+	assert_true(near(fairshare_usage(f, "fair", "alice"), 500, 1));
+	assert_true(near(fairshare_usage(f, "fair", "@grp"), 500, 1));
+	sched_pass(&t.m);	/* nothing pending: no charge, no ageing */
+	assert_true(near(fairshare_usage(f, "fair", "alice"), 500, 1));
+	tm_apply(&t, a, "finish", json_pack("{s:s, s:i}", "state", "DONE", "exit_code", 0));
+	assert_true(near(fairshare_usage(f, "fair", "alice"), 1000, 5));
+	fairshare_tick(&t.m, now + 3600);	/* an hour and more later */
+	left = 1000 * pow(0.5, 4100.0 / (5 * 3600));
+	assert_true(near(fairshare_usage(f, "fair", "alice"), left, 10));
+	assert_true(near(fairshare_usage(f, "fair", "@grp"), left, 10));
+	assert_true(fairshare_usage(f, "fair", "bob") == 0);
+	tm_free(&t);
+}
+
+/*
+ * [grp,2]: alice and bob share two shares. With alice holding two slots,
+ * the group's priority is 2 / 3 and carol's 1 / 1, so carol goes before
+ * bob (who alone would have had 2 / 1); then within the group bob, who
+ * runs nothing, goes before alice's earlier job.
+ */
+static void
+test_fairshare_group(void **state)
+{
+	struct tmaster t;
+	long alice3, bob, carol;
+
+	tm_init(&t);
+	tm_host(&t, "small", 3);
+	tm_running(&t, "alice", "fair", "small");
+	tm_running(&t, "alice", "fair", "small");
+	alice3 = tm_submit_as(&t, "alice", "fair", "{}");
+	bob = tm_submit_as(&t, "bob", "fair", "{}");
+	carol = tm_submit_as(&t, "carol", "fair", "{}");
+	sched_pass(&t.m);
+	assert_int_equal(tm_state(&t, carol), JS_RUN);
+	assert_int_equal(tm_state(&t, bob), JS_PEND);
+	assert_int_equal(tm_state(&t, alice3), JS_PEND);
+	tm_apply(&t, carol, "kill", json_pack("{s:b}", "forget", 1));
+	sched_pass(&t.m);
+	assert_int_equal(tm_state(&t, bob), JS_RUN);
+	assert_int_equal(tm_state(&t, alice3), JS_PEND);
+	tm_free(&t);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_slices_keep_reservations),
 		cmocka_unit_test(test_requeue_exit),
+		cmocka_unit_test(test_fairshare_usage),
+		cmocka_unit_test(test_fairshare_group),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
