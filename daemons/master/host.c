@@ -85,10 +85,10 @@ host_record(struct master *m, struct host *h)
 {
 	json_t *r;
 
-	r = json_pack("{s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:i}",
+	r = json_pack("{s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}",
 	    "name", h->name, "status", host_status_word(h, snapshot_max_slots(m, h)),
-	    "max", snapshot_max_slots(m, h),
-	    "njobs", h->used, "run", h->used, "ssusp", 0, "ususp", 0, "rsv", 0,
+	    "max", snapshot_max_slots(m, h), "jl_u", snapshot_jlu(m, h),
+	    "njobs", h->used, "run", h->used, "ssusp", 0, "ususp", 0, "rsv", h->rsv,
 	    "ncpus", h->ncpus);
 	json_object_set_new(r, "mem_total", json_integer(h->mem_total));
 	json_object_set_new(r, "mem_free", json_integer(h->mem_free));

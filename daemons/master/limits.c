@@ -121,6 +121,51 @@ limits_host_room(struct limits *l, const struct schedconf *sc,
 	return room;
 }
 
+/* One per-host limit as the pending reason names it. */
+struct limits_why {
+	const char *name;	/* JL/U, HJOB_LIMIT, PJOB_LIMIT, JL/P */
+	long lim, used;
+	const char *whose;	/* " in queue normal", " for user u" */
+};
+
+static void
+limits_why_min(struct limits_why *w, const char *name, long lim, long used,
+    const char *whose)
+{
+	if (w->name == NULL || lim - used < w->lim - w->used)
+		*w = (struct limits_why){ name, lim, used, whose };
+}
+
+int
+limits_host_why(struct limits *l, const struct schedconf *sc,
+    const struct place_job *pj, const struct place_host *h, int hidx, char *buf,
+    size_t len)
+{
+	const struct schedconf_ulim *ul;
+	struct limits_why w = { NULL, 0, 0, "" };
+	long ncpus = h->ncpus > 0 ? h->ncpus : 1;
+	char inq[300], foru[300];
+	bool group;
+
+	snprintf(inq, sizeof(inq), " in queue %s", pj->queue);
+	snprintf(foru, sizeof(foru), " for user %s", pj->user);
+	if (h->jlu >= 0)
+		limits_why_min(&w, "JL/U", h->jlu, limits_host_count(l, "U", pj->user, hidx), "");
+	if (pj->hjob_limit >= 0)
+		limits_why_min(&w, "HJOB_LIMIT", pj->hjob_limit,
+		    limits_host_count(l, "Q", pj->queue, hidx), inq);
+	if (pj->pjob_limit >= 0)
+		limits_why_min(&w, "PJOB_LIMIT", (long)pj->pjob_limit * ncpus,
+		    limits_host_count(l, "Q", pj->queue, hidx), inq);
+	if ((ul = schedconf_user_limit(sc, pj->user, &group)) != NULL && ul->jlp >= 0)
+		limits_why_min(&w, "JL/P", (long)ul->jlp * ncpus,
+		    limits_host_count(l, "U", pj->user, hidx), foru);
+	if (w.name == NULL)
+		return -1;
+	snprintf(buf, len, "%s %ld/%ld on %s%s", w.name, w.used, w.lim, h->name, w.whose);
+	return 0;
+}
+
 static int
 limits_fail(const char **reason, const char *why)
 {

@@ -113,6 +113,7 @@ struct host {
 	uint64_t last_hb;
 	bool adm_closed;	/* badmin hclose: no new jobs (admin.c) */
 	bool excl;		/* an exclusive job runs (set by each sched pass) */
+	int rsv;		/* free slots held for pending jobs (each pass) */
 	char *adm_comment;	/* hclose -C text, or NULL */
 	uint64_t lost_ms;	/* monotonic ms since its agent is away; 0 linked */
 	struct elem_list running;
@@ -284,6 +285,8 @@ int jobreq_check(struct master *m, const json_t *spec, const char *queue,
 void jobreq_jobspec(struct master *m, struct job *j, json_t *spec);
 /* A host's job slots: lsb.hosts MXJ, else what its agent reports. */
 int snapshot_max_slots(struct master *m, const struct host *h);
+/* Its lsb.hosts JL/U, -1 none. */
+int snapshot_jlu(struct master *m, const struct host *h);
 dep_value sched_dep_eval(struct master *m, struct job *j);
 int sched_dep_check(struct master *m, struct job *j, const char *user, char *err,
     size_t errlen);

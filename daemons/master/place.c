@@ -479,6 +479,32 @@ place_why_mem(struct place_ctx *x, const struct place_job *pj,
 		    "free %s (%s)", need, have, x->hosts[t->most_mem_i].name);
 }
 
+/* Per-host limits: the one that binds on the first limited candidate
+ * with free slots, and how many more are limited. */
+static void
+place_why_limit(struct place_ctx *x, const struct place_job *pj,
+    const struct place_bucket *b, struct place_result *r)
+{
+	char first[200] = "";
+	int more = -1, f;
+
+	for (size_t k = 0; k < b->ncand; k++) {
+		const struct place_host *h = &x->hosts[b->cand[k]];
+		if ((f = place_free(x, pj, h)) == 0 ||
+		    limits_host_room(x->lim, x->sc, pj, h, b->cand[k]) >= f)
+			continue;
+		if (++more == 0)
+			limits_host_why(x->lim, x->sc, pj, h, b->cand[k], first,
+			    sizeof(first));
+	}
+	r->reason = "Job slot limit reached";
+	if (more <= 0)
+		snprintf(r->detail, sizeof(r->detail), "%s", first);
+	else
+		snprintf(r->detail, sizeof(r->detail), "%s, and %d more host%s at a "
+		    "per-host limit", first, more, more == 1 ? "" : "s");
+}
+
 static void
 place_why(struct place_ctx *x, const struct place_job *pj,
     const struct place_bucket *b, const struct place_scan *sc,
@@ -506,13 +532,8 @@ place_why(struct place_ctx *x, const struct place_job *pj,
 		    q->rr.ptile, t.most_free, x->hosts[t.most_free_i].name);
 		return;
 	}
-	if (sc->lim_short && t.free_total >= q->nmin) {
-		r->reason = "Job slot limit reached";
-		snprintf(r->detail, sizeof(r->detail), "per-host limits (JL/U, JL/P, "
-		    "HJOB_LIMIT, PJOB_LIMIT) reached for user %s on the free hosts",
-		    pj->user);
-		return;
-	}
+	if (sc->lim_short && t.free_total >= q->nmin)
+		return place_why_limit(x, pj, b, r);
 	r->reason = "Not enough job slot(s)";
 	r->slots_only = true;
 	n = (size_t)snprintf(r->detail, sizeof(r->detail), "needs %d slot(s), %ld free "

@@ -810,6 +810,8 @@ sched_pass(struct master *m)
 	} else if (st->pos < st->nitems)
 		sched_resume(&s, st);
 	sched_walk(&s, st);
+	for (size_t i = 0; i < s.px.nhosts; i++)	/* bhosts RSV */
+		s.px.hosts[i].h->rsv = s.px.hosts[i].rsv_slots;
 	if (s.stopped && st->pos < st->nitems)
 		loop_want_sched(m);
 	else {

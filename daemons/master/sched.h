@@ -134,7 +134,8 @@ uint64_t place_booking(const struct jobreq *req, int slots, bool per_task);
 struct place_host *snapshot_build(struct master *m, long now, struct limits *lim,
     size_t *n);
 void snapshot_free(struct place_host *hosts, size_t n);
-/* Sets host->excl where exclusive jobs run (bhosts closed_Excl). */
+/* Sets host->excl where exclusive jobs run (bhosts closed_Excl), clears
+ * host->rsv; for when no job is pending. */
 void snapshot_mark_excl(struct master *m);
 
 /* limits.c: slot counters keyed by queue, user and host index. */
@@ -145,6 +146,11 @@ void limits_add(struct limits *l, const struct schedconf *sc, const char *queue,
 /* Slots pj may still take on host hidx by JL/U, JL/P, HJOB and PJOB. */
 int limits_host_room(struct limits *l, const struct schedconf *sc,
     const struct place_job *pj, const struct place_host *h, int hidx);
+/* The per-host limit that binds pj on host hidx, as "JL/U 2/2 on big";
+ * -1 when none applies. */
+int limits_host_why(struct limits *l, const struct schedconf *sc,
+    const struct place_job *pj, const struct place_host *h, int hidx, char *buf,
+    size_t len);
 /* Queue and user limits over the cluster; 0, or -1 with reason/detail. */
 int limits_check(struct limits *l, const struct schedconf *sc,
     const struct conf_queue *q, const char *user, int slots,

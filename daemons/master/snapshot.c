@@ -40,6 +40,17 @@ snapshot_max_slots(struct master *m, const struct host *h)
 	return mxj == SCHEDCONF_MXJ_NCPUS ? h->ncpus : mxj >= 0 ? mxj : h->maxslots;
 }
 
+int
+snapshot_jlu(struct master *m, const struct host *h)
+{
+	const struct schedconf_host *ch = schedconf_host(m->conf->sched, h->name);
+	int mxj, jlu;
+
+	schedconf_host_limits(m->conf->sched, h->name, snapshot_model(ch, h),
+	    snapshot_type(ch, h), &mxj, &jlu);
+	return jlu;
+}
+
 static void
 snapshot_host(struct master *m, struct host *h, struct place_host *p)
 {
@@ -174,8 +185,10 @@ snapshot_mark_excl(struct master *m)
 	struct host *h;
 	struct elem *e;
 
-	TAILQ_FOREACH(h, &m->hosts, entry)
+	TAILQ_FOREACH(h, &m->hosts, entry) {
 		h->excl = false;
+		h->rsv = 0;	/* no pending job holds anything */
+	}
 	TAILQ_FOREACH(h, &m->hosts, entry)
 		TAILQ_FOREACH(e, &h->running, host_entry) {
 			if (!jobreq_of(m, e->job)->exclusive)

@@ -183,6 +183,32 @@ pend_text() {
 	bkill "$b" "$s1" "$s2" >/dev/null || true
 }
 
+@test "JL/U: bhosts shows it, the pending reason names limit, count and host, RSV counts the held slot" {
+	local d=$CLUSTER_DIR/conf/lsbatch/pumice/configdir
+	cp "$d/lsb.hosts" lsb.hosts.saved
+	printf 'Begin Host\nHOST_NAME MXJ JL/U\nnode1 3 -\nnode2 ! 1\ndefault ! -\nEnd Host\n' >"$d/lsb.hosts"
+	badmin reconfig >/dev/null 2>&1
+	wait_for bash -c "bhosts node2 | grep -Eq '^node2 +ok +1 +2 '"
+	run -0 bhosts node1
+	assert_line --regexp '^node1 +ok +- +3 '
+	submit -m node2 sleep 600
+	local first=$JOBID
+	wait_job_state "$first" RUN
+	submit -m node2 sleep 1
+	local second=$JOBID
+	wait_for bash -c "bjobs -p $second | grep -q 'JL/U 1/1 on node2'"
+	run -0 pend_text "$second"
+	assert_output " Job slot limit reached: JL/U 1/1 on node2;"
+	# the limited job holds node2's other slot until its own job ends
+	wait_for bash -c "[ \"\$(bhosts node2 | awk 'NR == 2 { print \$9 }')\" = 1 ]"
+	bkill "$first"
+	wait_job_state "$second" DONE
+	wait_for bash -c "[ \"\$(bhosts node2 | awk 'NR == 2 { print \$9 }')\" = 0 ]"
+	cp lsb.hosts.saved "$d/lsb.hosts"
+	badmin reconfig >/dev/null 2>&1
+	wait_for bash -c "bhosts node2 | grep -Eq '^node2 +ok +- +2 '"
+}
+
 @test "UJOB_LIMIT in lsb.queues holds and the reason names it" {
 	submit -q lim sleep 30
 	local first=$JOBID

@@ -352,6 +352,64 @@ test_limits(void **state)
 	jobreq_free(q);
 }
 
+/*
+ * Per-host limit reasons name the limit, the count and the host. b gets
+ * 8 slots on 4 cores; "used" of them run for user u in queue normal.
+ */
+static const struct {
+	int jlu, hjob, pjob, jlp, used_b, used_a;
+	bool a_usable;
+	const char *detail;
+} limit_reasons[] = {
+	{ 2, -1, -1, -1, 2, 0, false, "JL/U 2/2 on b" },
+	{ -1, 1, -1, -1, 1, 0, false, "HJOB_LIMIT 1/1 on b in queue normal" },
+	{ -1, -1, 1, -1, 4, 0, false, "PJOB_LIMIT 4/4 on b in queue normal" },
+	{ -1, -1, -1, 1, 4, 0, false, "JL/P 4/4 on b for user u" },
+	{ 3, 2, -1, -1, 2, 0, false, "HJOB_LIMIT 2/2 on b in queue normal" },
+	{ 1, -1, -1, -1, 1, 1, true, "JL/U 1/1 on b, and 1 more host at a per-host limit" },
+};
+
+static void
+test_limit_reasons(void **state)
+{
+	struct place_host h[3];
+	struct place_ctx x;
+	struct place_result r;
+	struct tconf t;
+	struct jobreq *q;
+	struct schedconf_ulim ul = { "default", -1, -1 };
+
+	tconf_init(&t);
+	t.sc.ulims = &ul;
+	t.sc.nulims = 1;
+	q = req_of(&t, "{}", "normal");
+	for (size_t i = 0; i < sizeof(limit_reasons) / sizeof(limit_reasons[0]); i++) {
+		struct place_job pj = { 1, q, "u", "normal", NULL, limit_reasons[i].hjob,
+		    limit_reasons[i].pjob };
+		hosts_init(h);
+		h[0].usable = limit_reasons[i].a_usable;
+		h[2].usable = false;
+		h[1].maxslots = 8;
+		ul.jlp = limit_reasons[i].jlp;
+		place_ctx_init(&x, h, 3, &t.sc, NOW);
+		x.lim = limits_new();
+		for (int k = 0; k < 2; k++) {
+			int used = k == 0 ? limit_reasons[i].used_a : limit_reasons[i].used_b;
+			h[k].jlu = limit_reasons[i].jlu;
+			h[k].used = used;
+			if (used > 0)
+				limits_add(x.lim, &t.sc, "normal", "u", k, used);
+		}
+		assert_int_equal(place_job(&x, &pj, &r), -1);
+		assert_string_equal(r.reason, "Job slot limit reached");
+		if (strcmp(r.detail, limit_reasons[i].detail) != 0)
+			fail_msg("case %zu: '%s', want '%s'", i, r.detail, limit_reasons[i].detail);
+		limits_free(x.lim);
+		place_ctx_free(&x);
+	}
+	jobreq_free(q);
+}
+
 /* A big job waiting for slots holds the free ones; a short job that ends
  * before the reservation backfills, a job without a run limit does not. */
 static void
@@ -626,6 +684,7 @@ main(void)
 		cmocka_unit_test(test_memory),
 		cmocka_unit_test(test_exclusive),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_limit_reasons),
 		cmocka_unit_test(test_backfill),
 		cmocka_unit_test(test_reserve_kinds),
 		cmocka_unit_test(test_fairshare),
