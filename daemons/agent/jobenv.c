@@ -159,11 +159,14 @@ jobenv_build(struct jobenv *e, const struct jobspec *js,
 		jobenv_set(e, "LSB_JOBFILENAME", jobfile);
 	jobenv_set(e, "LSFUSER", js->user);
 	jobenv_set(e, "LSB_JOB_EXECUSER", pw ? pw->pw_name : js->user);
-	if (pw != NULL) {
-		jobenv_set(e, "USER", pw->pw_name);
-		jobenv_set(e, "LOGNAME", pw->pw_name);
+	/* always ours, even under -env none: LSF overwrites the submitter's */
+	jobenv_set(e, "USER", pw ? pw->pw_name : js->user);
+	jobenv_set(e, "LOGNAME", pw ? pw->pw_name : js->user);
+	if (pw != NULL)
 		jobenv_set(e, "HOME", pw->pw_dir);
-	}
+	if (pw != NULL && jobenv_get(e, "SHELL") == NULL && pw->pw_shell != NULL &&
+	    pw->pw_shell[0] != '\0')
+		jobenv_set(e, "SHELL", pw->pw_shell);
 	if (jobenv_get(e, "PATH") == NULL)
 		jobenv_set(e, "PATH", "/usr/local/bin:/usr/bin:/bin");
 }

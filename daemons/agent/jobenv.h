@@ -18,9 +18,10 @@ struct jobenv {
 void jobenv_set(struct jobenv *e, const char *key, const char *value);
 const char *jobenv_get(const struct jobenv *e, const char *key);
 /*
- * Builds the job's environment. pw: the owner's passwd entry when the job
- * runs as another user than the agent (sets USER, LOGNAME, HOME), else
- * NULL. jobfile: the spooled script or NULL.
+ * Builds the job's environment. pw: the owner's passwd entry (sets USER,
+ * LOGNAME, HOME, and SHELL unless the submitter's is kept), or NULL when
+ * it has none (USER and LOGNAME are then the job's user name). jobfile:
+ * the spooled script or NULL.
  */
 void jobenv_build(struct jobenv *e, const struct jobspec *js,
     const struct passwd *pw, const char *jobfile);

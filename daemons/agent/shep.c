@@ -508,7 +508,7 @@ shep_prepare(struct shep *s)
 		free(c);
 	} else
 		s->cwd = c;
-	jobenv_build(&s->env, js, s->as_other ? s->pw : NULL, s->script);
+	jobenv_build(&s->env, js, s->pw, s->script);
 	return 0;
 }
 
