@@ -12,12 +12,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "arrayspec.h"
 #include "bsubrlim.h"
 #include "bsubscript.h"
 #include "cli.h"
+#include "lsftime.h"
 #include "nfsurl.h"
 #include "shellwords.h"
 #include "util.h"
@@ -30,6 +32,7 @@ struct bsub_job {
 	char *cmd;		/* command line or script text */
 	bool script;		/* cmd is a script to spool */
 	char *name;		/* default name */
+	time_t begin, term;	/* -b, -t as times; 0 = none */
 };
 
 static int
@@ -53,6 +56,9 @@ bsub_usage(const char *why)
 	    "            [-E pre_exec] [-Ep post_exec] [-env var_list] [-u mail_user]\n"
 	    "            [-b begin_time] [-t term_time] [-sp priority] [-a esub]\n"
 	    "            [-i in_file] [-L login_shell] [-app profile]\n"
+	    "            [-c [hour:]minute] [-v swap_limit] [-C core_limit]\n"
+	    "            [-D data_limit] [-F file_limit] [-S stack_limit]\n"
+	    "            [-p process_limit] [-T thread_limit] [-k \"chkdir [period]\"]\n"
 	    "            [command [argument ...]]\n");
 	return CLI_EXIT_FAIL;
 }
@@ -251,6 +257,44 @@ bsub_check_nfs(const json_t *sub, char *err, size_t errlen)
 	return 0;
 }
 
+/* -cwd as an absolute path: a relative one (Toil's "-cwd .") is taken
+ * from the submission directory now, so bjobs shows where the job runs. */
+static json_t *
+bsub_cwd(const char *subcwd, const char *dir)
+{
+	char *p;
+	json_t *v;
+
+	while (dir[0] == '.' && dir[1] == '/')
+		for (dir += 2; *dir == '/'; dir++)
+			;
+	if (dir[0] == '/')
+		return json_string(dir);
+	if (dir[0] == '\0' || strcmp(dir, ".") == 0)
+		return json_string(subcwd);
+	p = xasprintf("%s%s%s", subcwd, strcmp(subcwd, "/") ? "/" : "", dir);
+	v = json_string(p);
+	free(p);
+	return v;
+}
+
+/* What the submitter's environment says when -q / -P are not given
+ * (LSB_DEFAULTQUEUE, LSB_DEFAULTPROJECT), and the -b / -t times. */
+static void
+bsub_defaults(json_t *sub, const struct bsub_opts *o, const struct bsub_job *j)
+{
+	const char *q = getenv("LSB_DEFAULTQUEUE"), *p = getenv("LSB_DEFAULTPROJECT");
+
+	if (o->val[BO_q] == NULL && q != NULL && q[strspn(q, " \t")] != '\0')
+		json_object_set_new(sub, "default_queue", json_string(q));
+	if (o->val[BO_P] == NULL && p != NULL && *p != '\0')
+		json_object_set_new(sub, "default_project", json_string(p));
+	if (j->begin > 0)
+		json_object_set_new(sub, "begin_time", json_integer((json_int_t)j->begin));
+	if (j->term > 0)
+		json_object_set_new(sub, "term_time", json_integer((json_int_t)j->term));
+}
+
 /* The SUBMIT object; NULL with err. */
 static json_t *
 bsub_submit_object(const struct bsub_opts *o, const struct bsub_job *j,
@@ -268,13 +312,14 @@ bsub_submit_object(const struct bsub_opts *o, const struct bsub_job *j,
 	json_object_set_new(sub, "cmd", cmd);
 	if (j->script)
 		json_object_set_new(sub, "script", json_true());
-	if (o->val[BO_cwd] != NULL)
-		json_object_set_new(sub, "cwd", json_string(o->val[BO_cwd]));
 	if (getcwd(cwd, sizeof(cwd)) == NULL) {
 		errf(err, errlen, "getcwd: %s", strerror(errno));
 		goto fail;
 	}
 	json_object_set_new(sub, "subcwd", json_string(cwd));
+	if (o->val[BO_cwd] != NULL)
+		json_object_set_new(sub, "cwd", bsub_cwd(cwd, o->val[BO_cwd]));
+	bsub_defaults(sub, o, j);
 	if ((env = bsubenv_build(o->val[BO_env], environ, err, errlen)) == NULL)
 		goto fail;
 	json_object_set_new(sub, "env", env);
@@ -326,6 +371,37 @@ bsub_send(struct client *c, json_t *sub, const struct bsub_opts *o, int *rc)
 	return id;
 }
 
+/* -b and -t as times (bsubopt_check accepted them). */
+static void
+bsub_times(const struct bsub_opts *o, struct bsub_job *j)
+{
+	time_t now = time(NULL);
+	char e[256];
+
+	if (o->val[BO_b] != NULL && lsftime_parse(o->val[BO_b], now, &j->begin,
+	    e, sizeof(e)) < 0)
+		j->begin = 0;
+	if (o->val[BO_t] != NULL && lsftime_parse(o->val[BO_t], now, &j->term,
+	    e, sizeof(e)) < 0)
+		j->term = 0;
+}
+
+/* After the success line, as LSF does: when -b / -t will take effect. */
+static void
+bsub_print_times(const struct bsub_job *j)
+{
+	char buf[64];
+
+	if (j->begin > 0 && ctime_r(&j->begin, buf) != NULL) {
+		buf[strcspn(buf, "\n")] = '\0';
+		fprintf(stderr, "Job will be scheduled after %s\n", buf);
+	}
+	if (j->term > 0 && ctime_r(&j->term, buf) != NULL) {
+		buf[strcspn(buf, "\n")] = '\0';
+		fprintf(stderr, "Job will be terminated by %s\n", buf);
+	}
+}
+
 /* One line of a -pack file (its words) as a SUBMIT object; NULL with err. */
 json_t *
 bsub_pack_line(int argc, char **argv, char *err, size_t errlen)
@@ -347,8 +423,10 @@ bsub_pack_line(int argc, char **argv, char *err, size_t errlen)
 		goto out;
 	}
 	if (bsub_from_args(&o, &j, err, errlen) == 0 &&
-	    bsubopt_check(&o, err, errlen) == 0)
+	    bsubopt_check(&o, err, errlen) == 0) {
+		bsub_times(&o, &j);
 		sub = bsub_submit_object(&o, &j, err, errlen);
+	}
 out:
 	bsubopt_free(&o);
 	free(j.cmd);
@@ -369,6 +447,7 @@ bsub_prepare(struct bsub_opts *o, struct bsub_job *j, int argc, char **argv)
 		return bsub_fail(err);
 	if (bsubopt_check(o, err, sizeof(err)) < 0)
 		return bsub_fail(err);
+	bsub_times(o, j);
 	return 0;
 }
 
@@ -397,6 +476,7 @@ bsub_main(int argc, char **argv)
 	}
 	if ((id = bsub_send(&c, sub, &o, &rc)) < 0)
 		goto out;
+	bsub_print_times(&j);
 	if (o.val[BO_K] != NULL)
 		rc = bsubwait_run(&c, id, o.val[BO_J] != NULL && strchr(o.val[BO_J], '['));
 out:

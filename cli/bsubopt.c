@@ -12,10 +12,12 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "arrayspec.h"
 #include "cli.h"
 #include "depexpr.h"
+#include "lsftime.h"
 #include "units.h"
 #include "util.h"
 
@@ -62,6 +64,18 @@ static const struct bsubopt_row {
 	{ "i", BO_i, BOK_ARG, BO_COUNT },
 	{ "L", BO_L, BOK_ARG, BO_COUNT },
 	{ "app", BO_app, BOK_ARG, BO_COUNT },
+	{ "c", BO_c, BOK_ARG, BO_COUNT },	/* the limits of bsubopt_rlim_table */
+	{ "v", BO_v, BOK_ARG, BO_COUNT },
+	{ "C", BO_C, BOK_ARG, BO_COUNT },
+	{ "D", BO_D, BOK_ARG, BO_COUNT },
+	{ "F", BO_F, BOK_ARG, BO_COUNT },
+	{ "S", BO_S, BOK_ARG, BO_COUNT },
+	{ "p", BO_p, BOK_ARG, BO_COUNT },
+	{ "T", BO_T, BOK_ARG, BO_COUNT },
+	{ "k", BO_k, BOK_ARG, BO_COUNT },	/* recorded only: no checkpoints */
+	{ "I", BO_I, BOK_FLAG, BO_COUNT },	/* refused: no interactive jobs */
+	{ "Ip", BO_Ip, BOK_FLAG, BO_COUNT },
+	{ "Is", BO_Is, BOK_FLAG, BO_COUNT },
 };
 
 const char *
@@ -189,23 +203,68 @@ bsubopt_check_n(const char *s, char *err, size_t errlen)
 	return 0;
 }
 
-/* "[[[yyyy:]mm:]dd:]hh:mm": two to five numeric fields. */
+/* -b and -t: LSF's [[[YYYY:]MM:]DD:]hh:mm (lsftime.h), and -t after -b. */
 static int
-bsubopt_check_time(const char *opt, const char *s, char *err, size_t errlen)
+bsubopt_check_times(const struct bsub_opts *o, char *err, size_t errlen)
 {
-	int fields = 1;
-	const char *p;
+	time_t now = time(NULL), tb = 0, tt = 0;
+	char e[256];
 
-	for (p = s; *p; p++) {
-		if (*p == ':' && p != s && p[1] != '\0' && p[1] != ':')
-			fields++;
-		else if (!isdigit((unsigned char)*p))
-			return errf(err, errlen, "%s: Bad time specification for option -%s",
-			    s, opt);
+	if (o->val[BO_b] != NULL &&
+	    lsftime_parse(o->val[BO_b], now, &tb, e, sizeof(e)) < 0)
+		return errf(err, errlen, "%s: Bad time specification for option -b",
+		    o->val[BO_b]);
+	if (o->val[BO_t] == NULL)
+		return 0;
+	if (lsftime_parse(o->val[BO_t], now, &tt, e, sizeof(e)) < 0)
+		return errf(err, errlen, "%s: Bad time specification for option -t",
+		    o->val[BO_t]);
+	if (tt < now - now % 60)
+		return errf(err, errlen, "%s: The termination time is in the past",
+		    o->val[BO_t]);
+	if (o->val[BO_b] != NULL && tt <= tb)
+		return errf(err, errlen, "%s: The termination time is not after the "
+		    "begin time", o->val[BO_t]);
+	return 0;
+}
+
+/* The limits the job gets as rlimits (the master converts them). */
+static const struct {
+	enum bsub_opt id;
+	enum { BRL_MINUTES, BRL_SIZE, BRL_COUNT } kind;
+} bsubopt_rlim_table[] = {
+	{ BO_c, BRL_MINUTES }, { BO_v, BRL_SIZE }, { BO_C, BRL_SIZE },
+	{ BO_D, BRL_SIZE }, { BO_F, BRL_SIZE }, { BO_S, BRL_SIZE },
+	{ BO_p, BRL_COUNT }, { BO_T, BRL_COUNT },
+};
+
+static int
+bsubopt_check_rlims(const struct bsub_opts *o, char *err, size_t errlen)
+{
+	char e[256], *copy, *p;
+	uint64_t kb;
+	long v;
+	size_t i;
+	int bad;
+
+	for (i = 0; i < nitems(bsubopt_rlim_table); i++) {
+		const char *s = o->val[bsubopt_rlim_table[i].id];
+		if (s == NULL)
+			continue;
+		copy = xstrdup(s);
+		if (bsubopt_rlim_table[i].kind == BRL_MINUTES) {
+			if ((p = strchr(copy, '/')) != NULL)	/* /host_model: ignored */
+				*p = '\0';
+			bad = units_parse_minutes(copy, &v, e, sizeof(e)) < 0;
+		} else if (bsubopt_rlim_table[i].kind == BRL_SIZE)
+			bad = units_parse_size(copy, "KB", &kb, e, sizeof(e)) < 0;
+		else
+			bad = bsubopt_posint(copy, &v) < 0;
+		free(copy);
+		if (bad)
+			return errf(err, errlen, "%s: Bad argument for option -%s", s,
+			    bsubopt_name(bsubopt_rlim_table[i].id));
 	}
-	if (fields < 2 || fields > 5)
-		return errf(err, errlen, "%s: Bad time specification for option -%s",
-		    s, opt);
 	return 0;
 }
 
@@ -265,13 +324,13 @@ bsubopt_check(const struct bsub_opts *o, char *err, size_t errlen)
 		return -1;
 	if (o->val[BO_sp] != NULL && bsubopt_posint(o->val[BO_sp], &v) < 0)
 		return errf(err, errlen, "%s: Bad argument for option -sp", o->val[BO_sp]);
-	if (o->val[BO_b] != NULL &&
-	    bsubopt_check_time("b", o->val[BO_b], err, errlen) < 0)
-		return -1;
-	if (o->val[BO_t] != NULL &&
-	    bsubopt_check_time("t", o->val[BO_t], err, errlen) < 0)
-		return -1;
-	if (bsubopt_check_limits(o, err, errlen) < 0)
+	if (o->val[BO_I] != NULL || o->val[BO_Ip] != NULL || o->val[BO_Is] != NULL)
+		return errf(err, errlen, "Interactive jobs are not supported");
+	if (o->val[BO_k] != NULL && o->val[BO_k][strspn(o->val[BO_k], " \t")] == '\0')
+		return errf(err, errlen, "Bad argument for option -k");
+	if (bsubopt_check_times(o, err, errlen) < 0 ||
+	    bsubopt_check_limits(o, err, errlen) < 0 ||
+	    bsubopt_check_rlims(o, err, errlen) < 0)
 		return -1;
 	return bsubopt_check_name_dep(o, err, errlen);
 }

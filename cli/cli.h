@@ -58,7 +58,8 @@ enum bsub_opt {
 	BO_J, BO_n, BO_q, BO_o, BO_e, BO_oo, BO_eo, BO_cwd, BO_w, BO_K,
 	BO_R, BO_M, BO_W, BO_P, BO_G, BO_g, BO_x, BO_m, BO_E, BO_Ep, BO_r,
 	BO_rn, BO_env, BO_outdir, BO_u, BO_B, BO_N, BO_b, BO_t, BO_sp, BO_H,
-	BO_a, BO_i, BO_L, BO_app, BO_COUNT
+	BO_a, BO_i, BO_L, BO_app, BO_c, BO_v, BO_C, BO_D, BO_F, BO_S, BO_p,
+	BO_T, BO_k, BO_I, BO_Ip, BO_Is, BO_COUNT
 };
 
 struct bsub_opts {

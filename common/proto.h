@@ -50,8 +50,9 @@
  *   job's memory), run_limit (seconds, absent/0 = none: -W or RUNLIMIT),
  *   pre_exec, post_exec (the job's -E/-Ep), queue_pre_exec,
  *   queue_post_exec (the queue's PRE_EXEC/POST_EXEC), stdin (-i file),
- *   login_shell (-L shell), umask, rlimits (as in SUBMIT)}
- *   The agent substitutes %J and %I in out/err/cwd/stdin. Before spooling
+ *   login_shell (-L shell), umask, rlimits (as in SUBMIT, with -c -v -C -D
+ *   -F -S replacing entries and -p/-T as nproc), project, job_group (-g)}
+ *   The agent substitutes %J %I %U %G %P %H %JG %EJ %EI in out/err/cwd/stdin. Before spooling
  *   it adds exec_host (its own name), slots:[k,...] and cpus:[n,...] (the
  *   job's slots there and the cpus they run on), runlimit_grace and
  *   preexec_retry (seconds), mem_watch (true: PUMICE_MEMLIMIT_CGROUP=N).
@@ -133,8 +134,11 @@
  * Error texts in a rep are bare reasons without a final period, e.g.
  * "badq: No such queue"; the CLI adds LSF's tail (". Job not submitted.").
  * SUBMIT: {name, array:"1-100:2" (absent = plain job), limit (slot %N),
- *   cmd, cwd (-cwd, may hold %J/%I), subcwd, env:{}, queue (absent = default),
- *   nslots, out, err, out_trunc, err_trunc, dep (the -w text), umask (the
+ *   cmd, cwd (-cwd made absolute, may hold the % patterns), subcwd, env:{},
+ *   queue (absent = default; "q1 q2" = candidates, the first that accepts
+ *   the job), default_queue, default_project (the submitter's
+ *   LSB_DEFAULTQUEUE, LSB_DEFAULTPROJECT), begin_time, term_time (-b, -t
+ *   as epoch seconds), nslots, out, err, out_trunc, err_trunc, dep (the -w text), umask (the
  *   submitter's), rlimits:{core, cpu, data, fsize, nofile, stack, as: soft
  *   limit, -1 unlimited}, opts:{every option as given, recorded for bjobs -l}}
  * JOBREC: {id, idx, name, user, stat, queue, from_host, exec_hosts:[],

@@ -3,6 +3,7 @@
  * unknown keys are tolerated, since the master may send more than this
  * agent version uses.
  */
+#include <grp.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -87,7 +88,9 @@ jobspec_extras(const json_t *j, struct jobspec *js, char *err, size_t errlen)
 	    jobspec_str(j, "queue_post_exec", 0, &js->queue_post_exec, err, errlen) < 0 ||
 	    jobspec_str(j, "stdin", 0, &js->stdin_file, err, errlen) < 0 ||
 	    jobspec_str(j, "login_shell", 0, &js->login_shell, err, errlen) < 0 ||
-	    jobspec_str(j, "exec_host", 0, &js->exec_host, err, errlen) < 0)
+	    jobspec_str(j, "exec_host", 0, &js->exec_host, err, errlen) < 0 ||
+	    jobspec_str(j, "project", 0, &js->project, err, errlen) < 0 ||
+	    jobspec_str(j, "job_group", 0, &js->job_group, err, errlen) < 0)
 		return -1;
 	js->umask = um >= 0 && um <= 0777 ? (int)um : -1;
 	if (jobspec_bool(j, "mem_watch", &js->mem_watch, err, errlen) < 0)
@@ -138,24 +141,71 @@ jobspec_parse(const json_t *j, struct jobspec *js, char *err, size_t errlen)
 	return jobspec_extras(j, js, err, errlen);
 }
 
+/* The first execution host: the first slot's, else this host. */
+static const char *
+jobspec_first_host(const struct jobspec *js)
+{
+	const char *h = js->hosts ? json_string_value(json_array_get(js->hosts, 0)) : NULL;
+
+	return h ? h : js->exec_host ? js->exec_host : "";
+}
+
+/* The user's group name (%G), else its number. */
+static void
+jobspec_group(FILE *fp, const struct jobspec *js)
+{
+	struct group gr, *res = NULL;
+	char buf[4096];
+
+	if (getgrgid_r(js->gid, &gr, buf, sizeof(buf), &res) == 0 && res != NULL)
+		fputs(res->gr_name, fp);
+	else
+		fprintf(fp, "%u", (unsigned)js->gid);
+}
+
+/* Writes the value of the pattern at p (after '%'); its length, 0 if none. */
+static size_t
+jobspec_pattern(FILE *fp, const struct jobspec *js, const char *p)
+{
+	if (strncmp(p, "JG", 2) == 0) {
+		fputs(js->job_group ? js->job_group : "", fp);
+		return 2;
+	}
+	if (strncmp(p, "EJ", 2) == 0 || p[0] == 'J') {
+		fprintf(fp, "%lld", js->id);
+		return p[0] == 'E' ? 2 : 1;
+	}
+	if (strncmp(p, "EI", 2) == 0 || p[0] == 'I') {
+		fprintf(fp, "%lld", js->idx);
+		return p[0] == 'E' ? 2 : 1;
+	}
+	if (p[0] == 'U')
+		fputs(js->user ? js->user : "", fp);
+	else if (p[0] == 'G')
+		jobspec_group(fp, js);
+	else if (p[0] == 'P')
+		fputs(js->project ? js->project : "default", fp);
+	else if (p[0] == 'H')
+		fputs(jobspec_first_host(js), fp);
+	else
+		return 0;
+	return 1;
+}
+
 char *
 jobspec_subst(const struct jobspec *js, const char *tmpl)
 {
 	char *out = NULL;
-	size_t len = 0;
+	size_t len = 0, n;
 	FILE *fp = open_memstream(&out, &len);
 	const char *p;
 
 	if (fp == NULL)
 		return xstrdup(tmpl);
 	for (p = tmpl; *p != '\0'; p++) {
-		if (p[0] == '%' && p[1] == 'J') {
-			fprintf(fp, "%lld", js->id);
-			p++;
-		} else if (p[0] == '%' && p[1] == 'I') {
-			fprintf(fp, "%lld", js->idx);
-			p++;
-		} else
+		if (p[0] == '%' && (n = jobspec_pattern(fp, js, p + 1)) > 0)
+			p += n;
+		else
 			fputc(*p, fp);
 	}
 	fclose(fp);

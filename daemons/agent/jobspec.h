@@ -24,6 +24,7 @@ struct jobspec {
 	long long runlimit_grace, preexec_retry;	/* seconds, set by the agent */
 	const char *pre_exec, *post_exec, *queue_pre_exec, *queue_post_exec;
 	const char *stdin_file, *login_shell, *exec_host;
+	const char *project, *job_group;	/* for %P, %JG */
 	int umask;		/* -1: keep the shepherd's */
 	int mem_watch;		/* memory limit by RSS even where cgroups work */
 	const json_t *rlimits;	/* object or NULL */
@@ -32,7 +33,12 @@ struct jobspec {
 
 /* Checks types and required fields (id, uid, gid, user, cmd). */
 int jobspec_parse(const json_t *j, struct jobspec *js, char *err, size_t errlen);
-/* Replaces %J with the id and %I with the index; malloc'd. */
+/*
+ * The file name patterns of -cwd, -o, -e, -i, -outdir, malloc'd: %J (id),
+ * %I (index, 0 outside arrays), %EJ and %EI (the same: one cluster), %U
+ * (user), %G (the user's group name), %P (project), %H (first execution
+ * host), %JG (job group, -g). Anything else after % stays as it is.
+ */
 char *jobspec_subst(const struct jobspec *js, const char *tmpl);
 
 #endif

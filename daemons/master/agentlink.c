@@ -444,7 +444,12 @@ agent_jobspec(struct master *m, struct elem *e)
 	json_object_set_new(spec, "subhost", json_string(j->from_host));
 	json_object_set_new(spec, "submit_time", json_integer(j->submit_time));
 	jobreq_jobspec(m, j, spec);	/* mem_limit, run_limit */
+	jobrlim_jobspec(m->conf, spec);	/* -c -v -C -D -F -S -p -T */
 	agent_jobspec_exec(m, j, spec);
+	json_object_set_new(spec, "project", json_string(job_project(m, j)));	/* %P */
+	if (jstr(json_object_get(spec, "opts"), "g") != NULL)	/* %JG */
+		json_object_set_new(spec, "job_group",
+		    json_string(jstr(json_object_get(spec, "opts"), "g")));
 	json_object_del(spec, "opts");
 	return spec;
 }

@@ -16,6 +16,7 @@
 #include "master.h"
 #include "proto.h"
 #include "schedconf.h"
+#include "shellwords.h"
 #include "util.h"
 
 struct control_op {
@@ -189,23 +190,62 @@ control_new_id(struct master *m)
 	return id;
 }
 
+/*
+ * The queue of a job: -q, else the submitter's LSB_DEFAULTQUEUE, else
+ * DEFAULT_QUEUE; -q and LSB_DEFAULTQUEUE may list candidates ("q1 q2"),
+ * every one of which must exist, and the job goes to the first that is
+ * open and accepts it (user list, limits, requirements). Errors name the
+ * first candidate's reason.
+ */
 static int
-control_check_submit(struct master *m, json_t *job, const char **queue, char *err,
-    size_t errlen)
+control_pick_queue(struct master *m, struct reqctx *rq, json_t *job,
+    const char **queue, char *err, size_t errlen)
+{
+	const char *list = jstr(job, "queue") ? jstr(job, "queue") : jstr(job, "default_queue");
+	char **words = NULL, e[512] = "";
+	const struct conf_queue *q;
+	int i, n, rc = -1;
+
+	*queue = NULL;
+	if (list == NULL)
+		list = m->conf->default_queue;
+	if ((n = shellwords_split(list, &words, NULL, 0)) <= 0) {
+		shellwords_free(words);
+		return errf(err, errlen, "%s: No such queue", list);
+	}
+	for (i = 0; i < n; i++)
+		if (conf_queue(m->conf, words[i]) == NULL) {
+			errf(err, errlen, "%s: No such queue", words[i]);
+			goto out;
+		}
+	for (i = 0; i < n && rc < 0; i++) {
+		q = conf_queue(m->conf, words[i]);
+		if (admin_queue_closed(m, q->name))
+			errf(e, sizeof(e), "%s: Queue has been closed", q->name);
+		else if (jobreq_check(m, job, q->name, rq->user, e, sizeof(e)) == 0)
+			rc = 0;
+		if (rc == 0)
+			*queue = q->name;
+		else if (i == 0)
+			errf(err, errlen, "%s", e);
+	}
+out:
+	shellwords_free(words);
+	return rc;
+}
+
+static int
+control_check_submit(struct master *m, json_t *job, char *err, size_t errlen)
 {
 	const char *array = jstr(job, "array");
+	const char *app = jstr(json_object_get(job, "opts"), "app");
 	struct arrayspec arr;
 	json_int_t n;
 
 	if (jstr(job, "cmd") == NULL || *jstr(job, "cmd") == '\0')
 		return errf(err, errlen, "No command is specified");
-	*queue = jstr(job, "queue");
-	if (*queue == NULL)
-		*queue = m->conf->default_queue;
-	if (conf_queue(m->conf, *queue) == NULL)
-		return errf(err, errlen, "%s: No such queue", *queue);
-	if (admin_queue_closed(m, *queue))
-		return errf(err, errlen, "%s: Queue has been closed", *queue);
+	if (app != NULL)	/* no lsb.applications: every profile is unknown */
+		return errf(err, errlen, "%s: No such application profile", app);
 	n = json_integer_value(json_object_get(job, "nslots"));
 	if (json_object_get(job, "nslots") != NULL && (n < 1 || n > 100000))
 		return errf(err, errlen, "Bad argument for option -n");
@@ -236,8 +276,9 @@ control_submit_job(struct master *m, struct reqctx *rq, json_t *job,
 	*queue = NULL;
 	if (!json_is_object(job))
 		return errf(err, errlen, "no job given");
-	if (control_check_submit(m, job, queue, err, errlen) < 0 ||
-	    jobreq_check(m, job, *queue, rq->user, err, errlen) < 0)	/* -R -M -m ... */
+	if (control_check_submit(m, job, err, errlen) < 0 ||
+	    control_pick_queue(m, rq, job, queue, err, errlen) < 0 ||	/* -R -M -m ... */
+	    jobrlim_check(m->conf, job, err, errlen) < 0)	/* -c -v -C ... */
 		return -1;
 	if ((dep = jstr(job, "dep")) != NULL) {
 		struct job tmp = { .user = rq->user };

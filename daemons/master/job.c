@@ -182,6 +182,10 @@ job_pending_link(struct master *m, struct job *j)
 
 	if (j->on_pending || job_pending_count(j) == 0)
 		return;
+	if (j->begin_time > (long)now_real()) {	/* -b: jobtime.c links it then */
+		j->pend_reason = JOBTIME_BEGIN_REASON;
+		return;
+	}
 	TAILQ_FOREACH_REVERSE(k, &m->pending, job_list, pend_entry)
 		if (k->id < j->id)
 			break;
@@ -248,8 +252,11 @@ job_apply_submit(struct master *m, long id, long when, json_t *data, char *err,
 	if (!job_is_array(j))
 		job_elem_get(j, 0);
 	j->pend_reason = "New job is waiting for scheduling";
+	j->begin_time = (long)json_integer_value(json_object_get(data, "begin_time"));
+	j->term_time = (long)json_integer_value(json_object_get(data, "term_time"));
 	job_hash_insert(m, j);
 	job_pending_link(m, j);
+	jobtime_watch(m, j);
 	if (id >= m->next_id)
 		m->next_id = id + 1;
 	return 0;
@@ -551,13 +558,15 @@ job_spec_str(const struct job *j, const char *k)
 	return v ? v : "";
 }
 
-/* bsub -P, else lsb.params DEFAULT_PROJECT, else "default". */
-static const char *
+const char *
 job_project(struct master *m, const struct job *j)
 {
 	const char *p = json_string_value(json_object_get(json_object_get(j->spec,
 	    "opts"), "P"));
 	size_t i;
+
+	if (p == NULL)
+		p = json_string_value(json_object_get(j->spec, "default_project"));
 
 	for (i = 0; p == NULL && i < m->conf->params.nsec; i++)
 		p = cfg_section_get(&m->conf->params.sec[i], "DEFAULT_PROJECT");
@@ -668,6 +677,9 @@ job_free_all(struct master *m)
 	free(m->jhash);
 	m->jhash = NULL;
 	m->jhash_size = m->njobs = 0;
+	free(m->timed);
+	m->timed = NULL;
+	m->ntimed = m->timed_cap = 0;
 }
 
 static long

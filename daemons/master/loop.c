@@ -75,6 +75,7 @@ loop_tick_cb(evutil_socket_t fd, short what, void *arg)
 	struct master *m = arg;
 	static unsigned ticks;
 
+	jobtime_tick(m, (long)now_real());	/* -b, -t */
 	/* a short CLEAN_PERIOD (tests, small sites) is honoured to the second */
 	if (++ticks % 30 == 0 || m->conf->clean_period < 30)
 		job_purge_old(m, (long)now_real());

@@ -91,6 +91,7 @@ struct job {
 	const char *pend_reason;	/* set by the scheduler */
 	char *pend_detail;
 	struct jobreq *req;	/* parsed requirements (jobreq.c), on first use */
+	long begin_time, term_time;	/* bsub -b, -t (epoch, 0 none; jobtime.c) */
 	TAILQ_ENTRY(job) pend_entry;	/* on master->pending while any pend */
 	bool on_pending;
 	struct job *hnext;	/* id hash chain */
@@ -151,7 +152,10 @@ struct master {
 	struct host_list hosts;
 	struct job **jhash;
 	size_t jhash_size, njobs;
-	struct job_list pending;	/* jobs with pending elements, by id */
+	struct job_list pending;	/* jobs with pending elements, by id, but
+					   those waiting for their -b time */
+	long *timed;		/* ids of jobs with -b or -t (jobtime.c) */
+	size_t ntimed, timed_cap;
 	struct req_list waiters;
 	TAILQ_HEAD(, peekreq) peeks;	/* bpeek requests sent to agents (peek.c) */
 	long next_peek;
@@ -235,6 +239,9 @@ bool job_finished(const struct job *j);
 void job_free_all(struct master *m);
 void job_purge_old(struct master *m, long now);
 json_t *job_record(struct master *m, struct job *j, long idx);
+/* bsub -P, else the submitter's LSB_DEFAULTPROJECT, else DEFAULT_PROJECT,
+ * else "default". */
+const char *job_project(struct master *m, const struct job *j);
 void job_pending_link(struct master *m, struct job *j);
 void job_pending_unlink(struct master *m, struct job *j);
 void elem_release_host(struct master *m, struct elem *e);
@@ -242,6 +249,19 @@ void elem_free_hosts(struct elem *e);
 void elem_end(struct job *j, struct elem *e, int state, long when, const char *reason);
 char *job_display_name(const struct job *j, long idx);
 bool job_is_array(const struct job *j);
+
+/* jobtime.c: bsub -b (held off the pending list until then) and -t. */
+#define JOBTIME_BEGIN_REASON "The job has a specified start time"
+#define JOBTIME_TERM_REASON "TERM_DEADLINE: job killed after deadline"
+/* Watches j when it has a begin or termination time. */
+void jobtime_watch(struct master *m, struct job *j);
+/* Once a second: links jobs whose begin time came, kills those past -t. */
+void jobtime_tick(struct master *m, long now);
+
+/* jobrlim.c: -c -v -C -D -F -S -p -T as the JOBSPEC rlimits. */
+int jobrlim_check(const struct conf *c, const json_t *spec, char *err,
+    size_t errlen);
+void jobrlim_jobspec(const struct conf *c, json_t *spec);
 
 /* jobctl.c: job control events (stop, resume, mod, switch, move,
  * requeue_user) applied to the job table, live and at replay. */
