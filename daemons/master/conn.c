@@ -34,6 +34,8 @@ static void conn_read_cb(struct bufferevent *bev, void *arg);
 static void conn_write_cb(struct bufferevent *bev, void *arg);
 static void conn_event_cb(struct bufferevent *bev, short what, void *arg);
 
+#define CONN_MAX_SINGLE_IO (4u << 20)
+
 struct conn *
 conn_new(struct master *m, int fd, enum conn_kind kind, long uid, long gid)
 {
@@ -46,6 +48,13 @@ conn_new(struct master *m, int fd, enum conn_kind kind, long uid, long gid)
 	c->held = evbuffer_new();
 	c->bev = bufferevent_socket_new(m->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	bufferevent_setcb(c->bev, conn_read_cb, conn_write_cb, conn_event_cb, c);
+	/*
+	 * libevent moves at most 16 KB per callback by default: a 5 MB bhosts
+	 * reply then took hundreds of loop turns, each as long as a busy
+	 * master's turn. Let one turn move what the socket takes.
+	 */
+	bufferevent_set_max_single_read(c->bev, CONN_MAX_SINGLE_IO);
+	bufferevent_set_max_single_write(c->bev, CONN_MAX_SINGLE_IO);
 	if (kind == CONN_AGENT) {
 		struct timeval tv = { 3 * m->conf->heartbeat + 10, 0 };
 		bufferevent_set_timeouts(c->bev, &tv, NULL);
