@@ -247,13 +247,26 @@ fairshare_running(struct master *m, struct fairshare *f, long now)
 	strmap_clear(&t.pairs);
 }
 
+static bool
+fairshare_any(const struct master *m)
+{
+	for (size_t i = 0; m->conf->sched != NULL && i < m->conf->nqueues; i++)
+		if (m->conf->sched->queues[i].shares != NULL)
+			return true;
+	return false;
+}
+
 void
 fairshare_tick(struct master *m, long now)
 {
 	struct fairshare *f = sched_state(m)->fs;
 
-	if (now - f->last >= FAIRSHARE_TICK)
+	if (now - f->last < FAIRSHARE_TICK)
+		return;
+	if (fairshare_any(m))
 		fairshare_running(m, f, now);
+	else
+		f->last = now;	/* no fairshare queue: nothing to tally */
 }
 
 void
