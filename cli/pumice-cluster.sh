@@ -66,18 +66,24 @@ now() {
 	date +%s
 }
 
-# Prints a free TCP port on loopback in 20000-60000.
+# Prints a TCP port on loopback that nothing uses, from 20000 up to just
+# below the kernel's ephemeral range (ip_local_port_range): a port in that
+# range can be taken by any outgoing connection (an agent's, a test's)
+# between this check and the master's bind.
 pick_port() {
-	local tries=0 port
+	local tries=0 port hi
+	hi=$(awk '{ print $1 - 1 }' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null)
+	case "$hi" in '' | *[!0-9]*) hi=60000 ;; esac
+	[ "$hi" -ge 21000 ] || hi=60000
 	while [ "$tries" -lt 50 ]; do
-		port=$(shuf -i 20000-60000 -n 1)
-		if ! ss -Hltn "sport = :$port" | grep -q .; then
+		port=$(shuf -i "20000-$hi" -n 1)
+		if ! ss -Htan "( sport = :$port or dport = :$port )" | grep -q .; then
 			echo "$port"
 			return 0
 		fi
 		tries=$((tries + 1))
 	done
-	die "no free port found in 20000-60000"
+	die "no free port found in 20000-$hi"
 }
 
 short_hostname() {
