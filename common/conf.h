@@ -41,6 +41,7 @@ struct conf {
 	char *statedir;		/* PUMICE_STATEDIR (default sharedir/<cluster>) */
 	char *unit_for_limits;	/* LSF_UNIT_FOR_LIMITS (default MB) */
 	int heartbeat;		/* PUMICE_HEARTBEAT seconds (default 5) */
+	long max_reply;		/* PUMICE_MAX_REPLY MB: largest reply frame (64, the protocol's) */
 	char **admins;		/* lsf.cluster ClusterAdmins Administrators */
 	size_t nadmins;
 	struct conf_queue *queues;

@@ -94,12 +94,55 @@ conn_agent_state(struct conn *c)
 	return &c->agent;
 }
 
-static void
-conn_frame(struct evbuffer *out, json_t *msg)
+/*
+ * A reply over the frame limit would make the peer drop the connection
+ * (an agent relaying it, its whole link): send an error in its place,
+ * to the same request id, or nothing when it is not a reply.
+ */
+static json_t *
+conn_too_big(const json_t *msg, size_t len, size_t limit)
 {
-	size_t len;
-	uint8_t *buf = proto_encode(msg, &len);
+	const char *t = json_string_value(json_object_get(msg, "t"));
+	bool relay = t != NULL && strcmp(t, "relay_rep") == 0;
+	const json_t *inner = relay ? json_object_get(msg, "rep") : msg, *id;
+	char text[256];
+	json_t *rep;
 
+	if (!relay && (t == NULL || strcmp(t, "rep") != 0))
+		return NULL;
+	id = json_object_get(inner, "id");
+	snprintf(text, sizeof(text), "the reply (%zu KB) is over the limit of %zu KB "
+	    "(PUMICE_MAX_REPLY); ask for fewer jobs (job ids, -u, -J, -q, -d/-p/-r)",
+	    len >> 10, limit >> 10);
+	rep = json_pack("{s:s, s:O, s:b, s:s, s:s}", "t", "rep", "id", id ? id : json_null(),
+	    "ok", 0, "code", "toobig", "err", text);
+	if (relay)
+		rep = json_pack("{s:s, s:O, s:o}", "t", "relay_rep", "rid",
+		    json_object_get(msg, "rid"), "rep", rep);
+	return rep;
+}
+
+static void
+conn_frame(struct conn *c, struct evbuffer *out, json_t *msg)
+{
+	size_t len, limit = (size_t)c->m->conf->max_reply << 20;
+	uint8_t *buf = proto_encode(msg, &len);
+	json_t *err;
+
+	if (limit == 0 || limit > PROTO_MAX_FRAME)
+		limit = PROTO_MAX_FRAME;
+	if (len - 4 > limit) {
+		free(buf);
+		err = conn_too_big(msg, len - 4, limit);
+		log_warnx("a %zu-byte %s is over the frame limit; %s", len - 4,
+		    json_string_value(json_object_get(msg, "t")) ?
+		    json_string_value(json_object_get(msg, "t")) : "message",
+		    err ? "an error was sent instead" : "dropped");
+		json_decref(msg);
+		if (err != NULL)
+			conn_frame(c, out, err);
+		return;
+	}
 	evbuffer_add(out, buf, len);
 	free(buf);
 	json_decref(msg);
@@ -112,7 +155,7 @@ conn_send(struct conn *c, json_t *msg)
 		json_decref(msg);
 		return;
 	}
-	conn_frame(bufferevent_get_output(c->bev), msg);
+	conn_frame(c, bufferevent_get_output(c->bev), msg);
 }
 
 void
@@ -122,7 +165,7 @@ conn_send_after_commit(struct conn *c, json_t *msg)
 		json_decref(msg);
 		return;
 	}
-	conn_frame(c->held, msg);
+	conn_frame(c, c->held, msg);
 	if (!c->on_dirty) {
 		TAILQ_INSERT_TAIL(&c->m->dirty, c, dirty_entry);
 		c->on_dirty = true;

@@ -1,0 +1,29 @@
+#!/usr/bin/env bats
+# reply.bats - a reply over the master's frame limit (PUMICE_MAX_REPLY,
+# lowered to 1 MB here) comes back as an error naming the limit instead of
+# a dropped connection ("cluster unreachable"), and smaller queries still
+# work on the same master.
+
+load helpers
+
+setup_file() {
+	cluster_start -n 1 --cpus 1
+	echo "PUMICE_MAX_REPLY=1" >>"$LSF_ENVDIR/lsf.conf"
+	badmin reconfig >/dev/null
+}
+
+teardown_file() {
+	cluster_teardown
+}
+
+@test "a bjobs reply over PUMICE_MAX_REPLY is an error that says so; smaller ones still work" {
+	submit -H -J "big[1-20000]" -o /dev/null true
+	run --separate-stderr bjobs
+	[ "$status" -eq 255 ]
+	[[ "$stderr" == *"over the limit of 1024 KB (PUMICE_MAX_REPLY)"* ]]
+	[[ "$stderr" != *unreachable* ]]
+	run -0 bjobs -noheader "$JOBID[7]"
+	assert_output --regexp "^$JOBID +$ME +PSUSP "
+	run -0 bhosts
+	bkill "$JOBID" >/dev/null
+}
