@@ -3,7 +3,7 @@
 # seconds (corpora live in $(B)/fuzz/corpus-<name>, never committed).
 FUZZ_CC ?= clang
 FUZZ_TIME ?= 20
-FUZZ_NAMES := proto dep arrayspec bsubscript cfg
+FUZZ_NAMES := proto dep arrayspec bsubscript cfg resreq
 FUZZ_BINS := $(FUZZ_NAMES:%=$(B)/fuzz/fuzz_%)
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-D_GNU_SOURCE -Icommon $(JANSSON_CFLAGS) $(CRYPTO_CFLAGS)
