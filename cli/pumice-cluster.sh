@@ -331,13 +331,25 @@ start_agent() {
 	launch "$h" "$@"
 }
 
+# A process we launched that has not reached its exec yet: still the
+# forked shell, or setsid (a loaded machine makes that window long).
+is_launching() {
+	local exe
+	[ -d "/proc/$1" ] && ! is_zombie "$1" || return 1
+	exe=$(readlink "/proc/$1/exe" 2>/dev/null) || return 1
+	case "$(basename -- "${exe% (deleted)}")" in
+	bash | sh | dash | setsid) return 0 ;;
+	esac
+	return 1
+}
+
 # Fails (with the end of its log) if a process we just started has died.
 check_started_alive() {
 	local e name pid
 	for e in $started; do
 		name=${e%%:*}
 		pid=${e#*:}
-		if ! is_ours "$pid" "$(exe_for "$name")"; then
+		if ! is_ours "$pid" "$(exe_for "$name")" && ! is_launching "$pid"; then
 			say "$name (pid $pid) exited; end of its logs:"
 			tail -n 20 "$dir/log/$name.out" "$dir/log/$name.log" >&2 2>/dev/null || true
 			return 1

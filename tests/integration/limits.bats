@@ -9,7 +9,7 @@ load helpers
 
 setup_file() {
 	cluster_start -n 1 --cpus 2 --mem 1G
-	pumice cluster add "$CLUSTER_DIR" big --cpus 8 --mem 8G 2>/dev/null
+	pumice cluster add "$CLUSTER_DIR" big --cpus 8 --mem 8G
 	cat >>"$CLUSTER_DIR/conf/lsbatch/pumice/configdir/lsb.queues" <<EOF
 
 Begin Queue
