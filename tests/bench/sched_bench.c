@@ -1,19 +1,47 @@
 /*
- * sched_bench.c - the scheduler's placement core (place.c, limits.c,
- * jobreq.c) on simulated hosts and jobs: one pass over P pending jobs on
- * H hosts, as sched_pass runs it (queue/user limit check, then placement
- * by shape bucket), from an idle cluster and from a full one. Prints the
- * pass time and placements per second; asserts nothing.
+ * sched_bench.c - the scheduler on simulated hosts and jobs (issue 4);
+ * prints its figures, asserts nothing. Two parts:
  *
- *   sched_bench [HOSTS PENDING]     default: 1k and 10k hosts x 100k and 1M jobs
+ * core: the placement core alone (limits.c, place.c, jobreq.c): one pass
+ *   over P pending jobs on H synthetic place_host entries, as sched_pass
+ *   calls them (queue/user limit check, then placement by shape bucket),
+ *   from an idle cluster and again from the full one it left.
+ * master: sched_pass itself on a real struct master (benchmaster.c: its
+ *   configuration, sqlite store, registered hosts; no event loop) with H
+ *   hosts of 4, 8, 12 or 16 cores and 1, 2 or 4 GB a core, and a backlog
+ *   of JOBS individual jobs (runs of RUN jobs of five shapes: run limits,
+ *   span[hosts=1], rusage[mem], select, a dependency never satisfied; one
+ *   run in five in a FAIRSHARE queue) or of one ARRAY-element array.
+ *   Passes (each a slice of at most 2,000 starts or 40 ms) are called back
+ *   to back until a whole walk of the backlog starts nothing, committing
+ *   the store after each as the loop does. Printed: the first slice (it
+ *   sorts the backlog), the median and longest slice while filling, the
+ *   time to fill and starts per second, then that last walk over the full
+ *   cluster (snapshot, dependency and queue checks, failed placements,
+ *   backfill reservations, fairshare). Each master runs in a child.
+ *
+ *   sched_bench [HOSTS [JOBS [ARRAY]]]
+ *
+ * Sizes come from the arguments, else from the environment, else defaults:
+ *   SCHED_BENCH_HOSTS  host counts                        "1000 10000"
+ *   SCHED_BENCH_JOBS   individual jobs (core: placements)  100000
+ *   SCHED_BENCH_ARRAY  array elements (core: placements)   1000000
+ *   SCHED_BENCH_MODE   core, master or both                both
+ * A size of 0 leaves that backlog out. The master part raises the
+ * open-file soft limit to the hard limit (one descriptor a host).
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../../daemons/master/master.h"
 #include "../../daemons/master/sched.h"
+#include "benchmaster.h"
 #include "util.h"
 
 #define NSHAPES 4
@@ -155,11 +183,279 @@ bench_one(size_t nh, size_t pending)
 	bench_hosts_free(hosts, nh);
 }
 
+/* ---- master: sched_pass on a struct master ---- */
+
+#define MSHAPES 5
+#define MAX_SLICES 100000	/* a safety stop; a fill takes a few hundred */
+
+static const struct {
+	const char *opts;	/* bsub options as the CLI sends them */
+	int nslots;
+	const char *dep;	/* -w */
+} mshapes[MSHAPES] = {
+	{ "{\"W\":\"60\"}", 1, NULL },
+	{ "{\"n\":\"4\",\"R\":[\"span[hosts=1]\"],\"W\":\"120\"}", 4, NULL },
+	{ "{\"R\":[\"rusage[mem=2G]\"]}", 1, NULL },
+	{ "{\"R\":[\"select[mem>=1G && ncpus>=8] order[-slots]\"],\"W\":\"30\"}", 1, NULL },
+	{ "{}", 1, "done(1)" },	/* job 1 runs and never ends */
+};
+
+static const char bench_queues[] =
+    "Begin Queue\nQUEUE_NAME = normal\nPRIORITY = 30\nEnd Queue\n"
+    "Begin Queue\nQUEUE_NAME = fair\nPRIORITY = 20\n"
+    "FAIRSHARE = USER_SHARES[[default, 1]]\nEnd Queue\n";
+
+/* Each pass's duration (ms) and the elements it started. */
+struct bench_slices {
+	double *ms;
+	long *started;
+	size_t n;
+};
+
+static void
+bench_master_hosts(struct benchmaster *b, size_t nh)
+{
+	char name[32];
+
+	for (size_t i = 0; i < nh; i++) {
+		int ncpus = 4 * (int)(i % 4 + 1);
+		long gb = 1L << (i / 4 % 3);
+
+		snprintf(name, sizeof(name), "node%05zu", i);
+		benchmaster_host(b, name, ncpus, ncpus * gb * 1024 * 1024);
+	}
+}
+
+static void
+bench_master_jobs(struct benchmaster *b, size_t njobs, size_t narray, char **users)
+{
+	for (size_t i = 0; i < njobs; i++) {
+		size_t run = i / RUN, k = run % MSHAPES;
+		json_t *d = json_pack("{s:s, s:s, s:s, s:i, s:o}", "name", "j", "user",
+		    users[i % NUSERS], "queue", run / MSHAPES % 5 == 4 ? "fair" : "normal",
+		    "nslots", mshapes[k].nslots, "opts", json_loads(mshapes[k].opts, 0, NULL));
+
+		if (mshapes[k].dep != NULL)
+			json_object_set_new(d, "dep", json_string(mshapes[k].dep));
+		benchmaster_submit(b, d);
+	}
+	if (narray > 0) {
+		char *spec = xasprintf("1-%zu", narray);
+		benchmaster_submit(b, json_pack("{s:s, s:s, s:s, s:i, s:s, s:{}}", "name", "a",
+		    "user", users[0], "queue", "normal", "nslots", 1, "array", spec, "opts"));
+		free(spec);
+	}
+	benchmaster_commit(b);
+}
+
+/* Elements running (each on its first host's list), *slots their slots. */
+static long
+bench_running(struct master *m, long *slots)
+{
+	struct host *h;
+	struct elem *e;
+	long n = 0;
+
+	*slots = 0;
+	TAILQ_FOREACH(h, &m->hosts, entry) {
+		*slots += h->used;
+		TAILQ_FOREACH(e, &h->running, host_entry)
+			n++;
+	}
+	return n;
+}
+
+/* One pass, timed; the commit after it is not. */
+static void
+bench_slice(struct benchmaster *b, struct bench_slices *s)
+{
+	long slots, before = bench_running(&b->m, &slots);
+	double t0 = bench_now();
+
+	sched_pass(&b->m);
+	s->ms = xrealloc(s->ms, (s->n + 1) * sizeof(*s->ms));
+	s->started = xrealloc(s->started, (s->n + 1) * sizeof(*s->started));
+	s->ms[s->n] = (bench_now() - t0) * 1e3;
+	benchmaster_commit(b);
+	s->started[s->n++] = bench_running(&b->m, &slots) - before;
+}
+
+static int
+bench_cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Median, longest and sum of ms[a..b). */
+static void
+bench_spread(const double *ms, size_t a, size_t b, double *med, double *max,
+    double *sum)
+{
+	size_t n = b - a;
+	double *v = xcalloc(n + 1, sizeof(*v));
+
+	memcpy(v, ms + a, n * sizeof(*v));
+	qsort(v, n, sizeof(*v), bench_cmp_double);
+	*med = n > 0 ? (n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2) : 0;
+	*max = n > 0 ? v[n - 1] : 0;
+	*sum = 0;
+	for (size_t i = 0; i < n; i++)
+		*sum += v[i];
+	free(v);
+}
+
+/* Walks the backlog in slices until a whole walk starts nothing; *full is
+ * the first slice of that walk (s->n when the backlog ran out instead),
+ * *filled one past the last slice that started anything. */
+static int
+bench_fill(struct benchmaster *b, struct bench_slices *s, size_t *filled,
+    size_t *full)
+{
+	struct master *m = &b->m;
+	long walk_started = 0;
+	int walks = 0;
+
+	*filled = *full = 0;
+	while (!TAILQ_EMPTY(&m->pending) && s->n < MAX_SLICES) {
+		bench_slice(b, s);
+		if (s->started[s->n - 1] > 0)
+			*filled = s->n;
+		walk_started += s->started[s->n - 1];
+		if (m->sched->items != NULL)
+			continue;	/* the walk goes on in the next slice */
+		walks++;
+		if (walk_started == 0)
+			return walks;
+		walk_started = 0;
+		*full = s->n;
+	}
+	*full = s->n;
+	return walks;
+}
+
+static void
+bench_master_report(struct benchmaster *b, const struct bench_slices *s,
+    size_t filled, size_t full, int walks, double setup)
+{
+	struct master *m = &b->m;
+	double med, max, fill, fmed, fmax, ftotal;
+	long started = 0, slots, total = 0, pending = 0;
+	struct host *h;
+	struct job *j;
+
+	bench_spread(s->ms, 0, filled, &med, &max, &fill);
+	bench_spread(s->ms, full, s->n, &fmed, &fmax, &ftotal);
+	for (size_t i = 0; i < filled; i++)
+		started += s->started[i];
+	TAILQ_FOREACH(h, &m->hosts, entry)
+		total += h->maxslots;
+	TAILQ_FOREACH(j, &m->pending, pend_entry)
+		pending++;
+	bench_running(m, &slots);
+	printf("%7.1f | %6zu %6.1f %6.1f %6.1f %5d %7.2f %7ld %5.1f%% %8.0f |", setup,
+	    filled, filled ? s->ms[0] : 0, med, max, walks, fill / 1e3, started,
+	    total ? 100.0 * (double)slots / (double)total : 0, fill > 0 ?
+	    (double)started / (fill / 1e3) : 0);
+	if (full < s->n)
+		printf(" %6zu %6.1f %6.1f %6.1f %8.1f %8.0f\n", s->n - full, s->ms[full],
+		    fmed, fmax, ftotal, ftotal > 0 ? (double)pending / (ftotal / 1e3) : 0);
+	else
+		printf(" (no walk without a start: backlog ran out)\n");
+}
+
+/* One master: nh hosts and a backlog of njobs jobs or an narray array. */
+static void
+bench_master(size_t nh, size_t njobs, size_t narray)
+{
+	struct benchmaster b;
+	struct bench_slices s = { NULL, NULL, 0 };
+	char *users[NUSERS];
+	size_t filled, full;
+	double t0 = bench_now(), setup;
+	int walks;
+
+	printf("%6zu %8zu %-5s ", nh, njobs ? njobs : narray, njobs ? "jobs" : "array");
+	for (int i = 0; i < NUSERS; i++)
+		users[i] = xasprintf("user%02d", i);
+	benchmaster_open(&b, bench_queues);
+	bench_master_hosts(&b, nh);
+	bench_master_jobs(&b, njobs, narray, users);
+	setup = bench_now() - t0;
+	walks = bench_fill(&b, &s, &filled, &full);
+	bench_master_report(&b, &s, filled, full, walks, setup);
+	benchmaster_close(&b);
+}
+
+/* Runs bench_master in a child, so that each master starts from a fresh
+ * process (memory, descriptors) and needs no teardown. */
+static void
+bench_master_child(size_t nh, size_t njobs, size_t narray)
+{
+	struct rlimit rl;
+	pid_t pid;
+	int st;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur < nh + 64) {
+		printf("%6zu hosts: skipped, ulimit -n is %lu\n", nh, (unsigned long)rl.rlim_cur);
+		return;
+	}
+	fflush(stdout);
+	if ((pid = fork()) == 0) {
+		bench_master(nh, njobs, narray);
+		fflush(stdout);
+		_exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		printf("  (%zu hosts: the benchmark's child failed)\n", nh);
+}
+
+/* ---- sizes ---- */
+
+struct bench_sizes {
+	size_t hosts[16], nhosts, jobs, array;
+	bool core, master;
+};
+
+static size_t
+bench_env_size(const char *name, size_t def)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && *v != '\0' ? (size_t)strtoul(v, NULL, 10) : def;
+}
+
+static void
+bench_sizes(struct bench_sizes *z, int argc, char **argv)
+{
+	const char *hosts = getenv("SCHED_BENCH_HOSTS"), *mode = getenv("SCHED_BENCH_MODE");
+	char *end;
+
+	memset(z, 0, sizeof(*z));
+	if (argc > 1)
+		hosts = argv[1];
+	for (const char *p = hosts ? hosts : "1000 10000"; z->nhosts < nitems(z->hosts); p = end) {
+		size_t n = (size_t)strtoul(p, &end, 10);
+		if (end == p)
+			break;
+		z->hosts[z->nhosts++] = n;
+	}
+	z->jobs = argc > 2 ? (size_t)atol(argv[2]) : bench_env_size("SCHED_BENCH_JOBS", 100000);
+	z->array = argc > 3 ? (size_t)atol(argv[3]) : bench_env_size("SCHED_BENCH_ARRAY",
+	    1000000);
+	z->core = mode == NULL || strcmp(mode, "master") != 0;
+	z->master = mode == NULL || strcmp(mode, "core") != 0;
+}
+
 int
 main(int argc, char **argv)
 {
-	static const size_t hs[] = { 1000, 10000 }, ps[] = { 100000, 1000000 };
-
+	struct bench_sizes z;
 	char load[64] = "?";
 	FILE *fp = fopen("/proc/loadavg", "r");
 
@@ -168,14 +464,31 @@ main(int argc, char **argv)
 			load[strcspn(load, "\n")] = '\0';
 		fclose(fp);
 	}
-	printf("scheduler pass (place.c + limits.c; %d job shapes in runs of %d, %d users; "
-	    "hosts of 8 or 16 slots; loadavg %s)\n", NSHAPES, RUN, NUSERS, load);
-	if (argc == 3) {
-		bench_one((size_t)atol(argv[1]), (size_t)atol(argv[2]));
-		return 0;
+	bench_sizes(&z, argc, argv);
+	if (z.core) {
+		printf("placement core (place.c + limits.c; %d job shapes in runs of %d, %d users; "
+		    "hosts of 8 or 16 slots; loadavg %s)\n", NSHAPES, RUN, NUSERS, load);
+		for (size_t i = 0; i < z.nhosts; i++) {
+			if (z.jobs > 0)
+				bench_one(z.hosts[i], z.jobs);
+			if (z.array > 0)
+				bench_one(z.hosts[i], z.array);
+		}
 	}
-	for (size_t i = 0; i < 2; i++)
-		for (size_t k = 0; k < 2; k++)
-			bench_one(hs[i], ps[k]);
+	if (!z.master)
+		return 0;
+	printf("\nsched_pass on a master (%d job shapes in runs of %d, %d users, 1 run in 5 "
+	    "fairshare; hosts of 4-16 cores, 1-4 GB a core; loadavg %s)\n%30s| filling "
+	    "the cluster: slices (ms), walks, seconds, starts, slots busy | the last walk, "
+	    "on the full cluster: slices (ms), jobs/s\n%6s %8s %-5s %7s | slices  first "
+	    "median    max walks  fill s  started slots starts/s | slices  first median    max"
+	    "    total   jobs/s\n", MSHAPES, RUN, NUSERS, load, "", "hosts", "backlog", "",
+	    "setup s");
+	for (size_t i = 0; i < z.nhosts; i++) {
+		if (z.jobs > 0)
+			bench_master_child(z.hosts[i], z.jobs, 0);
+		if (z.array > 0)
+			bench_master_child(z.hosts[i], 0, z.array);
+	}
 	return 0;
 }
