@@ -16,12 +16,41 @@
 
 struct limits {
 	struct strmap map;
+	/*
+	 * Which counters some limit reads: the per-queue/user totals, the per
+	 * queue and host ones (HJOB_LIMIT, PJOB_LIMIT), the per user and host
+	 * ones (JL/U, JL/P). Keeping only those spares a pass over 10,000
+	 * busy hosts most of its hashing (see limits_configure).
+	 */
+	bool totals, qhost, uhost;
 };
 
 struct limits *
 limits_new(void)
 {
-	return xcalloc(1, sizeof(struct limits));
+	struct limits *l = xcalloc(1, sizeof(struct limits));
+
+	l->totals = l->qhost = l->uhost = true;
+	return l;
+}
+
+void
+limits_configure(struct limits *l, const struct conf *c)
+{
+	const struct schedconf *sc = c->sched;
+	size_t i;
+
+	l->totals = l->qhost = l->uhost = false;
+	for (i = 0; i < c->nqueues; i++) {
+		l->totals |= c->queues[i].qjob_limit >= 0 || c->queues[i].ujob_limit >= 0;
+		l->qhost |= c->queues[i].hjob_limit >= 0 || c->queues[i].pjob_limit >= 0;
+	}
+	for (i = 0; sc != NULL && i < sc->nulims; i++) {
+		l->totals = true;
+		l->uhost |= sc->ulims[i].jlp >= 0;
+	}
+	for (i = 0; sc != NULL && i < sc->nhostlims; i++)
+		l->uhost |= sc->hostlims[i].jlu >= 0;
 }
 
 void
@@ -70,15 +99,17 @@ limits_add(struct limits *l, const struct schedconf *sc, const char *queue,
 	const struct schedconf_ulim *ul;
 	bool group;
 
-	limits_bump(l, "Q", queue, NULL, slots);
-	limits_bump(l, "QU", queue, user, slots);
-	limits_bump(l, "U", user, NULL, slots);
-	if ((ul = schedconf_user_limit(sc, user, &group)) != NULL && group)
-		limits_bump(l, "UG", ul->name, NULL, slots);
-	if (hidx >= 0) {
-		limits_ent(l, 1, "QH", queue, hidx)->n += slots;
-		limits_ent(l, 1, "UH", user, hidx)->n += slots;
+	if (l->totals) {
+		limits_bump(l, "Q", queue, NULL, slots);
+		limits_bump(l, "QU", queue, user, slots);
+		limits_bump(l, "U", user, NULL, slots);
+		if ((ul = schedconf_user_limit(sc, user, &group)) != NULL && group)
+			limits_bump(l, "UG", ul->name, NULL, slots);
 	}
+	if (hidx >= 0 && l->qhost)
+		limits_ent(l, 1, "QH", queue, hidx)->n += slots;
+	if (hidx >= 0 && l->uhost)
+		limits_ent(l, 1, "UH", user, hidx)->n += slots;
 }
 
 static long

@@ -719,6 +719,7 @@ sched_run_init(struct sched_run *s, struct master *m)
 	s->fs = m->sched->fs;
 	fairshare_count_running(m, s->fs);	/* usage: fairshare_tick */
 	s->lim = limits_new();
+	limits_configure(s->lim, m->conf);
 	hosts = snapshot_build(m, now, s->lim, &nh);
 	place_ctx_init(&s->px, hosts, nh, sc, now);
 	s->px.lim = s->lim;

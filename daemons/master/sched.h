@@ -140,6 +140,8 @@ void snapshot_mark_excl(struct master *m);
 
 /* limits.c: slot counters keyed by queue, user and host index. */
 struct limits *limits_new(void);
+/* Counts only what some limit of c reads (a new one counts everything). */
+void limits_configure(struct limits *l, const struct conf *c);
 void limits_free(struct limits *l);
 void limits_add(struct limits *l, const struct schedconf *sc, const char *queue,
     const char *user, int hidx, int slots);
