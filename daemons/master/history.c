@@ -26,13 +26,9 @@ history_scratch(struct master *m)
 {
 	struct master *h = xcalloc(1, sizeof(*h));
 
+	master_init(h);
 	h->conf = m->conf;
 	h->replaying = true;
-	TAILQ_INIT(&h->conns);
-	TAILQ_INIT(&h->dirty);
-	TAILQ_INIT(&h->hosts);
-	TAILQ_INIT(&h->pending);
-	TAILQ_INIT(&h->waiters);
 	return h;
 }
 

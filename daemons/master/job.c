@@ -663,6 +663,18 @@ job_free(struct job *j)
 }
 
 void
+master_init(struct master *m)
+{
+	TAILQ_INIT(&m->conns);
+	TAILQ_INIT(&m->dirty);
+	TAILQ_INIT(&m->hosts);
+	TAILQ_INIT(&m->pending);
+	TAILQ_INIT(&m->waiters);
+	TAILQ_INIT(&m->peeks);
+	m->next_id = 1;
+}
+
+void
 job_free_all(struct master *m)
 {
 	size_t i;

@@ -77,13 +77,7 @@ main(int argc, char **argv)
 	if (auth_key_load(m.conf->key_file, &m.key, err, sizeof(err)) < 0)
 		fatalx("%s", err);
 	m.hostname = master_hostname();
-	TAILQ_INIT(&m.conns);
-	TAILQ_INIT(&m.dirty);
-	TAILQ_INIT(&m.hosts);
-	TAILQ_INIT(&m.pending);
-	TAILQ_INIT(&m.waiters);
-	TAILQ_INIT(&m.peeks);
-	m.next_id = 1;
+	master_init(&m);
 	if ((m.store = store_open(m.conf->statedir, err, sizeof(err))) == NULL)
 		fatalx("%s", err);
 	if (store_replay(m.store, &m, err, sizeof(err)) < 0)

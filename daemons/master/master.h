@@ -236,6 +236,8 @@ int job_apply(struct master *m, long id, long idx, const char *type, long when,
 int job_event(struct master *m, long id, long idx, const char *type, json_t *data);
 long job_pending_count(const struct job *j);
 bool job_finished(const struct job *j);
+/* job.c: the empty tables of a new master (lists, first job id). */
+void master_init(struct master *m);
 void job_free_all(struct master *m);
 void job_purge_old(struct master *m, long now);
 json_t *job_record(struct master *m, struct job *j, long idx);

@@ -74,13 +74,7 @@ benchmaster_open(struct benchmaster *b, const char *queues)
 	    mkdir_p(m->conf->statedir, 0755) < 0 ||
 	    (m->store = store_open(m->conf->statedir, err, sizeof(err))) == NULL)
 		benchmaster_die("%s", err);
-	TAILQ_INIT(&m->conns);
-	TAILQ_INIT(&m->dirty);
-	TAILQ_INIT(&m->hosts);
-	TAILQ_INIT(&m->pending);
-	TAILQ_INIT(&m->waiters);
-	TAILQ_INIT(&m->peeks);
-	m->next_id = 1;
+	master_init(m);
 	if ((m->base = event_base_new()) == NULL)
 		benchmaster_die("event_base_new failed");
 	m->commit_ev = event_new(m->base, -1, 0, benchmaster_never, NULL);

@@ -81,13 +81,7 @@ tm_open(struct tmaster *t, const char *dir)
 	    "grp (alice bob)\nEnd UserGroup\n");
 	if ((m->conf = conf_load(t->dir, 1, err, sizeof(err))) == NULL)
 		fail_msg("%s", err);
-	TAILQ_INIT(&m->conns);
-	TAILQ_INIT(&m->dirty);
-	TAILQ_INIT(&m->hosts);
-	TAILQ_INIT(&m->pending);
-	TAILQ_INIT(&m->waiters);
-	TAILQ_INIT(&m->peeks);
-	m->next_id = 1;
+	master_init(m);
 	assert_non_null(m->base = event_base_new());
 	m->commit_ev = event_new(m->base, -1, 0, tm_never, NULL);
 	m->sched_ev = event_new(m->base, -1, 0, tm_never, NULL);
