@@ -168,13 +168,13 @@ bench_known() {
 		bl_record "bjobs_all_json_$n" ms "7: bjobs -a -json, $n known"
 }
 
+master_pid_up() {
+	[ -s "$CDIR/run/master.pid" ] && [ -d "/proc/$(bl_pid master)" ]
+}
+
 # Until the restarted master has written its pid file.
 wait_pidfile() {
-	local end=$((SECONDS + 60))
-	until [ -s "$CDIR/run/master.pid" ] && [ -d "/proc/$(bl_pid master)" ]; do
-		[ "$SECONDS" -lt "$end" ] || return 1
-		sleep 0.1
-	done
+	bl_wait_for 60 master_pid_up
 }
 
 bench_query() {

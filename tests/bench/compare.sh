@@ -46,11 +46,7 @@ free_port() {
 
 # Waits (up to $2 s) for file $1 to hold a pid; prints it.
 pid_from() {
-	local end=$((SECONDS + $2))
-	until [ -s "$1" ]; do
-		[ "$SECONDS" -lt "$end" ] || return 1
-		sleep 0.1
-	done
+	bl_wait_for "$2" test -s "$1" || return 1
 	head -n 1 "$1"
 }
 
@@ -92,6 +88,10 @@ PartitionName=bench Nodes=bench1 Default=YES MaxTime=INFINITE State=UP
 EOF
 }
 
+slurm_idle() {
+	[ "$(sinfo -h -o %t 2>/dev/null)" = idle ]
+}
+
 slurm_start() {
 	local end
 	for c in munged slurmctld slurmd sbatch squeue scontrol scancel sinfo; do
@@ -112,15 +112,11 @@ slurm_start() {
 	BL_PIDS="$BL_PIDS $!"
 	/usr/sbin/slurmd -D -N bench1 >"$SL/slurmd.out" 2>&1 &
 	BL_PIDS="$BL_PIDS $!"
-	end=$((SECONDS + 60))
-	until [ "$(sinfo -h -o %t 2>/dev/null)" = idle ]; do
-		if [ "$SECONDS" -ge "$end" ]; then
-			SLURM_WHY="the Slurm node did not become idle in 60 s; see $SL/*.log $SL/*.out"
-			tail -n 5 "$SL"/*.out "$SL"/*.log >&2 2>/dev/null
-			return 1
-		fi
-		sleep 0.2
-	done
+	if ! bl_wait_for 60 slurm_idle; then
+		SLURM_WHY="the Slurm node did not become idle in 60 s; see $SL/*.log $SL/*.out"
+		tail -n 5 "$SL"/*.out "$SL"/*.log >&2 2>/dev/null
+		return 1
+	fi
 	SLURM_PID=$(pid_from "$SL/slurmctld.pid" 10)
 	SLURMD_PID=$(pid_from "$SL/slurmd.pid" 10)
 }
@@ -162,11 +158,7 @@ p_agent_pid() { bl_pid node1; }
 s_agent_pid() { echo "$SLURMD_PID"; }
 
 wait_empty() {
-	local end=$((SECONDS + 900))
-	until "${1}_empty"; do
-		[ "$SECONDS" -lt "$end" ] || { say "$1: jobs still queued"; return 1; }
-		sleep 0.05
-	done
+	bl_wait_for 900 "${1}_empty" || { say "$1: jobs still queued"; return 1; }
 }
 
 measure() {

@@ -120,22 +120,33 @@ bl_record_stats() {
 	say "$(printf '%-28s %s  (median min max p99 n) %s' "$1" "$4" "$2")"
 }
 
-# bl_wait_empty [SECONDS]: until bjobs shows no unfinished job of ours.
-bl_wait_empty() {
-	local end=$((SECONDS + ${1:-600}))
-	while [ -n "$(bjobs -noheader -o stat 2>/dev/null | head -n 1)" ]; do
-		[ "$SECONDS" -lt "$end" ] || { say "jobs still unfinished"; return 1; }
+# bl_wait_for SECONDS CMD...: polls CMD (every 50 ms) until it succeeds;
+# fails once SECONDS have passed. Every wait of the benchmarks goes here.
+bl_wait_for() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ "$SECONDS" -lt "$end" ] || return 1
 		sleep 0.05
 	done
 }
 
+bl_no_unfinished() {
+	[ -z "$(bjobs -noheader -o stat 2>/dev/null | head -n 1)" ]
+}
+
+bl_running_at_least() {
+	[ "$(bjobs -noheader -o stat 2>/dev/null | grep -c RUN)" -ge "$1" ]
+}
+
+# bl_wait_empty [SECONDS]: until bjobs shows no unfinished job of ours.
+bl_wait_empty() {
+	bl_wait_for "${1:-600}" bl_no_unfinished || { say "jobs still unfinished"; return 1; }
+}
+
 # bl_wait_running N: until N jobs of ours run.
 bl_wait_running() {
-	local end=$((SECONDS + 120))
-	while [ "$(bjobs -noheader -o stat 2>/dev/null | grep -c RUN)" -lt "$1" ]; do
-		[ "$SECONDS" -lt "$end" ] || { say "fewer than $1 jobs run"; return 1; }
-		sleep 0.2
-	done
+	bl_wait_for 120 bl_running_at_least "$1" || { say "fewer than $1 jobs run"; return 1; }
 }
 
 # bl_pack FILE N OPTS...: a -pack file of N jobs "OPTS true".

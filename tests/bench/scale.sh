@@ -56,19 +56,20 @@ if [ "$(ulimit -Sn)" != "$hard" ]; then
 fi
 
 # wait_line PATTERN FILE SECONDS: until simagents printed a matching line
-# (polled every 0.1 s); prints it.
+# (bl_wait_for); prints it.
 wait_line() {
-	local end=$((SECONDS + $3))
-	until grep -q "$1" "$2"; do
-		[ "$SECONDS" -lt "$end" ] || return 1
-		sleep 0.1
-	done
+	bl_wait_for "$3" grep -q "$1" "$2" || return 1
 	grep -m 1 "$1" "$2"
+}
+
+# lines_at_least FILE N: FILE has N lines or more.
+lines_at_least() {
+	[ "$(wc -l <"$1")" -ge "$2" ]
 }
 
 # One round with h hosts; samples go to $F.* (appended).
 scale_round() {
-	local h=$1 r=$2 port key sim t0 t1 pid m0 m1 line churn_end nfill
+	local h=$1 r=$2 port key sim t0 t1 pid m0 m1 line nfill
 	bl_cluster "scale$h-$r" -n 1 --cpus 1 || return 1
 	# the real agent leaves: only simulated hosts run jobs
 	kill -TERM "$(bl_pid node1)"
@@ -108,12 +109,13 @@ scale_round() {
 		say "round $r: no job started in $SECS s"
 	fi
 	nfill=$(wc -l <"$sim.err")
-	churn_end=$((SECONDS + CHURN))
 	benchtool time 20 bjobs -noheader 1 >>"$F.bjobs"
 	benchtool time 20 bsub -env none -o /dev/null true >>"$F.bsub"
 	benchtool time 3 bhosts >>"$F.bhosts"
 	bl_rss_n "$(bl_pid master)" >>"$F.rss"
-	while [ "$SECONDS" -lt "$churn_end" ]; do sleep 0.2; done
+	# CHURN seconds of churn, as simagents reports them (a line a second)
+	bl_wait_for $((CHURN + 60)) lines_at_least "$sim.err" $((nfill + CHURN)) ||
+		say "round $r: simagents reported fewer than $CHURN seconds of churn"
 	benchtool schedstats "$F.s1" >"$F.disp.$r" 2>/dev/null || rm -f "$F.disp.$r"
 	kill -TERM "$pid"
 	wait "$pid"
