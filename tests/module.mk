@@ -40,3 +40,11 @@ check-install: all
 	echo "install: ok"
 
 .PHONY: check-install
+
+# The part a --without-nfs build compiles differently (outnfs.c's stubs),
+# checked in every build so that configuration cannot rot unseen.
+check-nonfs:
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -UHAVE_NFS -DHAVE_NFS=0 -fsyntax-only daemons/agent/outnfs.c
+	@echo "without-nfs: outnfs.c compiles"
+
+.PHONY: check-nonfs
