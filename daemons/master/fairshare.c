@@ -127,13 +127,9 @@ fairshare_usage(struct fairshare *f, const char *queue, const char *name)
 static const struct schedconf_queue *
 fairshare_squeue(struct master *m, const char *queue)
 {
-	const struct conf_queue *q = conf_queue(m->conf, queue);
-	const struct schedconf_queue *sq;
+	const struct schedconf_queue *sq = schedconf_queue_of(m->conf, queue);
 
-	if (q == NULL || m->conf->sched == NULL)
-		return NULL;
-	sq = &m->conf->sched->queues[q - m->conf->queues];
-	return sq->shares != NULL ? sq : NULL;
+	return sq != NULL && sq->shares != NULL ? sq : NULL;
 }
 
 const char *
@@ -191,6 +187,7 @@ fairshare_each_running(struct master *m, void (*fn)(struct elem *, void *),
 }
 
 struct fs_tally {
+	struct master *m;
 	struct fairshare *f;
 	struct strmap pairs;	/* "queue|user": n slots, d slot-seconds */
 	long now;
@@ -203,6 +200,8 @@ fairshare_tally_one(struct elem *e, void *arg)
 	struct strmap_ent *p;
 	char key[512];
 
+	if (fairshare_squeue(t->m, e->job->queue) == NULL)
+		return;	/* only FAIRSHARE queues are tallied */
 	snprintf(key, sizeof(key), "%s|%s", e->job->queue, e->job->user);
 	p = strmap_get(&t->pairs, key, 1);
 	p->n += e->nslots;
@@ -237,7 +236,7 @@ static void
 fairshare_running(struct master *m, struct fairshare *f, long now)
 {
 	const struct schedconf *sc = m->conf->sched;
-	struct fs_tally t = { f, { NULL, 0, 0 }, now };
+	struct fs_tally t = { m, f, { NULL, 0, 0 }, now };
 	struct fs_apply a = { m, f, now == 0 };
 
 	fairshare_each_running(m, fairshare_tally_one, &t);	/* since f->last */
@@ -273,7 +272,8 @@ void
 fairshare_count_running(struct master *m, struct fairshare *f)
 {
 	strmap_foreach(&f->map, fairshare_reset_one, NULL);
-	fairshare_running(m, f, 0);
+	if (fairshare_any(m))	/* each pass: skip the walk where none is set */
+		fairshare_running(m, f, 0);
 }
 
 void

@@ -680,8 +680,9 @@ place_host_when(struct place_ctx *x, const struct place_job *pj, int i, int want
 	place_avail_now(x, pj, i, &a);
 	if (place_avail_cap(x, pj, &a) >= want)
 		return x->now;
-	if (h->nruns > 1)
+	if (h->nruns > 1 && !h->runs_sorted)
 		qsort(h->runs, h->nruns, sizeof(*h->runs), place_cmp_run);
+	h->runs_sorted = true;
 	for (size_t k = 0; k < h->nruns; k++) {
 		place_avail_release(&a, pj, &h->runs[k]);
 		if (place_avail_cap(x, pj, &a) >= want)

@@ -73,6 +73,7 @@ struct place_host {
 	long rsv_job;
 	struct place_run *runs;
 	size_t nruns;
+	bool runs_sorted;	/* by end (place.c sorts them once a snapshot) */
 	struct sel_host sel;
 };
 
