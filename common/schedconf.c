@@ -662,6 +662,20 @@ schedconf_hgroup(const struct schedconf *s, const char *name)
 	return s ? sc_group(s->hgroups, s->nhgroups, name) : NULL;
 }
 
+const struct schedconf_group *
+schedconf_ugroup(const struct schedconf *s, const char *name)
+{
+	return s ? sc_group(s->ugroups, s->nugroups, name) : NULL;
+}
+
+const struct schedconf_queue *
+schedconf_queue_of(const struct conf *c, const char *name)
+{
+	const struct conf_queue *q = conf_queue(c, name);
+
+	return q != NULL && c->sched != NULL ? &c->sched->queues[q - c->queues] : NULL;
+}
+
 static bool
 sc_group_has(const struct schedconf_group *g, size_t n, const char *group,
     const char *who, int depth)

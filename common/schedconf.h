@@ -88,6 +88,11 @@ void schedconf_host_limits(const struct schedconf *s, const char *name,
 const struct schedconf_group *schedconf_hgroup(const struct schedconf *s,
     const char *name);
 /* True when host is in group (recursively; "all" holds every host). */
+const struct schedconf_group *schedconf_ugroup(const struct schedconf *s,
+    const char *name);
+/* The scheduling part of the queue named name, or NULL. */
+const struct schedconf_queue *schedconf_queue_of(const struct conf *c,
+    const char *name);
 bool schedconf_hgroup_has(const struct schedconf *s, const char *group,
     const char *host);
 bool schedconf_ugroup_has(const struct schedconf *s, const char *group,

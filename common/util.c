@@ -2,6 +2,7 @@
  * util.c - see util.h.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -131,12 +132,18 @@ hex_decode(const char *in, uint8_t *out, size_t outlen)
 }
 
 uint64_t
-now_mono_ms(void)
+now_mono_us(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+uint64_t
+now_mono_ms(void)
+{
+	return now_mono_us() / 1000;
 }
 
 double
@@ -181,8 +188,10 @@ file_read_all(const char *path, size_t *lenp)
 	return buf;
 }
 
-int
-file_write_atomic(const char *path, const void *data, size_t len, int mode)
+/* Writes data to a temporary file beside path and renames it over path;
+ * durable: fsync the file and the directory too. */
+static int
+file_replace(const char *path, const void *data, size_t len, int mode, bool durable)
 {
 	char *tmp = xasprintf("%s.tmp.%d", path, (int)getpid());
 	char *dcopy = xstrdup(path);
@@ -203,10 +212,9 @@ file_write_atomic(const char *path, const void *data, size_t len, int mode)
 		p += w;
 		len -= (size_t)w;
 	}
-	if (fsync(fd) < 0 || close(fd) < 0 || rename(tmp, path) < 0)
+	if ((durable && fsync(fd) < 0) || close(fd) < 0 || rename(tmp, path) < 0)
 		goto fail;
-	dfd = open(dirname(dcopy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
+	if (durable && (dfd = open(dirname(dcopy), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
 		fsync(dfd);
 		close(dfd);
 	}
@@ -220,6 +228,18 @@ fail:
 	free(dcopy);
 	errno = saved;
 	return -1;
+}
+
+int
+file_write_atomic(const char *path, const void *data, size_t len, int mode)
+{
+	return file_replace(path, data, len, mode, true);
+}
+
+int
+file_write_replace(const char *path, const void *data, size_t len, int mode)
+{
+	return file_replace(path, data, len, mode, false);
 }
 
 int

@@ -26,12 +26,15 @@ void hex_encode(const uint8_t *in, size_t n, char *out);	/* out: 2n+1 bytes */
 int hex_decode(const char *in, uint8_t *out, size_t outlen);	/* bytes or -1 */
 
 uint64_t now_mono_ms(void);	/* CLOCK_MONOTONIC in ms */
+uint64_t now_mono_us(void);	/* ... in microseconds */
 double now_real(void);		/* wall clock, seconds since the epoch */
 
 /* Reads a whole file (NUL-terminated); NULL with errno on failure. */
 char *file_read_all(const char *path, size_t *len);
 /* Writes data to path atomically (tmp, fsync, rename, fsync dir). */
 int file_write_atomic(const char *path, const void *data, size_t len, int mode);
+/* The same without the fsyncs: whole or not at all, but not durable. */
+int file_write_replace(const char *path, const void *data, size_t len, int mode);
 /* mkdir -p */
 int mkdir_p(const char *path, int mode);
 

@@ -137,8 +137,6 @@ enforce_check_mem(struct enforce *l)
 	}
 	usage_sample(l->pgid, &l->use);
 	rss = l->use.mem_kb;
-	if (rss > l->maxmem_kb)
-		l->maxmem_kb = rss;
 	if (rss > (uint64_t)l->js->mem_limit) {
 		snprintf(why, sizeof(why), "RSS %llu KB over its limit of %lld KB",
 		    (unsigned long long)rss, l->js->mem_limit);
@@ -175,11 +173,6 @@ enforce_tick(struct enforce *l)
 		enforce_check_run(l);
 }
 
-/*
- * Every second a full check; every 100 ms the cheap one of a cgroup's OOM
- * count, so that the rest of a job whose process the kernel killed at the
- * limit goes quickly too.
- */
 /* A usage sample for bjobs: one second in, then every USAGE_INTERVAL_S. */
 static void
 enforce_usage(struct enforce *l, unsigned *ticks)
@@ -187,12 +180,15 @@ enforce_usage(struct enforce *l, unsigned *ticks)
 	if (*ticks != 1 && *ticks % USAGE_INTERVAL_S != 0)
 		return;
 	usage_sample(l->pgid, &l->use);
-	if (l->use.mem_kb > l->maxmem_kb)
-		l->maxmem_kb = l->use.mem_kb;
 	if (l->jobdir != NULL && l->use.nproc > 0 && usage_write(l->jobdir, &l->use) < 0)
 		log_warn("job %lld[%lld]: usage.json", l->js->id, l->js->idx);
 }
 
+/*
+ * Every second a full check; every 100 ms the cheap one of a cgroup's OOM
+ * count, so that the rest of a job whose process the kernel killed at the
+ * limit goes quickly too.
+ */
 static void *
 enforce_thread(void *arg)
 {
@@ -232,7 +228,7 @@ enforce_start(struct enforce *l)
 uint64_t
 enforce_max_mem(const struct enforce *l)
 {
-	return l->maxmem_kb;
+	return l->use.max_mem_kb;
 }
 
 void

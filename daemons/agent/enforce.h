@@ -29,7 +29,6 @@ struct enforce {
 	pid_t pgid;
 	uint64_t start_ms;	/* monotonic, when the job was released */
 	int warned, killed;
-	uint64_t maxmem_kb;	/* the largest sum seen */
 	const char *jobdir;	/* where usage.json goes (set before enforce_start) */
 	struct usage use;	/* the watcher's; read by the main thread after the join */
 	const char *reason;	/* ENFORCE_*_REASON once one was hit */

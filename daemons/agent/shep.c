@@ -355,9 +355,10 @@ shep_fsync_path(const char *path)
 	return e;
 }
 
-/* The same as the job's user, for a share that squashes root. */
+/* The same as the job's user (shep_child_become), for a share that
+ * squashes root. */
 static int
-shep_fsync_as_user(const struct shep *s, const char *path)
+shep_fsync_as_user(struct shep *s, const char *path)
 {
 	pid_t pid;
 	int st;
@@ -365,14 +366,15 @@ shep_fsync_as_user(const struct shep *s, const char *path)
 	if ((pid = fork()) < 0)
 		return errno;
 	if (pid == 0) {
-		if (setgroups(0, NULL) < 0 || setgid(s->spec.gid) < 0 || setuid(s->spec.uid) < 0)
-			_exit(EPERM);
+		shep_child_become(s, -1);	/* exits SHEP_EXIT_SETUP on failure */
 		_exit(shep_fsync_path(path));
 	}
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
 			return errno;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : EIO;
+	if (!WIFEXITED(st))
+		return EIO;
+	return WEXITSTATUS(st) == SHEP_EXIT_SETUP ? EPERM : WEXITSTATUS(st);
 }
 
 /*
@@ -390,7 +392,7 @@ shep_commit_outputs(struct shep *s)
 		if (s->outputs[i] == NULL)
 			continue;
 		e = shep_fsync_path(s->outputs[i]);
-		if ((e == EACCES || e == EPERM) && geteuid() == 0 && s->spec.uid != 0)
+		if ((e == EACCES || e == EPERM) && s->as_other)
 			e = shep_fsync_as_user(s, s->outputs[i]);
 		if (e == 0 || e == ENOENT)
 			continue;

@@ -3,7 +3,6 @@
  * the shepherd to the agent through the job's spool directory (usage.h).
  */
 #include <dirent.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,8 +82,8 @@ int
 usage_write(const char *jobdir, const struct usage *u)
 {
 	json_t *o, *pids = json_array();
-	char *path, *tmp, *text;
-	int i, rc, fd;
+	char *path, *text;
+	int i, rc;
 
 	for (i = 0; i < u->nproc && i < USAGE_MAX_PIDS; i++)
 		json_array_append_new(pids, json_integer(u->pids[i]));
@@ -97,14 +96,7 @@ usage_write(const char *jobdir, const struct usage *u)
 	}
 	/* replaced whole, not made durable: a sample is stale in seconds anyway */
 	path = xasprintf("%s/usage.json", jobdir);
-	tmp = xasprintf("%s.tmp", path);
-	rc = -1;
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) >= 0) {
-		rc = write(fd, text, strlen(text)) == (ssize_t)strlen(text) ? 0 : -1;
-		if (close(fd) < 0 || rc < 0 || rename(tmp, path) < 0)
-			rc = -1;
-	}
-	free(tmp);
+	rc = file_write_replace(path, text, strlen(text), 0644);
 	free(path);
 	free(text);
 	json_decref(o);

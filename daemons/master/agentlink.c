@@ -343,6 +343,12 @@ agent_relay(struct master *m, struct conn *c, json_t *msg)
 	control_request(m, rq, json_object_get(msg, "req"));
 }
 
+int
+agent_link_timeout(const struct conf *c)
+{
+	return 3 * c->heartbeat + 10;
+}
+
 void
 agent_handle(struct master *m, struct conn *c, json_t *msg)
 {
@@ -362,8 +368,7 @@ agent_handle(struct master *m, struct conn *c, json_t *msg)
 	if (strcmp(t, "hb") == 0) {
 		agent_host_info(conn_host(c), msg);
 		agent_usage(m, conn_host(c), json_object_get(msg, "usage"));
-	}
-	else if (strcmp(t, "started") == 0)
+	} else if (strcmp(t, "started") == 0)
 		log_debug("job %ld[%ld] started, pid %ld", jint(msg, "id"),
 		    jint(msg, "idx"), jint(msg, "pid"));
 	else if (strcmp(t, "finished") == 0)

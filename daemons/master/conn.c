@@ -56,7 +56,7 @@ conn_new(struct master *m, int fd, enum conn_kind kind, long uid, long gid)
 	bufferevent_set_max_single_read(c->bev, CONN_MAX_SINGLE_IO);
 	bufferevent_set_max_single_write(c->bev, CONN_MAX_SINGLE_IO);
 	if (kind == CONN_AGENT) {
-		struct timeval tv = { 3 * m->conf->heartbeat + 10, 0 };
+		struct timeval tv = { agent_link_timeout(m->conf), 0 };
 		bufferevent_set_timeouts(c->bev, &tv, NULL);
 	}
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);

@@ -474,19 +474,6 @@ control_foreach_idx(struct job *j, const struct arrayspec *sel,
 		fn(j, arrayspec_at(&j->arr, pos), arg);
 }
 
-/* Whether name is a UserGroup of lsb.users. */
-static bool
-control_ugroup(struct master *m, const char *name)
-{
-	const struct schedconf *sc = m->conf->sched;
-	size_t i;
-
-	for (i = 0; sc != NULL && i < sc->nugroups; i++)
-		if (strcmp(sc->ugroups[i].name, name) == 0)
-			return true;
-	return false;
-}
-
 /* Whether user is known: a local account, a user group, or a job owner. */
 static bool
 control_user_known(struct master *m, const char *user)
@@ -494,7 +481,8 @@ control_user_known(struct master *m, const char *user)
 	struct job *j;
 	size_t i;
 
-	if (strcmp(user, "all") == 0 || control_ugroup(m, user) || getpwnam(user) != NULL)
+	if (strcmp(user, "all") == 0 || schedconf_ugroup(m->conf->sched, user) != NULL ||
+	    getpwnam(user) != NULL)
 		return true;
 	for (i = 0; i < m->jhash_size; i++)
 		for (j = m->jhash[i]; j != NULL; j = j->hnext)
@@ -525,7 +513,7 @@ control_filter_init(struct master *m, struct reqctx *rq, json_t *args,
 
 	memset(f, 0, sizeof(*f));
 	f->user = user == NULL ? rq->user : strcmp(user, "all") == 0 ? NULL : user;
-	if (f->user != NULL && control_ugroup(m, f->user))
+	if (f->user != NULL && schedconf_ugroup(m->conf->sched, f->user) != NULL)
 		f->ugroups = m->conf->sched;
 	f->name_idx = -1;
 	f->queue = jstr(args, "queue");

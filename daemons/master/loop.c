@@ -74,13 +74,14 @@ loop_tick_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct master *m = arg;
 	static unsigned ticks;
+	long now = (long)now_real();
 
-	jobtime_tick(m, (long)now_real());	/* -b, -t */
+	jobtime_tick(m, now);	/* -b, -t */
 	/* a short CLEAN_PERIOD (tests, small sites) is honoured to the second */
 	if (++ticks % 30 == 0 || m->conf->clean_period < 30)
-		job_purge_old(m, (long)now_real());
+		job_purge_old(m, now);
 	requeue_lost_hosts(m);
-	fairshare_tick(m, (long)now_real());	/* usage, not tied to passes */
+	fairshare_tick(m, now);	/* usage, not tied to passes */
 	loop_want_sched(m);
 }
 

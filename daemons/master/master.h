@@ -193,6 +193,9 @@ long conn_peer_gid(struct conn *c);
 void **conn_agent_state(struct conn *c);
 
 /* agentlink.c */
+/* Seconds without a message after which an agent's link is dropped
+ * (three heartbeats and ten seconds); rerunnable jobs wait as long. */
+int agent_link_timeout(const struct conf *c);
 void agent_handle(struct master *m, struct conn *c, json_t *msg);
 void agent_lost(struct master *m, struct conn *c);
 bool agent_authed(struct conn *c);
@@ -314,7 +317,6 @@ int sched_dep_check(struct master *m, struct job *j, const char *user, char *err
     size_t errlen);
 
 /* stats.c: the master's running costs (op "stats", make bench-scale). */
-uint64_t stats_now_us(void);	/* CLOCK_MONOTONIC in microseconds */
 void stats_sched_pass(struct master *m, uint64_t us, long started);
 void stats_op(struct master *m, struct reqctx *rq, json_t *args);
 void stats_free(struct master *m);

@@ -19,15 +19,6 @@
 
 #define REQUEUE_STARTED (JS_RUN | JS_SSUSP | JS_USUSP | JS_UNKWN)
 
-static const struct schedconf_queue *
-requeue_squeue(struct master *m, const char *queue)
-{
-	for (size_t i = 0; m->conf->sched != NULL && i < m->conf->nqueues; i++)
-		if (strcmp(m->conf->queues[i].name, queue) == 0)
-			return &m->conf->sched->queues[i];
-	return NULL;
-}
-
 /* The order that puts j ahead of every other pending job of its queue. */
 static long
 requeue_head_order(struct master *m, const struct job *j)
@@ -44,7 +35,7 @@ requeue_head_order(struct master *m, const struct job *j)
 bool
 requeue_on_exit(struct master *m, struct elem *e, const json_t *msg)
 {
-	const struct schedconf_queue *sq = requeue_squeue(m, e->job->queue);
+	const struct schedconf_queue *sq = schedconf_queue_of(m->conf, e->job->queue);
 	const char *st = json_string_value(json_object_get(msg, "state"));
 	json_int_t code = json_integer_value(json_object_get(msg, "exit_code"));
 	char reason[128];
@@ -93,7 +84,7 @@ void
 requeue_lost_hosts(struct master *m)
 {
 	uint64_t now = now_mono_ms();
-	uint64_t grace = (uint64_t)(3 * m->conf->heartbeat + 10) * 1000;
+	uint64_t grace = (uint64_t)agent_link_timeout(m->conf) * 1000;
 	struct host *h;
 
 	TAILQ_FOREACH(h, &m->hosts, entry)

@@ -800,7 +800,7 @@ sched_pass(struct master *m)
 		snapshot_mark_excl(m);
 		return;
 	}
-	t0 = stats_now_us();
+	t0 = now_mono_us();
 	sched_run_init(&s, m);
 	st = m->sched;
 	if (st->items == NULL) {
@@ -827,7 +827,7 @@ sched_pass(struct master *m)
 	for (size_t i = 0; i < s.nlimited; i++)
 		free(s.limited_detail[i]);
 	free(s.limited_detail);
-	stats_sched_pass(m, stats_now_us() - t0, SCHED_SLICE - s.budget);
+	stats_sched_pass(m, now_mono_us() - t0, SCHED_SLICE - s.budget);
 }
 
 void

@@ -10,7 +10,6 @@
  * master runs. Nothing here changes a job or blocks.
  */
 #include <stdlib.h>
-#include <time.h>
 
 #include "master.h"
 #include "util.h"
@@ -22,15 +21,6 @@ struct stats {
 	uint64_t passes, started, total_us, max_us, last_us;
 	uint64_t hist[STATS_BUCKETS];
 };
-
-uint64_t
-stats_now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
 
 static size_t
 stats_bucket(uint64_t us)
