@@ -121,6 +121,48 @@ job_elem_rehash(struct job *j)
 	j->ehash_size = nsize;
 }
 
+/* The counter of a stored state: its bit's position (JS_PEND .. JS_DONE). */
+static int
+job_state_slot(int state)
+{
+	int slot = __builtin_ctz((unsigned)state);
+
+	if (state == 0 || slot >= JOB_NSTATE)
+		fatalx("element state %#x has no counter", state);
+	return slot;
+}
+
+/* The state of an array element that has no record: by position. */
+static int
+job_unstarted_state(const struct job *j)
+{
+	return j->pend_killed ? JS_EXIT : j->pend_held ? JS_PSUSP : JS_PEND;
+}
+
+void
+elem_set_state(struct elem *e, int state)
+{
+	struct job *j = e->job;
+
+	j->nstate[job_state_slot(e->state)]--;
+	j->nstate[job_state_slot(state)]++;
+	e->state = state;
+}
+
+long
+job_nstate(const struct job *j, int mask)
+{
+	long n = 0;
+	int slot;
+
+	for (slot = 0; slot < JOB_NSTATE; slot++)
+		if (mask & (1 << slot))
+			n += j->nstate[slot];
+	if (mask & job_unstarted_state(j))
+		n += j->count - (long)j->nelem;
+	return n;
+}
+
 struct elem *
 job_elem_get(struct job *j, long idx)
 {
@@ -134,7 +176,8 @@ job_elem_get(struct job *j, long idx)
 	e = xcalloc(1, sizeof(*e));
 	e->job = j;
 	e->idx = idx;
-	e->state = j->pend_killed ? JS_EXIT : j->pend_held ? JS_PSUSP : JS_PEND;
+	e->state = job_unstarted_state(j);
+	j->nstate[job_state_slot(e->state)]++;
 	e->nslots = j->nslots;
 	h = hash_long(idx, j->ehash_size);
 	e->hnext = j->ehash[h];
@@ -152,7 +195,7 @@ job_elem_state(struct job *j, long idx, const char **reason)
 		*reason = e ? e->reason : (j->pend_killed ? j->pend_kill_reason : NULL);
 	if (e != NULL)
 		return e->state;
-	return j->pend_killed ? JS_EXIT : j->pend_held ? JS_PSUSP : JS_PEND;
+	return job_unstarted_state(j);
 }
 
 long
@@ -303,7 +346,7 @@ job_apply_start(struct master *m, struct job *j, long idx, long when, json_t *da
 	for (i = 0; i < json_array_size(hosts); i++)
 		e->hosts[i] = xstrdup(json_string_value(json_array_get(hosts, i)) ?
 		    json_string_value(json_array_get(hosts, i)) : "?");
-	e->state = JS_RUN;
+	elem_set_state(e, JS_RUN);
 	e->start_time = when;
 	e->host = host_get(m, e->hosts[0]);
 	e->host->used += e->nslots;
@@ -323,7 +366,7 @@ elem_end(struct job *j, struct elem *e, int state, long when, const char *reason
 {
 	if (e->state & (JS_RUN | JS_SSUSP | JS_USUSP | JS_UNKWN))
 		j->nrun--;
-	e->state = state;
+	elem_set_state(e, state);
 	e->finish_time = when;
 	free(e->reason);
 	e->reason = reason ? xstrdup(reason) : NULL;
@@ -463,7 +506,7 @@ job_apply_requeue(struct master *m, struct job *j, long idx, json_t *data,
 	job_requeue_policy(j, data);
 	elem_release_host(m, e);
 	elem_free_hosts(e);
-	e->state = e->requeue ? e->requeue : JS_PEND;
+	elem_set_state(e, e->requeue ? e->requeue : JS_PEND);
 	e->requeue = 0;
 	e->start_time = 0;
 	j->nrun--;

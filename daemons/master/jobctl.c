@@ -30,18 +30,18 @@ static void
 jobctl_stop_elem(struct elem *e)
 {
 	if (e->state == JS_PEND)
-		e->state = JS_PSUSP;
+		elem_set_state(e, JS_PSUSP);
 	else if (e->state == JS_RUN)
-		e->state = JS_USUSP;
+		elem_set_state(e, JS_USUSP);
 }
 
 static void
 jobctl_resume_elem(struct elem *e)
 {
 	if (e->state == JS_PSUSP)
-		e->state = JS_PEND;
+		elem_set_state(e, JS_PEND);
 	else if (e->state == JS_USUSP)
-		e->state = JS_RUN;
+		elem_set_state(e, JS_RUN);
 }
 
 static void
@@ -91,7 +91,7 @@ jobctl_elem_reset(struct job *j, struct elem *e, int state)
 	e->reason = e->kill_reason = NULL;
 	e->kill_done = false;
 	e->requeue = 0;
-	e->state = state;
+	elem_set_state(e, state);
 	e->start_time = e->finish_time = 0;
 	e->exit_code = e->signal = 0;
 	e->cpu = 0;

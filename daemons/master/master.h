@@ -33,6 +33,8 @@ struct jobreq;
 struct sched_state;
 struct stats;
 
+#define JOB_NSTATE 7	/* stored element states: JS_PEND (bit 0) .. JS_DONE (bit 6) */
+
 /* One runnable unit: a plain job (idx 0) or an array element. */
 struct elem {
 	struct job *job;
@@ -88,6 +90,9 @@ struct job {
 	long pend_kill_time;
 	/* counters over all indices */
 	long count, nrun, ndone, nexit;
+	/* elements with a record, by state (bit position of JS_PEND .. JS_DONE;
+	   elem_set_state keeps them); job_nstate adds the unstarted ones */
+	long nstate[JOB_NSTATE];
 	const char *pend_reason;	/* set by the scheduler */
 	char *pend_detail;
 	struct jobreq *req;	/* parsed requirements (jobreq.c), on first use */
@@ -234,6 +239,11 @@ struct job *job_find(struct master *m, long id);
 struct elem *job_elem(struct job *j, long idx);
 struct elem *job_elem_get(struct job *j, long idx);	/* creates pending record */
 int job_elem_state(struct job *j, long idx, const char **reason);
+/* Every change of a stored element's state goes through here (counters). */
+void elem_set_state(struct elem *e, int state);
+/* How many elements of j are in a state of mask (JS_* bits), records and
+ * unstarted array elements alike; O(1) whatever the array's size. */
+long job_nstate(const struct job *j, int mask);
 int job_apply(struct master *m, long id, long idx, const char *type, long when,
     json_t *data, char *err, size_t errlen);
 int job_event(struct master *m, long id, long idx, const char *type, json_t *data);
