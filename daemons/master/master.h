@@ -127,6 +127,16 @@ struct host {
 };
 TAILQ_HEAD(host_list, host);
 
+/* One recorded event, as applied (event.c's table names the function). */
+struct jevent {
+	long id, idx;		/* idx -1: the whole job */
+	const char *type;
+	long when;
+	json_t *data;
+};
+#define JEVENT_FN(name) int name(struct master *m, struct job *j, \
+    const struct jevent *ev, char *err, size_t errlen)
+
 /* A request from a command, local or relayed through an agent. */
 struct reqctx {
 	struct conn *conn;
@@ -244,9 +254,17 @@ void elem_set_state(struct elem *e, int state);
 /* How many elements of j are in a state of mask (JS_* bits), records and
  * unstarted array elements alike; O(1) whatever the array's size. */
 long job_nstate(const struct job *j, int mask);
+/* event.c: applies one event (live and at replay) / applies and records it. */
 int job_apply(struct master *m, long id, long idx, const char *type, long when,
     json_t *data, char *err, size_t errlen);
 int job_event(struct master *m, long id, long idx, const char *type, json_t *data);
+/* job.c: the events of a job's life (event.c's table). */
+JEVENT_FN(job_apply_submit);
+JEVENT_FN(job_apply_start);
+JEVENT_FN(job_apply_finish);
+JEVENT_FN(job_apply_kill);
+JEVENT_FN(job_apply_requeue);
+JEVENT_FN(job_apply_purge);
 long job_pending_count(const struct job *j);
 bool job_finished(const struct job *j);
 /* job.c: the empty tables of a new master (lists, first job id). */
@@ -280,8 +298,12 @@ void jobrlim_jobspec(const struct conf *c, json_t *spec);
 
 /* jobctl.c: job control events (stop, resume, mod, switch, move,
  * requeue_user) applied to the job table, live and at replay. */
-int jobctl_apply(struct master *m, struct job *j, long idx, const char *type,
-    long when, json_t *data, char *err, size_t errlen);
+JEVENT_FN(jobctl_apply_stop);
+JEVENT_FN(jobctl_apply_resume);
+JEVENT_FN(jobctl_apply_requeue);
+JEVENT_FN(jobctl_apply_mod);
+JEVENT_FN(jobctl_apply_switch);
+JEVENT_FN(jobctl_apply_move);
 void jobctl_kill_flags(struct master *m, struct job *j, long idx, long when,
     json_t *data);
 int jobctl_requeue_ended(struct master *m, struct job *j, struct elem *e);
@@ -332,8 +354,7 @@ void stats_op(struct master *m, struct reqctx *rq, json_t *args);
 void stats_free(struct master *m);
 
 /* admin.c: badmin hclose/hopen/qclose/qopen/qact/qinact (events of job 0) */
-int admin_apply(struct master *m, const char *type, long when, json_t *data,
-    char *err, size_t errlen);
+JEVENT_FN(admin_apply);	/* hclose hopen qclose qopen qinact qact */
 void admin_op(struct master *m, struct reqctx *rq, json_t *args);
 bool admin_queue_closed(struct master *m, const char *queue);
 bool admin_queue_inactive(struct master *m, const char *queue);
