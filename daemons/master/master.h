@@ -181,6 +181,7 @@ struct master {
 	struct stats *stats;	/* scheduler pass times (stats.c) */
 	json_t *qadmin;		/* admin.c: queue name -> closed/inactive bits */
 	struct master *hist;	/* scratch for history jobs of one request */
+	const struct conn_ops *conn_ops;	/* by enum conn_kind (loop.c) */
 };
 
 /* loop.c */
@@ -193,6 +194,11 @@ void loop_want_sched(struct master *m);
 
 /* conn.c */
 enum conn_kind { CONN_AGENT, CONN_CLI };
+/* What the layers above do with a connection of one kind. */
+struct conn_ops {
+	void (*on_msg)(struct master *m, struct conn *c, json_t *msg);
+	void (*on_gone)(struct master *m, struct conn *c);	/* once, at close */
+};
 struct conn *conn_new(struct master *m, int fd, enum conn_kind kind, long peer_uid,
     long peer_gid);
 void conn_send(struct conn *c, json_t *msg);		/* steals msg */
