@@ -21,6 +21,7 @@
 
 #include "jobstate.h"
 #include "log.h"
+#include "envtab.h"
 #include "master.h"
 #include "util.h"
 
@@ -213,7 +214,7 @@ static int
 jobctl_apply_mod(struct master *m, struct job *j, json_t *data, char *err,
     size_t errlen)
 {
-	json_t *spec = json_deep_copy(j->spec), *set = json_object_get(data, "set"), *v;
+	json_t *spec = jobspec_tree(j), *set = json_object_get(data, "set"), *v;
 	size_t i;
 
 	if (json_is_object(set))
@@ -226,8 +227,8 @@ jobctl_apply_mod(struct master *m, struct job *j, json_t *data, char *err,
 		json_decref(spec);
 		return -1;
 	}
-	json_decref(j->spec);
-	j->spec = spec;
+	jobspec_replace(j, spec);
+	json_decref(spec);
 	return 0;
 }
 
@@ -241,10 +242,10 @@ jobctl_apply_switch(struct job *j, json_t *data, char *err, size_t errlen)
 		return errf(err, errlen, "switch without a queue");
 	free(j->queue);
 	j->queue = xstrdup(q);
-	spec = json_deep_copy(j->spec);
+	spec = jobspec_tree(j);
 	json_object_set_new(spec, "queue", json_string(q));
-	json_decref(j->spec);
-	j->spec = spec;
+	jobspec_replace(j, spec);
+	json_decref(spec);
 	return 0;
 }
 

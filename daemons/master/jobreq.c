@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "envtab.h"
 #include "master.h"
 #include "sched.h"
 #include "shellwords.h"
@@ -308,15 +309,16 @@ static char *
 jr_key(const struct job *j)
 {
 	static const char *keys[] = { "R", "n", "M", "W", "x", "m", "sp", "r", "rn" };
-	const json_t *opts = json_object_get(j->spec, "opts");
-	json_t *o = json_object();
+	json_t *spec = jobspec_tree(j), *o = json_object();
+	const json_t *opts = json_object_get(spec, "opts");
 	char *text, *key;
 
 	for (size_t i = 0; i < nitems(keys); i++)
 		if (json_object_get(opts, keys[i]) != NULL)
 			json_object_set(o, keys[i], json_object_get(opts, keys[i]));
-	if (json_object_get(j->spec, "xhosts") != NULL)	/* not an option: ~ */
-		json_object_set(o, "~", json_object_get(j->spec, "xhosts"));
+	if (json_object_get(spec, "xhosts") != NULL)	/* not an option: ~ */
+		json_object_set(o, "~", json_object_get(spec, "xhosts"));
+	json_decref(spec);
 	text = json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT);
 	key = xasprintf("%s|%d|%s", j->queue, j->nslots, text ? text : "");
 	free(text);
@@ -329,8 +331,11 @@ jr_build_or_err(struct master *m, struct job *j)
 {
 	struct jobreq *r;
 	char err[512];
+	json_t *spec = jobspec_tree(j);
 
-	if ((r = jobreq_build(m->conf, j->spec, j->queue, err, sizeof(err))) != NULL)
+	r = jobreq_build(m->conf, spec, j->queue, err, sizeof(err));
+	json_decref(spec);
+	if (r != NULL)
 		return r;
 	/* e.g. the queue changed under it: it pends with the reason */
 	r = xcalloc(1, sizeof(*r));

@@ -32,6 +32,8 @@ struct peekreq;
 struct jobreq;
 struct sched_state;
 struct stats;
+struct envent;
+struct envtab;
 
 /* One runnable unit: a plain job (idx 0) or an array element. */
 struct elem {
@@ -66,7 +68,9 @@ struct job {
 	char *queue;
 	char *from_host;
 	long submit_time;
-	json_t *spec;		/* the submit event's data (cmd, env, out, ...) */
+	char *spec_enc;		/* the submit event's data without its
+				   environment, compact (jobspec.c) */
+	struct envent *env;	/* interned environment, or NULL (envtab.c) */
 	struct arrayspec arr;	/* arr.nr == 0: not an array */
 	struct dep_node *dep;
 	int nslots;
@@ -166,6 +170,7 @@ struct master {
 	struct stats *stats;	/* scheduler pass times (stats.c) */
 	json_t *qadmin;		/* admin.c: queue name -> closed/inactive bits */
 	struct master *hist;	/* scratch for history jobs of one request */
+	struct envtab *envs;	/* interned environments (envtab.c) */
 };
 
 /* loop.c */
@@ -245,8 +250,8 @@ void job_free_all(struct master *m);
 void job_purge_old(struct master *m, long now);
 json_t *job_record(struct master *m, struct job *j, long idx);
 /* bsub -P, else the submitter's LSB_DEFAULTPROJECT, else DEFAULT_PROJECT,
- * else "default". */
-const char *job_project(struct master *m, const struct job *j);
+ * else "default"; spec is the job's (jobspec_tree). */
+const char *job_project(struct master *m, const json_t *spec);
 void job_pending_link(struct master *m, struct job *j);
 void job_pending_unlink(struct master *m, struct job *j);
 void elem_release_host(struct master *m, struct elem *e);
@@ -356,6 +361,9 @@ int store_expire(struct store *s, long before);
 json_t *store_job_events(struct store *s, long id);
 json_t *store_history_jobs(struct store *s, const char *user, long limit);
 bool store_in_history(struct store *s, long id);
+/* The envs table: each distinct job environment once (envtab.c). */
+char *store_env_text(struct store *s, const char *id);
+int store_put_env(struct store *s, const char *id, const char *text);
 
 /* requeue.c: REQUEUE_EXIT_VALUES and RERUNNABLE (requeue events). */
 /* Records a requeue instead of the finish msg reports, when the queue

@@ -10,6 +10,11 @@
  * History: a "purge" event moves a finished job out of the master's memory;
  * its events stay here, listed in the history table (job, user, purge
  * time), until store_expire deletes them. Replay skips jobs in history.
+ *
+ * Environments: the envs table holds each distinct job environment once
+ * (envtab.c names it by the SHA-256 of its text); a submit event carries
+ * "env_id" instead of the "env" object. Databases written before the table
+ * existed get it on open, and their inline "env" objects still replay.
  */
 #include <errno.h>
 #include <limits.h>
@@ -23,7 +28,7 @@
 
 struct store {
 	sqlite3 *db;
-	sqlite3_stmt *ins, *del;
+	sqlite3_stmt *ins, *del, *env_get, *env_put;
 	bool in_txn;
 	long max_job;		/* highest job id with events: reuse check */
 };
@@ -37,7 +42,9 @@ static const char store_schema[] =
     "  type TEXT NOT NULL, time INTEGER NOT NULL, data TEXT NOT NULL);"
     "CREATE INDEX IF NOT EXISTS events_job ON events(job);"
     "CREATE TABLE IF NOT EXISTS history ("
-    "  job INTEGER PRIMARY KEY, user TEXT NOT NULL, purged INTEGER NOT NULL);";
+    "  job INTEGER PRIMARY KEY, user TEXT NOT NULL, purged INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS envs ("
+    "  id TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID;";
 
 static int
 store_exec(struct store *s, const char *sql)
@@ -93,7 +100,11 @@ store_open(const char *dir, char *err, size_t errlen)
 	if (sqlite3_prepare_v2(s->db, "INSERT INTO events(job,idx,type,time,data) "
 	    "VALUES(?,?,?,?,?)", -1, &s->ins, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(s->db, "DELETE FROM events WHERE job=?", -1,
-	    &s->del, NULL) != SQLITE_OK) {
+	    &s->del, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "SELECT data FROM envs WHERE id=?", -1,
+	    &s->env_get, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO envs(id,data) "
+	    "VALUES(?,?)", -1, &s->env_put, NULL) != SQLITE_OK) {
 		errf(err, errlen, "%s: %s", path, sqlite3_errmsg(s->db));
 		goto fail;
 	}
@@ -115,6 +126,8 @@ store_close(struct store *s)
 		store_commit(s);
 	sqlite3_finalize(s->ins);
 	sqlite3_finalize(s->del);
+	sqlite3_finalize(s->env_get);
+	sqlite3_finalize(s->env_put);
 	sqlite3_close(s->db);
 	free(s);
 }
@@ -386,4 +399,40 @@ store_in_history(struct store *s, long id)
 	found = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_finalize(st);
 	return found;
+}
+
+/* The stored text of environment id (malloc'd), or NULL. */
+char *
+store_env_text(struct store *s, const char *id)
+{
+	char *text = NULL;
+
+	sqlite3_bind_text(s->env_get, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(s->env_get) == SQLITE_ROW &&
+	    sqlite3_column_text(s->env_get, 0) != NULL)
+		text = xstrdup((const char *)sqlite3_column_text(s->env_get, 0));
+	sqlite3_reset(s->env_get);
+	sqlite3_clear_bindings(s->env_get);
+	return text;
+}
+
+/* Records environment id once, in the open transaction. */
+int
+store_put_env(struct store *s, const char *id, const char *text)
+{
+	int rc;
+
+	if (store_begin(s) < 0)
+		return -1;
+	sqlite3_bind_text(s->env_put, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s->env_put, 2, text, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s->env_put);
+	sqlite3_reset(s->env_put);
+	sqlite3_clear_bindings(s->env_put);
+	if (rc != SQLITE_DONE) {
+		log_warnx("sqlite: storing environment %s: %s", id,
+		    sqlite3_errmsg(s->db));
+		return -1;
+	}
+	return 0;
 }
