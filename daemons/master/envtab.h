@@ -43,6 +43,10 @@ int envtab_flush(struct envtab *t, envtab_put_fn put, void *arg);
  * store records the id); "env_id" is taken as it is (replay).
  */
 int jobspec_submit(struct master *m, struct job *j, json_t *data);
+/* The value of one top-level key of the spec (a new reference), or NULL. */
+json_t *jobspec_get(const struct job *j, const char *key);
+/* Where the value of top-level key starts in compact JSON text, or NULL. */
+const char *jobspec_find(const char *text, const char *key);
 /* The spec as a new tree, without the environment. */
 json_t *jobspec_tree(const struct job *j);
 /* Replaces the spec by tree (bmod, bswitch, requeue exclusions); the

@@ -309,16 +309,17 @@ static char *
 jr_key(const struct job *j)
 {
 	static const char *keys[] = { "R", "n", "M", "W", "x", "m", "sp", "r", "rn" };
-	json_t *spec = jobspec_tree(j), *o = json_object();
-	const json_t *opts = json_object_get(spec, "opts");
+	json_t *opts = jobspec_get(j, "opts"), *o = json_object();
+	json_t *xhosts = jobspec_get(j, "xhosts");
 	char *text, *key;
 
 	for (size_t i = 0; i < nitems(keys); i++)
 		if (json_object_get(opts, keys[i]) != NULL)
 			json_object_set(o, keys[i], json_object_get(opts, keys[i]));
-	if (json_object_get(spec, "xhosts") != NULL)	/* not an option: ~ */
-		json_object_set(o, "~", json_object_get(spec, "xhosts"));
-	json_decref(spec);
+	if (xhosts != NULL)	/* not an option: ~ */
+		json_object_set(o, "~", xhosts);
+	json_decref(opts);
+	json_decref(xhosts);
 	text = json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT);
 	key = xasprintf("%s|%d|%s", j->queue, j->nslots, text ? text : "");
 	free(text);

@@ -9,9 +9,13 @@
  * interned (envtab.c) and shared by every job that has the same one.
  *
  * The text keeps "env_id", which names the environment in the store: the
- * text equals the submit event as stored, and a tree given back to
- * jobspec_replace keeps naming the same environment.
+ * text equals the submit event as stored (replay takes the stored text as
+ * it is instead of encoding the tree again), and a tree given back to
+ * jobspec_replace keeps naming the same environment. One top-level value
+ * is read without decoding the rest (jobspec_get: the scheduler's
+ * requirement key reads "opts" of every pending job at its first pass).
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,9 +76,85 @@ jobspec_env_of(struct master *m, long id, json_t *data)
 int
 jobspec_submit(struct master *m, struct job *j, json_t *data)
 {
+	bool inline_env = json_object_get(data, "env") != NULL;
+
 	j->env = jobspec_env_of(m, j->id, data);
-	j->spec_enc = json_dumps(data, JSON_COMPACT);
+	if (m->replay_text != NULL && !inline_env)
+		j->spec_enc = xstrdup(m->replay_text);	/* what dumps would give */
+	else
+		j->spec_enc = json_dumps(data, JSON_COMPACT);
 	return j->spec_enc != NULL ? 0 : -1;
+}
+
+/* End of the JSON string that starts at p (its opening quote). */
+static const char *
+jobspec_skip_string(const char *p)
+{
+	for (p++; *p != '\0' && *p != '"'; p++)
+		if (*p == '\\' && p[1] != '\0')
+			p++;
+	return *p != '\0' ? p + 1 : p;
+}
+
+/* End of the JSON value that starts at p, in compact text. */
+static const char *
+jobspec_skip_value(const char *p)
+{
+	int depth = 0;
+
+	while (*p != '\0') {
+		if (*p == '"') {
+			p = jobspec_skip_string(p);
+			if (depth == 0)
+				return p;
+			continue;
+		}
+		if (*p == '{' || *p == '[')
+			depth++;
+		else if (*p == '}' || *p == ']') {
+			if (depth == 0)		/* the enclosing object ends */
+				return p;
+			if (--depth == 0)
+				return p + 1;
+		} else if (*p == ',' && depth == 0)
+			return p;
+		p++;
+	}
+	return p;
+}
+
+/* Where the value of top-level key starts in compact JSON text, or NULL. */
+const char *
+jobspec_find(const char *text, const char *key)
+{
+	size_t klen = strlen(key);
+	const char *p = text, *k, *end;
+
+	if (p == NULL || *p++ != '{')
+		return NULL;
+	while (*p == '"') {
+		k = p + 1;
+		end = jobspec_skip_string(p);
+		if (*end != ':')
+			return NULL;
+		if ((size_t)(end - 1 - k) == klen && memcmp(k, key, klen) == 0)
+			return end + 1;
+		p = jobspec_skip_value(end + 1);
+		if (*p != ',')
+			return NULL;
+		p++;
+	}
+	return NULL;
+}
+
+json_t *
+jobspec_get(const struct job *j, const char *key)
+{
+	const char *v = jobspec_find(j->spec_enc, key);
+
+	if (v == NULL)
+		return NULL;
+	return json_loadb(v, strlen(v), JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY, NULL);
 }
 
 json_t *

@@ -165,6 +165,7 @@ struct master {
 	long next_peek;
 	long next_id;
 	bool replaying;
+	const char *replay_text;	/* the stored text of the event replayed */
 	bool sched_wanted;
 	struct sched_state *sched;	/* kept between passes (sched.h) */
 	struct stats *stats;	/* scheduler pass times (stats.c) */

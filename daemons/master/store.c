@@ -268,6 +268,7 @@ store_replay(struct store *s, struct master *m, char *err, size_t errlen)
 	char aerr[256];
 	long n = 0;
 	int rc;
+	uint64_t t0 = now_mono_us();
 
 	if (sqlite3_prepare_v2(s->db, "SELECT job,idx,type,time,data FROM events "
 	    "WHERE job NOT IN (SELECT job FROM history) ORDER BY seq", -1, &st,
@@ -279,12 +280,14 @@ store_replay(struct store *s, struct master *m, char *err, size_t errlen)
 		const char *text = (const char *)sqlite3_column_text(st, 4);
 		json_t *data = json_loads(text ? text : "{}", 0, NULL);
 
+		m->replay_text = text;	/* jobspec.c keeps it as it is */
 		if (data == NULL || job_apply(m, sqlite3_column_int64(st, 0),
 		    sqlite3_column_int64(st, 1), type, sqlite3_column_int64(st, 3),
 		    data, aerr, sizeof(aerr)) < 0)
 			log_warnx("replay: skipping %s event of job %lld: %s", type,
 			    (long long)sqlite3_column_int64(st, 0),
 			    data ? aerr : "bad JSON");
+		m->replay_text = NULL;
 		json_decref(data);
 		n++;
 	}
@@ -293,7 +296,8 @@ store_replay(struct store *s, struct master *m, char *err, size_t errlen)
 	if (rc != SQLITE_DONE)
 		return errf(err, errlen, "replay: %s", sqlite3_errmsg(s->db));
 	store_next_id(s, m);
-	log_info("replayed %ld events, %zu jobs", n, m->njobs);
+	log_info("replayed %ld events, %zu jobs in %.3f s", n, m->njobs,
+	    (double)(now_mono_us() - t0) / 1e6);
 	return 0;
 }
 
