@@ -259,6 +259,7 @@ conn_take_frame(struct conn *c, struct evbuffer *in)
 	else
 		control_handle(c->m, c, msg);
 	json_decref(msg);
+	memtrim_after_frame(used);
 	return c->dead ? -1 : 1;
 }
 

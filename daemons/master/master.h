@@ -198,6 +198,10 @@ long conn_peer_uid(struct conn *c);
 long conn_peer_gid(struct conn *c);
 void **conn_agent_state(struct conn *c);
 
+/* memtrim.c: freed heap back to the system after big work. */
+void memtrim_after_frame(size_t len);
+void memtrim_tick(void);
+
 /* agentlink.c */
 /* Seconds without a message after which an agent's link is dropped
  * (three heartbeats and ten seconds); rerunnable jobs wait as long. */
