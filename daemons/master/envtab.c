@@ -6,9 +6,9 @@
  * variables: as a jansson tree that is some 10 KB a job. Here each
  * distinct environment is kept once, refcounted, shared by every job that
  * has it, and stored once (the store's envs table; a submit event names it
- * by its id). The id is the hex SHA-256 of the canonical encoding (compact
- * JSON, keys sorted), so equal environments get equal ids in memory and
- * on disk, across restarts.
+ * by its id). The id is the first 128 bits of the SHA-256 of the canonical
+ * encoding (compact JSON, keys sorted), in hex, so equal environments get
+ * equal ids in memory and on disk, across restarts.
  *
  * Invariants: a shared environment object is never modified (jobs that
  * change theirs would get a new entry); an entry lives while a job holds
@@ -38,6 +38,13 @@ struct envtab {
 	struct envent *unflushed;
 	envtab_load_fn load;
 	void *load_arg;
+	struct envstr **strs;	/* interned strings, open hashing */
+	size_t nstrs, strs_size;
+};
+
+struct envstr {
+	struct envstr *next;
+	char s[];
 };
 
 struct envtab *
@@ -115,13 +122,13 @@ envtab_add(struct envtab *t, const char *id, json_t *env)
 static void
 envtab_hex_sha256(const char *text, char out[ENVTAB_ID_LEN + 1])
 {
-	unsigned char md[32];
+	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
 	static const char hex[] = "0123456789abcdef";
 
 	if (!EVP_Digest(text, strlen(text), md, &n, EVP_sha256(), NULL) || n != 32)
 		fatalx("envtab: SHA-256 failed");
-	for (unsigned int i = 0; i < n; i++) {
+	for (unsigned int i = 0; i < ENVTAB_ID_LEN / 2; i++) {
 		out[2 * i] = hex[md[i] >> 4];
 		out[2 * i + 1] = hex[md[i] & 15];
 	}
@@ -211,6 +218,54 @@ envent_env(const struct envent *e)
 	return e->env;
 }
 
+static size_t
+envtab_str_hash(const char *s, size_t size)
+{
+	size_t h = 5381;
+
+	while (*s != '\0')
+		h = h * 33 + (unsigned char)*s++;
+	return h & (size - 1);
+}
+
+static void
+envtab_str_grow(struct envtab *t)
+{
+	size_t nsize = t->strs_size ? t->strs_size * 2 : 64, i;
+	struct envstr **nh = xcalloc(nsize, sizeof(*nh)), *e, *next;
+
+	for (i = 0; i < t->strs_size; i++)
+		for (e = t->strs[i]; e != NULL; e = next) {
+			next = e->next;
+			e->next = nh[envtab_str_hash(e->s, nsize)];
+			nh[envtab_str_hash(e->s, nsize)] = e;
+		}
+	free(t->strs);
+	t->strs = nh;
+	t->strs_size = nsize;
+}
+
+const char *
+envtab_str(struct envtab *t, const char *s)
+{
+	struct envstr *e;
+	size_t h, len = strlen(s);
+
+	if (t->strs_size > 0)
+		for (e = t->strs[envtab_str_hash(s, t->strs_size)]; e; e = e->next)
+			if (strcmp(e->s, s) == 0)
+				return e->s;
+	if (t->nstrs + 1 > t->strs_size)
+		envtab_str_grow(t);
+	e = xmalloc(sizeof(*e) + len + 1);
+	memcpy(e->s, s, len + 1);
+	h = envtab_str_hash(s, t->strs_size);
+	e->next = t->strs[h];
+	t->strs[h] = e;
+	t->nstrs++;
+	return e->s;
+}
+
 size_t
 envtab_count(const struct envtab *t)
 {
@@ -252,5 +307,13 @@ envtab_free(struct envtab *t)
 		}
 	}
 	free(t->hash);
+	for (i = 0; i < t->strs_size; i++) {
+		struct envstr *s, *next;
+		for (s = t->strs[i]; s != NULL; s = next) {
+			next = s->next;
+			free(s);
+		}
+	}
+	free(t->strs);
 	free(t);
 }

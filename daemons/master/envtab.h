@@ -13,8 +13,9 @@ struct envent;
 struct master;
 struct job;
 
-/* Length of an environment id: hex SHA-256 of its canonical encoding. */
-#define ENVTAB_ID_LEN 64
+/* Length of an environment id: the first 128 bits of the SHA-256 of its
+ * canonical encoding, in hex. */
+#define ENVTAB_ID_LEN 32
 
 /* Reads the stored text of environment id (malloc'd), NULL if unknown. */
 typedef char *(*envtab_load_fn)(void *arg, const char *id);
@@ -31,6 +32,9 @@ void envent_release(struct envent *e);
 const char *envent_id(const struct envent *e);
 /* The environment, shared by every job that has it: never modify it. */
 json_t *envent_env(const struct envent *e);
+/* s interned: one copy of each distinct string, kept until envtab_free
+ * (user, queue and host names: a few per cluster). */
+const char *envtab_str(struct envtab *t, const char *s);
 /* Distinct environments in memory. */
 size_t envtab_count(const struct envtab *t);
 /* Hands entries created by envtab_intern since the last call to put. */
@@ -43,6 +47,8 @@ int envtab_flush(struct envtab *t, envtab_put_fn put, void *arg);
  * store records the id); "env_id" is taken as it is (replay).
  */
 int jobspec_submit(struct master *m, struct job *j, json_t *data);
+/* s interned in m's table (envtab_str): never free it. */
+const char *jobspec_str(struct master *m, const char *s);
 /* The value of one top-level key of the spec (a new reference), or NULL. */
 json_t *jobspec_get(const struct job *j, const char *key);
 /* Where the value of top-level key starts in compact JSON text, or NULL. */

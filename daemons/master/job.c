@@ -105,7 +105,9 @@ job_elem(struct job *j, long idx)
 static void
 job_elem_rehash(struct job *j)
 {
-	size_t nsize = j->ehash_size ? j->ehash_size * 4 : 4, i, h;
+	/* a plain job has one element: one bucket */
+	size_t nsize = j->ehash_size ? j->ehash_size * 4 : job_is_array(j) ? 4 : 1;
+	size_t i, h;
 	struct elem **nh = xcalloc(nsize, sizeof(*nh));
 
 	for (i = 0; i < j->ehash_size; i++) {
@@ -240,9 +242,9 @@ job_apply_submit(struct master *m, long id, long when, json_t *data, char *err,
 	}
 	j->arr.limit = (long)json_integer_value(json_object_get(data, "limit"));
 	j->name = xstrdup(name);
-	j->user = xstrdup(jstr(data, "user"));
-	j->queue = xstrdup(jstr(data, "queue"));
-	j->from_host = xstrdup(jstr(data, "from_host") ? jstr(data, "from_host") : "-");
+	j->user = jobspec_str(m, jstr(data, "user"));
+	j->queue = jobspec_str(m, jstr(data, "queue"));
+	j->from_host = jobspec_str(m, jstr(data, "from_host") ? jstr(data, "from_host") : "-");
 	j->uid = (long)json_integer_value(json_object_get(data, "uid"));
 	j->gid = (long)json_integer_value(json_object_get(data, "gid"));
 	j->nslots = (int)json_integer_value(json_object_get(data, "nslots"));
@@ -663,9 +665,6 @@ job_free(struct job *j)
 	dep_free(j->dep);
 	jobspec_free(j);
 	free(j->name);
-	free(j->user);
-	free(j->queue);
-	free(j->from_host);
 	free(j->pend_kill_reason);
 	free(j->pend_detail);
 	jobreq_free(j->req);

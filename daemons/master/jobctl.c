@@ -166,7 +166,8 @@ jobctl_kill_flags(struct master *m, struct job *j, long idx, long when,
 
 /* The struct fields that mirror the spec, after a bmod. */
 static int
-jobctl_refresh(struct job *j, json_t *spec, char *err, size_t errlen)
+jobctl_refresh(struct master *m, struct job *j, json_t *spec, char *err,
+    size_t errlen)
 {
 	const char *name = json_string_value(json_object_get(spec, "name"));
 	const char *queue = json_string_value(json_object_get(spec, "queue"));
@@ -181,8 +182,7 @@ jobctl_refresh(struct job *j, json_t *spec, char *err, size_t errlen)
 	j->dep = d;
 	free(j->name);
 	j->name = xstrdup(name);
-	free(j->queue);
-	j->queue = xstrdup(queue);
+	j->queue = jobspec_str(m, queue);
 	j->nslots = (int)json_integer_value(json_object_get(spec, "nslots"));
 	if (j->nslots < 1)
 		j->nslots = 1;
@@ -223,7 +223,7 @@ jobctl_apply_mod(struct master *m, struct job *j, json_t *data, char *err,
 		if (json_string_value(v) != NULL)
 			json_object_del(spec, json_string_value(v));
 	jobctl_merge_opts(spec, json_object_get(data, "opts"));
-	if (jobctl_refresh(j, spec, err, errlen) < 0) {
+	if (jobctl_refresh(m, j, spec, err, errlen) < 0) {
 		json_decref(spec);
 		return -1;
 	}
@@ -233,15 +233,15 @@ jobctl_apply_mod(struct master *m, struct job *j, json_t *data, char *err,
 }
 
 static int
-jobctl_apply_switch(struct job *j, json_t *data, char *err, size_t errlen)
+jobctl_apply_switch(struct master *m, struct job *j, json_t *data, char *err,
+    size_t errlen)
 {
 	const char *q = json_string_value(json_object_get(data, "queue"));
 	json_t *spec;
 
 	if (q == NULL)
 		return errf(err, errlen, "switch without a queue");
-	free(j->queue);
-	j->queue = xstrdup(q);
+	j->queue = jobspec_str(m, q);
 	spec = jobspec_tree(j);
 	json_object_set_new(spec, "queue", json_string(q));
 	jobspec_replace(j, spec);
@@ -260,7 +260,7 @@ jobctl_apply(struct master *m, struct job *j, long idx, const char *type,
 	if (strcmp(type, "mod") == 0)
 		return jobctl_apply_mod(m, j, data, err, errlen);
 	if (strcmp(type, "switch") == 0)
-		return jobctl_apply_switch(j, data, err, errlen);
+		return jobctl_apply_switch(m, j, data, err, errlen);
 	if (strcmp(type, "move") == 0) {
 		if (!json_is_integer(json_object_get(data, "order")))
 			return errf(err, errlen, "move without an order");

@@ -52,6 +52,12 @@ jobspec_envtab(struct master *m)
 	return m->envs;
 }
 
+const char *
+jobspec_str(struct master *m, const char *s)
+{
+	return envtab_str(jobspec_envtab(m), s);
+}
+
 /* The environment of a submit event: an inline object is interned and
  * replaced by its id in data; an id is looked up. */
 static struct envent *
@@ -73,6 +79,20 @@ jobspec_env_of(struct master *m, long id, json_t *data)
 	return e;
 }
 
+/* Compact text in a block of its own size: json_dumps's buffer grows by
+ * doubling, up to twice the text, for as long as the job lives. */
+static char *
+jobspec_encode(json_t *tree)
+{
+	char *text = json_dumps(tree, JSON_COMPACT), *fit;
+
+	if (text == NULL)
+		return NULL;
+	fit = xstrdup(text);
+	free(text);
+	return fit;
+}
+
 int
 jobspec_submit(struct master *m, struct job *j, json_t *data)
 {
@@ -82,7 +102,7 @@ jobspec_submit(struct master *m, struct job *j, json_t *data)
 	if (m->replay_text != NULL && !inline_env)
 		j->spec_enc = xstrdup(m->replay_text);	/* what dumps would give */
 	else
-		j->spec_enc = json_dumps(data, JSON_COMPACT);
+		j->spec_enc = jobspec_encode(data);
 	return j->spec_enc != NULL ? 0 : -1;
 }
 
@@ -171,7 +191,7 @@ jobspec_replace(struct job *j, json_t *tree)
 	char *text;
 
 	json_object_del(tree, "env");	/* stays the interned one */
-	if ((text = json_dumps(tree, JSON_COMPACT)) == NULL)
+	if ((text = jobspec_encode(tree)) == NULL)
 		return;
 	free(j->spec_enc);
 	j->spec_enc = text;

@@ -63,10 +63,10 @@ TAILQ_HEAD(elem_list, elem);
 struct job {
 	long id;
 	char *name;		/* without [...] */
-	char *user;
+	const char *user;	/* user, queue, from_host: interned (jobspec_str) */
 	long uid, gid;
-	char *queue;
-	char *from_host;
+	const char *queue;
+	const char *from_host;
 	long submit_time;
 	char *spec_enc;		/* the submit event's data without its
 				   environment, compact (jobspec.c) */

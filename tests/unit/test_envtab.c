@@ -102,8 +102,7 @@ test_flush_once_then_load_by_id(void **state)
 	assert_non_null(e3);
 	assert_true(json_equal(envent_env(e3), a));
 	assert_null(envtab_get(t2, "0123"));
-	assert_null(envtab_get(t2, "00000000000000000000000000000000"
-	    "00000000000000000000000000000000"));
+	assert_null(envtab_get(t2, "00000000000000000000000000000000"));
 	envent_release(e3);
 	envtab_free(t2);
 	envent_release(e1);
