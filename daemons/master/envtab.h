@@ -53,6 +53,11 @@ const char *jobspec_str(struct master *m, const char *s);
 json_t *jobspec_get(const struct job *j, const char *key);
 /* Where the value of top-level key starts in compact JSON text, or NULL. */
 const char *jobspec_find(const char *text, const char *key);
+/* The spec of j decoded, borrowed until the next call: records of one
+ * job (array elements) or of jobs alike decode it once. Never modify it. */
+const json_t *jobspec_view(struct master *m, const struct job *j);
+/* Frees what jobspec_view keeps. */
+void jobspec_view_free(struct master *m);
 /* The spec as a new tree, without the environment. */
 json_t *jobspec_tree(const struct job *j);
 /* Replaces the spec by tree (bmod, bswitch, requeue exclusions); the

@@ -591,7 +591,8 @@ job_record(struct master *m, struct job *j, long idx)
 	const char *reason = NULL;
 	int state = job_elem_state(j, idx, &reason);
 	char *name = job_display_name(j, idx);
-	json_t *r, *spec = jobspec_tree(j);
+	const json_t *spec = jobspec_view(m, j);
+	json_t *r;
 
 	if (e != NULL && (e->state & JS_RUN) && e->host != NULL &&
 	    e->host->status == HOST_UNAVAIL)
@@ -636,7 +637,6 @@ job_record(struct master *m, struct job *j, long idx)
 	    job_spec_str(spec, "cwd") : job_spec_str(spec, "subcwd")));
 	if (json_object_get(spec, "opts") != NULL)
 		json_object_set(r, "opts", json_object_get(spec, "opts"));
-	json_decref(spec);
 	if (job_is_array(j)) {
 		char *range = arrayspec_format(&j->arr);
 		json_object_set_new(r, "array", json_string(range));
@@ -701,6 +701,7 @@ job_free_all(struct master *m)
 	free(m->timed);
 	m->timed = NULL;
 	m->ntimed = m->timed_cap = 0;
+	jobspec_view_free(m);
 	envtab_free(m->envs);
 	m->envs = NULL;
 }

@@ -185,6 +185,28 @@ jobspec_tree(const struct job *j)
 	return t != NULL ? t : json_object();
 }
 
+const json_t *
+jobspec_view(struct master *m, const struct job *j)
+{
+	const char *text = j->spec_enc ? j->spec_enc : "";
+
+	if (m->spec_memo_text == NULL || strcmp(m->spec_memo_text, text) != 0) {
+		jobspec_view_free(m);
+		m->spec_memo = jobspec_tree(j);
+		m->spec_memo_text = xstrdup(text);
+	}
+	return m->spec_memo;
+}
+
+void
+jobspec_view_free(struct master *m)
+{
+	json_decref(m->spec_memo);
+	m->spec_memo = NULL;
+	free(m->spec_memo_text);
+	m->spec_memo_text = NULL;
+}
+
 void
 jobspec_replace(struct job *j, json_t *tree)
 {

@@ -172,6 +172,8 @@ struct master {
 	json_t *qadmin;		/* admin.c: queue name -> closed/inactive bits */
 	struct master *hist;	/* scratch for history jobs of one request */
 	struct envtab *envs;	/* interned environments (envtab.c) */
+	json_t *spec_memo;	/* the spec last decoded for a record, */
+	char *spec_memo_text;	/* and its text (jobspec_view) */
 };
 
 /* loop.c */
