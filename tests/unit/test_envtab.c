@@ -181,6 +181,67 @@ test_submit_interns_and_decodes(void **state)
 	json_decref(d2);
 }
 
+/* What job_event does with a submit, without the loop. */
+static void
+submit_live(struct master *m, long id, json_t *data)
+{
+	char err[256];
+
+	assert_int_equal(job_apply(m, id, 0, "submit", 10, data, err, sizeof(err)), 0);
+	assert_int_equal(jobspec_store_envs(m), 0);
+	assert_int_equal(store_append(m->store, id, 0, "submit", 10, data), 0);
+}
+
+/* A database of the previous version (inline "env" in each submit) and
+ * one of this version (env_id) replay to the same environments. */
+static void
+test_replay_old_and_new_shapes(void **state)
+{
+	char dir[64], err[256], cmd[128];
+	struct store *s;
+	struct master m;
+	struct job *j1, *j2, *j3;
+	json_t *old = env_of("{\"name\":\"a\",\"cmd\":\"a\",\"user\":\"u\","
+	    "\"queue\":\"q\",\"env\":{\"V\":\"old\"}}");
+	json_t *nw = env_of("{\"name\":\"b\",\"cmd\":\"b\",\"user\":\"u\","
+	    "\"queue\":\"q\",\"env\":{\"V\":\"new\"}}");
+	json_t *nw2 = json_deep_copy(nw);
+
+	snprintf(dir, sizeof(dir), "/tmp/pumice-envtab-test.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	assert_non_null(s = store_open(dir, err, sizeof(err)));
+	assert_int_equal(store_append(s, 1, 0, "submit", 10, old), 0);
+	/* this version: the apply turns env into env_id, then it is stored */
+	memset(&m, 0, sizeof(m));
+	master_init(&m);
+	m.store = s;
+	submit_live(&m, 2, nw);
+	submit_live(&m, 3, nw2);
+	assert_null(json_object_get(nw, "env"));
+	assert_int_equal(store_commit(s), 0);
+	job_free_all(&m);
+	/* restart */
+	memset(&m, 0, sizeof(m));
+	master_init(&m);
+	m.store = s;
+	assert_int_equal(store_replay(s, &m, err, sizeof(err)), 0);
+	assert_non_null(j1 = job_find(&m, 1));
+	assert_non_null(j2 = job_find(&m, 2));
+	assert_non_null(j3 = job_find(&m, 3));
+	assert_string_equal(json_string_value(json_object_get(jobspec_env(j1), "V")),
+	    "old");
+	assert_string_equal(json_string_value(json_object_get(jobspec_env(j2), "V")),
+	    "new");
+	assert_ptr_equal(jobspec_env(j2), jobspec_env(j3));
+	job_free_all(&m);
+	store_close(s);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	json_decref(old);
+	json_decref(nw);
+	json_decref(nw2);
+}
+
 int
 main(void)
 {
@@ -189,6 +250,7 @@ main(void)
 		cmocka_unit_test(test_flush_once_then_load_by_id),
 		cmocka_unit_test(test_find_top_level_values),
 		cmocka_unit_test(test_submit_interns_and_decodes),
+		cmocka_unit_test(test_replay_old_and_new_shapes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
