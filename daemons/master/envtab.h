@@ -49,6 +49,10 @@ int envtab_flush(struct envtab *t, envtab_put_fn put, void *arg);
 int jobspec_submit(struct master *m, struct job *j, json_t *data);
 /* s interned in m's table (envtab_str): never free it. */
 const char *jobspec_str(struct master *m, const char *s);
+/* The top-level scalars of compact JSON text (nested values left out), or
+ * NULL when it has an inline "env" object or is not such text: replay of
+ * a submit event (job_apply_submit reads scalars only). */
+json_t *jobspec_scalars(const char *text);
 /* The value of one top-level key of the spec (a new reference), or NULL. */
 json_t *jobspec_get(const struct job *j, const char *key);
 /* Where the value of top-level key starts in compact JSON text, or NULL. */

@@ -216,6 +216,8 @@ jstr(json_t *o, const char *k)
 
 static void job_free(struct job *j);
 
+/* Reads top-level scalars of data only: replay decodes no more (the rest
+ * stays in the job's spec text, jobspec.c). */
 static int
 job_apply_submit(struct master *m, long id, long when, json_t *data, char *err,
     size_t errlen)

@@ -167,6 +167,58 @@ jobspec_find(const char *text, const char *key)
 	return NULL;
 }
 
+/* One scalar at p (ending at end): a plain string or an integer directly,
+ * anything else (escapes, reals) through jansson. */
+static json_t *
+jobspec_scalar(const char *p, const char *end)
+{
+	char *e;
+	long long v;
+
+	if (*p == '"' && memchr(p + 1, '\\', (size_t)(end - p - 1)) == NULL)
+		return json_stringn(p + 1, (size_t)(end - p - 2));
+	if (*p == '-' || (*p >= '0' && *p <= '9')) {
+		v = strtoll(p, &e, 10);
+		if (e == end)
+			return json_integer(v);
+	}
+	return json_loadb(p, (size_t)(end - p), JSON_DECODE_ANY, NULL);
+}
+
+json_t *
+jobspec_scalars(const char *text)
+{
+	const char *p = text, *k, *end, *v;
+	json_t *o = json_object(), *x;
+
+	if (*p++ != '{')
+		goto fail;
+	while (*p == '"') {
+		k = p + 1;
+		end = jobspec_skip_string(p);
+		if (*end != ':' || memchr(k, '\\', (size_t)(end - 1 - k)) != NULL)
+			goto fail;
+		v = end + 1;
+		p = jobspec_skip_value(v);
+		if (*v == '{' && end - 1 - k == 3 && memcmp(k, "env", 3) == 0)
+			goto fail;	/* an inline environment: decode it whole */
+		if (*v != '{' && *v != '[') {
+			if ((x = jobspec_scalar(v, p)) == NULL)
+				goto fail;
+			json_object_setn_new_nocheck(o, k, (size_t)(end - 1 - k), x);
+		}
+		if (*p == '}')
+			return o;
+		if (*p++ != ',')
+			goto fail;
+	}
+	if (*p == '}')
+		return o;
+fail:
+	json_decref(o);
+	return NULL;
+}
+
 json_t *
 jobspec_get(const struct job *j, const char *key)
 {

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sqlite3.h>
 
+#include "envtab.h"
 #include "log.h"
 #include "master.h"
 #include "util.h"
@@ -282,7 +283,14 @@ store_replay(struct store *s, struct master *m, char *err, size_t errlen)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *type = (const char *)sqlite3_column_text(st, 2);
 		const char *text = (const char *)sqlite3_column_text(st, 4);
-		json_t *data = json_loads(text ? text : "{}", 0, NULL);
+		json_t *data = NULL;
+
+		/* a submit's nested values (opts, rlimits) stay in its text,
+		 * which the job keeps (jobspec.c): only its scalars are decoded */
+		if (text != NULL && strcmp(type, "submit") == 0)
+			data = jobspec_scalars(text);
+		if (data == NULL)
+			data = json_loads(text ? text : "{}", 0, NULL);
 
 		m->replay_text = text;	/* jobspec.c keeps it as it is */
 		if (data == NULL || job_apply(m, sqlite3_column_int64(st, 0),

@@ -142,6 +142,31 @@ test_find_top_level_values(void **state)
 }
 
 static void
+test_scalars_leave_nested_values_out(void **state)
+{
+	json_t *o = jobspec_scalars("{\"name\":\"a\\\"b\",\"uid\":-5,"
+	    "\"opts\":{\"R\":\"x\"},\"cpu\":1.5,\"h\":true,\"xs\":[1],"
+	    "\"env_id\":\"ab\"}");
+
+	assert_non_null(o);
+	assert_string_equal(json_string_value(json_object_get(o, "name")), "a\"b");
+	assert_int_equal(json_integer_value(json_object_get(o, "uid")), -5);
+	assert_true(json_real_value(json_object_get(o, "cpu")) == 1.5);
+	assert_true(json_is_true(json_object_get(o, "h")));
+	assert_string_equal(json_string_value(json_object_get(o, "env_id")), "ab");
+	assert_null(json_object_get(o, "opts"));
+	assert_null(json_object_get(o, "xs"));
+	json_decref(o);
+	o = jobspec_scalars("{}");
+	assert_int_equal(json_object_size(o), 0);
+	json_decref(o);
+	/* an inline environment (older databases) or bad text: decode whole */
+	assert_null(jobspec_scalars("{\"a\":1,\"env\":{\"X\":\"1\"}}"));
+	assert_null(jobspec_scalars("{\"a\":1"));
+	assert_null(jobspec_scalars("[1]"));
+}
+
+static void
 test_submit_interns_and_decodes(void **state)
 {
 	struct master m;
@@ -249,6 +274,7 @@ main(void)
 		cmocka_unit_test(test_equal_envs_share_one_entry),
 		cmocka_unit_test(test_flush_once_then_load_by_id),
 		cmocka_unit_test(test_find_top_level_values),
+		cmocka_unit_test(test_scalars_leave_nested_values_out),
 		cmocka_unit_test(test_submit_interns_and_decodes),
 		cmocka_unit_test(test_replay_old_and_new_shapes),
 	};
