@@ -12,9 +12,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "envtab.h"
 #include "jobstate.h"
 #include "log.h"
-#include "envtab.h"
 #include "master.h"
 #include "proto.h"
 #include "util.h"

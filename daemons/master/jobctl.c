@@ -19,9 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "envtab.h"
 #include "jobstate.h"
 #include "log.h"
-#include "envtab.h"
 #include "master.h"
 #include "util.h"
 
