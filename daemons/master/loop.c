@@ -82,7 +82,6 @@ loop_tick_cb(evutil_socket_t fd, short what, void *arg)
 		job_purge_old(m, now);
 	requeue_lost_hosts(m);
 	fairshare_tick(m, now);	/* usage, not tied to passes */
-	memtrim_tick();
 	loop_want_sched(m);
 }
 

@@ -201,8 +201,9 @@ long conn_peer_gid(struct conn *c);
 void **conn_agent_state(struct conn *c);
 
 /* memtrim.c: freed heap back to the system after big work. */
+bool memtrim_worth(size_t len);	/* a frame of len bytes: trim after it */
+void memtrim_now(void);
 void memtrim_after_frame(size_t len);
-void memtrim_tick(void);
 
 /* agentlink.c */
 /* Seconds without a message after which an agent's link is dropped
