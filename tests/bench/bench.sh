@@ -263,6 +263,10 @@ bench_query() {
 bench_big() {
 	local n=0 k
 	bl_cluster big -n 1 --cpus "$CORES" || return 1
+	# LSF's default MAX_JOBID (999999) is too few ids for a million jobs
+	sed -i "s/^End Parameters/MAX_JOBID = $((NBIG * 2 + 100))\nEnd Parameters/" \
+		"$LSF_ENVDIR/lsbatch/pumice/configdir/lsb.params"
+	badmin reconfig >/dev/null || { say "big: badmin reconfig failed"; return 1; }
 	badmin qinact normal >/dev/null
 	bl_pack big.pack "$NBIGPACK" -o /dev/null
 	while [ "$n" -lt "$NBIG" ]; do
