@@ -37,10 +37,10 @@ struct store {
 static const char store_schema[] =
     "PRAGMA journal_mode=WAL;"
     "PRAGMA synchronous=FULL;"
-    /* 1 MB of page cache, not sqlite's 2 MB: the master keeps what it
+    /* 256 KB of page cache, not sqlite's 2 MB: the master keeps what it
      * needs in memory, appends touch the right edge of two b-trees, and
      * replay reads once */
-    "PRAGMA cache_size=-1024;"
+    "PRAGMA cache_size=-256;"
     "CREATE TABLE IF NOT EXISTS events ("
     "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
     "  job INTEGER NOT NULL, idx INTEGER NOT NULL,"
