@@ -55,6 +55,9 @@ const char *jobspec_str(struct master *m, const char *s);
 json_t *jobspec_scalars(const char *text);
 /* The value of one top-level key of the spec (a new reference), or NULL. */
 json_t *jobspec_get(const struct job *j, const char *key);
+/* The text of one top-level value of j's spec, as it is (*start; its
+ * length returned), or 0 and *start NULL. */
+size_t jobspec_raw(const struct job *j, const char *key, const char **start);
 /* Where the value of top-level key starts in compact JSON text, or NULL. */
 const char *jobspec_find(const char *text, const char *key);
 /* The spec of j decoded, borrowed until the next call: records of one

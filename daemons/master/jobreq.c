@@ -327,6 +327,19 @@ jr_key(const struct job *j)
 	return key;
 }
 
+/* The options and exclusions as submitted: jobs with equal raw keys have
+ * equal keys, so jobs alike in a row (a pack, a replay, the first pass
+ * after a restart) skip jr_key's decoding. */
+static char *
+jr_raw_key(const struct job *j)
+{
+	const char *o, *x;
+	size_t no = jobspec_raw(j, "opts", &o), nx = jobspec_raw(j, "xhosts", &x);
+
+	return xasprintf("%s|%d|%.*s|%.*s", j->queue, j->nslots, (int)no,
+	    o ? o : "", (int)nx, x ? x : "");
+}
+
 static struct jobreq *
 jr_build_or_err(struct master *m, struct job *j)
 {
@@ -351,16 +364,28 @@ jr_build_or_err(struct master *m, struct job *j)
 const struct jobreq *
 jobreq_of(struct master *m, struct job *j)
 {
+	struct sched_state *st;
 	struct strmap_ent *e;
-	char *key;
+	char *key, *raw;
 
 	if (j->req != NULL)
 		return j->req;
+	st = sched_state(m);
+	raw = jr_raw_key(j);
+	if (st->req_memo != NULL && strcmp(raw, st->req_memo_raw) == 0) {
+		free(raw);
+		j->req = st->req_memo;
+		j->req->refs++;
+		return j->req;
+	}
 	key = jr_key(j);
-	e = strmap_get(&sched_state(m)->reqs, key, 1);
+	e = strmap_get(&st->reqs, key, 1);
 	free(key);
 	if (e->p == NULL)
 		e->p = jr_build_or_err(m, j);	/* the table's reference */
+	free(st->req_memo_raw);
+	st->req_memo_raw = raw;
+	st->req_memo = e->p;
 	j->req = e->p;
 	j->req->refs++;
 	return j->req;
@@ -378,6 +403,9 @@ jobreq_flush(struct sched_state *st)
 {
 	strmap_foreach(&st->reqs, jr_flush_one, NULL);
 	strmap_clear(&st->reqs);
+	free(st->req_memo_raw);
+	st->req_memo_raw = NULL;
+	st->req_memo = NULL;
 }
 
 void

@@ -219,6 +219,15 @@ fail:
 	return NULL;
 }
 
+size_t
+jobspec_raw(const struct job *j, const char *key, const char **start)
+{
+	const char *v = jobspec_find(j->spec_enc, key);
+
+	*start = v;
+	return v != NULL ? (size_t)(jobspec_skip_value(v) - v) : 0;
+}
+
 json_t *
 jobspec_get(const struct job *j, const char *key)
 {
