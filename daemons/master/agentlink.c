@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "envtab.h"
 #include "jobstate.h"
 #include "log.h"
 #include "master.h"
@@ -432,12 +433,15 @@ static json_t *
 agent_jobspec(struct master *m, struct elem *e)
 {
 	struct job *j = e->job;
-	json_t *spec = json_deep_copy(j->spec), *hosts = json_array();
+	json_t *spec = jobspec_tree(j), *hosts = json_array();
 	long end = 0, step = 0;
 	int i;
 
 	for (i = 0; i < e->nslots; i++)
 		json_array_append_new(hosts, json_string(e->hosts[i]));
+	json_object_del(spec, "env_id");
+	if (jobspec_env(j) != NULL)	/* shared: only read from here on */
+		json_object_set(spec, "env", jobspec_env(j));
 	json_object_set_new(spec, "id", json_integer(j->id));
 	json_object_set_new(spec, "idx", json_integer(e->idx));
 	if (job_is_array(j) && arrayspec_range_of(&j->arr, e->idx, &end, &step) == 0) {
@@ -451,7 +455,7 @@ agent_jobspec(struct master *m, struct elem *e)
 	jobreq_jobspec(m, j, spec);	/* mem_limit, run_limit */
 	jobrlim_jobspec(m->conf, spec);	/* -c -v -C -D -F -S -p -T */
 	agent_jobspec_exec(m, j, spec);
-	json_object_set_new(spec, "project", json_string(job_project(m, j)));	/* %P */
+	json_object_set_new(spec, "project", json_string(job_project(m, spec)));	/* %P */
 	if (jstr(json_object_get(spec, "opts"), "g") != NULL)	/* %JG */
 		json_object_set_new(spec, "job_group",
 		    json_string(jstr(json_object_get(spec, "opts"), "g")));

@@ -28,6 +28,7 @@ struct conn {
 	long peer_uid, peer_gid;
 	struct host *host;
 	bool dead, on_dirty, close_after_write;
+	bool trim_on_drain;	/* a big reply is being written (memtrim.c) */
 	void *agent;		/* agentlink's per-link state */
 	TAILQ_ENTRY(conn) entry;
 	TAILQ_ENTRY(conn) dirty_entry;
@@ -142,6 +143,7 @@ conn_frame(struct conn *c, struct evbuffer *out, json_t *msg)
 		    json_string_value(json_object_get(msg, "t")) : "message",
 		    err ? "an error was sent instead" : "dropped");
 		json_decref(msg);
+		memtrim_after_frame(len);
 		if (err != NULL)
 			conn_frame(c, out, err);
 		return;
@@ -149,6 +151,8 @@ conn_frame(struct conn *c, struct evbuffer *out, json_t *msg)
 	evbuffer_add(out, buf, len);
 	free(buf);
 	json_decref(msg);
+	memtrim_after_frame(len);
+	c->trim_on_drain |= memtrim_worth(len);
 }
 
 void
@@ -258,6 +262,7 @@ conn_take_frame(struct conn *c, struct evbuffer *in)
 	if (c->m->conn_ops != NULL)
 		c->m->conn_ops[c->kind].on_msg(c->m, c, msg);
 	json_decref(msg);
+	memtrim_after_frame(used);
 	return c->dead ? -1 : 1;
 }
 
@@ -276,6 +281,10 @@ conn_write_cb(struct bufferevent *bev, void *arg)
 {
 	struct conn *c = arg;
 
+	if (c->trim_on_drain) {
+		c->trim_on_drain = false;
+		memtrim_now();
+	}
 	if (c->close_after_write)
 		conn_close(c, NULL);
 }

@@ -290,7 +290,7 @@ control_submit_job(struct master *m, struct reqctx *rq, json_t *job,
 		if (rc < 0)
 			return -1;
 	}
-	data = json_deep_copy(job);
+	data = json_copy(job);	/* shallow: the env is interned, not copied */
 	json_object_set_new(data, "queue", json_string(*queue));
 	json_object_set_new(data, "user", json_string(rq->user));
 	json_object_set_new(data, "uid", json_integer(rq->uid));

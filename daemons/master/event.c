@@ -9,6 +9,7 @@
  */
 #include <string.h>
 
+#include "envtab.h"
 #include "log.h"
 #include "master.h"
 #include "util.h"
@@ -90,6 +91,8 @@ job_event(struct master *m, long id, long idx, const char *type, json_t *data)
 	if (t->scope == EVENT_NEW && store_forget_reused(m->store, id) < 0)
 		log_warnx("job %ld: could not forget the history of an older job %ld",
 		    id, id);
+	if (jobspec_store_envs(m) < 0)
+		fatalx("cannot record the environment of job %ld", id);
 	if (store_append(m->store, id, idx, type, when, data) < 0)
 		fatalx("cannot record %s event of job %ld", type, id);
 	loop_want_commit(m);

@@ -115,8 +115,10 @@ history_events(struct master *m, long id)
 
 	json_array_foreach(events, i, ev) {
 		const char *type = json_string_value(json_object_get(ev, "type"));
-		if (type != NULL && strcmp(type, "submit") == 0)
+		if (type != NULL && strcmp(type, "submit") == 0) {
 			json_object_del(json_object_get(ev, "data"), "env");
+			json_object_del(json_object_get(ev, "data"), "env_id");
+		}
 	}
 	return events;
 }

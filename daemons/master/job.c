@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "envtab.h"
 #include "jobstate.h"
 #include "log.h"
 #include "master.h"
@@ -103,7 +104,9 @@ job_elem(struct job *j, long idx)
 static void
 job_elem_rehash(struct job *j)
 {
-	size_t nsize = j->ehash_size ? j->ehash_size * 4 : 4, i, h;
+	/* a plain job has one element: one bucket */
+	size_t nsize = j->ehash_size ? j->ehash_size * 4 : job_is_array(j) ? 4 : 1;
+	size_t i, h;
 	struct elem **nh = xcalloc(nsize, sizeof(*nh));
 
 	for (i = 0; i < j->ehash_size; i++) {
@@ -253,6 +256,10 @@ jstr(json_t *o, const char *k)
 	return json_string_value(json_object_get(o, k));
 }
 
+static void job_free(struct job *j);
+
+/* Reads top-level scalars of data only: replay decodes no more (the rest
+ * stays in the job's spec text, jobspec.c). */
 int
 job_apply_submit(struct master *m, struct job *none, const struct jevent *ev,
     char *err, size_t errlen)
@@ -281,9 +288,9 @@ job_apply_submit(struct master *m, struct job *none, const struct jevent *ev,
 	}
 	j->arr.limit = (long)json_integer_value(json_object_get(data, "limit"));
 	j->name = xstrdup(name);
-	j->user = xstrdup(jstr(data, "user"));
-	j->queue = xstrdup(jstr(data, "queue"));
-	j->from_host = xstrdup(jstr(data, "from_host") ? jstr(data, "from_host") : "-");
+	j->user = jobspec_str(m, jstr(data, "user"));
+	j->queue = jobspec_str(m, jstr(data, "queue"));
+	j->from_host = jobspec_str(m, jstr(data, "from_host") ? jstr(data, "from_host") : "-");
 	j->uid = (long)json_integer_value(json_object_get(data, "uid"));
 	j->gid = (long)json_integer_value(json_object_get(data, "gid"));
 	j->nslots = (int)json_integer_value(json_object_get(data, "nslots"));
@@ -291,7 +298,10 @@ job_apply_submit(struct master *m, struct job *none, const struct jevent *ev,
 		j->nslots = 1;
 	j->submit_time = when;
 	j->order = id;
-	j->spec = json_incref(data);
+	if (jobspec_submit(m, j, data) < 0) {
+		job_free(j);
+		return errf(err, errlen, "submit event cannot be encoded");
+	}
 	j->count = job_is_array(j) ? j->arr.count : 1;
 	if (!job_is_array(j))
 		job_elem_get(j, 0);
@@ -489,15 +499,17 @@ job_requeue_policy(struct job *j, json_t *data)
 		j->order = (long)json_integer_value(order);
 	if (x == NULL)
 		return;
-	json_array_foreach(json_object_get(j->spec, "xhosts"), i, v)
-		if (json_is_string(v) && strcmp(json_string_value(v), x) == 0)
+	spec = jobspec_tree(j);
+	json_array_foreach(json_object_get(spec, "xhosts"), i, v)
+		if (json_is_string(v) && strcmp(json_string_value(v), x) == 0) {
+			json_decref(spec);
 			return;
-	spec = json_deep_copy(j->spec);
+		}
 	if (!json_is_array(a = json_object_get(spec, "xhosts")))
 		json_object_set_new(spec, "xhosts", a = json_array());
 	json_array_append_new(a, json_string(x));
-	json_decref(j->spec);
-	j->spec = spec;
+	jobspec_replace(j, spec);
+	json_decref(spec);
 	jobreq_free(j->req);	/* derived again, with the exclusion */
 	j->req = NULL;
 }
@@ -529,7 +541,6 @@ job_apply_requeue(struct master *m, struct job *j, const struct jevent *ev,
 }
 
 static void job_hash_remove(struct master *m, struct job *j);
-static void job_free(struct job *j);
 
 /* CLEAN_PERIOD is over: the job leaves memory; its events stay on disk. */
 int
@@ -555,22 +566,22 @@ job_hosts_json(const struct elem *e)
 }
 
 static const char *
-job_spec_str(const struct job *j, const char *k)
+job_spec_str(const json_t *spec, const char *k)
 {
-	const char *v = json_string_value(json_object_get(j->spec, k));
+	const char *v = json_string_value(json_object_get(spec, k));
 
 	return v ? v : "";
 }
 
 const char *
-job_project(struct master *m, const struct job *j)
+job_project(struct master *m, const json_t *spec)
 {
-	const char *p = json_string_value(json_object_get(json_object_get(j->spec,
+	const char *p = json_string_value(json_object_get(json_object_get(spec,
 	    "opts"), "P"));
 	size_t i;
 
 	if (p == NULL)
-		p = json_string_value(json_object_get(j->spec, "default_project"));
+		p = json_string_value(json_object_get(spec, "default_project"));
 
 	for (i = 0; p == NULL && i < m->conf->params.nsec; i++)
 		p = cfg_section_get(&m->conf->params.sec[i], "DEFAULT_PROJECT");
@@ -584,6 +595,7 @@ job_record(struct master *m, struct job *j, long idx)
 	const char *reason = NULL;
 	int state = job_elem_state(j, idx, &reason);
 	char *name = job_display_name(j, idx);
+	const json_t *spec = jobspec_view(m, j);
 	json_t *r;
 
 	if (e != NULL && (e->state & JS_RUN) && e->host != NULL &&
@@ -609,13 +621,13 @@ job_record(struct master *m, struct job *j, long idx)
 			json_object_set_new(r, "pend_detail", json_string(j->pend_detail));
 	} else
 		json_object_set_new(r, "pend_reason", json_string(""));
-	json_object_set_new(r, "cmd", json_string(job_spec_str(j, "cmd")));
-	json_object_set_new(r, "cwd", json_string(job_spec_str(j, "cwd")));
-	json_object_set_new(r, "subcwd", json_string(job_spec_str(j, "subcwd")));
-	json_object_set_new(r, "out", json_string(job_spec_str(j, "out")));
-	json_object_set_new(r, "err", json_string(job_spec_str(j, "err")));
+	json_object_set_new(r, "cmd", json_string(job_spec_str(spec, "cmd")));
+	json_object_set_new(r, "cwd", json_string(job_spec_str(spec, "cwd")));
+	json_object_set_new(r, "subcwd", json_string(job_spec_str(spec, "subcwd")));
+	json_object_set_new(r, "out", json_string(job_spec_str(spec, "out")));
+	json_object_set_new(r, "err", json_string(job_spec_str(spec, "err")));
 	json_object_set_new(r, "nslots", json_integer(e ? e->nslots : j->nslots));
-	json_object_set_new(r, "dep", json_string(job_spec_str(j, "dep")));
+	json_object_set_new(r, "dep", json_string(job_spec_str(spec, "dep")));
 	json_object_set_new(r, "cpu", json_real(e ? e->cpu : 0));
 	json_object_set_new(r, "maxrss", json_integer(e ? e->maxrss : 0));
 	json_object_set_new(r, "mem", json_integer(e ? e->mem : 0));
@@ -624,15 +636,15 @@ job_record(struct master *m, struct job *j, long idx)
 		json_object_set_new(r, "nproc", json_integer(e->nproc));
 	}
 	json_object_set_new(r, "signal", json_integer(e ? e->signal : 0));
-	json_object_set_new(r, "project", json_string(job_project(m, j)));
-	json_object_set_new(r, "exec_cwd", json_string(*job_spec_str(j, "cwd") ?
-	    job_spec_str(j, "cwd") : job_spec_str(j, "subcwd")));
-	if (json_object_get(j->spec, "opts") != NULL)
-		json_object_set(r, "opts", json_object_get(j->spec, "opts"));
+	json_object_set_new(r, "project", json_string(job_project(m, spec)));
+	json_object_set_new(r, "exec_cwd", json_string(*job_spec_str(spec, "cwd") ?
+	    job_spec_str(spec, "cwd") : job_spec_str(spec, "subcwd")));
+	if (json_object_get(spec, "opts") != NULL)
+		json_object_set(r, "opts", json_object_get(spec, "opts"));
 	if (job_is_array(j)) {
-		char *spec = arrayspec_format(&j->arr);
-		json_object_set_new(r, "array", json_string(spec));
-		free(spec);
+		char *range = arrayspec_format(&j->arr);
+		json_object_set_new(r, "array", json_string(range));
+		free(range);
 	}
 	return r;
 }
@@ -655,11 +667,8 @@ job_free(struct job *j)
 	free(j->ehash);
 	arrayspec_free(&j->arr);
 	dep_free(j->dep);
-	json_decref(j->spec);
+	jobspec_free(j);
 	free(j->name);
-	free(j->user);
-	free(j->queue);
-	free(j->from_host);
 	free(j->pend_kill_reason);
 	free(j->pend_detail);
 	jobreq_free(j->req);
@@ -696,6 +705,9 @@ job_free_all(struct master *m)
 	free(m->timed);
 	m->timed = NULL;
 	m->ntimed = m->timed_cap = 0;
+	jobspec_view_free(m);
+	envtab_free(m->envs);
+	m->envs = NULL;
 }
 
 static long

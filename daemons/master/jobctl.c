@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "envtab.h"
 #include "jobstate.h"
 #include "log.h"
 #include "master.h"
@@ -166,7 +167,8 @@ jobctl_kill_flags(struct master *m, struct job *j, long idx, long when,
 
 /* The struct fields that mirror the spec, after a bmod. */
 static int
-jobctl_refresh(struct job *j, json_t *spec, char *err, size_t errlen)
+jobctl_refresh(struct master *m, struct job *j, json_t *spec, char *err,
+    size_t errlen)
 {
 	const char *name = json_string_value(json_object_get(spec, "name"));
 	const char *queue = json_string_value(json_object_get(spec, "queue"));
@@ -181,8 +183,7 @@ jobctl_refresh(struct job *j, json_t *spec, char *err, size_t errlen)
 	j->dep = d;
 	free(j->name);
 	j->name = xstrdup(name);
-	free(j->queue);
-	j->queue = xstrdup(queue);
+	j->queue = jobspec_str(m, queue);
 	j->nslots = (int)json_integer_value(json_object_get(spec, "nslots"));
 	if (j->nslots < 1)
 		j->nslots = 1;
@@ -215,7 +216,7 @@ jobctl_apply_mod(struct master *m, struct job *j, const struct jevent *ev, char 
     size_t errlen)
 {
 	json_t *data = ev->data;
-	json_t *spec = json_deep_copy(j->spec), *set = json_object_get(data, "set"), *v;
+	json_t *spec = jobspec_tree(j), *set = json_object_get(data, "set"), *v;
 	size_t i;
 
 	if (json_is_object(set))
@@ -224,12 +225,12 @@ jobctl_apply_mod(struct master *m, struct job *j, const struct jevent *ev, char 
 		if (json_string_value(v) != NULL)
 			json_object_del(spec, json_string_value(v));
 	jobctl_merge_opts(spec, json_object_get(data, "opts"));
-	if (jobctl_refresh(j, spec, err, errlen) < 0) {
+	if (jobctl_refresh(m, j, spec, err, errlen) < 0) {
 		json_decref(spec);
 		return -1;
 	}
-	json_decref(j->spec);
-	j->spec = spec;
+	jobspec_replace(j, spec);
+	json_decref(spec);
 	return 0;
 }
 
@@ -243,12 +244,11 @@ jobctl_apply_switch(struct master *m, struct job *j, const struct jevent *ev,
 
 	if (q == NULL)
 		return errf(err, errlen, "switch without a queue");
-	free(j->queue);
-	j->queue = xstrdup(q);
-	spec = json_deep_copy(j->spec);
+	j->queue = jobspec_str(m, q);
+	spec = jobspec_tree(j);
 	json_object_set_new(spec, "queue", json_string(q));
-	json_decref(j->spec);
-	j->spec = spec;
+	jobspec_replace(j, spec);
+	json_decref(spec);
 	return 0;
 }
 

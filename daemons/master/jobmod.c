@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "envtab.h"
 #include "jobstate.h"
 #include "log.h"
 #include "master.h"
@@ -115,13 +116,14 @@ jobmod_event(struct reqctx *rq, struct job *j, json_t *set, json_t *unset,
 {
 	json_t *data = json_pack("{s:O, s:O, s:O, s:s}", "set", set, "unset", unset,
 	    "opts", opts, "by", rq->user);
-	json_t *dset = json_object_get(data, "set"), *v;
+	json_t *dset = json_object_get(data, "set"), *v, *spec = jobspec_tree(j);
 	size_t i;
 
 	json_array_foreach(unset, i, v)
 		if (strcmp(json_string_value(v), "name") == 0)
 			json_object_set_new(dset, "name", json_string(json_string_value(
-			    json_object_get(j->spec, "cmd"))));
+			    json_object_get(spec, "cmd"))));
+	json_decref(spec);
 	return data;
 }
 

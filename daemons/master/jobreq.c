@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "envtab.h"
 #include "master.h"
 #include "sched.h"
 #include "shellwords.h"
@@ -308,15 +309,17 @@ static char *
 jr_key(const struct job *j)
 {
 	static const char *keys[] = { "R", "n", "M", "W", "x", "m", "sp", "r", "rn" };
-	const json_t *opts = json_object_get(j->spec, "opts");
-	json_t *o = json_object();
+	json_t *opts = jobspec_get(j, "opts"), *o = json_object();
+	json_t *xhosts = jobspec_get(j, "xhosts");
 	char *text, *key;
 
 	for (size_t i = 0; i < nitems(keys); i++)
 		if (json_object_get(opts, keys[i]) != NULL)
 			json_object_set(o, keys[i], json_object_get(opts, keys[i]));
-	if (json_object_get(j->spec, "xhosts") != NULL)	/* not an option: ~ */
-		json_object_set(o, "~", json_object_get(j->spec, "xhosts"));
+	if (xhosts != NULL)	/* not an option: ~ */
+		json_object_set(o, "~", xhosts);
+	json_decref(opts);
+	json_decref(xhosts);
 	text = json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT);
 	key = xasprintf("%s|%d|%s", j->queue, j->nslots, text ? text : "");
 	free(text);
@@ -324,13 +327,29 @@ jr_key(const struct job *j)
 	return key;
 }
 
+/* The options and exclusions as submitted: jobs with equal raw keys have
+ * equal keys, so jobs alike in a row (a pack, a replay, the first pass
+ * after a restart) skip jr_key's decoding. */
+static char *
+jr_raw_key(const struct job *j)
+{
+	const char *o, *x;
+	size_t no = jobspec_raw(j, "opts", &o), nx = jobspec_raw(j, "xhosts", &x);
+
+	return xasprintf("%s|%d|%.*s|%.*s", j->queue, j->nslots, (int)no,
+	    o ? o : "", (int)nx, x ? x : "");
+}
+
 static struct jobreq *
 jr_build_or_err(struct master *m, struct job *j)
 {
 	struct jobreq *r;
 	char err[512];
+	json_t *spec = jobspec_tree(j);
 
-	if ((r = jobreq_build(m->conf, j->spec, j->queue, err, sizeof(err))) != NULL)
+	r = jobreq_build(m->conf, spec, j->queue, err, sizeof(err));
+	json_decref(spec);
+	if (r != NULL)
 		return r;
 	/* e.g. the queue changed under it: it pends with the reason */
 	r = xcalloc(1, sizeof(*r));
@@ -345,16 +364,28 @@ jr_build_or_err(struct master *m, struct job *j)
 const struct jobreq *
 jobreq_of(struct master *m, struct job *j)
 {
+	struct sched_state *st;
 	struct strmap_ent *e;
-	char *key;
+	char *key, *raw;
 
 	if (j->req != NULL)
 		return j->req;
+	st = sched_state(m);
+	raw = jr_raw_key(j);
+	if (st->req_memo != NULL && strcmp(raw, st->req_memo_raw) == 0) {
+		free(raw);
+		j->req = st->req_memo;
+		j->req->refs++;
+		return j->req;
+	}
 	key = jr_key(j);
-	e = strmap_get(&sched_state(m)->reqs, key, 1);
+	e = strmap_get(&st->reqs, key, 1);
 	free(key);
 	if (e->p == NULL)
 		e->p = jr_build_or_err(m, j);	/* the table's reference */
+	free(st->req_memo_raw);
+	st->req_memo_raw = raw;
+	st->req_memo = e->p;
 	j->req = e->p;
 	j->req->refs++;
 	return j->req;
@@ -372,6 +403,9 @@ jobreq_flush(struct sched_state *st)
 {
 	strmap_foreach(&st->reqs, jr_flush_one, NULL);
 	strmap_clear(&st->reqs);
+	free(st->req_memo_raw);
+	st->req_memo_raw = NULL;
+	st->req_memo = NULL;
 }
 
 void

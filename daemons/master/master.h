@@ -32,6 +32,8 @@ struct peekreq;
 struct jobreq;
 struct sched_state;
 struct stats;
+struct envent;
+struct envtab;
 
 #define JOB_NSTATE 7	/* stored element states: JS_PEND (bit 0) .. JS_DONE (bit 6) */
 
@@ -63,12 +65,14 @@ TAILQ_HEAD(elem_list, elem);
 struct job {
 	long id;
 	char *name;		/* without [...] */
-	char *user;
+	const char *user;	/* user, queue, from_host: interned (jobspec_str) */
 	long uid, gid;
-	char *queue;
-	char *from_host;
+	const char *queue;
+	const char *from_host;
 	long submit_time;
-	json_t *spec;		/* the submit event's data (cmd, env, out, ...) */
+	char *spec_enc;		/* the submit event's data without its
+				   environment, compact (jobspec.c) */
+	struct envent *env;	/* interned environment, or NULL (envtab.c) */
 	struct arrayspec arr;	/* arr.nr == 0: not an array */
 	struct dep_node *dep;
 	int nslots;
@@ -176,12 +180,16 @@ struct master {
 	long next_peek;
 	long next_id;
 	bool replaying;
+	const char *replay_text;	/* the stored text of the event replayed */
 	bool sched_wanted;
 	struct sched_state *sched;	/* kept between passes (sched.h) */
 	struct stats *stats;	/* scheduler pass times (stats.c) */
 	json_t *qadmin;		/* admin.c: queue name -> closed/inactive bits */
 	struct master *hist;	/* scratch for history jobs of one request */
 	const struct conn_ops *conn_ops;	/* by enum conn_kind (loop.c) */
+	struct envtab *envs;	/* interned environments (envtab.c) */
+	json_t *spec_memo;	/* the spec last decoded for a record, */
+	char *spec_memo_text;	/* and its text (jobspec_view) */
 };
 
 /* loop.c */
@@ -212,6 +220,11 @@ void conn_close_after_write(struct conn *c);
 long conn_peer_uid(struct conn *c);
 long conn_peer_gid(struct conn *c);
 void **conn_agent_state(struct conn *c);
+
+/* memtrim.c: freed heap back to the system after big work. */
+bool memtrim_worth(size_t len);	/* a frame of len bytes: trim after it */
+void memtrim_now(void);
+void memtrim_after_frame(size_t len);
 
 /* agentlink.c */
 /* Seconds without a message after which an agent's link is dropped
@@ -279,8 +292,8 @@ void job_free_all(struct master *m);
 void job_purge_old(struct master *m, long now);
 json_t *job_record(struct master *m, struct job *j, long idx);
 /* bsub -P, else the submitter's LSB_DEFAULTPROJECT, else DEFAULT_PROJECT,
- * else "default". */
-const char *job_project(struct master *m, const struct job *j);
+ * else "default"; spec is the job's (jobspec_tree). */
+const char *job_project(struct master *m, const json_t *spec);
 void job_pending_link(struct master *m, struct job *j);
 void job_pending_unlink(struct master *m, struct job *j);
 void elem_release_host(struct master *m, struct elem *e);
@@ -393,6 +406,9 @@ int store_expire(struct store *s, long before);
 json_t *store_job_events(struct store *s, long id);
 json_t *store_history_jobs(struct store *s, const char *user, long limit);
 bool store_in_history(struct store *s, long id);
+/* The envs table: each distinct job environment once (envtab.c). */
+char *store_env_text(struct store *s, const char *id);
+int store_put_env(struct store *s, const char *id, const char *text);
 
 /* requeue.c: REQUEUE_EXIT_VALUES and RERUNNABLE (requeue events). */
 /* Records a requeue instead of the finish msg reports, when the queue

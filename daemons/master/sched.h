@@ -208,6 +208,8 @@ struct sched_state {
 	size_t nrsv;
 	const struct conf *conf;	/* seen last; badmin reconfig swaps it */
 	struct strmap reqs;	/* shared jobreqs by key (jobreq.c), p = jobreq */
+	char *req_memo_raw;	/* the raw key (jobreq.c) of the last lookup */
+	struct jobreq *req_memo;	/* and its jobreq, held by reqs */
 };
 /* m's scheduler state, created on first use. */
 struct sched_state *sched_state(struct master *m);

@@ -10,6 +10,11 @@
  * History: a "purge" event moves a finished job out of the master's memory;
  * its events stay here, listed in the history table (job, user, purge
  * time), until store_expire deletes them. Replay skips jobs in history.
+ *
+ * Environments: the envs table holds each distinct job environment once
+ * (envtab.c names it by the SHA-256 of its text); a submit event carries
+ * "env_id" instead of the "env" object. Databases written before the table
+ * existed get it on open, and their inline "env" objects still replay.
  */
 #include <errno.h>
 #include <limits.h>
@@ -17,13 +22,14 @@
 #include <string.h>
 #include <sqlite3.h>
 
+#include "envtab.h"
 #include "log.h"
 #include "master.h"
 #include "util.h"
 
 struct store {
 	sqlite3 *db;
-	sqlite3_stmt *ins, *del;
+	sqlite3_stmt *ins, *del, *env_get, *env_put;
 	bool in_txn;
 	long max_job;		/* highest job id with events: reuse check */
 };
@@ -31,13 +37,19 @@ struct store {
 static const char store_schema[] =
     "PRAGMA journal_mode=WAL;"
     "PRAGMA synchronous=FULL;"
+    /* 256 KB of page cache, not sqlite's 2 MB: the master keeps what it
+     * needs in memory, appends touch the right edge of two b-trees, and
+     * replay reads once */
+    "PRAGMA cache_size=-256;"
     "CREATE TABLE IF NOT EXISTS events ("
     "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
     "  job INTEGER NOT NULL, idx INTEGER NOT NULL,"
     "  type TEXT NOT NULL, time INTEGER NOT NULL, data TEXT NOT NULL);"
     "CREATE INDEX IF NOT EXISTS events_job ON events(job);"
     "CREATE TABLE IF NOT EXISTS history ("
-    "  job INTEGER PRIMARY KEY, user TEXT NOT NULL, purged INTEGER NOT NULL);";
+    "  job INTEGER PRIMARY KEY, user TEXT NOT NULL, purged INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS envs ("
+    "  id TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID;";
 
 static int
 store_exec(struct store *s, const char *sql)
@@ -93,7 +105,11 @@ store_open(const char *dir, char *err, size_t errlen)
 	if (sqlite3_prepare_v2(s->db, "INSERT INTO events(job,idx,type,time,data) "
 	    "VALUES(?,?,?,?,?)", -1, &s->ins, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(s->db, "DELETE FROM events WHERE job=?", -1,
-	    &s->del, NULL) != SQLITE_OK) {
+	    &s->del, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "SELECT data FROM envs WHERE id=?", -1,
+	    &s->env_get, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO envs(id,data) "
+	    "VALUES(?,?)", -1, &s->env_put, NULL) != SQLITE_OK) {
 		errf(err, errlen, "%s: %s", path, sqlite3_errmsg(s->db));
 		goto fail;
 	}
@@ -115,6 +131,8 @@ store_close(struct store *s)
 		store_commit(s);
 	sqlite3_finalize(s->ins);
 	sqlite3_finalize(s->del);
+	sqlite3_finalize(s->env_get);
+	sqlite3_finalize(s->env_put);
 	sqlite3_close(s->db);
 	free(s);
 }
@@ -255,6 +273,7 @@ store_replay(struct store *s, struct master *m, char *err, size_t errlen)
 	char aerr[256];
 	long n = 0;
 	int rc;
+	uint64_t t0 = now_mono_us();
 
 	if (sqlite3_prepare_v2(s->db, "SELECT job,idx,type,time,data FROM events "
 	    "WHERE job NOT IN (SELECT job FROM history) ORDER BY seq", -1, &st,
@@ -264,14 +283,23 @@ store_replay(struct store *s, struct master *m, char *err, size_t errlen)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *type = (const char *)sqlite3_column_text(st, 2);
 		const char *text = (const char *)sqlite3_column_text(st, 4);
-		json_t *data = json_loads(text ? text : "{}", 0, NULL);
+		json_t *data = NULL;
 
+		/* a submit's nested values (opts, rlimits) stay in its text,
+		 * which the job keeps (jobspec.c): only its scalars are decoded */
+		if (text != NULL && strcmp(type, "submit") == 0)
+			data = jobspec_scalars(text);
+		if (data == NULL)
+			data = json_loads(text ? text : "{}", 0, NULL);
+
+		m->replay_text = text;	/* jobspec.c keeps it as it is */
 		if (data == NULL || job_apply(m, sqlite3_column_int64(st, 0),
 		    sqlite3_column_int64(st, 1), type, sqlite3_column_int64(st, 3),
 		    data, aerr, sizeof(aerr)) < 0)
 			log_warnx("replay: skipping %s event of job %lld: %s", type,
 			    (long long)sqlite3_column_int64(st, 0),
 			    data ? aerr : "bad JSON");
+		m->replay_text = NULL;
 		json_decref(data);
 		n++;
 	}
@@ -280,7 +308,8 @@ store_replay(struct store *s, struct master *m, char *err, size_t errlen)
 	if (rc != SQLITE_DONE)
 		return errf(err, errlen, "replay: %s", sqlite3_errmsg(s->db));
 	store_next_id(s, m);
-	log_info("replayed %ld events, %zu jobs", n, m->njobs);
+	log_info("replayed %ld events, %zu jobs in %.3f s", n, m->njobs,
+	    (double)(now_mono_us() - t0) / 1e6);
 	return 0;
 }
 
@@ -386,4 +415,40 @@ store_in_history(struct store *s, long id)
 	found = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_finalize(st);
 	return found;
+}
+
+/* The stored text of environment id (malloc'd), or NULL. */
+char *
+store_env_text(struct store *s, const char *id)
+{
+	char *text = NULL;
+
+	sqlite3_bind_text(s->env_get, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(s->env_get) == SQLITE_ROW &&
+	    sqlite3_column_text(s->env_get, 0) != NULL)
+		text = xstrdup((const char *)sqlite3_column_text(s->env_get, 0));
+	sqlite3_reset(s->env_get);
+	sqlite3_clear_bindings(s->env_get);
+	return text;
+}
+
+/* Records environment id once, in the open transaction. */
+int
+store_put_env(struct store *s, const char *id, const char *text)
+{
+	int rc;
+
+	if (store_begin(s) < 0)
+		return -1;
+	sqlite3_bind_text(s->env_put, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s->env_put, 2, text, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s->env_put);
+	sqlite3_reset(s->env_put);
+	sqlite3_clear_bindings(s->env_put);
+	if (rc != SQLITE_DONE) {
+		log_warnx("sqlite: storing environment %s: %s", id,
+		    sqlite3_errmsg(s->db));
+		return -1;
+	}
+	return 0;
 }

@@ -12,8 +12,13 @@
 #   BENCH_N1 [1000] jobs per serial loop; BENCH_N3 [20000] jobs per pack;
 #   BENCH_ARRAY [1000000]; BENCH_N5 [1000] jobs end to end; BENCH_DRAIN
 #   [10000] array drained; BENCH_LAT [200] latency runs; BENCH_Q1/Q2
-#   [10000/100000] jobs known for the query and memory figures.
-#   BENCH_ONLY ["e2e over submit array query"]: which groups to run.
+#   [10000/100000] jobs known for the query and memory figures;
+#   BENCH_QENV [2000] jobs of the bsub loop for the memory per job with
+#   the default environment; BENCH_BIG [1000000] pending jobs (plain jobs,
+#   submitted by -pack of BENCH_BIG_PACK [50000]: an array would be one
+#   record) for the restart figure of group "big".
+#   BENCH_ONLY ["e2e over submit array query"]: which groups to run
+#   ("big" too, for the restart with BENCH_BIG jobs: some minutes).
 set -u
 . "$(dirname -- "$0")/lib.sh"
 
@@ -21,6 +26,9 @@ N1=${BENCH_N1:-1000}
 N3=${BENCH_N3:-20000}
 NARR=${BENCH_ARRAY:-1000000}
 N5=${BENCH_N5:-1000}
+QENV=${BENCH_QENV:-2000}
+NBIG=${BENCH_BIG:-1000000}
+NBIGPACK=${BENCH_BIG_PACK:-50000}
 NDRAIN=${BENCH_DRAIN:-10000}
 NLAT=${BENCH_LAT:-200}
 Q1=${BENCH_Q1:-10000}
@@ -168,13 +176,55 @@ bench_known() {
 		bl_record "bjobs_all_json_$n" ms "7: bjobs -a -json, $n known"
 }
 
-master_pid_up() {
-	[ -s "$CDIR/run/master.pid" ] && [ -d "/proc/$(bl_pid master)" ]
+# fill_env N: N held jobs more by a bsub loop, each with the submitter's
+# whole environment (-env all, the default); bytes of master RSS per job.
+fill_env() {
+	local m0 m1 k
+	m0=$(bl_rss_settled "$(bl_pid master)")
+	for ((k = 0; k < $1; k++)); do
+		bsub -o /dev/null $HOLD true >/dev/null
+	done
+	m1=$(bl_rss_settled "$(bl_pid master)")
+	awk -v d="$((m1 - m0))" -v n="$1" 'BEGIN { printf "%.0f\n", d * 1024 / n }'
 }
 
-# Until the restarted master has written its pid file.
-wait_pidfile() {
-	bl_wait_for 60 master_pid_up
+# pid_gone PID: the process is gone, or a zombie that PID 1 has not reaped
+# yet (some reap slowly): either way it answers nothing any more.
+pid_gone() {
+	local st
+	st=$(sed -E 's/^[0-9]+ \(.*\) ([A-Za-z]).*/\1/' "/proc/$1/stat" 2>/dev/null) ||
+		return 0
+	[ -z "$st" ] || [ "$st" = Z ] || [ "$st" = X ]
+}
+
+# new_master_up OLDPID: the pid file names another process, alive and not
+# a zombie: the restarted master (it writes the file once it listens).
+new_master_up() {
+	local p
+	[ -s "$CDIR/run/master.pid" ] || return 1
+	p=$(bl_pid master)
+	[ -n "$p" ] && [ "$p" != "$1" ] && ! pid_gone "$p"
+}
+
+# restart_once: kill -9 of the master, started again with its own command
+# line as a supervisor would; prints the ms from the start to lsid's
+# answer. The clock starts once the old process is gone (or a zombie), so
+# its exit is not counted, and the figure counts only when the pid file
+# then names a new, live master (the answer came from it: the old one was
+# gone). A subshell starts it, so this shell does not report its kill -9.
+restart_once() {
+	local pid t0 t1 argv
+	pid=$(bl_pid master)
+	mapfile -d '' argv <"/proc/$pid/cmdline"
+	kill -9 "$pid"
+	bl_wait_for 60 pid_gone "$pid" || { say "master $pid still alive"; return 1; }
+	t0=$(bl_now)
+	(setsid "${argv[@]}" </dev/null >>"$CDIR/log/master.out" 2>&1 &)
+	lsid >/dev/null 2>&1 || { say "lsid got no answer after the restart"; return 1; }
+	t1=$(bl_now)
+	bl_wait_for 60 new_master_up "$pid" ||
+		{ say "no new master after the restart of $pid"; return 1; }
+	bl_ms "$t0" "$t1"
 }
 
 bench_query() {
@@ -182,13 +232,18 @@ bench_query() {
 	: >"$f.q1"
 	: >"$f.q2"
 	# 0 -> Q1 held jobs on fresh masters; the last one goes on to Q2
+	: >"$f.env"
 	for r in $(seq "$REPS"); do
 		bl_cluster "query$r" -n 1 --cpus "$CORES" || return 1
 		anchor
-		fill "$((Q1 - 1))" >>"$f.q1"
+		fill_env "$QENV" >>"$f.env"
+		fill "$((Q1 - 1 - QENV))" >>"$f.q1"
 		[ "$r" = "$REPS" ] || bl_cluster_stop
 	done
-	bl_record "master_bytes_per_pending_$Q1" bytes "8: master RSS per pending job, 0 -> $Q1 held" <"$f.q1"
+	bl_record "master_bytes_per_pending_$Q1" bytes \
+		"8: master RSS per pending job, 0 -> $Q1 held (bsub -pack, default env)" <"$f.q1"
+	bl_record master_bytes_per_pending_default_env bytes \
+		"8: master RSS per pending job, default environment (bsub loop, $QENV jobs)" <"$f.env"
 	bench_known "$Q1"
 	step=$(((Q2 - Q1) / REPS))
 	for r in $(seq "$REPS"); do
@@ -197,20 +252,37 @@ bench_query() {
 	bl_record "master_bytes_per_pending_$Q2" bytes \
 		"8: master RSS per pending job added, $Q1 -> $Q2 held ($REPS steps)" <"$f.q2"
 	bench_known "$Q2"
-	# the master is started again with its own command line, as a
-	# supervisor would; the time runs from the kill to lsid's answer (a
-	# subshell starts it, so this shell does not report its kill -9)
 	for r in $(seq "$REPS"); do
-		pid=$(bl_pid master)
-		mapfile -d '' argv <"/proc/$pid/cmdline"
-		kill -9 "$pid"
-		t0=$(bl_now)
-		(setsid "${argv[@]}" </dev/null >>"$CDIR/log/master.out" 2>&1 &)
-		lsid >/dev/null 2>&1
-		t1=$(bl_now)
-		bl_ms "$t0" "$t1"
-		wait_pidfile
+		restart_once
 	done | bl_record recovery_kill9 ms "9: kill -9 with $Q2 jobs known -> answering"
+	du -k "$CDIR/state/pumice.db" | cut -f1 | bl_record "db_kb_$Q2" KB "9: database with $Q2 jobs"
+	bl_cluster_stop
+}
+
+# ---- 9 at scale: kill -9 with NBIG pending jobs (queue inactive) ----
+bench_big() {
+	local n=0 k
+	bl_cluster big -n 1 --cpus "$CORES" || return 1
+	# LSF's default MAX_JOBID (999999) is too few ids for a million jobs
+	sed -i "s/^End Parameters/MAX_JOBID = $((NBIG * 2 + 100))\nEnd Parameters/" \
+		"$LSF_ENVDIR/lsbatch/pumice/configdir/lsb.params"
+	badmin reconfig >/dev/null || { say "big: badmin reconfig failed"; return 1; }
+	badmin qinact normal >/dev/null
+	bl_pack big.pack "$NBIGPACK" -o /dev/null
+	while [ "$n" -lt "$NBIG" ]; do
+		k=$((NBIG - n < NBIGPACK ? NBIG - n : NBIGPACK))
+		[ "$k" = "$NBIGPACK" ] || bl_pack big.pack "$k" -o /dev/null
+		bsub -pack big.pack >/dev/null || { say "big: bsub -pack failed"; return 1; }
+		n=$((n + k))
+	done
+	bl_rss_settled "$(bl_pid master)" | bl_record "big_master_rss_$NBIG" KB \
+		"9: master RSS with $NBIG pending jobs (bsub -pack, default env)"
+	for r in $(seq "$REPS"); do
+		restart_once
+	done | bl_record recovery_kill9_big ms "9: kill -9 with $NBIG pending jobs -> answering"
+	bl_rss_settled "$(bl_pid master)" | bl_record "big_master_rss_replayed_$NBIG" KB \
+		"9: master RSS after replaying $NBIG pending jobs"
+	du -k "$CDIR/state/pumice.db" | cut -f1 | bl_record "db_kb_$NBIG" KB "9: database with $NBIG jobs"
 	bl_cluster_stop
 }
 

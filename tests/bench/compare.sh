@@ -19,7 +19,9 @@
 # make bench's because Slurm needs about a second per trivial job here.
 # Memory: the agent's RSS read REPS times 0.5 s apart; the master's per
 # pending job over the Q held jobs submitted in REPS equal steps (RSS
-# growth of each step, read once settled, per job it added).
+# growth of each step, read once settled, per job it added), each job
+# with the submitter's whole environment, the default of both (bsub -env
+# all, sbatch --export=ALL).
 #   CMP_N1 [300] CMP_N5 [100] CMP_LAT [20] CMP_Q [2000]
 set -u
 . "$(dirname -- "$0")/lib.sh"
@@ -200,7 +202,7 @@ measure() {
 		m1=$(bl_rss_settled "$(${s}_master_pid)")
 		echo "$(( (m1 - m0) * 1024 / (step * 8) ))"
 	done | bl_record "8_master_bytes_per_pending.$name" bytes \
-		"8: master RSS per pending job ($((step * 8 * REPS)) held, $REPS steps)"
+		"8: master RSS per pending job, default environment ($((step * 8 * REPS)) held, $REPS steps)"
 	for r in $(seq "$REPS"); do
 		t0=$(bl_now); "${s}_list" >/dev/null 2>&1; t1=$(bl_now); bl_ms "$t0" "$t1"
 	done | bl_record "7_list_own.$name" ms "7: bjobs / squeue, $Q jobs known"

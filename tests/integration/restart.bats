@@ -91,3 +91,31 @@ pid_of() {
 	# the job that was killed with the cluster is not left RUN forever
 	wait_for -t 60 bash -c "bjobs -noheader -o stat $id | grep -qE 'EXIT|DONE|PEND'"
 }
+
+# Environments are stored once per distinct content (envtab.c): jobs that
+# share one and jobs that differ each get their own after a replay.
+@test "kill -9 of the master: held jobs run with their own environment after replay" {
+	local a1 a2 b n
+	PUMICE_T_VAR=alpha submit -H -o a1.out 'echo "$PUMICE_T_VAR"'
+	a1=$JOBID
+	PUMICE_T_VAR=alpha submit -H -o a2.out 'echo "$PUMICE_T_VAR"'
+	a2=$JOBID
+	PUMICE_T_VAR=beta PUMICE_T_OTHER=x submit -H -o b.out \
+		'echo "$PUMICE_T_VAR${PUMICE_T_OTHER:+-$PUMICE_T_OTHER}"'
+	b=$JOBID
+	n=$(sqlite3 "$CLUSTER_DIR/state/pumice.db" \
+		"SELECT count(*) FROM events WHERE job IN ($a1,$a2,$b) AND data LIKE '%\"env\":{%'")
+	[ "$n" = 0 ]	# stored by id, not inline
+	kill -9 "$(pid_of master)"
+	restart_cluster
+	run -0 bresume "$a1" "$a2" "$b"
+	for i in "$a1" "$a2" "$b"; do
+		wait_job_state "$i" DONE
+	done
+	run grep -x alpha a1.out
+	assert_success
+	run grep -x alpha a2.out
+	assert_success
+	run grep -x beta-x b.out
+	assert_success
+}

@@ -1,0 +1,80 @@
+/*
+ * envtab.h - interned job environments (envtab.c) and the compact submit
+ * spec of a job (jobspec.c).
+ */
+#ifndef PUMICE_ENVTAB_H
+#define PUMICE_ENVTAB_H
+
+#include <stddef.h>
+#include <jansson.h>
+
+struct envtab;
+struct envent;
+struct master;
+struct job;
+
+/* Length of an environment id: the first 128 bits of the SHA-256 of its
+ * canonical encoding, in hex. */
+#define ENVTAB_ID_LEN 32
+
+/* Reads the stored text of environment id (malloc'd), NULL if unknown. */
+typedef char *(*envtab_load_fn)(void *arg, const char *id);
+/* Stores environment id with its canonical text; -1 on error. */
+typedef int (*envtab_put_fn)(void *arg, const char *id, const char *text);
+
+struct envtab *envtab_new(envtab_load_fn load, void *arg);
+void envtab_free(struct envtab *t);
+/* The shared entry equal to env (an object of strings): a new reference. */
+struct envent *envtab_intern(struct envtab *t, json_t *env);
+/* The entry of id, loaded when not in memory: a new reference, or NULL. */
+struct envent *envtab_get(struct envtab *t, const char *id);
+void envent_release(struct envent *e);
+const char *envent_id(const struct envent *e);
+/* The environment, shared by every job that has it: never modify it. */
+json_t *envent_env(const struct envent *e);
+/* s interned: one copy of each distinct string, kept until envtab_free
+ * (user, queue and host names: a few per cluster). */
+const char *envtab_str(struct envtab *t, const char *s);
+/* Distinct environments in memory. */
+size_t envtab_count(const struct envtab *t);
+/* Hands entries created by envtab_intern since the last call to put. */
+int envtab_flush(struct envtab *t, envtab_put_fn put, void *arg);
+
+/*
+ * jobspec.c: a job's submit spec kept as one compact JSON text (no tree of
+ * jansson objects) plus its interned environment. The submit event's
+ * inline "env" object becomes "env_id" (the event data is changed, so the
+ * store records the id); "env_id" is taken as it is (replay).
+ */
+int jobspec_submit(struct master *m, struct job *j, json_t *data);
+/* s interned in m's table (envtab_str): never free it. */
+const char *jobspec_str(struct master *m, const char *s);
+/* The top-level scalars of compact JSON text (nested values left out), or
+ * NULL when it has an inline "env" object or is not such text: replay of
+ * a submit event (job_apply_submit reads scalars only). */
+json_t *jobspec_scalars(const char *text);
+/* The value of one top-level key of the spec (a new reference), or NULL. */
+json_t *jobspec_get(const struct job *j, const char *key);
+/* The text of one top-level value of j's spec, as it is (*start; its
+ * length returned), or 0 and *start NULL. */
+size_t jobspec_raw(const struct job *j, const char *key, const char **start);
+/* Where the value of top-level key starts in compact JSON text, or NULL. */
+const char *jobspec_find(const char *text, const char *key);
+/* The spec of j decoded, borrowed until the next call: records of one
+ * job (array elements) or of jobs alike decode it once. Never modify it. */
+const json_t *jobspec_view(struct master *m, const struct job *j);
+/* Frees what jobspec_view keeps. */
+void jobspec_view_free(struct master *m);
+/* The spec as a new tree, without the environment. */
+json_t *jobspec_tree(const struct job *j);
+/* Replaces the spec by tree (bmod, bswitch, requeue exclusions); the
+ * environment stays. */
+void jobspec_replace(struct job *j, json_t *tree);
+/* The job's environment (shared, never modify), or NULL. */
+json_t *jobspec_env(const struct job *j);
+void jobspec_free(struct job *j);
+/* Stores the environments interned since the last call (before the submit
+ * events that name them). */
+int jobspec_store_envs(struct master *m);
+
+#endif
