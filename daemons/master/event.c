@@ -102,3 +102,47 @@ job_event(struct master *m, long id, long idx, const char *type, json_t *data)
 		control_wake_waiters(m, job_find(m, id));
 	return 0;
 }
+
+/* One stored event at start-up: decoded and applied as it was live. */
+static void
+job_replay_one(void *arg, long id, long idx, const char *type, long when,
+    const char *text)
+{
+	struct master *m = arg;
+	json_t *data = NULL;
+	char err[256];
+
+	/* a submit's nested values (opts, rlimits) stay in its text, which
+	 * the job keeps (jobspec.c): only its scalars are decoded */
+	if (strcmp(type, "submit") == 0)
+		data = jobspec_scalars(text);
+	if (data == NULL)
+		data = json_loads(text, 0, NULL);
+	m->replay_text = text;	/* jobspec.c keeps it as it is */
+	if (data == NULL || job_apply(m, id, idx, type, when, data, err, sizeof(err)) < 0)
+		log_warnx("replay: skipping %s event of job %ld: %s", type, id,
+		    data ? err : "bad JSON");
+	m->replay_text = NULL;
+	json_decref(data);
+	m->replayed++;
+}
+
+int
+job_replay(struct master *m, char *err, size_t errlen)
+{
+	uint64_t t0 = now_mono_us();
+	long last = 0;
+	int rc;
+
+	m->replaying = true;
+	m->replayed = 0;
+	rc = store_each_event(m->store, job_replay_one, m, &last, err, errlen);
+	m->replaying = false;
+	if (rc < 0)
+		return -1;
+	if (last >= m->next_id)	/* ids go on as if the master never stopped */
+		m->next_id = last + 1;
+	log_info("replayed %ld events, %zu jobs in %.3f s", m->replayed, m->njobs,
+	    (double)(now_mono_us() - t0) / 1e6);
+	return 0;
+}

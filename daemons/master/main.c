@@ -80,7 +80,7 @@ main(int argc, char **argv)
 	master_init(&m);
 	if ((m.store = store_open(m.conf->statedir, err, sizeof(err))) == NULL)
 		fatalx("%s", err);
-	if (store_replay(m.store, &m, err, sizeof(err)) < 0)
+	if (job_replay(&m, err, sizeof(err)) < 0)
 		fatalx("%s", err);
 	if (loop_init(&m, err, sizeof(err)) < 0)
 		fatalx("%s", err);

@@ -181,6 +181,7 @@ struct master {
 	long next_id;
 	bool replaying;
 	const char *replay_text;	/* the stored text of the event replayed */
+	long replayed;		/* events replayed at start-up */
 	bool sched_wanted;
 	struct sched_state *sched;	/* kept between passes (sched.h) */
 	struct stats *stats;	/* scheduler pass times (stats.c) */
@@ -277,6 +278,8 @@ long job_nstate(const struct job *j, int mask);
 int job_apply(struct master *m, long id, long idx, const char *type, long when,
     json_t *data, char *err, size_t errlen);
 int job_event(struct master *m, long id, long idx, const char *type, json_t *data);
+/* Rebuilds the job table from the store at start-up (event.c). */
+int job_replay(struct master *m, char *err, size_t errlen);
 /* job.c: the events of a job's life (event.c's table). */
 JEVENT_FN(job_apply_submit);
 JEVENT_FN(job_apply_start);
@@ -399,7 +402,12 @@ int store_append(struct store *s, long id, long idx, const char *type, long when
     json_t *data);
 int store_commit(struct store *s);
 bool store_dirty(struct store *s);
-int store_replay(struct store *s, struct master *m, char *err, size_t errlen);
+/* Every event of the jobs in memory, in order, to fn (the data as stored
+ * text); *last_submit: the last id ever submitted. */
+typedef void (*store_event_fn)(void *arg, long id, long idx, const char *type,
+    long when, const char *text);
+int store_each_event(struct store *s, store_event_fn fn, void *arg, long *last_submit,
+    char *err, size_t errlen);
 int store_delete_job(struct store *s, long id);
 int store_forget_reused(struct store *s, long id);
 int store_expire(struct store *s, long before);

@@ -1,7 +1,8 @@
 /*
  * store.c - the durable record: an sqlite database (WAL) holding the job
- * events in order. The master's memory is rebuilt at start-up by replaying
- * them through job_apply, the same function that applies them live.
+ * events in order. The master's memory is rebuilt at start-up by handing
+ * them, in order, to a callback (store_each_event; event.c's job_replay
+ * applies them through job_apply, the function that applies them live).
  *
  * Invariant: a transaction is open exactly while store_dirty() is true;
  * the loop commits it once per loop turn (group commit), and only then are
@@ -248,68 +249,45 @@ store_commit(struct store *s)
 	return 0;
 }
 
-/*
- * Jobs in history are not replayed, yet their ids stay taken: new ids go
- * on after the last one submitted, as if the master had never stopped.
- */
-static void
-store_next_id(struct store *s, struct master *m)
+/* The id of the last job submitted, 0 none: jobs in history are not
+ * replayed, yet their ids stay taken. */
+static long
+store_last_submit(struct store *s)
 {
 	sqlite3_stmt *st;
+	long id = 0;
 
 	if (sqlite3_prepare_v2(s->db, "SELECT job FROM events WHERE type='submit' "
 	    "ORDER BY seq DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK)
-		return;
-	if (sqlite3_step(st) == SQLITE_ROW &&
-	    sqlite3_column_int64(st, 0) >= m->next_id)
-		m->next_id = (long)sqlite3_column_int64(st, 0) + 1;
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = (long)sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
+	return id;
 }
 
 int
-store_replay(struct store *s, struct master *m, char *err, size_t errlen)
+store_each_event(struct store *s, store_event_fn fn, void *arg, long *last_submit,
+    char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
-	char aerr[256];
-	long n = 0;
 	int rc;
-	uint64_t t0 = now_mono_us();
 
 	if (sqlite3_prepare_v2(s->db, "SELECT job,idx,type,time,data FROM events "
 	    "WHERE job NOT IN (SELECT job FROM history) ORDER BY seq", -1, &st,
 	    NULL) != SQLITE_OK)
 		return errf(err, errlen, "replay: %s", sqlite3_errmsg(s->db));
-	m->replaying = true;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *type = (const char *)sqlite3_column_text(st, 2);
 		const char *text = (const char *)sqlite3_column_text(st, 4);
-		json_t *data = NULL;
 
-		/* a submit's nested values (opts, rlimits) stay in its text,
-		 * which the job keeps (jobspec.c): only its scalars are decoded */
-		if (text != NULL && strcmp(type, "submit") == 0)
-			data = jobspec_scalars(text);
-		if (data == NULL)
-			data = json_loads(text ? text : "{}", 0, NULL);
-
-		m->replay_text = text;	/* jobspec.c keeps it as it is */
-		if (data == NULL || job_apply(m, sqlite3_column_int64(st, 0),
-		    sqlite3_column_int64(st, 1), type, sqlite3_column_int64(st, 3),
-		    data, aerr, sizeof(aerr)) < 0)
-			log_warnx("replay: skipping %s event of job %lld: %s", type,
-			    (long long)sqlite3_column_int64(st, 0),
-			    data ? aerr : "bad JSON");
-		m->replay_text = NULL;
-		json_decref(data);
-		n++;
+		fn(arg, (long)sqlite3_column_int64(st, 0), (long)sqlite3_column_int64(st, 1),
+		    (const char *)sqlite3_column_text(st, 2),
+		    (long)sqlite3_column_int64(st, 3), text ? text : "{}");
 	}
-	m->replaying = false;
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return errf(err, errlen, "replay: %s", sqlite3_errmsg(s->db));
-	store_next_id(s, m);
-	log_info("replayed %ld events, %zu jobs in %.3f s", n, m->njobs,
-	    (double)(now_mono_us() - t0) / 1e6);
+	*last_submit = store_last_submit(s);
 	return 0;
 }
 

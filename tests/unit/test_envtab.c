@@ -249,7 +249,7 @@ test_replay_old_and_new_shapes(void **state)
 	memset(&m, 0, sizeof(m));
 	master_init(&m);
 	m.store = s;
-	assert_int_equal(store_replay(s, &m, err, sizeof(err)), 0);
+	assert_int_equal(job_replay(&m, err, sizeof(err)), 0);
 	assert_non_null(j1 = job_find(&m, 1));
 	assert_non_null(j2 = job_find(&m, 2));
 	assert_non_null(j3 = job_find(&m, 3));

@@ -90,7 +90,7 @@ tm_open(struct tmaster *t, const char *dir)
 	if ((m->store = store_open(state, err, sizeof(err))) == NULL)
 		fail_msg("%s", err);
 	free(state);
-	if (store_replay(m->store, m, err, sizeof(err)) < 0)
+	if (job_replay(m, err, sizeof(err)) < 0)
 		fail_msg("%s", err);
 }
 
