@@ -93,6 +93,7 @@ struct job {
 	struct jobreq *req;	/* parsed requirements (jobreq.c), on first use */
 	long begin_time, term_time;	/* bsub -b, -t (epoch, 0 none; jobtime.c) */
 	TAILQ_ENTRY(job) pend_entry;	/* on master->pending while any pend */
+	TAILQ_ENTRY(job) id_entry;	/* on master->byid */
 	bool on_pending;
 	struct job *hnext;	/* id hash chain */
 };
@@ -152,6 +153,8 @@ struct master {
 	struct host_list hosts;
 	struct job **jhash;
 	size_t jhash_size, njobs;
+	struct job_list byid;		/* every job in memory, by id (a query
+					   resumes after an id: query.c) */
 	struct job_list pending;	/* jobs with pending elements, by id, but
 					   those waiting for their -b time */
 	long *timed;		/* ids of jobs with -b or -t (jobtime.c) */
@@ -202,16 +205,19 @@ bool agent_authed(struct conn *c);
 void agent_send_run(struct master *m, struct elem *e);
 void agent_send_signal(struct master *m, struct elem *e, const char *sig, bool kill);
 
-/* control.c */
+/* control.c: the op table and its dispatch. */
 void control_handle(struct master *m, struct conn *c, json_t *msg);
 void control_request(struct master *m, struct reqctx *rq, json_t *req);
 void control_reply(struct master *m, struct reqctx *rq, bool ok, json_t *data,
     const char *code, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-void control_conn_gone(struct master *m, struct conn *c);
-void control_wake_waiters(struct master *m, struct job *j);
 void reqctx_free(struct reqctx *rq);
+
+/* submit.c: op submit. */
+void submit_op(struct master *m, struct reqctx *rq, json_t *args);
 long control_submit_job(struct master *m, struct reqctx *rq, json_t *job,
     const char **queue, char *err, size_t errlen);
+
+/* jobsel.c: selection shared by queries and job control (jobsel.h). */
 bool control_may_act(struct reqctx *rq, struct job *j);
 /* A job control action on one job (idx -1) or element; *msg its result line. */
 typedef bool (*control_unit_fn)(struct master *m, struct reqctx *rq, struct job *j,
@@ -220,6 +226,20 @@ typedef bool (*control_unit_fn)(struct master *m, struct reqctx *rq, struct job 
  * returns the results array [{job, ok, msg}]. */
 json_t *control_select(struct master *m, struct reqctx *rq, json_t *args,
     control_unit_fn fn, void *arg);
+
+/* query.c: ops jobs, hosts, queues, info. */
+void query_jobs(struct master *m, struct reqctx *rq, json_t *args);
+void query_hosts(struct master *m, struct reqctx *rq, json_t *args);
+void query_queues(struct master *m, struct reqctx *rq, json_t *args);
+void query_info(struct master *m, struct reqctx *rq, json_t *args);
+
+/* killcmd.c: op kill (bkill). */
+void killcmd_op(struct master *m, struct reqctx *rq, json_t *args);
+
+/* wait.c: op wait, parked on master->waiters. */
+void wait_op(struct master *m, struct reqctx *rq, json_t *args);
+void control_wake_waiters(struct master *m, struct job *j);
+void control_conn_gone(struct master *m, struct conn *c);
 
 /* peek.c: bpeek, relayed to the agent that runs the job. */
 void peek_op(struct master *m, struct reqctx *rq, json_t *args);
