@@ -124,13 +124,14 @@ admin_apply_queue(struct master *m, const struct admin_action *a, json_t *data,
 }
 
 int
-admin_apply(struct master *m, const char *type, long when, json_t *data, char *err,
+admin_apply(struct master *m, struct job *none, const struct jevent *ev, char *err,
     size_t errlen)
 {
-	const struct admin_action *a = admin_action_find(type);
+	const struct admin_action *a = admin_action_find(ev->type);
+	json_t *data = ev->data;
 
 	if (a == NULL)
-		return errf(err, errlen, "unknown administration event %s", type);
+		return errf(err, errlen, "unknown administration event %s", ev->type);
 	return a->host ? admin_apply_host(m, a, data, err, errlen) :
 	    admin_apply_queue(m, a, data, err, errlen);
 }

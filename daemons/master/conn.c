@@ -3,7 +3,10 @@
  * libevent bufferevent: frames in, frames out. Output that depends on
  * uncommitted state is held in c->held and released by conn_flush_held
  * right after the commit. A connection is closed at once but freed from a
- * later event, never inside its own callback.
+ * later event, never inside its own callback. What a frame means and what
+ * a closed connection leaves behind is for the layers above: each kind of
+ * connection has its callbacks in master->conn_ops (set by loop.c), so
+ * this file calls up into no module by name.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -215,10 +218,8 @@ conn_close(struct conn *c, const char *why)
 		c->on_dirty = false;
 	}
 	TAILQ_REMOVE(&m->conns, c, entry);
-	if (c->kind == CONN_AGENT)
-		agent_lost(m, c);
-	control_conn_gone(m, c);
-	peek_conn_gone(m, c);
+	if (m->conn_ops != NULL)
+		m->conn_ops[c->kind].on_gone(m, c);
 	event_base_once(m->base, -1, EV_TIMEOUT, conn_free_cb, c, NULL);
 }
 
@@ -254,10 +255,8 @@ conn_take_frame(struct conn *c, struct evbuffer *in)
 		return -1;
 	}
 	evbuffer_drain(in, used);
-	if (c->kind == CONN_AGENT)
-		agent_handle(c->m, c, msg);
-	else
-		control_handle(c->m, c, msg);
+	if (c->m->conn_ops != NULL)
+		c->m->conn_ops[c->kind].on_msg(c->m, c, msg);
 	json_decref(msg);
 	return c->dead ? -1 : 1;
 }

@@ -1,11 +1,10 @@
 /*
- * job.c - the job table and the one function that changes it, job_apply.
- *
- * Every change is an event (submit, start, finish, kill, requeue, which
- * REQUEUE_EXIT_VALUES and reruns use too (requeue.c decides); the job
- * control events stop, resume, mod, ... live in jobctl.c) applied
- * through job_apply both live (job_event: apply, then append to the store)
- * and at start-up replay. Side effects (messages to agents, replies) are
+ * job.c - the job table and the events of a job's life: submit, start,
+ * finish, kill, requeue (which REQUEUE_EXIT_VALUES and reruns use too;
+ * requeue.c decides) and purge; the job control events stop, resume, mod,
+ * ... live in jobctl.c. Each is a row of event.c's table, applied through
+ * job_apply both live (job_event: apply, then append to the store) and at
+ * start-up replay. Side effects (messages to agents, replies) are
  * the callers' business and never happen here.
  *
  * An array is one record: its elements get a struct elem only when they
@@ -140,6 +139,48 @@ job_elem_rehash(struct job *j)
 	j->ehash_size = nsize;
 }
 
+/* The counter of a stored state: its bit's position (JS_PEND .. JS_DONE). */
+static int
+job_state_slot(int state)
+{
+	int slot = __builtin_ctz((unsigned)state);
+
+	if (state == 0 || slot >= JOB_NSTATE)
+		fatalx("element state %#x has no counter", state);
+	return slot;
+}
+
+/* The state of an array element that has no record: by position. */
+static int
+job_unstarted_state(const struct job *j)
+{
+	return j->pend_killed ? JS_EXIT : j->pend_held ? JS_PSUSP : JS_PEND;
+}
+
+void
+elem_set_state(struct elem *e, int state)
+{
+	struct job *j = e->job;
+
+	j->nstate[job_state_slot(e->state)]--;
+	j->nstate[job_state_slot(state)]++;
+	e->state = state;
+}
+
+long
+job_nstate(const struct job *j, int mask)
+{
+	long n = 0;
+	int slot;
+
+	for (slot = 0; slot < JOB_NSTATE; slot++)
+		if (mask & (1 << slot))
+			n += j->nstate[slot];
+	if (mask & job_unstarted_state(j))
+		n += j->count - (long)j->nelem;
+	return n;
+}
+
 struct elem *
 job_elem_get(struct job *j, long idx)
 {
@@ -153,7 +194,8 @@ job_elem_get(struct job *j, long idx)
 	e = xcalloc(1, sizeof(*e));
 	e->job = j;
 	e->idx = idx;
-	e->state = j->pend_killed ? JS_EXIT : j->pend_held ? JS_PSUSP : JS_PEND;
+	e->state = job_unstarted_state(j);
+	j->nstate[job_state_slot(e->state)]++;
 	e->nslots = j->nslots;
 	h = hash_long(idx, j->ehash_size);
 	e->hnext = j->ehash[h];
@@ -171,7 +213,7 @@ job_elem_state(struct job *j, long idx, const char **reason)
 		*reason = e ? e->reason : (j->pend_killed ? j->pend_kill_reason : NULL);
 	if (e != NULL)
 		return e->state;
-	return j->pend_killed ? JS_EXIT : j->pend_held ? JS_PSUSP : JS_PEND;
+	return job_unstarted_state(j);
 }
 
 long
@@ -230,10 +272,12 @@ jstr(json_t *o, const char *k)
 	return json_string_value(json_object_get(o, k));
 }
 
-static int
-job_apply_submit(struct master *m, long id, long when, json_t *data, char *err,
-    size_t errlen)
+int
+job_apply_submit(struct master *m, struct job *none, const struct jevent *ev,
+    char *err, size_t errlen)
 {
+	long id = ev->id, when = ev->when;
+	json_t *data = ev->data;
 	const char *name = jstr(data, "name"), *array = jstr(data, "array");
 	const char *dep = jstr(data, "dep");
 	struct job *j;
@@ -303,10 +347,12 @@ elem_free_hosts(struct elem *e)
 	e->hosts = NULL;
 }
 
-static int
-job_apply_start(struct master *m, struct job *j, long idx, long when, json_t *data,
-    char *err, size_t errlen)
+int
+job_apply_start(struct master *m, struct job *j, const struct jevent *ev, char *err,
+    size_t errlen)
 {
+	long idx = ev->idx, when = ev->when;
+	json_t *data = ev->data;
 	json_t *hosts = json_object_get(data, "hosts");
 	struct elem *e;
 	size_t i;
@@ -322,7 +368,7 @@ job_apply_start(struct master *m, struct job *j, long idx, long when, json_t *da
 	for (i = 0; i < json_array_size(hosts); i++)
 		e->hosts[i] = xstrdup(json_string_value(json_array_get(hosts, i)) ?
 		    json_string_value(json_array_get(hosts, i)) : "?");
-	e->state = JS_RUN;
+	elem_set_state(e, JS_RUN);
 	e->start_time = when;
 	e->host = host_get(m, e->hosts[0]);
 	e->host->used += e->nslots;
@@ -342,7 +388,7 @@ elem_end(struct job *j, struct elem *e, int state, long when, const char *reason
 {
 	if (e->state & (JS_RUN | JS_SSUSP | JS_USUSP | JS_UNKWN))
 		j->nrun--;
-	e->state = state;
+	elem_set_state(e, state);
 	e->finish_time = when;
 	free(e->reason);
 	e->reason = reason ? xstrdup(reason) : NULL;
@@ -352,10 +398,12 @@ elem_end(struct job *j, struct elem *e, int state, long when, const char *reason
 		j->nexit++;
 }
 
-static int
-job_apply_finish(struct master *m, struct job *j, long idx, long when, json_t *data,
-    char *err, size_t errlen)
+int
+job_apply_finish(struct master *m, struct job *j, const struct jevent *ev, char *err,
+    size_t errlen)
 {
+	long idx = ev->idx, when = ev->when;
+	json_t *data = ev->data;
 	struct elem *e = job_elem(j, idx);
 	const char *st = jstr(data, "state"), *reason = jstr(data, "reason");
 	int state = st && strcmp(st, "DONE") == 0 ? JS_DONE : JS_EXIT;
@@ -418,10 +466,12 @@ job_kill_running(struct job *j, long idx, const char *reason)
 	}
 }
 
-static int
-job_apply_kill(struct master *m, struct job *j, long idx, long when, json_t *data,
-    char *err, size_t errlen)
+int
+job_apply_kill(struct master *m, struct job *j, const struct jevent *ev, char *err,
+    size_t errlen)
 {
+	long idx = ev->idx, when = ev->when;
+	json_t *data = ev->data;
 	const char *reason = jstr(data, "reason");
 
 	if (reason == NULL)
@@ -471,10 +521,12 @@ job_requeue_policy(struct job *j, json_t *data)
 	j->req = NULL;
 }
 
-static int
-job_apply_requeue(struct master *m, struct job *j, long idx, json_t *data,
+int
+job_apply_requeue(struct master *m, struct job *j, const struct jevent *ev,
     char *err, size_t errlen)
 {
+	long idx = ev->idx;
+	json_t *data = ev->data;
 	struct elem *e = job_elem(j, idx);
 
 	if (e == NULL || !(e->state & (JS_RUN | JS_SSUSP | JS_USUSP | JS_UNKWN)))
@@ -482,7 +534,7 @@ job_apply_requeue(struct master *m, struct job *j, long idx, json_t *data,
 	job_requeue_policy(j, data);
 	elem_release_host(m, e);
 	elem_free_hosts(e);
-	e->state = e->requeue ? e->requeue : JS_PEND;
+	elem_set_state(e, e->requeue ? e->requeue : JS_PEND);
 	e->requeue = 0;
 	e->start_time = 0;
 	j->nrun--;
@@ -499,62 +551,14 @@ static void job_hash_remove(struct master *m, struct job *j);
 static void job_free(struct job *j);
 
 /* CLEAN_PERIOD is over: the job leaves memory; its events stay on disk. */
-static int
-job_apply_purge(struct master *m, struct job *j, char *err, size_t errlen)
+int
+job_apply_purge(struct master *m, struct job *j, const struct jevent *ev,
+    char *err, size_t errlen)
 {
 	if (!job_finished(j))
 		return errf(err, errlen, "job %ld has not finished", j->id);
 	job_hash_remove(m, j);
 	job_free(j);
-	return 0;
-}
-
-int
-job_apply(struct master *m, long id, long idx, const char *type, long when,
-    json_t *data, char *err, size_t errlen)
-{
-	struct job *j;
-
-	if (id == 0)	/* administration events (admin.c) */
-		return admin_apply(m, type, when, data, err, errlen);
-	if (strcmp(type, "submit") == 0)
-		return job_apply_submit(m, id, when, data, err, errlen);
-	if ((j = job_find(m, id)) == NULL)
-		return errf(err, errlen, "no job %ld", id);
-	if (strcmp(type, "start") == 0)
-		return job_apply_start(m, j, idx, when, data, err, errlen);
-	if (strcmp(type, "finish") == 0)
-		return job_apply_finish(m, j, idx, when, data, err, errlen);
-	if (strcmp(type, "kill") == 0)
-		return job_apply_kill(m, j, idx, when, data, err, errlen);
-	if (strcmp(type, "requeue") == 0)
-		return job_apply_requeue(m, j, idx, data, err, errlen);
-	if (strcmp(type, "purge") == 0)
-		return job_apply_purge(m, j, err, errlen);
-	return jobctl_apply(m, j, idx, type, when, data, err, errlen);
-}
-
-int
-job_event(struct master *m, long id, long idx, const char *type, json_t *data)
-{
-	long when = (long)now_real();
-	char err[256];
-
-	if (job_apply(m, id, idx, type, when, data, err, sizeof(err)) < 0) {
-		log_warnx("job %ld[%ld]: %s refused: %s", id, idx, type, err);
-		json_decref(data);
-		return -1;
-	}
-	if (strcmp(type, "submit") == 0 && store_forget_reused(m->store, id) < 0)
-		log_warnx("job %ld: could not forget the history of an older job %ld",
-		    id, id);
-	if (store_append(m->store, id, idx, type, when, data) < 0)
-		fatalx("cannot record %s event of job %ld", type, id);
-	loop_want_commit(m);
-	loop_want_sched(m);
-	json_decref(data);
-	if (strcmp(type, "submit") != 0)
-		control_wake_waiters(m, job_find(m, id));
 	return 0;
 }
 

@@ -30,18 +30,18 @@ static void
 jobctl_stop_elem(struct elem *e)
 {
 	if (e->state == JS_PEND)
-		e->state = JS_PSUSP;
+		elem_set_state(e, JS_PSUSP);
 	else if (e->state == JS_RUN)
-		e->state = JS_USUSP;
+		elem_set_state(e, JS_USUSP);
 }
 
 static void
 jobctl_resume_elem(struct elem *e)
 {
 	if (e->state == JS_PSUSP)
-		e->state = JS_PEND;
+		elem_set_state(e, JS_PEND);
 	else if (e->state == JS_USUSP)
-		e->state = JS_RUN;
+		elem_set_state(e, JS_RUN);
 }
 
 static void
@@ -64,8 +64,7 @@ jobctl_has_idx(struct job *j, long idx)
 }
 
 static int
-jobctl_apply_hold(struct master *m, struct job *j, long idx, bool stop, char *err,
-    size_t errlen)
+jobctl_hold(struct job *j, long idx, bool stop, char *err, size_t errlen)
 {
 	void (*fn)(struct elem *) = stop ? jobctl_stop_elem : jobctl_resume_elem;
 
@@ -91,7 +90,7 @@ jobctl_elem_reset(struct job *j, struct elem *e, int state)
 	e->reason = e->kill_reason = NULL;
 	e->kill_done = false;
 	e->requeue = 0;
-	e->state = state;
+	elem_set_state(e, state);
 	e->start_time = e->finish_time = 0;
 	e->exit_code = e->signal = 0;
 	e->cpu = 0;
@@ -111,10 +110,12 @@ jobctl_requeue_ended(struct master *m, struct job *j, struct elem *e)
 	return 0;
 }
 
-static int
-jobctl_apply_requeue(struct master *m, struct job *j, long idx, json_t *data,
+int
+jobctl_apply_requeue(struct master *m, struct job *j, const struct jevent *ev,
     char *err, size_t errlen)
 {
+	long idx = ev->idx;
+	json_t *data = ev->data;
 	int to = json_is_true(json_object_get(data, "hold")) ? JS_PSUSP : JS_PEND;
 	struct elem *e;
 
@@ -209,10 +210,11 @@ jobctl_merge_opts(json_t *spec, json_t *opts)
 	}
 }
 
-static int
-jobctl_apply_mod(struct master *m, struct job *j, json_t *data, char *err,
+int
+jobctl_apply_mod(struct master *m, struct job *j, const struct jevent *ev, char *err,
     size_t errlen)
 {
+	json_t *data = ev->data;
 	json_t *spec = json_deep_copy(j->spec), *set = json_object_get(data, "set"), *v;
 	size_t i;
 
@@ -231,9 +233,11 @@ jobctl_apply_mod(struct master *m, struct job *j, json_t *data, char *err,
 	return 0;
 }
 
-static int
-jobctl_apply_switch(struct job *j, json_t *data, char *err, size_t errlen)
+int
+jobctl_apply_switch(struct master *m, struct job *j, const struct jevent *ev,
+    char *err, size_t errlen)
 {
+	json_t *data = ev->data;
 	const char *q = json_string_value(json_object_get(data, "queue"));
 	json_t *spec;
 
@@ -249,22 +253,27 @@ jobctl_apply_switch(struct job *j, json_t *data, char *err, size_t errlen)
 }
 
 int
-jobctl_apply(struct master *m, struct job *j, long idx, const char *type,
-    long when, json_t *data, char *err, size_t errlen)
+jobctl_apply_stop(struct master *m, struct job *j, const struct jevent *ev,
+    char *err, size_t errlen)
 {
-	if (strcmp(type, "stop") == 0 || strcmp(type, "resume") == 0)
-		return jobctl_apply_hold(m, j, idx, type[0] == 's', err, errlen);
-	if (strcmp(type, "requeue_user") == 0)
-		return jobctl_apply_requeue(m, j, idx, data, err, errlen);
-	if (strcmp(type, "mod") == 0)
-		return jobctl_apply_mod(m, j, data, err, errlen);
-	if (strcmp(type, "switch") == 0)
-		return jobctl_apply_switch(j, data, err, errlen);
-	if (strcmp(type, "move") == 0) {
-		if (!json_is_integer(json_object_get(data, "order")))
-			return errf(err, errlen, "move without an order");
-		j->order = (long)json_integer_value(json_object_get(data, "order"));
-		return 0;
-	}
-	return errf(err, errlen, "unknown event type %s", type);
+	return jobctl_hold(j, ev->idx, true, err, errlen);
+}
+
+int
+jobctl_apply_resume(struct master *m, struct job *j, const struct jevent *ev,
+    char *err, size_t errlen)
+{
+	return jobctl_hold(j, ev->idx, false, err, errlen);
+}
+
+int
+jobctl_apply_move(struct master *m, struct job *j, const struct jevent *ev,
+    char *err, size_t errlen)
+{
+	json_t *order = json_object_get(ev->data, "order");
+
+	if (!json_is_integer(order))
+		return errf(err, errlen, "move without an order");
+	j->order = (long)json_integer_value(order);
+	return 0;
 }

@@ -4,6 +4,7 @@
  * deferred events that make the master batch its work: the scheduler pass
  * and the group commit. Both are activated (not run) by whoever needs them,
  * so many submissions in one loop turn share one pass and one commit.
+ * It also wires connections to the modules that serve them (loop_conn_ops).
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -94,6 +95,26 @@ loop_signal_cb(evutil_socket_t sig, short what, void *arg)
 	event_base_loopexit(m->base, NULL);
 }
 
+/* A closed connection's requests (waits, relayed commands, bpeeks) go. */
+static void
+loop_cli_gone(struct master *m, struct conn *c)
+{
+	control_conn_gone(m, c);
+	peek_conn_gone(m, c);
+}
+
+static void
+loop_agent_gone(struct master *m, struct conn *c)
+{
+	agent_lost(m, c);
+	loop_cli_gone(m, c);	/* the commands it relayed */
+}
+
+static const struct conn_ops loop_conn_ops[] = {
+	[CONN_AGENT] = { agent_handle, loop_agent_gone },
+	[CONN_CLI] = { control_handle, loop_cli_gone },
+};
+
 static void
 loop_accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
     int salen, void *arg)
@@ -176,6 +197,7 @@ loop_init(struct master *m, char *err, size_t errlen)
 	size_t i;
 
 	signal(SIGPIPE, SIG_IGN);
+	m->conn_ops = loop_conn_ops;
 	if ((m->base = event_base_new()) == NULL)
 		return errf(err, errlen, "event_base_new failed");
 	m->commit_ev = event_new(m->base, -1, 0, loop_commit_cb, m);

@@ -33,6 +33,8 @@ struct jobreq;
 struct sched_state;
 struct stats;
 
+#define JOB_NSTATE 7	/* stored element states: JS_PEND (bit 0) .. JS_DONE (bit 6) */
+
 /* One runnable unit: a plain job (idx 0) or an array element. */
 struct elem {
 	struct job *job;
@@ -88,6 +90,9 @@ struct job {
 	long pend_kill_time;
 	/* counters over all indices */
 	long count, nrun, ndone, nexit;
+	/* elements with a record, by state (bit position of JS_PEND .. JS_DONE;
+	   elem_set_state keeps them); job_nstate adds the unstarted ones */
+	long nstate[JOB_NSTATE];
 	const char *pend_reason;	/* set by the scheduler */
 	char *pend_detail;
 	struct jobreq *req;	/* parsed requirements (jobreq.c), on first use */
@@ -122,6 +127,16 @@ struct host {
 	TAILQ_ENTRY(host) entry;
 };
 TAILQ_HEAD(host_list, host);
+
+/* One recorded event, as applied (event.c's table names the function). */
+struct jevent {
+	long id, idx;		/* idx -1: the whole job */
+	const char *type;
+	long when;
+	json_t *data;
+};
+#define JEVENT_FN(name) int name(struct master *m, struct job *j, \
+    const struct jevent *ev, char *err, size_t errlen)
 
 /* A request from a command, local or relayed through an agent. */
 struct reqctx {
@@ -169,6 +184,7 @@ struct master {
 	struct stats *stats;	/* scheduler pass times (stats.c) */
 	json_t *qadmin;		/* admin.c: queue name -> closed/inactive bits */
 	struct master *hist;	/* scratch for history jobs of one request */
+	const struct conn_ops *conn_ops;	/* by enum conn_kind (loop.c) */
 };
 
 /* loop.c */
@@ -181,6 +197,11 @@ void loop_want_sched(struct master *m);
 
 /* conn.c */
 enum conn_kind { CONN_AGENT, CONN_CLI };
+/* What the layers above do with a connection of one kind. */
+struct conn_ops {
+	void (*on_msg)(struct master *m, struct conn *c, json_t *msg);
+	void (*on_gone)(struct master *m, struct conn *c);	/* once, at close */
+};
 struct conn *conn_new(struct master *m, int fd, enum conn_kind kind, long peer_uid,
     long peer_gid);
 void conn_send(struct conn *c, json_t *msg);		/* steals msg */
@@ -254,9 +275,22 @@ struct job *job_find(struct master *m, long id);
 struct elem *job_elem(struct job *j, long idx);
 struct elem *job_elem_get(struct job *j, long idx);	/* creates pending record */
 int job_elem_state(struct job *j, long idx, const char **reason);
+/* Every change of a stored element's state goes through here (counters). */
+void elem_set_state(struct elem *e, int state);
+/* How many elements of j are in a state of mask (JS_* bits), records and
+ * unstarted array elements alike; O(1) whatever the array's size. */
+long job_nstate(const struct job *j, int mask);
+/* event.c: applies one event (live and at replay) / applies and records it. */
 int job_apply(struct master *m, long id, long idx, const char *type, long when,
     json_t *data, char *err, size_t errlen);
 int job_event(struct master *m, long id, long idx, const char *type, json_t *data);
+/* job.c: the events of a job's life (event.c's table). */
+JEVENT_FN(job_apply_submit);
+JEVENT_FN(job_apply_start);
+JEVENT_FN(job_apply_finish);
+JEVENT_FN(job_apply_kill);
+JEVENT_FN(job_apply_requeue);
+JEVENT_FN(job_apply_purge);
 long job_pending_count(const struct job *j);
 bool job_finished(const struct job *j);
 /* job.c: the empty tables of a new master (lists, first job id). */
@@ -290,8 +324,12 @@ void jobrlim_jobspec(const struct conf *c, json_t *spec);
 
 /* jobctl.c: job control events (stop, resume, mod, switch, move,
  * requeue_user) applied to the job table, live and at replay. */
-int jobctl_apply(struct master *m, struct job *j, long idx, const char *type,
-    long when, json_t *data, char *err, size_t errlen);
+JEVENT_FN(jobctl_apply_stop);
+JEVENT_FN(jobctl_apply_resume);
+JEVENT_FN(jobctl_apply_requeue);
+JEVENT_FN(jobctl_apply_mod);
+JEVENT_FN(jobctl_apply_switch);
+JEVENT_FN(jobctl_apply_move);
 void jobctl_kill_flags(struct master *m, struct job *j, long idx, long when,
     json_t *data);
 int jobctl_requeue_ended(struct master *m, struct job *j, struct elem *e);
@@ -342,8 +380,7 @@ void stats_op(struct master *m, struct reqctx *rq, json_t *args);
 void stats_free(struct master *m);
 
 /* admin.c: badmin hclose/hopen/qclose/qopen/qact/qinact (events of job 0) */
-int admin_apply(struct master *m, const char *type, long when, json_t *data,
-    char *err, size_t errlen);
+JEVENT_FN(admin_apply);	/* hclose hopen qclose qopen qinact qact */
 void admin_op(struct master *m, struct reqctx *rq, json_t *args);
 bool admin_queue_closed(struct master *m, const char *queue);
 bool admin_queue_inactive(struct master *m, const char *queue);

@@ -59,8 +59,9 @@ pid_of() {
 	kill -9 "$(pid_of "$host")"
 	# the job itself is still running without its agent
 	local jd
+	# RUN can be reported before the shepherd has spooled the job's pgid
+	wait_for bash -c "test -s '$CLUSTER_DIR/spool/$host/jobs/$id'.*/pgid"
 	jd=$(echo "$CLUSTER_DIR/spool/$host/jobs/$id".*)
-	[ -d "$jd" ]
 	kill -0 -- "-$(cat "$jd/pgid")"
 	restart_cluster
 	wait_job_state "$id" DONE 60
@@ -74,6 +75,7 @@ pid_of() {
 	wait_job_state "$id" RUN
 	local host jd pgid
 	host=$(exec_host "$id")
+	wait_for bash -c "test -s '$CLUSTER_DIR/spool/$host/jobs/$id'.*/pgid"
 	jd=$(echo "$CLUSTER_DIR/spool/$host/jobs/$id".*)
 	pgid=$(cat "$jd/pgid")
 	run -0 "$PUMICE_BIN/pumice-cluster" stop "$CLUSTER_DIR"

@@ -386,6 +386,95 @@ test_fairshare_group(void **state)
 	tm_free(&t);
 }
 
+/* ---- per-state element counters (job_nstate) ---- */
+
+static const int count_states[] = { JS_PEND, JS_PSUSP, JS_RUN, JS_SSUSP, JS_USUSP,
+	JS_EXIT, JS_DONE };
+
+/* job_nstate agrees with a walk over every index, state by state. */
+static void
+tm_check_counts(struct job *j, const char *step)
+{
+	long want[sizeof(count_states) / sizeof(count_states[0])] = { 0 }, pos, sum = 0;
+	size_t k;
+
+	for (pos = 0; pos < j->count; pos++) {
+		int st = job_elem_state(j, job_is_array(j) ? arrayspec_at(&j->arr, pos) : 0,
+		    NULL);
+		for (k = 0; k < sizeof(count_states) / sizeof(count_states[0]); k++)
+			want[k] += st == count_states[k];
+	}
+	for (k = 0; k < sizeof(count_states) / sizeof(count_states[0]); k++) {
+		if (job_nstate(j, count_states[k]) != want[k])
+			fail_msg("%s: %s counted %ld, walk finds %ld", step,
+			    jobstate_name(count_states[k]), job_nstate(j, count_states[k]),
+			    want[k]);
+		sum += want[k];
+	}
+	assert_int_equal(sum, j->count);
+	assert_int_equal(job_nstate(j, JS_FINISHED), j->ndone + j->nexit);
+	assert_int_equal(job_nstate(j, JS_PENDING), job_pending_count(j));
+}
+
+/* One element event, as the daemon records it. */
+static void
+tm_elem(struct tmaster *t, long id, long idx, const char *type, json_t *data)
+{
+	if (job_event(&t->m, id, idx, type, data) < 0)
+		fail_msg("%s of %ld[%ld] refused", type, id, idx);
+	tm_check_counts(job_find(&t->m, id), type);
+}
+
+/*
+ * Every kind of state change an element goes through keeps the counters
+ * true: start, finish DONE and EXIT, stop and resume of an element and of
+ * the whole array (held unstarted elements), kill of single indices and of
+ * the rest, brequeue, a REQUEUE_EXIT_VALUES requeue, bmod, and replay.
+ */
+static void
+test_counts(void **state)
+{
+	struct tmaster t, r;
+	json_t *data;
+	long id, plain;
+
+	tm_init(&t);
+	tm_host(&t, "big", 100);
+	id = t.m.next_id;
+	data = json_pack("{s:s, s:s, s:s, s:i, s:s}", "name", "a", "user", "u",
+	    "queue", "low", "nslots", 1, "array", "1-1000:3");
+	tm_apply(&t, id, "submit", data);
+	tm_check_counts(job_find(&t.m, id), "submit");
+	for (long i = 1; i <= 10; i += 3)
+		tm_elem(&t, id, i, "start", json_pack("{s:[s]}", "hosts", "big"));
+	tm_elem(&t, id, 1, "finish", json_pack("{s:s}", "state", "DONE"));
+	tm_elem(&t, id, 4, "finish", json_pack("{s:s, s:i}", "state", "EXIT",
+	    "exit_code", 2));
+	tm_elem(&t, id, 7, "stop", json_pack("{s:s}", "by", "u"));	/* USUSP */
+	tm_elem(&t, id, 7, "resume", json_pack("{s:s}", "by", "u"));
+	tm_elem(&t, id, 31, "stop", json_pack("{s:s}", "by", "u"));	/* PSUSP */
+	tm_elem(&t, id, -1, "stop", json_pack("{s:s}", "by", "u"));	/* held */
+	tm_elem(&t, id, -1, "mod", json_pack("{s:{s:s}}", "set", "name", "b"));
+	tm_elem(&t, id, 40, "kill", json_pack("{s:s}", "reason", "TERM_OWNER"));
+	tm_elem(&t, id, -1, "resume", json_pack("{s:s}", "by", "u"));
+	tm_elem(&t, id, 43, "kill", json_pack("{s:s}", "reason", "TERM_OWNER"));
+	tm_elem(&t, id, 1, "requeue_user", json_pack("{s:b}", "hold", 1));
+	tm_elem(&t, id, 4, "requeue_user", json_pack("{s:b}", "hold", 0));
+	tm_elem(&t, id, 10, "requeue", json_pack("{}"));	/* REQUEUE_EXIT_VALUES */
+	tm_elem(&t, id, 10, "start", json_pack("{s:[s]}", "hosts", "big"));
+	tm_elem(&t, id, -1, "kill", json_pack("{s:s}", "reason", "TERM_OWNER"));
+	plain = tm_running(&t, "u", "low", "big");
+	tm_check_counts(job_find(&t.m, plain), "plain start");
+	tm_close(&t, true);
+
+	tm_open(&r, t.dir);	/* replay: the same counts from the events */
+	tm_check_counts(job_find(&r.m, id), "replay");
+	tm_check_counts(job_find(&r.m, plain), "replay plain");
+	assert_int_equal(job_nstate(job_find(&r.m, id), JS_RUN), 2);	/* 7, 10 */
+	assert_int_equal(job_nstate(job_find(&r.m, id), JS_EXIT), 334 - 2);	/* the rest */
+	tm_free(&r);
+}
+
 int
 main(void)
 {
@@ -394,6 +483,7 @@ main(void)
 		cmocka_unit_test(test_requeue_exit),
 		cmocka_unit_test(test_fairshare_usage),
 		cmocka_unit_test(test_fairshare_group),
+		cmocka_unit_test(test_counts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,101 @@
+/*
+ * event.c - the table of recorded event types and the two functions every
+ * change goes through: job_apply (live and at start-up replay alike) and
+ * job_event (apply, then record). A type's row names the function that
+ * applies it and what it acts on: administration events (job 0: badmin
+ * hclose/qclose/..., admin.c), the submit that creates a job, and the
+ * events of an existing job (job.c, jobctl.c). Side effects (messages to
+ * agents, replies) are never made here: the callers make them.
+ */
+#include <string.h>
+
+#include "log.h"
+#include "master.h"
+#include "util.h"
+
+enum event_scope {
+	EVENT_ADMIN,	/* job 0: cluster administration */
+	EVENT_NEW,	/* creates the job */
+	EVENT_JOB,	/* acts on an existing job */
+};
+
+typedef int (*event_apply_fn)(struct master *, struct job *, const struct jevent *,
+    char *, size_t);
+
+static const struct event_type {
+	const char *name;
+	enum event_scope scope;
+	event_apply_fn apply;
+} event_types[] = {
+	{ "submit", EVENT_NEW, job_apply_submit },
+	{ "start", EVENT_JOB, job_apply_start },
+	{ "finish", EVENT_JOB, job_apply_finish },
+	{ "kill", EVENT_JOB, job_apply_kill },
+	{ "requeue", EVENT_JOB, job_apply_requeue },	/* requeue.c decides */
+	{ "purge", EVENT_JOB, job_apply_purge },
+	{ "stop", EVENT_JOB, jobctl_apply_stop },
+	{ "resume", EVENT_JOB, jobctl_apply_resume },
+	{ "requeue_user", EVENT_JOB, jobctl_apply_requeue },
+	{ "mod", EVENT_JOB, jobctl_apply_mod },
+	{ "switch", EVENT_JOB, jobctl_apply_switch },
+	{ "move", EVENT_JOB, jobctl_apply_move },
+	{ "hclose", EVENT_ADMIN, admin_apply },
+	{ "hopen", EVENT_ADMIN, admin_apply },
+	{ "qclose", EVENT_ADMIN, admin_apply },
+	{ "qopen", EVENT_ADMIN, admin_apply },
+	{ "qinact", EVENT_ADMIN, admin_apply },
+	{ "qact", EVENT_ADMIN, admin_apply },
+};
+
+static const struct event_type *
+event_type_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name != NULL && i < nitems(event_types); i++)
+		if (strcmp(event_types[i].name, name) == 0)
+			return &event_types[i];
+	return NULL;
+}
+
+int
+job_apply(struct master *m, long id, long idx, const char *type, long when,
+    json_t *data, char *err, size_t errlen)
+{
+	const struct event_type *t = event_type_find(type);
+	struct jevent ev = { id, idx, type, when, data };
+	struct job *j = NULL;
+
+	if (t == NULL)
+		return errf(err, errlen, "unknown event type %s", type ? type : "(none)");
+	if ((t->scope == EVENT_ADMIN) != (id == 0))
+		return errf(err, errlen, "%s event for job %ld", type, id);
+	if (t->scope == EVENT_JOB && (j = job_find(m, id)) == NULL)
+		return errf(err, errlen, "no job %ld", id);
+	return t->apply(m, j, &ev, err, errlen);
+}
+
+int
+job_event(struct master *m, long id, long idx, const char *type, json_t *data)
+{
+	const struct event_type *t = event_type_find(type);
+	long when = (long)now_real();
+	char err[256];
+
+	if (job_apply(m, id, idx, type, when, data, err, sizeof(err)) < 0) {
+		log_warnx("job %ld[%ld]: %s refused: %s", id, idx, type, err);
+		json_decref(data);
+		return -1;
+	}
+	if (t->scope == EVENT_NEW && store_forget_reused(m->store, id) < 0)
+		log_warnx("job %ld: could not forget the history of an older job %ld",
+		    id, id);
+	if (store_append(m->store, id, idx, type, when, data) < 0)
+		fatalx("cannot record %s event of job %ld", type, id);
+	loop_want_commit(m);
+	loop_want_sched(m);
+	json_decref(data);
+	if (t->scope != EVENT_NEW)
+		control_wake_waiters(m, job_find(m, id));
+	return 0;
+}
