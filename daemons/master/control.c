@@ -31,7 +31,7 @@ struct control_op {
 static const struct control_op control_ops[] = {
 	{ "submit", submit_op, false },
 	{ "submit_many", bulk_submit_many, false },
-	{ "jobs", query_jobs, false },
+	{ "jobs", query_jobs_op, false },
 	{ "history", history_op, false },
 	{ "kill", killcmd_op, false },
 	{ "stop", jobcmd_stop, false },

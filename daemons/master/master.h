@@ -32,6 +32,7 @@ struct peekreq;
 struct jobreq;
 struct sched_state;
 struct stats;
+struct queryq;
 
 #define JOB_NSTATE 7	/* stored element states: JS_PEND (bit 0) .. JS_DONE (bit 6) */
 
@@ -163,6 +164,8 @@ struct master {
 	struct store *store;
 	struct evconnlistener *tcp_listener, *unix_listener;
 	struct event *commit_ev, *sched_ev, *tick_ev, *sig_ev[3];
+	struct event *query_ev;		/* serves queued listing pages (queryq.c) */
+	struct queryq *queryq;
 	TAILQ_HEAD(, conn) conns;
 	TAILQ_HEAD(, conn) dirty;	/* conns with output held until commit */
 	struct host_list hosts;
@@ -194,6 +197,7 @@ void loop_free(struct master *m);
 void loop_drain(struct master *m);
 void loop_want_commit(struct master *m);
 void loop_want_sched(struct master *m);
+void loop_want_query(struct master *m);
 
 /* conn.c */
 enum conn_kind { CONN_AGENT, CONN_CLI };
@@ -249,10 +253,20 @@ json_t *control_select(struct master *m, struct reqctx *rq, json_t *args,
     control_unit_fn fn, void *arg);
 
 /* query.c: ops jobs, hosts, queues, info. */
-void query_jobs(struct master *m, struct reqctx *rq, json_t *args);
+void query_jobs_op(struct master *m, struct reqctx *rq, json_t *args);
+void query_jobs(struct master *m, struct reqctx *rq, json_t *args);	/* a page */
 void query_hosts(struct master *m, struct reqctx *rq, json_t *args);
 void query_queues(struct master *m, struct reqctx *rq, json_t *args);
 void query_info(struct master *m, struct reqctx *rq, json_t *args);
+
+/* queryq.c: listing pages queued per user, served round-robin. */
+typedef void (*queryq_fn)(struct master *m, struct reqctx *rq, json_t *args);
+/* Queues fn's request behind the user's others (answers "busy" past
+ * PUMICE_QUERY_PER_USER); runs it at once without a loop (tests). */
+void queryq_add(struct master *m, struct reqctx *rq, json_t *args, queryq_fn fn);
+void queryq_turn(struct master *m);
+void queryq_conn_gone(struct master *m, struct conn *c);
+void queryq_free(struct master *m);
 
 /* killcmd.c: op kill (bkill). */
 void killcmd_op(struct master *m, struct reqctx *rq, json_t *args);

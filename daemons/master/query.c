@@ -172,6 +172,13 @@ query_jobs(struct master *m, struct reqctx *rq, json_t *args)
 	control_reply(m, rq, true, rep, NULL, NULL);
 }
 
+/* Op jobs: in turn with other users' listings (queryq.c). */
+void
+query_jobs_op(struct master *m, struct reqctx *rq, json_t *args)
+{
+	queryq_add(m, rq, args, query_jobs);
+}
+
 void
 query_hosts(struct master *m, struct reqctx *rq, json_t *args)
 {
