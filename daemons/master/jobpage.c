@@ -113,7 +113,7 @@ jobpage_walk(struct jobpage *pg, struct job *j, const struct arrayspec *sel,
 	return pos < list->count ? pos : -1;
 }
 
-/* The -A columns, in the order of struct jobpage_counts. */
+/* The -A columns of a summary row and the states each counts. */
 static const struct {
 	const char *key;
 	int states;
