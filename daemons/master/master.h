@@ -390,6 +390,7 @@ int sched_dep_check(struct master *m, struct job *j, const char *user, char *err
 
 /* stats.c: the master's running costs (op "stats", make bench-scale). */
 void stats_sched_pass(struct master *m, uint64_t us, long started);
+void stats_query_page(struct master *m, uint64_t us);	/* a listing page */
 void stats_op(struct master *m, struct reqctx *rq, json_t *args);
 void stats_free(struct master *m);
 

@@ -147,8 +147,9 @@ query_jobs(struct master *m, struct reqctx *rq, json_t *args)
 	json_t *ids = json_object_get(args, "ids"), *next, *rep;
 	struct jobsel_filter f;
 	struct query_cursor c;
+	uint64_t t0 = now_mono_us();
 	struct jobpage pg = { m, &f, NULL, query_limit_arg(args),
-	    now_mono_us() + JOBPAGE_BUDGET_US,
+	    t0 + JOBPAGE_BUDGET_US,
 	    json_is_true(json_object_get(args, "ranges")),
 	    json_is_true(json_object_get(args, "summary")), 0 };
 	char *namebuf, err[256];
@@ -169,6 +170,7 @@ query_jobs(struct master *m, struct reqctx *rq, json_t *args)
 	    "missing", c.set ? json_array() : query_missing(m, ids));
 	if (next != NULL)
 		json_object_set_new(rep, "next", next);
+	stats_query_page(m, now_mono_us() - t0);
 	control_reply(m, rq, true, rep, NULL, NULL);
 }
 
