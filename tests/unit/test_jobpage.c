@@ -286,6 +286,26 @@ test_summary(void **state)
 	json_decref(pg.out);
 }
 
+/* master->byid stays in id order whatever order ids come in (a wrap at
+ * MAX_JOBID gives small ids after large ones), and forgets purged jobs. */
+static void
+test_byid_order(void **state)
+{
+	struct tpage *t = *state;
+	static const long ids[] = { 900, 10, 7, 11, 8, 901, 5 };
+	struct job *j;
+	char buf[256] = "";
+	size_t i;
+
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+		tp_submit(t, ids[i], NULL);
+	tp_apply(t, 4, 0, "kill", json_object());
+	tp_apply(t, 4, 0, "purge", json_object());
+	TAILQ_FOREACH(j, &t->m.byid, id_entry)
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%ld ", j->id);
+	assert_string_equal(buf, "1 2 3 5 7 8 10 11 900 901 ");
+}
+
 int
 main(void)
 {
@@ -297,6 +317,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_walk_budgeted, tp_setup,
 		    tp_teardown),
 		cmocka_unit_test_setup_teardown(test_summary, tp_setup, tp_teardown),
+		cmocka_unit_test_setup_teardown(test_byid_order, tp_setup, tp_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
