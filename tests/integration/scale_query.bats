@@ -119,6 +119,9 @@ same_paged() {
 		same_paged "$@" "$arr" "$plain"
 		same_paged "$@" "$arr[1-4]" 999999 "$arr[40]"
 	done
+	# relayed by an agent, page after page on one connection
+	[ "$(PUMICE_SOCKET=$CLUSTER_DIR/run/agent-node1.sock PUMICE_QUERY_PAGE=2 \
+	    bjobs -a -J 'p*' 2>&1)" = "$(bjobs -a -J 'p*' 2>&1)" ]
 	run -255 --separate-stderr bjobs -o "jobid stat" "$arr[11]" 999999
 	assert_output --partial PSUSP
 	[[ "$stderr" == *"Job <999999> is not found"* ]]
