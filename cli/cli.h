@@ -37,7 +37,8 @@ int client_request(struct client *c, const char *op, json_t *args,
 void client_close(struct client *c);
 /* jobpages.c: a "jobs" listing page by page, range records expanded;
  * fn gets the records (or, key "arrays", the -A rows) in chunks and may
- * edit them; nonzero from fn stops. *missing: the reply's missing texts. */
+ * edit the chunk, but keeps no record past its call (they are reused);
+ * nonzero from fn stops. *missing: the reply's missing texts. */
 typedef int (*jobpages_fn)(json_t *recs, void *arg);
 int jobpages_each(struct client *c, json_t *args, const char *key, jobpages_fn fn,
     void *arg, json_t **missing, char *err, size_t errlen);

@@ -40,17 +40,23 @@ jobpages_add(struct jobpages *p, json_t *rec)
 	return json_array_size(p->chunk) >= JOBPAGES_CHUNK ? jobpages_flush(p) : 0;
 }
 
-/* The element's record from a range record: its idx and name. */
+/*
+ * The record of element idx from a range record. Copies are made once
+ * per slot of a chunk and reused: between two uses of a slot a whole
+ * chunk has been added, so the slot's previous record was handed on
+ * (fn keeps no record past its call).
+ */
 static json_t *
-jobpages_elem(const json_t *range, const char *base, long idx)
+jobpages_elem(json_t **slot, const json_t *range, const char *base, long idx)
 {
-	json_t *r = json_copy((json_t *)range);
-
-	json_object_del(r, "range");
-	json_object_del(r, "npos");
-	json_object_set_new(r, "idx", json_integer(idx));
-	json_object_set_new(r, "name", json_sprintf("%s[%ld]", base, idx));
-	return r;
+	if (*slot == NULL) {
+		*slot = json_copy((json_t *)range);
+		json_object_del(*slot, "range");
+		json_object_del(*slot, "npos");
+	}
+	json_object_set_new(*slot, "idx", json_integer(idx));
+	json_object_set_new(*slot, "name", json_sprintf("%s[%ld]", base, idx));
+	return json_incref(*slot);
 }
 
 /* Adds the npos elements a range record stands for, from its first. */
@@ -61,6 +67,7 @@ jobpages_expand(struct jobpages *p, const json_t *rec)
 	const char *name = json_string_value(json_object_get(rec, "name"));
 	long first = (long)json_integer_value(json_array_get(json_object_get(rec,
 	    "range"), 0)), n = (long)json_integer_value(json_object_get(rec, "npos"));
+	json_t *slots[JOBPAGES_CHUNK] = { NULL };
 	struct arrayspec arr;
 	char err[256], *base;
 	long pos, k;
@@ -73,7 +80,10 @@ jobpages_expand(struct jobpages *p, const json_t *rec)
 	    strlen(name));
 	pos = arrayspec_pos(&arr, first);
 	for (k = 0; k < n && pos >= 0 && rc == 0; k++)
-		rc = jobpages_add(p, jobpages_elem(rec, base, arrayspec_at(&arr, pos + k)));
+		rc = jobpages_add(p, jobpages_elem(&slots[k % JOBPAGES_CHUNK], rec, base,
+		    arrayspec_at(&arr, pos + k)));
+	for (k = 0; k < JOBPAGES_CHUNK; k++)
+		json_decref(slots[k]);
 	free(base);
 	arrayspec_free(&arr);
 	return rc;
