@@ -223,6 +223,8 @@ bjobs_request(const struct bjobs_args *a)
 		json_object_set_new(args, "queue", json_string(a->queue));
 	if (a->host != NULL)
 		json_object_set_new(args, "host", json_string(a->host));
+	if (a->project != NULL)	/* -A counts come from the master */
+		json_object_set_new(args, "project", json_string(a->project));
 	return args;
 }
 
@@ -256,7 +258,8 @@ bjobs_opt(const json_t *job, const char *opt)
 }
 
 /*
- * -P, -g and -x select on the client: -P by project, -g by job group
+ * -P, -g and -x select on the client: -P by project (the master selects
+ * by it too, for -A's counts), -g by job group
  * (the group or below it), -x jobs with exceptions, which Pumice does not
  * raise yet, so -x selects none.
  */

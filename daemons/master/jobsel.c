@@ -98,7 +98,7 @@ jobsel_job_match(const struct jobsel_filter *f, struct job *j)
 		return false;
 	if (f->name_idx >= 0 && (!job_is_array(j) || !arrayspec_has(&j->arr, f->name_idx)))
 		return false;
-	return true;
+	return f->project == NULL || strcmp(job_project(f->m, j), f->project) == 0;
 }
 
 bool
@@ -183,6 +183,8 @@ jobsel_filter_init(struct master *m, struct reqctx *rq, json_t *args,
 	f->name_idx = -1;
 	f->queue = jstr(args, "queue");
 	f->host = jstr(args, "host");
+	f->project = jstr(args, "project");
+	f->m = m;
 	f->mask = jobsel_state_mask(args);
 	*namebuf = NULL;
 	if (name != NULL) {

@@ -17,6 +17,8 @@ struct jobsel_filter {
 	const char *name;	/* pattern, [idx] already split off */
 	long name_idx;		/* -1 = any */
 	const char *queue, *host;
+	const char *project;	/* -P (job_project), NULL = any */
+	struct master *m;	/* for job_project */
 	int mask;
 };
 

@@ -125,5 +125,10 @@ same_paged() {
 	run -255 --separate-stderr bjobs -o "jobid stat" "$arr[11]" 999999
 	assert_output --partial PSUSP
 	[[ "$stderr" == *"Job <999999> is not found"* ]]
-	bkill "$arr" >/dev/null
+	# -A -P: the master counts only the project's arrays
+	submit -P projx -H -J 'q[1-5]' -o /dev/null true
+	run -0 bjobs -A -P projx
+	assert_line --regexp "^$JOBID +q\[1-5\] +$ME +5 +0 +0 +0 +0 +0 +0 +5$"
+	refute_output --partial "p[1-12]"
+	bkill "$arr" "$JOBID" >/dev/null
 }
