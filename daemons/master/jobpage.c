@@ -133,21 +133,14 @@ jobpage_count(long *n, int state)
 			n[k]++;
 }
 
-/* Counts by state of the elements that have a record, and those without. */
+/* Counts by state from the job's counters (job_nstate: O(1) a state). */
 static void
 jobpage_count_fast(struct job *j, int mask, long *n)
 {
-	long unstarted = j->count;
-	size_t i, k;
-	struct elem *e;
+	size_t k;
 
-	for (i = 0; i < j->ehash_size; i++)
-		for (e = j->ehash[i]; e != NULL; e = e->hnext, unstarted--)
-			if (e->state & mask)
-				jobpage_count(n, e->state);
 	for (k = 0; k < nitems(jobpage_cols); k++)
-		if (jobpage_cols[k].states & job_elem_state(j, -1, NULL) & mask)
-			n[k] += unstarted;
+		n[k] = job_nstate(j, jobpage_cols[k].states & mask);
 }
 
 struct jobpage_sumctx {
@@ -179,8 +172,8 @@ jobpage_count_records(struct job *j, struct jobpage_sumctx *x)
 /*
  * One -A row for array j: its counts by state over the elements the filter
  * selects. Without -m, an index or an index list, counts come from the
- * element records and the number of unstarted elements; else element by
- * element (an index list, or the elements that have a record).
+ * job's counters, never from a walk; else element by element (an index
+ * list, or the elements that have a record).
  */
 void
 jobpage_summary(struct jobpage *pg, struct job *j, const struct arrayspec *sel)

@@ -284,6 +284,19 @@ test_summary(void **state)
 	assert_string_equal(json_string_value(json_object_get(row, "array")),
 	    "1-1000000");
 	json_decref(pg.out);
+	/* the whole array killed, one element first: counters, no walk */
+	tp_apply(t, 3, 17, "kill", json_object());
+	tp_apply(t, 3, -1, "kill", json_object());
+	pg.out = json_array();
+	jobpage_job(&pg, job_find(&t->m, 3), NULL, 0);
+	row = json_array_get(pg.out, 0);
+	assert_int_equal(json_integer_value(json_object_get(row, "exit")), 1000000);
+	assert_int_equal(json_integer_value(json_object_get(row, "pend")), 0);
+	assert_int_equal(json_integer_value(json_object_get(row, "njobs")), 1000000);
+	f.mask = JS_PENDING;	/* -p: nothing pending, no row */
+	jobpage_job(&pg, job_find(&t->m, 3), NULL, 0);
+	assert_int_equal(json_array_size(pg.out), 1);
+	json_decref(pg.out);
 }
 
 /* master->byid stays in id order whatever order ids come in (a wrap at
