@@ -5,7 +5,8 @@
  * user's jobs in any state. Exit 0 when something was printed and every
  * id was found, else 255 after LSF's messages on stderr. $LSB_BJOBS_FORMAT
  * stands for a missing -o; -json -l prints every -o field, -json -A the
- * array summary.
+ * array summary. The listing comes page by page (jobpages.c) and is
+ * printed as it comes; -json, whose head counts the records, at the end.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -222,6 +223,8 @@ bjobs_request(const struct bjobs_args *a)
 		json_object_set_new(args, "queue", json_string(a->queue));
 	if (a->host != NULL)
 		json_object_set_new(args, "host", json_string(a->host));
+	if (a->project != NULL)	/* -A counts come from the master */
+		json_object_set_new(args, "project", json_string(a->project));
 	return args;
 }
 
@@ -255,7 +258,8 @@ bjobs_opt(const json_t *job, const char *opt)
 }
 
 /*
- * -P, -g and -x select on the client: -P by project, -g by job group
+ * -P, -g and -x select on the client: -P by project (the master selects
+ * by it too, for -A's counts), -g by job group
  * (the group or below it), -x jobs with exceptions, which Pumice does not
  * raise yet, so -x selects none.
  */
@@ -289,43 +293,102 @@ bjobs_unfinished_only(const struct bjobs_args *a)
 	return !a->a && !a->d && a->nids == 0;
 }
 
-/* Prints the reply; returns the exit code. */
-static int
-bjobs_show(const struct bjobs_args *a, const json_t *data,
-    struct jobfmt_cols *cols)
-{
-	const json_t *jobs = json_object_get(data, "jobs");
-	const json_t *missing = json_object_get(data, "missing"), *m;
-	struct jobfmt f = { a->w, a->noheader, a->p || a->s, false };
-	const char *sh = getenv("LSB_SHORT_HOSTLIST");
-	size_t i, n = json_array_size(jobs);
+/* What a listing printed so far, page after page. */
+struct bjobs_out {
+	const struct bjobs_args *a;
+	struct jobfmt_cols *cols;
+	struct jobfmt f;
+	size_t n;		/* rows (or -A rows) printed */
+	bool header;		/* -A: header still to print */
+	json_t *records;	/* -json: all records, printed at the end */
+};
 
-	f.short_hosts = sh != NULL && strcmp(sh, "1") == 0;
-	if (a->json && a->A) {
-		json_t *records = jobarray_records(jobs, bjobs_unfinished_only(a));
-		jobfmt_json_records(stdout, records, missing);
-		json_decref(records);
-	} else if (a->json) {
-		jobfmt_cols_json(stdout, cols, jobs, missing);
-	} else if (a->A) {
-		n = jobarray_print(stdout, jobs, a->noheader, bjobs_unfinished_only(a));
-	} else if (n > 0 && a->l) {
-		joblong_print(stdout, jobs, a->UF);
-	} else if (n > 0) {
-		if (cols != NULL)
-			jobfmt_cols_print(stdout, cols, jobs, a->noheader);
+/* One chunk of records (or of -A rows) as it arrives. */
+static int
+bjobs_chunk(json_t *jobs, void *arg)
+{
+	struct bjobs_out *o = arg;
+	const struct bjobs_args *a = o->a;
+
+	if (!a->A)
+		bjobs_filter(a, jobs);
+	else if (a->x)
+		json_array_clear(jobs);
+	if (a->json && a->A)
+		jobarray_rows_records(jobs, bjobs_unfinished_only(a), o->records);
+	else if (a->json)
+		jobfmt_cols_records(o->cols, jobs, o->records);
+	else if (a->A)
+		o->n += jobarray_rows_print(stdout, jobs, &o->header,
+		    bjobs_unfinished_only(a));
+	else if (json_array_size(jobs) > 0) {
+		if (a->l && o->n > 0)
+			fprintf(stdout, "------------------------------------------------"
+			    "------------------------------\n");
+		if (a->l)
+			joblong_print(stdout, jobs, a->UF);
+		else if (o->cols != NULL)
+			jobfmt_cols_print(stdout, o->cols, jobs, a->noheader);
 		else
-			jobfmt_table(stdout, jobs, &f);
+			jobfmt_table(stdout, jobs, &o->f);
+		o->f.noheader = true;
+		o->n += json_array_size(jobs);
 	}
+	return 0;
+}
+
+/* After the last page: -json output, missing ids; returns the exit code. */
+static int
+bjobs_end(struct bjobs_out *o, const json_t *missing)
+{
+	const struct bjobs_args *a = o->a;
+	const json_t *m;
+	size_t i;
+
+	if (a->json)
+		jobfmt_json_records(stdout, o->records, missing);
 	fflush(stdout);
 	json_array_foreach(missing, i, m)
 		if (!a->json)
 			fprintf(stderr, "%s\n", json_string_value(m) ? json_string_value(m) : "");
 	if (a->json)	/* an empty RECORDS list is an answer (Toil) */
 		return json_array_size(missing) > 0 ? CLI_EXIT_FAIL : 0;
-	if (n == 0 && json_array_size(missing) == 0)
+	if (o->n == 0 && json_array_size(missing) == 0)
 		bjobs_none(stderr, a);
-	return (n == 0 || json_array_size(missing) > 0) ? CLI_EXIT_FAIL : 0;
+	return (o->n == 0 || json_array_size(missing) > 0) ? CLI_EXIT_FAIL : 0;
+}
+
+/* Asks page after page, printing each as it comes (-json: at the end). */
+static int
+bjobs_list(const struct bjobs_args *a, json_t *args, struct jobfmt_cols *cols)
+{
+	struct bjobs_out o = { a, cols, { a->w, a->noheader, a->p || a->s, false },
+	    0, !a->noheader, json_array() };
+	const char *sh = getenv("LSB_SHORT_HOSTLIST");
+	json_t *missing = NULL;
+	struct client c;
+	char err[1024];
+	int rc;
+
+	o.f.short_hosts = sh != NULL && strcmp(sh, "1") == 0;
+	if (a->A)
+		json_object_set_new(args, "summary", json_true());
+	rc = client_open(&c, err, sizeof(err));
+	if (rc == CLIENT_OK)
+		rc = jobpages_each(&c, args, a->A ? "arrays" : "jobs", bjobs_chunk, &o,
+		    &missing, err, sizeof(err));
+	client_close(&c);
+	if (rc == CLIENT_UNREACHABLE)
+		client_die_unreachable("bjobs", err);
+	if (rc != CLIENT_OK) {
+		fflush(stdout);
+		fprintf(stderr, "%s\n", err);
+		rc = CLI_EXIT_FAIL;
+	} else
+		rc = bjobs_end(&o, missing);
+	json_decref(missing);
+	json_decref(o.records);
+	return rc;
 }
 
 int
@@ -333,7 +396,7 @@ bjobs_main(int argc, char **argv)
 {
 	struct bjobs_args a;
 	struct jobfmt_cols *cols = NULL;
-	json_t *args, *data;
+	json_t *args;
 	char err[1024];
 	int rc;
 
@@ -351,17 +414,8 @@ bjobs_main(int argc, char **argv)
 		jobfmt_cols_free(cols);
 		return CLI_EXIT_FAIL;
 	}
-	rc = client_call("jobs", args, &data, err, sizeof(err));
-	if (rc == CLIENT_UNREACHABLE)
-		client_die_unreachable("bjobs", err);
-	if (rc != CLIENT_OK) {
-		fprintf(stderr, "%s\n", err);
-		rc = CLI_EXIT_FAIL;
-	} else {
-		bjobs_filter(&a, json_object_get(data, "jobs"));
-		rc = bjobs_show(&a, data, cols);
-		json_decref(data);
-	}
+	rc = bjobs_list(&a, args, cols);
+	json_decref(args);
 	jobfmt_cols_free(cols);
 	return rc;
 }

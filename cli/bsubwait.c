@@ -71,31 +71,48 @@ bsubwait_code(const json_t *job)
 	return code > 0 && code < 256 ? (int)code : 1;
 }
 
+/* The failing element with the smallest index so far: its code. */
+struct bsubwait_worst {
+	long idx;
+	int code;
+};
+
+static int
+bsubwait_chunk(json_t *jobs, void *arg)
+{
+	struct bsubwait_worst *w = arg;
+	const json_t *job;
+	size_t i;
+	long idx;
+
+	json_array_foreach(jobs, i, job) {
+		idx = (long)json_integer_value(json_object_get(job, "idx"));
+		if (bsubwait_code(job) != 0 && (w->idx < 0 || idx < w->idx)) {
+			w->idx = idx;
+			w->code = bsubwait_code(job);
+		}
+	}
+	return 0;
+}
+
 /* An array's code from its elements (see the top of the file). */
 static int
 bsubwait_array_code(struct client *c, long id)
 {
-	json_t *data, *jobs, *job, *best = NULL;
+	struct bsubwait_worst w = { -1, 0 };
+	json_t *missing = NULL;
 	char err[1024];
-	size_t i;
 	int rc;
 
 	json_t *args = json_pack("{s:[{s:I}], s:b, s:s}", "ids", "id", (json_int_t)id,
 	    "all_states", 1, "user", "all");
-	rc = client_request(c, "jobs", args, &data, err, sizeof(err));
+	rc = jobpages_each(c, args, "jobs", bsubwait_chunk, &w, &missing, err,
+	    sizeof(err));
 	json_decref(args);
+	json_decref(missing);
 	if (rc != CLIENT_OK)
 		return 1;
-	jobs = json_object_get(data, "jobs");
-	json_array_foreach(jobs, i, job) {
-		if (bsubwait_code(job) != 0 && (best == NULL ||
-		    json_integer_value(json_object_get(job, "idx")) <
-		    json_integer_value(json_object_get(best, "idx"))))
-			best = job;
-	}
-	rc = best ? bsubwait_code(best) : 0;
-	json_decref(data);
-	return rc;
+	return w.code;
 }
 
 int

@@ -35,6 +35,14 @@ int client_open(struct client *c, char *err, size_t errlen);
 int client_request(struct client *c, const char *op, json_t *args,
     json_t **data, char *err, size_t errlen);
 void client_close(struct client *c);
+/* jobpages.c: a "jobs" listing page by page, range records expanded;
+ * fn gets the records (or, key "arrays", the -A rows) in chunks and may
+ * edit the chunk, but keeps no record past its call (they are reused);
+ * nonzero from fn stops. *missing: the reply's missing texts. */
+typedef int (*jobpages_fn)(json_t *recs, void *arg);
+int jobpages_each(struct client *c, json_t *args, const char *key, jobpages_fn fn,
+    void *arg, json_t **missing, char *err, size_t errlen);
+
 /* Opens, sends one request (args stolen), closes; CLIENT_* codes. */
 int client_call(const char *op, json_t *args, json_t **data, char *err,
     size_t errlen);
@@ -118,6 +126,9 @@ void jobfmt_cols_print(FILE *fp, const struct jobfmt_cols *c, const json_t *jobs
     bool noheader);
 void jobfmt_cols_json(FILE *fp, const struct jobfmt_cols *c, const json_t *jobs,
     const json_t *missing);
+/* Appends each job's -json record (fields of c) to records. */
+void jobfmt_cols_records(const struct jobfmt_cols *c, const json_t *jobs,
+    json_t *records);
 /* Every field once, in table order (bjobs -json -l). */
 struct jobfmt_cols *jobfmt_cols_all(void);
 /* -hms: run_time, cpu_used, time_left, runtimelimit as hh:mm:ss. */

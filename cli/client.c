@@ -304,7 +304,8 @@ client_read_frame(struct client *c, json_t **msg, char *err, size_t errlen)
 
 /*
  * Turns a rep into CLIENT_* and data/err; *retry is set when the daemon
- * could not reach the master and did not forward the request.
+ * could not reach the master and did not forward the request, or when the
+ * master was busy with the caller's other requests (code "busy").
  */
 static int
 client_take_rep(json_t *rep, json_t **data, bool *retry, char *err, size_t errlen)
@@ -325,6 +326,8 @@ client_take_rep(json_t *rep, json_t **data, bool *retry, char *err, size_t errle
 		*retry = !json_is_true(json_object_get(rep, "forwarded"));
 		return CLIENT_UNREACHABLE;
 	}
+	/* the master serves this user's other listings first: ask again */
+	*retry = code != NULL && strcmp(code, "busy") == 0;
 	return CLIENT_REJECTED;
 }
 

@@ -1,7 +1,8 @@
 /*
  * jobarray.c - bjobs -A (LSF.md §3.2): one row per job array with its
- * element counts by state, from the element JOBRECs the master sent (in id
- * order, an array's elements together). Plain jobs are not arrays and get
+ * element counts by state, from the master's summary rows (op jobs with
+ * "summary", counted without a record per element) or from element
+ * JOBRECs (in id order, an array's elements together). Plain jobs are not arrays and get
  * no row, as in LSF. RUN counts UNKWN elements too (they still hold slots).
  * Without -a only arrays with an unfinished element are shown, but their
  * counts include the finished elements. -json gives the same rows as
@@ -173,4 +174,59 @@ jobarray_records(const json_t *jobs, bool unfinished)
 
 	jobarray_each(jobs, unfinished, jobarray_emit_json, records);
 	return records;
+}
+
+/* A summary row of the master as a struct jobarray_row (spec malloc'd). */
+static void
+jobarray_from_summary(const json_t *o, struct jobarray_row *r)
+{
+	static const char *const keys[] = { "njobs", "pend", "done", "run",
+	    "exit", "ssusp", "ususp", "psusp" };
+	long *n[] = { &r->njobs, &r->pend, &r->done, &r->run, &r->exit,
+	    &r->ssusp, &r->ususp, &r->psusp };
+	const char *name = json_string_value(json_object_get(o, "name"));
+	const char *arr = json_string_value(json_object_get(o, "array"));
+	size_t i;
+
+	r->id = (long)json_integer_value(json_object_get(o, "id"));
+	r->spec = xasprintf("%s[%s]", name ? name : "", arr ? arr : "");
+	r->owner = json_string_value(json_object_get(o, "user"));
+	if (r->owner == NULL)
+		r->owner = "";
+	for (i = 0; i < nitems(keys); i++)
+		*n[i] = (long)json_integer_value(json_object_get(o, keys[i]));
+}
+
+static size_t
+jobarray_rows_each(const json_t *rows, bool unfinished, jobarray_emit emit, void *arg)
+{
+	struct jobarray_row r;
+	const json_t *o;
+	size_t i, n = 0;
+
+	json_array_foreach(rows, i, o) {
+		jobarray_from_summary(o, &r);
+		if (!unfinished || r.pend + r.psusp + r.run + r.ssusp + r.ususp > 0) {
+			emit(&r, arg);
+			n++;
+		}
+		free(r.spec);
+	}
+	return n;
+}
+
+size_t
+jobarray_rows_print(FILE *fp, const json_t *rows, bool *header, bool unfinished)
+{
+	struct jobarray_text t = { fp, *header };
+	size_t n = jobarray_rows_each(rows, unfinished, jobarray_emit_text, &t);
+
+	*header = t.header;
+	return n;
+}
+
+void
+jobarray_rows_records(const json_t *rows, bool unfinished, json_t *records)
+{
+	jobarray_rows_each(rows, unfinished, jobarray_emit_json, records);
 }

@@ -46,6 +46,7 @@ struct jobfmt_cols {
 	struct jobcols_col *c;
 	size_t n;
 	char delim;
+	int *width;		/* set by the first page printed; only grows */
 };
 
 static char *
@@ -599,6 +600,7 @@ jobfmt_cols_free(struct jobfmt_cols *c)
 	if (c == NULL)
 		return;
 	free(c->c);
+	free(c->width);
 	free(c);
 }
 
@@ -641,35 +643,44 @@ jobcols_width(const struct jobcols_col *col, const json_t *jobs)
 	return width;
 }
 
+/*
+ * Prints a page of rows; the first page prints the header. Widths come
+ * from the first page (a JOBID column grows for a longer id later), so a
+ * listing is printed as its pages arrive rather than once all are in.
+ */
 void
-jobfmt_cols_print(FILE *fp, const struct jobfmt_cols *c, const json_t *jobs,
+jobfmt_cols_print(FILE *fp, const struct jobfmt_cols *cc, const json_t *jobs,
     bool noheader)
 {
-	int *width = xcalloc(c->n, sizeof(*width));
+	struct jobfmt_cols *c = (struct jobfmt_cols *)cc;
+	bool first = c->width == NULL;
 	const json_t *job;
 	size_t i, k;
 	char *v;
+	int w;
 
+	if (first)
+		c->width = xcalloc(c->n, sizeof(*c->width));
 	for (k = 0; k < c->n; k++)
-		width[k] = jobcols_width(&c->c[k], jobs);
-	for (k = 0; !noheader && k < c->n; k++) {
+		if ((w = jobcols_width(&c->c[k], jobs)) > c->width[k])
+			c->width[k] = w;
+	for (k = 0; first && !noheader && k < c->n; k++) {
 		if (k > 0)
 			fputc(c->delim, fp);
-		jobcols_cell(fp, &c->c[k], width[k], c->c[k].f->name, k + 1 == c->n);
+		jobcols_cell(fp, &c->c[k], c->width[k], c->c[k].f->name, k + 1 == c->n);
 	}
-	if (!noheader)
+	if (first && !noheader)
 		fputc('\n', fp);
 	json_array_foreach(jobs, i, job) {
 		for (k = 0; k < c->n; k++) {
 			if (k > 0)
 				fputc(c->delim, fp);
 			v = c->c[k].f->fn(job, &c->c[k]);
-			jobcols_cell(fp, &c->c[k], width[k], *v ? v : "-", k + 1 == c->n);
+			jobcols_cell(fp, &c->c[k], c->width[k], *v ? v : "-", k + 1 == c->n);
 			free(v);
 		}
 		fputc('\n', fp);
 	}
-	free(width);
 }
 
 static void
@@ -727,15 +738,22 @@ jobcols_record(const struct jobfmt_cols *c, const json_t *job)
 }
 
 void
-jobfmt_cols_json(FILE *fp, const struct jobfmt_cols *c, const json_t *jobs,
-    const json_t *missing)
+jobfmt_cols_records(const struct jobfmt_cols *c, const json_t *jobs, json_t *records)
 {
-	json_t *records = json_array();
 	const json_t *job;
 	size_t i;
 
 	json_array_foreach(jobs, i, job)
 		json_array_append_new(records, jobcols_record(c, job));
+}
+
+void
+jobfmt_cols_json(FILE *fp, const struct jobfmt_cols *c, const json_t *jobs,
+    const json_t *missing)
+{
+	json_t *records = json_array();
+
+	jobfmt_cols_records(c, jobs, records);
 	jobfmt_json_records(fp, records, missing);
 	json_decref(records);
 }

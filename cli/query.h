@@ -35,6 +35,11 @@ size_t jobarray_print(FILE *fp, const json_t *jobs, bool noheader,
     bool unfinished);
 /* The same rows as -json records {"JOBID":"20","ARRAY_SPEC":...}. */
 json_t *jobarray_records(const json_t *jobs, bool unfinished);
+/* The same from the master's summary rows, a page at a time: *header
+ * (print the header before the first row) is cleared once printed. */
+size_t jobarray_rows_print(FILE *fp, const json_t *rows, bool *header,
+    bool unfinished);
+void jobarray_rows_records(const json_t *rows, bool unfinished, json_t *records);
 
 /* histfmt.c: bhist and bacct output from the history op's reply. */
 struct histfmt_times {

@@ -133,6 +133,10 @@ conf_lsf_values(struct conf_ctx *x)
 	if ((kv = conf_kv(&c->lsfconf, "PUMICE_MAX_REPLY")) != NULL &&
 	    conf_kv_long(x, path, kv, 1, PROTO_MAX_FRAME >> 20, &c->max_reply) < 0)
 		return -1;
+	c->query_per_user = 4;
+	if ((kv = conf_kv(&c->lsfconf, "PUMICE_QUERY_PER_USER")) != NULL &&
+	    conf_kv_long(x, path, kv, 1, 1000, &c->query_per_user) < 0)
+		return -1;
 	c->unit_for_limits = conf_str(c, "LSF_UNIT_FOR_LIMITS", "MB");
 	if (strcspn(c->unit_for_limits, "kKmMgGtTpPeE") != 0 ||
 	    (c->unit_for_limits[1] != '\0' && strcasecmp(c->unit_for_limits + 1, "B") != 0)) {

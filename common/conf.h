@@ -42,6 +42,8 @@ struct conf {
 	char *unit_for_limits;	/* LSF_UNIT_FOR_LIMITS (default MB) */
 	int heartbeat;		/* PUMICE_HEARTBEAT seconds (default 5) */
 	long max_reply;		/* PUMICE_MAX_REPLY MB: largest reply frame (64, the protocol's) */
+	long query_per_user;	/* PUMICE_QUERY_PER_USER: listing pages a user
+				   may have queued at the master (4) */
 	char **admins;		/* lsf.cluster ClusterAdmins Administrators */
 	size_t nadmins;
 	struct conf_queue *queues;

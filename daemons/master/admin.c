@@ -240,10 +240,6 @@ admin_op(struct master *m, struct reqctx *rq, json_t *args)
 		json_decref(results);
 		return control_reply(m, rq, false, NULL, "rejected", "unknown action");
 	}
-	if (!rq->admin) {
-		json_decref(results);
-		return control_reply(m, rq, false, NULL, "denied", "User permission denied");
-	}
 	if (json_array_size(names) == 0)
 		names = json_pack("[s]", a->host ? rq->from_host : m->conf->default_queue);
 	else

@@ -29,6 +29,7 @@ struct conn {
 	struct host *host;
 	bool dead, on_dirty, close_after_write;
 	bool trim_on_drain;	/* a big reply is being written (memtrim.c) */
+	bool paused;		/* a command's replies wait unread: not reading */
 	void *agent;		/* agentlink's per-link state */
 	TAILQ_ENTRY(conn) entry;
 	TAILQ_ENTRY(conn) dirty_entry;
@@ -39,6 +40,9 @@ static void conn_write_cb(struct bufferevent *bev, void *arg);
 static void conn_event_cb(struct bufferevent *bev, short what, void *arg);
 
 #define CONN_MAX_SINGLE_IO (4u << 20)
+/* A command's unread replies past which its next requests wait in the
+ * socket: a client that asks without reading costs this much, no more. */
+#define CONN_CLI_OUT_MAX (4u << 20)
 
 struct conn *
 conn_new(struct master *m, int fd, enum conn_kind kind, long uid, long gid)
@@ -266,14 +270,27 @@ conn_take_frame(struct conn *c, struct evbuffer *in)
 	return c->dead ? -1 : 1;
 }
 
+static bool
+conn_out_full(struct conn *c)
+{
+	return c->kind == CONN_CLI && evbuffer_get_length(bufferevent_get_output(c->bev)) +
+	    evbuffer_get_length(c->held) > CONN_CLI_OUT_MAX;
+}
+
 static void
 conn_read_cb(struct bufferevent *bev, void *arg)
 {
 	struct conn *c = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
 
-	while (!c->dead && conn_take_frame(c, in) > 0)
+	while (!c->dead && !conn_out_full(c) && conn_take_frame(c, in) > 0)
 		;
+	if (!c->dead && conn_out_full(c) && !c->paused) {
+		/* resumed by conn_write_cb once half of it is written */
+		c->paused = true;
+		bufferevent_disable(bev, EV_READ);
+		bufferevent_setwatermark(bev, EV_WRITE, CONN_CLI_OUT_MAX / 2, 0);
+	}
 }
 
 static void
@@ -285,7 +302,14 @@ conn_write_cb(struct bufferevent *bev, void *arg)
 		c->trim_on_drain = false;
 		memtrim_now();
 	}
-	if (c->close_after_write)
+	if (c->paused && !conn_out_full(c)) {
+		c->paused = false;
+		bufferevent_setwatermark(bev, EV_WRITE, 0, 0);
+		bufferevent_enable(bev, EV_READ);
+		conn_read_cb(bev, c);	/* what waited in the input buffer */
+		return;
+	}
+	if (c->close_after_write && evbuffer_get_length(bufferevent_get_output(bev)) == 0)
 		conn_close(c, NULL);
 }
 

@@ -41,6 +41,23 @@ job_find(struct master *m, long id)
 	return NULL;
 }
 
+/* m->byid stays in id order: ids grow, so a new job goes after its
+ * predecessor id (after a wrap too), else is sought from the tail. */
+static void
+job_byid_insert(struct master *m, struct job *j)
+{
+	struct job *k = job_find(m, j->id - 1);
+
+	if (k == NULL)
+		TAILQ_FOREACH_REVERSE(k, &m->byid, job_list, id_entry)
+			if (k->id < j->id)
+				break;
+	if (k == NULL)
+		TAILQ_INSERT_HEAD(&m->byid, j, id_entry);
+	else
+		TAILQ_INSERT_AFTER(&m->byid, k, j, id_entry);
+}
+
 static void
 job_hash_insert(struct master *m, struct job *j)
 {
@@ -67,6 +84,7 @@ job_hash_insert(struct master *m, struct job *j)
 	j->hnext = m->jhash[h];
 	m->jhash[h] = j;
 	m->njobs++;
+	job_byid_insert(m, j);
 }
 
 static void
@@ -78,6 +96,7 @@ job_hash_remove(struct master *m, struct job *j)
 		if (*pp == j) {
 			*pp = j->hnext;
 			m->njobs--;
+			TAILQ_REMOVE(&m->byid, j, id_entry);
 			return;
 		}
 }
@@ -682,6 +701,7 @@ master_init(struct master *m)
 	TAILQ_INIT(&m->dirty);
 	TAILQ_INIT(&m->hosts);
 	TAILQ_INIT(&m->pending);
+	TAILQ_INIT(&m->byid);
 	TAILQ_INIT(&m->waiters);
 	TAILQ_INIT(&m->peeks);
 	m->next_id = 1;
@@ -702,6 +722,7 @@ job_free_all(struct master *m)
 	free(m->jhash);
 	m->jhash = NULL;
 	m->jhash_size = m->njobs = 0;
+	TAILQ_INIT(&m->byid);
 	free(m->timed);
 	m->timed = NULL;
 	m->ntimed = m->timed_cap = 0;

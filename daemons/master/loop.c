@@ -71,6 +71,22 @@ loop_want_sched(struct master *m)
 }
 
 static void
+loop_query_cb(evutil_socket_t fd, short what, void *arg)
+{
+	queryq_turn(arg);
+}
+
+/* A zero timer too: the sockets are read between two turns of pages. */
+void
+loop_want_query(struct master *m)
+{
+	static const struct timeval now = { 0, 0 };
+
+	if (m->query_ev != NULL && !evtimer_pending(m->query_ev, NULL))
+		event_add(m->query_ev, &now);
+}
+
+static void
 loop_tick_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct master *m = arg;
@@ -101,6 +117,7 @@ loop_cli_gone(struct master *m, struct conn *c)
 {
 	control_conn_gone(m, c);
 	peek_conn_gone(m, c);
+	queryq_conn_gone(m, c);
 }
 
 static void
@@ -202,6 +219,7 @@ loop_init(struct master *m, char *err, size_t errlen)
 		return errf(err, errlen, "event_base_new failed");
 	m->commit_ev = event_new(m->base, -1, 0, loop_commit_cb, m);
 	m->sched_ev = event_new(m->base, -1, 0, loop_sched_cb, m);
+	m->query_ev = event_new(m->base, -1, 0, loop_query_cb, m);
 	m->tick_ev = event_new(m->base, -1, EV_PERSIST, loop_tick_cb, m);
 	event_add(m->tick_ev, &one);
 	for (i = 0; i < nitems(sigs); i++) {
@@ -244,6 +262,9 @@ loop_free(struct master *m)
 		event_free(m->commit_ev);
 	if (m->sched_ev != NULL)
 		event_free(m->sched_ev);
+	if (m->query_ev != NULL)
+		event_free(m->query_ev);
+	queryq_free(m);
 	if (m->tick_ev != NULL)
 		event_free(m->tick_ev);
 	if (m->base != NULL)

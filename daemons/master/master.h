@@ -34,6 +34,7 @@ struct sched_state;
 struct stats;
 struct envent;
 struct envtab;
+struct queryq;
 
 #define JOB_NSTATE 7	/* stored element states: JS_PEND (bit 0) .. JS_DONE (bit 6) */
 
@@ -102,6 +103,7 @@ struct job {
 	struct jobreq *req;	/* parsed requirements (jobreq.c), on first use */
 	long begin_time, term_time;	/* bsub -b, -t (epoch, 0 none; jobtime.c) */
 	TAILQ_ENTRY(job) pend_entry;	/* on master->pending while any pend */
+	TAILQ_ENTRY(job) id_entry;	/* on master->byid */
 	bool on_pending;
 	struct job *hnext;	/* id hash chain */
 };
@@ -166,11 +168,15 @@ struct master {
 	struct store *store;
 	struct evconnlistener *tcp_listener, *unix_listener;
 	struct event *commit_ev, *sched_ev, *tick_ev, *sig_ev[3];
+	struct event *query_ev;		/* serves queued listing pages (queryq.c) */
+	struct queryq *queryq;
 	TAILQ_HEAD(, conn) conns;
 	TAILQ_HEAD(, conn) dirty;	/* conns with output held until commit */
 	struct host_list hosts;
 	struct job **jhash;
 	size_t jhash_size, njobs;
+	struct job_list byid;		/* every job in memory, by id (a query
+					   resumes after an id: query.c) */
 	struct job_list pending;	/* jobs with pending elements, by id, but
 					   those waiting for their -b time */
 	long *timed;		/* ids of jobs with -b or -t (jobtime.c) */
@@ -200,6 +206,7 @@ void loop_free(struct master *m);
 void loop_drain(struct master *m);
 void loop_want_commit(struct master *m);
 void loop_want_sched(struct master *m);
+void loop_want_query(struct master *m);
 
 /* conn.c */
 enum conn_kind { CONN_AGENT, CONN_CLI };
@@ -237,16 +244,19 @@ bool agent_authed(struct conn *c);
 void agent_send_run(struct master *m, struct elem *e);
 void agent_send_signal(struct master *m, struct elem *e, const char *sig, bool kill);
 
-/* control.c */
+/* control.c: the op table and its dispatch. */
 void control_handle(struct master *m, struct conn *c, json_t *msg);
 void control_request(struct master *m, struct reqctx *rq, json_t *req);
 void control_reply(struct master *m, struct reqctx *rq, bool ok, json_t *data,
     const char *code, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-void control_conn_gone(struct master *m, struct conn *c);
-void control_wake_waiters(struct master *m, struct job *j);
 void reqctx_free(struct reqctx *rq);
+
+/* submit.c: op submit. */
+void submit_op(struct master *m, struct reqctx *rq, json_t *args);
 long control_submit_job(struct master *m, struct reqctx *rq, json_t *job,
     const char **queue, char *err, size_t errlen);
+
+/* jobsel.c: selection shared by queries and job control (jobsel.h). */
 bool control_may_act(struct reqctx *rq, struct job *j);
 /* A job control action on one job (idx -1) or element; *msg its result line. */
 typedef bool (*control_unit_fn)(struct master *m, struct reqctx *rq, struct job *j,
@@ -255,6 +265,30 @@ typedef bool (*control_unit_fn)(struct master *m, struct reqctx *rq, struct job 
  * returns the results array [{job, ok, msg}]. */
 json_t *control_select(struct master *m, struct reqctx *rq, json_t *args,
     control_unit_fn fn, void *arg);
+
+/* query.c: ops jobs, hosts, queues, info. */
+void query_jobs_op(struct master *m, struct reqctx *rq, json_t *args);
+void query_jobs(struct master *m, struct reqctx *rq, json_t *args);	/* a page */
+void query_hosts(struct master *m, struct reqctx *rq, json_t *args);
+void query_queues(struct master *m, struct reqctx *rq, json_t *args);
+void query_info(struct master *m, struct reqctx *rq, json_t *args);
+
+/* queryq.c: listing pages queued per user, served round-robin. */
+typedef void (*queryq_fn)(struct master *m, struct reqctx *rq, json_t *args);
+/* Queues fn's request behind the user's others (answers "busy" past
+ * PUMICE_QUERY_PER_USER); runs it at once without a loop (tests). */
+void queryq_add(struct master *m, struct reqctx *rq, json_t *args, queryq_fn fn);
+void queryq_turn(struct master *m);
+void queryq_conn_gone(struct master *m, struct conn *c);
+void queryq_free(struct master *m);
+
+/* killcmd.c: op kill (bkill). */
+void killcmd_op(struct master *m, struct reqctx *rq, json_t *args);
+
+/* wait.c: op wait, parked on master->waiters. */
+void wait_op(struct master *m, struct reqctx *rq, json_t *args);
+void control_wake_waiters(struct master *m, struct job *j);
+void control_conn_gone(struct master *m, struct conn *c);
 
 /* peek.c: bpeek, relayed to the agent that runs the job. */
 void peek_op(struct master *m, struct reqctx *rq, json_t *args);
@@ -372,6 +406,7 @@ int sched_dep_check(struct master *m, struct job *j, const char *user, char *err
 
 /* stats.c: the master's running costs (op "stats", make bench-scale). */
 void stats_sched_pass(struct master *m, uint64_t us, long started);
+void stats_query_page(struct master *m, uint64_t us);	/* a listing page */
 void stats_op(struct master *m, struct reqctx *rq, json_t *args);
 void stats_free(struct master *m);
 

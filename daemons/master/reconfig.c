@@ -130,10 +130,6 @@ reconfig_ckconfig_op(struct master *m, struct reqctx *rq, json_t *args)
 	json_t *errors = json_array();
 	struct conf *c;
 
-	if (!rq->admin) {
-		json_decref(errors);
-		return control_reply(m, rq, false, NULL, "denied", "User permission denied");
-	}
 	c = reconfig_load(m, errors);
 	conf_free(c);
 	control_reply(m, rq, true, json_pack("{s:o}", "errors", errors), NULL, NULL);
@@ -145,11 +141,6 @@ reconfig_op(struct master *m, struct reqctx *rq, json_t *args)
 	json_t *errors = json_array(), *warnings = json_array();
 	struct conf *nc, *oc = m->conf;
 
-	if (!rq->admin) {
-		json_decref(errors);
-		json_decref(warnings);
-		return control_reply(m, rq, false, NULL, "denied", "User permission denied");
-	}
 	if ((nc = reconfig_load(m, errors)) == NULL) {
 		char *text = reconfig_join(errors);
 		json_decref(warnings);

@@ -20,6 +20,7 @@
 struct stats {
 	uint64_t passes, started, total_us, max_us, last_us;
 	uint64_t hist[STATS_BUCKETS];
+	uint64_t pages, pages_us, page_max_us;	/* listing pages built */
 };
 
 static size_t
@@ -69,6 +70,17 @@ stats_sched_pass(struct master *m, uint64_t us, long started)
 	st->hist[stats_bucket(us)]++;
 }
 
+void
+stats_query_page(struct master *m, uint64_t us)
+{
+	struct stats *st = stats_of(m);
+
+	st->pages++;
+	st->pages_us += us;
+	if (us > st->page_max_us)
+		st->page_max_us = us;
+}
+
 /* [[low_us, count], ...] of the buckets that were hit, in order. */
 static json_t *
 stats_hist(const struct stats *st)
@@ -84,18 +96,22 @@ stats_hist(const struct stats *st)
 }
 
 /* op "stats": args {} -> {sched: {passes, started, total_us, max_us,
- * last_us, hist}} */
+ * last_us, hist}, query: {pages, total_us, max_us}} (query: the time
+ * listing pages took to build, their encoding aside) */
 void
 stats_op(struct master *m, struct reqctx *rq, json_t *args)
 {
 	const struct stats *st = stats_of(m);
 
 	(void)args;
-	control_reply(m, rq, true, json_pack("{s:{s:I, s:I, s:I, s:I, s:I, s:o}}",
+	control_reply(m, rq, true, json_pack("{s:{s:I, s:I, s:I, s:I, s:I, s:o}, "
+	    "s:{s:I, s:I, s:I}}",
 	    "sched", "passes", (json_int_t)st->passes, "started",
 	    (json_int_t)st->started, "total_us", (json_int_t)st->total_us,
 	    "max_us", (json_int_t)st->max_us, "last_us", (json_int_t)st->last_us,
-	    "hist", stats_hist(st)), NULL, NULL);
+	    "hist", stats_hist(st), "query", "pages", (json_int_t)st->pages,
+	    "total_us", (json_int_t)st->pages_us, "max_us",
+	    (json_int_t)st->page_max_us), NULL, NULL);
 }
 
 void

@@ -127,7 +127,8 @@ bench_submit() {
 	bl_cluster_stop
 }
 
-# ---- 4: a 1M-element array, each time on a fresh master ----
+# ---- 4: a 1M-element array, each time on a fresh master; bjobs -A and
+# bjobs -a of it (time, master RSS growth) ----
 # (After other submissions the master's heap has free space that a small
 # record reuses, so RSS would not move; and the master's scheduling pass
 # runs after the reply, so RSS is read once it has settled.)
@@ -137,6 +138,10 @@ bench_array() {
 	: >"$f.before"
 	: >"$f.after"
 	: >"$f.kb"
+	: >"$f.A.ms"
+	: >"$f.A.kb"
+	: >"$f.a.ms"
+	: >"$f.a.kb"
 	for r in $(seq "$REPS"); do
 		bl_cluster "array$r" -n 1 --cpus "$CORES" || return 1
 		anchor
@@ -149,12 +154,38 @@ bench_array() {
 		echo "$m0" >>"$f.before"
 		echo "$m1" >>"$f.after"
 		echo "$((m1 - m0))" >>"$f.kb"
+		bench_array_query "$f" "$m1"
 		bl_cluster_stop
 	done
 	bl_record array_submit ms "4: submit of a $NARR-element array" <"$f.ms"
 	bl_record array_master_rss_before KB "4: master RSS before the array (1 job known)" <"$f.before"
 	bl_record array_master_rss_after KB "4: master RSS after the array" <"$f.after"
 	bl_record array_rss_growth KB "4: master RSS growth per $NARR-element array" <"$f.kb"
+	bl_record array_bjobs_A ms "4: bjobs -A of the $NARR-element array" <"$f.A.ms"
+	bl_record array_bjobs_A_rss KB "4: master RSS growth over bjobs -A" <"$f.A.kb"
+	bl_record array_bjobs_a ms "4: bjobs -a of the $NARR-element array (every row)" <"$f.a.ms"
+	bl_record array_bjobs_a_rss KB "4: master RSS growth over bjobs -a" <"$f.a.kb"
+}
+
+# bench_array_query F RSS: bjobs -A, then bjobs -a printing every element
+# (to /dev/null), on the array just submitted; their times and the
+# master's RSS growth over each (RSS: the master's after the submit).
+bench_array_query() {
+	local f=$1 m0=$2 m1 t0 t1
+	[ -n "${f:-}" ] || return 1
+	t0=$(bl_now)
+	bjobs -A >/dev/null
+	t1=$(bl_now)
+	m1=$(bl_rss_settled "$(bl_pid master)")
+	bl_ms "$t0" "$t1" >>"$f.A.ms"
+	echo "$((m1 - m0))" >>"$f.A.kb"
+	m0=$m1
+	t0=$(bl_now)
+	bjobs -a >/dev/null
+	t1=$(bl_now)
+	m1=$(bl_rss_settled "$(bl_pid master)")
+	bl_ms "$t0" "$t1" >>"$f.a.ms"
+	echo "$((m1 - m0))" >>"$f.a.kb"
 }
 
 # ---- 7: query cost, 8: master memory per pending job, 9: recovery ----

@@ -1,0 +1,41 @@
+/*
+ * jobpage.h - one page of a "jobs" reply (jobpage.c), built by query.c
+ * and by the unit tests.
+ */
+#ifndef PUMICE_JOBPAGE_H
+#define PUMICE_JOBPAGE_H
+
+#include <stdint.h>
+
+#include "jobsel.h"
+
+/* Records per page when the request names no limit, and the most. */
+#define JOBPAGE_LIMIT 1000
+#define JOBPAGE_LIMIT_MAX 5000
+/* Loop time a page may take to build: encoding it comes on top, and a
+ * page should cost the loop under 5 ms in all. */
+#define JOBPAGE_BUDGET_US 2500
+/* Bytes a page aims to stay under (guessed per record: jobpage.c). */
+#define JOBPAGE_BYTES (256 * 1024)
+
+struct jobpage {
+	struct master *m;
+	const struct jobsel_filter *f;
+	json_t *out;		/* the records (or -A rows) so far */
+	long limit;		/* records per page */
+	uint64_t deadline;	/* now_mono_us() past which the page ends */
+	bool ranges;		/* unstarted runs as range records */
+	bool summary;		/* -A rows instead of records */
+	size_t bytes;		/* guessed size of out */
+};
+
+/* Whether the page holds its records or spent its time. */
+bool jobpage_full(struct jobpage *pg);
+/* Adds j's records from position pos of sel (j's own list when NULL);
+ * -1 when j is done, else the position to resume at. */
+long jobpage_job(struct jobpage *pg, struct job *j, const struct arrayspec *sel,
+    long pos);
+/* Adds j's -A row (arrays only): counts by state of the selected elements. */
+void jobpage_summary(struct jobpage *pg, struct job *j, const struct arrayspec *sel);
+
+#endif

@@ -1,0 +1,337 @@
+/*
+ * test_jobpage.c - the page builder of op "jobs" (jobpage.c) on a real
+ * job table: walked page by page from each page's cursor, with any page
+ * limit and even with no time at all, a listing yields exactly the
+ * elements and states of one walk, range records standing for runs of
+ * unstarted elements; a pending 1M-element array is one record; the -A
+ * rows count every state. Jobs change through job_apply as at replay; no
+ * loop, store or agent is involved.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "../../daemons/master/jobpage.h"
+#include "jobstate.h"
+#include "util.h"
+
+struct tpage {
+	struct master m;
+	char dir[64];
+};
+
+static void
+tp_apply(struct tpage *t, long id, long idx, const char *type, json_t *data)
+{
+	char err[256];
+
+	if (job_apply(&t->m, id, idx, type, 1000, data, err, sizeof(err)) < 0)
+		fail_msg("%s of %ld[%ld]: %s", type, id, idx, err);
+	json_decref(data);
+}
+
+static void
+tp_submit(struct tpage *t, long id, const char *array)
+{
+	json_t *d = json_pack("{s:s, s:s, s:s, s:i, s:s}", "name", "j", "user", "u",
+	    "queue", "normal", "nslots", 1, "cmd", "true");
+
+	if (array != NULL)
+		json_object_set_new(d, "array", json_string(array));
+	tp_apply(t, id, 0, "submit", d);
+}
+
+/*
+ * Jobs 1 (plain, pending), 2 (a[1-10]: 3 runs, 4 done, 5 and 6 killed
+ * while pending, 8 stopped), 3 (a[1-1000000] untouched), 4 (plain).
+ */
+static int
+tp_setup(void **state)
+{
+	struct tpage *t = xcalloc(1, sizeof(*t));
+	char err[512], *conf;
+	FILE *fp;
+
+	strcpy(t->dir, "/tmp/test_jobpage.XXXXXX");
+	assert_non_null(mkdtemp(t->dir));
+	conf = xasprintf("%s/lsf.conf", t->dir);
+	assert_non_null(fp = fopen(conf, "w"));
+	fputs("LSF_CLUSTER_NAME=demo\n", fp);
+	fclose(fp);
+	free(conf);
+	if ((t->m.conf = conf_load(t->dir, 1, err, sizeof(err))) == NULL)
+		fail_msg("%s", err);
+	master_init(&t->m);
+	t->m.replaying = true;
+	tp_submit(t, 1, NULL);
+	tp_submit(t, 2, "1-10");
+	host_get(&t->m, "h1")->status = HOST_OK;	/* else its jobs are UNKWN */
+	tp_apply(t, 2, 3, "start", json_pack("{s:[s]}", "hosts", "h1"));
+	tp_apply(t, 2, 4, "start", json_pack("{s:[s]}", "hosts", "h1"));
+	tp_apply(t, 2, 4, "finish", json_pack("{s:s}", "state", "DONE"));
+	tp_apply(t, 2, 5, "kill", json_object());
+	tp_apply(t, 2, 6, "kill", json_object());
+	tp_apply(t, 2, 8, "stop", json_pack("{s:s}", "by", "u"));
+	tp_submit(t, 3, "1-1000000");
+	tp_submit(t, 4, NULL);
+	*state = t;
+	return 0;
+}
+
+static int
+tp_teardown(void **state)
+{
+	struct tpage *t = *state;
+	char *cmd = xasprintf("rm -rf %s", t->dir);
+
+	job_free_all(&t->m);
+	host_free_all(&t->m);
+	conf_free(t->m.conf);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(t);
+	return 0;
+}
+
+/* The listing as "id[idx]=STAT," text, a range record counting for each
+ * element it stands for (as the CLI expands it), plus the page count. */
+struct tp_list {
+	char *text;
+	int pages, records;
+};
+
+static void
+tp_append(struct tp_list *l, const json_t *rec)
+{
+	long id = (long)json_integer_value(json_object_get(rec, "id"));
+	long idx = (long)json_integer_value(json_object_get(rec, "idx"));
+	long n = json_object_get(rec, "npos") ? (long)json_integer_value(
+	    json_object_get(rec, "npos")) : 1;
+	const char *st = json_string_value(json_object_get(rec, "stat"));
+	char *t;
+
+	if (n > 1)	/* only small arrays are listed element by element here */
+		t = xasprintf("%s%ld[%ld+%ld]=%s,", l->text, id, idx, n, st);
+	else
+		t = xasprintf("%s%ld[%ld]=%s,", l->text, id, idx, st);
+	free(l->text);
+	l->text = t;
+	l->records++;
+}
+
+/* Every page of the listing f selects, limit records a page, with budget
+ * microseconds of time each (0: none, every page stops at its first look). */
+static void
+tp_list(struct tpage *t, const struct jobsel_filter *f, long limit,
+    uint64_t budget, bool ranges, struct tp_list *l)
+{
+	struct jobpage pg;
+	struct job *j = TAILQ_FIRST(&t->m.byid);
+	long pos = 0;
+	size_t i;
+
+	l->text = xstrdup("");
+	l->pages = l->records = 0;
+	while (j != NULL) {
+		memset(&pg, 0, sizeof(pg));
+		pg = (struct jobpage){ &t->m, f, json_array(), limit,
+		    budget ? now_mono_us() + budget : 0, ranges, false, 0 };
+		for (; j != NULL; j = TAILQ_NEXT(j, id_entry), pos = 0) {
+			if (!jobsel_job_match(f, j))
+				continue;
+			if ((pos = jobpage_job(&pg, j, NULL, pos)) >= 0)
+				break;
+			if (jobpage_full(&pg)) {
+				j = TAILQ_NEXT(j, id_entry);
+				pos = 0;
+				break;
+			}
+		}
+		assert_true(json_array_size(pg.out) > 0 || j == NULL);
+		for (i = 0; i < json_array_size(pg.out); i++)
+			tp_append(l, json_array_get(pg.out, i));
+		json_decref(pg.out);
+		l->pages++;
+		assert_true(l->pages < 5000);
+	}
+}
+
+static void
+tp_filter(struct jobsel_filter *f, int mask)
+{
+	memset(f, 0, sizeof(*f));
+	f->name_idx = -1;
+	f->mask = mask;
+}
+
+#define ARRAY2 "2[1]=PEND,2[2]=PEND,2[3]=RUN,2[4]=DONE,2[5]=EXIT,2[6]=EXIT," \
+	"2[7]=PEND,2[8]=PSUSP,2[9]=PEND,2[10]=PEND,"
+
+/* Per element (no ranges): the same text at every limit. */
+static void
+test_pages_match_one_walk(void **state)
+{
+	struct tpage *t = *state;
+	struct jobsel_filter f;
+	struct tp_list l;
+	long limit;
+
+	tp_filter(&f, ~0);
+	f.name = "j";
+	for (limit = 1; limit <= 4; limit++) {
+		struct job *big = job_find(&t->m, 3);
+		big->name[0] = 'x';	/* leave the 1M array out by name */
+		tp_list(t, &f, limit, 1000000, false, &l);
+		big->name[0] = 'j';
+		assert_string_equal(l.text, "1[0]=PEND," ARRAY2 "4[0]=PEND,");
+		assert_int_equal(l.pages, (12 + limit - 1) / limit);
+		free(l.text);
+	}
+}
+
+/* Ranges: unstarted runs of one state are one record each. */
+static void
+test_ranges(void **state)
+{
+	struct tpage *t = *state;
+	struct jobsel_filter f;
+	struct tp_list l;
+
+	tp_filter(&f, ~0);
+	tp_list(t, &f, 1000, 1000000, true, &l);
+	assert_string_equal(l.text, "1[0]=PEND,2[1+2]=PEND,2[3]=RUN,2[4]=DONE,"
+	    "2[5]=EXIT,2[6]=EXIT,2[7]=PEND,2[8]=PSUSP,2[9+2]=PEND,"
+	    "3[1+1000000]=PEND,4[0]=PEND,");
+	assert_int_equal(l.pages, 1);
+	free(l.text);
+	tp_list(t, &f, 1, 1000000, true, &l);	/* the same, a record a page */
+	assert_int_equal(l.pages, l.records);
+	assert_int_equal(l.records, 11);
+	free(l.text);
+	tp_filter(&f, JS_RUN);	/* -r: no unstarted record at all */
+	tp_list(t, &f, 1000, 1000000, true, &l);
+	assert_string_equal(l.text, "2[3]=RUN,");
+	free(l.text);
+}
+
+/* No time at all: every page still makes progress and nothing is lost. */
+static void
+test_no_budget(void **state)
+{
+	struct tpage *t = *state;
+	struct jobsel_filter f;
+	struct tp_list l;
+
+	tp_filter(&f, ~0);
+	f.name = "j";
+	job_find(&t->m, 3)->name[0] = 'x';
+	tp_list(t, &f, 1000, 0, false, &l);
+	job_find(&t->m, 3)->name[0] = 'j';
+	assert_string_equal(l.text, "1[0]=PEND," ARRAY2 "4[0]=PEND,");
+	free(l.text);
+}
+
+/* A started element at the end of a 1M array: the walk to it is cut
+ * into budgeted pages, and the runs before and after it add up. */
+static void
+test_walk_budgeted(void **state)
+{
+	struct tpage *t = *state;
+	struct jobsel_filter f;
+	struct tp_list l;
+	struct job *j;
+
+	tp_apply(t, 3, 999999, "kill", json_object());
+	tp_filter(&f, ~0);
+	tp_list(t, &f, 1000, 0, true, &l);
+	assert_true(l.pages > 100);	/* 1024 positions a page without time */
+	assert_non_null(strstr(l.text, "3[999999]=EXIT,3[1000000]=PEND,4[0]"));
+	free(l.text);
+	j = job_find(&t->m, 3);
+	assert_int_equal(j->nelem, 1);
+}
+
+/* -A rows: counts by state without a record per element. */
+static void
+test_summary(void **state)
+{
+	struct tpage *t = *state;
+	struct jobsel_filter f;
+	struct jobpage pg;
+	json_t *row;
+
+	tp_filter(&f, ~0);
+	pg = (struct jobpage){ &t->m, &f, json_array(), 1000, now_mono_us() + 1000000,
+	    false, true, 0 };
+	assert_int_equal(jobpage_job(&pg, job_find(&t->m, 2), NULL, 0), -1);
+	assert_int_equal(jobpage_job(&pg, job_find(&t->m, 3), NULL, 0), -1);
+	assert_int_equal(jobpage_job(&pg, job_find(&t->m, 1), NULL, 0), -1);
+	assert_int_equal(json_array_size(pg.out), 2);	/* plain jobs: no row */
+	row = json_array_get(pg.out, 0);
+	assert_int_equal(json_integer_value(json_object_get(row, "njobs")), 10);
+	assert_int_equal(json_integer_value(json_object_get(row, "pend")), 5);
+	assert_int_equal(json_integer_value(json_object_get(row, "run")), 1);
+	assert_int_equal(json_integer_value(json_object_get(row, "done")), 1);
+	assert_int_equal(json_integer_value(json_object_get(row, "exit")), 2);
+	assert_int_equal(json_integer_value(json_object_get(row, "psusp")), 1);
+	row = json_array_get(pg.out, 1);
+	assert_int_equal(json_integer_value(json_object_get(row, "pend")), 1000000);
+	assert_string_equal(json_string_value(json_object_get(row, "array")),
+	    "1-1000000");
+	json_decref(pg.out);
+	/* the whole array killed, one element first: counters, no walk */
+	tp_apply(t, 3, 17, "kill", json_object());
+	tp_apply(t, 3, -1, "kill", json_object());
+	pg.out = json_array();
+	jobpage_job(&pg, job_find(&t->m, 3), NULL, 0);
+	row = json_array_get(pg.out, 0);
+	assert_int_equal(json_integer_value(json_object_get(row, "exit")), 1000000);
+	assert_int_equal(json_integer_value(json_object_get(row, "pend")), 0);
+	assert_int_equal(json_integer_value(json_object_get(row, "njobs")), 1000000);
+	f.mask = JS_PENDING;	/* -p: nothing pending, no row */
+	jobpage_job(&pg, job_find(&t->m, 3), NULL, 0);
+	assert_int_equal(json_array_size(pg.out), 1);
+	json_decref(pg.out);
+}
+
+/* master->byid stays in id order whatever order ids come in (a wrap at
+ * MAX_JOBID gives small ids after large ones), and forgets purged jobs. */
+static void
+test_byid_order(void **state)
+{
+	struct tpage *t = *state;
+	static const long ids[] = { 900, 10, 7, 11, 8, 901, 5 };
+	struct job *j;
+	char buf[256] = "";
+	size_t i;
+
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+		tp_submit(t, ids[i], NULL);
+	tp_apply(t, 4, 0, "kill", json_object());
+	tp_apply(t, 4, 0, "purge", json_object());
+	TAILQ_FOREACH(j, &t->m.byid, id_entry)
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%ld ", j->id);
+	assert_string_equal(buf, "1 2 3 5 7 8 10 11 900 901 ");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_pages_match_one_walk, tp_setup,
+		    tp_teardown),
+		cmocka_unit_test_setup_teardown(test_ranges, tp_setup, tp_teardown),
+		cmocka_unit_test_setup_teardown(test_no_budget, tp_setup, tp_teardown),
+		cmocka_unit_test_setup_teardown(test_walk_budgeted, tp_setup,
+		    tp_teardown),
+		cmocka_unit_test_setup_teardown(test_summary, tp_setup, tp_teardown),
+		cmocka_unit_test_setup_teardown(test_byid_order, tp_setup, tp_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
