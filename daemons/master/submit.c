@@ -23,6 +23,8 @@ submit_new_id(struct master *m)
 {
 	long id = m->next_id > 0 ? m->next_id : 1;
 
+	if ((long)m->njobs >= m->conf->max_jobid)
+		return -1;	/* every id is taken: the walk below would not end */
 	while (id > m->conf->max_jobid || job_find(m, id) != NULL)
 		id = id > m->conf->max_jobid ? 1 : id + 1;
 	m->next_id = id + 1;
@@ -137,7 +139,11 @@ control_submit_job(struct master *m, struct reqctx *rq, json_t *job,
 	json_object_set_new(data, "from_host", json_string(rq->from_host));
 	if (jstr(data, "name") == NULL)
 		json_object_set_new(data, "name", json_string(jstr(job, "cmd")));
-	id = submit_new_id(m);
+	if ((id = submit_new_id(m)) < 0) {
+		json_decref(data);
+		return errf(err, errlen, "No free job ID: all %ld ids (MAX_JOBID) belong "
+		    "to jobs the master still knows", m->conf->max_jobid);
+	}
 	if (job_event(m, id, 0, "submit", data) < 0)
 		return errf(err, errlen, "job could not be recorded");
 	if (json_is_true(json_object_get(json_object_get(job, "opts"), "H")))

@@ -475,6 +475,31 @@ test_counts(void **state)
 	tm_free(&r);
 }
 
+/* With every id below MAX_JOBID taken, a submit is refused, not a hang. */
+static void
+test_no_free_id(void **state)
+{
+	struct tmaster t;
+	struct reqctx rq = { .user = "u", .from_host = "h", .uid = 1000, .gid = 1000 };
+	const char *queue;
+	char err[256];
+	int i;
+
+	tm_init(&t);
+	t.m.conf->max_jobid = 3;
+	for (i = 1; i <= 3; i++) {
+		json_t *job = json_pack("{s:s, s:s}", "cmd", "true", "queue", "low");
+		assert_int_equal(control_submit_job(&t.m, &rq, job, &queue, err,
+		    sizeof(err)), i);
+		json_decref(job);
+	}
+	json_t *job = json_pack("{s:s, s:s}", "cmd", "true", "queue", "low");
+	assert_int_equal(control_submit_job(&t.m, &rq, job, &queue, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "No free job ID"));
+	json_decref(job);
+	tm_free(&t);
+}
+
 int
 main(void)
 {
@@ -484,6 +509,7 @@ main(void)
 		cmocka_unit_test(test_fairshare_usage),
 		cmocka_unit_test(test_fairshare_group),
 		cmocka_unit_test(test_counts),
+		cmocka_unit_test(test_no_free_id),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
