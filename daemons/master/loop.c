@@ -4,6 +4,17 @@
  * deferred events that make the master batch its work: the scheduler pass
  * and the group commit. Both are activated (not run) by whoever needs them,
  * so many submissions in one loop turn share one pass and one commit.
+ *
+ * Priorities (issue 11: a command must not wait behind the scheduler):
+ * command connections and the group commit their replies wait for run
+ * first (LOOP_PRIO_CMD); agent links, the tick and the listeners next
+ * (LOOP_PRIO_AGENT); a scheduling slice last (LOOP_PRIO_SCHED), so it
+ * runs only when nothing else is ready, and a command that arrives during
+ * a slice is read before the next one. libevent polls again after
+ * LOOP_DISPATCH_US of agent or scheduler callbacks, so a burst of agent
+ * messages does not hold a command either. So that a flood of commands
+ * cannot starve the scheduler, a guard timer at command priority runs the
+ * slice anyway once it has waited SCHED_MAX_WAIT_MS.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -43,11 +54,18 @@ loop_want_commit(struct master *m)
 		event_active(m->commit_ev, EV_WRITE, 0);
 }
 
+#define LOOP_DISPATCH_US 1000	/* then poll again for commands */
+#define SCHED_MAX_WAIT_MS 25	/* a slice waits at most this behind commands */
+
+/* The slice's zero timer or its guard, whichever came first. */
 static void
 loop_sched_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct master *m = arg;
 
+	event_del(m->sched_ev);
+	if (m->sched_guard_ev != NULL)
+		event_del(m->sched_guard_ev);
 	m->sched_wanted = false;
 	sched_pass(m);
 }
@@ -62,11 +80,14 @@ void
 loop_want_sched(struct master *m)
 {
 	static const struct timeval now = { 0, 0 };
+	static const struct timeval guard = { 0, SCHED_MAX_WAIT_MS * 1000 };
 
 	if (m->replaying || m->sched_wanted)
 		return;
 	m->sched_wanted = true;
 	event_add(m->sched_ev, &now);
+	if (m->sched_guard_ev != NULL)	/* NULL in tests and the benchmark */
+		event_add(m->sched_guard_ev, &guard);
 }
 
 static void
@@ -168,6 +189,27 @@ loop_listen_unix(struct master *m, char *err, size_t errlen)
 	return m->unix_listener ? 0 : errf(err, errlen, "evconnlistener failed");
 }
 
+/* A base with LOOP_NPRIO priorities (new events get LOOP_PRIO_AGENT) that
+ * polls again after LOOP_DISPATCH_US of callbacks below command priority. */
+static struct event_base *
+loop_base_new(void)
+{
+	static const struct timeval every = { 0, LOOP_DISPATCH_US };
+	struct event_config *cfg = event_config_new();
+	struct event_base *base;
+
+	if (cfg == NULL)
+		return NULL;
+	event_config_set_max_dispatch_interval(cfg, &every, -1, LOOP_PRIO_AGENT);
+	base = event_base_new_with_config(cfg);
+	event_config_free(cfg);
+	if (base != NULL && event_base_priority_init(base, LOOP_NPRIO) < 0) {
+		event_base_free(base);
+		return NULL;
+	}
+	return base;
+}
+
 int
 loop_init(struct master *m, char *err, size_t errlen)
 {
@@ -176,10 +218,14 @@ loop_init(struct master *m, char *err, size_t errlen)
 	size_t i;
 
 	signal(SIGPIPE, SIG_IGN);
-	if ((m->base = event_base_new()) == NULL)
+	if ((m->base = loop_base_new()) == NULL)
 		return errf(err, errlen, "event_base_new failed");
 	m->commit_ev = event_new(m->base, -1, 0, loop_commit_cb, m);
+	event_priority_set(m->commit_ev, LOOP_PRIO_CMD);
 	m->sched_ev = event_new(m->base, -1, 0, loop_sched_cb, m);
+	event_priority_set(m->sched_ev, LOOP_PRIO_SCHED);
+	m->sched_guard_ev = event_new(m->base, -1, 0, loop_sched_cb, m);
+	event_priority_set(m->sched_guard_ev, LOOP_PRIO_CMD);
 	m->tick_ev = event_new(m->base, -1, EV_PERSIST, loop_tick_cb, m);
 	event_add(m->tick_ev, &one);
 	for (i = 0; i < nitems(sigs); i++) {
@@ -222,6 +268,8 @@ loop_free(struct master *m)
 		event_free(m->commit_ev);
 	if (m->sched_ev != NULL)
 		event_free(m->sched_ev);
+	if (m->sched_guard_ev != NULL)
+		event_free(m->sched_guard_ev);
 	if (m->tick_ev != NULL)
 		event_free(m->tick_ev);
 	if (m->base != NULL)

@@ -146,7 +146,7 @@ struct master {
 	struct event_base *base;
 	struct store *store;
 	struct evconnlistener *tcp_listener, *unix_listener;
-	struct event *commit_ev, *sched_ev, *tick_ev, *sig_ev[3];
+	struct event *commit_ev, *sched_ev, *sched_guard_ev, *tick_ev, *sig_ev[3];
 	TAILQ_HEAD(, conn) conns;
 	TAILQ_HEAD(, conn) dirty;	/* conns with output held until commit */
 	struct host_list hosts;
@@ -168,7 +168,8 @@ struct master {
 	struct master *hist;	/* scratch for history jobs of one request */
 };
 
-/* loop.c */
+/* loop.c: event priorities, most urgent first (loop.c says why) */
+enum { LOOP_PRIO_CMD, LOOP_PRIO_AGENT, LOOP_PRIO_SCHED, LOOP_NPRIO };
 int loop_init(struct master *m, char *err, size_t errlen);
 void loop_run(struct master *m);
 void loop_free(struct master *m);
