@@ -6,9 +6,11 @@
  * so many submissions in one loop turn share one pass and one commit.
  *
  * Priorities (issue 11: a command must not wait behind the scheduler):
- * command connections and the group commit their replies wait for run
- * first (LOOP_PRIO_CMD); agent links, the tick and the listeners next
- * (LOOP_PRIO_AGENT); a scheduling slice last (LOOP_PRIO_SCHED), so it
+ * command connections run first (LOOP_PRIO_CMD); agent links, the group
+ * commit, the tick and the listeners next (LOOP_PRIO_AGENT; the commit
+ * shares the agents' priority so that it still comes once per loop turn,
+ * after the messages read in it); a scheduling slice last
+ * (LOOP_PRIO_SCHED), so it
  * runs only when nothing else is ready, and a command that arrives during
  * a slice is read before the next one. libevent polls again after
  * LOOP_DISPATCH_US of agent or scheduler callbacks, so a burst of agent
@@ -220,8 +222,9 @@ loop_init(struct master *m, char *err, size_t errlen)
 	signal(SIGPIPE, SIG_IGN);
 	if ((m->base = loop_base_new()) == NULL)
 		return errf(err, errlen, "event_base_new failed");
+	/* with the agents: libevent runs a higher priority at once, which
+	 * made one commit per agent message instead of one per loop turn */
 	m->commit_ev = event_new(m->base, -1, 0, loop_commit_cb, m);
-	event_priority_set(m->commit_ev, LOOP_PRIO_CMD);
 	m->sched_ev = event_new(m->base, -1, 0, loop_sched_cb, m);
 	event_priority_set(m->sched_ev, LOOP_PRIO_SCHED);
 	m->sched_guard_ev = event_new(m->base, -1, 0, loop_sched_cb, m);

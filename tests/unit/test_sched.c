@@ -2,7 +2,8 @@
  * test_sched.c - the scheduling pass (sched.c) on a real master struct
  * with synthetic hosts: a pass cut into slices keeps the reservations made
  * earlier in its walk, and a job submitted meanwhile to a higher-priority
- * queue does not wait for the walk to end; REQUEUE_EXIT_VALUES decisions
+ * queue does not wait for the walk to end; the walk's order built in
+ * slices is the order of one sort; REQUEUE_EXIT_VALUES decisions
  * (requeue.c) and their replay; fairshare usage from run time and group
  * accounts (fairshare.c). Jobs change through job_apply
  * and job_event as in the daemon; the commit and pass events are made
@@ -244,6 +245,71 @@ test_slices_keep_reservations(void **state)
 	tm_free(&t);
 }
 
+/* Dispatch order as sched.c's walk sorts it: queue priority, queue,
+ * btop/bbot order, id (no -sp here). */
+static const struct job *order_jobs[1000];
+
+static int
+order_cmp(const void *a, const void *b)
+{
+	const struct job *x = *(const struct job *const *)a;
+	const struct job *y = *(const struct job *const *)b;
+	int px = strcmp(x->queue, "high") == 0, py = strcmp(y->queue, "high") == 0;
+
+	if (px != py)
+		return py - px;
+	if (x->order != y->order)
+		return x->order < y->order ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/*
+ * The walk's order built in the smallest slices (one job collected, one
+ * run sorted or one pair merged, one job tried per pass) is the order of
+ * one sort: with slots for the high jobs and five more, exactly those and
+ * the first five low ones (by btop order, then id) start, including a
+ * high job submitted while the order was being collected. 700 jobs make
+ * three runs of 256 to merge.
+ */
+static void
+test_sliced_order(void **state)
+{
+	struct tmaster t;
+	struct master *m = &t.m;
+	size_t n = 0, nhigh = 0, i;
+	int passes = 0;
+	long id;
+
+	tm_init(&t);
+	for (i = 0; i < 700; i++) {
+		id = tm_submit(&t, i * 7 % 3 == 0 ? "high" : "low", "{}");
+		order_jobs[n] = job_find(m, id);
+		if (i % 97 == 5)	/* as btop did */
+			job_find(m, id)->order = -(long)i;
+		nhigh += strcmp(order_jobs[n++]->queue, "high") == 0;
+	}
+	sched_state(m)->slice_us = 1;
+	for (i = 0; i < 10; i++, passes++)
+		sched_pass(m);		/* no host yet: the order is being built */
+	assert_non_null(m->sched->items);
+	id = tm_submit(&t, "high", "{}");
+	order_jobs[n++] = job_find(m, id);
+	nhigh++;
+	tm_host(&t, "h", (int)nhigh + 5);
+	while (m->sched->items != NULL && passes < 100000) {
+		sched_pass(m);
+		passes++;
+	}
+	assert_null(m->sched->items);
+	assert_true(passes > 700);
+	qsort(order_jobs, n, sizeof(order_jobs[0]), order_cmp);
+	for (i = 0; i < n; i++)
+		if (tm_state(&t, order_jobs[i]->id) != (i < nhigh + 5 ? JS_RUN : JS_PEND))
+			fail_msg("job %ld (%s, %zu in order) is %s", order_jobs[i]->id,
+			    order_jobs[i]->queue, i, i < nhigh + 5 ? "pending" : "running");
+	tm_free(&t);
+}
+
 /* What the agent reports, and whether the queue low requeues it. */
 static const struct {
 	const char *msg;	/* the "finished" message's fields */
@@ -391,6 +457,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_slices_keep_reservations),
+		cmocka_unit_test(test_sliced_order),
 		cmocka_unit_test(test_requeue_exit),
 		cmocka_unit_test(test_fairshare_usage),
 		cmocka_unit_test(test_fairshare_group),
