@@ -35,7 +35,7 @@
 #      that the master builds whole (issue 11); ask for it with
 #      SCALE_STORM_CMD="bjobs -u all" and SCALE_ARRAY=0.
 # Scheduler pass times come from the master (op "stats", benchtool
-# schedstats): each pass is one slice of at most 2,000 starts or about 40
+# schedstats): each pass is one slice of at most 2,000 starts or about 3
 # ms, not counting the commit of its start events; median and p99 from
 # the master's histogram (within 1/8), separately while hosts register and
 # while dispatching.
