@@ -26,6 +26,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +91,19 @@ loop_want_sched(struct master *m)
 	event_add(m->sched_ev, &now);
 	if (m->sched_guard_ev != NULL)	/* NULL in tests and the benchmark */
 		event_add(m->sched_guard_ev, &guard);
+}
+
+/* Each command is a new connection (cli/), so a readable listener is a
+ * command waiting; NULL listener in tests and the benchmark. */
+bool
+loop_cmd_waiting(struct master *m)
+{
+	struct pollfd p = { .events = POLLIN };
+
+	if (m->unix_listener == NULL)
+		return false;
+	p.fd = evconnlistener_get_fd(m->unix_listener);
+	return poll(&p, 1, 0) > 0;
 }
 
 static void

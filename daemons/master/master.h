@@ -176,6 +176,8 @@ void loop_free(struct master *m);
 void loop_drain(struct master *m);
 void loop_want_commit(struct master *m);
 void loop_want_sched(struct master *m);
+/* A command client waits to be accepted (a scheduling slice yields). */
+bool loop_cmd_waiting(struct master *m);
 
 /* conn.c */
 enum conn_kind { CONN_AGENT, CONN_CLI };

@@ -298,9 +298,35 @@ sched_next_idx(struct job *j)
 
 /* ---- the pass ---- */
 
-/* A slice yields to the loop after this; a command that arrives during a
- * slice waits for its end (issue 11: p99 <= 10 ms for a command). */
+/*
+ * A slice yields to the loop after SCHED_SLICE_US when a command is
+ * waiting to be accepted (issue 11: p99 <= 10 ms for a command), else
+ * goes on up to SCHED_SLICE_MAX_US: every slice rebuilds its snapshot, so
+ * slices as short as commands need cost throughput when nobody asks.
+ * The listener is polled at most every SCHED_POLL_US (a syscall, ~1 us).
+ */
 #define SCHED_SLICE_US 3000
+#define SCHED_SLICE_MAX_US 20000
+#define SCHED_POLL_US 200
+
+/* When a slice ends: soft once a command waits, hard in any case. */
+struct sched_clock {
+	struct master *m;
+	uint64_t soft, hard, next_poll;
+};
+
+static bool
+sched_clock_up(struct sched_clock *c)
+{
+	uint64_t now = now_mono_us();
+
+	if (now > c->hard)
+		return true;
+	if (now <= c->soft || now < c->next_poll)
+		return false;
+	c->next_poll = now + SCHED_POLL_US;
+	return loop_cmd_waiting(c->m);
+}
 #define SCHED_MAX_RESERVE 16	/* backfill reservations per pass */
 
 struct sched_item {
@@ -318,7 +344,7 @@ struct sched_run {
 	struct limits *lim;
 	struct fairshare *fs;
 	int budget, nreserve;
-	uint64_t deadline;	/* now_mono_us() */
+	struct sched_clock clock;
 	long tried;
 	bool stopped;
 	/* user+shape pairs that per-host limits stopped in this pass: the
@@ -442,7 +468,7 @@ sched_rsv_note(struct sched_state *st, long id)
 static bool
 sched_out_of_time(struct sched_run *s)
 {
-	if (s->budget <= 0 || (s->tried > 0 && now_mono_us() > s->deadline))
+	if (s->budget <= 0 || (s->tried > 0 && sched_clock_up(&s->clock)))
 		s->stopped = true;
 	return s->stopped;
 }
@@ -588,11 +614,6 @@ sched_item_fill(struct master *m, struct job *j, struct sched_item *it)
 enum { SCHED_BUILD_NONE, SCHED_BUILD_COLLECT, SCHED_BUILD_SORT };
 #define SCHED_RUN 256		/* items sorted at once before merging */
 
-static bool
-sched_past(uint64_t deadline)
-{
-	return now_mono_us() > deadline;
-}
 
 /* The first pending job after id after. */
 static struct job *
@@ -610,13 +631,14 @@ sched_collect_from(struct master *m, long after)
 
 /* Adds pending jobs to st->items until the list ends (true) or time is up. */
 static bool
-sched_collect(struct master *m, struct sched_state *st, uint64_t deadline)
+sched_collect(struct master *m, struct sched_state *st,
+    struct sched_clock *clock)
 {
 	struct job *j = sched_collect_from(m, st->cursor_id);
 	long k = 0;
 
 	for (; j != NULL; j = TAILQ_NEXT(j, pend_entry), k++) {
-		if (k > 0 && sched_past(deadline))
+		if (k > 0 && sched_clock_up(clock))
 			return false;
 		if (st->nitems == st->cap) {
 			st->cap = st->cap ? 2 * st->cap : 1024;
@@ -645,7 +667,7 @@ sched_merge(const struct sched_item *a, struct sched_item *b, size_t lo,
 
 /* Sorts st->items in steps; true when sorted. */
 static bool
-sched_sort(struct sched_state *st, uint64_t deadline)
+sched_sort(struct sched_state *st, struct sched_clock *clock)
 {
 	size_t n = st->nitems;
 	struct sched_item *t;
@@ -654,7 +676,7 @@ sched_sort(struct sched_state *st, uint64_t deadline)
 		size_t len = n - st->lo < SCHED_RUN ? n - st->lo : SCHED_RUN;
 		qsort(st->items + st->lo, len, sizeof(*st->items), sched_cmp_item);
 		st->lo += len;
-		if (st->lo < n && sched_past(deadline))
+		if (st->lo < n && sched_clock_up(clock))
 			return false;
 	}
 	if (st->width == 0) {
@@ -665,7 +687,7 @@ sched_sort(struct sched_state *st, uint64_t deadline)
 		while (st->lo < n) {
 			sched_merge(st->items, st->tmp, st->lo, st->width, n);
 			st->lo += 2 * st->width;
-			if (sched_past(deadline))
+			if (sched_clock_up(clock))
 				return false;
 		}
 		t = st->items;
@@ -689,18 +711,19 @@ sched_order_begin(struct sched_state *st)
 
 /* One slice of the build; true when the walk can begin. */
 static bool
-sched_order_step(struct master *m, struct sched_state *st, uint64_t deadline)
+sched_order_step(struct master *m, struct sched_state *st,
+    struct sched_clock *clock)
 {
 	if (st->building == SCHED_BUILD_COLLECT) {
-		if (!sched_collect(m, st, deadline))
+		if (!sched_collect(m, st, clock))
 			return false;
 		st->building = SCHED_BUILD_SORT;
 		st->tmp = xcalloc(st->nitems + 1, sizeof(*st->tmp));
 		st->width = st->lo = 0;
-		if (sched_past(deadline))
+		if (sched_clock_up(clock))
 			return false;
 	}
-	if (!sched_sort(st, deadline))
+	if (!sched_sort(st, clock))
 		return false;
 	free(st->tmp);
 	st->tmp = NULL;
@@ -870,22 +893,33 @@ sched_run_init(struct sched_run *s, struct master *m)
 	s->budget = SCHED_SLICE;
 }
 
-static uint64_t
-sched_slice_us(const struct sched_state *st)
+/* A slice's clock from t0; tests set st->slice_us for both ends. */
+static struct sched_clock
+sched_clock(struct master *m, const struct sched_state *st, uint64_t t0)
 {
-	return st->slice_us > 0 ? (uint64_t)st->slice_us : SCHED_SLICE_US;
+	struct sched_clock c = { m, t0 + SCHED_SLICE_US, t0 + SCHED_SLICE_MAX_US, 0 };
+
+	if (st->slice_us > 0)
+		c.soft = c.hard = t0 + (uint64_t)st->slice_us;
+	return c;
 }
 
-/* The walk's deadline: the slice's end, but as long again as the snapshot
- * took at least, so that with many hosts a slice still does as much
- * placing as rebuilding (keeping the snapshot between slices would remove
- * that cost). */
-static uint64_t
-sched_walk_deadline(const struct sched_state *st, uint64_t t0, uint64_t t_snap)
+/* The walk's clock: the slice's, but its soft end as long again as the
+ * snapshot took at least, so that with many hosts a slice still does as
+ * much placing as rebuilding (keeping the snapshot between slices would
+ * remove that cost). */
+static struct sched_clock
+sched_walk_clock(struct master *m, const struct sched_state *st, uint64_t t0,
+    uint64_t t_snap)
 {
-	uint64_t now = now_mono_us(), end = t0 + sched_slice_us(st);
+	struct sched_clock c = sched_clock(m, st, t0);
+	uint64_t now = now_mono_us(), end = now + (now - t_snap);
 
-	return now + (now - t_snap) > end ? now + (now - t_snap) : end;
+	if (end > c.soft)
+		c.soft = end;
+	if (c.soft > c.hard)
+		c.hard = c.soft;
+	return c;
 }
 
 /* True when it goes before the walk's position: a queue of higher
@@ -954,13 +988,15 @@ sched_walk(struct sched_run *s, struct sched_state *st)
 static bool
 sched_order(struct master *m, struct sched_state *st, uint64_t t0)
 {
+	struct sched_clock c = sched_clock(m, st, t0);
+
 	if (st->conf != m->conf)
 		sched_conf_changed(m);
 	if (st->items == NULL)
 		sched_order_begin(st);
 	if (st->building == SCHED_BUILD_NONE)
 		return true;
-	return sched_order_step(m, st, t0 + sched_slice_us(st));
+	return sched_order_step(m, st, &c);
 }
 
 void
@@ -985,7 +1021,7 @@ sched_pass(struct master *m)
 	}
 	t_snap = now_mono_us();
 	sched_run_init(&s, m);
-	s.deadline = sched_walk_deadline(st, t0, t_snap);
+	s.clock = sched_walk_clock(m, st, t0, t_snap);
 	if (!fresh && st->pos < st->nitems)
 		sched_resume(&s, st);
 	sched_walk(&s, st);
