@@ -169,7 +169,7 @@ struct master {
 };
 
 /* loop.c: event priorities, most urgent first (loop.c says why) */
-enum { LOOP_PRIO_CMD, LOOP_PRIO_AGENT, LOOP_PRIO_SCHED, LOOP_NPRIO };
+enum { LOOP_PRIO_CMD, LOOP_PRIO_WORK, LOOP_NPRIO };
 int loop_init(struct master *m, char *err, size_t errlen);
 void loop_run(struct master *m);
 void loop_free(struct master *m);
