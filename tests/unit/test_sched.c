@@ -95,6 +95,20 @@ tm_open(struct tmaster *t, const char *dir)
 		fail_msg("%s", err);
 }
 
+/* badmin reconfig as reconfig.c does it: queue low now above high. */
+static void
+tm_reconfig(struct tmaster *t)
+{
+	struct conf *old = t->m.conf;
+	char err[512];
+
+	put(t->dir, LSBDIR "lsb.queues", "Begin Queue\nQUEUE_NAME = low\nPRIORITY = 60\n"
+	    "End Queue\nBegin Queue\nQUEUE_NAME = high\nPRIORITY = 50\nEnd Queue\n");
+	if ((t->m.conf = conf_load(t->dir, 1, err, sizeof(err))) == NULL)
+		fail_msg("%s", err);
+	conf_free(old);
+}
+
 static void
 tm_init(struct tmaster *t)
 {
@@ -246,15 +260,18 @@ test_slices_keep_reservations(void **state)
 }
 
 /* Dispatch order as sched.c's walk sorts it: queue priority, queue,
- * btop/bbot order, id (no -sp here). */
+ * btop/bbot order, id (no -sp here); order_first is the queue of higher
+ * priority. */
 static const struct job *order_jobs[1000];
+static const char *order_first;
 
 static int
 order_cmp(const void *a, const void *b)
 {
 	const struct job *x = *(const struct job *const *)a;
 	const struct job *y = *(const struct job *const *)b;
-	int px = strcmp(x->queue, "high") == 0, py = strcmp(y->queue, "high") == 0;
+	int px = strcmp(x->queue, order_first) == 0;
+	int py = strcmp(y->queue, order_first) == 0;
 
 	if (px != py)
 		return py - px;
@@ -272,7 +289,7 @@ order_cmp(const void *a, const void *b)
  * three runs of 256 to merge.
  */
 static void
-test_sliced_order(void **state)
+sliced_order(bool reconfig)
 {
 	struct tmaster t;
 	struct master *m = &t.m;
@@ -281,18 +298,21 @@ test_sliced_order(void **state)
 	long id;
 
 	tm_init(&t);
+	order_first = reconfig ? "low" : "high";
 	for (i = 0; i < 700; i++) {
 		id = tm_submit(&t, i * 7 % 3 == 0 ? "high" : "low", "{}");
 		order_jobs[n] = job_find(m, id);
 		if (i % 97 == 5)	/* as btop did */
 			job_find(m, id)->order = -(long)i;
-		nhigh += strcmp(order_jobs[n++]->queue, "high") == 0;
+		nhigh += strcmp(order_jobs[n++]->queue, order_first) == 0;
 	}
 	sched_state(m)->slice_us = 1;
 	for (i = 0; i < 10; i++, passes++)
 		sched_pass(m);		/* no host yet: the order is being built */
 	assert_non_null(m->sched->items);
-	id = tm_submit(&t, "high", "{}");
+	if (reconfig)
+		tm_reconfig(&t);
+	id = tm_submit(&t, order_first, "{}");
 	order_jobs[n++] = job_find(m, id);
 	nhigh++;
 	tm_host(&t, "h", (int)nhigh + 5);
@@ -308,6 +328,21 @@ test_sliced_order(void **state)
 			fail_msg("job %ld (%s, %zu in order) is %s", order_jobs[i]->id,
 			    order_jobs[i]->queue, i, i < nhigh + 5 ? "pending" : "running");
 	tm_free(&t);
+}
+
+static void
+test_sliced_order(void **state)
+{
+	sliced_order(false);
+}
+
+/* badmin reconfig while the order is being built (queue low now above
+ * high): the half-built order is dropped and built again from the new
+ * priorities and requirements. */
+static void
+test_sliced_order_reconfig(void **state)
+{
+	sliced_order(true);
 }
 
 /* What the agent reports, and whether the queue low requeues it. */
@@ -458,6 +493,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_slices_keep_reservations),
 		cmocka_unit_test(test_sliced_order),
+		cmocka_unit_test(test_sliced_order_reconfig),
 		cmocka_unit_test(test_requeue_exit),
 		cmocka_unit_test(test_fairshare_usage),
 		cmocka_unit_test(test_fairshare_group),
