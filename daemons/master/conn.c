@@ -58,8 +58,10 @@ conn_new(struct master *m, int fd, enum conn_kind kind, long uid, long gid)
 	if (kind == CONN_AGENT) {
 		struct timeval tv = { agent_link_timeout(m->conf), 0 };
 		bufferevent_set_timeouts(c->bev, &tv, NULL);
-	} else	/* commands before agent traffic and the scheduler (loop.c) */
+	} else {	/* commands before agent traffic and the scheduler (loop.c) */
 		bufferevent_priority_set(c->bev, LOOP_PRIO_CMD);
+		loop_cmd_watch(m, fd);
+	}
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	TAILQ_INSERT_TAIL(&m->conns, c, entry);
 	return c;

@@ -22,6 +22,7 @@
  * runs the slice anyway once it has waited SCHED_MAX_WAIT_MS.
  */
 #include <sys/types.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -29,7 +30,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +72,11 @@ loop_sched_cb(evutil_socket_t fd, short what, void *arg)
 	event_del(m->sched_ev);
 	if (m->sched_guard_ev != NULL)
 		event_del(m->sched_guard_ev);
+	/* replies held for a commit do not wait behind a whole slice */
+	if (event_pending(m->commit_ev, EV_WRITE, NULL)) {
+		event_del(m->commit_ev);
+		loop_commit_cb(-1, EV_WRITE, m);
+	}
 	m->sched_wanted = false;
 	sched_pass(m);
 }
@@ -96,17 +101,29 @@ loop_want_sched(struct master *m)
 		event_add(m->sched_guard_ev, &guard);
 }
 
-/* Each command is a new connection (cli/), so a readable listener is a
- * command waiting; NULL listener in tests and the benchmark. */
+/*
+ * The command listener and every command connection are also in an epoll
+ * set of their own, so that a slice can ask in one syscall whether a
+ * command is waiting, accepted or not (a connection accepted just before
+ * a slice began is read only after it). A closed socket leaves the set by
+ * itself. No listener (tests, the benchmark): never.
+ */
 bool
 loop_cmd_waiting(struct master *m)
 {
-	struct pollfd p = { .events = POLLIN };
+	struct epoll_event ev;
 
-	if (m->unix_listener == NULL)
-		return false;
-	p.fd = evconnlistener_get_fd(m->unix_listener);
-	return poll(&p, 1, 0) > 0;
+	return m->unix_listener != NULL && epoll_wait(m->cmd_epfd, &ev, 1, 0) > 0;
+}
+
+void
+loop_cmd_watch(struct master *m, int fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
+
+	if (m->unix_listener != NULL &&
+	    epoll_ctl(m->cmd_epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
+		log_warn("epoll_ctl");
 }
 
 static void
@@ -203,9 +220,17 @@ loop_listen_unix(struct master *m, char *err, size_t errlen)
 		close(fd);
 		return -1;
 	}
+	if ((m->cmd_epfd = epoll_create1(EPOLL_CLOEXEC)) < 0) {
+		errf(err, errlen, "epoll_create1: %s", strerror(errno));
+		close(fd);
+		return -1;
+	}
 	m->unix_listener = evconnlistener_new(m->base, loop_accept_cb, m,
 	    LEV_OPT_CLOSE_ON_FREE, -1, fd);
-	return m->unix_listener ? 0 : errf(err, errlen, "evconnlistener failed");
+	if (m->unix_listener == NULL)
+		return errf(err, errlen, "evconnlistener failed");
+	loop_cmd_watch(m, fd);
+	return 0;
 }
 
 /* A base with LOOP_NPRIO priorities (new events get LOOP_PRIO_WORK) that
@@ -275,6 +300,7 @@ loop_free(struct master *m)
 	size_t i;
 
 	if (m->unix_listener != NULL) {
+		close(m->cmd_epfd);
 		evconnlistener_free(m->unix_listener);
 		unlink(m->conf->master_socket);
 	}

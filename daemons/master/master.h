@@ -146,6 +146,8 @@ struct master {
 	struct event_base *base;
 	struct store *store;
 	struct evconnlistener *tcp_listener, *unix_listener;
+	int cmd_epfd;		/* command sockets, for loop_cmd_waiting; valid
+				   only with unix_listener */
 	struct event *commit_ev, *sched_ev, *sched_guard_ev, *tick_ev, *sig_ev[3];
 	TAILQ_HEAD(, conn) conns;
 	TAILQ_HEAD(, conn) dirty;	/* conns with output held until commit */
@@ -176,8 +178,10 @@ void loop_free(struct master *m);
 void loop_drain(struct master *m);
 void loop_want_commit(struct master *m);
 void loop_want_sched(struct master *m);
-/* A command client waits to be accepted (a scheduling slice yields). */
+/* A command waits: to be accepted, or read (a scheduling slice yields). */
 bool loop_cmd_waiting(struct master *m);
+/* Watches a command connection for loop_cmd_waiting. */
+void loop_cmd_watch(struct master *m, int fd);
 
 /* conn.c */
 enum conn_kind { CONN_AGENT, CONN_CLI };
