@@ -34,6 +34,9 @@
 #      would list the 1M-element array too, a reply of hundreds of MB
 #      that the master builds whole (issue 11); ask for it with
 #      SCALE_STORM_CMD="bjobs -u all" and SCALE_ARRAY=0.
+#      The master's CPU time (user + system) per job started in the
+#      churn window is recorded too: unlike the rates, a machine shared
+#      with other work barely changes it.
 # Scheduler pass times come from the master (op "stats", benchtool
 # schedstats): each pass is one slice of at most 2,000 starts or about 3
 # ms, not counting the commit of its start events; median and p99 from
@@ -124,9 +127,14 @@ storm_stop() {
 	done
 }
 
+# cpu_ticks PID: user + system CPU time of a process, in clock ticks.
+cpu_ticks() {
+	awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
+}
+
 # One round with h hosts; samples go to $F.* (appended).
 scale_round() {
-	local h=$1 r=$2 port key sim t0 t1 pid m0 m1 line nfill nchurn
+	local h=$1 r=$2 port key sim t0 t1 pid m0 m1 line nfill nchurn c0 c1
 	bl_cluster "scale$h-$r" -n 1 --cpus 1 || return 1
 	# the real agent leaves: only simulated hosts run jobs
 	kill -TERM "$(bl_pid node1)"
@@ -170,11 +178,18 @@ scale_round() {
 	benchtool time 20 bsub -env none -o /dev/null true >>"$F.bsub"
 	benchtool time 3 bhosts >>"$F.bhosts"
 	bl_rss_n "$(bl_pid master)" >>"$F.rss"
+	c0=$(cpu_ticks "$(bl_pid master)")
+	benchtool schedstats >"$F.c0" 2>/dev/null
 	# CHURN seconds of churn, as simagents reports them (a line a second)
 	bl_wait_for $((CHURN + 60)) lines_at_least "$sim.err" $((nfill + CHURN)) ||
 		say "round $r: simagents reported fewer than $CHURN seconds of churn"
 	benchtool schedstats "$F.s1" >"$F.disp.$r" 2>/dev/null || rm -f "$F.disp.$r"
 	nchurn=$(wc -l <"$sim.err")
+	# the master's CPU per job started during the churn: a figure that a
+	# machine shared with other work disturbs less than a rate
+	c1=$(cpu_ticks "$(bl_pid master)")
+	benchtool schedstats "$F.c0" 2>/dev/null | sed -n 's/.*"started": *\([0-9]*\).*/\1/p' |
+		awk -v t=$((c1 - c0)) -v hz="$(getconf CLK_TCK)" '$1 > 0 { printf "%.1f\n", t / hz * 1e6 / $1 }' >>"$F.cpu"
 	lat_phase churn
 	if [ "$STORM" -gt 0 ]; then
 		storm_start
@@ -222,6 +237,7 @@ scale_one() {
 	done
 	bl_record "h${h}_fill_rate" dispatches/s "slots filled from a standing backlog ($((h * SCORES)) slots)" <"$F.fill"
 	bl_record "h${h}_churn_rate" dispatches/s "dispatches per second, slots freeing continuously (run ${RUN_MS} ms)" <"$F.churn"
+	[ -e "$F.cpu" ] && bl_record "h${h}_churn_cpu_per_start" us "master CPU time per job started during the churn" <"$F.cpu"
 	bl_record "h${h}_bjobs_one_busy" ms "bjobs JOBID while dispatching" <"$F.bjobs"
 	bl_record "h${h}_bsub_busy" ms "bsub while dispatching" <"$F.bsub"
 	bl_record "h${h}_bhosts" ms "bhosts ($h hosts) while dispatching" <"$F.bhosts"
