@@ -126,6 +126,19 @@ loop_cmd_watch(struct master *m, int fd)
 		log_warn("epoll_ctl");
 }
 
+/* A pass, but not before us microseconds (sched.c spaces its walks). */
+void
+loop_want_sched_in(struct master *m, uint64_t us)
+{
+	struct timeval tv = { (time_t)(us / 1000000),
+	    (suseconds_t)(us % 1000000) };
+
+	if (m->replaying || m->sched_wanted)
+		return;
+	m->sched_wanted = true;
+	event_add(m->sched_ev, &tv);
+}
+
 static void
 loop_tick_cb(evutil_socket_t fd, short what, void *arg)
 {

@@ -179,6 +179,7 @@ void loop_free(struct master *m);
 void loop_drain(struct master *m);
 void loop_want_commit(struct master *m);
 void loop_want_sched(struct master *m);
+void loop_want_sched_in(struct master *m, uint64_t us);	/* not before */
 /* A command waits: to be accepted, or read (a scheduling slice yields). */
 bool loop_cmd_waiting(struct master *m);
 /* Watches a command connection for loop_cmd_waiting. */

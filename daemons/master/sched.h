@@ -209,6 +209,9 @@ struct sched_state {
 	long cursor_id;
 	struct sched_item *tmp;
 	long slice_us;		/* a slice's time budget; 0 the default */
+	/* A walk costs O(pending jobs) however few it starts: the next one
+	 * waits as long as this one took (sched.c, sched_walk_gap). */
+	uint64_t walk_us, next_walk;	/* now_mono_us() */
 	/* Jobs that reserved earlier in the walk: each slice builds a new
 	 * snapshot, so they are tried again (they start, or reserve again)
 	 * before the walk resumes. */
