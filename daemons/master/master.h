@@ -149,7 +149,7 @@ struct master {
 	struct event *unix_ev;	/* the command socket's accept (loop.c) */
 	int cmd_epfd;		/* command sockets, for loop_cmd_waiting; valid
 				   only with unix_ev */
-	struct event *commit_ev, *sched_ev, *sched_guard_ev, *tick_ev, *sig_ev[3];
+	struct event *commit_ev, *sched_ev, *tick_ev, *sig_ev[3];
 	TAILQ_HEAD(, conn) conns;
 	TAILQ_HEAD(, conn) dirty;	/* conns with output held until commit */
 	struct host_list hosts;

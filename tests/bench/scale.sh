@@ -87,9 +87,10 @@ lines_at_least() {
 	[ "$(wc -l <"$1")" -ge "$2" ]
 }
 
-# agent_drops: agent links the master has closed so far (its log).
+# agent_drops: links of simulated hosts the master has closed so far (its
+# log; the real agent's own exit at the start does not count).
 agent_drops() {
-	grep -c 'agent connection.* closed' "$CDIR/log/master.log" 2>/dev/null || true
+	grep -c 'agent connection of sim[0-9]* closed' "$CDIR/log/master.log" 2>/dev/null || true
 }
 
 # lat_phase PHASE: LATN samples each of bjobs JOBID, bsub and lsid,
@@ -196,6 +197,7 @@ scale_round() {
 		lat_phase storm
 		storm_stop
 	fi
+	agent_drops >>"$F.drops"
 	kill -TERM "$pid"
 	wait "$pid"
 	BL_PIDS=${BL_PIDS% $pid}
@@ -248,6 +250,7 @@ scale_one() {
 		bl_record "h${h}_${phase}_lsid" ms "lsid, $phase" <"$F.$phase.lsid"
 		bl_record "h${h}_${phase}_link_drops" links "agent links closed by the master, $phase" <"$F.$phase.drops"
 	done
+	[ -e "$F.drops" ] && bl_record "h${h}_link_drops" links "agent links closed by the master, whole round" <"$F.drops"
 	[ -e "$F.storm.list" ] && bl_record "h${h}_storm_listing" ms "$STORM_CMD, $STORM at once, during churn" <"$F.storm.list"
 	bl_record "h${h}_master_rss" KB "master RSS, $h hosts, $SJOBS jobs + $SARRAY array" <"$F.rss"
 }
