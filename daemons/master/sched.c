@@ -12,8 +12,8 @@
  * waits for, so later small jobs do not starve it. A pass
  * stops after SCHED_SLICE starts or SCHED_SLICE_US and asks for another,
  * which resumes where it stopped in the same order (sched_state), so a
- * large backlog never stalls the event loop (the slice runs at the loop's
- * lowest priority, loop.c, so commands are served between slices);
+ * large backlog never stalls the event loop (commands come first in the
+ * loop, loop.c, and a slice ends early when one waits: sched_clock);
  * collecting and sorting the pending jobs for a walk is cut into slices
  * the same way (sched_order_step). The jobs that reserved
  * earlier in the walk, and jobs since submitted to queues ahead of where
@@ -300,10 +300,11 @@ sched_next_idx(struct job *j)
 
 /*
  * A slice yields to the loop after SCHED_SLICE_US when a command is
- * waiting to be accepted (issue 11: p99 <= 10 ms for a command), else
+ * waiting, accepted or not (issue 11: p99 <= 10 ms for a command), else
  * goes on up to SCHED_SLICE_MAX_US: every slice rebuilds its snapshot, so
  * slices as short as commands need cost throughput when nobody asks.
- * The listener is polled at most every SCHED_POLL_US (a syscall, ~1 us).
+ * The command sockets are polled at most every SCHED_POLL_US (one
+ * epoll_wait, ~1 us).
  */
 #define SCHED_SLICE_US 3000
 #define SCHED_SLICE_MAX_US 20000
@@ -327,10 +328,11 @@ sched_clock_up(struct sched_clock *c)
 	c->next_poll = now + SCHED_POLL_US;
 	return loop_cmd_waiting(c->m);
 }
+
 #define SCHED_MAX_RESERVE 16	/* backfill reservations per pass */
 
 struct sched_item {
-	struct job *j;		/* valid in the pass that sorted; else by id */
+	struct job *j;		/* valid just after filling; else find by id */
 	long id;
 	int prio, qidx, uprio;
 	long order;		/* btop/bbot (jobmove.c) when collected */
