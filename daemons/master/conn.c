@@ -173,7 +173,10 @@ conn_send_after_commit(struct conn *c, json_t *msg)
 		TAILQ_INSERT_TAIL(&c->m->dirty, c, dirty_entry);
 		c->on_dirty = true;
 	}
-	loop_want_commit(c->m);
+	if (c->kind == CONN_CLI)	/* its reply waits (loop.c) */
+		loop_want_commit_soon(c->m);
+	else
+		loop_want_commit(c->m);
 }
 
 void

@@ -54,11 +54,35 @@ loop_commit_cb(evutil_socket_t fd, short what, void *arg)
 	conn_flush_held(m);
 }
 
+static void
+loop_commit_at(struct master *m, int prio)
+{
+	if (m->replaying)
+		return;
+	if (event_pending(m->commit_ev, EV_WRITE, NULL)) {
+		if (event_get_priority(m->commit_ev) <= prio)
+			return;
+		event_del(m->commit_ev);
+	}
+	event_priority_set(m->commit_ev, prio);
+	event_active(m->commit_ev, EV_WRITE, 0);
+}
+
 void
 loop_want_commit(struct master *m)
 {
-	if (!m->replaying)
-		event_active(m->commit_ev, EV_WRITE, 0);
+	loop_commit_at(m, LOOP_PRIO_WORK);
+}
+
+/*
+ * The commit runs with the agents (once per loop turn), but one that a
+ * command's reply waits for (bsub) at command priority, so that the reply
+ * does not queue behind every agent message already read.
+ */
+void
+loop_want_commit_soon(struct master *m)
+{
+	loop_commit_at(m, LOOP_PRIO_CMD);
 }
 
 #define LOOP_DISPATCH_US 1000	/* then poll again for commands */

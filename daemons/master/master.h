@@ -178,6 +178,7 @@ void loop_run(struct master *m);
 void loop_free(struct master *m);
 void loop_drain(struct master *m);
 void loop_want_commit(struct master *m);
+void loop_want_commit_soon(struct master *m);	/* a command waits for it */
 void loop_want_sched(struct master *m);
 void loop_want_sched_in(struct master *m, uint64_t us);	/* not before */
 /* A command waits: to be accepted, or read (a scheduling slice yields). */
