@@ -66,6 +66,9 @@ conn_new(struct master *m, int fd, enum conn_kind kind, long uid, long gid)
 	if (kind == CONN_AGENT) {
 		struct timeval tv = { agent_link_timeout(m->conf), 0 };
 		bufferevent_set_timeouts(c->bev, &tv, NULL);
+	} else {	/* commands before agent traffic and the scheduler (loop.c) */
+		bufferevent_priority_set(c->bev, LOOP_PRIO_CMD);
+		loop_cmd_watch(m, fd);
 	}
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	TAILQ_INSERT_TAIL(&m->conns, c, entry);
@@ -181,7 +184,10 @@ conn_send_after_commit(struct conn *c, json_t *msg)
 		TAILQ_INSERT_TAIL(&c->m->dirty, c, dirty_entry);
 		c->on_dirty = true;
 	}
-	loop_want_commit(c->m);
+	if (c->kind == CONN_CLI)	/* its reply waits (loop.c) */
+		loop_want_commit_soon(c->m);
+	else
+		loop_want_commit(c->m);
 }
 
 void

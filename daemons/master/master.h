@@ -166,7 +166,10 @@ struct master {
 	struct auth_key key;
 	struct event_base *base;
 	struct store *store;
-	struct evconnlistener *tcp_listener, *unix_listener;
+	struct evconnlistener *tcp_listener;
+	struct event *unix_ev;	/* the command socket's accept (loop.c) */
+	int cmd_epfd;		/* command sockets, for loop_cmd_waiting; valid
+				   only with unix_ev */
 	struct event *commit_ev, *sched_ev, *tick_ev, *sig_ev[3];
 	struct event *query_ev;		/* serves queued listing pages (queryq.c) */
 	struct queryq *queryq;
@@ -199,14 +202,21 @@ struct master {
 	char *spec_memo_text;	/* and its text (jobspec_view) */
 };
 
-/* loop.c */
+/* loop.c: event priorities, most urgent first (loop.c says why) */
+enum { LOOP_PRIO_CMD, LOOP_PRIO_WORK, LOOP_NPRIO };
 int loop_init(struct master *m, char *err, size_t errlen);
 void loop_run(struct master *m);
 void loop_free(struct master *m);
 void loop_drain(struct master *m);
 void loop_want_commit(struct master *m);
+void loop_want_commit_soon(struct master *m);	/* a command waits for it */
 void loop_want_sched(struct master *m);
 void loop_want_query(struct master *m);
+void loop_want_sched_in(struct master *m, uint64_t us);	/* not before */
+/* A command waits: to be accepted, or read (a scheduling slice yields). */
+bool loop_cmd_waiting(struct master *m);
+/* Watches a command connection for loop_cmd_waiting. */
+void loop_cmd_watch(struct master *m, int fd);
 
 /* conn.c */
 enum conn_kind { CONN_AGENT, CONN_CLI };

@@ -201,6 +201,17 @@ struct sched_state {
 	struct sched_item *items;
 	size_t nitems, pos;
 	long max_id;		/* the newest job when the walk began */
+	/* The walk's order is built in slices too (sched.c, "the walk's
+	 * order"): pending jobs collected after cursor_id, then sorted in
+	 * runs merged pairwise through tmp; items is non-NULL meanwhile. */
+	int building;		/* SCHED_BUILD_* (sched.c); 0 when walking */
+	size_t cap, width, lo;
+	long cursor_id;
+	struct sched_item *tmp;
+	long slice_us;		/* a slice's time budget; 0 the default */
+	/* A walk costs O(pending jobs) however few it starts: the next one
+	 * waits as long as this one took (sched.c, sched_walk_gap). */
+	uint64_t walk_us, next_walk;	/* now_mono_us() */
 	/* Jobs that reserved earlier in the walk: each slice builds a new
 	 * snapshot, so they are tried again (they start, or reserve again)
 	 * before the walk resumes. */

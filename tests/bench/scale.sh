@@ -22,9 +22,23 @@
 #      simagents counts them) covers the whole cycle of a job (run,
 #      started, finished, finish_ack), bounded by the master alone;
 #   4. during the churn: command latency (bjobs of one job, bsub, bhosts)
-#      and master RSS.
+#      and master RSS; after SCALE_CHURN seconds of it (the churn rate's
+#      window), command latency again in two phases of SCALE_LAT_N
+#      samples each of `bjobs JOBID`, `bsub` and `lsid` (interleaved, at
+#      most SCALE_LAT_SECS per phase): "churn" with nothing else asking,
+#      then "storm" with SCALE_STORM clients each running
+#      SCALE_STORM_CMD in a loop; for each phase the agent links the
+#      master closed (its log: "agent connection of HOST closed").
+#      The storm lists the running jobs of all users by default (4,000 or
+#      40,000 records, growing with the cluster): a plain `bjobs -u all`
+#      would list the 1M-element array too, a reply of hundreds of MB
+#      that the master builds whole (issue 11); ask for it with
+#      SCALE_STORM_CMD="bjobs -u all" and SCALE_ARRAY=0.
+#      The master's CPU time (user + system) per job started in the
+#      churn window is recorded too: unlike the rates, a machine shared
+#      with other work barely changes it.
 # Scheduler pass times come from the master (op "stats", benchtool
-# schedstats): each pass is one slice of at most 2,000 starts or about 40
+# schedstats): each pass is one slice of at most 2,000 starts or about 3
 # ms, not counting the commit of its start events; median and p99 from
 # the master's histogram (within 1/8), separately while hosts register and
 # while dispatching.
@@ -32,7 +46,9 @@
 # Sizes (defaults): SCALE_HOSTS ["1000 10000"], SCALE_CORES [4],
 # SCALE_JOBS [100000], SCALE_ARRAY [1000000], SCALE_RUN_MS [0],
 # SCALE_SECS [60] (the longest wait for registration and for the fill),
-# SCALE_CHURN [10] (seconds of churn at least), SCALE_REPS [BENCH_REPS].
+# SCALE_CHURN [10] (seconds of churn at least), SCALE_REPS [BENCH_REPS],
+# SCALE_LAT_N [200], SCALE_LAT_SECS [30], SCALE_STORM [4] (0: no storm),
+# SCALE_STORM_CMD ["bjobs -u all -r"].
 set -u
 . "$(dirname -- "$0")/lib.sh"
 
@@ -44,6 +60,10 @@ RUN_MS=${SCALE_RUN_MS:-0}
 SECS=${SCALE_SECS:-60}
 CHURN=${SCALE_CHURN:-10}
 SREPS=${SCALE_REPS:-$REPS}
+LATN=${SCALE_LAT_N:-200}
+LATSECS=${SCALE_LAT_SECS:-30}
+STORM=${SCALE_STORM:-4}
+STORM_CMD=${SCALE_STORM_CMD:-"bjobs -u all -r"}
 RESULTS=$OUT/scale.tsv
 : >"$RESULTS"
 
@@ -67,9 +87,55 @@ lines_at_least() {
 	[ "$(wc -l <"$1")" -ge "$2" ]
 }
 
+# agent_drops: links of simulated hosts the master has closed so far (its
+# log; the real agent's own exit at the start does not count).
+agent_drops() {
+	grep -c 'agent connection of sim[0-9]* closed' "$CDIR/log/master.log" 2>/dev/null || true
+}
+
+# lat_phase PHASE: LATN samples each of bjobs JOBID, bsub and lsid,
+# interleaved, for at most LATSECS seconds, to $F.PHASE.*; then the agent
+# links dropped meanwhile.
+lat_phase() {
+	local ph=$1 k end=$((SECONDS + LATSECS)) d0
+	d0=$(agent_drops)
+	for ((k = 0; k < LATN && SECONDS < end; k++)); do
+		benchtool time 1 bjobs -noheader 1 >>"$F.$ph.bjobs"
+		benchtool time 1 bsub -env none -o /dev/null true >>"$F.$ph.bsub"
+		benchtool time 1 lsid >>"$F.$ph.lsid"
+	done
+	echo $(($(agent_drops) - d0)) >>"$F.$ph.drops"
+}
+
+# storm_start: STORM clients running STORM_CMD in a loop (times to
+# $F.storm.list); their pids in STORM_PIDS.
+storm_start() {
+	local k
+	STORM_PIDS=""
+	for ((k = 0; k < STORM; k++)); do
+		(while :; do benchtool time 1 $STORM_CMD >>"$F.storm.list" 2>/dev/null; done) &
+		STORM_PIDS="$STORM_PIDS $!"
+	done
+	BL_PIDS="$BL_PIDS$STORM_PIDS"
+}
+
+storm_stop() {
+	local p
+	for p in $STORM_PIDS; do
+		kill -TERM "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+		BL_PIDS=${BL_PIDS/ $p/}
+	done
+}
+
+# cpu_ticks PID: user + system CPU time of a process, in clock ticks.
+cpu_ticks() {
+	awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
+}
+
 # One round with h hosts; samples go to $F.* (appended).
 scale_round() {
-	local h=$1 r=$2 port key sim t0 t1 pid m0 m1 line nfill
+	local h=$1 r=$2 port key sim t0 t1 pid m0 m1 line nfill nchurn c0 c1
 	bl_cluster "scale$h-$r" -n 1 --cpus 1 || return 1
 	# the real agent leaves: only simulated hosts run jobs
 	kill -TERM "$(bl_pid node1)"
@@ -113,16 +179,31 @@ scale_round() {
 	benchtool time 20 bsub -env none -o /dev/null true >>"$F.bsub"
 	benchtool time 3 bhosts >>"$F.bhosts"
 	bl_rss_n "$(bl_pid master)" >>"$F.rss"
+	c0=$(cpu_ticks "$(bl_pid master)")
+	benchtool schedstats >"$F.c0" 2>/dev/null
 	# CHURN seconds of churn, as simagents reports them (a line a second)
 	bl_wait_for $((CHURN + 60)) lines_at_least "$sim.err" $((nfill + CHURN)) ||
 		say "round $r: simagents reported fewer than $CHURN seconds of churn"
 	benchtool schedstats "$F.s1" >"$F.disp.$r" 2>/dev/null || rm -f "$F.disp.$r"
+	nchurn=$(wc -l <"$sim.err")
+	# the master's CPU per job started during the churn: a figure that a
+	# machine shared with other work disturbs less than a rate
+	c1=$(cpu_ticks "$(bl_pid master)")
+	benchtool schedstats "$F.c0" 2>/dev/null | sed -n 's/.*"started": *\([0-9]*\).*/\1/p' |
+		awk -v t=$((c1 - c0)) -v hz="$(getconf CLK_TCK)" '$1 > 0 { printf "%.1f\n", t / hz * 1e6 / $1 }' >>"$F.cpu"
+	lat_phase churn
+	if [ "$STORM" -gt 0 ]; then
+		storm_start
+		lat_phase storm
+		storm_stop
+	fi
+	agent_drops >>"$F.drops"
 	kill -TERM "$pid"
 	wait "$pid"
 	BL_PIDS=${BL_PIDS% $pid}
 	# the churn: simagents' runs in each second after the fill (a second
 	# with none means the backlog ran out)
-	tail -n "+$((nfill + 1))" "$sim.err" | awk '/\+[0-9]+\/s/ { match($0, /\+[0-9]+\/s/);
+	sed -n "$((nfill + 1)),${nchurn}p" "$sim.err" | awk '/\+[0-9]+\/s/ { match($0, /\+[0-9]+\/s/);
 		v = substr($0, RSTART + 1, RLENGTH - 3); if (v > 0) print v }' >>"$F.churn"
 	[ "$(awk '$1 == "runs" { print $2 }' "$sim.out")" -lt "$((SJOBS + SARRAY))" ] ||
 		say "round $r: the backlog ran out during the churn: its last second is partial"
@@ -158,9 +239,19 @@ scale_one() {
 	done
 	bl_record "h${h}_fill_rate" dispatches/s "slots filled from a standing backlog ($((h * SCORES)) slots)" <"$F.fill"
 	bl_record "h${h}_churn_rate" dispatches/s "dispatches per second, slots freeing continuously (run ${RUN_MS} ms)" <"$F.churn"
+	[ -e "$F.cpu" ] && bl_record "h${h}_churn_cpu_per_start" us "master CPU time per job started during the churn" <"$F.cpu"
 	bl_record "h${h}_bjobs_one_busy" ms "bjobs JOBID while dispatching" <"$F.bjobs"
 	bl_record "h${h}_bsub_busy" ms "bsub while dispatching" <"$F.bsub"
 	bl_record "h${h}_bhosts" ms "bhosts ($h hosts) while dispatching" <"$F.bhosts"
+	for phase in churn storm; do
+		[ -e "$F.$phase.drops" ] || continue
+		bl_record "h${h}_${phase}_bjobs_one" ms "bjobs JOBID, $phase" <"$F.$phase.bjobs"
+		bl_record "h${h}_${phase}_bsub" ms "bsub, $phase" <"$F.$phase.bsub"
+		bl_record "h${h}_${phase}_lsid" ms "lsid, $phase" <"$F.$phase.lsid"
+		bl_record "h${h}_${phase}_link_drops" links "agent links closed by the master, $phase" <"$F.$phase.drops"
+	done
+	[ -e "$F.drops" ] && bl_record "h${h}_link_drops" links "agent links closed by the master, whole round" <"$F.drops"
+	[ -e "$F.storm.list" ] && bl_record "h${h}_storm_listing" ms "$STORM_CMD, $STORM at once, during churn" <"$F.storm.list"
 	bl_record "h${h}_master_rss" KB "master RSS, $h hosts, $SJOBS jobs + $SARRAY array" <"$F.rss"
 }
 

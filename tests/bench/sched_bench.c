@@ -12,13 +12,14 @@
  *   of JOBS individual jobs (runs of RUN jobs of five shapes: run limits,
  *   span[hosts=1], rusage[mem], select, a dependency never satisfied; one
  *   run in five in a FAIRSHARE queue) or of one ARRAY-element array.
- *   Passes (each a slice of at most 2,000 starts or 40 ms) are called back
- *   to back until a whole walk of the backlog starts nothing, committing
- *   the store after each as the loop does. Printed: the first slice (it
- *   sorts the backlog), the median and longest slice while filling, the
- *   time to fill and starts per second, then that last walk over the full
- *   cluster (snapshot, dependency and queue checks, failed placements,
- *   backfill reservations, fairshare). Each master runs in a child.
+ *   Passes (each a slice of at most 2,000 starts or about 3 ms) are
+ *   called back to back until a whole walk of the backlog starts nothing,
+ *   committing the store after each as the loop does. Printed: the first
+ *   slice (it starts sorting the backlog), the median and longest slice
+ *   while filling, the time to fill and starts per second, then that last
+ *   walk over the full cluster (snapshot, dependency and queue checks,
+ *   failed placements, backfill reservations, fairshare). Each master
+ *   runs in a child.
  *
  *   sched_bench [HOSTS [JOBS [ARRAY]]]
  *

@@ -2,7 +2,8 @@
  * test_sched.c - the scheduling pass (sched.c) on a real master struct
  * with synthetic hosts: a pass cut into slices keeps the reservations made
  * earlier in its walk, and a job submitted meanwhile to a higher-priority
- * queue does not wait for the walk to end; REQUEUE_EXIT_VALUES decisions
+ * queue does not wait for the walk to end; the walk's order built in
+ * slices is the order of one sort; REQUEUE_EXIT_VALUES decisions
  * (requeue.c) and their replay; fairshare usage from run time and group
  * accounts (fairshare.c). Jobs change through job_apply
  * and job_event as in the daemon; the commit and pass events are made
@@ -92,6 +93,20 @@ tm_open(struct tmaster *t, const char *dir)
 	free(state);
 	if (job_replay(m, err, sizeof(err)) < 0)
 		fail_msg("%s", err);
+}
+
+/* badmin reconfig as reconfig.c does it: queue low now above high. */
+static void
+tm_reconfig(struct tmaster *t)
+{
+	struct conf *old = t->m.conf;
+	char err[512];
+
+	put(t->dir, LSBDIR "lsb.queues", "Begin Queue\nQUEUE_NAME = low\nPRIORITY = 60\n"
+	    "End Queue\nBegin Queue\nQUEUE_NAME = high\nPRIORITY = 50\nEnd Queue\n");
+	if ((t->m.conf = conf_load(t->dir, 1, err, sizeof(err))) == NULL)
+		fail_msg("%s", err);
+	conf_free(old);
 }
 
 static void
@@ -242,6 +257,95 @@ test_slices_keep_reservations(void **state)
 	if (strstr(job_find(m, thief)->pend_detail, "held for job") == NULL)
 		fail_msg("thief: %s", job_find(m, thief)->pend_detail);
 	tm_free(&t);
+}
+
+/* Dispatch order as sched.c's walk sorts it: queue priority, queue,
+ * btop/bbot order, id (no -sp here); order_first is the queue of higher
+ * priority. */
+static const struct job *order_jobs[1000];
+static const char *order_first;
+
+static int
+order_cmp(const void *a, const void *b)
+{
+	const struct job *x = *(const struct job *const *)a;
+	const struct job *y = *(const struct job *const *)b;
+	int px = strcmp(x->queue, order_first) == 0;
+	int py = strcmp(y->queue, order_first) == 0;
+
+	if (px != py)
+		return py - px;
+	if (x->order != y->order)
+		return x->order < y->order ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/*
+ * The walk's order built in the smallest slices (one job collected, one
+ * run sorted or one pair merged, one job tried per pass) is the order of
+ * one sort: with slots for the high jobs and five more, exactly those and
+ * the first five low ones (by btop order, then id) start, including a
+ * high job submitted while the order was being collected. 700 jobs make
+ * three runs of 256 to merge.
+ */
+static void
+sliced_order(bool reconfig)
+{
+	struct tmaster t;
+	struct master *m = &t.m;
+	size_t n = 0, nhigh = 0, i;
+	int passes = 0;
+	long id;
+
+	tm_init(&t);
+	order_first = reconfig ? "low" : "high";
+	for (i = 0; i < 700; i++) {
+		id = tm_submit(&t, i * 7 % 3 == 0 ? "high" : "low", "{}");
+		order_jobs[n] = job_find(m, id);
+		if (i % 97 == 5)	/* as btop did */
+			job_find(m, id)->order = -(long)i;
+		nhigh += strcmp(order_jobs[n++]->queue, order_first) == 0;
+	}
+	sched_state(m)->slice_us = 1;
+	for (i = 0; i < 10; i++, passes++)
+		sched_pass(m);		/* no host yet: the order is being built */
+	assert_non_null(m->sched->items);
+	if (reconfig)
+		tm_reconfig(&t);
+	id = tm_submit(&t, order_first, "{}");
+	order_jobs[n++] = job_find(m, id);
+	nhigh++;
+	tm_host(&t, "h", (int)nhigh + 5);
+	while (m->sched->items != NULL && passes < 100000) {
+		sched_pass(m);
+		passes++;
+	}
+	assert_null(m->sched->items);
+	/* many slices; how many depends on this machine's speed (a slice ends
+	 * at its first clock check past 1 us, and collecting a job whose
+	 * requirements were parsed already can take less) */
+	assert_true(passes > 20);
+	qsort(order_jobs, n, sizeof(order_jobs[0]), order_cmp);
+	for (i = 0; i < n; i++)
+		if (tm_state(&t, order_jobs[i]->id) != (i < nhigh + 5 ? JS_RUN : JS_PEND))
+			fail_msg("job %ld (%s, %zu in order) is %s", order_jobs[i]->id,
+			    order_jobs[i]->queue, i, i < nhigh + 5 ? "pending" : "running");
+	tm_free(&t);
+}
+
+static void
+test_sliced_order(void **state)
+{
+	sliced_order(false);
+}
+
+/* badmin reconfig while the order is being built (queue low now above
+ * high): the half-built order is dropped and built again from the new
+ * priorities and requirements. */
+static void
+test_sliced_order_reconfig(void **state)
+{
+	sliced_order(true);
 }
 
 /* What the agent reports, and whether the queue low requeues it. */
@@ -505,6 +609,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_slices_keep_reservations),
+		cmocka_unit_test(test_sliced_order),
+		cmocka_unit_test(test_sliced_order_reconfig),
 		cmocka_unit_test(test_requeue_exit),
 		cmocka_unit_test(test_fairshare_usage),
 		cmocka_unit_test(test_fairshare_group),
