@@ -101,6 +101,7 @@ admin_apply_host(struct master *m, const struct admin_action *a, json_t *data,
 	h->adm_closed = strcmp(a->name, "hclose") == 0;
 	free(h->adm_comment);
 	h->adm_comment = comment && *comment ? xstrdup(comment) : NULL;
+	snapshot_host_changed(m, h);
 	return 0;
 }
 

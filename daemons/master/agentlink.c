@@ -260,6 +260,7 @@ agent_register(struct master *m, struct conn *c, struct link *l, json_t *msg)
 	agent_set_str(&h->model, jstr(msg, "model"));
 	agent_set_str(&h->version, jstr(msg, "version"));
 	agent_host_info(h, msg);
+	snapshot_host_changed(m, h);
 	l->state = LINK_REGISTERED;
 	log_info("host %s registered: %d cpus, %ld KB memory, %s", h->name, h->ncpus,
 	    h->mem_total, h->model);
@@ -368,6 +369,7 @@ agent_handle(struct master *m, struct conn *c, json_t *msg)
 	}
 	if (strcmp(t, "hb") == 0) {
 		agent_host_info(conn_host(c), msg);
+		snapshot_host_changed(m, conn_host(c));
 		agent_usage(m, conn_host(c), json_object_get(msg, "usage"));
 	} else if (strcmp(t, "started") == 0)
 		log_debug("job %ld[%ld] started, pid %ld", jint(msg, "id"),
@@ -395,6 +397,7 @@ agent_lost(struct master *m, struct conn *c)
 	h->conn = NULL;
 	h->status = HOST_UNAVAIL;
 	h->lost_ms = now_mono_ms();	/* rerunnable jobs wait for the link timeout */
+	snapshot_host_changed(m, h);
 	log_warnx("host %s is unreachable; its running jobs are UNKWN", h->name);
 }
 

@@ -42,6 +42,7 @@ host_get(struct master *m, const char *name)
 		TAILQ_INSERT_TAIL(&m->hosts, h, entry);
 	else
 		TAILQ_INSERT_BEFORE(k, h, entry);
+	snapshot_hosts_changed(m);
 	return h;
 }
 

@@ -341,6 +341,7 @@ elem_release_host(struct master *m, struct elem *e)
 	if (e->host == NULL)
 		return;
 	fairshare_released(m, e);	/* usage up to now (not at replay) */
+	snapshot_elem_released(m, e);
 	e->host->used -= e->nslots;
 	TAILQ_REMOVE(&e->host->running, e, host_entry);
 	e->host = NULL;
@@ -383,6 +384,7 @@ job_apply_start(struct master *m, struct job *j, const struct jevent *ev, char *
 	e->host = host_get(m, e->hosts[0]);
 	e->host->used += e->nslots;
 	TAILQ_INSERT_TAIL(&e->host->running, e, host_entry);
+	snapshot_elem_started(m, e);
 	j->nrun++;
 	if (job_is_array(j)) {
 		long pos = arrayspec_pos(&j->arr, idx);
@@ -540,10 +542,13 @@ job_apply_requeue(struct master *m, struct job *j, const struct jevent *ev,
 	long idx = ev->idx;
 	json_t *data = ev->data;
 	struct elem *e = job_elem(j, idx);
+	bool had_req = j->req != NULL;
 
 	if (e == NULL || !(e->state & (JS_RUN | JS_SSUSP | JS_USUSP | JS_UNKWN)))
 		return errf(err, errlen, "element %ld is not running", idx);
 	job_requeue_policy(j, data);
+	if (had_req && j->req == NULL)	/* EXCLUDE(): derived again */
+		snapshot_job_changed(m, j);
 	elem_release_host(m, e);
 	elem_free_hosts(e);
 	elem_set_state(e, e->requeue ? e->requeue : JS_PEND);

@@ -184,6 +184,7 @@ jobctl_refresh(struct master *m, struct job *j, json_t *spec, char *err,
 	free(j->name);
 	j->name = xstrdup(name);
 	j->queue = jobspec_str(m, queue);
+	snapshot_job_changed(m, j);
 	j->nslots = (int)json_integer_value(json_object_get(spec, "nslots"));
 	if (j->nslots < 1)
 		j->nslots = 1;
@@ -245,6 +246,7 @@ jobctl_apply_switch(struct master *m, struct job *j, const struct jevent *ev,
 	if (q == NULL)
 		return errf(err, errlen, "switch without a queue");
 	j->queue = jobspec_str(m, q);
+	snapshot_job_changed(m, j);	/* its running elements count there now */
 	spec = jobspec_tree(j);
 	json_object_set_new(spec, "queue", json_string(q));
 	jobspec_replace(j, spec);

@@ -410,6 +410,16 @@ void jobreq_jobspec(struct master *m, struct job *j, json_t *spec);
 int snapshot_max_slots(struct master *m, const struct host *h);
 /* Its lsb.hosts JL/U, -1 none. */
 int snapshot_jlu(struct master *m, const struct host *h);
+/* What changed, reported by the modules that change it (no-ops until a
+ * pass built the snapshot): a host's state, load or attributes; the host
+ * table or the configuration (everything is built again); an element
+ * that started or leaves its hosts; a job whose running elements now
+ * count differently (queue, requirements). */
+void snapshot_host_changed(struct master *m, struct host *h);
+void snapshot_hosts_changed(struct master *m);
+void snapshot_elem_started(struct master *m, struct elem *e);
+void snapshot_elem_released(struct master *m, struct elem *e);
+void snapshot_job_changed(struct master *m, struct job *j);
 dep_value sched_dep_eval(struct master *m, struct job *j);
 int sched_dep_check(struct master *m, struct job *j, const char *user, char *err,
     size_t errlen);

@@ -663,11 +663,29 @@ place_avail_release(struct place_avail *a, const struct place_job *pj,
 }
 
 static int
-place_cmp_run(const void *a, const void *b)
+place_strcmp(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return (a != NULL) - (b != NULL);
+	return strcmp(a, b);
+}
+
+int
+place_run_cmp(const void *a, const void *b)
 {
 	const struct place_run *x = a, *y = b;
 
-	return x->end < y->end ? -1 : x->end > y->end;
+	if (x->end != y->end)
+		return x->end < y->end ? -1 : 1;
+	if (x->slots != y->slots)
+		return x->slots < y->slots ? -1 : 1;
+	if (x->mem != y->mem)
+		return x->mem < y->mem ? -1 : 1;
+	if (x->excl != y->excl)
+		return x->excl ? 1 : -1;
+	if (place_strcmp(x->user, y->user) != 0)
+		return place_strcmp(x->user, y->user);
+	return place_strcmp(x->queue, y->queue);
 }
 
 /* When host i can give pj want slots as its runs end; -1 never. */
@@ -681,7 +699,7 @@ place_host_when(struct place_ctx *x, const struct place_job *pj, int i, int want
 	if (place_avail_cap(x, pj, &a) >= want)
 		return x->now;
 	if (h->nruns > 1 && !h->runs_sorted)
-		qsort(h->runs, h->nruns, sizeof(*h->runs), place_cmp_run);
+		qsort(h->runs, h->nruns, sizeof(*h->runs), place_run_cmp);
 	h->runs_sorted = true;
 	for (size_t k = 0; k < h->nruns; k++) {
 		place_avail_release(&a, pj, &h->runs[k]);
@@ -705,7 +723,9 @@ place_cmp_ev(const void *a, const void *b)
 
 	if (x->end != y->end)
 		return x->end < y->end ? -1 : 1;
-	return x->k < y->k ? -1 : x->k > y->k;
+	if (x->k != y->k)
+		return x->k < y->k ? -1 : 1;
+	return x->run != NULL && y->run != NULL ? place_run_cmp(x->run, y->run) : 0;
 }
 
 /* Releases the runs of ev[0..nev) in order until the candidates give nmin

@@ -155,6 +155,7 @@ reconfig_op(struct master *m, struct reqctx *rq, json_t *args)
 	reconfig_note_gone(m, nc, warnings);
 	m->conf = nc;
 	conf_free(oc);
+	snapshot_hosts_changed(m);
 	log_info("reconfig by %s: %zu queues, default queue %s", rq->user,
 	    nc->nqueues, nc->default_queue);
 	loop_want_sched(m);

@@ -511,6 +511,7 @@ sched_one(struct sched_run *s, struct job *j, const struct place_job *pj,
 		}
 		return false;
 	}
+	snapshot_placed(s->m, pj->queue, pj->user, &r);
 	if (s->fs != NULL)
 		fairshare_job_started(s->m, s->fs, j, r.total);
 	if (job_event(s->m, j->id, idx, "start",
@@ -887,9 +888,7 @@ sched_run_init(struct sched_run *s, struct master *m)
 		sched_conf_changed(m);
 	s->fs = m->sched->fs;
 	fairshare_count_running(m, s->fs);	/* usage: fairshare_tick */
-	s->lim = limits_new();
-	limits_configure(s->lim, m->conf);
-	hosts = snapshot_build(m, now, s->lim, &nh);
+	hosts = snapshot_sync(m, now, &s->lim, &nh);
 	place_ctx_init(&s->px, hosts, nh, sc, now);
 	s->px.lim = s->lim;
 	s->budget = SCHED_SLICE;
@@ -1068,9 +1067,7 @@ sched_pass(struct master *m)
 		loop_want_sched(m);
 	else
 		sched_walk_done(st, now_mono_us());
-	place_ctx_free(&s.px);
-	snapshot_free(s.px.hosts, s.px.nhosts);
-	limits_free(s.lim);
+	place_ctx_free(&s.px);	/* the snapshot and its tallies are kept */
 	strmap_clear(&s.limited);
 	for (size_t i = 0; i < s.nlimited; i++)
 		free(s.limited_detail[i]);
@@ -1085,6 +1082,7 @@ sched_free(struct master *m)
 	if (m->sched == NULL)
 		return;
 	fairshare_free(m->sched->fs);
+	snapshot_state_free(m->sched->snap);
 	jobreq_flush(m->sched);
 	sched_order_drop(m->sched);
 	free(m->sched->rsv);

@@ -6,8 +6,10 @@
  *
  * A pass works on a snapshot (struct place_ctx) built from the host table
  * and the running jobs; placing a job updates the snapshot only, and the
- * pass turns each placement into a start event. Nothing here is state of
- * its own: every pass rebuilds it from the job and host tables.
+ * pass turns each placement into a start event. The snapshot is kept
+ * between passes (snapshot.c) and brought up to date from what job.c,
+ * host.c, agentlink.c, admin.c and reconfig.c report changed, so that it
+ * always equals one built afresh from the job and host tables.
  */
 #ifndef PUMICE_SCHED_H
 #define PUMICE_SCHED_H
@@ -57,7 +59,12 @@ struct place_run {
 	uint64_t mem;		/* KB booked there (rusage[mem], -M) */
 	bool excl;		/* -x */
 	const char *user, *queue;	/* per-host limits it counts in */
+	const void *owner;	/* the element (snapshot.c keeps runs by it) */
+	long mem_until;		/* mem is booked until then; LONG_MAX always */
 };
+/* A total order of runs (end first), so that a host's runs sort alike
+ * whatever order they were added in (snapshot.c keeps them sorted). */
+int place_run_cmp(const void *a, const void *b);
 
 struct place_host {
 	const char *name;
@@ -130,11 +137,23 @@ void place_result_free(struct place_result *r);
 /* Memory a job books on one host for slots slots (KB). */
 uint64_t place_booking(const struct jobreq *req, int slots, bool per_task);
 
-/* snapshot.c: the hosts and running jobs of m as placement sees them;
- * counts running slots into lim (unless NULL). */
+/* snapshot.c: the hosts and running jobs of m as placement sees them,
+ * built afresh; counts running slots into lim (unless NULL). */
 struct place_host *snapshot_build(struct master *m, long now, struct limits *lim,
     size_t *n);
 void snapshot_free(struct place_host *hosts, size_t n);
+/* The kept snapshot brought up to date for a pass at now: equal to
+ * snapshot_build's (reservations cleared), with its running slots in *lim;
+ * both stay owned by the snapshot. */
+struct place_host *snapshot_sync(struct master *m, long now, struct limits **lim,
+    size_t *n);
+/* A pass placed a job (its slots are in the snapshot and *lim until the
+ * start event it makes is seen at the next sync). */
+void snapshot_placed(struct master *m, const char *queue, const char *user,
+    const struct place_result *r);
+struct snapshot;
+void snapshot_state_free(struct snapshot *s);
+/* The notifications (what changed) are in master.h. */
 /* Sets host->excl where exclusive jobs run (bhosts closed_Excl), clears
  * host->rsv; for when no job is pending. */
 void snapshot_mark_excl(struct master *m);
@@ -195,6 +214,7 @@ void fairshare_job_started(struct master *m, struct fairshare *f, struct job *j,
 struct sched_item;
 struct sched_state {
 	struct fairshare *fs;
+	struct snapshot *snap;	/* the hosts as passes see them (snapshot.c) */
 	/* A pass cut short by its time slice resumes here with the same
 	 * order (jobs found again by id), so a long backlog is walked in
 	 * slices instead of restarting at the head every time. */

@@ -604,6 +604,225 @@ test_no_free_id(void **state)
 	tm_free(&t);
 }
 
+/* ---- the kept snapshot (snapshot.c) ---- */
+
+static void
+snap_same_run(const struct place_run *a, const struct place_run *b,
+    const char *host, const char *step)
+{
+	if (a->end != b->end || a->slots != b->slots || a->mem != b->mem ||
+	    a->excl != b->excl || strcmp(a->user, b->user) != 0 ||
+	    strcmp(a->queue, b->queue) != 0)
+		fail_msg("%s: %s: kept run (end %ld, %d slots, %llu KB) differs from "
+		    "fresh (end %ld, %d slots, %llu KB)", step, host, a->end, a->slots,
+		    (unsigned long long)a->mem, b->end, b->slots,
+		    (unsigned long long)b->mem);
+}
+
+static void
+snap_same_host(const struct place_host *a, const struct place_host *b,
+    const char *step)
+{
+	if (strcmp(a->name, b->name) != 0 || a->h != b->h || a->usable != b->usable ||
+	    a->maxslots != b->maxslots || a->used != b->used || a->ncpus != b->ncpus ||
+	    a->jlu != b->jlu || a->mem_total != b->mem_total || a->mem_rsv != b->mem_rsv ||
+	    a->excl != b->excl || a->rsv_slots != b->rsv_slots ||
+	    a->rsv_mem != b->rsv_mem || a->rsv_until != b->rsv_until ||
+	    a->rsv_job != b->rsv_job || a->nruns != b->nruns)
+		fail_msg("%s: host %s: kept used %d mem_rsv %llu usable %d excl %d runs "
+		    "%zu, fresh used %d mem_rsv %llu usable %d excl %d runs %zu", step,
+		    b->name, a->used, (unsigned long long)a->mem_rsv, a->usable, a->excl,
+		    a->nruns, b->used, (unsigned long long)b->mem_rsv, b->usable, b->excl,
+		    b->nruns);
+	for (int k = 0; k < SEL_NIDX; k++)
+		if (a->sel.num[k] != b->sel.num[k])
+			fail_msg("%s: host %s: index %d kept %g fresh %g", step, b->name, k,
+			    a->sel.num[k], b->sel.num[k]);
+	assert_ptr_equal(a->sel.type, b->sel.type);
+	assert_ptr_equal(a->sel.model, b->sel.model);
+	for (size_t k = 0; k < a->nruns; k++)
+		snap_same_run(&a->runs[k], &b->runs[k], b->name, step);
+}
+
+static const char *snap_users[] = { "alice", "bob", "carol" };
+static const char *snap_queues[] = { "low", "high" };
+
+/* The kept snapshot at now equals one built afresh: hosts, runs in
+ * order, the hosts' excl, and the limit tallies. */
+static void
+snap_check(struct master *m, long now, const char *step)
+{
+	struct limits *kl, *fl = limits_new();
+	struct place_host *kept, *fresh;
+	size_t kn, fn;
+	char hidx[32];
+
+	kept = snapshot_sync(m, now, &kl, &kn);
+	limits_configure(fl, m->conf);
+	fresh = snapshot_build(m, now, fl, &fn);
+	assert_int_equal(kn, fn);
+	for (size_t i = 0; i < kn; i++)
+		snap_same_host(&kept[i], &fresh[i], step);
+	for (size_t q = 0; q < nitems(snap_queues); q++) {
+		assert_int_equal(limits_count(kl, "Q", snap_queues[q], NULL),
+		    limits_count(fl, "Q", snap_queues[q], NULL));
+		for (size_t u = 0; u < nitems(snap_users); u++)
+			assert_int_equal(limits_count(kl, "QU", snap_queues[q], snap_users[u]),
+			    limits_count(fl, "QU", snap_queues[q], snap_users[u]));
+		for (size_t i = 0; i < kn; i++) {
+			snprintf(hidx, sizeof(hidx), "%zu", i);
+			if (limits_count(kl, "QH", snap_queues[q], hidx) !=
+			    limits_count(fl, "QH", snap_queues[q], hidx))
+				fail_msg("%s: HJOB tally of %s on %s: kept %ld fresh %ld", step,
+				    snap_queues[q], kept[i].name,
+				    limits_count(kl, "QH", snap_queues[q], hidx),
+				    limits_count(fl, "QH", snap_queues[q], hidx));
+		}
+	}
+	snapshot_free(fresh, fn);
+	limits_free(fl);
+}
+
+/* Queue limits, so that the tallies count (limits_configure). */
+static void
+snap_limits(struct tmaster *t)
+{
+	struct conf *old = t->m.conf;
+	char err[512];
+
+	put(t->dir, LSBDIR "lsb.queues", "Begin Queue\nQUEUE_NAME = low\nPRIORITY = 10\n"
+	    "QJOB_LIMIT = 100000\nUJOB_LIMIT = 100000\nHJOB_LIMIT = 1000\n"
+	    "REQUEUE_EXIT_VALUES = 3 EXCLUDE(20)\nEnd Queue\n"
+	    "Begin Queue\nQUEUE_NAME = high\nPRIORITY = 50\nHJOB_LIMIT = 1000\n"
+	    "End Queue\n");
+	if ((t->m.conf = conf_load(t->dir, 1, err, sizeof(err))) == NULL)
+		fail_msg("%s", err);
+	conf_free(old);
+	snapshot_hosts_changed(&t->m);
+}
+
+static const char *snap_opts[] = {
+	"{}",
+	"{\"W\":\"10\"}",
+	"{\"R\":\"rusage[mem=100:duration=30]\"}",
+	"{\"R\":\"rusage[mem=200]\",\"W\":\"5\"}",
+	"{\"x\":true}",
+	"{\"n\":\"2\"}",
+};
+
+/* A job of a random user, queue and shape started on one or two hosts at
+ * when (as the daemon applies a start; a pass would have placed it). */
+static long
+snap_start(struct tmaster *t, const char *h1, const char *h2, long when)
+{
+	const char *opts = snap_opts[random() % nitems(snap_opts)];
+	long id = tm_submit_as(t, snap_users[random() % nitems(snap_users)],
+	    snap_queues[random() % nitems(snap_queues)], opts);
+	json_t *hosts = json_pack("[s]", h1), *data;
+	char err[256];
+
+	if (h2 != NULL)
+		json_array_append_new(hosts, json_string(h2));
+	if (strstr(opts, "\"n\"") != NULL)
+		json_array_append_new(hosts, json_string(h2 ? h2 : h1));
+	data = json_pack("{s:o}", "hosts", hosts);
+	if (job_apply(&t->m, id, 0, "start", when, data, err, sizeof(err)) < 0)
+		fail_msg("start of %ld: %s", id, err);
+	json_decref(data);
+	return id;
+}
+
+/* A pass's placement as place.c commits it, then its start event (or
+ * none, when the start was refused). */
+static void
+snap_place(struct tmaster *t, struct host *h, long now, bool start)
+{
+	struct master *m = &t->m;
+	struct limits *lim;
+	struct place_host *v;
+	size_t n, i;
+	int idx = 0, slots = 1;
+	struct place_result r = { .n = 1, .idx = &idx, .slots = &slots, .total = 1 };
+
+	v = snapshot_sync(m, now, &lim, &n);
+	for (i = 0; i < n && v[i].h != h; i++)
+		;
+	idx = (int)i;
+	v[i].used++;
+	v[i].sel.num[SEL_SLOTS]--;
+	limits_add(lim, m->conf->sched, "low", "bob", idx, 1);
+	snapshot_placed(m, "low", "bob", &r);
+	if (start) {
+		long id = tm_submit_as(t, "bob", "low", "{}");
+		tm_apply(t, id, "start", json_pack("{s:[s]}", "hosts", h->name));
+	}
+}
+
+/*
+ * The snapshot kept between passes equals one built afresh after a random
+ * sequence of starts (one and two hosts, run limits, timed and untimed
+ * memory bookings, -x), placements by a pass with and without their start
+ * event, finishes, requeues, hosts closed, lost and back, load changes,
+ * a new host, a reconfig, and time passing over bookings' ends.
+ */
+static void
+test_kept_snapshot(void **state)
+{
+	struct tmaster t;
+	struct master *m = &t.m;
+	struct host *hosts[8];
+	long running[4096], now = (long)now_real(), when;
+	size_t nrun = 0;
+	char step[64], name[32];
+
+	srandom(11);
+	tm_init(&t);
+	snap_limits(&t);
+	for (int i = 0; i < 6; i++) {
+		snprintf(name, sizeof(name), "h%d", i);
+		tm_host(&t, name, 4 + 4 * (i % 3));
+		hosts[i] = host_get(m, name);
+	}
+	snap_check(m, now, "first");
+	for (int op = 0; op < 3000; op++) {
+		struct host *h = hosts[random() % 6], *h2 = hosts[random() % 6];
+		int what = (int)(random() % 12);
+		snprintf(step, sizeof(step), "op %d (%d)", op, what);
+		now += random() % 4;
+		when = now - random() % 40;
+		if (what <= 3 && nrun < nitems(running))
+			running[nrun++] = snap_start(&t, h->name, what == 3 ? h2->name : NULL,
+			    when);
+		else if (what <= 5 && nrun > 0) {
+			size_t k = (size_t)random() % nrun;
+			tm_apply(&t, running[k], what == 4 ? "finish" : "requeue", what == 4 ?
+			    json_pack("{s:s}", "state", "DONE") : json_pack("{}"));
+			running[k] = running[--nrun];
+		} else if (what == 6) {
+			snap_place(&t, h, now, random() % 4 != 0);
+		} else if (what == 7) {
+			h->adm_closed = !h->adm_closed;
+			snapshot_host_changed(m, h);
+		} else if (what == 8) {
+			h->load[0] = (double)(random() % 100) / 10;
+			h->mem_free = random() % (1024 * 1024);
+			snapshot_host_changed(m, h);
+		} else if (what == 9) {
+			h->status = h->status == HOST_OK ? HOST_UNAVAIL : HOST_OK;
+			snapshot_host_changed(m, h);
+		}
+		if (op == 1500) {
+			tm_host(&t, "h6", 8);	/* a new host */
+			hosts[6] = host_get(m, "h6");
+			snap_limits(&t);	/* and a reconfig */
+		}
+		if (what >= 10 || random() % 3 == 0)
+			snap_check(m, now, step);
+	}
+	snap_check(m, now + 3600, "an hour later");
+	tm_free(&t);
+}
+
 int
 main(void)
 {
@@ -616,6 +835,7 @@ main(void)
 		cmocka_unit_test(test_fairshare_group),
 		cmocka_unit_test(test_counts),
 		cmocka_unit_test(test_no_free_id),
+		cmocka_unit_test(test_kept_snapshot),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
