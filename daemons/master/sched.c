@@ -1,8 +1,8 @@
 /*
  * sched.c - the scheduling pass and dependency evaluation.
  *
- * A pass rebuilds a snapshot of the hosts and running jobs (snapshot.c),
- * sorts the jobs with pending elements by queue priority, user priority
+ * A pass brings the snapshot of the hosts and running jobs up to date
+ * (snapshot.c keeps it between passes), sorts the jobs with pending elements by queue priority, user priority
  * (-sp), btop/bbot order and id, and walks them queue by queue: first come
  * first served, or by fairshare where the queue has FAIRSHARE. Each job is
  * checked for queue state, dependency, array %N and queue/user limits
@@ -301,8 +301,9 @@ sched_next_idx(struct job *j)
 /*
  * A slice yields to the loop after SCHED_SLICE_US when a command is
  * waiting, accepted or not (issue 11: p99 <= 10 ms for a command), else
- * goes on up to SCHED_SLICE_MAX_US: every slice rebuilds its snapshot, so
- * slices as short as commands need cost throughput when nobody asks.
+ * goes on up to SCHED_SLICE_MAX_US: slices as short as commands need
+ * cost throughput when nobody asks (each collects the jobs that reserved
+ * and the new ones ahead of the walk, sched_resume).
  * The command sockets are polled at most every SCHED_POLL_US (one
  * epoll_wait, ~1 us).
  */
@@ -906,9 +907,10 @@ sched_clock(struct master *m, const struct sched_state *st, uint64_t t0)
 }
 
 /* The walk's clock: the slice's, but its soft end as long again as the
- * snapshot took at least, so that with many hosts a slice still does as
- * much placing as rebuilding (keeping the snapshot between slices would
- * remove that cost). */
+ * snapshot's update took at least, so that a slice always does as much
+ * placing as updating (a full rebuild, after reconfig or a new host, takes
+ * ~4.5 ms at 10,000 hosts; an update of the hosts that changed, tens of
+ * microseconds). */
 static struct sched_clock
 sched_walk_clock(struct master *m, const struct sched_state *st, uint64_t t0,
     uint64_t t_snap)
