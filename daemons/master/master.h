@@ -19,6 +19,7 @@
 #include "auth.h"
 #include "conf.h"
 #include "depexpr.h"
+#include "strmap.h"
 
 struct event_base;
 struct event;
@@ -176,6 +177,7 @@ struct master {
 	TAILQ_HEAD(, conn) conns;
 	TAILQ_HEAD(, conn) dirty;	/* conns with output held until commit */
 	struct host_list hosts;
+	struct strmap host_names;	/* name -> host (p), host.c */
 	struct job **jhash;
 	size_t jhash_size, njobs;
 	struct job_list byid;		/* every job in memory, by id (a query
