@@ -18,6 +18,7 @@
 
 #include "../../daemons/master/jobpage.h"
 #include "jobstate.h"
+#include "testlib.h"
 #include "util.h"
 
 struct tpage {
@@ -54,16 +55,11 @@ static int
 tp_setup(void **state)
 {
 	struct tpage *t = xcalloc(1, sizeof(*t));
-	char err[512], *conf;
-	FILE *fp;
+	char err[512];
 
 	strcpy(t->dir, "/tmp/test_jobpage.XXXXXX");
 	assert_non_null(mkdtemp(t->dir));
-	conf = xasprintf("%s/lsf.conf", t->dir);
-	assert_non_null(fp = fopen(conf, "w"));
-	fputs("LSF_CLUSTER_NAME=demo\n", fp);
-	fclose(fp);
-	free(conf);
+	tl_put(t->dir, "lsf.conf", "LSF_CLUSTER_NAME=demo\n");
 	if ((t->m.conf = conf_load(t->dir, 1, err, sizeof(err))) == NULL)
 		fail_msg("%s", err);
 	master_init(&t->m);
