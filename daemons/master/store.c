@@ -266,9 +266,36 @@ store_last_submit(struct store *s)
 	return id;
 }
 
-int
-store_each_event(struct store *s, store_event_fn fn, void *arg, long *last_submit,
-    char *err, size_t errlen)
+/* At most how many jobs the events are of, without reading them: fewer
+ * than the events and than the span of their ids (both from an index). */
+size_t
+store_jobs_hint(struct store *s)
+{
+	sqlite3_stmt *st;
+	long events = 0, span = 0;
+
+	/* one min or max a query: sqlite reads it off the index */
+	if (sqlite3_prepare_v2(s->db, "SELECT (SELECT max(seq) FROM events) - "
+	    "(SELECT min(seq) FROM events) + 1, (SELECT max(job) FROM events) - "
+	    "(SELECT min(job) FROM events) + 1", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		events = (long)sqlite3_column_int64(st, 0);
+		span = (long)sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	return (size_t)(events < span ? events : span > 0 ? span : 0);
+}
+
+/* Replay reads the whole log once, in order: mapped, its pages are not
+ * copied into sqlite's cache one by one. The mapping goes once read, or
+ * the master's RSS would count the database. */
+static const char store_map_on[] = "PRAGMA mmap_size=2147418112";
+static const char store_map_off[] = "PRAGMA mmap_size=0";
+
+static int
+store_each_row(struct store *s, store_event_fn fn, void *arg, char *err,
+    size_t errlen)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -287,6 +314,20 @@ store_each_event(struct store *s, store_event_fn fn, void *arg, long *last_submi
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return errf(err, errlen, "replay: %s", sqlite3_errmsg(s->db));
+	return 0;
+}
+
+int
+store_each_event(struct store *s, store_event_fn fn, void *arg, long *last_submit,
+    char *err, size_t errlen)
+{
+	int rc;
+
+	store_exec(s, store_map_on);
+	rc = store_each_row(s, fn, arg, err, errlen);
+	store_exec(s, store_map_off);
+	if (rc < 0)
+		return -1;
 	*last_submit = store_last_submit(s);
 	return 0;
 }
