@@ -158,6 +158,12 @@ envtab_intern(struct envtab *t, json_t *env)
 	return e;
 }
 
+bool
+envtab_has(const struct envtab *t, const char *id)
+{
+	return t != NULL && envtab_find(t, id) != NULL;
+}
+
 struct envent *
 envtab_get(struct envtab *t, const char *id)
 {

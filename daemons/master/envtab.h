@@ -30,6 +30,8 @@ void envtab_free(struct envtab *t);
 struct envent *envtab_intern(struct envtab *t, json_t *env);
 /* The entry of id, loaded when not in memory: a new reference, or NULL. */
 struct envent *envtab_get(struct envtab *t, const char *id);
+/* True when id is in memory (held by a job, or waiting for the store). */
+bool envtab_has(const struct envtab *t, const char *id);
 void envent_release(struct envent *e);
 const char *envent_id(const struct envent *e);
 /* The environment, shared by every job that has it: never modify it. */
@@ -98,5 +100,8 @@ void jobspec_free(struct job *j);
 /* Stores the environments interned since the last call (before the submit
  * events that name them). */
 int jobspec_store_envs(struct master *m);
+/* Deletes the stored environments that no event names any more (store.c's
+ * store_envs_collect, with what is in memory): the number, or -1. */
+int jobspec_collect_envs(struct master *m);
 
 #endif

@@ -45,6 +45,20 @@ jobspec_store_envs(struct master *m)
 	return envtab_flush(m->envs, jobspec_put_env, m->store);
 }
 
+static bool
+jobspec_env_live(void *arg, const char *id)
+{
+	return envtab_has(arg, id);
+}
+
+int
+jobspec_collect_envs(struct master *m)
+{
+	if (m->store == NULL)
+		return 0;
+	return store_envs_collect(m->store, jobspec_env_live, m->envs);
+}
+
 static struct envtab *
 jobspec_envtab(struct master *m)
 {

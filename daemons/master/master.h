@@ -467,6 +467,11 @@ bool store_in_history(struct store *s, long id);
 /* The envs table: each distinct job environment once (envtab.c). */
 char *store_env_text(struct store *s, const char *id);
 int store_put_env(struct store *s, const char *id, const char *text);
+/* True when environment id is held in memory (a job the master keeps). */
+typedef bool (*store_env_live_fn)(void *arg, const char *id);
+/* Deletes the environments no event names any more, once events were
+ * deleted (expiry, a reused id): the number deleted, or -1. */
+int store_envs_collect(struct store *s, store_env_live_fn live, void *arg);
 
 /* requeue.c: REQUEUE_EXIT_VALUES and RERUNNABLE (requeue events). */
 /* Records a requeue instead of the finish msg reports, when the queue

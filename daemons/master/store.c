@@ -16,6 +16,8 @@
  * (envtab.c names it by the SHA-256 of its text); a submit event carries
  * "env_id" instead of the "env" object. Databases written before the table
  * existed get it on open, and their inline "env" objects still replay.
+ * Once events are deleted, store_envs_collect deletes the environments no
+ * event names any more (the master says which ones it holds).
  */
 #include <errno.h>
 #include <limits.h>
@@ -33,6 +35,7 @@ struct store {
 	sqlite3_stmt *ins, *del, *env_get, *env_put;
 	bool in_txn;
 	long max_job;		/* highest job id with events: reuse check */
+	bool deleted;		/* events deleted since store_envs_collect */
 };
 
 static const char store_schema[] =
@@ -227,6 +230,7 @@ store_delete_job(struct store *s, long id)
 	sqlite3_reset(s->del);
 	if (rc != SQLITE_DONE)
 		return -1;
+	s->deleted = true;
 	return store_exec_id(s, "DELETE FROM history WHERE job=?", id);
 }
 
@@ -368,7 +372,70 @@ store_expire(struct store *s, long before)
 	    "(SELECT job FROM history WHERE purged < ?)", before) < 0 ||
 	    store_exec_id(s, "DELETE FROM history WHERE purged < ?", before) < 0)
 		return -1;
+	s->deleted = true;
 	return sqlite3_changes(s->db);
+}
+
+/* The environments of the envs table that are not live (held in memory),
+ * as candidates in a temporary table. */
+static int
+store_envs_candidates(struct store *s, store_env_live_fn live, void *arg)
+{
+	sqlite3_stmt *sel, *ins;
+	int n = 0;
+
+	if (store_exec(s, "CREATE TEMP TABLE IF NOT EXISTS env_dead("
+	    "id TEXT PRIMARY KEY) WITHOUT ROWID; DELETE FROM env_dead") < 0)
+		return -1;
+	if (sqlite3_prepare_v2(s->db, "SELECT id FROM envs", -1, &sel, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO env_dead(id) VALUES(?)", -1, &ins,
+	    NULL) != SQLITE_OK) {
+		sqlite3_finalize(sel);
+		return -1;
+	}
+	while (sqlite3_step(sel) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(sel, 0);
+
+		if (id == NULL || live(arg, id))
+			continue;
+		sqlite3_bind_text(ins, 1, id, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(ins) == SQLITE_DONE)
+			n++;
+		sqlite3_reset(ins);
+	}
+	sqlite3_finalize(sel);
+	sqlite3_finalize(ins);
+	return n;
+}
+
+/*
+ * A submit event names its environment; the events of jobs in memory are
+ * named by what the master holds (live), those of jobs in history are
+ * read (one pass over history's submits, only when some environment is
+ * not live). An environment neither names goes. Nothing to do until some
+ * events were deleted.
+ */
+int
+store_envs_collect(struct store *s, store_env_live_fn live, void *arg)
+{
+	int n, rc;
+
+	if (!s->deleted)
+		return 0;
+	if (store_begin(s) < 0 || (n = store_envs_candidates(s, live, arg)) < 0)
+		return -1;
+	s->deleted = false;
+	if (n == 0)
+		return 0;
+	/* an id is the 32 hex digits after "env_id":" (ENVTAB_ID_LEN) */
+	rc = store_exec(s, "DELETE FROM envs WHERE id IN (SELECT id FROM env_dead) "
+	    "AND id NOT IN (SELECT substr(e.data, instr(e.data, '\"env_id\":\"') + 10, "
+	    "32) FROM history h JOIN events e ON e.job = h.job "
+	    "WHERE e.type = 'submit')");
+	n = sqlite3_changes(s->db);
+	store_exec(s, "DELETE FROM env_dead");
+	return rc < 0 ? -1 : n;
 }
 
 /* The events of one job, oldest first: [{idx, type, time, data}]. */
