@@ -56,6 +56,39 @@ test_equal_envs_share_one_entry(void **state)
 	envtab_free(t);
 }
 
+/* The last entry interned is compared first (a pack's jobs): an equal
+ * environment shares it, and once it is gone it is not compared again. */
+static void
+test_last_entry_shortcut(void **state)
+{
+	struct envtab *t = envtab_new(NULL, NULL);
+	json_t *a = env_of("{\"A\":\"1\",\"B\":\"2\"}");
+	json_t *b = env_of("{\"B\":\"2\",\"A\":\"1\"}");
+	json_t *c = env_of("{\"A\":\"1\"}");
+	struct envent *ea = envtab_intern(t, a), *ec = envtab_intern(t, c);
+	struct envent *eb = envtab_intern(t, b);	/* last is c's: hashed */
+	char id[ENVTAB_ID_LEN + 1];
+
+	assert_ptr_equal(ea, eb);
+	assert_ptr_not_equal(ea, ec);
+	assert_ptr_equal(envtab_intern(t, a), ea);	/* last: a's */
+	strcpy(id, envent_id(ea));
+	envtab_flush(t, NULL, NULL);
+	envent_release(ea);
+	envent_release(ea);
+	envent_release(eb);
+	assert_false(envtab_has(t, id));		/* freed, and not last */
+	eb = envtab_intern(t, b);
+	assert_string_equal(envent_id(eb), id);
+	assert_true(envtab_has(t, id));
+	envent_release(eb);
+	envent_release(ec);
+	json_decref(a);
+	json_decref(b);
+	json_decref(c);
+	envtab_free(t);
+}
+
 /* A two-slot store for the flush and load callbacks. */
 struct fakestore {
 	int nput;
@@ -317,6 +350,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_equal_envs_share_one_entry),
+		cmocka_unit_test(test_last_entry_shortcut),
 		cmocka_unit_test(test_flush_once_then_load_by_id),
 		cmocka_unit_test(test_find_top_level_values),
 		cmocka_unit_test(test_head_reads_scalars_without_a_tree),
