@@ -36,7 +36,8 @@ struct envtab {
 	struct envent **hash;
 	size_t size, count;
 	struct envent *unflushed;
-	struct envent *last;	/* interned last: the next job's is often equal */
+	struct envent *last;	/* interned or got last: the next job's is
+				   often the same */
 	envtab_load_fn load;
 	void *load_arg;
 	struct envstr **strs;	/* interned strings, open hashing */
@@ -178,12 +179,18 @@ envtab_has(const struct envtab *t, const char *id)
 struct envent *
 envtab_get(struct envtab *t, const char *id)
 {
-	struct envent *e = envtab_find(t, id);
+	struct envent *e;
 	char *text;
 	json_t *env;
 
+	/* replay: consecutive jobs mostly name the same one */
+	if (t->last != NULL && strcmp(t->last->id, id) == 0)
+		e = t->last;
+	else
+		e = envtab_find(t, id);
 	if (e != NULL) {
 		e->refs++;
+		t->last = e;
 		return e;
 	}
 	if (t->load == NULL || strlen(id) != ENVTAB_ID_LEN ||
@@ -196,7 +203,7 @@ envtab_get(struct envtab *t, const char *id)
 		json_decref(env);
 		return NULL;
 	}
-	return envtab_add(t, id, env);
+	return t->last = envtab_add(t, id, env);
 }
 
 static void

@@ -291,6 +291,20 @@ store_jobs_hint(struct store *s)
 	return (size_t)(events < span ? events : span > 0 ? span : 0);
 }
 
+static bool
+store_history_empty(struct store *s)
+{
+	sqlite3_stmt *st;
+	bool empty = false;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM history LIMIT 1", -1, &st,
+	    NULL) != SQLITE_OK)
+		return false;
+	empty = sqlite3_step(st) == SQLITE_DONE;
+	sqlite3_finalize(st);
+	return empty;
+}
+
 /* Replay reads the whole log once, in order: mapped, its pages are not
  * copied into sqlite's cache one by one. The mapping goes once read, or
  * the master's RSS would count the database. */
@@ -304,7 +318,10 @@ store_each_row(struct store *s, store_event_fn fn, void *arg, char *err,
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sqlite3_prepare_v2(s->db, "SELECT job,idx,type,time,data FROM events "
+	/* without history, no row is looked up in it */
+	if (sqlite3_prepare_v2(s->db, store_history_empty(s) ?
+	    "SELECT job,idx,type,time,data FROM events ORDER BY seq" :
+	    "SELECT job,idx,type,time,data FROM events "
 	    "WHERE job NOT IN (SELECT job FROM history) ORDER BY seq", -1, &st,
 	    NULL) != SQLITE_OK)
 		return errf(err, errlen, "replay: %s", sqlite3_errmsg(s->db));
