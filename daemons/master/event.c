@@ -136,13 +136,18 @@ job_replay(struct master *m, char *err, size_t errlen)
 {
 	uint64_t t0 = now_mono_us();
 	long last = 0;
+	size_t hint;
 	int rc;
 
 	m->replaying = true;
 	m->replayed = 0;
-	job_table_reserve(m, store_jobs_hint(m->store));
+	hint = store_jobs_hint(m->store);
+	if (hint > m->jhash_size)
+		job_table_resize(m, hint);
 	rc = store_each_event(m->store, job_replay_one, m, &last, err, errlen);
 	m->replaying = false;
+	if (m->njobs < m->jhash_size / 4)	/* the bound was far off */
+		job_table_resize(m, m->njobs);
 	if (rc < 0)
 		return -1;
 	if (last >= m->next_id)	/* ids go on as if the master never stopped */

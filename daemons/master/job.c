@@ -69,9 +69,9 @@ job_byid_insert(struct master *m, struct job *j)
 }
 
 void
-job_table_reserve(struct master *m, size_t n)
+job_table_resize(struct master *m, size_t n)
 {
-	size_t i, h, nsize = m->jhash_size ? m->jhash_size : 1024;
+	size_t i, h, nsize = 1024;
 	struct job **nh;
 
 	while (nsize < n)
@@ -99,7 +99,7 @@ job_hash_insert(struct master *m, struct job *j)
 	size_t h;
 
 	if (m->njobs + 1 > m->jhash_size)
-		job_table_reserve(m, m->jhash_size * 2);
+		job_table_resize(m, m->jhash_size * 2);
 	h = hash_id(j->id, m->jhash_size);
 	j->hnext = m->jhash[h];
 	m->jhash[h] = j;

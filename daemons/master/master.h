@@ -310,8 +310,9 @@ void peek_conn_gone(struct master *m, struct conn *c);
 void bulk_submit_many(struct master *m, struct reqctx *rq, json_t *args);
 
 /* job.c */
-/* Room in the job table for n jobs (replay sizes it once). */
-void job_table_reserve(struct master *m, size_t n);
+/* The job table's hash sized for n jobs (replay sizes it once, from an
+ * upper bound, and fits it to the jobs found after). */
+void job_table_resize(struct master *m, size_t n);
 struct job *job_find(struct master *m, long id);
 struct elem *job_elem(struct job *j, long idx);
 struct elem *job_elem_get(struct job *j, long idx);	/* creates pending record */
