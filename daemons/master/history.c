@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "envtab.h"
 #include "jobstate.h"
 #include "log.h"
 #include "master.h"
@@ -84,7 +85,7 @@ history_job(struct master *m, long id)
 void
 history_expire(struct master *m, long now)
 {
-	int n;
+	int n, k;
 
 	if (m->store == NULL)
 		return;
@@ -94,7 +95,11 @@ history_expire(struct master *m, long now)
 	else if (n > 0)
 		log_info("history: %d jobs older than %ld days deleted", n,
 		    m->conf->history_days);
-	if (n != 0)
+	if ((k = jobspec_collect_envs(m)) < 0)
+		log_warnx("history: could not delete unused environments");
+	else if (k > 0)
+		log_info("history: %d environments no job names any more deleted", k);
+	if (n != 0 || k != 0 || store_dirty(m->store))
 		loop_want_commit(m);
 }
 
