@@ -42,11 +42,22 @@ jobpage_add(struct jobpage *pg, json_t *rec)
 	json_array_append_new(pg->out, rec);
 }
 
+/* Element idx's record with the members the request asked for. */
+static json_t *
+jobpage_record(struct jobpage *pg, struct job *j, long idx, uint64_t more)
+{
+	return jobrec_build(pg->m, j, idx, pg->fields ? pg->fields | more :
+	    JOBREC_ALL);
+}
+
+/* A range record carries name and array whatever was asked: the client
+ * expands it from them. */
 static void
 jobpage_emit_range(struct jobpage *pg, struct job *j, long first, long last)
 {
 	long a = arrayspec_at(&j->arr, first), b = arrayspec_at(&j->arr, last);
-	json_t *r = job_record(pg->m, j, a);
+	json_t *r = jobpage_record(pg, j, a, last > first ?
+	    jobrec_bit("name") | jobrec_bit("array") : 0);
 
 	if (last > first) {
 		json_object_set_new(r, "range", json_pack("[I, I]", (json_int_t)a,
@@ -102,7 +113,7 @@ jobpage_walk(struct jobpage *pg, struct job *j, const struct arrayspec *sel,
 				break;	/* this element starts the next page */
 		}
 		if (jobsel_elem_match(pg->f, j, idx))
-			jobpage_add(pg, job_record(pg->m, j, idx));
+			jobpage_add(pg, jobpage_record(pg, j, idx, 0));
 		if (jobpage_full(pg)) {
 			pos++;
 			break;
@@ -216,13 +227,13 @@ jobpage_job(struct jobpage *pg, struct job *j, const struct arrayspec *sel,
 		return jobpage_summary(pg, j, sel), -1;
 	if (!job_is_array(j)) {
 		if (pos == 0 && jobsel_elem_match(pg->f, j, 0))
-			jobpage_add(pg, job_record(pg->m, j, 0));
+			jobpage_add(pg, jobpage_record(pg, j, 0, 0));
 		return -1;
 	}
 	if (sel == NULL && pg->f->name_idx >= 0) {	/* -J 'name[5]' */
 		if (pos == 0 && arrayspec_has(&j->arr, pg->f->name_idx) &&
 		    jobsel_elem_match(pg->f, j, pg->f->name_idx))
-			jobpage_add(pg, job_record(pg->m, j, pg->f->name_idx));
+			jobpage_add(pg, jobpage_record(pg, j, pg->f->name_idx, 0));
 		return -1;
 	}
 	return jobpage_walk(pg, j, sel, pos);

@@ -27,7 +27,17 @@ struct jobpage {
 	bool ranges;		/* unstarted runs as range records */
 	bool summary;		/* -A rows instead of records */
 	size_t bytes;		/* guessed size of out */
+	uint64_t fields;	/* JOBREC members (jobrec_mask); 0: all */
 };
+
+/* jobrec.c: JOBRECs whole or with only some members (besides id, idx). */
+#define JOBREC_ALL UINT64_MAX
+/* The mask bit of one JOBREC member; 0 if there is none of that name. */
+uint64_t jobrec_bit(const char *name);
+/* The mask of a request's "fields" list; JOBREC_ALL when it has none. */
+uint64_t jobrec_mask(const json_t *fields);
+/* Element idx of j with the members of mask. */
+json_t *jobrec_build(struct master *m, struct job *j, long idx, uint64_t mask);
 
 /* Whether the page holds its records or spent its time. */
 bool jobpage_full(struct jobpage *pg);

@@ -151,7 +151,8 @@ query_jobs(struct master *m, struct reqctx *rq, json_t *args)
 	struct jobpage pg = { m, &f, NULL, query_limit_arg(args),
 	    t0 + JOBPAGE_BUDGET_US,
 	    json_is_true(json_object_get(args, "ranges")),
-	    json_is_true(json_object_get(args, "summary")), 0 };
+	    json_is_true(json_object_get(args, "summary")), 0,
+	    jobrec_mask(json_object_get(args, "fields")) };
 	char *namebuf, err[256];
 
 	if (jobsel_filter_check(m, args, err, sizeof(err)) < 0)
