@@ -29,16 +29,31 @@ jobpage_full(struct jobpage *pg)
 	return now_mono_us() >= pg->deadline;
 }
 
+/* A compact row's size, near enough: its strings, 12 bytes for others. */
+static size_t
+jobpage_row_bytes(const json_t *row)
+{
+	const json_t *v;
+	size_t i, n = 8;
+
+	json_array_foreach(row, i, v)
+		n += json_is_string(v) ? json_string_length(v) + 3 : 12;
+	return n;
+}
+
 /*
- * Adds j's record for idx. Its size is guessed, not encoded: the fixed
- * fields, and the command, which is what can make one record large.
+ * Adds j's record for idx. An object's size is guessed, not encoded: the
+ * fixed fields, and the command, which is what can make one record large.
  */
 static void
 jobpage_add(struct jobpage *pg, json_t *rec)
 {
 	const char *cmd = json_string_value(json_object_get(rec, "cmd"));
 
-	pg->bytes += 768 + (cmd ? strlen(cmd) : 0);
+	if (json_is_array(rec))
+		pg->bytes += jobpage_row_bytes(rec);
+	else
+		pg->bytes += 768 + (cmd ? strlen(cmd) : 0);
 	json_array_append_new(pg->out, rec);
 }
 
@@ -46,18 +61,21 @@ jobpage_add(struct jobpage *pg, json_t *rec)
 static json_t *
 jobpage_record(struct jobpage *pg, struct job *j, long idx, uint64_t more)
 {
+	if (pg->rows != NULL && more == 0)
+		return jobrec_build_row(pg->m, j, idx, pg->rows);
 	return jobrec_build(pg->m, j, idx, pg->fields ? pg->fields | more :
 	    JOBREC_ALL);
 }
 
 /* A range record carries name and array whatever was asked: the client
- * expands it from them. */
+ * expands it from them. It stays an object in a page of compact rows. */
 static void
 jobpage_emit_range(struct jobpage *pg, struct job *j, long first, long last)
 {
 	long a = arrayspec_at(&j->arr, first), b = arrayspec_at(&j->arr, last);
-	json_t *r = jobpage_record(pg, j, a, last > first ?
-	    jobrec_bit("name") | jobrec_bit("array") : 0);
+	json_t *r = last > first ? jobrec_build(pg->m, j, a, pg->fields ?
+	    pg->fields | jobrec_bit("name") | jobrec_bit("array") : JOBREC_ALL) :
+	    jobpage_record(pg, j, a, 0);
 
 	if (last > first) {
 		json_object_set_new(r, "range", json_pack("[I, I]", (json_int_t)a,

@@ -24,14 +24,60 @@ struct jobrec_ctx {
 	int state;
 	const char *reason;
 	const json_t *spec;	/* decoded on first use (jobspec_view) */
+	struct jobrec_row *row;	/* compact: values go to row->vals; NULL: r */
+	int col;		/* the row's column of the member being built */
 };
 
 typedef void (*jobrec_fn)(json_t *r, struct jobrec_ctx *x);
 
+/*
+ * Puts member k (sub 1: the member that comes with it) of the record. In
+ * a compact row it goes to its column, and a value equal to the previous
+ * row's in that column is shared, not made again: a page of one user's
+ * pending jobs then allocates little more than the rows themselves.
+ */
 static void
-jobrec_set_int(json_t *r, const char *k, long v)
+jobrec_put(json_t *r, struct jobrec_ctx *x, int sub, const char *k, json_t *v)
 {
-	json_object_set_new_nocheck(r, k, json_integer(v));
+	json_t **last;
+
+	if (x->row == NULL) {
+		json_object_set_new_nocheck(r, k, v);
+		return;
+	}
+	last = &x->row->last[x->col + sub];
+	if (*last != NULL && json_equal(*last, v)) {
+		json_decref(v);
+		v = json_incref(*last);
+	} else {
+		json_decref(*last);
+		*last = json_incref(v);
+	}
+	json_array_set_new(r, (size_t)(x->col + sub), v);
+}
+
+static void
+jobrec_put_str(json_t *r, struct jobrec_ctx *x, int sub, const char *k,
+    const char *s)
+{
+	json_t **last = x->row ? &x->row->last[x->col + sub] : NULL;
+
+	if (last != NULL && json_is_string(*last) &&
+	    strcmp(json_string_value(*last), s) == 0)
+		json_array_set(r, (size_t)(x->col + sub), *last);
+	else
+		jobrec_put(r, x, sub, k, json_string(s));
+}
+
+static void
+jobrec_set_int(json_t *r, struct jobrec_ctx *x, int sub, const char *k, long v)
+{
+	json_t **last = x->row ? &x->row->last[x->col + sub] : NULL;
+
+	if (last != NULL && json_is_integer(*last) && json_integer_value(*last) == v)
+		json_array_set(r, (size_t)(x->col + sub), *last);
+	else
+		jobrec_put(r, x, sub, k, json_integer(v));
 }
 
 static const json_t *
@@ -55,32 +101,32 @@ jobrec_name(json_t *r, struct jobrec_ctx *x)
 {
 	char *name = job_display_name(x->j, x->idx);
 
-	json_object_set_new_nocheck(r, "name", json_string(name));
+	jobrec_put_str(r, x, 0, "name", name);
 	free(name);
 }
 
 static void
 jobrec_user(json_t *r, struct jobrec_ctx *x)
 {
-	json_object_set_new_nocheck(r, "user", json_string(x->j->user));
+	jobrec_put_str(r, x, 0, "user", x->j->user);
 }
 
 static void
 jobrec_stat(json_t *r, struct jobrec_ctx *x)
 {
-	json_object_set_new_nocheck(r, "stat", json_string(jobstate_name(x->state)));
+	jobrec_put_str(r, x, 0, "stat", jobstate_name(x->state));
 }
 
 static void
 jobrec_queue(json_t *r, struct jobrec_ctx *x)
 {
-	json_object_set_new_nocheck(r, "queue", json_string(x->j->queue));
+	jobrec_put_str(r, x, 0, "queue", x->j->queue);
 }
 
 static void
 jobrec_from_host(json_t *r, struct jobrec_ctx *x)
 {
-	json_object_set_new_nocheck(r, "from_host", json_string(x->j->from_host));
+	jobrec_put_str(r, x, 0, "from_host", x->j->from_host);
 }
 
 static void
@@ -91,39 +137,38 @@ jobrec_exec_hosts(json_t *r, struct jobrec_ctx *x)
 
 	for (i = 0; x->e != NULL && x->e->hosts != NULL && i < x->e->nslots; i++)
 		json_array_append_new(a, json_string(x->e->hosts[i]));
-	json_object_set_new_nocheck(r, "exec_hosts", a);
+	jobrec_put(r, x, 0, "exec_hosts", a);
 }
 
 static void
 jobrec_submit_time(json_t *r, struct jobrec_ctx *x)
 {
-	jobrec_set_int(r, "submit_time", x->j->submit_time);
+	jobrec_set_int(r, x, 0, "submit_time", x->j->submit_time);
 }
 
 static void
 jobrec_start_time(json_t *r, struct jobrec_ctx *x)
 {
-	jobrec_set_int(r, "start_time", x->e ? x->e->start_time : 0);
+	jobrec_set_int(r, x, 0, "start_time", x->e ? x->e->start_time : 0);
 }
 
 static void
 jobrec_finish_time(json_t *r, struct jobrec_ctx *x)
 {
-	jobrec_set_int(r, "finish_time", x->e ? x->e->finish_time :
+	jobrec_set_int(r, x, 0, "finish_time", x->e ? x->e->finish_time :
 	    (x->j->pend_killed ? x->j->pend_kill_time : 0));
 }
 
 static void
 jobrec_exit_code(json_t *r, struct jobrec_ctx *x)
 {
-	jobrec_set_int(r, "exit_code", x->e ? x->e->exit_code : 0);
+	jobrec_set_int(r, x, 0, "exit_code", x->e ? x->e->exit_code : 0);
 }
 
 static void
 jobrec_exit_reason(json_t *r, struct jobrec_ctx *x)
 {
-	json_object_set_new_nocheck(r, "exit_reason", json_string(x->reason ?
-	    x->reason : ""));
+	jobrec_put_str(r, x, 0, "exit_reason", x->reason ? x->reason : "");
 }
 
 /* The reason a pending element waits, and the scheduler's detail. */
@@ -136,10 +181,9 @@ jobrec_pend_reason(json_t *r, struct jobrec_ctx *x)
 		pr = "The job was suspended by the user while pending";
 	else if ((x->state & JS_PENDING) && x->j->pend_reason != NULL)
 		pr = x->j->pend_reason;
-	json_object_set_new_nocheck(r, "pend_reason", json_string(pr));
+	jobrec_put_str(r, x, 0, "pend_reason", pr);
 	if ((x->state & JS_PENDING) && x->j->pend_detail != NULL)
-		json_object_set_new_nocheck(r, "pend_detail",
-		    json_string(x->j->pend_detail));
+		jobrec_put_str(r, x, 1, "pend_detail", x->j->pend_detail);
 }
 
 /* The spec's text members, each a row of jobrec_fields. */
@@ -147,8 +191,7 @@ jobrec_pend_reason(json_t *r, struct jobrec_ctx *x)
 static void								\
 jobrec_##member(json_t *r, struct jobrec_ctx *x)			\
 {									\
-	json_object_set_new_nocheck(r, #member,				\
-	    json_string(jobrec_spec_str(x, #member)));			\
+	jobrec_put_str(r, x, 0, #member, jobrec_spec_str(x, #member));	\
 }
 JOBREC_SPEC_FN(cmd)
 JOBREC_SPEC_FN(cwd)
@@ -160,25 +203,25 @@ JOBREC_SPEC_FN(dep)
 static void
 jobrec_nslots(json_t *r, struct jobrec_ctx *x)
 {
-	jobrec_set_int(r, "nslots", x->e ? x->e->nslots : x->j->nslots);
+	jobrec_set_int(r, x, 0, "nslots", x->e ? x->e->nslots : x->j->nslots);
 }
 
 static void
 jobrec_cpu(json_t *r, struct jobrec_ctx *x)
 {
-	json_object_set_new_nocheck(r, "cpu", json_real(x->e ? x->e->cpu : 0));
+	jobrec_put(r, x, 0, "cpu", json_real(x->e ? x->e->cpu : 0));
 }
 
 static void
 jobrec_maxrss(json_t *r, struct jobrec_ctx *x)
 {
-	jobrec_set_int(r, "maxrss", x->e ? x->e->maxrss : 0);
+	jobrec_set_int(r, x, 0, "maxrss", x->e ? x->e->maxrss : 0);
 }
 
 static void
 jobrec_mem(json_t *r, struct jobrec_ctx *x)
 {
-	jobrec_set_int(r, "mem", x->e ? x->e->mem : 0);
+	jobrec_set_int(r, x, 0, "mem", x->e ? x->e->mem : 0);
 }
 
 /* When the running element's usage was last sampled, and its processes. */
@@ -187,21 +230,20 @@ jobrec_usage_time(json_t *r, struct jobrec_ctx *x)
 {
 	if (x->e == NULL || x->e->usage_time <= 0)
 		return;
-	jobrec_set_int(r, "usage_time", x->e->usage_time);
-	jobrec_set_int(r, "nproc", x->e->nproc);
+	jobrec_set_int(r, x, 0, "usage_time", x->e->usage_time);
+	jobrec_set_int(r, x, 1, "nproc", x->e->nproc);
 }
 
 static void
 jobrec_signal(json_t *r, struct jobrec_ctx *x)
 {
-	jobrec_set_int(r, "signal", x->e ? x->e->signal : 0);
+	jobrec_set_int(r, x, 0, "signal", x->e ? x->e->signal : 0);
 }
 
 static void
 jobrec_project(json_t *r, struct jobrec_ctx *x)
 {
-	json_object_set_new_nocheck(r, "project",
-	    json_string(job_project(x->m, jobrec_spec(x))));
+	jobrec_put_str(r, x, 0, "project", job_project(x->m, jobrec_spec(x)));
 }
 
 /* Where it runs: bsub -cwd, else where it was submitted. */
@@ -210,8 +252,7 @@ jobrec_exec_cwd(json_t *r, struct jobrec_ctx *x)
 {
 	const char *cwd = jobrec_spec_str(x, "cwd");
 
-	json_object_set_new_nocheck(r, "exec_cwd", json_string(*cwd ? cwd :
-	    jobrec_spec_str(x, "subcwd")));
+	jobrec_put_str(r, x, 0, "exec_cwd", *cwd ? cwd : jobrec_spec_str(x, "subcwd"));
 }
 
 static void
@@ -220,7 +261,7 @@ jobrec_opts(json_t *r, struct jobrec_ctx *x)
 	json_t *o = json_object_get(jobrec_spec(x), "opts");
 
 	if (o != NULL)
-		json_object_set_nocheck(r, "opts", o);
+		jobrec_put(r, x, 0, "opts", json_incref(o));
 }
 
 static void
@@ -231,28 +272,37 @@ jobrec_array(json_t *r, struct jobrec_ctx *x)
 	if (!job_is_array(x->j))
 		return;
 	range = arrayspec_format(&x->j->arr);
-	json_object_set_new_nocheck(r, "array", json_string(range));
+	jobrec_put_str(r, x, 0, "array", range);
 	free(range);
 }
 
 /* Every JOBREC member but id and idx, which every record has, in the
- * order of a whole record; bit k of a field mask is row k. */
+ * order of a whole record; bit k of a field mask is row k. sub is the
+ * member its builder may add with it. */
 static const struct {
 	const char *name;
 	jobrec_fn fn;
+	const char *sub;
 } jobrec_fields[] = {
-	{ "name", jobrec_name }, { "user", jobrec_user }, { "stat", jobrec_stat },
-	{ "queue", jobrec_queue }, { "from_host", jobrec_from_host },
-	{ "exec_hosts", jobrec_exec_hosts }, { "submit_time", jobrec_submit_time },
-	{ "start_time", jobrec_start_time }, { "finish_time", jobrec_finish_time },
-	{ "exit_code", jobrec_exit_code }, { "exit_reason", jobrec_exit_reason },
-	{ "pend_reason", jobrec_pend_reason }, { "cmd", jobrec_cmd },
-	{ "cwd", jobrec_cwd }, { "subcwd", jobrec_subcwd }, { "out", jobrec_out },
-	{ "err", jobrec_err }, { "nslots", jobrec_nslots }, { "dep", jobrec_dep },
-	{ "cpu", jobrec_cpu }, { "maxrss", jobrec_maxrss }, { "mem", jobrec_mem },
-	{ "usage_time", jobrec_usage_time }, { "signal", jobrec_signal },
-	{ "project", jobrec_project }, { "exec_cwd", jobrec_exec_cwd },
-	{ "opts", jobrec_opts }, { "array", jobrec_array },
+	{ "name", jobrec_name, NULL }, { "user", jobrec_user, NULL },
+	{ "stat", jobrec_stat, NULL }, { "queue", jobrec_queue, NULL },
+	{ "from_host", jobrec_from_host, NULL },
+	{ "exec_hosts", jobrec_exec_hosts, NULL },
+	{ "submit_time", jobrec_submit_time, NULL },
+	{ "start_time", jobrec_start_time, NULL },
+	{ "finish_time", jobrec_finish_time, NULL },
+	{ "exit_code", jobrec_exit_code, NULL },
+	{ "exit_reason", jobrec_exit_reason, NULL },
+	{ "pend_reason", jobrec_pend_reason, "pend_detail" },
+	{ "cmd", jobrec_cmd, NULL }, { "cwd", jobrec_cwd, NULL },
+	{ "subcwd", jobrec_subcwd, NULL }, { "out", jobrec_out, NULL },
+	{ "err", jobrec_err, NULL }, { "nslots", jobrec_nslots, NULL },
+	{ "dep", jobrec_dep, NULL }, { "cpu", jobrec_cpu, NULL },
+	{ "maxrss", jobrec_maxrss, NULL }, { "mem", jobrec_mem, NULL },
+	{ "usage_time", jobrec_usage_time, "nproc" },
+	{ "signal", jobrec_signal, NULL }, { "project", jobrec_project, NULL },
+	{ "exec_cwd", jobrec_exec_cwd, NULL }, { "opts", jobrec_opts, NULL },
+	{ "array", jobrec_array, NULL },
 };
 
 uint64_t
@@ -261,12 +311,10 @@ jobrec_bit(const char *name)
 	size_t k;
 
 	for (k = 0; k < nitems(jobrec_fields); k++)
-		if (strcmp(jobrec_fields[k].name, name) == 0)
+		if (strcmp(jobrec_fields[k].name, name) == 0 ||
+		    (jobrec_fields[k].sub != NULL &&
+		    strcmp(jobrec_fields[k].sub, name) == 0))
 			return (uint64_t)1 << k;
-	if (strcmp(name, "pend_detail") == 0)	/* comes with pend_reason */
-		return jobrec_bit("pend_reason");
-	if (strcmp(name, "nproc") == 0)		/* comes with usage_time */
-		return jobrec_bit("usage_time");
 	return 0;
 }
 
@@ -285,22 +333,92 @@ jobrec_mask(const json_t *fields)
 	return mask != 0 ? mask : jobrec_bit("stat");
 }
 
+static void
+jobrec_ctx_init(struct jobrec_ctx *x, struct master *m, struct job *j, long idx)
+{
+	memset(x, 0, sizeof(*x));
+	x->m = m;
+	x->j = j;
+	x->idx = idx;
+	x->e = job_elem(j, idx);
+	x->state = job_elem_state(j, idx, &x->reason);
+	if (x->e != NULL && (x->e->state & JS_RUN) && x->e->host != NULL &&
+	    x->e->host->status == HOST_UNAVAIL)
+		x->state = JS_UNKWN;
+}
+
 json_t *
 jobrec_build(struct master *m, struct job *j, long idx, uint64_t mask)
 {
-	struct jobrec_ctx x = { m, j, idx, job_elem(j, idx), 0, NULL, NULL };
+	struct jobrec_ctx x;
 	json_t *r = json_object();
 	size_t k;
 
-	x.state = job_elem_state(j, idx, &x.reason);
-	if (x.e != NULL && (x.e->state & JS_RUN) && x.e->host != NULL &&
-	    x.e->host->status == HOST_UNAVAIL)
-		x.state = JS_UNKWN;
-	jobrec_set_int(r, "id", j->id);
-	jobrec_set_int(r, "idx", idx);
+	jobrec_ctx_init(&x, m, j, idx);
+	jobrec_set_int(r, &x, 0, "id", j->id);
+	jobrec_set_int(r, &x, 1, "idx", idx);
 	for (k = 0; k < nitems(jobrec_fields); k++)
 		if (mask & ((uint64_t)1 << k))
 			jobrec_fields[k].fn(r, &x);
+	return r;
+}
+
+static void
+jobrec_row_col(struct jobrec_row *rw, const char *name)
+{
+	json_array_append_new(rw->names, json_string(name));
+	rw->ncols++;
+}
+
+void
+jobrec_row_init(struct jobrec_row *rw, uint64_t mask)
+{
+	size_t k;
+
+	memset(rw, 0, sizeof(*rw));
+	rw->mask = mask;
+	rw->names = json_array();
+	jobrec_row_col(rw, "id");
+	jobrec_row_col(rw, "idx");
+	for (k = 0; k < nitems(jobrec_fields); k++) {
+		if (!(mask & ((uint64_t)1 << k)))
+			continue;
+		rw->col[k] = (int)rw->ncols;
+		jobrec_row_col(rw, jobrec_fields[k].name);
+		if (jobrec_fields[k].sub != NULL)
+			jobrec_row_col(rw, jobrec_fields[k].sub);
+	}
+}
+
+void
+jobrec_row_free(struct jobrec_row *rw)
+{
+	size_t k;
+
+	for (k = 0; k < rw->ncols; k++)
+		json_decref(rw->last[k]);
+	json_decref(rw->names);
+	memset(rw, 0, sizeof(*rw));
+}
+
+json_t *
+jobrec_build_row(struct master *m, struct job *j, long idx, struct jobrec_row *rw)
+{
+	struct jobrec_ctx x;
+	json_t *r = json_array();
+	size_t k;
+
+	jobrec_ctx_init(&x, m, j, idx);
+	x.row = rw;
+	for (k = 0; k < rw->ncols; k++)
+		json_array_append_new(r, json_null());
+	jobrec_set_int(r, &x, 0, "id", j->id);
+	jobrec_set_int(r, &x, 1, "idx", idx);
+	for (k = 0; k < nitems(jobrec_fields); k++)
+		if (rw->mask & ((uint64_t)1 << k)) {
+			x.col = rw->col[k];
+			jobrec_fields[k].fn(r, &x);
+		}
 	return r;
 }
 

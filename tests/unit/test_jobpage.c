@@ -140,7 +140,7 @@ tp_list(struct tpage *t, const struct jobsel_filter *f, long limit,
 	while (j != NULL) {
 		memset(&pg, 0, sizeof(pg));
 		pg = (struct jobpage){ &t->m, f, json_array(), limit,
-		    budget ? now_mono_us() + budget : 0, ranges, false, 0, 0 };
+		    budget ? now_mono_us() + budget : 0, ranges, false, 0, 0, NULL };
 		for (; j != NULL; j = TAILQ_NEXT(j, id_entry), pos = 0) {
 			if (!jobsel_job_match(f, j))
 				continue;
@@ -244,6 +244,39 @@ tp_keys(const json_t *rec)
 	return out;
 }
 
+/* Compact rows: values in the order of cols (id, idx, then the members
+ * in table order), a member the record lacks is null, and a value equal
+ * to the previous row's is the same json_t; as objects they are what
+ * jobrec_build makes of the same elements. */
+static void
+tp_compact(struct tpage *t, const json_t *whole)
+{
+	struct jobrec_row rw;
+	uint64_t mask = jobrec_bit("user") | jobrec_bit("stat") |
+	    jobrec_bit("pend_reason") | jobrec_bit("usage_time");
+	json_t *a, *b, *names;
+	char *text;
+
+	jobrec_row_init(&rw, mask);
+	names = json_incref(rw.names);
+	a = jobrec_build_row(&t->m, job_find(&t->m, 1), 0, &rw);
+	b = jobrec_build_row(&t->m, job_find(&t->m, 4), 0, &rw);
+	text = json_dumps(names, JSON_COMPACT);
+	assert_string_equal(text, "[\"id\",\"idx\",\"user\",\"stat\",\"pend_reason\","
+	    "\"pend_detail\",\"usage_time\",\"nproc\"]");
+	free(text);
+	assert_int_equal(json_integer_value(json_array_get(b, 0)), 4);
+	assert_string_equal(json_string_value(json_array_get(b, 3)), "PEND");
+	assert_ptr_equal(json_array_get(a, 3), json_array_get(b, 3));	/* shared */
+	assert_true(json_is_null(json_array_get(a, 6)));	/* no usage yet */
+	assert_string_equal(json_string_value(json_array_get(a, 2)),
+	    json_string_value(json_object_get(whole, "user")));
+	jobrec_row_free(&rw);
+	json_decref(a);
+	json_decref(b);
+	json_decref(names);
+}
+
 /* A field list: only those members (and id, idx); a range record also
  * carries name and array, which the client expands it from; no list or
  * jobrec_mask of nothing: the whole record, as before. */
@@ -260,7 +293,7 @@ test_fields(void **state)
 	assert_true(jobrec_mask(fields) == (jobrec_bit("stat") | jobrec_bit("pend_reason")));
 	assert_true(jobrec_mask(NULL) == JOBREC_ALL);
 	pg = (struct jobpage){ &t->m, &f, json_array(), 1000, now_mono_us() + 1000000,
-	    true, false, 0, jobrec_bit("stat") };
+	    true, false, 0, jobrec_bit("stat"), NULL };
 	assert_int_equal(jobpage_job(&pg, job_find(&t->m, 1), NULL, 0), -1);
 	assert_int_equal(jobpage_job(&pg, job_find(&t->m, 3), NULL, 0), -1);
 	keys = tp_keys(json_array_get(pg.out, 0));
@@ -274,6 +307,7 @@ test_fields(void **state)
 	json_decref(pg.out);
 	json_decref(fields);
 	fields = job_record(&t->m, job_find(&t->m, 1), 0);
+	tp_compact(t, fields);
 	keys = tp_keys(fields);
 	assert_non_null(strstr(keys, "cmd,"));
 	assert_non_null(strstr(keys, "exec_hosts,"));
@@ -330,7 +364,7 @@ test_summary(void **state)
 
 	tp_filter(&f, ~0);
 	pg = (struct jobpage){ &t->m, &f, json_array(), 1000, now_mono_us() + 1000000,
-	    false, true, 0, 0 };
+	    false, true, 0, 0, NULL };
 	assert_int_equal(jobpage_job(&pg, job_find(&t->m, 2), NULL, 0), -1);
 	assert_int_equal(jobpage_job(&pg, job_find(&t->m, 3), NULL, 0), -1);
 	assert_int_equal(jobpage_job(&pg, job_find(&t->m, 1), NULL, 0), -1);
