@@ -99,8 +99,13 @@ jobrec_spec_str(struct jobrec_ctx *x, const char *k)
 static void
 jobrec_name(json_t *r, struct jobrec_ctx *x)
 {
-	char *name = job_display_name(x->j, x->idx);
+	char *name;
 
+	if (!job_is_array(x->j)) {	/* its own name: nothing to format */
+		jobrec_put_str(r, x, 0, "name", x->j->name);
+		return;
+	}
+	name = job_display_name(x->j, x->idx);
 	jobrec_put_str(r, x, 0, "name", name);
 	free(name);
 }
@@ -132,9 +137,15 @@ jobrec_from_host(json_t *r, struct jobrec_ctx *x)
 static void
 jobrec_exec_hosts(json_t *r, struct jobrec_ctx *x)
 {
-	json_t *a = json_array();
+	json_t *a, **last = x->row ? &x->row->last[x->col] : NULL;
 	int i;
 
+	if ((x->e == NULL || x->e->hosts == NULL) && last != NULL &&
+	    json_is_array(*last) && json_array_size(*last) == 0) {
+		json_array_set(r, (size_t)x->col, *last);	/* not started */
+		return;
+	}
+	a = json_array();
 	for (i = 0; x->e != NULL && x->e->hosts != NULL && i < x->e->nslots; i++)
 		json_array_append_new(a, json_string(x->e->hosts[i]));
 	jobrec_put(r, x, 0, "exec_hosts", a);
