@@ -607,25 +607,6 @@ job_apply_purge(struct master *m, struct job *j, const struct jevent *ev,
 	return 0;
 }
 
-static json_t *
-job_hosts_json(const struct elem *e)
-{
-	json_t *a = json_array();
-	int i;
-
-	for (i = 0; e != NULL && e->hosts != NULL && i < e->nslots; i++)
-		json_array_append_new(a, json_string(e->hosts[i]));
-	return a;
-}
-
-static const char *
-job_spec_str(const json_t *spec, const char *k)
-{
-	const char *v = json_string_value(json_object_get(spec, k));
-
-	return v ? v : "";
-}
-
 const char *
 job_project(struct master *m, const json_t *spec)
 {
@@ -639,67 +620,6 @@ job_project(struct master *m, const json_t *spec)
 	for (i = 0; p == NULL && i < m->conf->params.nsec; i++)
 		p = cfg_section_get(&m->conf->params.sec[i], "DEFAULT_PROJECT");
 	return p != NULL && *p != '\0' ? p : "default";
-}
-
-json_t *
-job_record(struct master *m, struct job *j, long idx)
-{
-	struct elem *e = job_elem(j, idx);
-	const char *reason = NULL;
-	int state = job_elem_state(j, idx, &reason);
-	char *name = job_display_name(j, idx);
-	const json_t *spec = jobspec_view(m, j);
-	json_t *r;
-
-	if (e != NULL && (e->state & JS_RUN) && e->host != NULL &&
-	    e->host->status == HOST_UNAVAIL)
-		state = JS_UNKWN;
-	r = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:I, s:I, s:I}",
-	    "id", (json_int_t)j->id, "idx", (json_int_t)idx, "name", name,
-	    "user", j->user, "stat", jobstate_name(state), "queue", j->queue,
-	    "from_host", j->from_host, "exec_hosts", job_hosts_json(e),
-	    "submit_time", (json_int_t)j->submit_time,
-	    "start_time", (json_int_t)(e ? e->start_time : 0),
-	    "finish_time", (json_int_t)(e ? e->finish_time :
-	    (j->pend_killed ? j->pend_kill_time : 0)));
-	free(name);
-	json_object_set_new(r, "exit_code", json_integer(e ? e->exit_code : 0));
-	json_object_set_new(r, "exit_reason", json_string(reason ? reason : ""));
-	if (state & JS_PENDING) {
-		const char *pr = state == JS_PSUSP ?
-		    "The job was suspended by the user while pending" :
-		    j->pend_reason ? j->pend_reason : "";
-		json_object_set_new(r, "pend_reason", json_string(pr));
-		if (j->pend_detail != NULL)
-			json_object_set_new(r, "pend_detail", json_string(j->pend_detail));
-	} else
-		json_object_set_new(r, "pend_reason", json_string(""));
-	json_object_set_new(r, "cmd", json_string(job_spec_str(spec, "cmd")));
-	json_object_set_new(r, "cwd", json_string(job_spec_str(spec, "cwd")));
-	json_object_set_new(r, "subcwd", json_string(job_spec_str(spec, "subcwd")));
-	json_object_set_new(r, "out", json_string(job_spec_str(spec, "out")));
-	json_object_set_new(r, "err", json_string(job_spec_str(spec, "err")));
-	json_object_set_new(r, "nslots", json_integer(e ? e->nslots : j->nslots));
-	json_object_set_new(r, "dep", json_string(job_spec_str(spec, "dep")));
-	json_object_set_new(r, "cpu", json_real(e ? e->cpu : 0));
-	json_object_set_new(r, "maxrss", json_integer(e ? e->maxrss : 0));
-	json_object_set_new(r, "mem", json_integer(e ? e->mem : 0));
-	if (e != NULL && e->usage_time > 0) {
-		json_object_set_new(r, "usage_time", json_integer(e->usage_time));
-		json_object_set_new(r, "nproc", json_integer(e->nproc));
-	}
-	json_object_set_new(r, "signal", json_integer(e ? e->signal : 0));
-	json_object_set_new(r, "project", json_string(job_project(m, spec)));
-	json_object_set_new(r, "exec_cwd", json_string(*job_spec_str(spec, "cwd") ?
-	    job_spec_str(spec, "cwd") : job_spec_str(spec, "subcwd")));
-	if (json_object_get(spec, "opts") != NULL)
-		json_object_set(r, "opts", json_object_get(spec, "opts"));
-	if (job_is_array(j)) {
-		char *range = arrayspec_format(&j->arr);
-		json_object_set_new(r, "array", json_string(range));
-		free(range);
-	}
-	return r;
 }
 
 static void

@@ -87,6 +87,32 @@ jobsel_job_hosted(struct job *j, const char *host)
 	return false;
 }
 
+/* Whether group g (bsub -g; NULL: none) is want or below it. */
+static bool
+jobsel_in_group(const char *g, const char *want)
+{
+	size_t n = strlen(want);
+
+	if (g == NULL || strncmp(g, want, n) != 0)
+		return false;
+	return g[n] == '\0' || g[n] == '/' || (n > 0 && want[n - 1] == '/');
+}
+
+/* -g: read from the job's compact spec, only when asked. */
+static bool
+jobsel_group_match(const struct jobsel_filter *f, struct job *j)
+{
+	json_t *opts;
+	bool in;
+
+	if (f->group == NULL)
+		return true;
+	opts = jobspec_get(j, "opts");
+	in = jobsel_in_group(json_string_value(json_object_get(opts, "g")), f->group);
+	json_decref(opts);
+	return in;
+}
+
 bool
 jobsel_job_match(const struct jobsel_filter *f, struct job *j)
 {
@@ -98,6 +124,8 @@ jobsel_job_match(const struct jobsel_filter *f, struct job *j)
 	if (f->name && !jobsel_glob(f->name, j->name))
 		return false;
 	if (f->name_idx >= 0 && (!job_is_array(j) || !arrayspec_has(&j->arr, f->name_idx)))
+		return false;
+	if (!jobsel_group_match(f, j))
 		return false;
 	return f->project == NULL ||
 	    strcmp(job_project(f->m, jobspec_view(f->m, j)), f->project) == 0;
@@ -186,6 +214,7 @@ jobsel_filter_init(struct master *m, struct reqctx *rq, json_t *args,
 	f->queue = jstr(args, "queue");
 	f->host = jstr(args, "host");
 	f->project = jstr(args, "project");
+	f->group = jstr(args, "group");
 	f->m = m;
 	f->mask = jobsel_state_mask(args);
 	*namebuf = NULL;
