@@ -290,6 +290,8 @@ typedef void (*queryq_fn)(struct master *m, struct reqctx *rq, json_t *args);
  * PUMICE_QUERY_PER_USER); runs it at once without a loop (tests). */
 void queryq_add(struct master *m, struct reqctx *rq, json_t *args, queryq_fn fn);
 void queryq_turn(struct master *m);
+/* Listing pages wait in the queue (a scheduling slice then yields). */
+bool queryq_waiting(const struct master *m);
 void queryq_conn_gone(struct master *m, struct conn *c);
 void queryq_free(struct master *m);
 
