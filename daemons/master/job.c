@@ -19,6 +19,7 @@
 #include "jobstate.h"
 #include "log.h"
 #include "master.h"
+#include "proto.h"
 #include "sched.h"
 #include "util.h"
 
@@ -298,12 +299,6 @@ job_pending_unlink(struct master *m, struct job *j)
 	j->on_pending = false;
 }
 
-static const char *
-jstr(json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
-}
-
 static void job_free(struct job *j);
 
 /* The fields a submit's head gives (array and dependency parsed). */
@@ -449,7 +444,7 @@ job_apply_finish(struct master *m, struct job *j, const struct jevent *ev, char 
 	long idx = ev->idx, when = ev->when;
 	json_t *data = ev->data;
 	struct elem *e = job_elem(j, idx);
-	const char *st = jstr(data, "state"), *reason = jstr(data, "reason");
+	const char *st = proto_str(data, "state"), *reason = proto_str(data, "reason");
 	int state = st && strcmp(st, "DONE") == 0 ? JS_DONE : JS_EXIT;
 
 	if (e == NULL || !(e->state & (JS_RUN | JS_SSUSP | JS_USUSP | JS_UNKWN)))
@@ -516,7 +511,7 @@ job_apply_kill(struct master *m, struct job *j, const struct jevent *ev, char *e
 {
 	long idx = ev->idx, when = ev->when;
 	json_t *data = ev->data;
-	const char *reason = jstr(data, "reason");
+	const char *reason = proto_str(data, "reason");
 
 	if (reason == NULL)
 		reason = "TERM_OWNER: job killed by owner";
@@ -545,7 +540,7 @@ static void
 job_requeue_policy(struct job *j, json_t *data)
 {
 	json_t *order = json_object_get(data, "order"), *spec, *a, *v;
-	const char *x = jstr(data, "exclude");
+	const char *x = proto_str(data, "exclude");
 	size_t i;
 
 	if (json_is_integer(order))

@@ -14,14 +14,9 @@
 #include "envtab.h"
 #include "jobstate.h"
 #include "master.h"
+#include "proto.h"
 #include "schedconf.h"
 #include "util.h"
-
-static const char *
-jstr(const json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
-}
 
 /* '*' matches any run of characters; nothing else is special. */
 static bool
@@ -190,7 +185,7 @@ jobsel_user_known(struct master *m, const char *user)
 int
 jobsel_filter_check(struct master *m, json_t *args, char *err, size_t errlen)
 {
-	const char *queue = jstr(args, "queue"), *user = jstr(args, "user");
+	const char *queue = proto_str(args, "queue"), *user = proto_str(args, "user");
 
 	if (queue != NULL && conf_queue(m->conf, queue) == NULL)
 		return errf(err, errlen, "%s: No such queue", queue);
@@ -203,7 +198,7 @@ void
 jobsel_filter_init(struct master *m, struct reqctx *rq, json_t *args,
     struct jobsel_filter *f, char **namebuf)
 {
-	const char *user = jstr(args, "user"), *name = jstr(args, "name");
+	const char *user = proto_str(args, "user"), *name = proto_str(args, "name");
 	char *br;
 
 	memset(f, 0, sizeof(*f));
@@ -211,10 +206,10 @@ jobsel_filter_init(struct master *m, struct reqctx *rq, json_t *args,
 	if (f->user != NULL && schedconf_ugroup(m->conf->sched, f->user) != NULL)
 		f->ugroups = m->conf->sched;
 	f->name_idx = -1;
-	f->queue = jstr(args, "queue");
-	f->host = jstr(args, "host");
-	f->project = jstr(args, "project");
-	f->group = jstr(args, "group");
+	f->queue = proto_str(args, "queue");
+	f->host = proto_str(args, "host");
+	f->project = proto_str(args, "project");
+	f->group = proto_str(args, "group");
 	f->m = m;
 	f->mask = jobsel_state_mask(args);
 	*namebuf = NULL;
@@ -249,7 +244,7 @@ jobsel_resolve(struct master *m, json_t *sel, struct arrayspec *idx,
 	char *label;
 
 	long id = (long)json_integer_value(json_object_get(sel, "id"));
-	const char *list = jstr(sel, "idx");
+	const char *list = proto_str(sel, "idx");
 	struct job *j = job_find(m, id);
 	char err[256];
 	long pos;
