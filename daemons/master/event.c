@@ -59,10 +59,11 @@ event_type_find(const char *name)
 	return NULL;
 }
 
+/* Applies ev, of type t (NULL: a type the table does not know). */
 static int
-job_apply_ev(struct master *m, const struct jevent *ev, char *err, size_t errlen)
+event_apply(struct master *m, const struct event_type *t, const struct jevent *ev,
+    char *err, size_t errlen)
 {
-	const struct event_type *t = event_type_find(ev->type);
 	struct job *j = NULL;
 
 	if (t == NULL)
@@ -83,17 +84,18 @@ job_apply(struct master *m, long id, long idx, const char *type, long when,
 {
 	struct jevent ev = { id, idx, type, when, data, NULL };
 
-	return job_apply_ev(m, &ev, err, errlen);
+	return event_apply(m, event_type_find(type), &ev, err, errlen);
 }
 
 int
 job_event(struct master *m, long id, long idx, const char *type, json_t *data)
 {
 	const struct event_type *t = event_type_find(type);
-	long when = (long)now_real();
+	struct jevent ev = { id, idx, type, (long)now_real(), data, NULL };
+	long when = ev.when;
 	char err[256];
 
-	if (job_apply(m, id, idx, type, when, data, err, sizeof(err)) < 0) {
+	if (event_apply(m, t, &ev, err, sizeof(err)) < 0) {
 		log_warnx("job %ld[%ld]: %s refused: %s", id, idx, type, err);
 		json_decref(data);
 		return -1;
@@ -120,12 +122,14 @@ job_replay_one(void *arg, long id, long idx, const char *type, long when,
     const char *text)
 {
 	struct master *m = arg;
+	const struct event_type *t = event_type_find(type);
 	struct jevent ev = { id, idx, type, when, NULL, text };
 	char err[256];
 
-	if (strcmp(type, "submit") != 0 && (ev.data = json_loads(text, 0, NULL)) == NULL)
+	if ((t == NULL || t->scope != EVENT_NEW) &&
+	    (ev.data = json_loads(text, 0, NULL)) == NULL)
 		log_warnx("replay: skipping %s event of job %ld: bad JSON", type, id);
-	else if (job_apply_ev(m, &ev, err, sizeof(err)) < 0)
+	else if (event_apply(m, t, &ev, err, sizeof(err)) < 0)
 		log_warnx("replay: skipping %s event of job %ld: %s", type, id, err);
 	json_decref(ev.data);
 	m->replayed++;

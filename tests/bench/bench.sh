@@ -174,21 +174,23 @@ bench_array() {
 # (to /dev/null), on the array just submitted; their times and the
 # master's RSS growth over each (RSS: the master's after the submit).
 bench_array_query() {
-	local f=$1 m0=$2 m1 t0 t1
+	local f=$1 m0=$2
 	[ -n "${f:-}" ] || return 1
+	m0=$(bench_timed_rss "$f.A" "$m0" -A)
+	bench_timed_rss "$f.a" "$m0" -a >/dev/null
+}
+
+# bench_timed_rss PREFIX RSS0 FLAG: the time of bjobs FLAG into PREFIX.ms,
+# the master's RSS growth over RSS0 into PREFIX.kb; prints the RSS after.
+bench_timed_rss() {
+	local t0 t1 m1
 	t0=$(bl_now)
-	bjobs -A >/dev/null
+	bjobs "$3" >/dev/null
 	t1=$(bl_now)
 	m1=$(bl_rss_settled "$(bl_pid master)")
-	bl_ms "$t0" "$t1" >>"$f.A.ms"
-	echo "$((m1 - m0))" >>"$f.A.kb"
-	m0=$m1
-	t0=$(bl_now)
-	bjobs -a >/dev/null
-	t1=$(bl_now)
-	m1=$(bl_rss_settled "$(bl_pid master)")
-	bl_ms "$t0" "$t1" >>"$f.a.ms"
-	echo "$((m1 - m0))" >>"$f.a.kb"
+	bl_ms "$t0" "$t1" >>"$1.ms"
+	echo "$((m1 - $2))" >>"$1.kb"
+	echo "$m1"
 }
 
 # ---- 7: query cost, 8: master memory per pending job, 9: recovery ----

@@ -180,6 +180,18 @@ s_submit_held_bulk() {
 	wait $pids
 }
 
+# list_figures S NAME SUFFIX N: figure 7 (own jobs, then all as JSON)
+# with N jobs known, as 7_list_own$SUFFIX and 7_list_all_json$SUFFIX.
+list_figures() {
+	local s=$1 name=$2 sfx=$3 n=$4 r t0 t1
+	for r in $(seq "$REPS"); do
+		t0=$(bl_now); "${s}_list" >/dev/null 2>&1; t1=$(bl_now); bl_ms "$t0" "$t1"
+	done | bl_record "7_list_own$sfx.$name" ms "7: bjobs / squeue, $n jobs known"
+	for r in $(seq "$REPS"); do
+		t0=$(bl_now); "${s}_list_json" >/dev/null 2>&1; t1=$(bl_now); bl_ms "$t0" "$t1"
+	done | bl_record "7_list_all_json$sfx.$name" ms "7: bjobs -a -json / squeue --json, $n known"
+}
+
 # Figure 7 at LIST_N held jobs, submitted in bulk.
 measure_list() {
 	local s=$1 name=$2 t0 t1
@@ -189,12 +201,7 @@ measure_list() {
 	"${s}_submit_held_bulk" "$LIST_N"
 	t1=$(bl_now)
 	say "$name: $LIST_N held jobs submitted in $(bl_ms "$t0" "$t1") ms"
-	for r in $(seq "$REPS"); do
-		t0=$(bl_now); "${s}_list" >/dev/null 2>&1; t1=$(bl_now); bl_ms "$t0" "$t1"
-	done | bl_record "7_list_own_$LIST_N.$name" ms "7: bjobs / squeue, $LIST_N jobs known"
-	for r in $(seq "$REPS"); do
-		t0=$(bl_now); "${s}_list_json" >/dev/null 2>&1; t1=$(bl_now); bl_ms "$t0" "$t1"
-	done | bl_record "7_list_all_json_$LIST_N.$name" ms "7: bjobs -a -json / squeue --json, $LIST_N known"
+	list_figures "$s" "$name" "_$LIST_N" "$LIST_N"
 	"${s}_cancel_all"
 	wait_empty "$s"
 }
@@ -249,12 +256,7 @@ measure() {
 		echo "$(( (m1 - m0) * 1024 / (step * 8) ))"
 	done | bl_record "8_master_bytes_per_pending.$name" bytes \
 		"8: master RSS per pending job, default environment ($((step * 8 * REPS)) held, $REPS steps)"
-	for r in $(seq "$REPS"); do
-		t0=$(bl_now); "${s}_list" >/dev/null 2>&1; t1=$(bl_now); bl_ms "$t0" "$t1"
-	done | bl_record "7_list_own.$name" ms "7: bjobs / squeue, $Q jobs known"
-	for r in $(seq "$REPS"); do
-		t0=$(bl_now); "${s}_list_json" >/dev/null 2>&1; t1=$(bl_now); bl_ms "$t0" "$t1"
-	done | bl_record "7_list_all_json.$name" ms "7: bjobs -a -json / squeue --json, $Q known"
+	list_figures "$s" "$name" "" "$Q"
 	"${s}_cancel_all"
 	wait_empty "$s"
 	[ -n "$LIST_N" ] && measure_list "$s" "$name"
