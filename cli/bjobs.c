@@ -225,6 +225,8 @@ bjobs_request(const struct bjobs_args *a)
 		json_object_set_new(args, "host", json_string(a->host));
 	if (a->project != NULL)	/* -A counts come from the master */
 		json_object_set_new(args, "project", json_string(a->project));
+	if (a->group != NULL)	/* so do -A -g counts */
+		json_object_set_new(args, "group", json_string(a->group));
 	return args;
 }
 
@@ -358,6 +360,31 @@ bjobs_end(struct bjobs_out *o, const json_t *missing)
 	return (o->n == 0 || json_array_size(missing) > 0) ? CLI_EXIT_FAIL : 0;
 }
 
+/*
+ * The JOBREC members the output reads, as the request's "fields", so the
+ * master builds only those (pumice-protocol(7)); none for -l, whose
+ * blocks print nearly every member, nor for -A, answered by rows.
+ */
+static void
+bjobs_fields(const struct bjobs_out *o, json_t *args)
+{
+	const struct bjobs_args *a = o->a;
+	json_t *fields;
+
+	if (a->A || a->l)
+		return;
+	fields = json_array();
+	if (o->cols != NULL)
+		jobfmt_cols_fields(o->cols, fields);
+	else
+		jobfmt_fields(&o->f, fields);
+	if (a->project != NULL)		/* bjobs_filter reads them */
+		jobfmt_fields_add(fields, "project");
+	if (a->group != NULL)
+		jobfmt_fields_add(fields, "opts");
+	json_object_set_new(args, "fields", fields);
+}
+
 /* Asks page after page, printing each as it comes (-json: at the end). */
 static int
 bjobs_list(const struct bjobs_args *a, json_t *args, struct jobfmt_cols *cols)
@@ -373,6 +400,7 @@ bjobs_list(const struct bjobs_args *a, json_t *args, struct jobfmt_cols *cols)
 	o.f.short_hosts = sh != NULL && strcmp(sh, "1") == 0;
 	if (a->A)
 		json_object_set_new(args, "summary", json_true());
+	bjobs_fields(&o, args);
 	rc = client_open(&c, err, sizeof(err));
 	if (rc == CLIENT_OK)
 		rc = jobpages_each(&c, args, a->A ? "arrays" : "jobs", bjobs_chunk, &o,

@@ -138,6 +138,12 @@ void jobfmt_cols_hms(struct jobfmt_cols *c, bool hms);
 void jobfmt_json_records(FILE *fp, const json_t *records, const json_t *missing);
 /* A JOBREC's name as bjobs shows it: name, or name[idx] for elements. */
 char *jobfmt_name(const json_t *job);
+/* The JOBREC members a format reads, for the jobs request's "fields"
+ * (the master then builds only those): the space-separated words of
+ * names, the default table's (f), or the columns' (c). */
+void jobfmt_fields_add(json_t *fields, const char *names);
+void jobfmt_fields(const struct jobfmt *f, json_t *fields);
+void jobfmt_cols_fields(const struct jobfmt_cols *c, json_t *fields);
 
 /* Commands (one file each). */
 int bsub_main(int argc, char **argv);

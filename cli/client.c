@@ -170,7 +170,10 @@ client_backoff(uint64_t start, uint64_t deadline, long *delay, const char *why)
 	if (now + (uint64_t)*delay > deadline)
 		*delay = (long)(deadline - now) + 1;
 	client_sleep_ms(*delay);
-	*delay = *delay * 2 > 1000 ? 1000 : *delay * 2;
+	/* at most 250 ms: a master back from a restart is found within a
+	 * quarter second (a 1 s cap added up to a second to its answer), and
+	 * a connect to a unix socket four times a second costs nothing */
+	*delay = *delay * 2 > 250 ? 250 : *delay * 2;
 	return true;
 }
 

@@ -32,6 +32,7 @@ struct jobcols_field {
 	jobcols_fn fn;
 	const char *key;	/* the JOBREC member it reads */
 	int flags;		/* JC_* */
+	const char *needs;	/* the JOBREC members fn reads; NULL: key */
 };
 
 struct jobcols_col {
@@ -421,54 +422,54 @@ jobcols_project(const json_t *job, const struct jobcols_col *col)
 }
 
 static const struct jobcols_field jobcols_fields[] = {
-	{ "JOBID", "id", jobcols_int, "id", JC_NOCUT },
-	{ "JOBINDEX", NULL, jobcols_int, "idx", 0 },
-	{ "STAT", NULL, jobcols_str, "stat", 0 },
-	{ "USER", NULL, jobcols_str, "user", 0 },
-	{ "QUEUE", NULL, jobcols_str, "queue", 0 },
-	{ "JOB_NAME", "name", jobcols_name, NULL, 0 },
-	{ "EXIT_CODE", NULL, jobcols_exit_code, NULL, 0 },
-	{ "EXIT_REASON", NULL, jobcols_str, "exit_reason", 0 },
-	{ "PEND_REASON", NULL, jobcols_pend, "pend_reason", 0 },
-	{ "SUBMIT_TIME", NULL, jobcols_time, "submit_time", 0 },
-	{ "START_TIME", NULL, jobcols_time, "start_time", 0 },
-	{ "FINISH_TIME", NULL, jobcols_finish_time, NULL, 0 },
-	{ "EXEC_HOST", NULL, jobcols_hosts, NULL, 0 },
-	{ "NEXEC_HOST", NULL, jobcols_nhosts, NULL, 0 },
-	{ "FROM_HOST", NULL, jobcols_str, "from_host", 0 },
-	{ "SLOTS", NULL, jobcols_int, "nslots", 0 },
-	{ "NREQ_SLOT", NULL, jobcols_nreq_slot, NULL, 0 },
-	{ "ALLOC_SLOT", NULL, jobcols_int, "nslots", 0 },
-	{ "MAX_MEM", NULL, jobcols_mem, "maxrss", JC_MEM },
-	{ "MEM", NULL, jobcols_mem, "mem", JC_MEM },	/* sampled while running (usage.h) */
-	{ "CPU_USED", NULL, jobcols_cpu, "cpu", 0 },
-	{ "RUN_TIME", NULL, jobcols_run_time, NULL, 0 },
-	{ "COMMAND", "cmd", jobcols_str, "cmd", 0 },
-	{ "DEPENDENCY", NULL, jobcols_str, "dep", 0 },
-	{ "SUB_CWD", NULL, jobcols_str, "subcwd", 0 },
-	{ "EXEC_CWD", NULL, jobcols_str, "exec_cwd", 0 },
-	{ "OUTPUT_FILE", NULL, jobcols_str, "out", 0 },
-	{ "ERROR_FILE", NULL, jobcols_str, "err", 0 },
-	{ "PROJ_NAME", "proj", jobcols_project, NULL, 0 },
-	{ "PROJECT", NULL, jobcols_project, NULL, 0 },
-	{ "RUNTIMELIMIT", NULL, jobcols_runlimit, "W", 0 },
-	{ "MEMLIMIT", NULL, jobcols_memlimit, "M", JC_MEM },
-	{ "USER_GROUP", NULL, jobcols_opt, "G", 0 },
-	{ "TIME_LEFT", NULL, jobcols_time_left, NULL, 0 },
-	{ "%COMPLETE", NULL, jobcols_complete, NULL, 0 },
-	{ "AVG_MEM", NULL, jobcols_none, NULL, JC_MEM },
-	{ "SWAP", NULL, jobcols_none, NULL, JC_MEM },
-	{ "PIDS", NULL, jobcols_none, NULL, 0 },
-	{ "EXEC_HOME", NULL, jobcols_exec_home, NULL, 0 },
-	{ "FIRST_HOST", NULL, jobcols_first_host, NULL, 0 },
-	{ "JOB_GROUP", NULL, jobcols_opt, "g", 0 },
-	{ "INPUT_FILE", NULL, jobcols_opt, "i", 0 },
-	{ "APP", NULL, jobcols_opt, "app", 0 },
-	{ "PRE_EXEC", NULL, jobcols_opt, "E", 0 },
-	{ "POST_EXEC", NULL, jobcols_opt, "Ep", 0 },
-	{ "PRIORITY", NULL, jobcols_opt, "sp", 0 },
-	{ "EFFECTIVE_RESREQ", "combined_resreq", jobcols_resreq, NULL, 0 },
-	{ "ARRAY_SPEC", NULL, jobcols_str, "array", 0 },
+	{ "JOBID", "id", jobcols_int, "id", JC_NOCUT, NULL },
+	{ "JOBINDEX", NULL, jobcols_int, "idx", 0, NULL },
+	{ "STAT", NULL, jobcols_str, "stat", 0, NULL },
+	{ "USER", NULL, jobcols_str, "user", 0, NULL },
+	{ "QUEUE", NULL, jobcols_str, "queue", 0, NULL },
+	{ "JOB_NAME", "name", jobcols_name, NULL, 0, "name" },
+	{ "EXIT_CODE", NULL, jobcols_exit_code, NULL, 0, "stat exit_code" },
+	{ "EXIT_REASON", NULL, jobcols_str, "exit_reason", 0, NULL },
+	{ "PEND_REASON", NULL, jobcols_pend, "pend_reason", 0, NULL },
+	{ "SUBMIT_TIME", NULL, jobcols_time, "submit_time", 0, NULL },
+	{ "START_TIME", NULL, jobcols_time, "start_time", 0, NULL },
+	{ "FINISH_TIME", NULL, jobcols_finish_time, NULL, 0, "stat finish_time" },
+	{ "EXEC_HOST", NULL, jobcols_hosts, NULL, 0, "exec_hosts" },
+	{ "NEXEC_HOST", NULL, jobcols_nhosts, NULL, 0, "exec_hosts" },
+	{ "FROM_HOST", NULL, jobcols_str, "from_host", 0, NULL },
+	{ "SLOTS", NULL, jobcols_int, "nslots", 0, NULL },
+	{ "NREQ_SLOT", NULL, jobcols_nreq_slot, NULL, 0, "opts nslots" },
+	{ "ALLOC_SLOT", NULL, jobcols_int, "nslots", 0, NULL },
+	{ "MAX_MEM", NULL, jobcols_mem, "maxrss", JC_MEM, NULL },
+	{ "MEM", NULL, jobcols_mem, "mem", JC_MEM, NULL },	/* sampled while running (usage.h) */
+	{ "CPU_USED", NULL, jobcols_cpu, "cpu", 0, NULL },
+	{ "RUN_TIME", NULL, jobcols_run_time, NULL, 0, "start_time finish_time" },
+	{ "COMMAND", "cmd", jobcols_str, "cmd", 0, NULL },
+	{ "DEPENDENCY", NULL, jobcols_str, "dep", 0, NULL },
+	{ "SUB_CWD", NULL, jobcols_str, "subcwd", 0, NULL },
+	{ "EXEC_CWD", NULL, jobcols_str, "exec_cwd", 0, NULL },
+	{ "OUTPUT_FILE", NULL, jobcols_str, "out", 0, NULL },
+	{ "ERROR_FILE", NULL, jobcols_str, "err", 0, NULL },
+	{ "PROJ_NAME", "proj", jobcols_project, NULL, 0, "project opts" },
+	{ "PROJECT", NULL, jobcols_project, NULL, 0, "project opts" },
+	{ "RUNTIMELIMIT", NULL, jobcols_runlimit, "W", 0, "opts" },
+	{ "MEMLIMIT", NULL, jobcols_memlimit, "M", JC_MEM, "opts" },
+	{ "USER_GROUP", NULL, jobcols_opt, "G", 0, "opts" },
+	{ "TIME_LEFT", NULL, jobcols_time_left, NULL, 0, "opts stat start_time finish_time" },
+	{ "%COMPLETE", NULL, jobcols_complete, NULL, 0, "opts start_time finish_time" },
+	{ "AVG_MEM", NULL, jobcols_none, NULL, JC_MEM, "" },
+	{ "SWAP", NULL, jobcols_none, NULL, JC_MEM, "" },
+	{ "PIDS", NULL, jobcols_none, NULL, 0, "" },
+	{ "EXEC_HOME", NULL, jobcols_exec_home, NULL, 0, "user start_time" },
+	{ "FIRST_HOST", NULL, jobcols_first_host, NULL, 0, "exec_hosts" },
+	{ "JOB_GROUP", NULL, jobcols_opt, "g", 0, "opts" },
+	{ "INPUT_FILE", NULL, jobcols_opt, "i", 0, "opts" },
+	{ "APP", NULL, jobcols_opt, "app", 0, "opts" },
+	{ "PRE_EXEC", NULL, jobcols_opt, "E", 0, "opts" },
+	{ "POST_EXEC", NULL, jobcols_opt, "Ep", 0, "opts" },
+	{ "PRIORITY", NULL, jobcols_opt, "sp", 0, "opts" },
+	{ "EFFECTIVE_RESREQ", "combined_resreq", jobcols_resreq, NULL, 0, "opts" },
+	{ "ARRAY_SPEC", NULL, jobcols_str, "array", 0, NULL },
 };
 
 static const struct jobcols_field *
@@ -583,6 +584,16 @@ jobfmt_cols_all(void)
 	for (i = 0; i < c->n; i++)
 		c->c[i].f = &jobcols_fields[i];
 	return c;
+}
+
+void
+jobfmt_cols_fields(const struct jobfmt_cols *c, json_t *fields)
+{
+	size_t k;
+
+	for (k = 0; k < c->n; k++)
+		jobfmt_fields_add(fields, c->c[k].f->needs ? c->c[k].f->needs :
+		    c->c[k].f->key);
 }
 
 void

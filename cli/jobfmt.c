@@ -178,3 +178,32 @@ jobfmt_table(FILE *fp, const json_t *jobs, const struct jobfmt *f)
 			jobfmt_reasons(fp, job);
 	}
 }
+
+void
+jobfmt_fields_add(json_t *fields, const char *names)
+{
+	const char *p = names, *end;
+	json_t *v;
+	size_t i;
+
+	for (; *p != '\0'; p = *end ? end + 1 : end) {
+		end = p + strcspn(p, " ");
+		if (end == p)
+			continue;
+		json_array_foreach(fields, i, v)
+			if (strncmp(json_string_value(v), p, (size_t)(end - p)) == 0 &&
+			    json_string_value(v)[end - p] == '\0')
+				break;
+		if (i == json_array_size(fields))
+			json_array_append_new(fields, json_stringn(p, (size_t)(end - p)));
+	}
+}
+
+void
+jobfmt_fields(const struct jobfmt *f, json_t *fields)
+{
+	jobfmt_fields_add(fields, "user stat queue from_host exec_hosts name "
+	    "submit_time");
+	if (f->reasons)
+		jobfmt_fields_add(fields, "pend_reason");
+}

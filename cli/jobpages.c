@@ -4,7 +4,9 @@
  * records on in chunks of at most JOBPAGES_CHUNK, range records (a run of
  * unstarted array elements sent as one) expanded back into one record per
  * element, so the formatters see what an unpaged reply held and a million
- * pending elements never sit in memory at once.
+ * pending elements never sit in memory at once. A request that names its
+ * "fields" gets compact rows (values in the order of the page's "cols"),
+ * turned back into records here.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,15 +91,33 @@ jobpages_expand(struct jobpages *p, const json_t *rec)
 	return rc;
 }
 
+/* A compact row as the record it stands for: cols name its values, and
+ * a null value is a member the record does not have. */
+static json_t *
+jobpages_row(const json_t *row, const json_t *cols)
+{
+	json_t *rec = json_object(), *v;
+	const char *k;
+	size_t i;
+
+	json_array_foreach(row, i, v)
+		if (!json_is_null(v) && (k = json_string_value(json_array_get(cols,
+		    i))) != NULL)
+			json_object_set_nocheck(rec, k, v);
+	return rec;
+}
+
 static int
-jobpages_take(struct jobpages *p, const json_t *recs)
+jobpages_take(struct jobpages *p, const json_t *recs, const json_t *cols)
 {
 	const json_t *rec;
 	size_t i;
 	int rc = 0;
 
 	json_array_foreach(recs, i, rec) {
-		if (json_object_get(rec, "range") != NULL)
+		if (json_is_array(rec))
+			rc = jobpages_add(p, jobpages_row(rec, cols));
+		else if (json_object_get(rec, "range") != NULL)
 			rc = jobpages_expand(p, rec);
 		else
 			rc = jobpages_add(p, json_incref((json_t *)rec));
@@ -127,6 +147,8 @@ jobpages_each(struct client *c, json_t *args, const char *key, jobpages_fn fn,
 
 	*missing = NULL;
 	json_object_set_new(args, "ranges", json_true());
+	if (json_object_get(args, "fields") != NULL)	/* rows, names once a page */
+		json_object_set_new(args, "compact", json_true());
 	if (jobpages_limit() > 0)
 		json_object_set_new(args, "limit", json_integer(jobpages_limit()));
 	for (;;) {
@@ -135,7 +157,8 @@ jobpages_each(struct client *c, json_t *args, const char *key, jobpages_fn fn,
 			break;
 		if (*missing == NULL)
 			*missing = json_incref(json_object_get(data, "missing"));
-		if ((rc = jobpages_take(&p, json_object_get(data, key))) != 0)
+		if ((rc = jobpages_take(&p, json_object_get(data, key),
+		    json_object_get(data, "cols"))) != 0)
 			break;
 		if ((next = json_object_get(data, "next")) == NULL)
 			break;

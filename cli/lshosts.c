@@ -2,7 +2,8 @@
  * lshosts.c - lshosts [-w] [-json] [host ...] (LSF.md §4): the static
  * facts of each host (type, model, cpu factor, cores, memory, swap,
  * resources) from the hosts op. Sizes with unit suffixes, "-" when
- * unknown; type and model become single words (blanks to "_") so that
+ * unknown; type and model become single words (blanks and other
+ * characters a select[] word cannot hold to "_") so that
  * tools splitting on blanks find every column, cut to 10 characters unless
  * -w (LSF cuts too).
  */
@@ -11,9 +12,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "selexpr.h"
 #include "util.h"
 
-/* One word: blanks to '_', at most max characters (0: all). */
+/* One word a select[] can name, at most max characters (0: all). */
 static void
 lshosts_word(const char *s, char *buf, size_t len, size_t max)
 {
@@ -25,8 +27,7 @@ lshosts_word(const char *s, char *buf, size_t len, size_t max)
 	if (max > 0 && max < len && strlen(buf) > max)
 		buf[max] = '\0';
 	for (i = 0; buf[i] != '\0'; i++)
-		if (isspace((unsigned char)buf[i]))
-			buf[i] = '_';
+		buf[i] = (char)selexpr_word_fold((unsigned char)buf[i]);
 }
 
 static void

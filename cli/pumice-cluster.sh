@@ -331,25 +331,18 @@ start_agent() {
 	launch "$h" "$@"
 }
 
-# A process we launched that has not reached its exec yet: still the
-# forked shell, or setsid (a loaded machine makes that window long).
-is_launching() {
-	local exe
-	[ -d "/proc/$1" ] && ! is_zombie "$1" || return 1
-	exe=$(readlink "/proc/$1/exe" 2>/dev/null) || return 1
-	case "$(basename -- "${exe% (deleted)}")" in
-	bash | sh | dash | setsid) return 0 ;;
-	esac
-	return 1
-}
-
 # Fails (with the end of its log) if a process we just started has died.
+# Only whether it is gone counts: between fork and exec it is still the
+# shell or setsid, and while it execs its exe and cmdline can be
+# unreadable for a moment (a loaded machine makes both windows long; the
+# daemon was then taken for dead with nothing in its logs). It is our
+# child, so its pid is not reused before this shell reaps it.
 check_started_alive() {
 	local e name pid
 	for e in $started; do
 		name=${e%%:*}
 		pid=${e#*:}
-		if ! is_ours "$pid" "$(exe_for "$name")" && ! is_launching "$pid"; then
+		if [ ! -d "/proc/$pid" ] || is_zombie "$pid"; then
 			say "$name (pid $pid) exited; end of its logs:"
 			tail -n 20 "$dir/log/$name.out" "$dir/log/$name.log" >&2 2>/dev/null || true
 			return 1

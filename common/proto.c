@@ -85,3 +85,9 @@ proto_type(const json_t *msg)
 
 	return t ? t : "";
 }
+
+const char *
+proto_str(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}

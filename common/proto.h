@@ -185,4 +185,7 @@ int proto_decode(const uint8_t *buf, size_t len, json_t **msg, size_t *used,
 /* The message type ("t"), or "" when absent. */
 const char *proto_type(const json_t *msg);
 
+/* The string member key of o, or NULL (absent, or not a string). */
+const char *proto_str(const json_t *o, const char *key);
+
 #endif

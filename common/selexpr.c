@@ -170,6 +170,12 @@ sel_word_char(char c)
 	return isalnum((unsigned char)c) || c == '_' || c == '.' || c == '-';
 }
 
+int
+selexpr_word_fold(int c)
+{
+	return sel_word_char((char)c) ? c : '_';
+}
+
 /* A name, number or (quoted) string at x->p, malloc'd; NULL if none. */
 static char *
 sel_word(struct sel_parser *x)
@@ -428,9 +434,10 @@ sel_has_res(const struct sel_host *h, const char *name)
 }
 
 /*
- * Host attributes as lshosts shows them (X86_64, AMD_EPYC) match what the
- * host reported (x86_64, "AMD EPYC"): case and ' ' vs '_' do not count;
- * "any" matches every type and model.
+ * Host attributes as lshosts shows them (X86_64, AMD_EPYC, Intel_R__Xeon)
+ * match what the host reported (x86_64, "AMD EPYC", "Intel(R) Xeon"):
+ * case does not count, and a character a word cannot hold (a blank, a
+ * parenthesis) matches '_'; "any" matches every type and model.
  */
 static int
 sel_str_differ(int attr, const char *v, const char *want)
@@ -438,8 +445,8 @@ sel_str_differ(int attr, const char *v, const char *want)
 	if (attr != SA_NAME && strcasecmp(want, "any") == 0)
 		return 0;
 	for (; *v != '\0' && *want != '\0'; v++, want++) {
-		int a = *v == ' ' ? '_' : tolower((unsigned char)*v);
-		int b = *want == ' ' ? '_' : tolower((unsigned char)*want);
+		int a = tolower(selexpr_word_fold((unsigned char)*v));
+		int b = tolower(selexpr_word_fold((unsigned char)*want));
 		if (a != b)
 			return 1;
 	}

@@ -35,6 +35,9 @@ bool selexpr_eval(const struct sel_node *n, const struct sel_host *h);
 /* a && b (either may be NULL; takes both). */
 struct sel_node *selexpr_and(struct sel_node *a, struct sel_node *b);
 void selexpr_free(struct sel_node *n);
+/* c, or '_' where a select[] word cannot hold it (lshosts prints type and
+ * model folded so, and comparisons fold both sides). */
+int selexpr_word_fold(int c);
 /* Index by name ("r1m", "mem", ...), or -1. */
 int selexpr_index(const char *name);
 const char *selexpr_index_name(int idx);

@@ -43,12 +43,6 @@ agent_authed(struct conn *c)
 	return agent_link(c)->state >= LINK_AUTHED;
 }
 
-static const char *
-jstr(const json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
-}
-
 static long
 jint(const json_t *o, const char *k)
 {
@@ -79,7 +73,7 @@ agent_name_ok(const char *s)
 static void
 agent_hello(struct master *m, struct conn *c, struct link *l, json_t *msg)
 {
-	const char *host = jstr(msg, "host"), *nonce = jstr(msg, "nonce");
+	const char *host = proto_str(msg, "host"), *nonce = proto_str(msg, "nonce");
 	char mac[AUTH_MAC_HEX];
 
 	if (strcmp(proto_type(msg), "hello") != 0 || jint(msg, "v") != PROTO_VERSION)
@@ -101,7 +95,7 @@ agent_auth(struct master *m, struct conn *c, struct link *l, json_t *msg)
 	char mac[AUTH_MAC_HEX];
 
 	auth_mac(&m->key, "agent", l->nonce, l->host, mac);
-	if (strcmp(proto_type(msg), "auth") != 0 || !auth_mac_ok(mac, jstr(msg, "mac")))
+	if (strcmp(proto_type(msg), "auth") != 0 || !auth_mac_ok(mac, proto_str(msg, "mac")))
 		return agent_refuse(c, "authentication failed (wrong cluster key?)");
 	l->state = LINK_AUTHED;
 	conn_send(c, json_pack("{s:s, s:i}", "t", "welcome", "hb", m->conf->heartbeat));
@@ -256,9 +250,9 @@ agent_register(struct master *m, struct conn *c, struct link *l, json_t *msg)
 	h->maxslots = h->ncpus;
 	h->mem_total = jint(msg, "mem_total");
 	h->swap_total = jint(msg, "swap_total");
-	agent_set_str(&h->arch, jstr(msg, "arch"));
-	agent_set_str(&h->model, jstr(msg, "model"));
-	agent_set_str(&h->version, jstr(msg, "version"));
+	agent_set_str(&h->arch, proto_str(msg, "arch"));
+	agent_set_str(&h->model, proto_str(msg, "model"));
+	agent_set_str(&h->version, proto_str(msg, "version"));
 	agent_host_info(h, msg);
 	snapshot_host_changed(m, h);
 	l->state = LINK_REGISTERED;
@@ -273,7 +267,7 @@ static void
 agent_preexec_failed(struct master *m, struct conn *c, struct job *j, struct elem *e,
     json_t *msg)
 {
-	const char *why = jstr(msg, "reason") ? jstr(msg, "reason") :
+	const char *why = proto_str(msg, "reason") ? proto_str(msg, "reason") :
 	    "The job's pre-exec command exited with non-zero status";
 
 	log_info("job %ld[%ld]: pre-exec failed on %s; requeued", j->id, e->idx,
@@ -306,7 +300,7 @@ agent_finished(struct master *m, struct conn *c, json_t *msg)
 		json_object_del(data, "idx");
 		job_event(m, id, idx, "finish", data);
 		log_info("job %ld[%ld] finished on %s: %s, exit code %ld", id, idx,
-		    conn_host(c)->name, jstr(msg, "state") ? jstr(msg, "state") : "?",
+		    conn_host(c)->name, proto_str(msg, "state") ? proto_str(msg, "state") : "?",
 		    jint(msg, "exit_code"));
 	} else
 		log_info("job %ld[%ld]: finish from %s already known", id, idx,
@@ -323,17 +317,17 @@ agent_refused(struct master *m, struct conn *c, json_t *msg)
 	struct elem *e = j ? job_elem(j, idx) : NULL;
 
 	log_warnx("job %ld[%ld]: %s could not start it: %s", id, idx,
-	    conn_host(c)->name, jstr(msg, "err") ? jstr(msg, "err") : "?");
+	    conn_host(c)->name, proto_str(msg, "err") ? proto_str(msg, "err") : "?");
 	if (e != NULL && e->host == conn_host(c) && e->state == JS_RUN)
 		job_event(m, id, idx, "requeue", json_pack("{s:s}", "reason",
-		    jstr(msg, "err") ? jstr(msg, "err") : "refused"));
+		    proto_str(msg, "err") ? proto_str(msg, "err") : "refused"));
 }
 
 static void
 agent_relay(struct master *m, struct conn *c, json_t *msg)
 {
 	struct reqctx *rq = xcalloc(1, sizeof(*rq));
-	const char *user = jstr(msg, "user");
+	const char *user = proto_str(msg, "user");
 
 	rq->conn = c;
 	rq->rid = jint(msg, "rid");
@@ -424,7 +418,7 @@ agent_jobspec_exec(struct master *m, struct job *j, json_t *spec)
 	size_t i;
 
 	for (i = 0; i < nitems(opts); i++)
-		if ((v = jstr(o, opts[i][0])) != NULL && *v != '\0')
+		if ((v = proto_str(o, opts[i][0])) != NULL && *v != '\0')
 			json_object_set_new(spec, opts[i][1], json_string(v));
 	if ((v = agent_queue_key(q, "PRE_EXEC")) != NULL && *v != '\0')
 		json_object_set_new(spec, "queue_pre_exec", json_string(v));
@@ -459,9 +453,9 @@ agent_jobspec(struct master *m, struct elem *e)
 	jobrlim_jobspec(m->conf, spec);	/* -c -v -C -D -F -S -p -T */
 	agent_jobspec_exec(m, j, spec);
 	json_object_set_new(spec, "project", json_string(job_project(m, spec)));	/* %P */
-	if (jstr(json_object_get(spec, "opts"), "g") != NULL)	/* %JG */
+	if (proto_str(json_object_get(spec, "opts"), "g") != NULL)	/* %JG */
 		json_object_set_new(spec, "job_group",
-		    json_string(jstr(json_object_get(spec, "opts"), "g")));
+		    json_string(proto_str(json_object_get(spec, "opts"), "g")));
 	json_object_del(spec, "opts");
 	return spec;
 }

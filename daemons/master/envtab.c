@@ -36,6 +36,8 @@ struct envtab {
 	struct envent **hash;
 	size_t size, count;
 	struct envent *unflushed;
+	struct envent *last;	/* interned or got last: the next job's is
+				   often the same */
 	envtab_load_fn load;
 	void *load_arg;
 	struct envstr **strs;	/* interned strings, open hashing */
@@ -135,19 +137,28 @@ envtab_hex_sha256(const char *text, char out[ENVTAB_ID_LEN + 1])
 	out[ENVTAB_ID_LEN] = '\0';
 }
 
+/* The jobs of a pack, or of a loop from one shell, have equal environments:
+ * compared with the last one, they cost neither an encoding nor a hash
+ * (whose transient blocks, one a job, would leave holes between the
+ * blocks the jobs keep). */
 struct envent *
 envtab_intern(struct envtab *t, json_t *env)
 {
-	char *text = json_dumps(env, JSON_COMPACT | JSON_SORT_KEYS);
+	char *text;
 	char id[ENVTAB_ID_LEN + 1];
 	struct envent *e;
 
-	if (text == NULL)
+	if (t->last != NULL && json_equal(t->last->env, env)) {
+		t->last->refs++;
+		return t->last;
+	}
+	if ((text = json_dumps(env, JSON_COMPACT | JSON_SORT_KEYS)) == NULL)
 		return NULL;
 	envtab_hex_sha256(text, id);
 	if ((e = envtab_find(t, id)) != NULL) {
 		free(text);
 		e->refs++;
+		t->last = e;
 		return e;
 	}
 	e = envtab_add(t, id, json_incref(env));
@@ -155,18 +166,31 @@ envtab_intern(struct envtab *t, json_t *env)
 	e->refs++;		/* the unflushed list's */
 	e->unext = t->unflushed;
 	t->unflushed = e;
+	t->last = e;
 	return e;
+}
+
+bool
+envtab_has(const struct envtab *t, const char *id)
+{
+	return t != NULL && envtab_find(t, id) != NULL;
 }
 
 struct envent *
 envtab_get(struct envtab *t, const char *id)
 {
-	struct envent *e = envtab_find(t, id);
+	struct envent *e;
 	char *text;
 	json_t *env;
 
+	/* replay: consecutive jobs mostly name the same one */
+	if (t->last != NULL && strcmp(t->last->id, id) == 0)
+		e = t->last;
+	else
+		e = envtab_find(t, id);
 	if (e != NULL) {
 		e->refs++;
+		t->last = e;
 		return e;
 	}
 	if (t->load == NULL || strlen(id) != ENVTAB_ID_LEN ||
@@ -179,7 +203,7 @@ envtab_get(struct envtab *t, const char *id)
 		json_decref(env);
 		return NULL;
 	}
-	return envtab_add(t, id, env);
+	return t->last = envtab_add(t, id, env);
 }
 
 static void
@@ -187,6 +211,8 @@ envtab_unlink(struct envtab *t, struct envent *e)
 {
 	struct envent **pp = &t->hash[envtab_bucket(t, e->id)];
 
+	if (t->last == e)
+		t->last = NULL;
 	for (; *pp != NULL; pp = &(*pp)->hnext)
 		if (*pp == e) {
 			*pp = e->hnext;

@@ -59,31 +59,43 @@ event_type_find(const char *name)
 	return NULL;
 }
 
+/* Applies ev, of type t (NULL: a type the table does not know). */
+static int
+event_apply(struct master *m, const struct event_type *t, const struct jevent *ev,
+    char *err, size_t errlen)
+{
+	struct job *j = NULL;
+
+	if (t == NULL)
+		return errf(err, errlen, "unknown event type %s",
+		    ev->type ? ev->type : "(none)");
+	if ((t->scope == EVENT_ADMIN) != (ev->id == 0))
+		return errf(err, errlen, "%s event for job %ld", ev->type, ev->id);
+	if (t->scope == EVENT_JOB && (j = job_find(m, ev->id)) == NULL)
+		return errf(err, errlen, "no job %ld", ev->id);
+	if (ev->data == NULL && t->scope != EVENT_NEW)
+		return errf(err, errlen, "%s event without data", ev->type);
+	return t->apply(m, j, ev, err, errlen);
+}
+
 int
 job_apply(struct master *m, long id, long idx, const char *type, long when,
     json_t *data, char *err, size_t errlen)
 {
-	const struct event_type *t = event_type_find(type);
-	struct jevent ev = { id, idx, type, when, data };
-	struct job *j = NULL;
+	struct jevent ev = { id, idx, type, when, data, NULL };
 
-	if (t == NULL)
-		return errf(err, errlen, "unknown event type %s", type ? type : "(none)");
-	if ((t->scope == EVENT_ADMIN) != (id == 0))
-		return errf(err, errlen, "%s event for job %ld", type, id);
-	if (t->scope == EVENT_JOB && (j = job_find(m, id)) == NULL)
-		return errf(err, errlen, "no job %ld", id);
-	return t->apply(m, j, &ev, err, errlen);
+	return event_apply(m, event_type_find(type), &ev, err, errlen);
 }
 
 int
 job_event(struct master *m, long id, long idx, const char *type, json_t *data)
 {
 	const struct event_type *t = event_type_find(type);
-	long when = (long)now_real();
+	struct jevent ev = { id, idx, type, (long)now_real(), data, NULL };
+	long when = ev.when;
 	char err[256];
 
-	if (job_apply(m, id, idx, type, when, data, err, sizeof(err)) < 0) {
+	if (event_apply(m, t, &ev, err, sizeof(err)) < 0) {
 		log_warnx("job %ld[%ld]: %s refused: %s", id, idx, type, err);
 		json_decref(data);
 		return -1;
@@ -103,27 +115,23 @@ job_event(struct master *m, long id, long idx, const char *type, json_t *data)
 	return 0;
 }
 
-/* One stored event at start-up: decoded and applied as it was live. */
+/* One stored event at start-up, applied as it was live. A submit is read
+ * from its text, which the job keeps (jobspec.c): no tree is built. */
 static void
 job_replay_one(void *arg, long id, long idx, const char *type, long when,
     const char *text)
 {
 	struct master *m = arg;
-	json_t *data = NULL;
+	const struct event_type *t = event_type_find(type);
+	struct jevent ev = { id, idx, type, when, NULL, text };
 	char err[256];
 
-	/* a submit's nested values (opts, rlimits) stay in its text, which
-	 * the job keeps (jobspec.c): only its scalars are decoded */
-	if (strcmp(type, "submit") == 0)
-		data = jobspec_scalars(text);
-	if (data == NULL)
-		data = json_loads(text, 0, NULL);
-	m->replay_text = text;	/* jobspec.c keeps it as it is */
-	if (data == NULL || job_apply(m, id, idx, type, when, data, err, sizeof(err)) < 0)
-		log_warnx("replay: skipping %s event of job %ld: %s", type, id,
-		    data ? err : "bad JSON");
-	m->replay_text = NULL;
-	json_decref(data);
+	if ((t == NULL || t->scope != EVENT_NEW) &&
+	    (ev.data = json_loads(text, 0, NULL)) == NULL)
+		log_warnx("replay: skipping %s event of job %ld: bad JSON", type, id);
+	else if (event_apply(m, t, &ev, err, sizeof(err)) < 0)
+		log_warnx("replay: skipping %s event of job %ld: %s", type, id, err);
+	json_decref(ev.data);
 	m->replayed++;
 }
 
@@ -132,12 +140,18 @@ job_replay(struct master *m, char *err, size_t errlen)
 {
 	uint64_t t0 = now_mono_us();
 	long last = 0;
+	size_t hint;
 	int rc;
 
 	m->replaying = true;
 	m->replayed = 0;
+	hint = store_jobs_hint(m->store);
+	if (hint > m->jhash_size)
+		job_table_resize(m, hint);
 	rc = store_each_event(m->store, job_replay_one, m, &last, err, errlen);
 	m->replaying = false;
+	if (m->njobs < m->jhash_size / 4)	/* the bound was far off */
+		job_table_resize(m, m->njobs);
 	if (rc < 0)
 		return -1;
 	if (last >= m->next_id)	/* ids go on as if the master never stopped */

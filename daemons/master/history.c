@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "envtab.h"
 #include "jobstate.h"
 #include "log.h"
 #include "master.h"
@@ -84,7 +85,7 @@ history_job(struct master *m, long id)
 void
 history_expire(struct master *m, long now)
 {
-	int n;
+	int n, k;
 
 	if (m->store == NULL)
 		return;
@@ -94,11 +95,23 @@ history_expire(struct master *m, long now)
 	else if (n > 0)
 		log_info("history: %d jobs older than %ld days deleted", n,
 		    m->conf->history_days);
-	if (n != 0)
+	if ((k = jobspec_collect_envs(m)) < 0)
+		log_warnx("history: could not delete unused environments");
+	else if (k > 0)
+		log_info("history: %d environments no job names any more deleted", k);
+	if (n != 0 || k != 0 || store_dirty(m->store))
 		loop_want_commit(m);
 }
 
 /* ---- the history op ---- */
+
+/*
+ * The most element records one history reply may hold. The reply is
+ * built whole in the loop (each record with its job's events), so a
+ * bigger one is refused before anything is built, with a hint, rather
+ * than holding every other client and agent for seconds.
+ */
+#define HISTORY_MAX_RECORDS 20000
 
 struct history_ctx {
 	struct master *m;
@@ -156,6 +169,62 @@ history_add(struct history_ctx *x, struct job *j, const struct arrayspec *sel)
 	}
 	json_array_append_new(x->jobs, json_pack("{s:I, s:o, s:o}", "id",
 	    (json_int_t)j->id, "records", recs, "events", history_events(x->m, j->id)));
+}
+
+/* How many records history_records would make for j: an upper bound. */
+static long
+history_count(struct job *j, int mask, const struct arrayspec *sel)
+{
+	if (!job_is_array(j))
+		return (job_elem_state(j, 0, NULL) & mask) != 0;
+	return sel != NULL ? sel->count : job_nstate(j, mask);
+}
+
+/* Live jobs of user (NULL: all) and the records they would make. */
+static long
+history_count_live(struct master *m, const char *user, int mask)
+{
+	struct job *j;
+	long n = 0;
+
+	TAILQ_FOREACH(j, &m->byid, id_entry)
+		if (user == NULL || strcmp(j->user, user) == 0)
+			n += history_count(j, mask, NULL);
+	return n;
+}
+
+/* The same for one selection {id, idx} of a live job. */
+static long
+history_count_sel(struct master *m, const json_t *sel)
+{
+	const char *list = json_string_value(json_object_get(sel, "idx"));
+	struct job *j = job_find(m, (long)json_integer_value(json_object_get(sel,
+	    "id")));
+	struct arrayspec a;
+	char err[128];
+	long n;
+
+	if (j == NULL)
+		return 0;
+	if (list == NULL || !job_is_array(j))
+		return history_count(j, ~0, NULL);
+	if (arrayspec_parse_list(list, 2147483646L, &a, err, sizeof(err)) < 0)
+		return 0;
+	n = history_count(j, ~0, &a);
+	arrayspec_free(&a);
+	return n;
+}
+
+static long
+history_count_ids(struct master *m, json_t *ids)
+{
+	json_t *sel;
+	long n = 0;
+	size_t i;
+
+	json_array_foreach(ids, i, sel)
+		n += history_count_sel(m, sel);
+	return n;
 }
 
 static void
@@ -270,16 +339,27 @@ history_op(struct master *m, struct reqctx *rq, json_t *args)
 	const char *user = json_string_value(json_object_get(args, "user"));
 	json_t *ids = json_object_get(args, "ids");
 	struct history_ctx x = { m, json_array(), json_array(), 0 };
+	long n;
 
 	x.mask = history_mask(json_string_value(json_object_get(args, "states")));
+	if (user == NULL)
+		user = rq->user;
+	else if (strcmp(user, "all") == 0)
+		user = NULL;
+	n = json_array_size(ids) > 0 ? history_count_ids(m, ids) :
+	    history_count_live(m, user, x.mask);
+	if (n > HISTORY_MAX_RECORDS) {
+		json_decref(x.jobs);
+		json_decref(x.missing);
+		return control_reply(m, rq, false, NULL, "toobig", "the answer would "
+		    "hold %ld job records, over the limit of %d; name jobs by ID or "
+		    "narrow it (-u, -d, -p, -r), or see bjobs -A for arrays", n,
+		    HISTORY_MAX_RECORDS);
+	}
 	if (json_array_size(ids) > 0) {
 		x.mask = ~0;
 		history_by_id(&x, ids);
 	} else {
-		if (user == NULL)
-			user = rq->user;
-		else if (strcmp(user, "all") == 0)
-			user = NULL;
 		history_live(&x, user);
 		if (x.mask & JS_FINISHED)
 			history_stored(&x, user, (long)json_integer_value(

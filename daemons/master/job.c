@@ -19,6 +19,7 @@
 #include "jobstate.h"
 #include "log.h"
 #include "master.h"
+#include "proto.h"
 #include "sched.h"
 #include "util.h"
 
@@ -28,6 +29,14 @@ hash_long(long v, size_t size)
 	return ((unsigned long)v * 2654435761UL) & (size - 1);
 }
 
+/* Job ids are given in sequence: the id itself spreads them evenly, and
+ * jobs submitted together (a replay: all of them) share cache lines. */
+static size_t
+hash_id(long id, size_t size)
+{
+	return (unsigned long)id & (size - 1);
+}
+
 struct job *
 job_find(struct master *m, long id)
 {
@@ -35,19 +44,21 @@ job_find(struct master *m, long id)
 
 	if (m->jhash_size == 0)
 		return NULL;
-	for (j = m->jhash[hash_long(id, m->jhash_size)]; j != NULL; j = j->hnext)
+	for (j = m->jhash[hash_id(id, m->jhash_size)]; j != NULL; j = j->hnext)
 		if (j->id == id)
 			return j;
 	return NULL;
 }
 
-/* m->byid stays in id order: ids grow, so a new job goes after its
- * predecessor id (after a wrap too), else is sought from the tail. */
+/* m->byid stays in id order: ids grow, so a new job goes last, or after
+ * its predecessor id (after a wrap), else is sought from the tail. */
 static void
 job_byid_insert(struct master *m, struct job *j)
 {
-	struct job *k = job_find(m, j->id - 1);
+	struct job *k = TAILQ_LAST(&m->byid, job_list);
 
+	if (k != NULL && k->id > j->id)
+		k = job_find(m, j->id - 1);
 	if (k == NULL)
 		TAILQ_FOREACH_REVERSE(k, &m->byid, job_list, id_entry)
 			if (k->id < j->id)
@@ -58,29 +69,39 @@ job_byid_insert(struct master *m, struct job *j)
 		TAILQ_INSERT_AFTER(&m->byid, k, j, id_entry);
 }
 
+void
+job_table_resize(struct master *m, size_t n)
+{
+	size_t i, h, nsize = 1024;
+	struct job **nh;
+
+	while (nsize < n)
+		nsize *= 2;
+	if (nsize == m->jhash_size)
+		return;
+	nh = xcalloc(nsize, sizeof(*nh));
+	for (i = 0; i < m->jhash_size; i++) {
+		struct job *k, *next;
+		for (k = m->jhash[i]; k != NULL; k = next) {
+			next = k->hnext;
+			h = hash_id(k->id, nsize);
+			k->hnext = nh[h];
+			nh[h] = k;
+		}
+	}
+	free(m->jhash);
+	m->jhash = nh;
+	m->jhash_size = nsize;
+}
+
 static void
 job_hash_insert(struct master *m, struct job *j)
 {
-	size_t i, h;
+	size_t h;
 
-	if (m->njobs + 1 > m->jhash_size) {
-		size_t nsize = m->jhash_size ? m->jhash_size * 2 : 1024;
-		struct job **nh = xcalloc(nsize, sizeof(*nh));
-
-		for (i = 0; i < m->jhash_size; i++) {
-			struct job *k, *next;
-			for (k = m->jhash[i]; k != NULL; k = next) {
-				next = k->hnext;
-				h = hash_long(k->id, nsize);
-				k->hnext = nh[h];
-				nh[h] = k;
-			}
-		}
-		free(m->jhash);
-		m->jhash = nh;
-		m->jhash_size = nsize;
-	}
-	h = hash_long(j->id, m->jhash_size);
+	if (m->njobs + 1 > m->jhash_size)
+		job_table_resize(m, m->jhash_size * 2);
+	h = hash_id(j->id, m->jhash_size);
 	j->hnext = m->jhash[h];
 	m->jhash[h] = j;
 	m->njobs++;
@@ -90,7 +111,7 @@ job_hash_insert(struct master *m, struct job *j)
 static void
 job_hash_remove(struct master *m, struct job *j)
 {
-	struct job **pp = &m->jhash[hash_long(j->id, m->jhash_size)];
+	struct job **pp = &m->jhash[hash_id(j->id, m->jhash_size)];
 
 	for (; *pp != NULL; pp = &(*pp)->hnext)
 		if (*pp == j) {
@@ -120,13 +141,22 @@ job_elem(struct job *j, long idx)
 	return NULL;
 }
 
+/* A plain job's one bucket is its ehash1, not a block of its own. */
+static void
+job_ehash_free(struct job *j)
+{
+	if (j->ehash != &j->ehash1)
+		free(j->ehash);
+	j->ehash = NULL;
+}
+
 static void
 job_elem_rehash(struct job *j)
 {
 	/* a plain job has one element: one bucket */
 	size_t nsize = j->ehash_size ? j->ehash_size * 4 : job_is_array(j) ? 4 : 1;
 	size_t i, h;
-	struct elem **nh = xcalloc(nsize, sizeof(*nh));
+	struct elem **nh = nsize > 1 ? xcalloc(nsize, sizeof(*nh)) : &j->ehash1;
 
 	for (i = 0; i < j->ehash_size; i++) {
 		struct elem *e, *next;
@@ -137,7 +167,7 @@ job_elem_rehash(struct job *j)
 			nh[h] = e;
 		}
 	}
-	free(j->ehash);
+	job_ehash_free(j);
 	j->ehash = nh;
 	j->ehash_size = nsize;
 }
@@ -246,7 +276,7 @@ job_pending_link(struct master *m, struct job *j)
 
 	if (j->on_pending || job_pending_count(j) == 0)
 		return;
-	if (j->begin_time > (long)now_real()) {	/* -b: jobtime.c links it then */
+	if (j->begin_time > 0 && j->begin_time > (long)now_real()) {	/* -b: jobtime.c links it then */
 		j->pend_reason = JOBTIME_BEGIN_REASON;
 		return;
 	}
@@ -269,70 +299,69 @@ job_pending_unlink(struct master *m, struct job *j)
 	j->on_pending = false;
 }
 
-static const char *
-jstr(json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
-}
-
 static void job_free(struct job *j);
 
-/* Reads top-level scalars of data only: replay decodes no more (the rest
- * stays in the job's spec text, jobspec.c). */
+/* The fields a submit's head gives (array and dependency parsed). */
+static int
+job_from_head(struct master *m, struct job *j, const struct jobspec_head *h,
+    char *err, size_t errlen)
+{
+	if (h->name == NULL || h->user == NULL || h->queue == NULL)
+		return errf(err, errlen, "submit event lacks name, user or queue");
+	if (h->array != NULL && arrayspec_parse_list(h->array, 2147483646L, &j->arr,
+	    err, errlen) < 0)
+		return -1;
+	if (h->dep != NULL && (j->dep = dep_parse(h->dep, err, errlen)) == NULL)
+		return -1;
+	j->arr.limit = h->limit;
+	j->name = xstrdup(h->name);
+	j->user = jobspec_str(m, h->user);
+	j->queue = jobspec_str(m, h->queue);
+	j->from_host = jobspec_str(m, h->from_host ? h->from_host : "-");
+	j->uid = h->uid;
+	j->gid = h->gid;
+	j->nslots = h->nslots < 1 ? 1 : (int)h->nslots;
+	j->begin_time = h->begin_time;
+	j->term_time = h->term_time;
+	return 0;
+}
+
+/* Reads the submit's head only (jobspec.c): the rest stays in the job's
+ * spec text, live and at replay alike. */
 int
 job_apply_submit(struct master *m, struct job *none, const struct jevent *ev,
     char *err, size_t errlen)
 {
-	long id = ev->id, when = ev->when;
-	json_t *data = ev->data;
-	const char *name = jstr(data, "name"), *array = jstr(data, "array");
-	const char *dep = jstr(data, "dep");
+	struct jobspec_head h;
 	struct job *j;
 
-	if (job_find(m, id) != NULL)
-		return errf(err, errlen, "job %ld exists", id);
-	if (name == NULL || jstr(data, "user") == NULL || jstr(data, "queue") == NULL)
-		return errf(err, errlen, "submit event lacks name, user or queue");
+	if (job_find(m, ev->id) != NULL)
+		return errf(err, errlen, "job %ld exists", ev->id);
 	j = xcalloc(1, sizeof(*j));
-	j->id = id;
-	if (array != NULL && arrayspec_parse_list(array, 2147483646L, &j->arr,
-	    err, errlen) < 0) {
-		free(j);
-		return -1;
+	j->id = ev->id;
+	if (jobspec_submit(m, j, ev, &h) < 0) {
+		errf(err, errlen, "submit event cannot be read");
+		goto fail;
 	}
-	if (dep != NULL && (j->dep = dep_parse(dep, err, errlen)) == NULL) {
-		arrayspec_free(&j->arr);
-		free(j);
-		return -1;
-	}
-	j->arr.limit = (long)json_integer_value(json_object_get(data, "limit"));
-	j->name = xstrdup(name);
-	j->user = jobspec_str(m, jstr(data, "user"));
-	j->queue = jobspec_str(m, jstr(data, "queue"));
-	j->from_host = jobspec_str(m, jstr(data, "from_host") ? jstr(data, "from_host") : "-");
-	j->uid = (long)json_integer_value(json_object_get(data, "uid"));
-	j->gid = (long)json_integer_value(json_object_get(data, "gid"));
-	j->nslots = (int)json_integer_value(json_object_get(data, "nslots"));
-	if (j->nslots < 1)
-		j->nslots = 1;
-	j->submit_time = when;
-	j->order = id;
-	if (jobspec_submit(m, j, data) < 0) {
-		job_free(j);
-		return errf(err, errlen, "submit event cannot be encoded");
-	}
+	if (job_from_head(m, j, &h, err, errlen) < 0)
+		goto fail;
+	jobspec_head_free(&h);
+	j->submit_time = ev->when;
+	j->order = j->id;
 	j->count = job_is_array(j) ? j->arr.count : 1;
 	if (!job_is_array(j))
 		job_elem_get(j, 0);
 	j->pend_reason = "New job is waiting for scheduling";
-	j->begin_time = (long)json_integer_value(json_object_get(data, "begin_time"));
-	j->term_time = (long)json_integer_value(json_object_get(data, "term_time"));
 	job_hash_insert(m, j);
 	job_pending_link(m, j);
 	jobtime_watch(m, j);
-	if (id >= m->next_id)
-		m->next_id = id + 1;
+	if (j->id >= m->next_id)
+		m->next_id = j->id + 1;
 	return 0;
+fail:
+	jobspec_head_free(&h);
+	job_free(j);
+	return -1;
 }
 
 void
@@ -417,7 +446,7 @@ job_apply_finish(struct master *m, struct job *j, const struct jevent *ev, char 
 	long idx = ev->idx, when = ev->when;
 	json_t *data = ev->data;
 	struct elem *e = job_elem(j, idx);
-	const char *st = jstr(data, "state"), *reason = jstr(data, "reason");
+	const char *st = proto_str(data, "state"), *reason = proto_str(data, "reason");
 	int state = st && strcmp(st, "DONE") == 0 ? JS_DONE : JS_EXIT;
 
 	if (e == NULL || !(e->state & (JS_RUN | JS_SSUSP | JS_USUSP | JS_UNKWN)))
@@ -484,7 +513,7 @@ job_apply_kill(struct master *m, struct job *j, const struct jevent *ev, char *e
 {
 	long idx = ev->idx, when = ev->when;
 	json_t *data = ev->data;
-	const char *reason = jstr(data, "reason");
+	const char *reason = proto_str(data, "reason");
 
 	if (reason == NULL)
 		reason = "TERM_OWNER: job killed by owner";
@@ -513,7 +542,7 @@ static void
 job_requeue_policy(struct job *j, json_t *data)
 {
 	json_t *order = json_object_get(data, "order"), *spec, *a, *v;
-	const char *x = jstr(data, "exclude");
+	const char *x = proto_str(data, "exclude");
 	size_t i;
 
 	if (json_is_integer(order))
@@ -578,25 +607,6 @@ job_apply_purge(struct master *m, struct job *j, const struct jevent *ev,
 	return 0;
 }
 
-static json_t *
-job_hosts_json(const struct elem *e)
-{
-	json_t *a = json_array();
-	int i;
-
-	for (i = 0; e != NULL && e->hosts != NULL && i < e->nslots; i++)
-		json_array_append_new(a, json_string(e->hosts[i]));
-	return a;
-}
-
-static const char *
-job_spec_str(const json_t *spec, const char *k)
-{
-	const char *v = json_string_value(json_object_get(spec, k));
-
-	return v ? v : "";
-}
-
 const char *
 job_project(struct master *m, const json_t *spec)
 {
@@ -610,67 +620,6 @@ job_project(struct master *m, const json_t *spec)
 	for (i = 0; p == NULL && i < m->conf->params.nsec; i++)
 		p = cfg_section_get(&m->conf->params.sec[i], "DEFAULT_PROJECT");
 	return p != NULL && *p != '\0' ? p : "default";
-}
-
-json_t *
-job_record(struct master *m, struct job *j, long idx)
-{
-	struct elem *e = job_elem(j, idx);
-	const char *reason = NULL;
-	int state = job_elem_state(j, idx, &reason);
-	char *name = job_display_name(j, idx);
-	const json_t *spec = jobspec_view(m, j);
-	json_t *r;
-
-	if (e != NULL && (e->state & JS_RUN) && e->host != NULL &&
-	    e->host->status == HOST_UNAVAIL)
-		state = JS_UNKWN;
-	r = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:I, s:I, s:I}",
-	    "id", (json_int_t)j->id, "idx", (json_int_t)idx, "name", name,
-	    "user", j->user, "stat", jobstate_name(state), "queue", j->queue,
-	    "from_host", j->from_host, "exec_hosts", job_hosts_json(e),
-	    "submit_time", (json_int_t)j->submit_time,
-	    "start_time", (json_int_t)(e ? e->start_time : 0),
-	    "finish_time", (json_int_t)(e ? e->finish_time :
-	    (j->pend_killed ? j->pend_kill_time : 0)));
-	free(name);
-	json_object_set_new(r, "exit_code", json_integer(e ? e->exit_code : 0));
-	json_object_set_new(r, "exit_reason", json_string(reason ? reason : ""));
-	if (state & JS_PENDING) {
-		const char *pr = state == JS_PSUSP ?
-		    "The job was suspended by the user while pending" :
-		    j->pend_reason ? j->pend_reason : "";
-		json_object_set_new(r, "pend_reason", json_string(pr));
-		if (j->pend_detail != NULL)
-			json_object_set_new(r, "pend_detail", json_string(j->pend_detail));
-	} else
-		json_object_set_new(r, "pend_reason", json_string(""));
-	json_object_set_new(r, "cmd", json_string(job_spec_str(spec, "cmd")));
-	json_object_set_new(r, "cwd", json_string(job_spec_str(spec, "cwd")));
-	json_object_set_new(r, "subcwd", json_string(job_spec_str(spec, "subcwd")));
-	json_object_set_new(r, "out", json_string(job_spec_str(spec, "out")));
-	json_object_set_new(r, "err", json_string(job_spec_str(spec, "err")));
-	json_object_set_new(r, "nslots", json_integer(e ? e->nslots : j->nslots));
-	json_object_set_new(r, "dep", json_string(job_spec_str(spec, "dep")));
-	json_object_set_new(r, "cpu", json_real(e ? e->cpu : 0));
-	json_object_set_new(r, "maxrss", json_integer(e ? e->maxrss : 0));
-	json_object_set_new(r, "mem", json_integer(e ? e->mem : 0));
-	if (e != NULL && e->usage_time > 0) {
-		json_object_set_new(r, "usage_time", json_integer(e->usage_time));
-		json_object_set_new(r, "nproc", json_integer(e->nproc));
-	}
-	json_object_set_new(r, "signal", json_integer(e ? e->signal : 0));
-	json_object_set_new(r, "project", json_string(job_project(m, spec)));
-	json_object_set_new(r, "exec_cwd", json_string(*job_spec_str(spec, "cwd") ?
-	    job_spec_str(spec, "cwd") : job_spec_str(spec, "subcwd")));
-	if (json_object_get(spec, "opts") != NULL)
-		json_object_set(r, "opts", json_object_get(spec, "opts"));
-	if (job_is_array(j)) {
-		char *range = arrayspec_format(&j->arr);
-		json_object_set_new(r, "array", json_string(range));
-		free(range);
-	}
-	return r;
 }
 
 static void
@@ -688,7 +637,7 @@ job_free(struct job *j)
 			free(e);
 		}
 	}
-	free(j->ehash);
+	job_ehash_free(j);
 	arrayspec_free(&j->arr);
 	dep_free(j->dep);
 	jobspec_free(j);

@@ -12,15 +12,10 @@
 #include "jobstate.h"
 #include "log.h"
 #include "master.h"
+#include "proto.h"
 #include "util.h"
 
 #define JOBCMD_STARTED (JS_RUN | JS_SSUSP | JS_USUSP | JS_UNKWN)
-
-static const char *
-jstr(const json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
-}
 
 static char *
 jobcmd_label(const struct job *j, long idx)
@@ -236,7 +231,7 @@ jobcmd_switch_unit(struct master *m, struct reqctx *rq, struct job *j, long idx,
 void
 jobcmd_switch(struct master *m, struct reqctx *rq, json_t *args)
 {
-	const char *queue = jstr(args, "dest");
+	const char *queue = proto_str(args, "dest");
 
 	if (queue == NULL || conf_queue(m->conf, queue) == NULL)
 		return control_reply(m, rq, false, NULL, "rejected", "%s: No such queue",
@@ -277,7 +272,7 @@ jobcmd_depwait_poll(struct master *m, struct reqctx *rq)
 void
 jobcmd_depwait(struct master *m, struct reqctx *rq, json_t *args)
 {
-	const char *cond = jstr(args, "cond");
+	const char *cond = proto_str(args, "cond");
 	struct job tmp = { .user = rq->user };
 	char err[512];
 	dep_value v;

@@ -29,24 +29,53 @@ jobpage_full(struct jobpage *pg)
 	return now_mono_us() >= pg->deadline;
 }
 
+/* A compact row's size, near enough: its strings, 12 bytes for others. */
+static size_t
+jobpage_row_bytes(const json_t *row)
+{
+	const json_t *v;
+	size_t i, n = 8;
+
+	json_array_foreach(row, i, v)
+		n += json_is_string(v) ? json_string_length(v) + 3 : 12;
+	return n;
+}
+
 /*
- * Adds j's record for idx. Its size is guessed, not encoded: the fixed
- * fields, and the command, which is what can make one record large.
+ * Adds j's record for idx. An object's size is guessed, not encoded: the
+ * fixed fields, and the command, which is what can make one record large.
  */
 static void
 jobpage_add(struct jobpage *pg, json_t *rec)
 {
 	const char *cmd = json_string_value(json_object_get(rec, "cmd"));
 
-	pg->bytes += 768 + (cmd ? strlen(cmd) : 0);
+	if (json_is_array(rec))
+		pg->bytes += jobpage_row_bytes(rec);
+	else
+		pg->bytes += 768 + (cmd ? strlen(cmd) : 0);
 	json_array_append_new(pg->out, rec);
 }
 
+/* Element idx's record with the members the request asked for. */
+static json_t *
+jobpage_record(struct jobpage *pg, struct job *j, long idx, uint64_t more)
+{
+	if (pg->rows != NULL && more == 0)
+		return jobrec_build_row(pg->m, j, idx, pg->rows);
+	return jobrec_build(pg->m, j, idx, pg->fields ? pg->fields | more :
+	    JOBREC_ALL);
+}
+
+/* A range record carries name and array whatever was asked: the client
+ * expands it from them. It stays an object in a page of compact rows. */
 static void
 jobpage_emit_range(struct jobpage *pg, struct job *j, long first, long last)
 {
 	long a = arrayspec_at(&j->arr, first), b = arrayspec_at(&j->arr, last);
-	json_t *r = job_record(pg->m, j, a);
+	json_t *r = last > first ? jobrec_build(pg->m, j, a, pg->fields ?
+	    pg->fields | jobrec_bit("name") | jobrec_bit("array") : JOBREC_ALL) :
+	    jobpage_record(pg, j, a, 0);
 
 	if (last > first) {
 		json_object_set_new(r, "range", json_pack("[I, I]", (json_int_t)a,
@@ -102,7 +131,7 @@ jobpage_walk(struct jobpage *pg, struct job *j, const struct arrayspec *sel,
 				break;	/* this element starts the next page */
 		}
 		if (jobsel_elem_match(pg->f, j, idx))
-			jobpage_add(pg, job_record(pg->m, j, idx));
+			jobpage_add(pg, jobpage_record(pg, j, idx, 0));
 		if (jobpage_full(pg)) {
 			pos++;
 			break;
@@ -216,13 +245,13 @@ jobpage_job(struct jobpage *pg, struct job *j, const struct arrayspec *sel,
 		return jobpage_summary(pg, j, sel), -1;
 	if (!job_is_array(j)) {
 		if (pos == 0 && jobsel_elem_match(pg->f, j, 0))
-			jobpage_add(pg, job_record(pg->m, j, 0));
+			jobpage_add(pg, jobpage_record(pg, j, 0, 0));
 		return -1;
 	}
 	if (sel == NULL && pg->f->name_idx >= 0) {	/* -J 'name[5]' */
 		if (pos == 0 && arrayspec_has(&j->arr, pg->f->name_idx) &&
 		    jobsel_elem_match(pg->f, j, pg->f->name_idx))
-			jobpage_add(pg, job_record(pg->m, j, pg->f->name_idx));
+			jobpage_add(pg, jobpage_record(pg, j, pg->f->name_idx, 0));
 		return -1;
 	}
 	return jobpage_walk(pg, j, sel, pos);

@@ -18,6 +18,17 @@
 /* Bytes a page aims to stay under (guessed per record: jobpage.c). */
 #define JOBPAGE_BYTES (256 * 1024)
 
+/* A page's compact rows (jobrec.c): the columns of a field mask and the
+ * previous row's value in each, shared when the next row's is equal. */
+#define JOBREC_MAXCOLS 64
+struct jobrec_row {
+	uint64_t mask;
+	int col[JOBREC_MAXCOLS];	/* the column of member k of the mask */
+	size_t ncols;
+	json_t *names;			/* the reply's "cols" */
+	json_t *last[JOBREC_MAXCOLS];
+};
+
 struct jobpage {
 	struct master *m;
 	const struct jobsel_filter *f;
@@ -27,7 +38,23 @@ struct jobpage {
 	bool ranges;		/* unstarted runs as range records */
 	bool summary;		/* -A rows instead of records */
 	size_t bytes;		/* guessed size of out */
+	uint64_t fields;	/* JOBREC members (jobrec_mask); 0: all */
+	struct jobrec_row *rows;	/* compact rows with these columns; NULL: objects */
 };
+
+/* jobrec.c: JOBRECs whole or with only some members (besides id, idx). */
+#define JOBREC_ALL UINT64_MAX
+/* The mask bit of one JOBREC member; 0 if there is none of that name. */
+uint64_t jobrec_bit(const char *name);
+/* The mask of a request's "fields" list; JOBREC_ALL when it has none. */
+uint64_t jobrec_mask(const json_t *fields);
+/* Element idx of j with the members of mask. */
+json_t *jobrec_build(struct master *m, struct job *j, long idx, uint64_t mask);
+/* Compact rows: the columns of mask; a row of element idx of j. */
+void jobrec_row_init(struct jobrec_row *rw, uint64_t mask);
+void jobrec_row_free(struct jobrec_row *rw);
+json_t *jobrec_build_row(struct master *m, struct job *j, long idx,
+    struct jobrec_row *rw);
 
 /* Whether the page holds its records or spent its time. */
 bool jobpage_full(struct jobpage *pg);

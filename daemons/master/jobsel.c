@@ -14,14 +14,9 @@
 #include "envtab.h"
 #include "jobstate.h"
 #include "master.h"
+#include "proto.h"
 #include "schedconf.h"
 #include "util.h"
-
-static const char *
-jstr(const json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
-}
 
 /* '*' matches any run of characters; nothing else is special. */
 static bool
@@ -87,6 +82,32 @@ jobsel_job_hosted(struct job *j, const char *host)
 	return false;
 }
 
+/* Whether group g (bsub -g; NULL: none) is want or below it. */
+static bool
+jobsel_in_group(const char *g, const char *want)
+{
+	size_t n = strlen(want);
+
+	if (g == NULL || strncmp(g, want, n) != 0)
+		return false;
+	return g[n] == '\0' || g[n] == '/' || (n > 0 && want[n - 1] == '/');
+}
+
+/* -g: read from the job's compact spec, only when asked. */
+static bool
+jobsel_group_match(const struct jobsel_filter *f, struct job *j)
+{
+	json_t *opts;
+	bool in;
+
+	if (f->group == NULL)
+		return true;
+	opts = jobspec_get(j, "opts");
+	in = jobsel_in_group(json_string_value(json_object_get(opts, "g")), f->group);
+	json_decref(opts);
+	return in;
+}
+
 bool
 jobsel_job_match(const struct jobsel_filter *f, struct job *j)
 {
@@ -98,6 +119,8 @@ jobsel_job_match(const struct jobsel_filter *f, struct job *j)
 	if (f->name && !jobsel_glob(f->name, j->name))
 		return false;
 	if (f->name_idx >= 0 && (!job_is_array(j) || !arrayspec_has(&j->arr, f->name_idx)))
+		return false;
+	if (!jobsel_group_match(f, j))
 		return false;
 	return f->project == NULL ||
 	    strcmp(job_project(f->m, jobspec_view(f->m, j)), f->project) == 0;
@@ -162,7 +185,7 @@ jobsel_user_known(struct master *m, const char *user)
 int
 jobsel_filter_check(struct master *m, json_t *args, char *err, size_t errlen)
 {
-	const char *queue = jstr(args, "queue"), *user = jstr(args, "user");
+	const char *queue = proto_str(args, "queue"), *user = proto_str(args, "user");
 
 	if (queue != NULL && conf_queue(m->conf, queue) == NULL)
 		return errf(err, errlen, "%s: No such queue", queue);
@@ -175,7 +198,7 @@ void
 jobsel_filter_init(struct master *m, struct reqctx *rq, json_t *args,
     struct jobsel_filter *f, char **namebuf)
 {
-	const char *user = jstr(args, "user"), *name = jstr(args, "name");
+	const char *user = proto_str(args, "user"), *name = proto_str(args, "name");
 	char *br;
 
 	memset(f, 0, sizeof(*f));
@@ -183,9 +206,10 @@ jobsel_filter_init(struct master *m, struct reqctx *rq, json_t *args,
 	if (f->user != NULL && schedconf_ugroup(m->conf->sched, f->user) != NULL)
 		f->ugroups = m->conf->sched;
 	f->name_idx = -1;
-	f->queue = jstr(args, "queue");
-	f->host = jstr(args, "host");
-	f->project = jstr(args, "project");
+	f->queue = proto_str(args, "queue");
+	f->host = proto_str(args, "host");
+	f->project = proto_str(args, "project");
+	f->group = proto_str(args, "group");
 	f->m = m;
 	f->mask = jobsel_state_mask(args);
 	*namebuf = NULL;
@@ -220,7 +244,7 @@ jobsel_resolve(struct master *m, json_t *sel, struct arrayspec *idx,
 	char *label;
 
 	long id = (long)json_integer_value(json_object_get(sel, "id"));
-	const char *list = jstr(sel, "idx");
+	const char *list = proto_str(sel, "idx");
 	struct job *j = job_find(m, id);
 	char err[256];
 	long pos;

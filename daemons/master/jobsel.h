@@ -18,6 +18,7 @@ struct jobsel_filter {
 	long name_idx;		/* -1 = any */
 	const char *queue, *host;
 	const char *project;	/* -P (job_project), NULL = any */
+	const char *group;	/* -g: bsub -g is it or below it; NULL = any */
 	struct master *m;	/* for job_project */
 	int mask;
 };

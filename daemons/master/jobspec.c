@@ -16,6 +16,7 @@
  * requirement key reads "opts" of every pending job at its first pass).
  */
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,6 +45,20 @@ jobspec_store_envs(struct master *m)
 	return envtab_flush(m->envs, jobspec_put_env, m->store);
 }
 
+static bool
+jobspec_env_live(void *arg, const char *id)
+{
+	return envtab_has(arg, id);
+}
+
+int
+jobspec_collect_envs(struct master *m)
+{
+	if (m->store == NULL)
+		return 0;
+	return store_envs_collect(m->store, jobspec_env_live, m->envs);
+}
+
 static struct envtab *
 jobspec_envtab(struct master *m)
 {
@@ -56,6 +71,19 @@ const char *
 jobspec_str(struct master *m, const char *s)
 {
 	return envtab_str(jobspec_envtab(m), s);
+}
+
+/* The environment an "env_id" names (replay: the text keeps the id). */
+static struct envent *
+jobspec_env_by_id(struct master *m, long id, const char *eid)
+{
+	struct envent *e;
+
+	if (eid == NULL)
+		return NULL;
+	if ((e = envtab_get(jobspec_envtab(m), eid)) == NULL && m->store)
+		log_warnx("job %ld: environment %s is not stored", id, eid);
+	return e;
 }
 
 /* The environment of a submit event: an inline object is interned and
@@ -72,10 +100,8 @@ jobspec_env_of(struct master *m, long id, json_t *data)
 		json_object_del(data, "env");
 		if (e != NULL)
 			json_object_set_new(data, "env_id", json_string(envent_id(e)));
-	} else if (eid != NULL) {
-		if ((e = envtab_get(jobspec_envtab(m), eid)) == NULL && m->store)
-			log_warnx("job %ld: environment %s is not stored", id, eid);
-	}
+	} else
+		e = jobspec_env_by_id(m, id, eid);
 	return e;
 }
 
@@ -93,27 +119,61 @@ jobspec_encode(json_t *tree)
 	return fit;
 }
 
-int
-jobspec_submit(struct master *m, struct job *j, json_t *data)
+/* A submit as a tree (live, history, older databases): its environment
+ * interned, then encoded; the scalars read back from the text, so that
+ * every submit is read by the same code. */
+static int
+jobspec_submit_tree(struct master *m, struct job *j, json_t *tree,
+    struct jobspec_head *h)
 {
-	bool inline_env = json_object_get(data, "env") != NULL;
-
-	j->env = jobspec_env_of(m, j->id, data);
-	if (m->replay_text != NULL && !inline_env)
-		j->spec_enc = xstrdup(m->replay_text);	/* what dumps would give */
-	else
-		j->spec_enc = jobspec_encode(data);
-	return j->spec_enc != NULL ? 0 : -1;
+	j->env = jobspec_env_of(m, j->id, tree);
+	if ((j->spec_enc = jobspec_encode(tree)) == NULL)
+		return -1;
+	return jobspec_head_read(j->spec_enc, h);
 }
 
-/* End of the JSON string that starts at p (its opening quote). */
-static const char *
-jobspec_skip_string(const char *p)
+int
+jobspec_submit(struct master *m, struct job *j, const struct jevent *ev,
+    struct jobspec_head *h)
 {
-	for (p++; *p != '\0' && *p != '"'; p++)
-		if (*p == '\\' && p[1] != '\0')
-			p++;
-	return *p != '\0' ? p + 1 : p;
+	json_t *tree;
+	int rc;
+
+	h->heap = NULL;		/* freeable whatever fails */
+	if (ev->data != NULL)
+		return jobspec_submit_tree(m, j, ev->data, h);
+	/* replay: the stored text is what encoding would give; it is kept as
+	 * it is, and read without a tree */
+	if (ev->text == NULL)
+		return -1;
+	if (jobspec_head_read(ev->text, h) == 0 && !h->inline_env) {
+		j->spec_enc = xstrdup(ev->text);
+		j->env = jobspec_env_by_id(m, j->id, h->env_id);
+		return 0;
+	}
+	jobspec_head_free(h);
+	/* a database from before the envs table: the environment is inline */
+	if ((tree = json_loads(ev->text, 0, NULL)) == NULL)
+		return -1;
+	rc = jobspec_submit_tree(m, j, tree, h);
+	json_decref(tree);
+	return rc;
+}
+
+/* End of the JSON string that starts at start (its opening quote): the
+ * first quote after it that an even run of backslashes precedes. */
+static const char *
+jobspec_skip_string(const char *start)
+{
+	const char *p = start, *b;
+
+	while ((p = strchr(p + 1, '"')) != NULL) {
+		for (b = p; b - 1 > start && b[-1] == '\\'; b--)
+			;
+		if ((p - b) % 2 == 0)
+			return p + 1;
+	}
+	return start + strlen(start);
 }
 
 /* End of the JSON value that starts at p, in compact text. */
@@ -167,56 +227,135 @@ jobspec_find(const char *text, const char *key)
 	return NULL;
 }
 
-/* One scalar at p (ending at end): a plain string or an integer directly,
- * anything else (escapes, reals) through jansson. */
-static json_t *
-jobspec_scalar(const char *p, const char *end)
-{
-	char *e;
-	long long v;
+/*
+ * The scalars a job keeps of its submit spec, read from the text without
+ * jansson: a restart reads a million of them. Strings are copied into
+ * h->buf (an unescaped string is never longer than its JSON text, so the
+ * text's length is enough for all of them).
+ */
+enum head_kind { HEAD_STR, HEAD_LONG, HEAD_ENV };
 
-	if (*p == '"' && memchr(p + 1, '\\', (size_t)(end - p - 1)) == NULL)
-		return json_stringn(p + 1, (size_t)(end - p - 2));
-	if (*p == '-' || (*p >= '0' && *p <= '9')) {
-		v = strtoll(p, &e, 10);
-		if (e == end)
-			return json_integer(v);
+static const struct head_key {
+	const char *key;
+	size_t len;
+	enum head_kind kind;
+	size_t off;
+} head_keys[] = {
+#define HK(k, kind, f) { k, sizeof(k) - 1, kind, offsetof(struct jobspec_head, f) }
+	HK("name", HEAD_STR, name),
+	HK("user", HEAD_STR, user),
+	HK("queue", HEAD_STR, queue),
+	HK("from_host", HEAD_STR, from_host),
+	HK("array", HEAD_STR, array),
+	HK("dep", HEAD_STR, dep),
+	HK("env_id", HEAD_STR, env_id),
+	HK("uid", HEAD_LONG, uid),
+	HK("gid", HEAD_LONG, gid),
+	HK("nslots", HEAD_LONG, nslots),
+	HK("limit", HEAD_LONG, limit),
+	HK("begin_time", HEAD_LONG, begin_time),
+	HK("term_time", HEAD_LONG, term_time),
+	HK("env", HEAD_ENV, inline_env),
+#undef HK
+};
+
+/* A string value (v .. end, quotes included) copied into h->buf, or NULL
+ * when it is not a string; escapes are rare and left to jansson. */
+static const char *
+jobspec_head_str(struct jobspec_head *h, const char *v, const char *end)
+{
+	char *out = h->buf + h->used;
+	size_t n = (size_t)(end - v) - 2;
+	json_t *s;
+
+	if (*v != '"' || end - v < 2 || end[-1] != '"')
+		return NULL;
+	if (memchr(v + 1, '\\', n) == NULL)
+		memcpy(out, v + 1, n);
+	else {
+		s = json_loadb(v, (size_t)(end - v), JSON_DECODE_ANY, NULL);
+		if (!json_is_string(s) || (n = json_string_length(s)) > (size_t)(end - v) - 2) {
+			json_decref(s);
+			return NULL;
+		}
+		memcpy(out, json_string_value(s), n);
+		json_decref(s);
 	}
-	return json_loadb(p, (size_t)(end - p), JSON_DECODE_ANY, NULL);
+	out[n] = '\0';
+	h->used += n + 1;
+	return out;
 }
 
-json_t *
-jobspec_scalars(const char *text)
+/* An integer value, 0 for anything else (as json_integer_value). */
+static long
+jobspec_head_long(const char *v, const char *end)
 {
-	const char *p = text, *k, *end, *v;
-	json_t *o = json_object(), *x;
+	char *e;
+	long long x;
 
+	if (*v != '-' && (*v < '0' || *v > '9'))
+		return 0;
+	x = strtoll(v, &e, 10);
+	return e == end ? (long)x : 0;
+}
+
+static void
+jobspec_head_set(struct jobspec_head *h, const char *k, size_t klen, const char *v,
+    const char *end)
+{
+	size_t i;
+
+	for (i = 0; i < nitems(head_keys); i++) {
+		const struct head_key *hk = &head_keys[i];
+		char *f = (char *)h + hk->off;
+
+		if (hk->len != klen || hk->key[0] != k[0] || memcmp(hk->key, k, klen) != 0)
+			continue;
+		if (hk->kind == HEAD_STR)
+			*(const char **)f = jobspec_head_str(h, v, end);
+		else if (hk->kind == HEAD_LONG)
+			*(long *)f = jobspec_head_long(v, end);
+		else
+			*(bool *)f = *v == '{';
+		return;
+	}
+}
+
+int
+jobspec_head_read(const char *text, struct jobspec_head *h)
+{
+	size_t len = strlen(text);
+	const char *p = text, *k, *end, *v;
+
+	memset(h, 0, offsetof(struct jobspec_head, small));
+	h->buf = len < sizeof(h->small) ? h->small : (h->heap = xmalloc(len + 1));
 	if (*p++ != '{')
-		goto fail;
+		return -1;
 	while (*p == '"') {
 		k = p + 1;
 		end = jobspec_skip_string(p);
-		if (*end != ':' || memchr(k, '\\', (size_t)(end - 1 - k)) != NULL)
-			goto fail;
+		if (*end != ':')
+			return -1;
 		v = end + 1;
-		p = jobspec_skip_value(v);
-		if (*v == '{' && end - 1 - k == 3 && memcmp(k, "env", 3) == 0)
-			goto fail;	/* an inline environment: decode it whole */
-		if (*v != '{' && *v != '[') {
-			if ((x = jobspec_scalar(v, p)) == NULL)
-				goto fail;
-			json_object_setn_new_nocheck(o, k, (size_t)(end - 1 - k), x);
-		}
+		if ((p = jobspec_skip_value(v)) == v)
+			return -1;
+		/* jansson escapes no letter of a key: an escaped key is none of ours */
+		if (memchr(k, '\\', (size_t)(end - 1 - k)) == NULL)
+			jobspec_head_set(h, k, (size_t)(end - 1 - k), v, p);
 		if (*p == '}')
-			return o;
+			return 0;
 		if (*p++ != ',')
-			goto fail;
+			return -1;
 	}
-	if (*p == '}')
-		return o;
-fail:
-	json_decref(o);
-	return NULL;
+	return *p == '}' ? 0 : -1;
+}
+
+void
+jobspec_head_free(struct jobspec_head *h)
+{
+	free(h->heap);
+	h->heap = NULL;
+	h->buf = h->small;
 }
 
 size_t

@@ -8,13 +8,8 @@
 
 #include "jobstate.h"
 #include "master.h"
+#include "proto.h"
 #include "util.h"
-
-static const char *
-jstr(const json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
-}
 
 static const char *
 killcmd_reason(struct reqctx *rq, struct job *j)
@@ -98,7 +93,7 @@ killcmd_unit(struct master *m, struct reqctx *rq, struct job *j, long idx,
 void
 killcmd_op(struct master *m, struct reqctx *rq, json_t *args)
 {
-	struct killcmd_opts ko = { jstr(args, "sig"),
+	struct killcmd_opts ko = { proto_str(args, "sig"),
 	    json_is_true(json_object_get(args, "done")),
 	    json_is_true(json_object_get(args, "forget")) };
 

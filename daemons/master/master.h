@@ -81,6 +81,7 @@ struct job {
 	/* elements: hash by idx; arrays create them only when they start */
 	struct elem **ehash;
 	size_t ehash_size, nelem;
+	struct elem *ehash1;	/* ehash of a plain job: its one bucket */
 	long next_pos;		/* arrays: next position in arr to dispatch */
 	bool pend_killed;	/* arrays: every not-started element ended */
 	bool pend_held;		/* arrays: not-started elements without a record
@@ -139,7 +140,8 @@ struct jevent {
 	long id, idx;		/* idx -1: the whole job */
 	const char *type;
 	long when;
-	json_t *data;
+	json_t *data;		/* NULL for a submit replayed from its text */
+	const char *text;	/* replayed: the event as stored, else NULL */
 };
 #define JEVENT_FN(name) int name(struct master *m, struct job *j, \
     const struct jevent *ev, char *err, size_t errlen)
@@ -191,7 +193,6 @@ struct master {
 	long next_peek;
 	long next_id;
 	bool replaying;
-	const char *replay_text;	/* the stored text of the event replayed */
 	long replayed;		/* events replayed at start-up */
 	bool sched_wanted;
 	struct sched_state *sched;	/* kept between passes (sched.h) */
@@ -291,6 +292,8 @@ typedef void (*queryq_fn)(struct master *m, struct reqctx *rq, json_t *args);
  * PUMICE_QUERY_PER_USER); runs it at once without a loop (tests). */
 void queryq_add(struct master *m, struct reqctx *rq, json_t *args, queryq_fn fn);
 void queryq_turn(struct master *m);
+/* Listing pages wait in the queue (a scheduling slice then yields). */
+bool queryq_waiting(const struct master *m);
 void queryq_conn_gone(struct master *m, struct conn *c);
 void queryq_free(struct master *m);
 
@@ -311,6 +314,9 @@ void peek_conn_gone(struct master *m, struct conn *c);
 void bulk_submit_many(struct master *m, struct reqctx *rq, json_t *args);
 
 /* job.c */
+/* The job table's hash sized for n jobs (replay sizes it once, from an
+ * upper bound, and fits it to the jobs found after). */
+void job_table_resize(struct master *m, size_t n);
 struct job *job_find(struct master *m, long id);
 struct elem *job_elem(struct job *j, long idx);
 struct elem *job_elem_get(struct job *j, long idx);	/* creates pending record */
@@ -463,6 +469,8 @@ bool store_dirty(struct store *s);
  * text); *last_submit: the last id ever submitted. */
 typedef void (*store_event_fn)(void *arg, long id, long idx, const char *type,
     long when, const char *text);
+/* An upper bound of the jobs in the log, read from indexes only. */
+size_t store_jobs_hint(struct store *s);
 int store_each_event(struct store *s, store_event_fn fn, void *arg, long *last_submit,
     char *err, size_t errlen);
 int store_delete_job(struct store *s, long id);
@@ -474,6 +482,11 @@ bool store_in_history(struct store *s, long id);
 /* The envs table: each distinct job environment once (envtab.c). */
 char *store_env_text(struct store *s, const char *id);
 int store_put_env(struct store *s, const char *id, const char *text);
+/* True when environment id is held in memory (a job the master keeps). */
+typedef bool (*store_env_live_fn)(void *arg, const char *id);
+/* Deletes the environments no event names any more, once events were
+ * deleted (expiry, a reused id): the number deleted, or -1. */
+int store_envs_collect(struct store *s, store_env_live_fn live, void *arg);
 
 /* requeue.c: REQUEUE_EXIT_VALUES and RERUNNABLE (requeue events). */
 /* Records a requeue instead of the finish msg reports, when the queue

@@ -151,7 +151,9 @@ query_jobs(struct master *m, struct reqctx *rq, json_t *args)
 	struct jobpage pg = { m, &f, NULL, query_limit_arg(args),
 	    t0 + JOBPAGE_BUDGET_US,
 	    json_is_true(json_object_get(args, "ranges")),
-	    json_is_true(json_object_get(args, "summary")), 0 };
+	    json_is_true(json_object_get(args, "summary")), 0,
+	    jobrec_mask(json_object_get(args, "fields")), NULL };
+	struct jobrec_row rows;
 	char *namebuf, err[256];
 
 	if (jobsel_filter_check(m, args, err, sizeof(err)) < 0)
@@ -159,6 +161,11 @@ query_jobs(struct master *m, struct reqctx *rq, json_t *args)
 	jobsel_filter_init(m, rq, args, &f, &namebuf);
 	query_cursor_read(args, &c);
 	pg.out = json_array();
+	if (json_is_true(json_object_get(args, "compact")) && !pg.summary &&
+	    pg.fields != JOBREC_ALL) {
+		jobrec_row_init(&rows, pg.fields);
+		pg.rows = &rows;
+	}
 	if (json_array_size(ids) > 0) {
 		f.mask = ~0;
 		f.user = NULL;
@@ -170,6 +177,10 @@ query_jobs(struct master *m, struct reqctx *rq, json_t *args)
 	    "missing", c.set ? json_array() : query_missing(m, ids));
 	if (next != NULL)
 		json_object_set_new(rep, "next", next);
+	if (pg.rows != NULL) {
+		json_object_set(rep, "cols", rows.names);
+		jobrec_row_free(&rows);
+	}
 	stats_query_page(m, now_mono_us() - t0);
 	control_reply(m, rq, true, rep, NULL, NULL);
 }

@@ -82,6 +82,12 @@ queryq_add(struct master *m, struct reqctx *rq, json_t *args, queryq_fn fn)
 	loop_want_query(m);
 }
 
+bool
+queryq_waiting(const struct master *m)
+{
+	return m->queryq != NULL && !TAILQ_EMPTY(&m->queryq->users);
+}
+
 /* One page for each user with one queued, in turn. */
 void
 queryq_turn(struct master *m)

@@ -327,7 +327,9 @@ sched_clock_up(struct sched_clock *c)
 	if (now <= c->soft || now < c->next_poll)
 		return false;
 	c->next_poll = now + SCHED_POLL_US;
-	return loop_cmd_waiting(c->m);
+	/* a command at its socket, or a listing page already read and
+	 * queued (queryq.c): either would otherwise wait out the slice */
+	return loop_cmd_waiting(c->m) || queryq_waiting(c->m);
 }
 
 #define SCHED_MAX_RESERVE 16	/* backfill reservations per pass */

@@ -16,6 +16,8 @@
  * (envtab.c names it by the SHA-256 of its text); a submit event carries
  * "env_id" instead of the "env" object. Databases written before the table
  * existed get it on open, and their inline "env" objects still replay.
+ * Once events are deleted, store_envs_collect deletes the environments no
+ * event names any more (the master says which ones it holds).
  */
 #include <errno.h>
 #include <limits.h>
@@ -33,6 +35,7 @@ struct store {
 	sqlite3_stmt *ins, *del, *env_get, *env_put;
 	bool in_txn;
 	long max_job;		/* highest job id with events: reuse check */
+	bool deleted;		/* events deleted since store_envs_collect */
 };
 
 static const char store_schema[] =
@@ -227,6 +230,7 @@ store_delete_job(struct store *s, long id)
 	sqlite3_reset(s->del);
 	if (rc != SQLITE_DONE)
 		return -1;
+	s->deleted = true;
 	return store_exec_id(s, "DELETE FROM history WHERE job=?", id);
 }
 
@@ -266,14 +270,58 @@ store_last_submit(struct store *s)
 	return id;
 }
 
-int
-store_each_event(struct store *s, store_event_fn fn, void *arg, long *last_submit,
-    char *err, size_t errlen)
+/* At most how many jobs the events are of, without reading them: fewer
+ * than the events and than the span of their ids (both from an index). */
+size_t
+store_jobs_hint(struct store *s)
+{
+	sqlite3_stmt *st;
+	long events = 0, span = 0;
+
+	/* one min or max a query: sqlite reads it off the index */
+	if (sqlite3_prepare_v2(s->db, "SELECT (SELECT max(seq) FROM events) - "
+	    "(SELECT min(seq) FROM events) + 1, (SELECT max(job) FROM events) - "
+	    "(SELECT min(job) FROM events) + 1", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		events = (long)sqlite3_column_int64(st, 0);
+		span = (long)sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	return (size_t)(events < span ? events : span > 0 ? span : 0);
+}
+
+static bool
+store_history_empty(struct store *s)
+{
+	sqlite3_stmt *st;
+	bool empty = false;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM history LIMIT 1", -1, &st,
+	    NULL) != SQLITE_OK)
+		return false;
+	empty = sqlite3_step(st) == SQLITE_DONE;
+	sqlite3_finalize(st);
+	return empty;
+}
+
+/* Replay reads the whole log once, in order: mapped, its pages are not
+ * copied into sqlite's cache one by one. The mapping goes once read, or
+ * the master's RSS would count the database. */
+static const char store_map_on[] = "PRAGMA mmap_size=2147418112";
+static const char store_map_off[] = "PRAGMA mmap_size=0";
+
+static int
+store_each_row(struct store *s, store_event_fn fn, void *arg, char *err,
+    size_t errlen)
 {
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sqlite3_prepare_v2(s->db, "SELECT job,idx,type,time,data FROM events "
+	/* without history, no row is looked up in it */
+	if (sqlite3_prepare_v2(s->db, store_history_empty(s) ?
+	    "SELECT job,idx,type,time,data FROM events ORDER BY seq" :
+	    "SELECT job,idx,type,time,data FROM events "
 	    "WHERE job NOT IN (SELECT job FROM history) ORDER BY seq", -1, &st,
 	    NULL) != SQLITE_OK)
 		return errf(err, errlen, "replay: %s", sqlite3_errmsg(s->db));
@@ -287,6 +335,20 @@ store_each_event(struct store *s, store_event_fn fn, void *arg, long *last_submi
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return errf(err, errlen, "replay: %s", sqlite3_errmsg(s->db));
+	return 0;
+}
+
+int
+store_each_event(struct store *s, store_event_fn fn, void *arg, long *last_submit,
+    char *err, size_t errlen)
+{
+	int rc;
+
+	store_exec(s, store_map_on);
+	rc = store_each_row(s, fn, arg, err, errlen);
+	store_exec(s, store_map_off);
+	if (rc < 0)
+		return -1;
 	*last_submit = store_last_submit(s);
 	return 0;
 }
@@ -327,7 +389,70 @@ store_expire(struct store *s, long before)
 	    "(SELECT job FROM history WHERE purged < ?)", before) < 0 ||
 	    store_exec_id(s, "DELETE FROM history WHERE purged < ?", before) < 0)
 		return -1;
+	s->deleted = true;
 	return sqlite3_changes(s->db);
+}
+
+/* The environments of the envs table that are not live (held in memory),
+ * as candidates in a temporary table. */
+static int
+store_envs_candidates(struct store *s, store_env_live_fn live, void *arg)
+{
+	sqlite3_stmt *sel, *ins;
+	int n = 0;
+
+	if (store_exec(s, "CREATE TEMP TABLE IF NOT EXISTS env_dead("
+	    "id TEXT PRIMARY KEY) WITHOUT ROWID; DELETE FROM env_dead") < 0)
+		return -1;
+	if (sqlite3_prepare_v2(s->db, "SELECT id FROM envs", -1, &sel, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO env_dead(id) VALUES(?)", -1, &ins,
+	    NULL) != SQLITE_OK) {
+		sqlite3_finalize(sel);
+		return -1;
+	}
+	while (sqlite3_step(sel) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(sel, 0);
+
+		if (id == NULL || live(arg, id))
+			continue;
+		sqlite3_bind_text(ins, 1, id, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(ins) == SQLITE_DONE)
+			n++;
+		sqlite3_reset(ins);
+	}
+	sqlite3_finalize(sel);
+	sqlite3_finalize(ins);
+	return n;
+}
+
+/*
+ * A submit event names its environment; the events of jobs in memory are
+ * named by what the master holds (live), those of jobs in history are
+ * read (one pass over history's submits, only when some environment is
+ * not live). An environment neither names goes. Nothing to do until some
+ * events were deleted.
+ */
+int
+store_envs_collect(struct store *s, store_env_live_fn live, void *arg)
+{
+	int n, rc;
+
+	if (!s->deleted)
+		return 0;
+	if (store_begin(s) < 0 || (n = store_envs_candidates(s, live, arg)) < 0)
+		return -1;
+	s->deleted = false;
+	if (n == 0)
+		return 0;
+	/* an id is the 32 hex digits after "env_id":" (ENVTAB_ID_LEN) */
+	rc = store_exec(s, "DELETE FROM envs WHERE id IN (SELECT id FROM env_dead) "
+	    "AND id NOT IN (SELECT substr(e.data, instr(e.data, '\"env_id\":\"') + 10, "
+	    "32) FROM history h JOIN events e ON e.job = h.job "
+	    "WHERE e.type = 'submit')");
+	n = sqlite3_changes(s->db);
+	store_exec(s, "DELETE FROM env_dead");
+	return rc < 0 ? -1 : n;
 }
 
 /* The events of one job, oldest first: [{idx, type, time, data}]. */

@@ -9,14 +9,9 @@
 
 #include "log.h"
 #include "master.h"
+#include "proto.h"
 #include "shellwords.h"
 #include "util.h"
-
-static const char *
-jstr(const json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
-}
 
 static long
 submit_new_id(struct master *m)
@@ -42,7 +37,7 @@ static int
 submit_pick_queue(struct master *m, struct reqctx *rq, json_t *job,
     const char **queue, char *err, size_t errlen)
 {
-	const char *list = jstr(job, "queue") ? jstr(job, "queue") : jstr(job, "default_queue");
+	const char *list = proto_str(job, "queue") ? proto_str(job, "queue") : proto_str(job, "default_queue");
 	char **words = NULL, e[512] = "";
 	const struct conf_queue *q;
 	int i, n, rc = -1;
@@ -78,12 +73,12 @@ out:
 static int
 submit_check(struct master *m, json_t *job, char *err, size_t errlen)
 {
-	const char *array = jstr(job, "array");
-	const char *app = jstr(json_object_get(job, "opts"), "app");
+	const char *array = proto_str(job, "array");
+	const char *app = proto_str(json_object_get(job, "opts"), "app");
 	struct arrayspec arr;
 	json_int_t n;
 
-	if (jstr(job, "cmd") == NULL || *jstr(job, "cmd") == '\0')
+	if (proto_str(job, "cmd") == NULL || *proto_str(job, "cmd") == '\0')
 		return errf(err, errlen, "No command is specified");
 	if (app != NULL)	/* no lsb.applications: every profile is unknown */
 		return errf(err, errlen, "%s: No such application profile", app);
@@ -121,7 +116,7 @@ control_submit_job(struct master *m, struct reqctx *rq, json_t *job,
 	    submit_pick_queue(m, rq, job, queue, err, errlen) < 0 ||	/* -R -M -m ... */
 	    jobrlim_check(m->conf, job, err, errlen) < 0)	/* -c -v -C ... */
 		return -1;
-	if ((dep = jstr(job, "dep")) != NULL) {
+	if ((dep = proto_str(job, "dep")) != NULL) {
 		struct job tmp = { .user = rq->user };
 		int rc;
 		if ((tmp.dep = dep_parse(dep, err, errlen)) == NULL)
@@ -137,8 +132,8 @@ control_submit_job(struct master *m, struct reqctx *rq, json_t *job,
 	json_object_set_new(data, "uid", json_integer(rq->uid));
 	json_object_set_new(data, "gid", json_integer(rq->gid));
 	json_object_set_new(data, "from_host", json_string(rq->from_host));
-	if (jstr(data, "name") == NULL)
-		json_object_set_new(data, "name", json_string(jstr(job, "cmd")));
+	if (proto_str(data, "name") == NULL)
+		json_object_set_new(data, "name", json_string(proto_str(job, "cmd")));
 	if ((id = submit_new_id(m)) < 0) {
 		json_decref(data);
 		return errf(err, errlen, "No free job ID: all %ld ids (MAX_JOBID) belong "
@@ -163,5 +158,5 @@ submit_op(struct master *m, struct reqctx *rq, json_t *args)
 	if ((id = control_submit_job(m, rq, job, &queue, err, sizeof(err))) < 0)
 		return control_reply(m, rq, false, NULL, "rejected", "%s", err);
 	control_reply(m, rq, true, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)id,
-	    "queue", queue, "default_queue", jstr(job, "queue") == NULL), NULL, NULL);
+	    "queue", queue, "default_queue", proto_str(job, "queue") == NULL), NULL, NULL);
 }

@@ -8,12 +8,7 @@
 #include <string.h>
 
 #include "master.h"
-
-static const char *
-jstr(const json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
-}
+#include "proto.h"
 
 static bool
 wait_done(struct job *j, bool until_end)
@@ -51,7 +46,7 @@ void
 wait_op(struct master *m, struct reqctx *rq, json_t *args)
 {
 	long id = (long)json_integer_value(json_object_get(args, "id"));
-	const char *until = jstr(args, "until");
+	const char *until = proto_str(args, "until");
 	struct job *j = job_find(m, id);
 
 	if (j == NULL)

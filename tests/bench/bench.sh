@@ -16,7 +16,9 @@
 #   BENCH_QENV [2000] jobs of the bsub loop for the memory per job with
 #   the default environment; BENCH_BIG [1000000] pending jobs (plain jobs,
 #   submitted by -pack of BENCH_BIG_PACK [50000]: an array would be one
-#   record) for the restart figure of group "big".
+#   record) for the restart figure of group "big"; BENCH_BIG_SQL [0]: 1
+#   makes them by copying one bsub's submit event in the database (sqlite3)
+#   instead, in seconds (no RSS figure before the restart then).
 #   BENCH_ONLY ["e2e over submit array query"]: which groups to run
 #   ("big" too, for the restart with BENCH_BIG jobs: some minutes).
 set -u
@@ -29,6 +31,7 @@ N5=${BENCH_N5:-1000}
 QENV=${BENCH_QENV:-2000}
 NBIG=${BENCH_BIG:-1000000}
 NBIGPACK=${BENCH_BIG_PACK:-50000}
+BIGSQL=${BENCH_BIG_SQL:-0}
 NDRAIN=${BENCH_DRAIN:-10000}
 NLAT=${BENCH_LAT:-200}
 Q1=${BENCH_Q1:-10000}
@@ -171,21 +174,23 @@ bench_array() {
 # (to /dev/null), on the array just submitted; their times and the
 # master's RSS growth over each (RSS: the master's after the submit).
 bench_array_query() {
-	local f=$1 m0=$2 m1 t0 t1
+	local f=$1 m0=$2
 	[ -n "${f:-}" ] || return 1
+	m0=$(bench_timed_rss "$f.A" "$m0" -A)
+	bench_timed_rss "$f.a" "$m0" -a >/dev/null
+}
+
+# bench_timed_rss PREFIX RSS0 FLAG: the time of bjobs FLAG into PREFIX.ms,
+# the master's RSS growth over RSS0 into PREFIX.kb; prints the RSS after.
+bench_timed_rss() {
+	local t0 t1 m1
 	t0=$(bl_now)
-	bjobs -A >/dev/null
+	bjobs "$3" >/dev/null
 	t1=$(bl_now)
 	m1=$(bl_rss_settled "$(bl_pid master)")
-	bl_ms "$t0" "$t1" >>"$f.A.ms"
-	echo "$((m1 - m0))" >>"$f.A.kb"
-	m0=$m1
-	t0=$(bl_now)
-	bjobs -a >/dev/null
-	t1=$(bl_now)
-	m1=$(bl_rss_settled "$(bl_pid master)")
-	bl_ms "$t0" "$t1" >>"$f.a.ms"
-	echo "$((m1 - m0))" >>"$f.a.kb"
+	bl_ms "$t0" "$t1" >>"$1.ms"
+	echo "$((m1 - $2))" >>"$1.kb"
+	echo "$m1"
 }
 
 # ---- 7: query cost, 8: master memory per pending job, 9: recovery ----
@@ -237,6 +242,11 @@ new_master_up() {
 	[ -n "$p" ] && [ "$p" != "$1" ] && ! pid_gone "$p"
 }
 
+# lsid_now: lsid answers at once (no retry).
+lsid_now() {
+	PUMICE_CONNECT_TIMEOUT=0 lsid >/dev/null 2>&1
+}
+
 # restart_once: kill -9 of the master, started again with its own command
 # line as a supervisor would; prints the ms from the start to lsid's
 # answer. The clock starts once the old process is gone (or a zombie), so
@@ -251,7 +261,8 @@ restart_once() {
 	bl_wait_for 60 pid_gone "$pid" || { say "master $pid still alive"; return 1; }
 	t0=$(bl_now)
 	(setsid "${argv[@]}" </dev/null >>"$CDIR/log/master.out" 2>&1 &)
-	lsid >/dev/null 2>&1 || { say "lsid got no answer after the restart"; return 1; }
+	# lsid's own retries back off up to 1 s: it is asked every 20 ms instead
+	bl_wait_for 60 lsid_now || { say "lsid got no answer after the restart"; return 1; }
 	t1=$(bl_now)
 	bl_wait_for 60 new_master_up "$pid" ||
 		{ say "no new master after the restart of $pid"; return 1; }
@@ -291,6 +302,24 @@ bench_query() {
 }
 
 # ---- 9 at scale: kill -9 with NBIG pending jobs (queue inactive) ----
+# big_by_sql: one job submitted by bsub, its submit event copied in the
+# database for ids 2..NBIG while the master is down (minutes of bsub
+# -pack otherwise), then the master started again.
+big_by_sql() {
+	local pid argv
+	bsub -o /dev/null true >/dev/null || { say "big: bsub failed"; return 1; }
+	pid=$(bl_pid master)
+	mapfile -d '' argv <"/proc/$pid/cmdline"
+	kill -9 "$pid"
+	bl_wait_for 60 pid_gone "$pid" || return 1
+	sqlite3 "$CDIR/state/pumice.db" "WITH RECURSIVE c(x) AS (SELECT 2 UNION ALL
+		SELECT x + 1 FROM c WHERE x < $NBIG) INSERT INTO events(job, idx, type,
+		time, data) SELECT x, 0, 'submit', e.time, e.data FROM c, (SELECT time,
+		data FROM events WHERE type = 'submit' ORDER BY seq DESC LIMIT 1) e;
+		PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null || { say "big: sqlite3 failed"; return 1; }
+	(setsid "${argv[@]}" </dev/null >>"$CDIR/log/master.out" 2>&1 &)
+	bl_wait_for 120 new_master_up "$pid" && bl_wait_for 60 lsid_now
+}
 bench_big() {
 	local n=0 k
 	bl_cluster big -n 1 --cpus "$CORES" || return 1
@@ -299,15 +328,19 @@ bench_big() {
 		"$LSF_ENVDIR/lsbatch/pumice/configdir/lsb.params"
 	badmin reconfig >/dev/null || { say "big: badmin reconfig failed"; return 1; }
 	badmin qinact normal >/dev/null
-	bl_pack big.pack "$NBIGPACK" -o /dev/null
-	while [ "$n" -lt "$NBIG" ]; do
-		k=$((NBIG - n < NBIGPACK ? NBIG - n : NBIGPACK))
-		[ "$k" = "$NBIGPACK" ] || bl_pack big.pack "$k" -o /dev/null
-		bsub -pack big.pack >/dev/null || { say "big: bsub -pack failed"; return 1; }
-		n=$((n + k))
-	done
-	bl_rss_settled "$(bl_pid master)" | bl_record "big_master_rss_$NBIG" KB \
-		"9: master RSS with $NBIG pending jobs (bsub -pack, default env)"
+	if [ "$BIGSQL" = 1 ]; then
+		big_by_sql || return 1
+	else
+		bl_pack big.pack "$NBIGPACK" -o /dev/null
+		while [ "$n" -lt "$NBIG" ]; do
+			k=$((NBIG - n < NBIGPACK ? NBIG - n : NBIGPACK))
+			[ "$k" = "$NBIGPACK" ] || bl_pack big.pack "$k" -o /dev/null
+			bsub -pack big.pack >/dev/null || { say "big: bsub -pack failed"; return 1; }
+			n=$((n + k))
+		done
+		bl_rss_settled "$(bl_pid master)" | bl_record "big_master_rss_$NBIG" KB \
+			"9: master RSS with $NBIG pending jobs (bsub -pack, default env)"
+	fi
 	for r in $(seq "$REPS"); do
 		restart_once
 	done | bl_record recovery_kill9_big ms "9: kill -9 with $NBIG pending jobs -> answering"

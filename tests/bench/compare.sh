@@ -23,6 +23,12 @@
 # with the submitter's whole environment, the default of both (bsub -env
 # all, sbatch --export=ALL).
 #   CMP_N1 [300] CMP_N5 [100] CMP_LAT [20] CMP_Q [2000]
+# CMP_LIST_N (unset: no such step), e.g. 100000: figure 7 again at that
+# many held jobs, submitted in bulk, not by a loop of single commands:
+# Pumice by bsub -pack of bsub -H jobs (held by the user, as sbatch -H:
+# no dependency for the scheduler to weigh), Slurm by 8 parallel loops of
+# sbatch -H (minutes at 100,000); then the listings as above. CMP_ONLY=7 skips every other
+# figure (make bench-compare CMP_ONLY=7 CMP_LIST_N=100000).
 set -u
 . "$(dirname -- "$0")/lib.sh"
 
@@ -30,6 +36,8 @@ N1=${CMP_N1:-300}
 N5=${CMP_N5:-100}
 NLAT=${CMP_LAT:-20}
 Q=${CMP_Q:-2000}
+LIST_N=${CMP_LIST_N:-}
+ONLY=${CMP_ONLY:-}
 CORES=$(nproc)
 RESULTS=$OUT/compare.tsv
 : >"$RESULTS"
@@ -159,6 +167,45 @@ s_master_pid() { echo "$SLURM_PID"; }
 p_agent_pid() { bl_pid node1; }
 s_agent_pid() { echo "$SLURMD_PID"; }
 
+p_submit_held_bulk() {
+	awk -v n="$1" 'BEGIN { for (i = 1; i <= n; i++) print "-H -o /dev/null true" }' >bulk.pack
+	bsub -pack bulk.pack >/dev/null
+}
+s_submit_held_bulk() {
+	local p pids=""
+	for ((p = 0; p < 8; p++)); do
+		(for ((k = 0; k < $1 / 8; k++)); do s_submit_held; done) &
+		pids="$pids $!"
+	done
+	wait $pids
+}
+
+# list_figures S NAME SUFFIX N: figure 7 (own jobs, then all as JSON)
+# with N jobs known, as 7_list_own$SUFFIX and 7_list_all_json$SUFFIX.
+list_figures() {
+	local s=$1 name=$2 sfx=$3 n=$4 r t0 t1
+	for r in $(seq "$REPS"); do
+		t0=$(bl_now); "${s}_list" >/dev/null 2>&1; t1=$(bl_now); bl_ms "$t0" "$t1"
+	done | bl_record "7_list_own$sfx.$name" ms "7: bjobs / squeue, $n jobs known"
+	for r in $(seq "$REPS"); do
+		t0=$(bl_now); "${s}_list_json" >/dev/null 2>&1; t1=$(bl_now); bl_ms "$t0" "$t1"
+	done | bl_record "7_list_all_json$sfx.$name" ms "7: bjobs -a -json / squeue --json, $n known"
+}
+
+# Figure 7 at LIST_N held jobs, submitted in bulk.
+measure_list() {
+	local s=$1 name=$2 t0 t1
+	"${s}_cancel_all"
+	wait_empty "$s"
+	t0=$(bl_now)
+	"${s}_submit_held_bulk" "$LIST_N"
+	t1=$(bl_now)
+	say "$name: $LIST_N held jobs submitted in $(bl_ms "$t0" "$t1") ms"
+	list_figures "$s" "$name" "_$LIST_N" "$LIST_N"
+	"${s}_cancel_all"
+	wait_empty "$s"
+}
+
 wait_empty() {
 	bl_wait_for 900 "${1}_empty" || { say "$1: jobs still queued"; return 1; }
 }
@@ -168,6 +215,12 @@ measure() {
 	cd "$WORK/$s" || return 1
 	[ "$s" = p ] && HOLD="-w done($(bsub -o /dev/null sleep 100000 |
 		sed -E 's/^Job <([0-9]+)>.*/\1/'))"
+	if [ "$ONLY" = 7 ]; then
+		[ -n "$LIST_N" ] || LIST_N=$Q
+		measure_list "$s" "$name"
+		cd "$ROOT" || true
+		return
+	fi
 	bl_rss_n "$(${s}_agent_pid)" | bl_record "8_agent_rss_idle.$name" KB "8: agent / slurmd RSS idle"
 	for r in $(seq "$REPS"); do
 		t0=$(bl_now)
@@ -203,14 +256,10 @@ measure() {
 		echo "$(( (m1 - m0) * 1024 / (step * 8) ))"
 	done | bl_record "8_master_bytes_per_pending.$name" bytes \
 		"8: master RSS per pending job, default environment ($((step * 8 * REPS)) held, $REPS steps)"
-	for r in $(seq "$REPS"); do
-		t0=$(bl_now); "${s}_list" >/dev/null 2>&1; t1=$(bl_now); bl_ms "$t0" "$t1"
-	done | bl_record "7_list_own.$name" ms "7: bjobs / squeue, $Q jobs known"
-	for r in $(seq "$REPS"); do
-		t0=$(bl_now); "${s}_list_json" >/dev/null 2>&1; t1=$(bl_now); bl_ms "$t0" "$t1"
-	done | bl_record "7_list_all_json.$name" ms "7: bjobs -a -json / squeue --json, $Q known"
+	list_figures "$s" "$name" "" "$Q"
 	"${s}_cancel_all"
 	wait_empty "$s"
+	[ -n "$LIST_N" ] && measure_list "$s" "$name"
 	# 6: latency by polling, on an idle queue
 	: >lat.start
 	: >lat.done

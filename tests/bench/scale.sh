@@ -30,10 +30,11 @@
 #      SCALE_STORM_CMD in a loop; for each phase the agent links the
 #      master closed (its log: "agent connection of HOST closed").
 #      The storm lists the running jobs of all users by default (4,000 or
-#      40,000 records, growing with the cluster): a plain `bjobs -u all`
-#      would list the 1M-element array too, a reply of hundreds of MB
-#      that the master builds whole (issue 11); ask for it with
-#      SCALE_STORM_CMD="bjobs -u all" and SCALE_ARRAY=0.
+#      40,000 records, growing with the cluster). A plain `bjobs -u all`
+#      (SCALE_STORM_CMD) lists the 1M-element array too: the master sends
+#      it in pages (the array's pending elements as range records), but
+#      each client then prints a million lines, work that takes this
+#      machine's cores from the master being measured.
 #      The master's CPU time (user + system) per job started in the
 #      churn window is recorded too: unlike the rates, a machine shared
 #      with other work barely changes it.

@@ -125,11 +125,13 @@ teardown_file() {
 # Waits until the clock is 45-55 s into a minute, so that the next minute
 # is a few seconds ahead; sets NEXT (its epoch), NEXT_HM (hh:mm) and
 # NEXT_CTIME (as bsub prints it).
-next_minute_soon() {
+in_minute_window() {
 	local s
-	until s=$(date +%-S) && [ "$s" -ge 45 ] && [ "$s" -le 55 ]; do
-		sleep 0.2
-	done
+	s=$(date +%-S) && [ "$s" -ge 45 ] && [ "$s" -le 55 ]
+}
+
+next_minute_soon() {
+	wait_for -t 70 in_minute_window
 	NEXT=$((($(date +%s) / 60 + 1) * 60))
 	NEXT_HM=$(date -d "@$NEXT" +%H:%M)
 	NEXT_CTIME=$(LC_ALL=C date -d "@$NEXT" '+%a %b %e %H:%M:%S %Y')

@@ -145,9 +145,10 @@ lines_in() {
 }
 
 @test "bkill -d records DONE, -r forgets at once, -s USR1 reaches the job's trap" {
-	submit -o /dev/null 'trap "echo got > usr1" USR1; while :; do sleep 0.2; done'
+	submit -o /dev/null 'trap "echo got > usr1" USR1; touch trapped; while :; do sleep 0.2; done'
 	local id=$JOBID
 	wait_job_state "$id" RUN
+	wait_for test -e trapped	# RUN comes before the shell has set its trap
 	run -0 bkill -s USR1 "$id"
 	assert_output "Job <$id> is being signaled"
 	wait_for test -s usr1

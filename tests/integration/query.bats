@@ -242,6 +242,20 @@ EOF
 	assert_line --regexp '^ Total number of done jobs: +1 +Total number of exited jobs: +1$'
 }
 
+@test "bhist of more records than a reply may hold is refused up front with a hint; a narrower one answers" {
+	submit -H -J 'hb[1-30000]' -o /dev/null true
+	local big=$JOBID
+	run -255 --separate-stderr bhist
+	[[ "$stderr" == *"would hold 30"*" job records, over the limit of 20000"* ]]
+	[[ "$stderr" == *"name jobs by ID"* ]]
+	run -255 --separate-stderr bhist "$big"
+	[[ "$stderr" == *"over the limit of 20000"* ]]
+	run -0 bhist "$big[1-3]"
+	assert_line --regexp "^$big\[2\] +$ME +hb\[2\] "
+	run -0 lsid	# the master answered the refusals at once and is alive
+	bkill "$big" >/dev/null
+}
+
 @test "a job past CLEAN_PERIOD leaves memory but bjobs ID, bhist and bacct still find it" {
 	submit -P hist 'exit 4'
 	local id=$JOBID

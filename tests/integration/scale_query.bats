@@ -130,5 +130,20 @@ same_paged() {
 	run -0 bjobs -A -P projx
 	assert_line --regexp "^$JOBID +q\[1-5\] +$ME +5 +0 +0 +0 +0 +0 +0 +5$"
 	refute_output --partial "p[1-12]"
-	bkill "$arr" "$JOBID" >/dev/null
+	local proj=$JOBID
+	# -A -g: the master counts only the arrays of that group or below it
+	submit -g /grp/a -H -J 'g[1-3]' -o /dev/null true
+	local grp=$JOBID
+	submit -g /grpx -H -J 'h[1-4]' -o /dev/null true
+	run -0 bjobs -A -g /grp
+	assert_line --regexp "^$grp +g\[1-3\] +$ME +3 +0 +0 +0 +0 +0 +0 +3$"
+	refute_output --partial "h[1-4]"
+	refute_output --partial "q[1-5]"
+	run -0 bjobs -A -g /grpx
+	assert_line --regexp "^$JOBID +h\[1-4\] +$ME +4 +0 +0 +0 +0 +0 +0 +4$"
+	refute_output --partial "g[1-3]"
+	run -0 bjobs -g /grp/a -o "jobid job_name" -noheader
+	assert_equal "$(echo "$output" | wc -l)" 3
+	refute_output --partial "h["
+	bkill "$arr" "$proj" "$grp" "$JOBID" >/dev/null
 }

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "../../cli/cli.h"
+#include "testlib.h"
 
 /* Runs fn into a memory stream and returns the text (malloc'd). */
 static char *
@@ -341,17 +342,6 @@ test_bjobs_format_env(void **state)
 	unsetenv("LSB_HMS_TIME_FORMAT");
 }
 
-static void
-write_file(const char *dir, const char *name, const char *text)
-{
-	char path[512];
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	assert_non_null(fp = fopen(path, "w"));
-	fputs(text, fp);
-	fclose(fp);
-}
 
 /*
  * The socket comes from lsf.conf even when lsf.shared is broken; a broken
@@ -366,8 +356,8 @@ test_client_conf(void **state)
 	assert_non_null(mkdtemp(dir));
 	snprintf(text, sizeof(text), "LSF_CONFDIR=%s\nPUMICE_SOCKET=%s/none.sock\n",
 	    dir, dir);
-	write_file(dir, "lsf.conf", text);
-	write_file(dir, "lsf.shared", "Begin Cluster\nClusterName\nc\nEnd Cluster\n"
+	tl_put(dir, "lsf.conf", text);
+	tl_put(dir, "lsf.shared", "Begin Cluster\nClusterName\nc\nEnd Cluster\n"
 	    "bogus line\n");
 	setenv("LSF_ENVDIR", dir, 1);
 	unsetenv("PUMICE_SOCKET");
@@ -379,7 +369,7 @@ test_client_conf(void **state)
 	assert_int_equal(client_open(&c, err, sizeof(err)), CLIENT_UNREACHABLE);
 	assert_false(client_config_error());
 	client_close(&c);
-	write_file(dir, "lsf.conf", "LSF_CONFDIR='unterminated\n");
+	tl_put(dir, "lsf.conf", "LSF_CONFDIR='unterminated\n");
 	assert_null(client_socket_path(err, sizeof(err)));
 	assert_non_null(strstr(err, "lsf.conf:1: "));
 	assert_int_equal(client_open(&c, err, sizeof(err)), CLIENT_UNREACHABLE);

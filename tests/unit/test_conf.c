@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "conf.h"
+#include "testlib.h"
 #include "util.h"
 
 #define LSBDIR "lsbatch/demo/configdir/"
@@ -23,20 +24,6 @@ struct tfile {
 
 static char tdir[64];
 
-static void
-put(const char *name, const char *text)
-{
-	char *path = xasprintf("%s/%s", tdir, name), *dir = xstrdup(path);
-	FILE *fp;
-
-	*strrchr(dir, '/') = '\0';
-	assert_int_equal(mkdir_p(dir, 0755), 0);
-	assert_non_null(fp = fopen(path, "w"));
-	fputs(text, fp);
-	fclose(fp);
-	free(path);
-	free(dir);
-}
 
 static int
 setup(void **state)
@@ -61,7 +48,7 @@ test_minimal(void **state)
 	struct conf *c;
 	char err[256], *s;
 
-	put("lsf.conf", "LSF_CLUSTER_NAME=demo\n");
+	tl_put(tdir, "lsf.conf", "LSF_CLUSTER_NAME=demo\n");
 	if ((c = conf_load(tdir, 1, err, sizeof(err))) == NULL)
 		fail_msg("%s", err);
 	assert_string_equal(c->envdir, tdir);
@@ -118,17 +105,17 @@ full_layout(void)
 	    "PUMICE_MASTER_ADDR=10.0.0.1\nLSB_SHAREDIR=/data/share\n"
 	    "PUMICE_KEY_FILE=/k\nLSF_CLUSTER_NAME=ignored\nLSB_JOB_MEMLIMIT=y\n", tdir);
 
-	put("lsf.conf", s);
+	tl_put(tdir, "lsf.conf", s);
 	free(s);
-	put("conf/lsf.shared", "Begin Cluster\nClusterName Servers\ndemo (m1)\n"
+	tl_put(tdir, "conf/lsf.shared", "Begin Cluster\nClusterName Servers\ndemo (m1)\n"
 	    "other -\nEnd Cluster\nBegin HostType\nTYPENAME\nlinux\nEnd HostType\n");
-	put("conf/lsf.cluster.demo", "Begin ClusterAdmins\nAdministrators = alice bob\n"
+	tl_put(tdir, "conf/lsf.cluster.demo", "Begin ClusterAdmins\nAdministrators = alice bob\n"
 	    "End ClusterAdmins\nBegin Host\nHOSTNAME model type server RESOURCES\n"
 	    "m1 ! ! 1 ()\nEnd Host\n");
-	put("conf/" LSBDIR "lsb.params", "Begin Parameters\nDEFAULT_QUEUE = normal short\n"
+	tl_put(tdir, "conf/" LSBDIR "lsb.params", "Begin Parameters\nDEFAULT_QUEUE = normal short\n"
 	    "CLEAN_PERIOD = 60\nMAX_JOB_ARRAY_SIZE=1000000\nMAX_JOBID = 9999999\n"
 	    "JOB_TERMINATE_INTERVAL = 0\nMBD_SLEEP_TIME = 10\nEnd Parameters\n");
-	put("conf/" LSBDIR "lsb.queues", "Begin Queue\nQUEUE_NAME = normal\n"
+	tl_put(tdir, "conf/" LSBDIR "lsb.queues", "Begin Queue\nQUEUE_NAME = normal\n"
 	    "PRIORITY = 30\nDESCRIPTION = \"For normal jobs\"\nUSERS = all\n"
 	    "HOSTS = h1 h2+2\nUJOB_LIMIT = 4\nRUNLIMIT = 60 120\nr1m = 0.7/2.0\n"
 	    "End Queue\n\nbegin queue\nqueue_name = short\nqjob_limit=0\n"
@@ -197,11 +184,11 @@ test_host_master(void **state)
 	struct conf *c;
 	char err[256];
 
-	put("lsf.conf", "LSF_UNIT_FOR_LIMITS=kb\n");
-	put("lsf.shared", "Begin Cluster\nClusterName\ndemo\nEnd Cluster\n");
-	put("lsf.cluster.demo", "Begin Host\nHOSTNAME model type server\n"
+	tl_put(tdir, "lsf.conf", "LSF_UNIT_FOR_LIMITS=kb\n");
+	tl_put(tdir, "lsf.shared", "Begin Cluster\nClusterName\ndemo\nEnd Cluster\n");
+	tl_put(tdir, "lsf.cluster.demo", "Begin Host\nHOSTNAME model type server\n"
 	    "client ! ! 0\npi1 ! ! 1\npi2 ! ! 1\nEnd Host\n");
-	put(LSBDIR "lsb.queues", "Begin Queue\nQUEUE_NAME=normal\nEnd Queue\n");
+	tl_put(tdir, LSBDIR "lsb.queues", "Begin Queue\nQUEUE_NAME=normal\nEnd Queue\n");
 	if ((c = conf_load(tdir, 1, err, sizeof(err))) == NULL)
 		fail_msg("%s", err);
 	assert_string_equal(c->master_host, "pi1");
@@ -273,13 +260,13 @@ test_bad(void **state)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		teardown(state);
 		setup(state);
-		put("lsf.conf", "LSF_CLUSTER_NAME=demo\n");
+		tl_put(tdir, "lsf.conf", "LSF_CLUSTER_NAME=demo\n");
 		if (bad[i].file == NULL) {
 			path = xasprintf("%s/lsf.conf", tdir);
 			unlink(path);
 			free(path);
 		} else
-			put(bad[i].file, bad[i].text);
+			tl_put(tdir, bad[i].file, bad[i].text);
 		if (conf_load(tdir, 1, err, sizeof(err)) != NULL)
 			fail_msg("case %zu accepted", i);
 		want = xasprintf("%s/%s", tdir, bad[i].err);
@@ -301,8 +288,8 @@ test_lsb_not_needed(void **state)
 	struct conf *c;
 	char err[256];
 
-	put("lsf.conf", "LSF_CLUSTER_NAME=demo\n");
-	put(LSBDIR "lsb.queues", "garbage\n");
+	tl_put(tdir, "lsf.conf", "LSF_CLUSTER_NAME=demo\n");
+	tl_put(tdir, LSBDIR "lsb.queues", "garbage\n");
 	assert_null(conf_load(tdir, 1, err, sizeof(err)));
 	assert_non_null(c = conf_load(tdir, 0, err, sizeof(err)));
 	conf_free(c);

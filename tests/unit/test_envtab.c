@@ -3,8 +3,9 @@
  * spec (jobspec.c): equal environments share one entry whatever their key
  * order, different ones do not, entries go when their last holder does,
  * a new entry is handed to the store once, a stored one is loaded back by
- * its id; a submit's inline env becomes env_id, and one top-level value of
- * the compact text is found without decoding the rest.
+ * its id; a submit's inline env becomes env_id, one top-level value of
+ * the compact text is found without decoding the rest, and the scalars a
+ * job keeps (its head) are read from the text alone.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -49,6 +50,39 @@ test_equal_envs_share_one_entry(void **state)
 	envent_release(eb);
 	envent_release(ec);
 	assert_int_equal(envtab_count(t), 0);
+	json_decref(a);
+	json_decref(b);
+	json_decref(c);
+	envtab_free(t);
+}
+
+/* The last entry interned is compared first (a pack's jobs): an equal
+ * environment shares it, and once it is gone it is not compared again. */
+static void
+test_last_entry_shortcut(void **state)
+{
+	struct envtab *t = envtab_new(NULL, NULL);
+	json_t *a = env_of("{\"A\":\"1\",\"B\":\"2\"}");
+	json_t *b = env_of("{\"B\":\"2\",\"A\":\"1\"}");
+	json_t *c = env_of("{\"A\":\"1\"}");
+	struct envent *ea = envtab_intern(t, a), *ec = envtab_intern(t, c);
+	struct envent *eb = envtab_intern(t, b);	/* last is c's: hashed */
+	char id[ENVTAB_ID_LEN + 1];
+
+	assert_ptr_equal(ea, eb);
+	assert_ptr_not_equal(ea, ec);
+	assert_ptr_equal(envtab_intern(t, a), ea);	/* last: a's */
+	strcpy(id, envent_id(ea));
+	envtab_flush(t, NULL, NULL);
+	envent_release(ea);
+	envent_release(ea);
+	envent_release(eb);
+	assert_false(envtab_has(t, id));		/* freed, and not last */
+	eb = envtab_intern(t, b);
+	assert_string_equal(envent_id(eb), id);
+	assert_true(envtab_has(t, id));
+	envent_release(eb);
+	envent_release(ec);
 	json_decref(a);
 	json_decref(b);
 	json_decref(c);
@@ -142,28 +176,72 @@ test_find_top_level_values(void **state)
 }
 
 static void
-test_scalars_leave_nested_values_out(void **state)
+test_head_reads_scalars_without_a_tree(void **state)
 {
-	json_t *o = jobspec_scalars("{\"name\":\"a\\\"b\",\"uid\":-5,"
-	    "\"opts\":{\"R\":\"x\"},\"cpu\":1.5,\"h\":true,\"xs\":[1],"
-	    "\"env_id\":\"ab\"}");
+	struct jobspec_head h;
 
-	assert_non_null(o);
-	assert_string_equal(json_string_value(json_object_get(o, "name")), "a\"b");
-	assert_int_equal(json_integer_value(json_object_get(o, "uid")), -5);
-	assert_true(json_real_value(json_object_get(o, "cpu")) == 1.5);
-	assert_true(json_is_true(json_object_get(o, "h")));
-	assert_string_equal(json_string_value(json_object_get(o, "env_id")), "ab");
-	assert_null(json_object_get(o, "opts"));
-	assert_null(json_object_get(o, "xs"));
-	json_decref(o);
-	o = jobspec_scalars("{}");
-	assert_int_equal(json_object_size(o), 0);
-	json_decref(o);
-	/* an inline environment (older databases) or bad text: decode whole */
-	assert_null(jobspec_scalars("{\"a\":1,\"env\":{\"X\":\"1\"}}"));
-	assert_null(jobspec_scalars("{\"a\":1"));
-	assert_null(jobspec_scalars("[1]"));
+	assert_int_equal(jobspec_head_read("{\"name\":\"a\\\"b\",\"uid\":-5,"
+	    "\"opts\":{\"user\":\"no\",\"R\":\"x\\\\\"},\"nslots\":1.5,"
+	    "\"gid\":true,\"xs\":[\"queue\"],\"user\":\"u\\u00e9\",\"queue\":\"q\","
+	    "\"limit\":7,\"env_id\":\"ab\",\"dep\":null}", &h), 0);
+	assert_string_equal(h.name, "a\"b");	/* escapes decoded */
+	assert_string_equal(h.user, "u\xc3\xa9");	/* not the nested "user" */
+	assert_string_equal(h.queue, "q");
+	assert_string_equal(h.env_id, "ab");
+	assert_int_equal(h.uid, -5);
+	assert_int_equal(h.limit, 7);
+	assert_int_equal(h.nslots, 0);	/* not an integer: 0, as jansson's */
+	assert_int_equal(h.gid, 0);
+	assert_null(h.dep);		/* not a string */
+	assert_null(h.array);		/* absent */
+	assert_false(h.inline_env);
+	assert_null(h.heap);
+	jobspec_head_free(&h);
+	assert_int_equal(jobspec_head_read("{}", &h), 0);
+	assert_null(h.name);
+	jobspec_head_free(&h);
+	/* an inline environment (older databases) is noticed */
+	assert_int_equal(jobspec_head_read("{\"a\":1,\"env\":{\"X\":\"1\"}}", &h), 0);
+	assert_true(h.inline_env);
+	jobspec_head_free(&h);
+	assert_int_equal(jobspec_head_read("{\"a\":1", &h), -1);
+	jobspec_head_free(&h);
+	assert_int_equal(jobspec_head_read("[1]", &h), -1);
+	jobspec_head_free(&h);
+	assert_int_equal(jobspec_head_read("{\"a\":}", &h), -1);
+	jobspec_head_free(&h);
+}
+
+/* Strings longer than the head's own buffer go to the heap, all of them. */
+static void
+test_head_long_text(void **state)
+{
+	struct jobspec_head h;
+	char text[5000], name[1500], cmd[1500];
+
+	memset(name, 'n', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	memset(cmd, 'c', sizeof(cmd) - 1);
+	cmd[sizeof(cmd) - 1] = '\0';
+	snprintf(text, sizeof(text), "{\"cmd\":\"%s\",\"name\":\"%s\","
+	    "\"user\":\"%s\"}", cmd, name, name);
+	assert_int_equal(jobspec_head_read(text, &h), 0);
+	assert_non_null(h.heap);
+	assert_string_equal(h.name, name);
+	assert_string_equal(h.user, name);
+	jobspec_head_free(&h);
+}
+
+/* jobspec_submit of a live submit (the tree), as job_apply_submit does. */
+static int
+submit_tree(struct master *m, struct job *j, json_t *data)
+{
+	struct jevent ev = { 1, 0, "submit", 10, data, NULL };
+	struct jobspec_head h;
+	int rc = jobspec_submit(m, j, &ev, &h);
+
+	jobspec_head_free(&h);
+	return rc;
 }
 
 static void
@@ -179,8 +257,8 @@ test_submit_interns_and_decodes(void **state)
 	memset(&m, 0, sizeof(m));
 	memset(&j1, 0, sizeof(j1));
 	memset(&j2, 0, sizeof(j2));
-	assert_int_equal(jobspec_submit(&m, &j1, d1), 0);
-	assert_int_equal(jobspec_submit(&m, &j2, d2), 0);
+	assert_int_equal(submit_tree(&m, &j1, d1), 0);
+	assert_int_equal(submit_tree(&m, &j2, d2), 0);
 	assert_ptr_equal(jobspec_env(&j1), jobspec_env(&j2));	/* shared */
 	assert_null(json_object_get(d1, "env"));	/* the store gets the id */
 	assert_string_equal(json_string_value(json_object_get(d1, "env_id")),
@@ -272,9 +350,11 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_equal_envs_share_one_entry),
+		cmocka_unit_test(test_last_entry_shortcut),
 		cmocka_unit_test(test_flush_once_then_load_by_id),
 		cmocka_unit_test(test_find_top_level_values),
-		cmocka_unit_test(test_scalars_leave_nested_values_out),
+		cmocka_unit_test(test_head_reads_scalars_without_a_tree),
+		cmocka_unit_test(test_head_long_text),
 		cmocka_unit_test(test_submit_interns_and_decodes),
 		cmocka_unit_test(test_replay_old_and_new_shapes),
 	};

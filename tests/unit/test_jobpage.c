@@ -18,6 +18,7 @@
 
 #include "../../daemons/master/jobpage.h"
 #include "jobstate.h"
+#include "testlib.h"
 #include "util.h"
 
 struct tpage {
@@ -54,16 +55,11 @@ static int
 tp_setup(void **state)
 {
 	struct tpage *t = xcalloc(1, sizeof(*t));
-	char err[512], *conf;
-	FILE *fp;
+	char err[512];
 
 	strcpy(t->dir, "/tmp/test_jobpage.XXXXXX");
 	assert_non_null(mkdtemp(t->dir));
-	conf = xasprintf("%s/lsf.conf", t->dir);
-	assert_non_null(fp = fopen(conf, "w"));
-	fputs("LSF_CLUSTER_NAME=demo\n", fp);
-	fclose(fp);
-	free(conf);
+	tl_put(t->dir, "lsf.conf", "LSF_CLUSTER_NAME=demo\n");
 	if ((t->m.conf = conf_load(t->dir, 1, err, sizeof(err))) == NULL)
 		fail_msg("%s", err);
 	master_init(&t->m);
@@ -140,7 +136,7 @@ tp_list(struct tpage *t, const struct jobsel_filter *f, long limit,
 	while (j != NULL) {
 		memset(&pg, 0, sizeof(pg));
 		pg = (struct jobpage){ &t->m, f, json_array(), limit,
-		    budget ? now_mono_us() + budget : 0, ranges, false, 0 };
+		    budget ? now_mono_us() + budget : 0, ranges, false, 0, 0, NULL };
 		for (; j != NULL; j = TAILQ_NEXT(j, id_entry), pos = 0) {
 			if (!jobsel_job_match(f, j))
 				continue;
@@ -219,6 +215,103 @@ test_ranges(void **state)
 	free(l.text);
 }
 
+/* Keys of a record, sorted, comma-separated. */
+static char *
+tp_keys(const json_t *rec)
+{
+	const char *k, *keys[64];
+	size_t n = 0, i, a, b;
+	json_t *v;
+	char *out = xstrdup(""), *t2;
+
+	json_object_foreach((json_t *)rec, k, v)
+		keys[n++] = k;
+	for (a = 1; a < n; a++)
+		for (b = a; b > 0 && strcmp(keys[b - 1], keys[b]) > 0; b--) {
+			k = keys[b];
+			keys[b] = keys[b - 1];
+			keys[b - 1] = k;
+		}
+	for (i = 0; i < n; i++) {
+		t2 = xasprintf("%s%s%s", out, i ? "," : "", keys[i]);
+		free(out);
+		out = t2;
+	}
+	return out;
+}
+
+/* Compact rows: values in the order of cols (id, idx, then the members
+ * in table order), a member the record lacks is null, and a value equal
+ * to the previous row's is the same json_t; as objects they are what
+ * jobrec_build makes of the same elements. */
+static void
+tp_compact(struct tpage *t, const json_t *whole)
+{
+	struct jobrec_row rw;
+	uint64_t mask = jobrec_bit("user") | jobrec_bit("stat") |
+	    jobrec_bit("pend_reason") | jobrec_bit("usage_time");
+	json_t *a, *b, *names;
+	char *text;
+
+	jobrec_row_init(&rw, mask);
+	names = json_incref(rw.names);
+	a = jobrec_build_row(&t->m, job_find(&t->m, 1), 0, &rw);
+	b = jobrec_build_row(&t->m, job_find(&t->m, 4), 0, &rw);
+	text = json_dumps(names, JSON_COMPACT);
+	assert_string_equal(text, "[\"id\",\"idx\",\"user\",\"stat\",\"pend_reason\","
+	    "\"pend_detail\",\"usage_time\",\"nproc\"]");
+	free(text);
+	assert_int_equal(json_integer_value(json_array_get(b, 0)), 4);
+	assert_string_equal(json_string_value(json_array_get(b, 3)), "PEND");
+	assert_ptr_equal(json_array_get(a, 3), json_array_get(b, 3));	/* shared */
+	assert_true(json_is_null(json_array_get(a, 6)));	/* no usage yet */
+	assert_string_equal(json_string_value(json_array_get(a, 2)),
+	    json_string_value(json_object_get(whole, "user")));
+	jobrec_row_free(&rw);
+	json_decref(a);
+	json_decref(b);
+	json_decref(names);
+}
+
+/* A field list: only those members (and id, idx); a range record also
+ * carries name and array, which the client expands it from; no list or
+ * jobrec_mask of nothing: the whole record, as before. */
+static void
+test_fields(void **state)
+{
+	struct tpage *t = *state;
+	struct jobsel_filter f;
+	struct jobpage pg;
+	json_t *fields = json_pack("[s, s, s]", "stat", "pend_detail", "nosuch");
+	char *keys;
+
+	tp_filter(&f, ~0);
+	assert_true(jobrec_mask(fields) == (jobrec_bit("stat") | jobrec_bit("pend_reason")));
+	assert_true(jobrec_mask(NULL) == JOBREC_ALL);
+	pg = (struct jobpage){ &t->m, &f, json_array(), 1000, now_mono_us() + 1000000,
+	    true, false, 0, jobrec_bit("stat"), NULL };
+	assert_int_equal(jobpage_job(&pg, job_find(&t->m, 1), NULL, 0), -1);
+	assert_int_equal(jobpage_job(&pg, job_find(&t->m, 3), NULL, 0), -1);
+	keys = tp_keys(json_array_get(pg.out, 0));
+	assert_string_equal(keys, "id,idx,stat");
+	free(keys);
+	keys = tp_keys(json_array_get(pg.out, 1));
+	assert_string_equal(keys, "array,id,idx,name,npos,range,stat");
+	free(keys);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(pg.out,
+	    1), "array")), "1-1000000");
+	json_decref(pg.out);
+	json_decref(fields);
+	fields = job_record(&t->m, job_find(&t->m, 1), 0);
+	tp_compact(t, fields);
+	keys = tp_keys(fields);
+	assert_non_null(strstr(keys, "cmd,"));
+	assert_non_null(strstr(keys, "exec_hosts,"));
+	assert_non_null(strstr(keys, "project,"));
+	free(keys);
+	json_decref(fields);
+}
+
 /* No time at all: every page still makes progress and nothing is lost. */
 static void
 test_no_budget(void **state)
@@ -267,7 +360,7 @@ test_summary(void **state)
 
 	tp_filter(&f, ~0);
 	pg = (struct jobpage){ &t->m, &f, json_array(), 1000, now_mono_us() + 1000000,
-	    false, true, 0 };
+	    false, true, 0, 0, NULL };
 	assert_int_equal(jobpage_job(&pg, job_find(&t->m, 2), NULL, 0), -1);
 	assert_int_equal(jobpage_job(&pg, job_find(&t->m, 3), NULL, 0), -1);
 	assert_int_equal(jobpage_job(&pg, job_find(&t->m, 1), NULL, 0), -1);
@@ -330,6 +423,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_walk_budgeted, tp_setup,
 		    tp_teardown),
 		cmocka_unit_test_setup_teardown(test_summary, tp_setup, tp_teardown),
+		cmocka_unit_test_setup_teardown(test_fields, tp_setup, tp_teardown),
 		cmocka_unit_test_setup_teardown(test_byid_order, tp_setup, tp_teardown),
 	};
 

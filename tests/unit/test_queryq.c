@@ -18,6 +18,7 @@
 #include <event2/event.h>
 
 #include "../../daemons/master/master.h"
+#include "testlib.h"
 #include "util.h"
 
 struct tq {
@@ -40,17 +41,12 @@ static int
 tq_setup(void **state)
 {
 	struct tq *t = xcalloc(1, sizeof(*t));
-	char err[512], *path;
+	char err[512];
 	int sv[2];
-	FILE *fp;
 
 	strcpy(t->dir, "/tmp/test_queryq.XXXXXX");
 	assert_non_null(mkdtemp(t->dir));
-	path = xasprintf("%s/lsf.conf", t->dir);
-	assert_non_null(fp = fopen(path, "w"));
-	fputs("LSF_CLUSTER_NAME=demo\nPUMICE_QUERY_PER_USER=2\n", fp);
-	fclose(fp);
-	free(path);
+	tl_put(t->dir, "lsf.conf", "LSF_CLUSTER_NAME=demo\nPUMICE_QUERY_PER_USER=2\n");
 	if ((t->m.conf = conf_load(t->dir, 1, err, sizeof(err))) == NULL)
 		fail_msg("%s", err);
 	master_init(&t->m);

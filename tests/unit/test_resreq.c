@@ -154,6 +154,9 @@ static const struct {
 	{ "model==AMD_EPYC_7", 1 },
 	{ "model=='amd epyc 7'", 1 },
 	{ "model==AMD_EPYC", 0 },
+	{ "model==Xeon_R__Gold", 1 },	/* as lshosts prints "Xeon(R) Gold" */
+	{ "model=='xeon(r) gold'", 1 },
+	{ "model==Xeon_R_Gold", 0 },
 	{ "defined(gpu)", 1 },
 	{ "defined(fs)", 0 },
 	{ "!defined(fs) && defined(local)", 1 },
@@ -167,6 +170,7 @@ test_eval(void **state)
 {
 	struct sel_host h = { "node2", "LINUX", "Pi4", { 0 }, gpu_res };
 	struct sel_host epyc = { "node2", "x86_64", "AMD EPYC 7", { 0 }, gpu_res };
+	struct sel_host xeon = { "node3", "x86_64", "Xeon(R) Gold", { 0 }, gpu_res };
 	struct sel_node *n;
 	char err[256];
 	size_t i;
@@ -180,9 +184,10 @@ test_eval(void **state)
 	h.num[SEL_TMP] = 1.0 * GB;
 	h.num[SEL_MAXTMP] = 80.0 * GB;
 	for (i = 0; i < sizeof(evals) / sizeof(evals[0]); i++) {
-		/* model tests are about the host that reported "AMD EPYC 7" */
-		const struct sel_host *hh = strstr(evals[i].expr, "EPYC") ||
-		    strstr(evals[i].expr, "epyc") ? &epyc : &h;
+		/* model tests are about the hosts that reported "AMD EPYC 7"
+		 * and "Xeon(R) Gold" */
+		const struct sel_host *hh = strcasestr(evals[i].expr, "epyc") ? &epyc :
+		    strcasestr(evals[i].expr, "xeon") ? &xeon : &h;
 		if ((n = selexpr_parse(evals[i].expr, "MB", err, sizeof(err))) == NULL)
 			fail_msg("'%s' refused: %s", evals[i].expr, err);
 		if (selexpr_eval(n, hh) != evals[i].want)

@@ -26,6 +26,7 @@
 #include "../../daemons/master/master.h"
 #include "../../daemons/master/sched.h"
 #include "jobstate.h"
+#include "testlib.h"
 #include "util.h"
 
 #define LSBDIR "lsbatch/demo/configdir/"
@@ -37,20 +38,6 @@ struct tmaster {
 	int nfds;
 };
 
-static void
-put(const char *dir, const char *name, const char *text)
-{
-	char *path = xasprintf("%s/%s", dir, name), *d = xstrdup(path);
-	FILE *fp;
-
-	*strrchr(d, '/') = '\0';
-	assert_int_equal(mkdir_p(d, 0755), 0);
-	assert_non_null(fp = fopen(path, "w"));
-	fputs(text, fp);
-	fclose(fp);
-	free(path);
-	free(d);
-}
 
 static void
 tm_never(evutil_socket_t fd, short what, void *arg)
@@ -72,13 +59,13 @@ tm_open(struct tmaster *t, const char *dir)
 	strcpy(t->dir, *dir ? dir : "/tmp/test_sched.XXXXXX");
 	if (*dir == '\0')
 		assert_non_null(mkdtemp(t->dir));
-	put(t->dir, "lsf.conf", "LSF_CLUSTER_NAME=demo\n");
-	put(t->dir, LSBDIR "lsb.queues", "Begin Queue\nQUEUE_NAME = low\nPRIORITY = 10\n"
+	tl_put(t->dir, "lsf.conf", "LSF_CLUSTER_NAME=demo\n");
+	tl_put(t->dir, LSBDIR "lsb.queues", "Begin Queue\nQUEUE_NAME = low\nPRIORITY = 10\n"
 	    "REQUEUE_EXIT_VALUES = 3 EXCLUDE(20)\n"
 	    "End Queue\nBegin Queue\nQUEUE_NAME = high\nPRIORITY = 50\nEnd Queue\n"
 	    "Begin Queue\nQUEUE_NAME = fair\nPRIORITY = 20\n"
 	    "FAIRSHARE = USER_SHARES[[grp, 2] [carol, 1]]\nEnd Queue\n");
-	put(t->dir, LSBDIR "lsb.users", "Begin UserGroup\nGROUP_NAME GROUP_MEMBER\n"
+	tl_put(t->dir, LSBDIR "lsb.users", "Begin UserGroup\nGROUP_NAME GROUP_MEMBER\n"
 	    "grp (alice bob)\nEnd UserGroup\n");
 	if ((m->conf = conf_load(t->dir, 1, err, sizeof(err))) == NULL)
 		fail_msg("%s", err);
@@ -102,7 +89,7 @@ tm_reconfig(struct tmaster *t)
 	struct conf *old = t->m.conf;
 	char err[512];
 
-	put(t->dir, LSBDIR "lsb.queues", "Begin Queue\nQUEUE_NAME = low\nPRIORITY = 60\n"
+	tl_put(t->dir, LSBDIR "lsb.queues", "Begin Queue\nQUEUE_NAME = low\nPRIORITY = 60\n"
 	    "End Queue\nBegin Queue\nQUEUE_NAME = high\nPRIORITY = 50\nEnd Queue\n");
 	if ((t->m.conf = conf_load(t->dir, 1, err, sizeof(err))) == NULL)
 		fail_msg("%s", err);

@@ -16,26 +16,13 @@
 
 #include "conf.h"
 #include "schedconf.h"
+#include "testlib.h"
 #include "util.h"
 
 #define LSBDIR "lsbatch/demo/configdir/"
 
 static char tdir[64];
 
-static void
-put(const char *name, const char *text)
-{
-	char *path = xasprintf("%s/%s", tdir, name), *dir = xstrdup(path);
-	FILE *fp;
-
-	*strrchr(dir, '/') = '\0';
-	assert_int_equal(mkdir_p(dir, 0755), 0);
-	assert_non_null(fp = fopen(path, "w"));
-	fputs(text, fp);
-	fclose(fp);
-	free(path);
-	free(dir);
-}
 
 static int
 setup(void **state)
@@ -43,7 +30,7 @@ setup(void **state)
 	strcpy(tdir, "/tmp/test_schedconf.XXXXXX");
 	if (mkdtemp(tdir) == NULL)
 		return -1;
-	put("lsf.conf", "LSF_CLUSTER_NAME=demo\n");
+	tl_put(tdir, "lsf.conf", "LSF_CLUSTER_NAME=demo\n");
 	return 0;
 }
 
@@ -68,23 +55,23 @@ test_good(void **state)
 	int mxj, jlu;
 	bool group;
 
-	put("lsf.cluster.demo", "Begin Host\nHOSTNAME model type server RESOURCES\n"
+	tl_put(tdir, "lsf.cluster.demo", "Begin Host\nHOSTNAME model type server RESOURCES\n"
 	    "pi1 Pi4 ARM 1 (small local)\nbox ! ! 1 ()\nEnd Host\n");
-	put(LSBDIR "lsb.hosts", "Begin Host\nHOST_NAME MXJ JL/U r1m\n"
+	tl_put(tdir, LSBDIR "lsb.hosts", "Begin Host\nHOST_NAME MXJ JL/U r1m\n"
 	    "default 2 - ()\nbox ! 3 ()\nPi4 1 - ()\nnode[1-3,7] 6 - ()\nnode3 9 - ()\n"
 	    "rack[01-10]a 4 - ()\nEnd Host\n"
 	    "Begin HostGroup\nGROUP_NAME GROUP_MEMBER\npis (pi1 pi2)\nall_g (pis box)\n"
 	    "rng (gpu[10-12])\n"
 	    "End HostGroup\n");
-	put(LSBDIR "lsb.users", "Begin UserGroup\nGROUP_NAME GROUP_MEMBER\n"
+	tl_put(tdir, LSBDIR "lsb.users", "Begin UserGroup\nGROUP_NAME GROUP_MEMBER\n"
 	    "team (ann bob)\nEnd UserGroup\nBegin User\nUSER_NAME MAX_JOBS JL/P\n"
 	    "carl 4 -\nteam@ 2 1\ndefault 10 -\nEnd User\n");
-	put(LSBDIR "lsb.queues", "Begin Queue\nQUEUE_NAME = normal\nRUNLIMIT = 10 1:00\n"
+	tl_put(tdir, LSBDIR "lsb.queues", "Begin Queue\nQUEUE_NAME = normal\nRUNLIMIT = 10 1:00\n"
 	    "MEMLIMIT = 512 2G\nRES_REQ = select[mem>100] rusage[mem=10]\nEXCLUSIVE = Y\n"
 	    "FAIRSHARE = USER_SHARES[[ann, 3] [team,2] [default,1]]\n"
 	    "REQUEUE_EXIT_VALUES = 3 EXCLUDE(20 21) 30 EXCLUDE( 7 )\nRERUNNABLE = yes\n"
 	    "End Queue\n");
-	put(LSBDIR "lsb.params", "Begin Parameters\nMAX_USER_PRIORITY = 50\n"
+	tl_put(tdir, LSBDIR "lsb.params", "Begin Parameters\nMAX_USER_PRIORITY = 50\n"
 	    "RESOURCE_RESERVE_PER_TASK = Y\nHIST_HOURS = 2.5\nEnd Parameters\n");
 	if ((c = conf_load(tdir, 1, err, sizeof(err))) == NULL)
 		fail_msg("%s", err);
@@ -212,7 +199,7 @@ test_bad(void **state)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		teardown(state);
 		setup(state);
-		put(bad[i].file, bad[i].text);
+		tl_put(tdir, bad[i].file, bad[i].text);
 		if (conf_load(tdir, 1, err, sizeof(err)) != NULL)
 			fail_msg("case %zu accepted", i);
 		want = xasprintf("%s/%s", tdir, bad[i].err);

@@ -1,8 +1,9 @@
 /*
  * test_store_history.c - the sqlite history of store.c: a purge event
  * lists a job in history (by user), its events stay readable, expiry
- * deletes them once the history period is over, and a reused id forgets
- * the older job's history.
+ * deletes them once the history period is over, a reused id forgets
+ * the older job's history, and an environment goes from the envs table
+ * once no event names it (and the master holds it no more).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -111,12 +112,97 @@ test_reused_id_forgets_old_history(void **state)
 	close_tmp(s, dir);
 }
 
+/* Environment ids: 32 hex digits, as envtab.c makes them. */
+#define ENV_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define ENV_B "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+#define ENV_C "cccccccccccccccccccccccccccccccc"
+#define ENV_D "dddddddddddddddddddddddddddddddd"
+
+static void
+add_env(struct store *s, long id, long when, const char *env)
+{
+	json_t *d = json_pack("{s:s, s:s, s:s, s:s}", "name", "x", "user", "alice",
+	    "queue", "normal", "env_id", env);
+
+	assert_int_equal(store_append(s, id, 0, "submit", when, d), 0);
+	json_decref(d);
+}
+
+/* The master holds ENV_A (a job in memory) and ENV_D (not yet named). */
+static bool
+live_a_d(void *arg, const char *id)
+{
+	(*(int *)arg)++;
+	return strcmp(id, ENV_A) == 0 || strcmp(id, ENV_D) == 0;
+}
+
+static bool
+live_none(void *arg, const char *id)
+{
+	return false;
+}
+
+static bool
+has_env(struct store *s, const char *id)
+{
+	char *text = store_env_text(s, id);
+	bool found = text != NULL;
+
+	free(text);
+	return found;
+}
+
+static void
+test_unnamed_envs_are_deleted(void **state)
+{
+	char dir[64];
+	struct store *s = open_tmp(dir, sizeof(dir));
+	int calls = 0;
+
+	assert_int_equal(store_put_env(s, ENV_A, "{\"A\":\"1\"}"), 0);
+	assert_int_equal(store_put_env(s, ENV_B, "{\"B\":\"1\"}"), 0);
+	assert_int_equal(store_put_env(s, ENV_C, "{\"C\":\"1\"}"), 0);
+	assert_int_equal(store_put_env(s, ENV_D, "{\"D\":\"1\"}"), 0);
+	add_env(s, 1, 100, ENV_A);		/* in memory */
+	add_env(s, 2, 100, ENV_B);
+	add(s, 2, "purge", 300, "alice");	/* in history until 300 + period */
+	add_env(s, 3, 100, ENV_C);
+	add(s, 3, "purge", 200, "alice");
+	assert_int_equal(store_commit(s), 0);
+	/* no event deleted yet: nothing is even looked at */
+	assert_int_equal(store_envs_collect(s, live_a_d, &calls), 0);
+	assert_int_equal(calls, 0);
+	assert_int_equal(store_expire(s, 250), 1);	/* job 3 goes */
+	assert_int_equal(store_envs_collect(s, live_a_d, &calls), 1);
+	assert_int_equal(store_commit(s), 0);
+	assert_true(calls > 0);
+	assert_false(has_env(s, ENV_C));	/* named by no event any more */
+	assert_true(has_env(s, ENV_B));		/* job 2, in history, names it */
+	assert_true(has_env(s, ENV_A));		/* held in memory */
+	assert_true(has_env(s, ENV_D));		/* held, named by nothing yet */
+	assert_int_equal(store_envs_collect(s, live_a_d, &calls), 0);
+	assert_int_equal(store_expire(s, 350), 1);	/* job 2 goes */
+	assert_int_equal(store_envs_collect(s, live_a_d, &calls), 1);
+	assert_int_equal(store_commit(s), 0);
+	assert_false(has_env(s, ENV_B));
+	assert_true(has_env(s, ENV_A));
+	/* a job deleted at once (no history period), then the master holds
+	 * nothing: its environment goes, and the one nothing ever named */
+	assert_int_equal(store_delete_job(s, 1), 0);
+	assert_int_equal(store_envs_collect(s, live_none, NULL), 2);
+	assert_int_equal(store_commit(s), 0);
+	assert_false(has_env(s, ENV_A));
+	assert_false(has_env(s, ENV_D));
+	close_tmp(s, dir);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_purge_lists_and_expiry_deletes),
 		cmocka_unit_test(test_reused_id_forgets_old_history),
+		cmocka_unit_test(test_unnamed_envs_are_deleted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

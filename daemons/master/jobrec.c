@@ -1,0 +1,440 @@
+/*
+ * jobrec.c - a job element's JOBREC (pumice-protocol(7)), whole or only
+ * the members a listing asks for. Each member is a row of one table: its
+ * name and the function that adds it. A "jobs" request may name the
+ * members its output format prints ("fields"): the default bjobs table
+ * needs 8 of about 30 and none from the submit spec, so a page of them
+ * neither decodes specs nor looks up projects nor formats index lists.
+ * bsub -K, bwait and bjobs -l take the whole record (JOBREC_ALL).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "envtab.h"
+#include "jobpage.h"
+#include "jobstate.h"
+#include "util.h"
+
+/* What the builders of one record share, looked up once. */
+struct jobrec_ctx {
+	struct master *m;
+	struct job *j;
+	long idx;
+	struct elem *e;
+	int state;
+	const char *reason;
+	const json_t *spec;	/* decoded on first use (jobspec_view) */
+	struct jobrec_row *row;	/* compact: values go to row->vals; NULL: r */
+	int col;		/* the row's column of the member being built */
+};
+
+typedef void (*jobrec_fn)(json_t *r, struct jobrec_ctx *x);
+
+/*
+ * Puts member k (sub 1: the member that comes with it) of the record. In
+ * a compact row it goes to its column, and a value equal to the previous
+ * row's in that column is shared, not made again: a page of one user's
+ * pending jobs then allocates little more than the rows themselves.
+ */
+static void
+jobrec_put(json_t *r, struct jobrec_ctx *x, int sub, const char *k, json_t *v)
+{
+	json_t **last;
+
+	if (x->row == NULL) {
+		json_object_set_new_nocheck(r, k, v);
+		return;
+	}
+	last = &x->row->last[x->col + sub];
+	if (*last != NULL && json_equal(*last, v)) {
+		json_decref(v);
+		v = json_incref(*last);
+	} else {
+		json_decref(*last);
+		*last = json_incref(v);
+	}
+	json_array_set_new(r, (size_t)(x->col + sub), v);
+}
+
+static void
+jobrec_put_str(json_t *r, struct jobrec_ctx *x, int sub, const char *k,
+    const char *s)
+{
+	json_t **last = x->row ? &x->row->last[x->col + sub] : NULL;
+
+	if (last != NULL && json_is_string(*last) &&
+	    strcmp(json_string_value(*last), s) == 0)
+		json_array_set(r, (size_t)(x->col + sub), *last);
+	else
+		jobrec_put(r, x, sub, k, json_string(s));
+}
+
+static void
+jobrec_set_int(json_t *r, struct jobrec_ctx *x, int sub, const char *k, long v)
+{
+	json_t **last = x->row ? &x->row->last[x->col + sub] : NULL;
+
+	if (last != NULL && json_is_integer(*last) && json_integer_value(*last) == v)
+		json_array_set(r, (size_t)(x->col + sub), *last);
+	else
+		jobrec_put(r, x, sub, k, json_integer(v));
+}
+
+static const json_t *
+jobrec_spec(struct jobrec_ctx *x)
+{
+	if (x->spec == NULL)
+		x->spec = jobspec_view(x->m, x->j);
+	return x->spec;
+}
+
+static const char *
+jobrec_spec_str(struct jobrec_ctx *x, const char *k)
+{
+	const char *v = json_string_value(json_object_get(jobrec_spec(x), k));
+
+	return v ? v : "";
+}
+
+static void
+jobrec_name(json_t *r, struct jobrec_ctx *x)
+{
+	char *name;
+
+	if (!job_is_array(x->j)) {	/* its own name: nothing to format */
+		jobrec_put_str(r, x, 0, "name", x->j->name);
+		return;
+	}
+	name = job_display_name(x->j, x->idx);
+	jobrec_put_str(r, x, 0, "name", name);
+	free(name);
+}
+
+static void
+jobrec_user(json_t *r, struct jobrec_ctx *x)
+{
+	jobrec_put_str(r, x, 0, "user", x->j->user);
+}
+
+static void
+jobrec_stat(json_t *r, struct jobrec_ctx *x)
+{
+	jobrec_put_str(r, x, 0, "stat", jobstate_name(x->state));
+}
+
+static void
+jobrec_queue(json_t *r, struct jobrec_ctx *x)
+{
+	jobrec_put_str(r, x, 0, "queue", x->j->queue);
+}
+
+static void
+jobrec_from_host(json_t *r, struct jobrec_ctx *x)
+{
+	jobrec_put_str(r, x, 0, "from_host", x->j->from_host);
+}
+
+static void
+jobrec_exec_hosts(json_t *r, struct jobrec_ctx *x)
+{
+	json_t *a, **last = x->row ? &x->row->last[x->col] : NULL;
+	int i;
+
+	if ((x->e == NULL || x->e->hosts == NULL) && last != NULL &&
+	    json_is_array(*last) && json_array_size(*last) == 0) {
+		json_array_set(r, (size_t)x->col, *last);	/* not started */
+		return;
+	}
+	a = json_array();
+	for (i = 0; x->e != NULL && x->e->hosts != NULL && i < x->e->nslots; i++)
+		json_array_append_new(a, json_string(x->e->hosts[i]));
+	jobrec_put(r, x, 0, "exec_hosts", a);
+}
+
+static void
+jobrec_submit_time(json_t *r, struct jobrec_ctx *x)
+{
+	jobrec_set_int(r, x, 0, "submit_time", x->j->submit_time);
+}
+
+static void
+jobrec_start_time(json_t *r, struct jobrec_ctx *x)
+{
+	jobrec_set_int(r, x, 0, "start_time", x->e ? x->e->start_time : 0);
+}
+
+static void
+jobrec_finish_time(json_t *r, struct jobrec_ctx *x)
+{
+	jobrec_set_int(r, x, 0, "finish_time", x->e ? x->e->finish_time :
+	    (x->j->pend_killed ? x->j->pend_kill_time : 0));
+}
+
+static void
+jobrec_exit_code(json_t *r, struct jobrec_ctx *x)
+{
+	jobrec_set_int(r, x, 0, "exit_code", x->e ? x->e->exit_code : 0);
+}
+
+static void
+jobrec_exit_reason(json_t *r, struct jobrec_ctx *x)
+{
+	jobrec_put_str(r, x, 0, "exit_reason", x->reason ? x->reason : "");
+}
+
+/* The reason a pending element waits, and the scheduler's detail. */
+static void
+jobrec_pend_reason(json_t *r, struct jobrec_ctx *x)
+{
+	const char *pr = "";
+
+	if (x->state == JS_PSUSP)
+		pr = "The job was suspended by the user while pending";
+	else if ((x->state & JS_PENDING) && x->j->pend_reason != NULL)
+		pr = x->j->pend_reason;
+	jobrec_put_str(r, x, 0, "pend_reason", pr);
+	if ((x->state & JS_PENDING) && x->j->pend_detail != NULL)
+		jobrec_put_str(r, x, 1, "pend_detail", x->j->pend_detail);
+}
+
+/* The spec's text members, each a row of jobrec_fields. */
+#define JOBREC_SPEC_FN(member)						\
+static void								\
+jobrec_##member(json_t *r, struct jobrec_ctx *x)			\
+{									\
+	jobrec_put_str(r, x, 0, #member, jobrec_spec_str(x, #member));	\
+}
+JOBREC_SPEC_FN(cmd)
+JOBREC_SPEC_FN(cwd)
+JOBREC_SPEC_FN(subcwd)
+JOBREC_SPEC_FN(out)
+JOBREC_SPEC_FN(err)
+JOBREC_SPEC_FN(dep)
+
+static void
+jobrec_nslots(json_t *r, struct jobrec_ctx *x)
+{
+	jobrec_set_int(r, x, 0, "nslots", x->e ? x->e->nslots : x->j->nslots);
+}
+
+static void
+jobrec_cpu(json_t *r, struct jobrec_ctx *x)
+{
+	jobrec_put(r, x, 0, "cpu", json_real(x->e ? x->e->cpu : 0));
+}
+
+static void
+jobrec_maxrss(json_t *r, struct jobrec_ctx *x)
+{
+	jobrec_set_int(r, x, 0, "maxrss", x->e ? x->e->maxrss : 0);
+}
+
+static void
+jobrec_mem(json_t *r, struct jobrec_ctx *x)
+{
+	jobrec_set_int(r, x, 0, "mem", x->e ? x->e->mem : 0);
+}
+
+/* When the running element's usage was last sampled, and its processes. */
+static void
+jobrec_usage_time(json_t *r, struct jobrec_ctx *x)
+{
+	if (x->e == NULL || x->e->usage_time <= 0)
+		return;
+	jobrec_set_int(r, x, 0, "usage_time", x->e->usage_time);
+	jobrec_set_int(r, x, 1, "nproc", x->e->nproc);
+}
+
+static void
+jobrec_signal(json_t *r, struct jobrec_ctx *x)
+{
+	jobrec_set_int(r, x, 0, "signal", x->e ? x->e->signal : 0);
+}
+
+static void
+jobrec_project(json_t *r, struct jobrec_ctx *x)
+{
+	jobrec_put_str(r, x, 0, "project", job_project(x->m, jobrec_spec(x)));
+}
+
+/* Where it runs: bsub -cwd, else where it was submitted. */
+static void
+jobrec_exec_cwd(json_t *r, struct jobrec_ctx *x)
+{
+	const char *cwd = jobrec_spec_str(x, "cwd");
+
+	jobrec_put_str(r, x, 0, "exec_cwd", *cwd ? cwd : jobrec_spec_str(x, "subcwd"));
+}
+
+static void
+jobrec_opts(json_t *r, struct jobrec_ctx *x)
+{
+	json_t *o = json_object_get(jobrec_spec(x), "opts");
+
+	if (o != NULL)
+		jobrec_put(r, x, 0, "opts", json_incref(o));
+}
+
+static void
+jobrec_array(json_t *r, struct jobrec_ctx *x)
+{
+	char *range;
+
+	if (!job_is_array(x->j))
+		return;
+	range = arrayspec_format(&x->j->arr);
+	jobrec_put_str(r, x, 0, "array", range);
+	free(range);
+}
+
+/* Every JOBREC member but id and idx, which every record has, in the
+ * order of a whole record; bit k of a field mask is row k. sub is the
+ * member its builder may add with it. */
+static const struct {
+	const char *name;
+	jobrec_fn fn;
+	const char *sub;
+} jobrec_fields[] = {
+	{ "name", jobrec_name, NULL }, { "user", jobrec_user, NULL },
+	{ "stat", jobrec_stat, NULL }, { "queue", jobrec_queue, NULL },
+	{ "from_host", jobrec_from_host, NULL },
+	{ "exec_hosts", jobrec_exec_hosts, NULL },
+	{ "submit_time", jobrec_submit_time, NULL },
+	{ "start_time", jobrec_start_time, NULL },
+	{ "finish_time", jobrec_finish_time, NULL },
+	{ "exit_code", jobrec_exit_code, NULL },
+	{ "exit_reason", jobrec_exit_reason, NULL },
+	{ "pend_reason", jobrec_pend_reason, "pend_detail" },
+	{ "cmd", jobrec_cmd, NULL }, { "cwd", jobrec_cwd, NULL },
+	{ "subcwd", jobrec_subcwd, NULL }, { "out", jobrec_out, NULL },
+	{ "err", jobrec_err, NULL }, { "nslots", jobrec_nslots, NULL },
+	{ "dep", jobrec_dep, NULL }, { "cpu", jobrec_cpu, NULL },
+	{ "maxrss", jobrec_maxrss, NULL }, { "mem", jobrec_mem, NULL },
+	{ "usage_time", jobrec_usage_time, "nproc" },
+	{ "signal", jobrec_signal, NULL }, { "project", jobrec_project, NULL },
+	{ "exec_cwd", jobrec_exec_cwd, NULL }, { "opts", jobrec_opts, NULL },
+	{ "array", jobrec_array, NULL },
+};
+
+uint64_t
+jobrec_bit(const char *name)
+{
+	size_t k;
+
+	for (k = 0; k < nitems(jobrec_fields); k++)
+		if (strcmp(jobrec_fields[k].name, name) == 0 ||
+		    (jobrec_fields[k].sub != NULL &&
+		    strcmp(jobrec_fields[k].sub, name) == 0))
+			return (uint64_t)1 << k;
+	return 0;
+}
+
+uint64_t
+jobrec_mask(const json_t *fields)
+{
+	const json_t *v;
+	uint64_t mask = 0;
+	size_t i;
+
+	if (!json_is_array(fields))
+		return JOBREC_ALL;
+	json_array_foreach(fields, i, v)
+		if (json_is_string(v))
+			mask |= jobrec_bit(json_string_value(v));
+	return mask != 0 ? mask : jobrec_bit("stat");
+}
+
+static void
+jobrec_ctx_init(struct jobrec_ctx *x, struct master *m, struct job *j, long idx)
+{
+	memset(x, 0, sizeof(*x));
+	x->m = m;
+	x->j = j;
+	x->idx = idx;
+	x->e = job_elem(j, idx);
+	x->state = job_elem_state(j, idx, &x->reason);
+	if (x->e != NULL && (x->e->state & JS_RUN) && x->e->host != NULL &&
+	    x->e->host->status == HOST_UNAVAIL)
+		x->state = JS_UNKWN;
+}
+
+json_t *
+jobrec_build(struct master *m, struct job *j, long idx, uint64_t mask)
+{
+	struct jobrec_ctx x;
+	json_t *r = json_object();
+	size_t k;
+
+	jobrec_ctx_init(&x, m, j, idx);
+	jobrec_set_int(r, &x, 0, "id", j->id);
+	jobrec_set_int(r, &x, 1, "idx", idx);
+	for (k = 0; k < nitems(jobrec_fields); k++)
+		if (mask & ((uint64_t)1 << k))
+			jobrec_fields[k].fn(r, &x);
+	return r;
+}
+
+static void
+jobrec_row_col(struct jobrec_row *rw, const char *name)
+{
+	json_array_append_new(rw->names, json_string(name));
+	rw->ncols++;
+}
+
+void
+jobrec_row_init(struct jobrec_row *rw, uint64_t mask)
+{
+	size_t k;
+
+	memset(rw, 0, sizeof(*rw));
+	rw->mask = mask;
+	rw->names = json_array();
+	jobrec_row_col(rw, "id");
+	jobrec_row_col(rw, "idx");
+	for (k = 0; k < nitems(jobrec_fields); k++) {
+		if (!(mask & ((uint64_t)1 << k)))
+			continue;
+		rw->col[k] = (int)rw->ncols;
+		jobrec_row_col(rw, jobrec_fields[k].name);
+		if (jobrec_fields[k].sub != NULL)
+			jobrec_row_col(rw, jobrec_fields[k].sub);
+	}
+}
+
+void
+jobrec_row_free(struct jobrec_row *rw)
+{
+	size_t k;
+
+	for (k = 0; k < rw->ncols; k++)
+		json_decref(rw->last[k]);
+	json_decref(rw->names);
+	memset(rw, 0, sizeof(*rw));
+}
+
+json_t *
+jobrec_build_row(struct master *m, struct job *j, long idx, struct jobrec_row *rw)
+{
+	struct jobrec_ctx x;
+	json_t *r = json_array();
+	size_t k;
+
+	jobrec_ctx_init(&x, m, j, idx);
+	x.row = rw;
+	for (k = 0; k < rw->ncols; k++)
+		json_array_append_new(r, json_null());
+	jobrec_set_int(r, &x, 0, "id", j->id);
+	jobrec_set_int(r, &x, 1, "idx", idx);
+	for (k = 0; k < nitems(jobrec_fields); k++)
+		if (rw->mask & ((uint64_t)1 << k)) {
+			x.col = rw->col[k];
+			jobrec_fields[k].fn(r, &x);
+		}
+	return r;
+}
+
+json_t *
+job_record(struct master *m, struct job *j, long idx)
+{
+	return jobrec_build(m, j, idx, JOBREC_ALL);
+}
