@@ -677,7 +677,7 @@ snap_limits(struct tmaster *t)
 	struct conf *old = t->m.conf;
 	char err[512];
 
-	put(t->dir, LSBDIR "lsb.queues", "Begin Queue\nQUEUE_NAME = low\nPRIORITY = 10\n"
+	tl_put(t->dir, LSBDIR "lsb.queues", "Begin Queue\nQUEUE_NAME = low\nPRIORITY = 10\n"
 	    "QJOB_LIMIT = 100000\nUJOB_LIMIT = 100000\nHJOB_LIMIT = 1000\n"
 	    "REQUEUE_EXIT_VALUES = 3 EXCLUDE(20)\nEnd Queue\n"
 	    "Begin Queue\nQUEUE_NAME = high\nPRIORITY = 50\nHJOB_LIMIT = 1000\n"
