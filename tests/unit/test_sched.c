@@ -810,6 +810,41 @@ test_kept_snapshot(void **state)
 	tm_free(&t);
 }
 
+/*
+ * A fairshare queue reached when the slice is nearly out of time: the
+ * walk resumes with the rest of that queue in the next slice. It used to
+ * skip the rest until the next walk, so that with a queue ahead filling
+ * every slice one fairshare job started per walk (sched_bench at 10,000
+ * hosts left 7,000 startable jobs pending).
+ */
+static void
+test_fairshare_cut_short(void **state)
+{
+	struct tmaster t;
+	struct master *m = &t.m;
+	const char *users[] = { "alice", "bob", "carol" };
+	long fair[6];
+	int passes = 0;
+
+	tm_init(&t);
+	tm_host(&t, "h", 20);
+	for (int i = 0; i < 10; i++)	/* queue high, ahead of fair: never fit */
+		tm_submit(&t, "high", "{\"R\":\"select[ncpus>=64]\"}");
+	for (int i = 0; i < 6; i++)
+		fair[i] = tm_submit_as(&t, users[i % 3], "fair", "{}");
+	sched_state(m)->slice_us = 1;	/* a job or two a slice */
+	do
+		sched_pass(m);
+	while (m->sched->items != NULL && ++passes < 1000);
+	assert_null(m->sched->items);	/* one whole walk */
+	assert_true(passes > 2);	/* in several slices */
+	for (int i = 0; i < 6; i++)
+		if (tm_state(&t, fair[i]) != JS_RUN)
+			fail_msg("fairshare job %ld is pending after a whole walk (%s)",
+			    fair[i], job_find(m, fair[i])->pend_reason);
+	tm_free(&t);
+}
+
 int
 main(void)
 {
@@ -823,6 +858,7 @@ main(void)
 		cmocka_unit_test(test_counts),
 		cmocka_unit_test(test_no_free_id),
 		cmocka_unit_test(test_kept_snapshot),
+		cmocka_unit_test(test_fairshare_cut_short),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
