@@ -845,6 +845,41 @@ test_fairshare_cut_short(void **state)
 	tm_free(&t);
 }
 
+/*
+ * Slots that free are used again by the next walk, on the snapshot kept
+ * since the fill (churn: the cluster full, jobs ending and starting).
+ */
+static void
+test_kept_snapshot_churn(void **state)
+{
+	struct tmaster t;
+	struct master *m = &t.m;
+	long id[40];
+	int running;
+
+	tm_init(&t);
+	tm_host(&t, "a", 4);
+	tm_host(&t, "b", 4);
+	for (int i = 0; i < 40; i++)
+		id[i] = tm_submit(&t, "low", "{}");
+	for (int round = 0; round < 4; round++) {
+		for (int p = 0; p < 100 && (p == 0 || m->sched->items != NULL); p++)
+			sched_pass(m);
+		running = 0;
+		for (int i = 0; i < 40; i++)
+			if (tm_state(&t, id[i]) == JS_RUN)
+				running++;
+		if (running != 8)
+			fail_msg("round %d: %d running on 8 slots", round, running);
+		for (int i = 0, n = 0; i < 40 && n < 3; i++)	/* three end */
+			if (tm_state(&t, id[i]) == JS_RUN) {
+				tm_apply(&t, id[i], "finish", json_pack("{s:s}", "state", "DONE"));
+				n++;
+			}
+	}
+	tm_free(&t);
+}
+
 int
 main(void)
 {
@@ -859,6 +894,7 @@ main(void)
 		cmocka_unit_test(test_no_free_id),
 		cmocka_unit_test(test_kept_snapshot),
 		cmocka_unit_test(test_fairshare_cut_short),
+		cmocka_unit_test(test_kept_snapshot_churn),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
