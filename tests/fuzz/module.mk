@@ -10,7 +10,7 @@
 FUZZ_CC ?= clang
 FUZZ_TIME ?= 20
 FUZZ_NAMES := proto dep arrayspec bsubscript cfg resreq nfsurl units jobspec \
-	mjobspec jobcols bsubopt jobsel conf
+	mjobspec jobcols bsubopt jobsel conf mjobsel
 FUZZ_BINS := $(FUZZ_NAMES:%=$(B)/fuzz/fuzz_%)
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS := -g -O1 -Werror=implicit-function-declaration -Werror=int-conversion -fno-omit-frame-pointer $(FUZZ_SAN) -D_GNU_SOURCE -DHAVE_NFS=0 \
@@ -41,7 +41,7 @@ fuzz-build: $(FUZZ_BINS)
 fuzz: $(FUZZ_BINS)
 	@set -e; total=0; for f in $(FUZZ_NAMES); do \
 	  mkdir -p $(B)/fuzz/corpus-$$f; \
-	  if ! $(B)/fuzz/fuzz_$$f -max_total_time=$(FUZZ_TIME) -max_len=4096 \
+	  if ! $(B)/fuzz/fuzz_$$f -max_total_time=$(FUZZ_TIME) -max_len=4096 -timeout=10 \
 	      -artifact_prefix=$(B)/fuzz/crash-$$f- $(B)/fuzz/corpus-$$f \
 	      tests/fuzz/seeds/$$f >$(B)/fuzz/fuzz_$$f.log 2>&1; then \
 	    tail -n 40 $(B)/fuzz/fuzz_$$f.log; echo "fuzz_$$f: FINDING"; exit 1; \
@@ -54,7 +54,7 @@ fuzz: $(FUZZ_BINS)
 # The seeds only, no mutation: a regression check of every past finding.
 check-fuzz: $(FUZZ_BINS)
 	@set -e; for f in $(FUZZ_NAMES); do \
-	  $(B)/fuzz/fuzz_$$f -runs=0 tests/fuzz/seeds/$$f >$(B)/fuzz/seeds_$$f.log 2>&1 || \
+	  $(B)/fuzz/fuzz_$$f -runs=0 -timeout=10 tests/fuzz/seeds/$$f >$(B)/fuzz/seeds_$$f.log 2>&1 || \
 	    { tail -n 40 $(B)/fuzz/seeds_$$f.log; echo "fuzz_$$f: seed failed"; exit 1; }; \
 	done; echo "fuzz seeds: $(words $(FUZZ_NAMES)) targets ok"
 
