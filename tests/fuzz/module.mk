@@ -10,7 +10,7 @@
 FUZZ_CC ?= clang
 FUZZ_TIME ?= 20
 FUZZ_NAMES := proto dep arrayspec bsubscript cfg resreq nfsurl units jobspec \
-	mjobspec jobcols bsubopt jobsel conf mjobsel
+	mjobspec jobcols bsubopt jobsel conf mjobsel msg
 FUZZ_BINS := $(FUZZ_NAMES:%=$(B)/fuzz/fuzz_%)
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS := -g -O1 -Werror=implicit-function-declaration -Werror=int-conversion -fno-omit-frame-pointer $(FUZZ_SAN) -D_GNU_SOURCE -DHAVE_NFS=0 \
@@ -18,11 +18,12 @@ FUZZ_CFLAGS := -g -O1 -Werror=implicit-function-declaration -Werror=int-conversi
 	$(JANSSON_CFLAGS) $(CRYPTO_CFLAGS) $(EVENT_CFLAGS) $(SQLITE_CFLAGS) $(UV_CFLAGS)
 FUZZ_LIBS := $(EVENT_LIBS) $(SQLITE_LIBS) $(UV_LIBS) $(JANSSON_LIBS) $(CRYPTO_LIBS) -lm
 FUZZ_OBJ = $(patsubst %.c,$(B)/fuzz/obj/%.o,$(1))
-FUZZ_ARS := $(B)/fuzz/libmaster.a $(B)/fuzz/libagent.a $(B)/fuzz/libcli.a $(B)/fuzz/libcommon.a
+FUZZ_ARS := $(B)/fuzz/libfix.a $(B)/fuzz/libmaster.a $(B)/fuzz/libagent.a $(B)/fuzz/libcli.a $(B)/fuzz/libcommon.a
 
 $(B)/fuzz/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+$(B)/fuzz/libfix.a: $(B)/fuzz/obj/tests/fuzz/fuzzmaster.o
 $(B)/fuzz/libcommon.a: $(call FUZZ_OBJ,$(COMMON_SRC))
 $(B)/fuzz/libmaster.a: $(call FUZZ_OBJ,$(MASTER_SRC))
 $(B)/fuzz/libagent.a: $(call FUZZ_OBJ,$(AGENT_SRC))
