@@ -2,9 +2,10 @@
  * the daemon's own path: bytes written to a command connection or to a
  * registered agent's connection are read, framed, decoded and handled by
  * the event loop (conn.c, control.c and each op's handler, agentlink.c),
- * replies and commits included. The first byte picks the connection (even:
- * a command client of uid 1000, odd: agent n1, authenticated and
- * registered through the real handshake with the cluster key); the rest
+ * replies and commits included. The first byte picks the connection (bit
+ * 0 clear: a command client, of uid 1000, or of root, an administrator,
+ * with bit 1; set: agent n1, authenticated and registered through the
+ * real handshake with the cluster key); the rest
  * is the stream, length prefixes included. Both connections are new for
  * each input, so a half frame does not carry over. */
 #include <stddef.h>
@@ -66,7 +67,7 @@ fuzz_recv(int fd)
 
 /* A connection to the master: our end of a socketpair, non-blocking. */
 static int
-fuzz_conn(enum conn_kind kind)
+fuzz_conn(enum conn_kind kind, long uid)
 {
 	int sv[2];
 
@@ -74,7 +75,7 @@ fuzz_conn(enum conn_kind kind)
 		abort();
 	fcntl(sv[0], F_SETFL, O_NONBLOCK);
 	fcntl(sv[1], F_SETFL, O_NONBLOCK);
-	conn_new(&fuzz_m, sv[1], kind, kind == CONN_CLI ? 1000 : -1, kind == CONN_CLI ? 1000 : -1);
+	conn_new(&fuzz_m, sv[1], kind, uid, uid);
 	return sv[0];
 }
 
@@ -82,7 +83,7 @@ fuzz_conn(enum conn_kind kind)
 static int
 fuzz_agent(void)
 {
-	int fd = fuzz_conn(CONN_AGENT);
+	int fd = fuzz_conn(CONN_AGENT, -1);
 	char nonce[AUTH_NONCE_HEX], mac[AUTH_MAC_HEX];
 	json_t *ch;
 
@@ -124,7 +125,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzzmaster_init(&fuzz_m, true);
 	if (size == 0)
 		return 0;
-	cli = fuzz_conn(CONN_CLI);
+	cli = fuzz_conn(CONN_CLI, data[0] & 2 ? 0 : 1000);
 	agent = fuzz_agent();
 	fd = data[0] % 2 ? agent : cli;
 	fuzz_drain(fd);
