@@ -18,15 +18,33 @@
 #include "schedconf.h"
 #include "util.h"
 
-/* '*' matches any run of characters; nothing else is special. */
+/*
+ * '*' matches any run of characters; nothing else is special. Only the
+ * last '*' is ever retried (a later one matches whatever an earlier one
+ * could), so a match costs at most len(p) * len(s) steps: the recursive
+ * form took exponential time on "*a*a*a*...b" (found by fuzz_mjobsel).
+ */
 static bool
 jobsel_glob(const char *p, const char *s)
 {
-	if (*p == '\0')
-		return *s == '\0';
-	if (*p == '*')
-		return jobsel_glob(p + 1, s) || (*s != '\0' && jobsel_glob(p, s + 1));
-	return *p == *s && jobsel_glob(p + 1, s + 1);
+	const char *star = NULL, *retry = s;
+
+	while (*s != '\0') {
+		if (*p == '*') {
+			star = ++p;
+			retry = s;
+		} else if (*p == *s) {
+			p++;
+			s++;
+		} else if (star != NULL) {
+			p = star;
+			s = ++retry;
+		} else
+			return false;
+	}
+	while (*p == '*')
+		p++;
+	return *p == '\0';
 }
 
 static int
