@@ -49,7 +49,7 @@ check:
 	$(MAKE) B=build/san SAN=1 all tests-build
 	$(MAKE) B=build/san SAN=1 check-run
 
-check-run: check-unit check-man check-install check-nonfs check-integration
+check-run: check-unit check-man check-install check-nonfs check-fuzz check-integration
 
 demo: all
 	@packaging/deps.sh $(if $(NFS),--nfs)

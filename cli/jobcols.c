@@ -18,6 +18,10 @@
 #include "units.h"
 #include "util.h"
 
+/* A column wider than any terminal is a typo; the bound also keeps the
+ * width an int. */
+#define JOBCOLS_MAX_WIDTH 4096
+
 struct jobcols_col;
 typedef char *(*jobcols_fn)(const json_t *job, const struct jobcols_col *col);
 
@@ -531,9 +535,9 @@ jobcols_word(struct jobfmt_cols *c, char *word, char *err, size_t errlen)
 			col.right = true;
 			w++;
 		}
-		while (isdigit((unsigned char)*w))
+		while (isdigit((unsigned char)*w) && col.width <= JOBCOLS_MAX_WIDTH)
 			col.width = col.width * 10 + (*w++ - '0');
-		if (*w != '\0' && *w != ':')
+		if ((*w != '\0' && *w != ':') || col.width > JOBCOLS_MAX_WIDTH)
 			return errf(err, errlen, "Bad width for output field <%s>", word);
 		if (*w == ':' && (col.unit = jobcols_unit(w + 1)) == 0)
 			return errf(err, errlen, "Bad unit <%s> for output field <%s>",

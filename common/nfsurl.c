@@ -91,6 +91,23 @@ nfsurl_query(struct nfsurl *u, const char *q, char *err, size_t errlen)
 	return 0;
 }
 
+/* Every '/'-separated part of path is a name: not empty, ".", or ".."
+ * (a last "." or ".." too: "/x/.." would name a directory). */
+static int
+nfsurl_parts_ok(const char *path)
+{
+	const char *p = path + 1;
+	size_t n;
+
+	for (;; p += n + 1) {
+		n = strcspn(p, "/");
+		if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return 0;
+		if (p[n] == '\0')
+			return 1;
+	}
+}
+
 static int
 nfsurl_check_path(const struct nfsurl *u, char *err, size_t errlen)
 {
@@ -98,8 +115,7 @@ nfsurl_check_path(const struct nfsurl *u, char *err, size_t errlen)
 
 	if (n < 2 || u->path[n - 1] == '/')
 		return errf(err, errlen, "the URL must name a file after the server");
-	if (strstr(u->path, "//") != NULL || strstr(u->path, "/../") != NULL ||
-	    strstr(u->path, "/./") != NULL)
+	if (!nfsurl_parts_ok(u->path))
 		return errf(err, errlen, "the path must not hold empty, . or .. parts");
 	if (u->exp != NULL) {
 		e = strlen(u->exp);

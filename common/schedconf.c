@@ -385,10 +385,12 @@ sc_fairshare(struct sc_ctx *x, const struct cfg_kv *kv, struct schedconf_queue *
 			p++;
 		if (*p == ']')
 			break;
-		if (sscanf(p, "[%255[^,] , %d ]%n", name, &shares, &used) < 2 || shares < 0)
+		used = 0;	/* set only when the closing ']' matched too */
+		if (sscanf(p, "[%255[^,] , %d ]%n", name, &shares, &used) < 2 || shares < 0 ||
+		    used == 0)
 			return sc_err(x, kv->line, "FAIRSHARE: expected [user,shares] at "
 			    "'%.30s'", p);
-		p = strchr(p, ']') + 1;
+		p += used;
 		name[strcspn(name, " \t")] = '\0';
 		q->shares = xrealloc(q->shares, (q->nshares + 1) * sizeof(*q->shares));
 		q->shares[q->nshares].name = xstrdup(name);

@@ -18,15 +18,33 @@
 #include "schedconf.h"
 #include "util.h"
 
-/* '*' matches any run of characters; nothing else is special. */
+/*
+ * '*' matches any run of characters; nothing else is special. Only the
+ * last '*' is ever retried (a later one matches whatever an earlier one
+ * could), so a match costs at most len(p) * len(s) steps: the recursive
+ * form took exponential time on "*a*a*a*...b" (found by fuzz_mjobsel).
+ */
 static bool
 jobsel_glob(const char *p, const char *s)
 {
-	if (*p == '\0')
-		return *s == '\0';
-	if (*p == '*')
-		return jobsel_glob(p + 1, s) || (*s != '\0' && jobsel_glob(p, s + 1));
-	return *p == *s && jobsel_glob(p + 1, s + 1);
+	const char *star = NULL, *retry = s;
+
+	while (*s != '\0') {
+		if (*p == '*') {
+			star = ++p;
+			retry = s;
+		} else if (*p == *s) {
+			p++;
+			s++;
+		} else if (star != NULL) {
+			p = star;
+			s = ++retry;
+		} else
+			return false;
+	}
+	while (*p == '*')
+		p++;
+	return *p == '\0';
 }
 
 static int
@@ -283,37 +301,77 @@ jobsel_resolve(struct master *m, json_t *sel, struct arrayspec *idx,
 	return j;
 }
 
+static int
+jobsel_cmp_long(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The indices of j in range r (on r's step), ascending; *n of them. The
+ * walk visits j's indices inside r's bounds only: never r's whole span. */
+static long *
+jobsel_present(const struct job *j, const struct arr_range *r, size_t *n)
+{
+	const struct arr_range *q;
+	long *out = NULL, idx, first;
+	size_t k, cap = 0;
+
+	*n = 0;
+	for (k = 0; k < j->arr.nr; k++) {
+		q = &j->arr.r[k];
+		first = q->start >= r->start ? q->start :
+		    q->start + (r->start - q->start + q->step - 1) / q->step * q->step;
+		for (idx = first; idx <= q->end && idx <= r->end; idx += q->step) {
+			if ((idx - r->start) % r->step != 0)
+				continue;
+			if (*n == cap)
+				out = xrealloc(out, (cap = cap ? 2 * cap : 16) * sizeof(*out));
+			out[(*n)++] = idx;
+		}
+	}
+	if (*n > 1)
+		qsort(out, *n, sizeof(*out), jobsel_cmp_long);
+	return out;
+}
+
+/* The label of the run a..b (on step), when it is not empty. */
+static void
+jobsel_gap(json_t *out, long id, long a, long b, long step)
+{
+	if (a > b)
+		return;
+	if (a == b)
+		json_array_append_new(out, json_sprintf("%ld[%ld]", id, a));
+	else if (step == 1)
+		json_array_append_new(out, json_sprintf("%ld[%ld-%ld]", id, a, b));
+	else
+		json_array_append_new(out, json_sprintf("%ld[%ld-%ld:%ld]", id, a, b, step));
+}
+
 /*
  * The runs of sel's indices that j lacks, as labels "6[9]", "6[9-12]",
  * "6[9-15:3]" (one per run, so a wide list costs a few lines, not one a
- * missing index).
+ * missing index). The runs are the gaps between the indices j has, so
+ * "6[1-2147483646]" costs j's size, not two billion lookups.
  */
 json_t *
 jobsel_missing_elems(struct job *j, const struct arrayspec *sel)
 {
 	json_t *out = json_array();
 	const struct arr_range *r;
-	long idx, first;
-	size_t k;
+	long *has, next, last;
+	size_t k, i, n;
 
 	for (k = 0; k < sel->nr; k++) {
 		r = &sel->r[k];
-		for (idx = r->start, first = -1; idx <= r->end + r->step; idx += r->step) {
-			bool gone = idx <= r->end && !arrayspec_has(&j->arr, idx);
-			if (gone && first < 0)
-				first = idx;
-			if (gone || first < 0)
-				continue;
-			if (first == idx - r->step)
-				json_array_append_new(out, json_sprintf("%ld[%ld]", j->id, first));
-			else if (r->step == 1)
-				json_array_append_new(out, json_sprintf("%ld[%ld-%ld]", j->id,
-				    first, idx - 1));
-			else
-				json_array_append_new(out, json_sprintf("%ld[%ld-%ld:%ld]", j->id,
-				    first, idx - r->step, r->step));
-			first = -1;
-		}
+		has = jobsel_present(j, r, &n);
+		last = r->start + (r->end - r->start) / r->step * r->step;
+		for (i = 0, next = r->start; i < n; next = has[i++] + r->step)
+			jobsel_gap(out, j->id, next, has[i] - r->step, r->step);
+		jobsel_gap(out, j->id, next, last, r->step);
+		free(has);
 	}
 	return out;
 }

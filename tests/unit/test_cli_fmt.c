@@ -137,6 +137,13 @@ test_cols(void **state)
 
 	assert_null(jobfmt_cols_parse("jobid bogus", err, sizeof(err)));
 	assert_string_equal(err, "Output field <bogus> is not a valid field name");
+	/* found by fuzz_jobcols: a width past int wrapped (UBSan) */
+	assert_null(jobfmt_cols_parse("jobid:99999999999", err, sizeof(err)));
+	assert_string_equal(err, "Bad width for output field <jobid>");
+	assert_null(jobfmt_cols_parse("name:4097", err, sizeof(err)));
+	c = jobfmt_cols_parse("name:4096", err, sizeof(err));
+	assert_non_null(c);
+	jobfmt_cols_free(c);
 	c = jobfmt_cols_parse("ID stat exit_code delimiter='|'", err, sizeof(err));
 	assert_non_null(c);
 	fp = open_memstream(&buf, &len);

@@ -45,6 +45,10 @@ static const struct {
 	{ "nfs://srv/data/x?export=data", "export= must be one absolute path" },
 	{ "nfs://srv/data/x?export=/other", "is not a parent of" },
 	{ "nfs://srv/data//x", "must not hold empty" },
+	/* found by fuzz_nfsurl: a last . or .. part named a directory */
+	{ "nfs://srv/x/.", "must not hold empty" },
+	{ "nfs://srv/x/..?nfsport=1", "must not hold empty" },
+	{ "nfs://srv/..", "must not hold empty" },
 	{ "nfs://srv/data/../x", "must not hold empty" },
 };
 

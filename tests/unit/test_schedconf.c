@@ -174,6 +174,9 @@ static const struct {
 	    LSBDIR "lsb.queues:3: FAIRSHARE must be USER_SHARES[[user,shares] ...], not '[a,1]'" },
 	{ LSBDIR "lsb.queues", "Begin Queue\nQUEUE_NAME = q\nFAIRSHARE = USER_SHARES[[a,x]]\nEnd Queue\n",
 	    LSBDIR "lsb.queues:3: FAIRSHARE: expected [user,shares] at '[a,x]]'" },
+	/* found by fuzz_conf: no closing bracket read past the value (UBSan) */
+	{ LSBDIR "lsb.queues", "Begin Queue\nQUEUE_NAME = q\nFAIRSHARE = USER_SHARES[[a,1\nEnd Queue\n",
+	    LSBDIR "lsb.queues:3: FAIRSHARE: expected [user,shares] at '[a,1'" },
 	{ LSBDIR "lsb.queues", "Begin Queue\nQUEUE_NAME = q\nREQUEUE_EXIT_VALUES = 3 x\nEnd Queue\n",
 	    LSBDIR "lsb.queues:3: REQUEUE_EXIT_VALUES: 'x' is not an exit code (0-255)" },
 	{ LSBDIR "lsb.queues", "Begin Queue\nQUEUE_NAME = q\nREQUEUE_EXIT_VALUES = 256\nEnd Queue\n",

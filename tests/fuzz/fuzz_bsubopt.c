@@ -1,0 +1,75 @@
+/* fuzz_bsubopt.c - libFuzzer target: bsub's option table parser and its
+ * checks. The first line is a command line (split as the shell would):
+ * it becomes a SUBMIT object as one bsub -pack line does, and its options
+ * are parsed again with the rest of the input as a script whose #BSUB
+ * lines fill what the command line left unset. */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bsubscript.h"
+#include "cli.h"
+#include "shellwords.h"
+#include "util.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void
+fuzz_script(struct bsub_opts *o, const char *text)
+{
+	struct bsub_script bs;
+	char err[512];
+
+	memset(&bs, 0, sizeof(bs));
+	if (bsubscript_parse(text, &bs, err, sizeof(err)) < 0)
+		return;
+	if (bs.argc > 0)
+		(void)bsubopt_parse(o, bs.argc, bs.argv, 0, err, sizeof(err));
+	bsubscript_free(&bs);
+}
+
+static void
+fuzz_opts(int argc, char **argv, const char *script)
+{
+	struct bsub_opts o;
+	char err[512];
+	json_t *j;
+
+	memset(&o, 0, sizeof(o));
+	if (bsubopt_parse(&o, argc, argv, 1, err, sizeof(err)) == 0) {
+		if (o.cmd_argc < 0 || o.cmd_argc > argc)
+			abort();
+		if (script != NULL)
+			fuzz_script(&o, script);
+		(void)bsubopt_check(&o, err, sizeof(err));
+		j = bsubopt_json(&o);
+		if (!json_is_object(j))
+			abort();
+		json_decref(j);
+	}
+	bsubopt_free(&o);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *s = xstrndup((const char *)data, size), *nl, **argv, err[512];
+	json_t *sub;
+	int argc;
+
+	if ((nl = strchr(s, '\n')) != NULL)
+		*nl++ = '\0';
+	if ((argc = shellwords_split(s, &argv, err, sizeof(err))) >= 0) {
+		fuzz_opts(argc, argv, nl);
+		if ((sub = bsub_pack_line(argc, argv, err, sizeof(err))) != NULL) {
+			if (!json_is_string(json_object_get(sub, "cmd")))
+				abort();
+			json_decref(sub);
+		} else if (err[0] == '\0')
+			abort();
+		shellwords_free(argv);
+	}
+	free(s);
+	return 0;
+}
