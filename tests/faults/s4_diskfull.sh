@@ -28,18 +28,21 @@ used_kb() {
 	du -sk "$1" | cut -f1
 }
 
+# submit_loop: single jobs until the stop file appears; a bsub waits for
+# an absent master at most 5 s.
 submit_loop() {
 	local n=0
 	while [ ! -e "$W/stop" ]; do
 		n=$((n + 1))
-		bsub -J "d$n" -o /dev/null "$(fl_job_cmd "$W/ran")" >>"$W/ack" 2>>"$W/err" </dev/null || true
+		PUMICE_CONNECT_TIMEOUT=5 bsub -J "d$n" -o /dev/null "$(fl_job_cmd "$W/ran")" \
+			>>"$W/ack" 2>>"$W/err" </dev/null || true
 	done
 }
 
 # watch_master: restarts the master whenever it exits; counts the exits.
 watch_master() {
 	local p
-	while [ ! -e "$W/stop" ]; do
+	while [ ! -e "$W/stop.watch" ]; do
 		p=$(fl_daemon_pid master)
 		if [ -z "$p" ] || fl_gone "$p"; then
 			echo "$(date +%T) master ${p:-?} exited" >>"$W/crashes"
@@ -66,7 +69,9 @@ fl_pid $!
 wm=$!
 sleep "$secs"
 touch "$W/stop"
-wait "$sl" "$wm" 2>/dev/null
+wait "$sl" 2>/dev/null
+touch "$W/stop.watch"
+wait "$wm" 2>/dev/null
 full=$(df -k --output=avail "$CDIR/state" | tail -n 1 | tr -d ' ')
 crashes=$(fl_lines <"$W/crashes")
 msg=$(sort "$W/err" | uniq -c | sort -rn | head -n 2 | tr -s ' ' | tr '\n' ';')
@@ -99,16 +104,20 @@ say "spool tmpfs full ($(df -k --output=avail "$CDIR/spool" | tail -n 1 | tr -d 
 for i in $(seq 1 20); do
 	bsub -o /dev/null "$(fl_job_cmd "$W/ran")" >>"$W/ack" 2>>"$W/err" </dev/null
 done
-fl_wait_empty 120 || fl_fail "spool full: jobs unfinished after 120 s"
+r0=$(grep -c refused "$CDIR/log/node1.log")
+sleep 15
+r1=$(grep -c refused "$CDIR/log/node1.log")
+rate=$(((r1 - r0) / 15))
 agent=$(fl_daemon_pid node1)
 fl_check "spool full: the agent still runs" eval '[ -n "$agent" ] && ! fl_gone "$agent"'
+fl_check "spool full: every acknowledged job is stored" \
+	eval '[ -z "$(fl_acked "$W/ack" | comm -23 - <(fl_stored))" ]'
 states=$(bjobs -a -noheader -o stat $(fl_acked "$W/ack") 2>/dev/null | sort | uniq -c | tr -s ' ' | tr '\n' ' ')
-say "spool full: 20 jobs ended: $states"
+say "spool full for 15 s: 20 jobs $states; the agent refused $rate starts a second"
 rm -f "$CDIR/spool/filler"
-after=$(bsub -o /dev/null "$(fl_job_cmd "$W/ran")" 2>&1 | sed -n 's/^Job <\([0-9]*\)>.*/\1/p')
-echo "Job <$after> is submitted" >>"$W/ack"
-fl_wait_empty 60 || fl_fail "spool freed: job $after unfinished"
-fl_check "spool freed: a new job ran DONE" [ "$(bjobs -a -noheader -o stat "$after")" = DONE ]
+fl_wait_empty 120 || fl_fail "spool freed: jobs unfinished after 120 s"
+fl_check "spool freed: all 20 jobs DONE" \
+	[ "$(bjobs -a -noheader -o stat $(fl_acked "$W/ack") | grep -c DONE)" -eq 20 ]
 fl_acked "$W/ack" >"$W/acked"
 fl_stored >"$W/stored"
 fl_ran "$W/ran" >"$W/ranids"
@@ -116,11 +125,19 @@ lost=$(sort -u "$W/acked" | comm -23 - "$W/stored" | fl_lines)
 dups=$(uniq -d "$W/ranids" | fl_lines)
 fl_check "spool full: no acknowledged job lost" [ "$lost" -eq 0 ]
 fl_check "spool full: no job ran twice" [ "$dups" -eq 0 ]
-spool_fig="spool: $states"
+spool_fig="spool: while full $states, $rate refused starts/s"
 
-if [ "$FL_FAILS" -eq 0 ] && [ "$crashes" -gt 0 ]; then
+known=""
+if [ "$crashes" -gt 0 ]; then
 	say "KNOWN: issue 13 hole 3 (the master exited $crashes times on a full state directory)"
-	fl_result KNOWN "issue 13 hole 3: master exited $crashes times; $state_fig; $spool_fig"
+	known="hole 3: master exited $crashes times"
+fi
+if [ "$rate" -gt 10 ]; then
+	say "KNOWN: issue 13 hole 3 (spool): a full spool makes the master re-dispatch refused jobs $rate times a second"
+	known="${known:+$known; }hole 3 (spool): $rate refused starts/s"
+fi
+if [ "$FL_FAILS" -eq 0 ] && [ -n "$known" ]; then
+	fl_result KNOWN "issue 13 $known; $state_fig; $spool_fig"
 else
 	fl_verdict "$state_fig; $spool_fig"
 fi
