@@ -46,7 +46,7 @@ watch_master() {
 		p=$(fl_daemon_pid master)
 		if [ -z "$p" ] || fl_gone "$p"; then
 			echo "$(date +%T) master ${p:-?} exited" >>"$W/crashes"
-			fl_restart || true
+			PUMICE_CONNECT_TIMEOUT=2 fl_restart || true
 		fi
 		sleep 0.5
 	done
