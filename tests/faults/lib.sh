@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # lib.sh - sourced by run.sh and by every scenario (tests/faults/*.sh):
 # local clusters, the pids, users and mounts a scenario started (all
 # undone on exit, even on failure), the seeded random source, and the

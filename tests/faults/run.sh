@@ -7,7 +7,7 @@
 set -u
 here=$(CDPATH="" cd -- "$(dirname -- "$0")" && pwd -P)
 . "$here/lib.sh"
-FL_NAME=run
+FL_NAME=run # say() names the runner
 export FAULT_SEED B
 rm -f "$FOUT/summary.tsv"
 say "seed $FAULT_SEED (FAULT_SEED=$FAULT_SEED repeats this run); results in $FOUT"

@@ -101,7 +101,7 @@ tmpfs_over "$CDIR/spool" 1024 || { fl_result FAIL "tmpfs on the spool"; exit 1; 
 fl_restart || fl_fail "restart with the spool on tmpfs"
 dd if=/dev/zero of="$CDIR/spool/filler" bs=1k count=2048 2>/dev/null
 say "spool tmpfs full ($(df -k --output=avail "$CDIR/spool" | tail -n 1 | tr -d ' ') KB left)"
-for i in $(seq 1 20); do
+for _ in $(seq 1 20); do
 	bsub -o /dev/null "$(fl_job_cmd "$W/ran")" >>"$W/ack" 2>>"$W/err" </dev/null
 done
 r0=$(grep -c refused "$CDIR/log/node1.log")
