@@ -103,6 +103,7 @@ fl_cluster() {
 	mkdir -p "$CDIR"
 	chmod 755 "$CDIR"
 	FL_CLUSTERS="$FL_CLUSTERS $CDIR"
+	say "seed $FAULT_SEED; cluster in $CDIR"
 	envlines=$("$BIN/pumice-cluster" start "$CDIR" "$@" 2>"$CDIR.start.log") ||
 		{ cat "$CDIR.start.log" >&2; return 1; }
 	eval "$envlines"
