@@ -53,5 +53,13 @@ for id in $ids; do
 		bad=$((bad + 1))
 	fi
 done
+segv=$(grep -h 'shepherd [0-9]* exited with status [0-9]* signal 11' "$CDIR"/log/node*.log | fl_lines)
+fig="$cuts cuts, server away ${total} s in all; $((6 - bad))/6 outputs complete"
+if [ "$segv" -gt 0 ]; then
+	# found by this suite (2 runs in 8): see the fault suite's report
+	say "KNOWN: new hole (shepherd SIGSEGV in shepout_down after an NFS cut, $segv jobs TERM_ZOMBIE; core in the job's cwd when ulimit -c allows)"
+	fl_result KNOWN "new hole: $segv shepherds died of SIGSEGV (shepout_down); $fig"
+	exit 0
+fi
 fl_check "6 jobs DONE with all 200 lines once, in order" [ "$bad" -eq 0 ]
-fl_verdict "$cuts cuts, server away ${total} s in all; $((6 - bad))/6 outputs complete"
+fl_verdict "$fig"
