@@ -22,6 +22,7 @@ check-integration: all
 include tests/fuzz/module.mk
 include tests/bench/module.mk
 include tests/bench/sched.mk
+include tests/faults/module.mk
 
 # make install into a scratch DESTDIR: every program, link, unit, page and
 # sample lands where the README says, and the units name the real sbindir.

@@ -1,0 +1,143 @@
+#!/bin/bash
+# Scenario 4: disk full. (state) The master's state directory on a small
+# tmpfs is filled by a submission loop; a master that exits is started
+# again (as systemd would), the tmpfs then grows and every acknowledged job
+# must be stored and run once. A master that exited on the full disk is
+# issue 13 hole 3 (it must keep running and refuse submissions instead):
+# reported KNOWN, not PASS. (spool) The agent's spool on a full tmpfs: the
+# jobs submitted meanwhile all end (DONE or EXIT), none is lost, none ran
+# twice, and jobs run again once space returns.
+#   FAULT_DISK_SECONDS (20): how long the submission loop runs on the full disk
+set -u
+. "$(dirname -- "$0")/lib.sh"
+fl_require_root
+
+secs=${FAULT_DISK_SECONDS:-20}
+
+# tmpfs_over DIR KB: DIR's content moved onto a new tmpfs of KB (the
+# cluster must be stopped); unmounted at exit.
+tmpfs_over() {
+	local d=$1 save=$1.save
+	mv "$d" "$save" && mkdir "$d" && chmod --reference="$save" "$d" || return 1
+	mount -t tmpfs -o "size=${2}k,mode=0755" fault13 "$d" || return 1
+	FL_MOUNTS="$FL_MOUNTS $d"
+	cp -a "$save/." "$d/" && rm -rf "$save"
+}
+
+used_kb() {
+	du -sk "$1" | cut -f1
+}
+
+# submit_loop: single jobs until the stop file appears; a bsub waits for
+# an absent master at most 5 s.
+submit_loop() {
+	local n=0
+	while [ ! -e "$W/stop" ]; do
+		n=$((n + 1))
+		PUMICE_CONNECT_TIMEOUT=5 bsub -J "d$n" -o /dev/null "$(fl_job_cmd "$W/ran")" \
+			>>"$W/ack" 2>>"$W/err" </dev/null || true
+	done
+}
+
+# watch_master: restarts the master whenever it exits; counts the exits.
+watch_master() {
+	local p
+	while [ ! -e "$W/stop.watch" ]; do
+		p=$(fl_daemon_pid master)
+		if [ -z "$p" ] || fl_gone "$p"; then
+			echo "$(date +%T) master ${p:-?} exited" >>"$W/crashes"
+			PUMICE_CONNECT_TIMEOUT=2 fl_restart || true
+		fi
+		sleep 0.5
+	done
+}
+
+# ---- the state directory ----
+fl_cluster s4 -n 1 --cpus 4 || { fl_result FAIL "cluster start"; exit 1; }
+"$BIN/pumice-cluster" stop "$CDIR" >/dev/null 2>&1
+size=$(($(used_kb "$CDIR/state") + 1024))
+tmpfs_over "$CDIR/state" "$size" || { fl_result FAIL "tmpfs on the state directory"; exit 1; }
+fl_restart || { fl_result FAIL "restart on tmpfs"; exit 1; }
+say "state directory on a ${size} KB tmpfs; submitting for ${secs} s"
+: >"$W/ran"
+: >"$W/crashes"
+submit_loop &
+fl_pid $!
+sl=$!
+watch_master &
+fl_pid $!
+wm=$!
+sleep "$secs"
+touch "$W/stop"
+wait "$sl" 2>/dev/null
+touch "$W/stop.watch"
+wait "$wm" 2>/dev/null
+full=$(df -k --output=avail "$CDIR/state" | tail -n 1 | tr -d ' ')
+crashes=$(fl_lines <"$W/crashes")
+msg=$(sort "$W/err" | uniq -c | sort -rn | head -n 2 | tr -s ' ' | tr '\n' ';')
+say "state tmpfs: ${full} KB left; master exited $crashes times; refusals: $msg"
+mount -o remount,size=65536k "$CDIR/state"
+p=$(fl_daemon_pid master)
+{ [ -n "$p" ] && ! fl_gone "$p"; } || fl_restart || fl_fail "master does not start once space returned"
+fl_wait_empty 300 || fl_fail "jobs unfinished 300 s after space returned"
+fl_acked "$W/ack" >"$W/acked"
+fl_stored >"$W/stored"
+fl_ran "$W/ran" >"$W/ranids"
+acked=$(fl_lines <"$W/acked")
+lost=$(sort -u "$W/acked" | comm -23 - "$W/stored" | fl_lines)
+dups=$(uniq -d "$W/ranids" | fl_lines)
+notran=$(sort -u "$W/acked" | comm -23 - <(sort -u "$W/ranids") | fl_lines)
+say "state: acknowledged $acked, lost $lost, not run $notran, ran twice $dups"
+fl_check "state full: no acknowledged job lost" [ "$lost" -eq 0 ]
+fl_check "state full: every acknowledged job ran" [ "$notran" -eq 0 ]
+fl_check "state full: no job ran twice" [ "$dups" -eq 0 ]
+state_fig="state: acked $acked lost $lost twice $dups, master exits $crashes"
+"$BIN/pumice-cluster" stop "$CDIR" >/dev/null 2>&1
+
+# ---- the spool ----
+rm -f "$W/stop" "$W/ack" "$W/err"
+: >"$W/ran"
+tmpfs_over "$CDIR/spool" 1024 || { fl_result FAIL "tmpfs on the spool"; exit 1; }
+fl_restart || fl_fail "restart with the spool on tmpfs"
+dd if=/dev/zero of="$CDIR/spool/filler" bs=1k count=2048 2>/dev/null
+say "spool tmpfs full ($(df -k --output=avail "$CDIR/spool" | tail -n 1 | tr -d ' ') KB left)"
+for _ in $(seq 1 20); do
+	bsub -o /dev/null "$(fl_job_cmd "$W/ran")" >>"$W/ack" 2>>"$W/err" </dev/null
+done
+r0=$(grep -c refused "$CDIR/log/node1.log")
+sleep 15
+r1=$(grep -c refused "$CDIR/log/node1.log")
+rate=$(((r1 - r0) / 15))
+agent=$(fl_daemon_pid node1)
+fl_check "spool full: the agent still runs" eval '[ -n "$agent" ] && ! fl_gone "$agent"'
+fl_check "spool full: every acknowledged job is stored" \
+	eval '[ -z "$(fl_acked "$W/ack" | comm -23 - <(fl_stored))" ]'
+states=$(bjobs -a -noheader -o stat $(fl_acked "$W/ack") 2>/dev/null | sort | uniq -c | tr -s ' ' | tr '\n' ' ')
+say "spool full for 15 s: 20 jobs $states; the agent refused $rate starts a second"
+rm -f "$CDIR/spool/filler"
+fl_wait_empty 120 || fl_fail "spool freed: jobs unfinished after 120 s"
+fl_check "spool freed: all 20 jobs DONE" \
+	[ "$(bjobs -a -noheader -o stat $(fl_acked "$W/ack") | grep -c DONE)" -eq 20 ]
+fl_acked "$W/ack" >"$W/acked"
+fl_stored >"$W/stored"
+fl_ran "$W/ran" >"$W/ranids"
+lost=$(sort -u "$W/acked" | comm -23 - "$W/stored" | fl_lines)
+dups=$(uniq -d "$W/ranids" | fl_lines)
+fl_check "spool full: no acknowledged job lost" [ "$lost" -eq 0 ]
+fl_check "spool full: no job ran twice" [ "$dups" -eq 0 ]
+spool_fig="spool: while full $states, $rate refused starts/s"
+
+known=""
+if [ "$crashes" -gt 0 ]; then
+	say "KNOWN: issue 13 hole 3 (the master exited $crashes times on a full state directory)"
+	known="hole 3: master exited $crashes times"
+fi
+if [ "$rate" -gt 10 ]; then
+	say "KNOWN: issue 13 hole 3 (spool): a full spool makes the master re-dispatch refused jobs $rate times a second"
+	known="${known:+$known; }hole 3 (spool): $rate refused starts/s"
+fi
+if [ "$FL_FAILS" -eq 0 ] && [ -n "$known" ]; then
+	fl_result KNOWN "issue 13 $known; $state_fig; $spool_fig"
+else
+	fl_verdict "$state_fig; $spool_fig"
+fi
