@@ -33,11 +33,29 @@ cluster_start() {
 		return 1
 	fi
 	eval "$envlines"
+	stage_cli
 	export LSF_ENVDIR PATH
 	DATA=$CLUSTER_DIR/data
 	mkdir -p "$DATA"
 	chmod 1777 "$DATA"
 	export DATA
+}
+
+# stage_cli: a copy of the CLI (pumice and its links) in CLUSTER_DIR/bin,
+# first on PATH. Tests that act as another user run it from there: the
+# build tree may sit in a private directory (a checkout under mktemp -d,
+# a 0700 home) that user cannot enter. The daemons run as root and stay
+# in the build tree.
+stage_cli() {
+	local l
+	mkdir -p "$CLUSTER_DIR/bin"
+	cp "$PUMICE_BIN/pumice" "$CLUSTER_DIR/bin/"
+	for l in "$PUMICE_BIN"/*; do
+		[ -L "$l" ] && [ "$(readlink "$l")" = pumice ] &&
+			ln -sf pumice "$CLUSTER_DIR/bin/${l##*/}"
+	done
+	chmod 755 "$CLUSTER_DIR/bin" "$CLUSTER_DIR/bin/pumice"
+	PATH=$CLUSTER_DIR/bin:$PATH
 }
 
 # Stops the cluster, then fails when a sanitizer reported anything. The
@@ -152,7 +170,24 @@ exec_host() {
 
 # Runs "$@" as nobody (uid/gid 65534, no supplementary groups).
 as_nobody() {
-	setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"
+	as_uid 65534 "$@"
+}
+
+# as_uid UID CMD...: runs CMD as UID (gid UID, no supplementary groups),
+# after checking that UID can run the staged CLI and read the cluster's
+# configuration; says why when it cannot, rather than letting the
+# command fail with a bare "Permission denied".
+as_uid() {
+	local u=$1
+	shift
+	if ! setpriv --reuid="$u" --regid="$u" --clear-groups -- \
+		test -x "$CLUSTER_DIR/bin/pumice" -a -r "$CLUSTER_DIR/conf/lsf.conf"; then
+		echo "uid $u cannot run $CLUSTER_DIR/bin/pumice or read" \
+			"$CLUSTER_DIR/conf/lsf.conf: a directory above them is closed to" \
+			"other users (/tmp must be mode 1777 for tests that act as another user)" >&2
+		return 126
+	fi
+	setpriv --reuid="$u" --regid="$u" --clear-groups -- "$@"
 }
 
 require_root() {
