@@ -27,9 +27,10 @@ cluster_start() {
 	chmod 755 "$CLUSTER_DIR"
 	export CLUSTER_DIR
 	if ! envlines=$(pumice cluster start "$CLUSTER_DIR" "$@"); then
-		echo "# pumice cluster start failed; logs in $CLUSTER_DIR/log" >&3
-		touch "$CLUSTER_DIR/keep"
+		echo "# pumice cluster start failed" >&3
+		cluster_logs | sed 's/^/# /' >&3
 		"$PUMICE_BIN/pumice-cluster" stop "$CLUSTER_DIR" || true
+		cluster_remove
 		return 1
 	fi
 	eval "$envlines"
@@ -58,32 +59,48 @@ stage_cli() {
 	PATH=$CLUSTER_DIR/bin:$PATH
 }
 
-# Stops the cluster, then fails when a sanitizer reported anything. The
-# directory is removed unless a test failed (or PUMICE_KEEP=1).
+# cluster_logs: the last lines of every daemon log (the directory goes
+# when the file ends, so a failure shows them in its output instead).
+cluster_logs() {
+	local f
+	for f in "$CLUSTER_DIR"/log/*; do
+		[ -f "$f" ] && [ -s "$f" ] || continue
+		echo "== ${f##*/} (last 15 lines)"
+		tail -n 15 "$f" | sed 's/^/   /'
+	done
+}
+
+# cluster_remove: the cluster directory goes, failure or not (nothing is
+# left under /tmp), unless PUMICE_KEEP=1 asks to keep it for a look.
+cluster_remove() {
+	if [ "${PUMICE_KEEP:-0}" = 1 ]; then
+		echo "# kept $CLUSTER_DIR (PUMICE_KEEP=1)" >&3
+	else
+		rm -rf "$CLUSTER_DIR"
+	fi
+}
+
+# Stops the cluster, removes its directory, then fails when a sanitizer
+# reported anything (the reports are printed first).
 cluster_teardown() {
 	local hits f
 	[ -n "${CLUSTER_DIR:-}" ] && [ -d "$CLUSTER_DIR" ] || return 0
 	"$PUMICE_BIN/pumice-cluster" stop "$CLUSTER_DIR" || true
 	hits=$(grep -rlE 'AddressSanitizer|LeakSanitizer|runtime error:' \
 		"$CLUSTER_DIR/log" 2>/dev/null || true)
+	for f in $hits; do
+		echo "== $f"
+		head -n 80 "$f"
+	done
+	cluster_remove
 	if [ -n "$hits" ]; then
-		for f in $hits; do
-			echo "== $f"
-			head -n 80 "$f"
-		done
-		echo "# sanitizer reports; kept $CLUSTER_DIR" >&3
 		# teardown_file runs without errexit: return the failure
 		fail "sanitizer reports in $CLUSTER_DIR/log: $(echo $hits)"
 		return 1
 	fi
-	if [ -e "$CLUSTER_DIR/keep" ] || [ "${PUMICE_KEEP:-0}" = 1 ]; then
-		echo "# kept $CLUSTER_DIR" >&3
-	else
-		rm -rf "$CLUSTER_DIR"
-	fi
 }
 
-# Per-test: a fresh working directory; on failure keep the cluster dir.
+# Per-test: a fresh working directory; a failed test prints the logs.
 test_setup() {
 	TESTDIR=$DATA/t$BATS_TEST_NUMBER
 	mkdir -p "$TESTDIR"
@@ -93,8 +110,7 @@ test_setup() {
 
 test_teardown() {
 	if [ -z "${BATS_TEST_COMPLETED:-}" ] && [ -n "${CLUSTER_DIR:-}" ]; then
-		touch "$CLUSTER_DIR/keep"
-		echo "# cluster logs: $CLUSTER_DIR/log"
+		cluster_logs
 	fi
 }
 
