@@ -42,18 +42,23 @@ cluster_start() {
 	export DATA
 }
 
-# stage_cli: a copy of the CLI (pumice and its links) in CLUSTER_DIR/bin,
-# first on PATH. Tests that act as another user run it from there: the
-# build tree may sit in a private directory (a checkout under mktemp -d,
-# a 0700 home) that user cannot enter. The daemons run as root and stay
-# in the build tree.
+# stage_cli: CLUSTER_DIR/bin, first on PATH, holds a copy of the CLI
+# (pumice and its links), which tests that act as another user run: the
+# build tree may sit in a private directory (a checkout under mktemp -d, a
+# 0700 home) that user cannot enter. The other programs are symbolic links
+# into the build tree: only root runs them (pumice cluster, the daemons).
 stage_cli() {
-	local l
+	local f n
 	mkdir -p "$CLUSTER_DIR/bin"
-	cp "$PUMICE_BIN/pumice" "$CLUSTER_DIR/bin/"
-	for l in "$PUMICE_BIN"/*; do
-		[ -L "$l" ] && [ "$(readlink "$l")" = pumice ] &&
-			ln -sf pumice "$CLUSTER_DIR/bin/${l##*/}"
+	for f in "$PUMICE_BIN"/*; do
+		n=${f##*/}
+		if [ "$n" = pumice ]; then
+			cp "$f" "$CLUSTER_DIR/bin/"
+		elif [ -L "$f" ] && [ "$(readlink "$f")" = pumice ]; then
+			ln -sf pumice "$CLUSTER_DIR/bin/$n"
+		elif [ -x "$f" ]; then
+			ln -sf "$f" "$CLUSTER_DIR/bin/$n"
+		fi
 	done
 	chmod 755 "$CLUSTER_DIR/bin" "$CLUSTER_DIR/bin/pumice"
 	PATH=$CLUSTER_DIR/bin:$PATH
