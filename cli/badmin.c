@@ -138,6 +138,8 @@ badmin_ckconfig(int argc, char **argv)
 	errors = json_object_get(data, "errors");
 	json_array_foreach(errors, i, e)
 		fprintf(stderr, "%s\n", json_string_value(e));
+	json_array_foreach(json_object_get(data, "warnings"), i, e)
+		fprintf(stderr, "Warning: %s\n", json_string_value(e));
 	if (json_array_size(errors) > 0) {
 		fprintf(stderr, "\nThere are fatal errors.\n");
 		rc = CLI_EXIT_FAIL;
