@@ -27,6 +27,7 @@ static const struct badmin_cmd {
 	{ "ckconfig", badmin_ckconfig, "ckconfig [-v]" },
 	{ "hclose", badmin_ctrl, "hclose [-C comment] [host_name ... | all]" },
 	{ "hopen", badmin_ctrl, "hopen [-C comment] [host_name ... | all]" },
+	{ "hremove", badmin_ctrl, "hremove host_name ..." },
 	{ "qclose", badmin_ctrl, "qclose [-C comment] [queue_name ... | all]" },
 	{ "qopen", badmin_ctrl, "qopen [-C comment] [queue_name ... | all]" },
 	{ "qact", badmin_ctrl, "qact [-C comment] [queue_name ... | all]" },
@@ -138,6 +139,8 @@ badmin_ckconfig(int argc, char **argv)
 	errors = json_object_get(data, "errors");
 	json_array_foreach(errors, i, e)
 		fprintf(stderr, "%s\n", json_string_value(e));
+	json_array_foreach(json_object_get(data, "warnings"), i, e)
+		fprintf(stderr, "Warning: %s\n", json_string_value(e));
 	if (json_array_size(errors) > 0) {
 		fprintf(stderr, "\nThere are fatal errors.\n");
 		rc = CLI_EXIT_FAIL;
@@ -160,7 +163,8 @@ badmin_result(const char *action, const json_t *r)
 
 	if (action[0] == 'h') {
 		fprintf(stderr, "%s <%s> ...... %s\n", strcmp(action, "hclose") == 0 ?
-		    "Close" : "Open", name ? name : "", msg ? msg : "");
+		    "Close" : strcmp(action, "hremove") == 0 ? "Remove" : "Open",
+		    name ? name : "", msg ? msg : "");
 		return ok;
 	}
 	if (!ok) {

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "conftab.h"
 #include "proto.h"
 #include "schedconf.h"
 #include "shellwords.h"
@@ -291,24 +292,24 @@ conf_cluster_file(struct conf_ctx *x)
 static int
 conf_params_kv(struct conf_ctx *x, const char *path, const struct cfg_kv *kv)
 {
+	/* where each number goes; its range comes from the key table */
 	static const struct {
 		const char *key;
-		long min, max;
 		size_t off;
 	} keys[] = {
-		{ "CLEAN_PERIOD", 0, LONG_MAX, offsetof(struct conf, clean_period) },
-		{ "PUMICE_HISTORY_DAYS", 0, 36500, offsetof(struct conf, history_days) },
-		{ "MAX_JOB_ARRAY_SIZE", 1, 2147483646,
-		    offsetof(struct conf, max_job_array_size) },
-		{ "MAX_JOBID", 1, 2147483646, offsetof(struct conf, max_jobid) },
-		{ "JOB_TERMINATE_INTERVAL", 0, LONG_MAX,
-		    offsetof(struct conf, job_terminate_interval) },
+		{ "CLEAN_PERIOD", offsetof(struct conf, clean_period) },
+		{ "PUMICE_HISTORY_DAYS", offsetof(struct conf, history_days) },
+		{ "MAX_JOB_ARRAY_SIZE", offsetof(struct conf, max_job_array_size) },
+		{ "MAX_JOBID", offsetof(struct conf, max_jobid) },
+		{ "JOB_TERMINATE_INTERVAL", offsetof(struct conf, job_terminate_interval) },
 	};
+	const struct conftab_key *k;
 	size_t i;
 
 	for (i = 0; i < nitems(keys); i++)
-		if (strcasecmp(kv->key, keys[i].key) == 0)
-			return conf_kv_long(x, path, kv, keys[i].min, keys[i].max,
+		if (strcasecmp(kv->key, keys[i].key) == 0 &&
+		    (k = conftab_find(CT_LSB_PARAMS, keys[i].key)) != NULL)
+			return conf_kv_long(x, path, kv, k->min, k->max,
 			    (long *)((char *)x->c + keys[i].off));
 	return 0;
 }
@@ -351,31 +352,13 @@ conf_params(struct conf_ctx *x, int *dq_line)
 	return 0;
 }
 
-/* Queue keys LSF knows that Pumice keeps raw (LSF.md 7.5), and the load
- * indices that serve as thresholds ("r1m = 0.7/2.0"). */
-static const char *conf_queue_raw[] = {
-	"NICE", "ADMINISTRATORS", "RUNLIMIT", "CPULIMIT", "MEMLIMIT",
-	"PROCLIMIT", "TASKLIMIT", "SWAPLIMIT", "PROCESSLIMIT", "FILELIMIT",
-	"DATALIMIT", "STACKLIMIT", "CORELIMIT", "RES_REQ", "PRE_EXEC",
-	"POST_EXEC", "REQUEUE_EXIT_VALUES", "RERUNNABLE", "EXCLUSIVE",
-	"FAIRSHARE", "INTERACTIVE", "RUN_WINDOW", "DISPATCH_WINDOW",
-	"JOB_STARTER", "JOB_CONTROLS", "TERMINATE_WHEN", "NEW_JOB_SCHED_DELAY",
-	"JOB_ACCEPT_INTERVAL", "CHKPNT", "PREEMPTION", "RESUME_COND",
-	"STOP_COND", "BACKFILL", "CHUNK_JOB_SIZE", "SLOT_POOL", "SLOT_SHARE",
-	"MAX_JOB_REQUEUE", "MAX_PREEXEC_RETRY", "IGNORE_DEADLINE",
-	"DEFAULT_HOST_SPEC", "HOSTLIMIT_PER_JOB", "JOB_IDLE",
-	"r15s", "r1m", "r15m", "ut", "pg", "io", "ls", "it", "tmp", "swp", "mem",
-};
-
+/* Queue keys the table knows and conf_queue_kv does not handle itself
+ * (LSF's keys kept raw, the scheduler's, load thresholds "r1m = 0.7/2.0")
+ * go to q->extra. */
 static int
 conf_is_raw_key(const char *key)
 {
-	size_t i;
-
-	for (i = 0; i < nitems(conf_queue_raw); i++)
-		if (strcasecmp(key, conf_queue_raw[i]) == 0)
-			return 1;
-	return 0;
+	return conftab_find(CT_LSB_QUEUES, key) != NULL;
 }
 
 static void
@@ -614,6 +597,19 @@ conf_load(const char *envdir, int need_lsb, char *err, size_t errlen)
 	}
 	if (c->master_addr == NULL)
 		c->master_addr = conf_str(c, "PUMICE_MASTER_ADDR", c->master_host);
+	return c;
+}
+
+struct conf *
+conf_load_paths(const char *envdir, char *err, size_t errlen)
+{
+	struct conf *c = xcalloc(1, sizeof(*c));
+	struct conf_ctx x = { c, err, errlen };
+
+	if (conf_lsf(&x, envdir) < 0 || conf_cluster_name(&x) < 0) {
+		conf_free(c);
+		return NULL;
+	}
 	return c;
 }
 

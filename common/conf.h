@@ -65,6 +65,9 @@ struct conf {
  * Returns NULL with err "file:line: message".
  */
 struct conf *conf_load(const char *envdir, int need_lsb, char *err, size_t errlen);
+/* Only where the files are: lsf.conf's directories and the cluster name
+ * (badmin ckconfig goes on to the other files when lsf.conf has errors). */
+struct conf *conf_load_paths(const char *envdir, char *err, size_t errlen);
 void conf_free(struct conf *c);
 const struct conf_queue *conf_queue(const struct conf *c, const char *name);
 int conf_is_admin(const struct conf *c, const char *user);

@@ -441,11 +441,18 @@ cfg_load(const char *path, struct cfg_file *out, char *err, size_t errlen,
     int (*parse)(const char *, const char *, struct cfg_file *, char *, size_t))
 {
 	char *text;
+	size_t len, nul;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((text = file_read_all(path, NULL)) == NULL)
+	if ((text = file_read_all(path, &len)) == NULL)
 		return errf(err, errlen, "%s: %s", path, strerror(errno));
+	if ((nul = strlen(text)) < len) {	/* the text would end there unseen */
+		for (rc = 1; nul > 0; nul--)
+			rc += text[nul - 1] == '\n';
+		free(text);
+		return errf(err, errlen, "%s:%d: NUL byte in the file", path, rc);
+	}
 	rc = parse(path, text, out, err, errlen);
 	free(text);
 	return rc;

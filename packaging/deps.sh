@@ -26,6 +26,42 @@ echo "packaging/deps.sh: installing:$missing" >&2
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 export DEBIAN_FRONTEND=noninteractive
+
+# The tests start what they need (nfs-ganesha) in the foreground for their
+# own run. The packages' services (nfs-ganesha, rpcbind, ...) must neither
+# start now nor at boot: a policy-rc.d that refuses every start covers the
+# install (unless the machine already has one), and whatever unit or init
+# script the install enabled is disabled again. Units that were enabled
+# before are left as they were.
+enabled_links() {
+	find /etc/systemd/system /etc/rc2.d /etc/rc3.d /etc/rc4.d /etc/rc5.d \
+	    -type l \( -path '*.wants/*' -o -name 'S*' \) 2>/dev/null | sort
+}
+before=$(mktemp)
+trap 'rm -f "$before"; [ -z "${policy:-}" ] || $sudo rm -f "$policy"' EXIT
+enabled_links >"$before"
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	policy=/usr/sbin/policy-rc.d
+	printf '#!/bin/sh\n# packaging/deps.sh: no service starts during this install\nexit 101\n' |
+	    $sudo tee "$policy" >/dev/null
+	$sudo chmod 755 "$policy"
+fi
 $sudo apt-get update -qq
 # shellcheck disable=SC2086
 $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+enabled_links | comm -13 "$before" - | while read -r link; do
+	case "$link" in
+	*.wants/*)
+		unit=${link##*/}
+		echo "packaging/deps.sh: disabling $unit, enabled by the install" >&2
+		$sudo systemctl disable --quiet "$unit" 2>/dev/null || $sudo rm -f "$link"
+		# booted with systemd: a unit started despite policy-rc.d stops too
+		[ ! -d /run/systemd/system ] || $sudo systemctl stop "$unit" 2>/dev/null || true
+		;;
+	*)
+		script=${link##*/S[0-9][0-9]}
+		echo "packaging/deps.sh: disabling init script $script, enabled by the install" >&2
+		$sudo update-rc.d "$script" disable >/dev/null 2>&1 || $sudo rm -f "$link"
+		;;
+	esac
+done

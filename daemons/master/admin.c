@@ -1,7 +1,8 @@
 /*
  * admin.c - what administrators switch by hand (badmin hclose/hopen,
- * qclose/qopen/qact/qinact): a host closed to new jobs, a queue closed to
- * submission or inactivated for dispatch.
+ * qclose/qopen/qact/qinact, hremove): a host closed to new jobs, a queue
+ * closed to submission or inactivated for dispatch, a dead dynamic host
+ * forgotten.
  *
  * The state changes only through events recorded under job 0 (types
  * "hclose", "hopen", "qclose", "qopen", "qact", "qinact"); job_apply hands
@@ -16,6 +17,7 @@
 
 #include "log.h"
 #include "master.h"
+#include "schedconf.h"
 #include "util.h"
 
 /* Queue state bits in m->qadmin (name -> integer). */
@@ -30,6 +32,7 @@ static const struct admin_action {
 } admin_actions[] = {
 	{ "hclose", true, 0, 0, "Close" },
 	{ "hopen", true, 0, 0, "Open" },
+	{ "hremove", true, 0, 0, "Remove" },
 	{ "qclose", false, ADMIN_Q_CLOSED, 0, "closed" },
 	{ "qopen", false, 0, ADMIN_Q_CLOSED, "opened" },
 	{ "qinact", false, ADMIN_Q_INACTIVE, 0, "inactivated" },
@@ -87,6 +90,25 @@ admin_queue_status(struct master *m, const char *queue)
 	return words[admin_queue_bits(m, queue) & 3];
 }
 
+/* Why host h may not be removed, or NULL: only a dynamic host (one no
+ * Host section lists) whose agent is gone and that holds no job. */
+static const char *
+admin_removable(struct master *m, const struct host *h)
+{
+	const struct schedconf *sc = m->conf->sched;
+	size_t i;
+
+	if (h->conn != NULL)
+		return "Its agent is connected; stop the agent first";
+	if (!TAILQ_EMPTY(&h->running))
+		return "It still holds jobs; bkill or brequeue them first";
+	for (i = 0; sc != NULL && i < sc->nhosts; i++)
+		if (sc->hosts[i].name != NULL && strcmp(sc->hosts[i].name, h->name) == 0)
+			return "It is configured in lsf.cluster; remove it there and "
+			    "run badmin reconfig";
+	return NULL;
+}
+
 static int
 admin_apply_host(struct master *m, const struct admin_action *a, json_t *data,
     char *err, size_t errlen)
@@ -97,6 +119,11 @@ admin_apply_host(struct master *m, const struct admin_action *a, json_t *data,
 
 	if (name == NULL)
 		return errf(err, errlen, "%s event without host", a->name);
+	if (strcmp(a->name, "hremove") == 0) {
+		if ((h = host_find(m, name)) != NULL && admin_removable(m, h) == NULL)
+			host_remove(m, h);
+		return 0;
+	}
 	h = host_get(m, name);
 	h->adm_closed = strcmp(a->name, "hclose") == 0;
 	free(h->adm_comment);
@@ -176,11 +203,17 @@ static void
 admin_one(struct master *m, struct reqctx *rq, const struct admin_action *a,
     const char *name, const char *comment, json_t *results)
 {
+	const char *why;
 	json_t *data;
 
 	if (a->host ? host_find(m, name) == NULL : conf_queue(m->conf, name) == NULL) {
 		admin_result(results, name, false, a->host ?
 		    "Bad host name, host group name or cluster name" : "No such queue");
+		return;
+	}
+	if (strcmp(a->name, "hremove") == 0 &&
+	    (why = admin_removable(m, host_find(m, name))) != NULL) {
+		admin_result(results, name, false, why);
 		return;
 	}
 	data = a->host ? json_pack("{s:s, s:s}", "host", name, "by", rq->user) :

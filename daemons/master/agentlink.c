@@ -230,6 +230,23 @@ agent_reconcile(struct master *m, struct host *h, json_t *jobs)
 	}
 }
 
+/* A second agent under a name whose link is alive (two fresh images both
+ * called "raspberrypi"): refused, not swapped in, or the two would
+ * replace each other forever. conn.c drops a link silent for the link
+ * timeout, so the name frees itself once its first agent is really gone;
+ * the refused agent keeps redialing until then. */
+static void
+agent_same_name(struct master *m, struct conn *c, struct link *l)
+{
+	char why[256];
+
+	snprintf(why, sizeof(why), "host name %s is already registered by another "
+	    "agent whose link is alive; refused until that link has been silent "
+	    "for %d s (give each agent its own name: pumice-agent --host)", l->host,
+	    agent_link_timeout(m->conf));
+	agent_refuse(c, why);
+}
+
 static void
 agent_register(struct master *m, struct conn *c, struct link *l, json_t *msg)
 {
@@ -239,7 +256,7 @@ agent_register(struct master *m, struct conn *c, struct link *l, json_t *msg)
 		return agent_refuse(c, "expected register");
 	h = host_get(m, l->host);
 	if (h->conn != NULL && h->conn != c)
-		conn_close(h->conn, "replaced by a new link from the same host");
+		return agent_same_name(m, c, l);
 	h->conn = c;
 	conn_set_host(c, h);
 	h->status = HOST_OK;

@@ -42,6 +42,7 @@ static const struct event_type {
 	{ "move", EVENT_JOB, jobctl_apply_move },
 	{ "hclose", EVENT_ADMIN, admin_apply },
 	{ "hopen", EVENT_ADMIN, admin_apply },
+	{ "hremove", EVENT_ADMIN, admin_apply },
 	{ "qclose", EVENT_ADMIN, admin_apply },
 	{ "qopen", EVENT_ADMIN, admin_apply },
 	{ "qinact", EVENT_ADMIN, admin_apply },

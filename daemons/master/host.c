@@ -111,19 +111,29 @@ host_record(struct master *m, struct host *h)
 	return r;
 }
 
+/* Takes h out of the table and frees it (no job or link may point to it). */
+void
+host_remove(struct master *m, struct host *h)
+{
+	struct strmap_ent *e = strmap_get(&m->host_names, h->name, 0);
+
+	if (e != NULL)
+		e->p = NULL;	/* the name may come back: host_find says NULL */
+	TAILQ_REMOVE(&m->hosts, h, entry);
+	free(h->name);
+	free(h->arch);
+	free(h->model);
+	free(h->version);
+	free(h->adm_comment);
+	free(h);
+}
+
 void
 host_free_all(struct master *m)
 {
 	struct host *h;
 
 	strmap_clear(&m->host_names);
-	while ((h = TAILQ_FIRST(&m->hosts)) != NULL) {
-		TAILQ_REMOVE(&m->hosts, h, entry);
-		free(h->name);
-		free(h->arch);
-		free(h->model);
-		free(h->version);
-		free(h->adm_comment);
-		free(h);
-	}
+	while ((h = TAILQ_FIRST(&m->hosts)) != NULL)
+		host_remove(m, h);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "confcheck.h"
 #include "log.h"
 #include "master.h"
 #include "util.h"
@@ -41,6 +42,20 @@ master_write_pid(const char *path)
 		fatal("%s", path);
 }
 
+/* -n: what badmin ckconfig would warn about (unknown keys and hosts). */
+static void
+master_check_warnings(const char *envdir)
+{
+	json_t *errors = json_array(), *warnings = json_array(), *w;
+	size_t i;
+
+	confcheck(envdir, errors, warnings);
+	json_array_foreach(warnings, i, w)
+		fprintf(stderr, "pumice-master: warning: %s\n", json_string_value(w));
+	json_decref(errors);
+	json_decref(warnings);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -68,6 +83,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (check) {
+		master_check_warnings(m.conf->envdir);
 		printf("configuration OK: cluster %s, %zu queues\n", m.conf->cluster,
 		    m.conf->nqueues);
 		conf_free(m.conf);

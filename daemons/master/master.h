@@ -405,6 +405,7 @@ void jobmove_move(struct master *m, struct reqctx *rq, json_t *args);
 struct host *host_find(struct master *m, const char *name);
 struct host *host_get(struct master *m, const char *name);
 json_t *host_record(struct master *m, struct host *h);
+void host_remove(struct master *m, struct host *h);
 void host_free_all(struct master *m);
 
 /* sched.c */

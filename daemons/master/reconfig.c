@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "confcheck.h"
 #include "log.h"
 #include "lsfconf.h"
 #include "master.h"
@@ -127,12 +128,12 @@ reconfig_join(const json_t *errors)
 void
 reconfig_ckconfig_op(struct master *m, struct reqctx *rq, json_t *args)
 {
-	json_t *errors = json_array();
-	struct conf *c;
+	json_t *errors = json_array(), *warnings = json_array();
 
-	c = reconfig_load(m, errors);
-	conf_free(c);
-	control_reply(m, rq, true, json_pack("{s:o}", "errors", errors), NULL, NULL);
+	/* every error and warning, not just the first (confcheck.c) */
+	confcheck(m->conf->envdir, errors, warnings);
+	control_reply(m, rq, true, json_pack("{s:o,s:o}", "errors", errors,
+	    "warnings", warnings), NULL, NULL);
 }
 
 void

@@ -224,15 +224,6 @@ fill_env() {
 	awk -v d="$((m1 - m0))" -v n="$1" 'BEGIN { printf "%.0f\n", d * 1024 / n }'
 }
 
-# pid_gone PID: the process is gone, or a zombie that PID 1 has not reaped
-# yet (some reap slowly): either way it answers nothing any more.
-pid_gone() {
-	local st
-	st=$(sed -E 's/^[0-9]+ \(.*\) ([A-Za-z]).*/\1/' "/proc/$1/stat" 2>/dev/null) ||
-		return 0
-	[ -z "$st" ] || [ "$st" = Z ] || [ "$st" = X ]
-}
-
 # new_master_up OLDPID: the pid file names another process, alive and not
 # a zombie: the restarted master (it writes the file once it listens).
 new_master_up() {
@@ -257,6 +248,8 @@ restart_once() {
 	local pid t0 t1 argv
 	pid=$(bl_pid master)
 	mapfile -d '' argv <"/proc/$pid/cmdline"
+	# a zombie's cmdline is empty: never start "setsid" with no command
+	[ "${#argv[@]}" -gt 0 ] || { say "master $pid has no command line (gone?)"; return 1; }
 	kill -9 "$pid"
 	bl_wait_for 60 pid_gone "$pid" || { say "master $pid still alive"; return 1; }
 	t0=$(bl_now)
@@ -266,6 +259,7 @@ restart_once() {
 	t1=$(bl_now)
 	bl_wait_for 60 new_master_up "$pid" ||
 		{ say "no new master after the restart of $pid"; return 1; }
+	bl_track "$(bl_pid master)"
 	bl_ms "$t0" "$t1"
 }
 
@@ -318,7 +312,8 @@ big_by_sql() {
 		data FROM events WHERE type = 'submit' ORDER BY seq DESC LIMIT 1) e;
 		PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null || { say "big: sqlite3 failed"; return 1; }
 	(setsid "${argv[@]}" </dev/null >>"$CDIR/log/master.out" 2>&1 &)
-	bl_wait_for 120 new_master_up "$pid" && bl_wait_for 60 lsid_now
+	bl_wait_for 120 new_master_up "$pid" && bl_track "$(bl_pid master)" &&
+		bl_wait_for 60 lsid_now
 }
 bench_big() {
 	local n=0 k

@@ -21,12 +21,49 @@ say() {
 	echo "bench: $*" >&2
 }
 
+# bl_track PID: a process this script started itself (a restarted
+# master), stopped at exit even when its cluster's pid file is stale. It
+# goes in a file: restarts run in pipelines, subshells of this shell.
+BL_TRACKED=$(mktemp)
+bl_track() {
+	echo "$1" >>"$BL_TRACKED"
+}
+
+# bl_stop_pid PID: SIGTERM, then SIGKILL after 10 s, if PID is still one
+# of our daemons (a recycled pid belongs to someone else); waits until it
+# is gone or a zombie.
+bl_stop_pid() {
+	local p=$1 k
+	grep -qa pumice "/proc/$p/cmdline" 2>/dev/null || return 0
+	kill -TERM "$p" 2>/dev/null || return 0
+	for ((k = 0; k < 100; k++)); do
+		pid_gone "$p" && return 0
+		sleep 0.1
+	done
+	kill -KILL "$p" 2>/dev/null || true
+}
+
+# pid_gone PID: the process is gone, or a zombie that PID 1 has not reaped
+# yet (some reap slowly): either way it answers nothing any more.
+pid_gone() {
+	local st
+	st=$(sed -E 's/^[0-9]+ \(.*\) ([A-Za-z]).*/\1/' "/proc/$1/stat" 2>/dev/null) ||
+		return 0
+	[ -z "$st" ] || [ "$st" = Z ] || [ "$st" = X ]
+}
+
 # Stops every cluster this script started and every pid it registered.
 bl_cleanup() {
 	local d p
 	for p in $BL_PIDS; do
 		kill -TERM "$p" 2>/dev/null || true
 	done
+	if [ -f "$BL_TRACKED" ]; then
+		while read -r p; do
+			bl_stop_pid "$p"
+		done <"$BL_TRACKED"
+		rm -f "$BL_TRACKED"
+	fi
 	for d in $BL_CLUSTERS; do
 		[ -d "$d" ] && "$BIN/pumice-cluster" stop "$d" >/dev/null 2>&1 || true
 	done

@@ -27,12 +27,14 @@ cluster_start() {
 	chmod 755 "$CLUSTER_DIR"
 	export CLUSTER_DIR
 	if ! envlines=$(pumice cluster start "$CLUSTER_DIR" "$@"); then
-		echo "# pumice cluster start failed; logs in $CLUSTER_DIR/log" >&3
-		touch "$CLUSTER_DIR/keep"
+		echo "# pumice cluster start failed" >&3
+		cluster_logs | sed 's/^/# /' >&3
 		"$PUMICE_BIN/pumice-cluster" stop "$CLUSTER_DIR" || true
+		cluster_remove
 		return 1
 	fi
 	eval "$envlines"
+	stage_cli
 	export LSF_ENVDIR PATH
 	DATA=$CLUSTER_DIR/data
 	mkdir -p "$DATA"
@@ -40,32 +42,70 @@ cluster_start() {
 	export DATA
 }
 
-# Stops the cluster, then fails when a sanitizer reported anything. The
-# directory is removed unless a test failed (or PUMICE_KEEP=1).
+# stage_cli: CLUSTER_DIR/bin, first on PATH, holds a copy of the CLI
+# (pumice and its links), which tests that act as another user run: the
+# build tree may sit in a private directory (a checkout under mktemp -d, a
+# 0700 home) that user cannot enter. The other programs are symbolic links
+# into the build tree: only root runs them (pumice cluster, the daemons).
+stage_cli() {
+	local f n
+	mkdir -p "$CLUSTER_DIR/bin"
+	for f in "$PUMICE_BIN"/*; do
+		n=${f##*/}
+		if [ "$n" = pumice ]; then
+			cp "$f" "$CLUSTER_DIR/bin/"
+		elif [ -L "$f" ] && [ "$(readlink "$f")" = pumice ]; then
+			ln -sf pumice "$CLUSTER_DIR/bin/$n"
+		elif [ -x "$f" ]; then
+			ln -sf "$f" "$CLUSTER_DIR/bin/$n"
+		fi
+	done
+	chmod 755 "$CLUSTER_DIR/bin" "$CLUSTER_DIR/bin/pumice"
+	PATH=$CLUSTER_DIR/bin:$PATH
+}
+
+# cluster_logs: the last lines of every daemon log (the directory goes
+# when the file ends, so a failure shows them in its output instead).
+cluster_logs() {
+	local f
+	for f in "$CLUSTER_DIR"/log/*; do
+		[ -f "$f" ] && [ -s "$f" ] || continue
+		echo "== ${f##*/} (last 15 lines)"
+		tail -n 15 "$f" | sed 's/^/   /'
+	done
+}
+
+# cluster_remove: the cluster directory goes, failure or not (nothing is
+# left under /tmp), unless PUMICE_KEEP=1 asks to keep it for a look.
+cluster_remove() {
+	if [ "${PUMICE_KEEP:-0}" = 1 ]; then
+		echo "# kept $CLUSTER_DIR (PUMICE_KEEP=1)" >&3
+	else
+		rm -rf "$CLUSTER_DIR"
+	fi
+}
+
+# Stops the cluster, removes its directory, then fails when a sanitizer
+# reported anything (the reports are printed first).
 cluster_teardown() {
 	local hits f
 	[ -n "${CLUSTER_DIR:-}" ] && [ -d "$CLUSTER_DIR" ] || return 0
 	"$PUMICE_BIN/pumice-cluster" stop "$CLUSTER_DIR" || true
 	hits=$(grep -rlE 'AddressSanitizer|LeakSanitizer|runtime error:' \
 		"$CLUSTER_DIR/log" 2>/dev/null || true)
+	for f in $hits; do
+		echo "== $f"
+		head -n 80 "$f"
+	done
+	cluster_remove
 	if [ -n "$hits" ]; then
-		for f in $hits; do
-			echo "== $f"
-			head -n 80 "$f"
-		done
-		echo "# sanitizer reports; kept $CLUSTER_DIR" >&3
 		# teardown_file runs without errexit: return the failure
 		fail "sanitizer reports in $CLUSTER_DIR/log: $(echo $hits)"
 		return 1
 	fi
-	if [ -e "$CLUSTER_DIR/keep" ] || [ "${PUMICE_KEEP:-0}" = 1 ]; then
-		echo "# kept $CLUSTER_DIR" >&3
-	else
-		rm -rf "$CLUSTER_DIR"
-	fi
 }
 
-# Per-test: a fresh working directory; on failure keep the cluster dir.
+# Per-test: a fresh working directory; a failed test prints the logs.
 test_setup() {
 	TESTDIR=$DATA/t$BATS_TEST_NUMBER
 	mkdir -p "$TESTDIR"
@@ -75,8 +115,7 @@ test_setup() {
 
 test_teardown() {
 	if [ -z "${BATS_TEST_COMPLETED:-}" ] && [ -n "${CLUSTER_DIR:-}" ]; then
-		touch "$CLUSTER_DIR/keep"
-		echo "# cluster logs: $CLUSTER_DIR/log"
+		cluster_logs
 	fi
 }
 
@@ -152,7 +191,24 @@ exec_host() {
 
 # Runs "$@" as nobody (uid/gid 65534, no supplementary groups).
 as_nobody() {
-	setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"
+	as_uid 65534 "$@"
+}
+
+# as_uid UID CMD...: runs CMD as UID (gid UID, no supplementary groups),
+# after checking that UID can run the staged CLI and read the cluster's
+# configuration; says why when it cannot, rather than letting the
+# command fail with a bare "Permission denied".
+as_uid() {
+	local u=$1
+	shift
+	if ! setpriv --reuid="$u" --regid="$u" --clear-groups -- \
+		test -x "$CLUSTER_DIR/bin/pumice" -a -r "$CLUSTER_DIR/conf/lsf.conf"; then
+		echo "uid $u cannot run $CLUSTER_DIR/bin/pumice or read" \
+			"$CLUSTER_DIR/conf/lsf.conf: a directory above them is closed to" \
+			"other users (/tmp must be mode 1777 for tests that act as another user)" >&2
+		return 126
+	fi
+	setpriv --reuid="$u" --regid="$u" --clear-groups -- "$@"
 }
 
 require_root() {

@@ -15,7 +15,7 @@ teardown_file() {
 
 # as_daemon CMD...: another ordinary user (uid 1, "daemon").
 as_daemon() {
-	setpriv --reuid=1 --regid=1 --clear-groups -- "$@"
+	as_uid 1 "$@"
 }
 
 submit_as_nobody() {
