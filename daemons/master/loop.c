@@ -291,7 +291,7 @@ loop_listen_unix(struct master *m, char *err, size_t errlen)
 	dir = xstrdup(path);
 	if (strrchr(dir, '/') != NULL && strrchr(dir, '/') != dir) {
 		*strrchr(dir, '/') = '\0';
-		mkdir_p(dir, 0755);
+		mkdir_p_public(dir, 0755);	/* every user connects */
 	}
 	free(dir);
 	memset(&sun, 0, sizeof(sun));
