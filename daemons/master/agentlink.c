@@ -52,7 +52,7 @@ jint(const json_t *o, const char *k)
 static void
 agent_refuse(struct conn *c, const char *why)
 {
-	log_warnx("agent link refused: %s", why);
+	log_warnx("agent link from %s refused: %s", conn_peer(c), why);
 	conn_send(c, json_pack("{s:s, s:s}", "t", "error", "err", why));
 	conn_close_after_write(c);
 }
@@ -98,6 +98,7 @@ agent_auth(struct master *m, struct conn *c, struct link *l, json_t *msg)
 	if (strcmp(proto_type(msg), "auth") != 0 || !auth_mac_ok(mac, proto_str(msg, "mac")))
 		return agent_refuse(c, "authentication failed (wrong cluster key?)");
 	l->state = LINK_AUTHED;
+	conn_set_authed(c);
 	conn_send(c, json_pack("{s:s, s:i}", "t", "welcome", "hb", m->conf->heartbeat));
 }
 

@@ -239,6 +239,12 @@ void conn_close_after_write(struct conn *c);
 long conn_peer_uid(struct conn *c);
 long conn_peer_gid(struct conn *c);
 void **conn_agent_state(struct conn *c);
+struct sockaddr;
+void conn_set_peer(struct conn *c, const struct sockaddr *sa);	/* for logs */
+const char *conn_peer(const struct conn *c);	/* "addr:port", "local" */
+void conn_set_authed(struct conn *c);	/* the peer proved the cluster key */
+/* Whether a new agent-port peer is within the unauthenticated bounds. */
+bool conn_admit(struct master *m, const struct sockaddr *sa);
 
 /* memtrim.c: freed heap back to the system after big work. */
 bool memtrim_worth(size_t len);	/* a frame of len bytes: trim after it */

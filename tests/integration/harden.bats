@@ -30,3 +30,67 @@ teardown_file() {
 	run -0 stat -c %a "$TESTDIR/s.out"
 	assert_output 644
 }
+
+master_port() {
+	sed -n 's/^LSB_MBD_PORT=//p' "$LSF_ENVDIR/lsf.conf"
+}
+
+master_rss_kb() {
+	awk '/^VmRSS:/ { print $2 }' "/proc/$(cat "$CLUSTER_DIR/run/master.pid")/status"
+}
+
+# closed_within SECONDS FD: the master closed its end of FD in time.
+closed_within() {
+	local rc=0
+	timeout "$1" cat <&"$2" >/dev/null 2>&1 || rc=$?
+	[ "$rc" -ne 124 ]
+}
+
+@test "before authentication: big frames are refused at once, silence times out, commands go on" {
+	local port rss0 rss1 i fds=() fd
+	port=$(master_port)
+	rss0=$(master_rss_kb)
+	for i in 1 2 3 4; do
+		exec {fd}<>"/dev/tcp/127.0.0.1/$port"
+		fds+=("$fd")
+		# a 64 MiB length prefix, then 1 MB of it
+		{ printf '\004\000\000\000'; head -c 1048576 /dev/zero; } >&"$fd" 2>/dev/null || true
+	done
+	exec {fd}<>"/dev/tcp/127.0.0.1/$port"	# silent
+	for i in "${fds[@]}"; do
+		closed_within 5 "$i"
+		exec {i}<&-
+	done
+	rss1=$(master_rss_kb)
+	echo "master RSS ${rss0} KB -> ${rss1} KB" >&3
+	[ $((rss1 - rss0)) -lt 20000 ]
+	run -0 grep -cE 'agent port: 127\.0\.0\.1:[0-9]+ sent a 67108864-byte frame before authentication' \
+		"$CLUSTER_DIR/log/master.log"
+	[ "$output" -ge 4 ]
+	# an authenticated client meanwhile
+	submit -o "$TESTDIR/ok.out" echo still-served
+	wait_job_state "$JOBID" DONE
+	run -0 cat "$TESTDIR/ok.out"
+	assert_line still-served
+	closed_within 15 "$fd"
+	exec {fd}<&-
+	run -0 grep -E 'agent connection from 127\.0\.0\.1:[0-9]+ closed: no authentication within 5 s' \
+		"$CLUSTER_DIR/log/master.log"
+}
+
+@test "unauthenticated links from one address are bounded; registered hosts stay up" {
+	local port i fds=() fd
+	port=$(master_port)
+	for i in $(seq 1 130); do
+		exec {fd}<>"/dev/tcp/127.0.0.1/$port" || break
+		fds+=("$fd")
+	done
+	wait_for -t 10 grep -q 'connection from 127.0.0.1 refused: 128 links from there are not authenticated yet' \
+		"$CLUSTER_DIR/log/master.log"
+	for fd in "${fds[@]}"; do
+		exec {fd}<&-
+	done
+	run -0 bhosts -w
+	assert_line --regexp '^node1 +ok '
+	assert_line --regexp '^node2 +ok '
+}
