@@ -94,3 +94,28 @@ closed_within() {
 	assert_line --regexp '^node1 +ok '
 	assert_line --regexp '^node2 +ok '
 }
+
+@test "a registered host's finished for another host's job is refused as an impostor" {
+	local port
+	port=$(master_port)
+	submit -m node1 sleep 60
+	wait_job_state "$JOBID" RUN
+	run -0 /usr/bin/python3 "$BATS_TEST_DIRNAME/fakeagent.py" "$port" \
+		"$LSF_ENVDIR/cluster.key" node9 "$JOBID" 0
+	assert_output 'not acked'
+	run -0 grep -E "impostor: host node9 \(127\.0\.0\.1:[0-9]+\) sent 'finished' for job $JOBID\[0\], which runs on node1; refused" \
+		"$CLUSTER_DIR/log/master.log"
+	run -0 job_stats "$JOBID"
+	assert_output RUN
+	bkill "$JOBID"
+}
+
+@test "a garbled frame on the agent port is logged with the peer's address" {
+	local port fd
+	port=$(master_port)
+	exec {fd}<>"/dev/tcp/127.0.0.1/$port"
+	printf '\000\000\000\005{{{{{' >&"$fd"
+	closed_within 5 "$fd"
+	exec {fd}<&-
+	run -0 grep -E 'agent port: 127\.0\.0\.1:[0-9]+ sent a garbled frame' "$CLUSTER_DIR/log/master.log"
+}
