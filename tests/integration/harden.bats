@@ -119,3 +119,20 @@ closed_within() {
 	exec {fd}<&-
 	run -0 grep -E 'agent port: 127\.0\.0\.1:[0-9]+ sent a garbled frame' "$CLUSTER_DIR/log/master.log"
 }
+
+@test "bytes that are not UTF-8 are refused by name, never dropped" {
+	local opt
+	for opt in -J -P -G -o -cwd; do
+		run -255 bsub "$opt" $'caf\xe9' true
+		assert_output "$opt: not valid UTF-8 text. Job not submitted."
+	done
+	run -255 bsub $'echo caf\xe9'
+	assert_output 'The command is not valid UTF-8 text. Job not submitted.'
+	# an environment variable is left out, with a word on stderr
+	LATIN1=$'caf\xe9' run -0 --separate-stderr bsub -o "$TESTDIR/env.out" 'echo "[${LATIN1-unset}]"'
+	assert_output --regexp "$SUBMIT_RE"
+	assert_equal "$stderr" 'bsub: environment variable LATIN1 is not valid UTF-8 text; not passed to the job'
+	[[ "$output" =~ $SUBMIT_RE ]]
+	wait_job_state "${BASH_REMATCH[1]}" DONE
+	run -0 grep -F '[unset]' "$TESTDIR/env.out"
+}
