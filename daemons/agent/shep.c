@@ -45,6 +45,7 @@ struct shep {
 	int as_other;
 	char *cwd;		/* wanted cwd, absolute when subcwd allows */
 	char *script;		/* spooled script path, or NULL */
+	bool cmd_in_file;	/* script holds a long command line, run by sh */
 	struct jobenv env;
 	char *outputs[2];	/* absolute output paths the job opened */
 	char reason[1024];	/* setup failure, "" when none */
@@ -56,6 +57,10 @@ struct shep {
 	struct enforce lim;	/* memory and run limits (enforce.c) */
 	int requeue;		/* the pre-exec failed: back to PEND */
 };
+
+/* Longest command line passed as sh -c's argument (MAX_ARG_STRLEN is 128 KB,
+ * and the environment shares ARG_MAX); longer ones run from a job file. */
+#define SHEP_CMD_INLINE_MAX (64u << 10)
 
 /* Child: reports a setup failure to the parent and gives up. */
 static void __attribute__((noreturn))
@@ -203,7 +208,7 @@ shep_child_exec(struct shep *s, int rep)
 				head[0] = '\0';
 			close(fd);
 		}
-		if (head[0] == '#' && head[1] == '!') {
+		if (!s->cmd_in_file && head[0] == '#' && head[1] == '!') {
 			argv[0] = s->script;
 			argv[1] = NULL;
 			execve(s->script, argv, s->env.v);
@@ -502,7 +507,13 @@ shep_prepare(struct shep *s)
 	s->pw = getpwuid(js->uid);
 	if (s->pw == NULL && s->as_other)
 		log_warnx("job %s: no passwd entry for uid %d", s->jobdir, (int)js->uid);
-	if (js->script && shep_write_script(s) < 0)
+	/*
+	 * A command line goes to sh -c as one argument, which Linux caps at
+	 * 128 KB (E2BIG): a long one is run from a job file, as LSF does, so
+	 * the only limit is the protocol's frame.
+	 */
+	s->cmd_in_file = !js->script && strlen(js->cmd) > SHEP_CMD_INLINE_MAX;
+	if ((js->script || s->cmd_in_file) && shep_write_script(s) < 0)
 		return -1;
 	c = js->cwd ? jobspec_subst(js, js->cwd) : xstrdup(js->subcwd ? js->subcwd : "/tmp");
 	if (c[0] != '/' && js->subcwd != NULL) {

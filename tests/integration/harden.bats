@@ -136,3 +136,17 @@ closed_within() {
 	wait_job_state "${BASH_REMATCH[1]}" DONE
 	run -0 grep -F '[unset]' "$TESTDIR/env.out"
 }
+
+@test "a 300 KB command line runs (from a job file, not one exec argument)" {
+	local a
+	a=$(head -c 100000 /dev/zero | tr '\0' a)
+	# bsub joins its arguments (quoted): each under the 128 KB of one
+	submit -o "$TESTDIR/long.out" echo "$a" "$a" "$a" '|' wc -c
+	wait_job_state "$JOBID" DONE
+	run -0 head -n 1 "$TESTDIR/long.out"
+	[ "$output" = "$a $a $a | wc -c" ]
+	# and the same as a short command, unchanged
+	submit -o "$TESTDIR/short.out" 'echo "$0"'
+	wait_job_state "$JOBID" DONE
+	run -0 grep -x /bin/sh "$TESTDIR/short.out"
+}
