@@ -401,7 +401,7 @@ static void
 jobs_finalize(struct jobs *js, struct job *j, json_t *st)
 {
 	static const char *keys[] = { "exit_code", "signal", "state", "reason",
-	    "start", "end", "cpu", "maxrss", "requeue" };
+	    "start", "end", "cpu", "maxrss", "requeue", "cwd" };
 	json_t *v;
 	size_t i;
 

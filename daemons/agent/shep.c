@@ -43,7 +43,9 @@ struct shep {
 	struct jobspec spec;
 	struct passwd *pw;	/* the owner when running as another user */
 	int as_other;
-	char *cwd;		/* wanted cwd, absolute when subcwd allows */
+	char *cwd;		/* wanted cwd, absolute when subcwd allows; the
+				   one used once the child reported a fallback */
+	bool cwd_fallback;	/* cwd was unusable: the job ran in /tmp */
 	char *script;		/* spooled script path, or NULL */
 	bool cmd_in_file;	/* script holds a long command line, run by sh */
 	struct jobenv env;
@@ -253,9 +255,11 @@ shep_child(struct shep *s, int go, int rep)
 	shep_child_stdio(s, rep);
 	snprintf(pid, sizeof(pid), "%d", (int)getpid());
 	jobenv_set(&s->env, "LS_JOBPID", pid);	/* our copy: we are the child */
-	if (!cwd_ok)
+	if (!cwd_ok) {
 		fprintf(stderr, "pumice: cannot change to directory %s (%s); running in /tmp\n",
 		    s->cwd, strerror(cwd_errno));
+		dprintf(rep, "C/tmp\n");	/* the report and the master say so */
+	}
 	shep_child_exec(s, rep);
 }
 
@@ -282,6 +286,11 @@ shep_read_reports(struct shep *s, int rep)
 			snprintf(s->reason, sizeof(s->reason), "%s", line + 1);
 		else if (line[0] == 'P' && nout < nitems(s->outputs))
 			s->outputs[nout++] = xstrdup(line + 1);
+		else if (line[0] == 'C') {
+			free(s->cwd);
+			s->cwd = xstrdup(line + 1);
+			s->cwd_fallback = true;
+		}
 	}
 }
 
@@ -477,6 +486,8 @@ shep_status(const struct shep *s)
 		json_object_set_new(st, "reason", json_string(s->reason));
 	if (s->requeue)
 		json_object_set_new(st, "requeue", json_true());
+	if (s->cwd_fallback)
+		json_object_set_new(st, "cwd", json_string(s->cwd));
 	return st;
 }
 

@@ -47,6 +47,7 @@ struct elem {
 	int exit_code, signal;
 	char *reason;		/* exit reason text, or NULL */
 	char *kill_reason;	/* set when a kill was asked while running */
+	char *cwd;		/* where it ran when not where asked (finish), or NULL */
 	char **hosts;		/* one per slot */
 	int nslots;
 	struct host *host;	/* first execution host while running */

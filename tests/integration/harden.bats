@@ -150,3 +150,23 @@ closed_within() {
 	wait_job_state "$JOBID" DONE
 	run -0 grep -x /bin/sh "$TESTDIR/short.out"
 }
+
+@test "an unusable -cwd: bjobs -l and the job report name /tmp, where it ran" {
+	submit -cwd /nonexistent/dir -o "$TESTDIR/cwd.out" 'pwd -P'
+	wait_job_state "$JOBID" DONE
+	run -0 cat "$TESTDIR/cwd.out"
+	assert_line /tmp
+	assert_line '</tmp> was used as the working directory.'
+	refute_line --partial '</nonexistent/dir> was used'
+	run -0 job_field "$JOBID" exec_cwd
+	assert_output /tmp
+	# bjobs -l folds its lines: compare without blanks and newlines
+	run -0 bash -c "bjobs -l $JOBID | tr -d ' \n'"
+	assert_output --partial 'ExecutionCWD</tmp>;'
+	# a usable -cwd is reported as asked
+	mkdir -p "$TESTDIR/here"
+	submit -cwd "$TESTDIR/here" -o "$TESTDIR/cwd2.out" 'pwd -P'
+	wait_job_state "$JOBID" DONE
+	run -0 job_field "$JOBID" exec_cwd
+	assert_output "$TESTDIR/here"
+}
