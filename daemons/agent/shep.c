@@ -263,7 +263,23 @@ shep_child(struct shep *s, int go, int rep)
 	shep_child_exec(s, rep);
 }
 
-/* Reads the child's reports ("P<path>", "E<reason>") until it execs. */
+/* The job runs in dir, not where it was asked: the agent tells the master
+ * while it runs (<jobdir>/cwd, read with the usage), the status after. */
+static void
+shep_cwd_fallback(struct shep *s, const char *dir)
+{
+	char *path = xasprintf("%s/cwd", s->jobdir);
+
+	free(s->cwd);
+	s->cwd = xstrdup(dir);
+	s->cwd_fallback = true;
+	if (file_write_replace(path, dir, strlen(dir), 0600) < 0)
+		log_warn("%s", path);
+	free(path);
+}
+
+/* Reads the child's reports ("P<path>", "E<reason>", "C<cwd>") until it
+ * execs. */
 static void
 shep_read_reports(struct shep *s, int rep)
 {
@@ -286,11 +302,8 @@ shep_read_reports(struct shep *s, int rep)
 			snprintf(s->reason, sizeof(s->reason), "%s", line + 1);
 		else if (line[0] == 'P' && nout < nitems(s->outputs))
 			s->outputs[nout++] = xstrdup(line + 1);
-		else if (line[0] == 'C') {
-			free(s->cwd);
-			s->cwd = xstrdup(line + 1);
-			s->cwd_fallback = true;
-		}
+		else if (line[0] == 'C')
+			shep_cwd_fallback(s, line + 1);
 	}
 }
 

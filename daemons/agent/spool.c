@@ -6,7 +6,10 @@
  *   jobs/<id>.<idx>/shepherd.pid  the shepherd's pid (agent and shepherd)
  *   jobs/<id>.<idx>/pgid          the job's process group; the shepherd
  *                                 writes it before the job can exec
- *   jobs/<id>.<idx>/script        the job script when spec.script is true
+ *   jobs/<id>.<idx>/script        the job script when spec.script is true,
+ *                                 or a command line over 64 KB
+ *   jobs/<id>.<idx>/cwd           where the job runs when its cwd was not
+ *                                 usable (/tmp); sent with the usage
  *   jobs/<id>.<idx>/status        final status, written atomically by the
  *                                 shepherd after the output was fsynced:
  *                                 {exit_code, signal, state, reason, start,

@@ -143,6 +143,8 @@ agent_usage(struct master *m, struct host *h, const json_t *usage)
 		if (json_number_value(json_object_get(u, "cpu")) > e->cpu)
 			e->cpu = json_number_value(json_object_get(u, "cpu"));
 		e->nproc = (int)jint(u, "nproc");
+		if (proto_str(u, "cwd") != NULL && e->cwd == NULL)	/* -cwd unusable */
+			e->cwd = xstrdup(proto_str(u, "cwd"));
 		e->usage_time = (long)time(NULL);
 	}
 }

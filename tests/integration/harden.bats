@@ -151,8 +151,15 @@ closed_within() {
 	run -0 grep -x /bin/sh "$TESTDIR/short.out"
 }
 
+exec_cwd_is() {
+	[ "$(job_field "$1" exec_cwd)" = "$2" ]
+}
+
 @test "an unusable -cwd: bjobs -l and the job report name /tmp, where it ran" {
-	submit -cwd /nonexistent/dir -o "$TESTDIR/cwd.out" 'pwd -P'
+	submit -cwd /nonexistent/dir -o "$TESTDIR/cwd.out" 'pwd -P; sleep 3'
+	wait_job_state "$JOBID" RUN
+	# while it runs, from the agent's usage reports (every heartbeat)
+	wait_for -t 20 exec_cwd_is "$JOBID" /tmp
 	wait_job_state "$JOBID" DONE
 	run -0 cat "$TESTDIR/cwd.out"
 	assert_line /tmp
