@@ -316,7 +316,10 @@ bsub_submit_object(const struct bsub_opts *o, const struct bsub_job *j,
 		errf(err, errlen, "getcwd: %s", strerror(errno));
 		goto fail;
 	}
-	json_object_set_new(sub, "subcwd", json_string(cwd));
+	if (json_object_set_new(sub, "subcwd", json_string(cwd)) < 0) {
+		errf(err, errlen, "The current directory is not valid UTF-8 text");
+		goto fail;
+	}
 	if (o->val[BO_cwd] != NULL)
 		json_object_set_new(sub, "cwd", bsub_cwd(cwd, o->val[BO_cwd]));
 	bsub_defaults(sub, o, j);

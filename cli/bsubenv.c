@@ -6,6 +6,7 @@
  * execution side sets them, and a bsub run inside a job must not leak its
  * parent's values into the child.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -48,8 +49,11 @@ bsubenv_put(json_t *env, const char *kv, int check_drop)
 		return;
 	name = xstrndup(kv, (size_t)(eq - kv));
 	if (!check_drop || !bsubenv_dropped(name)) {
-		if ((v = json_string(eq + 1)) != NULL)
-			json_object_set_new(env, name, v);
+		if ((v = json_string(eq + 1)) != NULL && json_object_set_new(env, name, v) == 0)
+			;
+		else	/* JSON carries UTF-8 only: say so rather than drop it unseen */
+			fprintf(stderr, "bsub: environment variable %.*s is not valid UTF-8 "
+			    "text; not passed to the job\n", (int)strcspn(kv, "="), kv);
 	}
 	free(name);
 }

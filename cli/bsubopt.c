@@ -315,11 +315,45 @@ bsubopt_check_name_dep(const struct bsub_opts *o, char *err, size_t errlen)
 	return 0;
 }
 
+static bool
+bsubopt_utf8(const char *s)
+{
+	json_t *j = json_string(s);	/* NULL for bytes that are not UTF-8 */
+
+	json_decref(j);
+	return j != NULL;
+}
+
+/*
+ * The protocol is JSON, whose strings are UTF-8: a value that is not would
+ * vanish on the way (a -J name became the command's), so it is refused.
+ */
+static int
+bsubopt_check_utf8(const struct bsub_opts *o, char *err, size_t errlen)
+{
+	size_t i, k;
+
+	for (i = 0; i < nitems(bsubopt_table); i++) {
+		const struct bsubopt_row *row = &bsubopt_table[i];
+		const char *v = o->val[row->id];
+
+		if (row->kind == BOK_MULTI) {
+			for (k = 0; k < o->nR; k++)
+				if (!bsubopt_utf8(o->R[k]))
+					return errf(err, errlen, "-%s: not valid UTF-8 text", row->name);
+		} else if (v != NULL && !bsubopt_utf8(v))
+			return errf(err, errlen, "-%s: not valid UTF-8 text", row->name);
+	}
+	return 0;
+}
+
 int
 bsubopt_check(const struct bsub_opts *o, char *err, size_t errlen)
 {
 	long v;
 
+	if (bsubopt_check_utf8(o, err, errlen) < 0)
+		return -1;
 	if (o->val[BO_n] != NULL && bsubopt_check_n(o->val[BO_n], err, errlen) < 0)
 		return -1;
 	if (o->val[BO_sp] != NULL && bsubopt_posint(o->val[BO_sp], &v) < 0)

@@ -299,6 +299,8 @@ launch() {
 	local name=$1
 	shift
 	rm -f "$dir/run/$name.pid"
+	# the daemon's stdout may name jobs and users: its owner's alone
+	(umask 077 && : >>"$dir/log/$name.out") && chmod 600 "$dir/log/$name.out"
 	# shellcheck disable=SC2046
 	setsid "$@" $(debug_flag) </dev/null >>"$dir/log/$name.out" 2>&1 &
 	started_pid=$!
@@ -553,6 +555,10 @@ cmd_start() {
 	dir=$(abs_dir "$dir")
 	check_dir_name "$dir"
 	mkdir -p "$dir/run" "$dir/log" "$dir/state" "$dir/spool" "$dir/work" "$dir/data"
+	# state, logs and spools hold job environments: the daemons' user's
+	# alone (the spool stays searchable: jobs run their scripts from it)
+	chmod 700 "$dir/state" "$dir/log"
+	chmod 711 "$dir/spool"
 	if [ -d "$dir/conf" ]; then
 		load_cluster_conf
 	else

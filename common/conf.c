@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,6 +110,29 @@ conf_words(const char *s, size_t *n)
 	return argv;
 }
 
+/* What a peer may cost the master before it proved the cluster key. */
+static int
+conf_preauth_values(struct conf_ctx *x)
+{
+	static const struct { const char *key; size_t off; long lo, hi, dflt; } keys[] = {
+		{ "PUMICE_AUTH_TIMEOUT", offsetof(struct conf, auth_timeout), 1, 300, 5 },
+		{ "PUMICE_UNAUTH_MAX", offsetof(struct conf, unauth_max), 1, 100000, 512 },
+		{ "PUMICE_UNAUTH_PER_HOST", offsetof(struct conf, unauth_per_host), 1, 100000, 128 },
+	};
+	struct conf *c = x->c;
+	const struct cfg_kv *kv;
+	size_t i;
+
+	for (i = 0; i < nitems(keys); i++) {
+		long *v = (long *)((char *)c + keys[i].off);
+		*v = keys[i].dflt;
+		if ((kv = conf_kv(&c->lsfconf, keys[i].key)) != NULL &&
+		    conf_kv_long(x, c->lsfconf.path, kv, keys[i].lo, keys[i].hi, v) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Directories and Pumice's own keys from lsf.conf (cluster known). */
 static int
 conf_lsf_values(struct conf_ctx *x)
@@ -137,6 +161,8 @@ conf_lsf_values(struct conf_ctx *x)
 	c->query_per_user = 4;
 	if ((kv = conf_kv(&c->lsfconf, "PUMICE_QUERY_PER_USER")) != NULL &&
 	    conf_kv_long(x, path, kv, 1, 1000, &c->query_per_user) < 0)
+		return -1;
+	if (conf_preauth_values(x) < 0)
 		return -1;
 	c->unit_for_limits = conf_str(c, "LSF_UNIT_FOR_LIMITS", "MB");
 	if (strcspn(c->unit_for_limits, "kKmMgGtTpPeE") != 0 ||

@@ -44,6 +44,9 @@ struct conf {
 	long max_reply;		/* PUMICE_MAX_REPLY MB: largest reply frame (64, the protocol's) */
 	long query_per_user;	/* PUMICE_QUERY_PER_USER: listing pages a user
 				   may have queued at the master (4) */
+	long auth_timeout;	/* PUMICE_AUTH_TIMEOUT s: an agent link's handshake (5) */
+	long unauth_max;	/* PUMICE_UNAUTH_MAX: links not yet authenticated (512) */
+	long unauth_per_host;	/* PUMICE_UNAUTH_PER_HOST: of those, from one address (128) */
 	char **admins;		/* lsf.cluster ClusterAdmins Administrators */
 	size_t nadmins;
 	struct conf_queue *queues;

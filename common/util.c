@@ -264,3 +264,14 @@ mkdir_p(const char *path, int mode)
 	free(p);
 	return 0;
 }
+
+int
+mkdir_p_public(const char *path, int mode)
+{
+	mode_t old = umask(0);
+	int r = mkdir_p(path, mode), saved = errno;
+
+	umask(old);
+	errno = saved;
+	return r;
+}

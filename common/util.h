@@ -37,5 +37,11 @@ int file_write_atomic(const char *path, const void *data, size_t len, int mode);
 int file_write_replace(const char *path, const void *data, size_t len, int mode);
 /* mkdir -p */
 int mkdir_p(const char *path, int mode);
+/* mkdir -p for a directory others must reach (a socket's): the daemons'
+ * umask 077 does not apply, so new levels get mode exactly. */
+int mkdir_p_public(const char *path, int mode);
+/* The daemons' umask: what they create is theirs alone (state, spool,
+ * logs hold job environments); places others reach are made explicitly. */
+#define DAEMON_UMASK 077
 
 #endif

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "agent.h"
@@ -204,7 +205,7 @@ agent_pidfile(struct agent *a, char *err, size_t errlen)
 	if (a->pidfile == NULL)
 		return 0;
 	n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
-	if (file_write_atomic(a->pidfile, buf, (size_t)n, 0644) < 0)
+	if (file_write_atomic(a->pidfile, buf, (size_t)n, 0600) < 0)
 		return errf(err, errlen, "%s: %s", a->pidfile, strerror(errno));
 	a->pid_written = 1;
 	return 0;
@@ -268,6 +269,7 @@ agent_main(const struct agent_opts *o)
 	char err[1024];
 	int rc = 0;
 
+	umask(DAEMON_UMASK);
 	memset(&a, 0, sizeof(a));
 	log_init("pumice-agent", o->logfile, o->debug);
 	signal(SIGPIPE, SIG_IGN);

@@ -103,8 +103,8 @@ enforce_child_cpus(const json_t *cpus)
 void
 enforce_child(const struct jobspec *js)
 {
-	if (js->umask >= 0)
-		umask((mode_t)js->umask);
+	/* not the daemons' 077: a job of an older bsub gets the usual 022 */
+	umask(js->umask >= 0 ? (mode_t)js->umask : 022);
 	enforce_child_rlimits(js->rlimits);
 	enforce_child_cpus(js->cpus);
 }

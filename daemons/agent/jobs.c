@@ -401,7 +401,7 @@ static void
 jobs_finalize(struct jobs *js, struct job *j, json_t *st)
 {
 	static const char *keys[] = { "exit_code", "signal", "state", "reason",
-	    "start", "end", "cpu", "maxrss", "requeue" };
+	    "start", "end", "cpu", "maxrss", "requeue", "cwd" };
 	json_t *v;
 	size_t i;
 
@@ -514,6 +514,18 @@ jobs_list(const struct jobs *js)
 	return a;
 }
 
+/* The directory the job fell back to (shep.c), when it did. */
+static void
+jobs_usage_cwd(const struct job *j, json_t *u)
+{
+	char *path = xasprintf("%s/cwd", j->dir), *cwd = file_read_all(path, NULL);
+
+	if (cwd != NULL)
+		json_object_set_new(u, "cwd", json_string(cwd));
+	free(cwd);
+	free(path);
+}
+
 json_t *
 jobs_usage(const struct jobs *js)
 {
@@ -523,6 +535,7 @@ jobs_usage(const struct jobs *js)
 	TAILQ_FOREACH(j, &js->list, entry) {
 		if (j->fin != NULL || (u = usage_read(j->dir)) == NULL)
 			continue;
+		jobs_usage_cwd(j, u);
 		json_object_set_new(u, "id", json_integer(j->id));
 		json_object_set_new(u, "idx", json_integer(j->idx));
 		json_array_append_new(a, u);

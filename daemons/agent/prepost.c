@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,7 @@ prepost_child(const struct prepost *p, const char *cmd)
 	signal(SIGPIPE, SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	umask(js->umask >= 0 ? (mode_t)js->umask : 022);	/* not the daemons' 077 */
 	if (p->as_other && (setgid(gid) < 0 ||
 	    (p->pw != NULL ? initgroups(p->pw->pw_name, gid) : setgroups(1, &gid)) < 0 ||
 	    setuid(js->uid) < 0 || getuid() != js->uid))

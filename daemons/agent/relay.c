@@ -224,7 +224,7 @@ relay_listen(struct relay *r, char *err, size_t errlen)
 	char *dir = xstrdup(r->path);
 	int rc;
 
-	if (mkdir_p(dirname(dir), 0755) < 0) {
+	if (mkdir_p_public(dirname(dir), 0755) < 0) {
 		errf(err, errlen, "%s: %s", dir, strerror(errno));
 		free(dir);
 		return -1;

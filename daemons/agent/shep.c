@@ -43,8 +43,11 @@ struct shep {
 	struct jobspec spec;
 	struct passwd *pw;	/* the owner when running as another user */
 	int as_other;
-	char *cwd;		/* wanted cwd, absolute when subcwd allows */
+	char *cwd;		/* wanted cwd, absolute when subcwd allows; the
+				   one used once the child reported a fallback */
+	bool cwd_fallback;	/* cwd was unusable: the job ran in /tmp */
 	char *script;		/* spooled script path, or NULL */
+	bool cmd_in_file;	/* script holds a long command line, run by sh */
 	struct jobenv env;
 	char *outputs[2];	/* absolute output paths the job opened */
 	char reason[1024];	/* setup failure, "" when none */
@@ -56,6 +59,10 @@ struct shep {
 	struct enforce lim;	/* memory and run limits (enforce.c) */
 	int requeue;		/* the pre-exec failed: back to PEND */
 };
+
+/* Longest command line passed as sh -c's argument (MAX_ARG_STRLEN is 128 KB,
+ * and the environment shares ARG_MAX); longer ones run from a job file. */
+#define SHEP_CMD_INLINE_MAX (64u << 10)
 
 /* Child: reports a setup failure to the parent and gives up. */
 static void __attribute__((noreturn))
@@ -203,7 +210,7 @@ shep_child_exec(struct shep *s, int rep)
 				head[0] = '\0';
 			close(fd);
 		}
-		if (head[0] == '#' && head[1] == '!') {
+		if (!s->cmd_in_file && head[0] == '#' && head[1] == '!') {
 			argv[0] = s->script;
 			argv[1] = NULL;
 			execve(s->script, argv, s->env.v);
@@ -248,13 +255,31 @@ shep_child(struct shep *s, int go, int rep)
 	shep_child_stdio(s, rep);
 	snprintf(pid, sizeof(pid), "%d", (int)getpid());
 	jobenv_set(&s->env, "LS_JOBPID", pid);	/* our copy: we are the child */
-	if (!cwd_ok)
+	if (!cwd_ok) {
 		fprintf(stderr, "pumice: cannot change to directory %s (%s); running in /tmp\n",
 		    s->cwd, strerror(cwd_errno));
+		dprintf(rep, "C/tmp\n");	/* the report and the master say so */
+	}
 	shep_child_exec(s, rep);
 }
 
-/* Reads the child's reports ("P<path>", "E<reason>") until it execs. */
+/* The job runs in dir, not where it was asked: the agent tells the master
+ * while it runs (<jobdir>/cwd, read with the usage), the status after. */
+static void
+shep_cwd_fallback(struct shep *s, const char *dir)
+{
+	char *path = xasprintf("%s/cwd", s->jobdir);
+
+	free(s->cwd);
+	s->cwd = xstrdup(dir);
+	s->cwd_fallback = true;
+	if (file_write_replace(path, dir, strlen(dir), 0600) < 0)
+		log_warn("%s", path);
+	free(path);
+}
+
+/* Reads the child's reports ("P<path>", "E<reason>", "C<cwd>") until it
+ * execs. */
 static void
 shep_read_reports(struct shep *s, int rep)
 {
@@ -277,6 +302,8 @@ shep_read_reports(struct shep *s, int rep)
 			snprintf(s->reason, sizeof(s->reason), "%s", line + 1);
 		else if (line[0] == 'P' && nout < nitems(s->outputs))
 			s->outputs[nout++] = xstrdup(line + 1);
+		else if (line[0] == 'C')
+			shep_cwd_fallback(s, line + 1);
 	}
 }
 
@@ -472,6 +499,8 @@ shep_status(const struct shep *s)
 		json_object_set_new(st, "reason", json_string(s->reason));
 	if (s->requeue)
 		json_object_set_new(st, "requeue", json_true());
+	if (s->cwd_fallback)
+		json_object_set_new(st, "cwd", json_string(s->cwd));
 	return st;
 }
 
@@ -502,7 +531,13 @@ shep_prepare(struct shep *s)
 	s->pw = getpwuid(js->uid);
 	if (s->pw == NULL && s->as_other)
 		log_warnx("job %s: no passwd entry for uid %d", s->jobdir, (int)js->uid);
-	if (js->script && shep_write_script(s) < 0)
+	/*
+	 * A command line goes to sh -c as one argument, which Linux caps at
+	 * 128 KB (E2BIG): a long one is run from a job file, as LSF does, so
+	 * the only limit is the protocol's frame.
+	 */
+	s->cmd_in_file = !js->script && strlen(js->cmd) > SHEP_CMD_INLINE_MAX;
+	if ((js->script || s->cmd_in_file) && shep_write_script(s) < 0)
 		return -1;
 	c = js->cwd ? jobspec_subst(js, js->cwd) : xstrdup(js->subcwd ? js->subcwd : "/tmp");
 	if (c[0] != '/' && js->subcwd != NULL) {

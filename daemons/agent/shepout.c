@@ -148,17 +148,12 @@ shepout_new(const char *jobdir, const struct jobspec *js, const json_t *spec)
 	return so;
 }
 
-/* The job's umask (the submitter's), else the shepherd's own. */
+/* The job's umask (the submitter's), else the usual 022 (the shepherd's
+ * own is the daemons' 077, which is not meant for the job's files). */
 static int
 shepout_umask(const struct jobspec *js)
 {
-	mode_t m;
-
-	if (js->umask >= 0)
-		return js->umask;
-	m = umask(022);
-	umask(m);
-	return (int)m;
+	return js->umask >= 0 ? js->umask : 022;
 }
 
 static int

@@ -6,7 +6,10 @@
  *   jobs/<id>.<idx>/shepherd.pid  the shepherd's pid (agent and shepherd)
  *   jobs/<id>.<idx>/pgid          the job's process group; the shepherd
  *                                 writes it before the job can exec
- *   jobs/<id>.<idx>/script        the job script when spec.script is true
+ *   jobs/<id>.<idx>/script        the job script when spec.script is true,
+ *                                 or a command line over 64 KB
+ *   jobs/<id>.<idx>/cwd           where the job runs when its cwd was not
+ *                                 usable (/tmp); sent with the usage
  *   jobs/<id>.<idx>/status        final status, written atomically by the
  *                                 shepherd after the output was fsynced:
  *                                 {exit_code, signal, state, reason, start,
@@ -14,6 +17,11 @@
  *   done/<id>.<idx>               empty marker made after status; the agent
  *                                 watches done/ to learn of ends quickly
  *   jobs/.gone-<key>              an entry being removed (ignored, swept)
+ *
+ * Modes: job.json holds the job's environment, so every file is 0600 and
+ * every directory 0700, but for the path to a job's script (the spool,
+ * jobs/ and jobs/<key>: 0711, searchable, not listable): the job's user
+ * runs its script from there.
  *
  * Invariants: a job directory with job.json is a job this node holds until
  * the master acknowledged its finish; status exists only once the job has
@@ -96,15 +104,17 @@ spool_sweep(const char *jobs)
 int
 spool_init(const char *spool, char *err, size_t errlen)
 {
-	const char *sub[] = { "jobs", "done" };
+	static const struct { const char *name; mode_t mode; } sub[] = {
+		{ "jobs", 0711 }, { "done", 0700 } };
 	char *p;
 	size_t i;
 
-	if (mkdir_p(spool, 0755) < 0)
+	/* chmod too: an older version made them 0755 */
+	if (mkdir_p(spool, 0711) < 0 || chmod(spool, 0711) < 0)
 		return errf(err, errlen, "%s: %s", spool, strerror(errno));
 	for (i = 0; i < nitems(sub); i++) {
-		p = xasprintf("%s/%s", spool, sub[i]);
-		if (mkdir(p, 0755) < 0 && errno != EEXIST) {
+		p = xasprintf("%s/%s", spool, sub[i].name);
+		if ((mkdir(p, sub[i].mode) < 0 && errno != EEXIST) || chmod(p, sub[i].mode) < 0) {
 			errf(err, errlen, "%s: %s", p, strerror(errno));
 			free(p);
 			return -1;
@@ -139,8 +149,8 @@ spool_write_spec(const char *spool, const char *key, const json_t *spec,
 	char *dir = spool_job_dir(spool, key), *path = NULL, *text = NULL;
 	int r = -1;
 
-	/* 0755: the job's user must reach its script in here */
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+	/* 0711: the job's user must reach its script in here (umask 077) */
+	if ((mkdir(dir, 0711) < 0 && errno != EEXIST) || chmod(dir, 0711) < 0) {
 		errf(err, errlen, "%s: %s", dir, strerror(errno));
 		goto out;
 	}
@@ -168,7 +178,7 @@ spool_write_pid(const char *jobdir, const char *name, pid_t pid)
 	char buf[32];
 	int n = snprintf(buf, sizeof(buf), "%ld\n", (long)pid), r;
 
-	r = file_write_atomic(path, buf, (size_t)n, 0644);
+	r = file_write_atomic(path, buf, (size_t)n, 0600);
 	free(path);
 	return r;
 }
@@ -232,12 +242,12 @@ spool_finish(const char *jobdir, const json_t *status, char *err,
 	int fd, r = -1;
 
 	text = json_dumps(status, JSON_COMPACT);
-	if (text == NULL || file_write_atomic(path, text, strlen(text), 0644) < 0) {
+	if (text == NULL || file_write_atomic(path, text, strlen(text), 0600) < 0) {
 		errf(err, errlen, "%s: %s", path, strerror(errno));
 		goto out;
 	}
 	done = spool_done_path(jobdir);
-	fd = open(done, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	fd = open(done, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		errf(err, errlen, "%s: %s", done, strerror(errno));
 		goto out;

@@ -96,7 +96,7 @@ usage_write(const char *jobdir, const struct usage *u)
 	}
 	/* replaced whole, not made durable: a sample is stale in seconds anyway */
 	path = xasprintf("%s/usage.json", jobdir);
-	rc = file_write_replace(path, text, strlen(text), 0644);
+	rc = file_write_replace(path, text, strlen(text), 0600);
 	free(path);
 	free(text);
 	json_decref(o);

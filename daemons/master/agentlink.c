@@ -52,7 +52,7 @@ jint(const json_t *o, const char *k)
 static void
 agent_refuse(struct conn *c, const char *why)
 {
-	log_warnx("agent link refused: %s", why);
+	log_warnx("agent link from %s refused: %s", conn_peer(c), why);
 	conn_send(c, json_pack("{s:s, s:s}", "t", "error", "err", why));
 	conn_close_after_write(c);
 }
@@ -98,6 +98,7 @@ agent_auth(struct master *m, struct conn *c, struct link *l, json_t *msg)
 	if (strcmp(proto_type(msg), "auth") != 0 || !auth_mac_ok(mac, proto_str(msg, "mac")))
 		return agent_refuse(c, "authentication failed (wrong cluster key?)");
 	l->state = LINK_AUTHED;
+	conn_set_authed(c);
 	conn_send(c, json_pack("{s:s, s:i}", "t", "welcome", "hb", m->conf->heartbeat));
 }
 
@@ -142,6 +143,8 @@ agent_usage(struct master *m, struct host *h, const json_t *usage)
 		if (json_number_value(json_object_get(u, "cpu")) > e->cpu)
 			e->cpu = json_number_value(json_object_get(u, "cpu"));
 		e->nproc = (int)jint(u, "nproc");
+		if (proto_str(u, "cwd") != NULL && e->cwd == NULL)	/* -cwd unusable */
+			e->cwd = xstrdup(proto_str(u, "cwd"));
 		e->usage_time = (long)time(NULL);
 	}
 }
@@ -295,6 +298,29 @@ agent_preexec_failed(struct master *m, struct conn *c, struct job *j, struct ele
 	loop_want_sched(m);
 }
 
+/*
+ * Whether a job message from h may concern element e: it runs there, or
+ * ran there last (a finish resent after a lost ack). A registered host
+ * speaking of another host's job is refused and named, never obeyed.
+ */
+static bool
+agent_msg_ok(struct conn *c, const char *what, long id, long idx, struct elem *e)
+{
+	struct host *h = conn_host(c);
+
+	if (e == NULL || e->host == h)
+		return true;
+	if (e->host == NULL && e->hosts != NULL && e->nslots > 0 &&
+	    strcmp(e->hosts[0], h->name) == 0)
+		return true;
+	log_warnx("impostor: host %s (%s) sent '%s' for job %ld[%ld], which %s%s; refused",
+	    h->name, conn_peer(c), what, id, idx, e->host != NULL ? "runs on " :
+	    e->hosts != NULL && e->nslots > 0 ? "last ran on " : "never ran anywhere",
+	    e->host != NULL ? e->host->name : e->hosts != NULL && e->nslots > 0 ?
+	    e->hosts[0] : "");
+	return false;
+}
+
 static void
 agent_finished(struct master *m, struct conn *c, json_t *msg)
 {
@@ -302,6 +328,8 @@ agent_finished(struct master *m, struct conn *c, json_t *msg)
 	struct job *j = job_find(m, id);
 	struct elem *e = j ? job_elem(j, idx) : NULL;
 
+	if (!agent_msg_ok(c, "finished", id, idx, e))
+		return;	/* no ack: the job is not this host's to end */
 	if (e != NULL && e->host == conn_host(c) && json_is_true(json_object_get(msg, "requeue")) &&
 	    (e->state & (JS_RUN | JS_SSUSP | JS_USUSP | JS_UNKWN))) {
 		agent_preexec_failed(m, c, j, e, msg);
@@ -333,6 +361,8 @@ agent_refused(struct master *m, struct conn *c, json_t *msg)
 	struct job *j = job_find(m, id);
 	struct elem *e = j ? job_elem(j, idx) : NULL;
 
+	if (!agent_msg_ok(c, "refused", id, idx, e))
+		return;
 	log_warnx("job %ld[%ld]: %s could not start it: %s", id, idx,
 	    conn_host(c)->name, proto_str(msg, "err") ? proto_str(msg, "err") : "?");
 	if (e != NULL && e->host == conn_host(c) && e->state == JS_RUN)

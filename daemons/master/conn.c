@@ -7,9 +7,18 @@
  * a closed connection leaves behind is for the layers above: each kind of
  * connection has its callbacks in master->conn_ops (set by loop.c), so
  * this file calls up into no module by name.
+ *
+ * Before an agent link proved the cluster key (conn_set_authed) it may
+ * send frames of CONN_PREAUTH_FRAME bytes at most, read in small pieces,
+ * and must finish its handshake within PUMICE_AUTH_TIMEOUT seconds; how
+ * many such links there are, in all and per address, is bounded at accept
+ * (conn_admit). A stranger costs the master a few KB, not 64 MB.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -30,6 +39,10 @@ struct conn {
 	bool dead, on_dirty, close_after_write;
 	bool trim_on_drain;	/* a big reply is being written (memtrim.c) */
 	bool paused;		/* a command's replies wait unread: not reading */
+	bool authed;		/* a command (SO_PEERCRED) or an agent past its proof */
+	struct event *auth_ev;	/* the handshake's deadline */
+	char addr[INET6_ADDRSTRLEN];	/* the peer's address, "local" for commands */
+	char peer[INET6_ADDRSTRLEN + 8];	/* address:port, for logs */
 	void *agent;		/* agentlink's per-link state */
 	TAILQ_ENTRY(conn) entry;
 	TAILQ_ENTRY(conn) dirty_entry;
@@ -38,8 +51,11 @@ struct conn {
 static void conn_read_cb(struct bufferevent *bev, void *arg);
 static void conn_write_cb(struct bufferevent *bev, void *arg);
 static void conn_event_cb(struct bufferevent *bev, short what, void *arg);
+static void conn_auth_timeout_cb(evutil_socket_t fd, short what, void *arg);
 
 #define CONN_MAX_SINGLE_IO (4u << 20)
+#define CONN_PREAUTH_FRAME 4096u	/* hello and auth are ~200 bytes */
+#define CONN_PREAUTH_READ 16384u
 /* A command's unread replies past which its next requests wait in the
  * socket: a client that asks without reading costs this much, no more. */
 #define CONN_CLI_OUT_MAX (4u << 20)
@@ -53,6 +69,9 @@ conn_new(struct master *m, int fd, enum conn_kind kind, long uid, long gid)
 	c->kind = kind;
 	c->peer_uid = uid;
 	c->peer_gid = gid;
+	c->authed = kind == CONN_CLI;
+	snprintf(c->addr, sizeof(c->addr), "local");
+	snprintf(c->peer, sizeof(c->peer), "local");
 	c->held = evbuffer_new();
 	c->bev = bufferevent_socket_new(m->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	bufferevent_setcb(c->bev, conn_read_cb, conn_write_cb, conn_event_cb, c);
@@ -61,11 +80,15 @@ conn_new(struct master *m, int fd, enum conn_kind kind, long uid, long gid)
 	 * reply then took hundreds of loop turns, each as long as a busy
 	 * master's turn. Let one turn move what the socket takes.
 	 */
-	bufferevent_set_max_single_read(c->bev, CONN_MAX_SINGLE_IO);
+	bufferevent_set_max_single_read(c->bev, c->authed ? CONN_MAX_SINGLE_IO :
+	    CONN_PREAUTH_READ);
 	bufferevent_set_max_single_write(c->bev, CONN_MAX_SINGLE_IO);
 	if (kind == CONN_AGENT) {
 		struct timeval tv = { agent_link_timeout(m->conf), 0 };
+		struct timeval auth = { m->conf->auth_timeout, 0 };
 		bufferevent_set_timeouts(c->bev, &tv, NULL);
+		c->auth_ev = evtimer_new(m->base, conn_auth_timeout_cb, c);
+		evtimer_add(c->auth_ev, &auth);
 	} else {	/* commands before agent traffic and the scheduler (loop.c) */
 		bufferevent_priority_set(c->bev, LOOP_PRIO_CMD);
 		loop_cmd_watch(m, fd);
@@ -73,6 +96,105 @@ conn_new(struct master *m, int fd, enum conn_kind kind, long uid, long gid)
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	TAILQ_INSERT_TAIL(&m->conns, c, entry);
 	return c;
+}
+
+static void
+conn_sockaddr(const struct sockaddr *sa, char *addr, size_t alen, int *port)
+{
+	const void *in = NULL;
+
+	*port = 0;
+	if (sa->sa_family == AF_INET) {
+		in = &((const struct sockaddr_in *)sa)->sin_addr;
+		*port = ntohs(((const struct sockaddr_in *)sa)->sin_port);
+	} else if (sa->sa_family == AF_INET6) {
+		in = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+		*port = ntohs(((const struct sockaddr_in6 *)sa)->sin6_port);
+	}
+	if (in == NULL || inet_ntop(sa->sa_family, in, addr, (socklen_t)alen) == NULL)
+		snprintf(addr, alen, "?");
+}
+
+void
+conn_set_peer(struct conn *c, const struct sockaddr *sa)
+{
+	int port;
+
+	conn_sockaddr(sa, c->addr, sizeof(c->addr), &port);
+	snprintf(c->peer, sizeof(c->peer), "%s:%d", c->addr, port);
+}
+
+const char *
+conn_peer(const struct conn *c)
+{
+	return c->peer;
+}
+
+void
+conn_set_authed(struct conn *c)
+{
+	c->authed = true;
+	bufferevent_set_max_single_read(c->bev, CONN_MAX_SINGLE_IO);
+	if (c->auth_ev != NULL)
+		evtimer_del(c->auth_ev);
+}
+
+static void
+conn_auth_timeout_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn *c = arg;
+	char why[128];
+
+	if (c->authed)
+		return;
+	snprintf(why, sizeof(why), "no authentication within %ld s (PUMICE_AUTH_TIMEOUT)",
+	    c->m->conf->auth_timeout);
+	conn_close(c, why);
+}
+
+/* Logs refusals at most once a second: a flood must not flood the log. */
+static void
+conn_refuse_log(const char *addr, const char *why)
+{
+	static time_t last;
+	static long quiet;
+	time_t now = time(NULL);
+
+	if (now == last) {
+		quiet++;
+		return;
+	}
+	log_warnx("connection from %s refused: %s%s", addr, why,
+	    quiet ? " (and earlier ones not logged)" : "");
+	last = now;
+	quiet = 0;
+}
+
+bool
+conn_admit(struct master *m, const struct sockaddr *sa)
+{
+	char addr[INET6_ADDRSTRLEN], why[160];
+	long total = 0, same = 0;
+	struct conn *c;
+	int port;
+
+	conn_sockaddr(sa, addr, sizeof(addr), &port);
+	TAILQ_FOREACH(c, &m->conns, entry) {
+		if (c->authed)
+			continue;
+		total++;
+		same += strcmp(c->addr, addr) == 0;
+	}
+	if (same >= m->conf->unauth_per_host)
+		snprintf(why, sizeof(why), "%ld links from there are not authenticated yet "
+		    "(PUMICE_UNAUTH_PER_HOST)", same);
+	else if (total >= m->conf->unauth_max)
+		snprintf(why, sizeof(why), "%ld links are not authenticated yet "
+		    "(PUMICE_UNAUTH_MAX)", total);
+	else
+		return true;
+	conn_refuse_log(addr, why);
+	return false;
 }
 
 struct host *
@@ -210,6 +332,8 @@ conn_free_cb(evutil_socket_t fd, short what, void *arg)
 
 	bufferevent_free(c->bev);
 	evbuffer_free(c->held);
+	if (c->auth_ev != NULL)
+		event_free(c->auth_ev);
 	free(c->agent);
 	free(c);
 }
@@ -223,10 +347,12 @@ conn_close(struct conn *c, const char *why)
 		return;
 	c->dead = true;
 	if (why != NULL)
-		log_info("%s connection%s%s closed: %s",
+		log_info("%s connection %s %s closed: %s",
 		    c->kind == CONN_AGENT ? "agent" : "command",
-		    c->host ? " of " : "", c->host ? c->host->name : "", why);
+		    c->host ? "of" : "from", c->host ? c->host->name : c->peer, why);
 	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
+	if (c->auth_ev != NULL)
+		evtimer_del(c->auth_ev);
 	if (c->on_dirty) {
 		TAILQ_REMOVE(&m->dirty, c, dirty_entry);
 		c->on_dirty = false;
@@ -260,11 +386,21 @@ conn_take_frame(struct conn *c, struct evbuffer *in)
 		return 0;
 	evbuffer_copyout(in, hdr, 4);
 	n = (uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 | (uint32_t)hdr[2] << 8 | hdr[3];
+	if (!c->authed && n > CONN_PREAUTH_FRAME) {
+		snprintf(err, sizeof(err), "a %u-byte frame before authentication "
+		    "(at most %u)", n, CONN_PREAUTH_FRAME);
+		log_warnx("agent port: %s sent %s", c->peer, err);
+		conn_close(c, err);
+		return -1;
+	}
 	if (n <= PROTO_MAX_FRAME && len < (size_t)n + 4)
 		return 0;
 	rc = proto_decode(evbuffer_pullup(in, n <= PROTO_MAX_FRAME ? (ssize_t)n + 4 : 4),
 	    n <= PROTO_MAX_FRAME ? n + 4 : 4, &msg, &used, err, sizeof(err));
 	if (rc <= 0) {
+		if (c->kind == CONN_AGENT)
+			log_warnx("agent port: %s sent a garbled frame: %s", c->peer,
+			    rc < 0 ? err : "truncated frame");
 		conn_close(c, rc < 0 ? err : "truncated frame");
 		return -1;
 	}
@@ -327,7 +463,7 @@ conn_event_cb(struct bufferevent *bev, short what, void *arg)
 	if (what & BEV_EVENT_EOF)
 		conn_close(c, c->kind == CONN_AGENT ? "end of stream" : NULL);
 	else if (what & BEV_EVENT_TIMEOUT)
-		conn_close(c, "no heartbeat");
+		conn_close(c, c->authed ? "no heartbeat" : "silent before authentication");
 	else if (what & BEV_EVENT_ERROR)
 		conn_close(c, "socket error");
 }

@@ -455,6 +455,8 @@ job_apply_finish(struct master *m, struct job *j, const struct jevent *ev, char 
 	e->signal = (int)json_integer_value(json_object_get(data, "signal"));
 	e->cpu = json_number_value(json_object_get(data, "cpu"));
 	e->maxrss = (long)json_integer_value(json_object_get(data, "maxrss"));
+	free(e->cwd);	/* -cwd unusable: the agent ran it in /tmp */
+	e->cwd = proto_str(data, "cwd") ? xstrdup(proto_str(data, "cwd")) : NULL;
 	if (e->requeue && e->kill_reason == NULL)
 		return jobctl_requeue_ended(m, j, e);	/* brequeue: back to PEND */
 	if (e->kill_reason != NULL) {
@@ -634,6 +636,7 @@ job_free(struct job *j)
 			elem_free_hosts(e);
 			free(e->reason);
 			free(e->kill_reason);
+			free(e->cwd);
 			free(e);
 		}
 	}

@@ -257,11 +257,13 @@ jobrec_project(json_t *r, struct jobrec_ctx *x)
 	jobrec_put_str(r, x, 0, "project", job_project(x->m, jobrec_spec(x)));
 }
 
-/* Where it runs: bsub -cwd, else where it was submitted. */
+/* Where it runs: bsub -cwd, else where it was submitted; where it ran
+ * when the agent had to fall back to /tmp. */
 static void
 jobrec_exec_cwd(json_t *r, struct jobrec_ctx *x)
 {
-	const char *cwd = jobrec_spec_str(x, "cwd");
+	const char *cwd = x->e != NULL && x->e->cwd != NULL ? x->e->cwd :
+	    jobrec_spec_str(x, "cwd");
 
 	jobrec_put_str(r, x, 0, "exec_cwd", *cwd ? cwd : jobrec_spec_str(x, "subcwd"));
 }

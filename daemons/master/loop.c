@@ -223,7 +223,13 @@ static void
 loop_accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
     int salen, void *arg)
 {
-	conn_new(arg, fd, CONN_AGENT, -1, -1);
+	struct master *m = arg;
+
+	if (!conn_admit(m, sa)) {
+		evutil_closesocket(fd);
+		return;
+	}
+	conn_set_peer(conn_new(m, fd, CONN_AGENT, -1, -1), sa);
 }
 
 #define LOOP_ACCEPT_BATCH 16	/* commands accepted per callback */
@@ -291,7 +297,7 @@ loop_listen_unix(struct master *m, char *err, size_t errlen)
 	dir = xstrdup(path);
 	if (strrchr(dir, '/') != NULL && strrchr(dir, '/') != dir) {
 		*strrchr(dir, '/') = '\0';
-		mkdir_p(dir, 0755);
+		mkdir_p_public(dir, 0755);	/* every user connects */
 	}
 	free(dir);
 	memset(&sun, 0, sizeof(sun));

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "confcheck.h"
@@ -38,7 +39,7 @@ master_write_pid(const char *path)
 	char buf[32];
 	int n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
 
-	if (file_write_atomic(path, buf, (size_t)n, 0644) < 0)
+	if (file_write_atomic(path, buf, (size_t)n, 0600) < 0)
 		fatal("%s", path);
 }
 
@@ -77,6 +78,7 @@ main(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage();
+	umask(DAEMON_UMASK);
 	memset(&m, 0, sizeof(m));
 	if ((m.conf = conf_load(envdir, 1, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "pumice-master: %s\n", err);

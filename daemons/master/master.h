@@ -48,6 +48,7 @@ struct elem {
 	int exit_code, signal;
 	char *reason;		/* exit reason text, or NULL */
 	char *kill_reason;	/* set when a kill was asked while running */
+	char *cwd;		/* where it ran when not where asked (finish), or NULL */
 	char **hosts;		/* one per slot */
 	int nslots;
 	struct host *host;	/* first execution host while running */
@@ -241,6 +242,12 @@ void conn_close_after_write(struct conn *c);
 long conn_peer_uid(struct conn *c);
 long conn_peer_gid(struct conn *c);
 void **conn_agent_state(struct conn *c);
+struct sockaddr;
+void conn_set_peer(struct conn *c, const struct sockaddr *sa);	/* for logs */
+const char *conn_peer(const struct conn *c);	/* "addr:port", "local" */
+void conn_set_authed(struct conn *c);	/* the peer proved the cluster key */
+/* Whether a new agent-port peer is within the unauthenticated bounds. */
+bool conn_admit(struct master *m, const struct sockaddr *sa);
 
 /* memtrim.c: freed heap back to the system after big work. */
 bool memtrim_worth(size_t len);	/* a frame of len bytes: trim after it */

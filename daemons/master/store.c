@@ -23,6 +23,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sqlite3.h>
 
 #include "envtab.h"
@@ -83,6 +84,31 @@ store_max_job(struct store *s)
 	return v;
 }
 
+/*
+ * The events hold every job's environment (tokens, passwords): the state
+ * directory and its files are the master's alone, also where an older
+ * version or another umask made them readable.
+ */
+static int
+store_private(const char *dir, char *err, size_t errlen)
+{
+	static const char *files[] = { "pumice.db", "pumice.db-wal", "pumice.db-shm",
+	    "pumice.db-journal" };
+	char *p;
+	size_t i;
+	int r = 0;
+
+	if (mkdir_p(dir, 0700) < 0 || chmod(dir, 0700) < 0)
+		return errf(err, errlen, "%s: %s", dir, strerror(errno));
+	for (i = 0; i < nitems(files) && r == 0; i++) {
+		p = xasprintf("%s/%s", dir, files[i]);
+		if (chmod(p, 0600) < 0 && errno != ENOENT)
+			r = errf(err, errlen, "%s: %s", p, strerror(errno));
+		free(p);
+	}
+	return r;
+}
+
 struct store *
 store_open(const char *dir, char *err, size_t errlen)
 {
@@ -90,8 +116,7 @@ store_open(const char *dir, char *err, size_t errlen)
 	char *path;
 	char *msg = NULL;
 
-	if (mkdir_p(dir, 0700) < 0) {
-		errf(err, errlen, "%s: %s", dir, strerror(errno));
+	if (store_private(dir, err, errlen) < 0) {
 		free(s);
 		return NULL;
 	}
