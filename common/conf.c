@@ -110,24 +110,27 @@ conf_words(const char *s, size_t *n)
 	return argv;
 }
 
-/* What a peer may cost the master before it proved the cluster key. */
+/* What a peer may cost the master before it proved the cluster key
+ * (ranges and defaults from conftab). */
 static int
 conf_preauth_values(struct conf_ctx *x)
 {
-	static const struct { const char *key; size_t off; long lo, hi, dflt; } keys[] = {
-		{ "PUMICE_AUTH_TIMEOUT", offsetof(struct conf, auth_timeout), 1, 300, 5 },
-		{ "PUMICE_UNAUTH_MAX", offsetof(struct conf, unauth_max), 1, 100000, 512 },
-		{ "PUMICE_UNAUTH_PER_HOST", offsetof(struct conf, unauth_per_host), 1, 100000, 128 },
+	static const struct { const char *key; size_t off; } keys[] = {
+		{ "PUMICE_AUTH_TIMEOUT", offsetof(struct conf, auth_timeout) },
+		{ "PUMICE_UNAUTH_MAX", offsetof(struct conf, unauth_max) },
+		{ "PUMICE_UNAUTH_PER_HOST", offsetof(struct conf, unauth_per_host) },
 	};
 	struct conf *c = x->c;
 	const struct cfg_kv *kv;
 	size_t i;
 
 	for (i = 0; i < nitems(keys); i++) {
+		const struct conftab_key *k = conftab_find(CT_LSF_CONF, keys[i].key);
 		long *v = (long *)((char *)c + keys[i].off);
-		*v = keys[i].dflt;
+
+		*v = strtol(k->def, NULL, 10);
 		if ((kv = conf_kv(&c->lsfconf, keys[i].key)) != NULL &&
-		    conf_kv_long(x, c->lsfconf.path, kv, keys[i].lo, keys[i].hi, v) < 0)
+		    conf_kv_long(x, c->lsfconf.path, kv, k->min, k->max, v) < 0)
 			return -1;
 	}
 	return 0;
