@@ -429,6 +429,23 @@ shep_report(struct shep *s)
 	free(text);
 }
 
+/*
+ * The master reran the job elsewhere while this host was away (jobs.c
+ * marks the job "fenced"): its output is the current attempt's now.
+ */
+static bool
+shep_fenced(const struct shep *s)
+{
+	char *path = xasprintf("%s/fenced", s->jobdir);
+	bool fenced = access(path, F_OK) == 0;
+
+	free(path);
+	if (fenced)
+		log_warnx("job %lld[%lld] attempt %lld: fenced off, no job report written",
+		    s->spec.id, s->spec.idx, s->spec.attempt);
+	return fenced;
+}
+
 /* Before the fork: nfs:// destinations are reachable, or the job fails. */
 static int
 shep_output_open(struct shep *s)
@@ -598,7 +615,7 @@ shep_run(const char *jobdir, char *err, size_t errlen)
 	    shep_output_open(&s) == 0 && shep_fork(&s) == 0) {
 		shep_output_pump(&s);
 		shep_wait(&s);
-		if (s.spec.out != NULL)
+		if (s.spec.out != NULL && !shep_fenced(&s))
 			shep_report(&s);
 		shepout_finish(s.out, s.reason, sizeof(s.reason));
 		shep_commit_outputs(&s);
