@@ -429,21 +429,56 @@ shep_report(struct shep *s)
 	free(text);
 }
 
-/*
- * The master reran the job elsewhere while this host was away (jobs.c
- * marks the job "fenced"): its output is the current attempt's now.
- */
+/* The master reran the job elsewhere while this host was away: jobs.c
+ * marks the job "fenced"; its output is the current attempt's now. */
 static bool
-shep_fenced(const struct shep *s)
+shep_is_fenced(const struct shep *s)
 {
 	char *path = xasprintf("%s/fenced", s->jobdir);
 	bool fenced = access(path, F_OK) == 0;
 
 	free(path);
-	if (fenced)
+	return fenced;
+}
+
+/* Whether the agent's lease from the master (link.c) runs now. */
+static bool
+shep_leased(const struct shep *s)
+{
+	char *path = xasprintf("%s/../../lease", s->jobdir), *text;
+	unsigned long long until = 0;
+	size_t len;
+
+	if ((text = file_read_all(path, &len)) != NULL)
+		until = strtoull(text, NULL, 10);
+	free(text);
+	free(path);
+	return now_mono_ms() < until;
+}
+
+/*
+ * Fencing: a job report goes into the job's output only while the master's
+ * lease says this attempt is still current. Past it (the host cut off from
+ * the master, or its agent down), wait until the agent hears from the
+ * master again: the lease comes back, or the job is fenced off (false).
+ */
+static bool
+shep_may_report(const struct shep *s)
+{
+	bool said = false;
+
+	while (!shep_is_fenced(s) && !shep_leased(s)) {
+		if (!said)
+			log_warnx("job %lld[%lld] attempt %lld: no lease from the master; "
+			    "the job report waits until the master confirms the attempt",
+			    s->spec.id, s->spec.idx, s->spec.attempt);
+		said = true;
+		sleep(1);
+	}
+	if (shep_is_fenced(s))
 		log_warnx("job %lld[%lld] attempt %lld: fenced off, no job report written",
 		    s->spec.id, s->spec.idx, s->spec.attempt);
-	return fenced;
+	return !shep_is_fenced(s);
 }
 
 /* Before the fork: nfs:// destinations are reachable, or the job fails. */
@@ -615,7 +650,7 @@ shep_run(const char *jobdir, char *err, size_t errlen)
 	    shep_output_open(&s) == 0 && shep_fork(&s) == 0) {
 		shep_output_pump(&s);
 		shep_wait(&s);
-		if (s.spec.out != NULL && !shep_fenced(&s))
+		if (s.spec.out != NULL && shep_may_report(&s))
 			shep_report(&s);
 		shepout_finish(s.out, s.reason, sizeof(s.reason));
 		shep_commit_outputs(&s);

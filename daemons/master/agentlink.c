@@ -261,6 +261,20 @@ agent_reconcile(struct master *m, struct host *h, json_t *jobs)
 	}
 }
 
+/*
+ * The lease: the jobs the agent holds and the master did not fence off are
+ * current for valid_ms more, since the master reruns a lost host's jobs
+ * only a link timeout after it noticed the loss, itself at least a link
+ * timeout after this. The shepherd writes a job report only under a valid
+ * lease (shep.c). Sent after a registration's reconciling and per heartbeat.
+ */
+static void
+agent_send_lease(struct master *m, struct conn *c)
+{
+	conn_send(c, json_pack("{s:s, s:I}", "t", "lease", "valid_ms",
+	    (json_int_t)agent_link_timeout(m->conf) * 1000 - 2000));
+}
+
 static void
 agent_register(struct master *m, struct conn *c, struct link *l, json_t *msg)
 {
@@ -289,6 +303,7 @@ agent_register(struct master *m, struct conn *c, struct link *l, json_t *msg)
 	log_info("host %s registered: %d cpus, %ld KB memory, %s", h->name, h->ncpus,
 	    h->mem_total, h->model);
 	agent_reconcile(m, h, json_object_get(msg, "jobs"));
+	agent_send_lease(m, c);
 	loop_want_sched(m);
 }
 
@@ -410,6 +425,7 @@ agent_handle(struct master *m, struct conn *c, json_t *msg)
 	if (strcmp(t, "hb") == 0) {
 		agent_host_info(conn_host(c), msg);
 		agent_usage(m, conn_host(c), json_object_get(msg, "usage"));
+		agent_send_lease(m, c);
 	} else if (strcmp(t, "started") == 0)
 		log_debug("job %ld[%ld] started, pid %ld", jint(msg, "id"),
 		    jint(msg, "idx"), jint(msg, "pid"));
