@@ -456,18 +456,35 @@ shep_leased(const struct shep *s)
 	return now_mono_ms() < until;
 }
 
+static volatile sig_atomic_t shep_term;
+
+static void
+shep_on_term(int sig)
+{
+	shep_term = 1;
+}
+
 /*
  * Fencing: a job report goes into the job's output only while the master's
  * lease says this attempt is still current. Past it (the host cut off from
  * the master, or its agent down), wait until the agent hears from the
  * master again: the lease comes back, or the job is fenced off (false).
+ * A SIGTERM (pumice cluster stop) or a removed job directory ends the
+ * wait without a report.
  */
 static bool
 shep_may_report(const struct shep *s)
 {
 	bool said = false;
 
+	signal(SIGTERM, shep_on_term);
 	while (!shep_is_fenced(s) && !shep_leased(s)) {
+		if (shep_term || access(s->jobdir, F_OK) < 0) {
+			log_warnx("job %lld[%lld] attempt %lld: stopped before the master "
+			    "confirmed the attempt; no job report written", s->spec.id,
+			    s->spec.idx, s->spec.attempt);
+			return false;
+		}
 		if (!said)
 			log_warnx("job %lld[%lld] attempt %lld: no lease from the master; "
 			    "the job report waits until the master confirms the attempt",
