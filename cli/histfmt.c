@@ -165,7 +165,10 @@ hf_event_text(const json_t *ev)
 		return hf_submit_text(d);
 	if (strcmp(type, "start") == 0) {
 		h = hf_hosts(json_object_get(d, "hosts"));
-		s = xasprintf("Dispatched %zu Task(s) on Host(s) %s;",
+		s = hf_int(d, "attempt") > 1 ?
+		    xasprintf("Dispatched %zu Task(s) on Host(s) %s, attempt %ld;",
+		    json_array_size(json_object_get(d, "hosts")), h, hf_int(d, "attempt")) :
+		    xasprintf("Dispatched %zu Task(s) on Host(s) %s;",
 		    json_array_size(json_object_get(d, "hosts")), h);
 		free(h);
 		return s;

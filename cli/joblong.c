@@ -232,6 +232,11 @@ jl_started(FILE *fp, const json_t *job, bool uf)
 		free(where);
 		where = t;
 	}
+	if (jl_int(job, "attempt") > 1) {	/* a rerun: its dispatch number */
+		t = xasprintf("%s (attempt %ld)", where, jl_int(job, "attempt"));
+		free(where);
+		where = t;
+	}
 	t = xasprintf("Started on %s, Execution Home <%s>, Execution CWD <%s>;",
 	    where, pw ? pw->pw_dir : "-", *jl_str(job, "exec_cwd") ?
 	    jl_str(job, "exec_cwd") : jl_str(job, "subcwd"));

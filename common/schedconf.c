@@ -6,6 +6,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -460,6 +461,20 @@ sc_yes_no(struct sc_ctx *x, const struct cfg_kv *kv, bool *v)
 	return 0;
 }
 
+/* MAX_JOB_REQUEUE: how many requeues by exit value a job may have. */
+static int
+sc_max_requeue(struct sc_ctx *x, const struct cfg_kv *kv, int *out)
+{
+	char *end;
+	long v = strtol(kv->value, &end, 10);
+
+	if (end == kv->value || *end != '\0' || v < 0 || v > INT_MAX)
+		return sc_err(x, kv->line, "MAX_JOB_REQUEUE must be an integer from 0 "
+		    "to %d, not '%s'", INT_MAX, kv->value);
+	*out = (int)v;
+	return 0;
+}
+
 static int
 sc_queue_key(struct sc_ctx *x, const struct cfg_kv *kv, struct schedconf_queue *q)
 {
@@ -474,6 +489,8 @@ sc_queue_key(struct sc_ctx *x, const struct cfg_kv *kv, struct schedconf_queue *
 		return sc_fairshare(x, kv, q);
 	if (strcasecmp(kv->key, "REQUEUE_EXIT_VALUES") == 0)
 		return sc_requeue_exit(x, kv, q);
+	if (strcasecmp(kv->key, "MAX_JOB_REQUEUE") == 0)
+		return sc_max_requeue(x, kv, &q->max_requeue);
 	if (strcasecmp(kv->key, "RERUNNABLE") == 0)
 		return sc_yes_no(x, kv, &q->rerunnable);
 	if (strcasecmp(kv->key, "EXCLUSIVE") == 0)
@@ -504,6 +521,7 @@ sc_queues(struct sc_ctx *x)
 	for (i = 0; i < c->nqueues && rc == 0; i++) {
 		struct schedconf_queue *q = &x->s->queues[i];
 		q->runlimit_def = q->runlimit_max = -1;
+		q->max_requeue = -1;
 		for (k = 0; k < c->queues[i].nextra && rc == 0; k++)
 			rc = sc_queue_key(x, &c->queues[i].extra[k], q);
 	}
@@ -536,6 +554,10 @@ sc_params(struct sc_ctx *x)
 
 	x->path = x->c->params.path ? x->c->params.path : "lsb.params";
 	x->s->hist_hours = 5;
+	x->s->max_job_requeue = -1;
+	if ((kv = sc_param(x->c, "MAX_JOB_REQUEUE")) != NULL &&
+	    sc_max_requeue(x, kv, &x->s->max_job_requeue) < 0)
+		return -1;
 	if ((kv = sc_param(x->c, "MAX_USER_PRIORITY")) != NULL) {
 		v = strtol(kv->value, &end, 10);
 		if (end == kv->value || *end != '\0' || v < 1 || v > 1000000)

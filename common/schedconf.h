@@ -57,6 +57,7 @@ struct schedconf_queue {	/* parallel to conf->queues */
 	bool exclusive;
 	bool rerunnable;	/* RERUNNABLE = yes */
 	unsigned char requeue_exit[256];	/* by exit code: SCHEDCONF_REQUEUE* */
+	int max_requeue;	/* MAX_JOB_REQUEUE, -1: lsb.params' */
 	struct schedconf_share *shares;		/* FAIRSHARE; NULL = FCFS */
 	size_t nshares;
 };
@@ -74,6 +75,7 @@ struct schedconf {
 	int max_user_priority;		/* 0: -sp not enabled */
 	bool reserve_per_task;
 	double hist_hours;		/* fairshare usage half-life (5) */
+	int max_job_requeue;		/* MAX_JOB_REQUEUE, -1 unlimited */
 };
 
 /* Loads the scheduler's part for c (queues already loaded). */

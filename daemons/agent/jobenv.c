@@ -111,6 +111,10 @@ jobenv_ids(struct jobenv *e, const struct jobspec *js)
 	} else
 		snprintf(buf, sizeof(buf), "%lld", js->id);
 	jobenv_set(e, "LSB_BATCH_JID", buf);
+	if (js->attempt > 0)	/* the master's dispatch number, 1 first */
+		jobenv_setll(e, "PUMICE_ATTEMPT", js->attempt);
+	if (js->attempt > 1)	/* a rerun: requeued, or its host was lost */
+		jobenv_set(e, "LSB_RESTART", "Y");
 }
 
 /* Output names as the job sees them, %J/%I already substituted. */

@@ -32,6 +32,7 @@ struct job {
 	TAILQ_ENTRY(job) entry;
 	struct jobs *js;
 	long long id, idx;
+	long long attempt;	/* the master's dispatch number (0: unknown) */
 	char key[SPOOL_KEY_MAX];
 	char *dir;
 	pid_t shepherd;		/* -1 when unknown */
@@ -118,6 +119,19 @@ jobs_add(struct jobs *js, long long id, long long idx)
 	return j;
 }
 
+/* The attempt job.json names, for a job found in the spool at start-up. */
+static long long
+jobs_spooled_attempt(const struct job *j)
+{
+	char *path = xasprintf("%s/job.json", j->dir);
+	json_t *spec = json_load_file(path, 0, NULL);
+	long long a = json_integer_value(json_object_get(spec, "attempt"));
+
+	json_decref(spec);
+	free(path);
+	return a;
+}
+
 static void
 jobs_close_cb(uv_handle_t *h)
 {
@@ -196,6 +210,24 @@ jobs_kill(struct job *j)
 	jobs_kill_cb(j->killt);
 }
 
+/*
+ * A stale attempt (the master reran the job elsewhere while this host was
+ * away): the shepherd must not append its job report to the job's output,
+ * which the current attempt now writes (shep.c reads this mark).
+ */
+static void
+jobs_fence(struct job *j)
+{
+	char *path = xasprintf("%s/fenced", j->dir);
+
+	if (file_write_atomic(path, "1\n", 2, 0600) < 0)
+		log_warn("%s", path);
+	else
+		log_warnx("job %lld[%lld] attempt %lld is fenced off: killed, no job report",
+		    j->id, j->idx, j->attempt);
+	free(path);
+}
+
 void
 jobs_on_signal(struct jobs *js, const json_t *msg)
 {
@@ -214,6 +246,8 @@ jobs_on_signal(struct jobs *js, const json_t *msg)
 		    (long long)id, (long long)idx);
 		return;
 	}
+	if (json_is_true(json_object_get(msg, "fenced")))
+		jobs_fence(j);
 	if (json_is_true(json_object_get(msg, "kill")))
 		jobs_kill(j);
 	else if (sig == 0)
@@ -354,6 +388,7 @@ jobs_on_run(struct jobs *js, const json_t *msg)
 		return;
 	}
 	j = jobs_add(js, s.id, s.idx);
+	j->attempt = s.attempt;
 	if (jobs_spawn(js, j, err, sizeof(err)) < 0) {
 		log_warnx("job %lld[%lld] refused: %s", s.id, s.idx, err);
 		spool_remove(js->a->spool, key);
@@ -410,6 +445,8 @@ jobs_finalize(struct jobs *js, struct job *j, json_t *st)
 	for (i = 0; i < nitems(keys); i++)
 		if ((v = json_object_get(st, keys[i])) != NULL && !json_is_null(v))
 			json_object_set(j->fin, keys[i], v);
+	if (j->attempt > 0)	/* the master ignores a stale attempt's finish */
+		json_object_set_new(j->fin, "attempt", json_integer(j->attempt));
 	if (j->killt != NULL)
 		uv_timer_stop(j->killt);
 	log_info("job %lld[%lld] ended: %s, exit code %lld%s%s", j->id, j->idx,
@@ -509,8 +546,8 @@ jobs_list(const struct jobs *js)
 	struct job *j;
 
 	TAILQ_FOREACH(j, &js->list, entry)
-		json_array_append_new(a, json_pack("{s:I, s:I}", "id", (json_int_t)j->id,
-		    "idx", (json_int_t)j->idx));
+		json_array_append_new(a, json_pack("{s:I, s:I, s:I}", "id", (json_int_t)j->id,
+		    "idx", (json_int_t)j->idx, "attempt", (json_int_t)j->attempt));
 	return a;
 }
 
@@ -576,6 +613,7 @@ jobs_load(struct jobs *js, char *err, size_t errlen)
 {
 	char *path = xasprintf("%s/jobs", js->a->spool), *done;
 	long long id, idx;
+	struct job *j;
 	struct dirent *de;
 	int r, n = 0;
 	DIR *d;
@@ -594,7 +632,8 @@ jobs_load(struct jobs *js, char *err, size_t errlen)
 			spool_remove(js->a->spool, de->d_name);
 			continue;
 		}
-		jobs_add(js, id, idx);
+		j = jobs_add(js, id, idx);
+		j->attempt = jobs_spooled_attempt(j);
 		n++;
 	}
 	closedir(d);

@@ -116,6 +116,7 @@ jobspec_parse(const json_t *j, struct jobspec *js, char *err, size_t errlen)
 	    jobspec_int(j, "idx", 0, 0, &js->idx, err, errlen) < 0 ||
 	    jobspec_int(j, "idx_end", 0, 0, &js->idx_end, err, errlen) < 0 ||
 	    jobspec_int(j, "idx_step", 0, 1, &js->idx_step, err, errlen) < 0 ||
+	    jobspec_int(j, "attempt", 0, 0, &js->attempt, err, errlen) < 0 ||
 	    jobspec_int(j, "uid", 1, 0, &uid, err, errlen) < 0 ||
 	    jobspec_int(j, "gid", 1, 0, &gid, err, errlen) < 0 ||
 	    jobspec_int(j, "nslots", 0, 1, &nslots, err, errlen) < 0)

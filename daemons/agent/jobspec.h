@@ -17,6 +17,7 @@ struct jobspec {
 	uid_t uid;
 	gid_t gid;
 	int nslots;
+	long long attempt;	/* dispatch number, 1 first (0: not sent) */
 	const json_t *env;	/* object or NULL */
 	const json_t *hosts;	/* array or NULL */
 	/* limits and extras (0/NULL: none); see proto.h */

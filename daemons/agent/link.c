@@ -202,6 +202,28 @@ link_on_welcome(struct link *l, const json_t *msg)
 	uv_timer_start(&l->hb, link_hb_cb, (uint64_t)hb * 1000, (uint64_t)hb * 1000);
 }
 
+/*
+ * The master's lease (agentlink.c): until when this host's jobs are surely
+ * still the master's current attempts. Written as a CLOCK_MONOTONIC
+ * deadline in ms to <spool>/lease, which shepherds read before they append
+ * a job report (shep.c). It needs no fsync: a reboot ends the shepherds.
+ */
+static void
+link_on_lease(struct link *l, const json_t *msg)
+{
+	json_int_t valid = json_integer_value(json_object_get(msg, "valid_ms"));
+	char *path = xasprintf("%s/lease", l->a->spool), text[32];
+	int n;
+
+	if (valid > 0) {
+		n = snprintf(text, sizeof(text), "%llu\n",
+		    (unsigned long long)(now_mono_ms() + (uint64_t)valid));
+		if (file_write_replace(path, text, (size_t)n, 0644) < 0)
+			log_warn("%s", path);
+	}
+	free(path);
+}
+
 /* Orders from a registered master. */
 static void
 link_on_order(struct link *l, const char *t, const json_t *msg)
@@ -218,6 +240,8 @@ link_on_order(struct link *l, const char *t, const json_t *msg)
 		jobs_on_finish_ack(a->jobs, msg);
 	else if (strcmp(t, "relay_rep") == 0)
 		relay_on_reply(a->relay, msg);
+	else if (strcmp(t, "lease") == 0)
+		link_on_lease(l, msg);
 	else
 		log_warnx("master sent unknown message \"%s\"; ignored", t);
 }

@@ -456,6 +456,75 @@ shep_report(struct shep *s)
 	free(text);
 }
 
+/* The master reran the job elsewhere while this host was away: jobs.c
+ * marks the job "fenced"; its output is the current attempt's now. */
+static bool
+shep_is_fenced(const struct shep *s)
+{
+	char *path = xasprintf("%s/fenced", s->jobdir);
+	bool fenced = access(path, F_OK) == 0;
+
+	free(path);
+	return fenced;
+}
+
+/* Whether the agent's lease from the master (link.c) runs now. */
+static bool
+shep_leased(const struct shep *s)
+{
+	char *path = xasprintf("%s/../../lease", s->jobdir), *text;
+	unsigned long long until = 0;
+	size_t len;
+
+	if ((text = file_read_all(path, &len)) != NULL)
+		until = strtoull(text, NULL, 10);
+	free(text);
+	free(path);
+	return now_mono_ms() < until;
+}
+
+static volatile sig_atomic_t shep_term;
+
+static void
+shep_on_term(int sig)
+{
+	shep_term = 1;
+}
+
+/*
+ * Fencing: a job report goes into the job's output only while the master's
+ * lease says this attempt is still current. Past it (the host cut off from
+ * the master, or its agent down), wait until the agent hears from the
+ * master again: the lease comes back, or the job is fenced off (false).
+ * A SIGTERM (pumice cluster stop) or a removed job directory ends the
+ * wait without a report.
+ */
+static bool
+shep_may_report(const struct shep *s)
+{
+	bool said = false;
+
+	signal(SIGTERM, shep_on_term);
+	while (!shep_is_fenced(s) && !shep_leased(s)) {
+		if (shep_term || access(s->jobdir, F_OK) < 0) {
+			log_warnx("job %lld[%lld] attempt %lld: stopped before the master "
+			    "confirmed the attempt; no job report written", s->spec.id,
+			    s->spec.idx, s->spec.attempt);
+			return false;
+		}
+		if (!said)
+			log_warnx("job %lld[%lld] attempt %lld: no lease from the master; "
+			    "the job report waits until the master confirms the attempt",
+			    s->spec.id, s->spec.idx, s->spec.attempt);
+		said = true;
+		sleep(1);
+	}
+	if (shep_is_fenced(s))
+		log_warnx("job %lld[%lld] attempt %lld: fenced off, no job report written",
+		    s->spec.id, s->spec.idx, s->spec.attempt);
+	return !shep_is_fenced(s);
+}
+
 /* Before the fork: nfs:// destinations are reachable, or the job fails. */
 static int
 shep_output_open(struct shep *s)
@@ -633,7 +702,7 @@ shep_run(const char *jobdir, char *err, size_t errlen)
 	    shep_output_open(&s) == 0 && shep_fork(&s) == 0) {
 		shep_output_pump(&s);
 		shep_wait(&s);
-		if (s.spec.out != NULL)
+		if (s.spec.out != NULL && shep_may_report(&s))
 			shep_report(&s);
 		shepout_finish(s.out, s.reason, sizeof(s.reason));
 		shep_commit_outputs(&s);

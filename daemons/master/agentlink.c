@@ -174,61 +174,92 @@ agent_set_str(char **dst, const char *v)
 	*dst = xstrdup(v ? v : "");
 }
 
+/*
+ * Fencing: every dispatch has an attempt number (job.c, start event). A
+ * copy the agent holds at another attempt than the one the master runs
+ * there (requeued while its host was away) is stale: killed without its
+ * job report, and its finish changes nothing (agent_stale_finish).
+ */
+static void
+agent_fence(struct host *h, long id, long idx, long attempt, const char *why)
+{
+	log_warnx("job %ld[%ld] attempt %ld on %s is stale (%s); killing it without "
+	    "its report", id, idx, attempt, h->name, why);
+	conn_send(h->conn, json_pack("{s:s, s:I, s:I, s:s, s:b, s:b}", "t", "signal",
+	    "id", (json_int_t)id, "idx", (json_int_t)idx, "sig", "KILL", "kill", 1,
+	    "fenced", 1));
+}
+
+/* The agent's copy o of e is the attempt the master runs on h. */
 static bool
-agent_holds(json_t *jobs, long id, long idx)
+agent_attempt_current(const struct elem *e, const struct host *h, const json_t *o)
+{
+	long a = jint(o, "attempt");
+
+	return e != NULL && e->host == h && (a == 0 || a == e->attempt);
+}
+
+static const json_t *
+agent_held(json_t *jobs, long id, long idx)
 {
 	size_t i;
 
 	for (i = 0; i < json_array_size(jobs); i++) {
 		json_t *o = json_array_get(jobs, i);
 		if (jint(o, "id") == id && jint(o, "idx") == idx)
-			return true;
+			return o;
 	}
-	return false;
+	return NULL;
 }
 
 /* What the master ran there but the agent never saw went back to PEND. */
 static void
-agent_reconcile(struct master *m, struct host *h, json_t *jobs)
+agent_reconcile_running(struct master *m, struct host *h, json_t *jobs)
 {
 	struct elem *e, *next;
-	size_t i;
+	const json_t *o;
 
 	for (e = TAILQ_FIRST(&h->running); e != NULL; e = next) {
 		next = TAILQ_NEXT(e, host_entry);
-		if (agent_holds(jobs, e->job->id, e->idx)) {
+		if ((o = agent_held(jobs, e->job->id, e->idx)) != NULL &&
+		    agent_attempt_current(e, h, o)) {
 			if (e->kill_reason != NULL)	/* killed while unreachable */
 				agent_send_signal(m, e, "KILL", true);
 			continue;
 		}
-		log_warnx("job %ld[%ld]: %s does not hold it; it never started, requeued",
-		    e->job->id, e->idx, h->name);
+		log_warnx("job %ld[%ld]: %s does not hold attempt %d; it never started, "
+		    "requeued", e->job->id, e->idx, h->name, e->attempt);
 		job_event(m, e->job->id, e->idx, "requeue",
 		    json_pack("{s:s}", "reason", "never started on its host"));
 	}
+}
+
+static void
+agent_reconcile(struct master *m, struct host *h, json_t *jobs)
+{
+	struct elem *e;
+	size_t i;
+
+	agent_reconcile_running(m, h, jobs);
 	for (i = 0; i < json_array_size(jobs); i++) {
-		json_t *o = json_array_get(jobs, i);
+		json_t *o = json_array_get(jobs, i), *st;
 		struct job *j = job_find(m, jint(o, "id"));
 
 		if (j == NULL) {
-			log_warnx("job %ld[%ld] on %s is unknown here; killing it",
-			    jint(o, "id"), jint(o, "idx"), h->name);
-			conn_send(h->conn, json_pack("{s:s, s:I, s:I, s:s, s:b}", "t", "signal",
-			    "id", (json_int_t)jint(o, "id"), "idx", (json_int_t)jint(o, "idx"),
-			    "sig", "KILL", "kill", 1));
+			agent_fence(h, jint(o, "id"), jint(o, "idx"), jint(o, "attempt"),
+			    "the job is unknown here");
 		} else if (job_elem_state(j, jint(o, "idx"), NULL) == JS_PEND) {
-			log_warnx("job %ld[%ld] runs on %s; adopted", j->id, jint(o, "idx"),
-			    h->name);
-			job_event(m, j->id, jint(o, "idx"), "start",
-			    json_pack("{s:[s]}", "hosts", h->name));
-		} else if ((e = job_elem(j, jint(o, "idx"))) == NULL || e->host != h) {
+			log_warnx("job %ld[%ld] attempt %ld runs on %s; adopted", j->id,
+			    jint(o, "idx"), jint(o, "attempt"), h->name);
+			st = json_pack("{s:[s]}", "hosts", h->name);
+			if (jint(o, "attempt") > 0)
+				json_object_set_new(st, "attempt", json_integer(jint(o, "attempt")));
+			job_event(m, j->id, jint(o, "idx"), "start", st);
+		} else if (!agent_attempt_current(e = job_elem(j, jint(o, "idx")), h, o)) {
 			/* rerun elsewhere while this host was away, or ended */
-			log_warnx("job %ld[%ld] runs on %s but is %s; killing that copy",
-			    j->id, jint(o, "idx"), h->name, e != NULL && e->host != NULL ?
-			    "running elsewhere" : "no longer running there");
-			conn_send(h->conn, json_pack("{s:s, s:I, s:I, s:s, s:b}", "t", "signal",
-			    "id", (json_int_t)j->id, "idx", (json_int_t)jint(o, "idx"),
-			    "sig", "KILL", "kill", 1));
+			agent_fence(h, j->id, jint(o, "idx"), jint(o, "attempt"),
+			    e != NULL && e->host != NULL ? "the job runs elsewhere or again" :
+			    "the job no longer runs there");
 		}
 	}
 }
@@ -248,6 +279,20 @@ agent_same_name(struct master *m, struct conn *c, struct link *l)
 	    "for %d s (give each agent its own name: pumice-agent --host)", l->host,
 	    agent_link_timeout(m->conf));
 	agent_refuse(c, why);
+}
+
+/*
+ * The lease: the jobs the agent holds and the master did not fence off are
+ * current for valid_ms more, since the master reruns a lost host's jobs
+ * only a link timeout after it noticed the loss, itself at least a link
+ * timeout after this. The shepherd writes a job report only under a valid
+ * lease (shep.c). Sent after a registration's reconciling and per heartbeat.
+ */
+static void
+agent_send_lease(struct master *m, struct conn *c)
+{
+	conn_send(c, json_pack("{s:s, s:I}", "t", "lease", "valid_ms",
+	    (json_int_t)agent_link_timeout(m->conf) * 1000 - 2000));
 }
 
 static void
@@ -279,6 +324,7 @@ agent_register(struct master *m, struct conn *c, struct link *l, json_t *msg)
 	log_info("host %s registered: %d cpus, %ld KB memory, %s", h->name, h->ncpus,
 	    h->mem_total, h->model);
 	agent_reconcile(m, h, json_object_get(msg, "jobs"));
+	agent_send_lease(m, c);
 	loop_want_sched(m);
 }
 
@@ -321,6 +367,20 @@ agent_msg_ok(struct conn *c, const char *what, long id, long idx, struct elem *e
 	return false;
 }
 
+/* A finish from a fenced-off attempt: logged, acknowledged, not applied. */
+static bool
+agent_stale_finish(struct conn *c, const struct elem *e, json_t *msg)
+{
+	long a = jint(msg, "attempt");
+
+	/* the attempt that runs now, or a copy on another host (an impostor) */
+	if (a == 0 || e == NULL || (a == e->attempt && e->host != NULL))
+		return false;
+	log_warnx("job %ld[%ld]: finish of stale attempt %ld from %s ignored (attempt "
+	    "%d is current)", e->job->id, e->idx, a, conn_host(c)->name, e->attempt);
+	return true;
+}
+
 static void
 agent_finished(struct master *m, struct conn *c, json_t *msg)
 {
@@ -328,9 +388,11 @@ agent_finished(struct master *m, struct conn *c, json_t *msg)
 	struct job *j = job_find(m, id);
 	struct elem *e = j ? job_elem(j, idx) : NULL;
 
-	if (!agent_msg_ok(c, "finished", id, idx, e))
+	if (agent_stale_finish(c, e, msg)) {
+		;	/* fenced off: the job's state is the current attempt's */
+	} else if (!agent_msg_ok(c, "finished", id, idx, e)) {
 		return;	/* no ack: the job is not this host's to end */
-	if (e != NULL && e->host == conn_host(c) && json_is_true(json_object_get(msg, "requeue")) &&
+	} else if (e != NULL && e->host == conn_host(c) && json_is_true(json_object_get(msg, "requeue")) &&
 	    (e->state & (JS_RUN | JS_SSUSP | JS_USUSP | JS_UNKWN))) {
 		agent_preexec_failed(m, c, j, e, msg);
 	} else if (e != NULL && e->host == conn_host(c) &&
@@ -412,6 +474,7 @@ agent_handle(struct master *m, struct conn *c, json_t *msg)
 		agent_host_info(conn_host(c), msg);
 		snapshot_host_changed(m, conn_host(c));
 		agent_usage(m, conn_host(c), json_object_get(msg, "usage"));
+		agent_send_lease(m, c);
 	} else if (strcmp(t, "started") == 0)
 		log_debug("job %ld[%ld] started, pid %ld", jint(msg, "id"),
 		    jint(msg, "idx"), jint(msg, "pid"));
@@ -488,6 +551,7 @@ agent_jobspec(struct master *m, struct elem *e)
 		json_object_set(spec, "env", jobspec_env(j));
 	json_object_set_new(spec, "id", json_integer(j->id));
 	json_object_set_new(spec, "idx", json_integer(e->idx));
+	json_object_set_new(spec, "attempt", json_integer(e->attempt));
 	if (job_is_array(j) && arrayspec_range_of(&j->arr, e->idx, &end, &step) == 0) {
 		json_object_set_new(spec, "idx_end", json_integer(end));
 		json_object_set_new(spec, "idx_step", json_integer(step));

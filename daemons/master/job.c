@@ -12,6 +12,7 @@
  * whole array was killed) by position. Counters nrun/ndone/nexit cover all
  * indices, so pending = count - nrun - ndone - nexit.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -387,6 +388,22 @@ elem_free_hosts(struct elem *e)
 	e->hosts = NULL;
 }
 
+/*
+ * The dispatch's attempt number, its fencing token (agentlink.c): kept in
+ * the start event, so replay restores it; a start recorded without one (an
+ * older database) counts on from the element's previous attempt.
+ */
+static int
+job_start_attempt(const struct elem *e, json_t *data)
+{
+	json_int_t a = json_integer_value(json_object_get(data, "attempt"));
+
+	if (a > 0 && a < INT_MAX)
+		return (int)a;
+	json_object_set_new(data, "attempt", json_integer(e->attempt + 1));
+	return e->attempt + 1;
+}
+
 int
 job_apply_start(struct master *m, struct job *j, const struct jevent *ev, char *err,
     size_t errlen)
@@ -410,6 +427,7 @@ job_apply_start(struct master *m, struct job *j, const struct jevent *ev, char *
 		    json_string_value(json_array_get(hosts, i)) : "?");
 	elem_set_state(e, JS_RUN);
 	e->start_time = when;
+	e->attempt = job_start_attempt(e, data);
 	e->host = host_get(m, e->hosts[0]);
 	e->host->used += e->nslots;
 	TAILQ_INSERT_TAIL(&e->host->running, e, host_entry);

@@ -161,6 +161,8 @@ static void
 jobrec_start_time(json_t *r, struct jobrec_ctx *x)
 {
 	jobrec_set_int(r, x, 0, "start_time", x->e ? x->e->start_time : 0);
+	if (x->e != NULL && x->e->attempt > 1)	/* a rerun (bjobs -l) */
+		jobrec_set_int(r, x, 1, "attempt", x->e->attempt);
 }
 
 static void
@@ -302,7 +304,7 @@ static const struct {
 	{ "from_host", jobrec_from_host, NULL },
 	{ "exec_hosts", jobrec_exec_hosts, NULL },
 	{ "submit_time", jobrec_submit_time, NULL },
-	{ "start_time", jobrec_start_time, NULL },
+	{ "start_time", jobrec_start_time, "attempt" },
 	{ "finish_time", jobrec_finish_time, NULL },
 	{ "exit_code", jobrec_exit_code, NULL },
 	{ "exit_reason", jobrec_exit_reason, NULL },

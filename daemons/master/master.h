@@ -56,6 +56,8 @@ struct elem {
 	long maxrss;
 	long mem;		/* KB now (agent samples while running; not recorded) */
 	int nproc;
+	int attempt;		/* dispatches so far: the fencing token of the
+				   copy that runs (start event "attempt") */
 	long usage_time;	/* when the last sample came, 0: none */
 	int requeue;		/* brequeue of a running element: JS_PEND or
 				   JS_PSUSP to return to when its end comes */

@@ -46,6 +46,8 @@ static const struct params_def {
 	{ "MAX_SBD_FAIL", "3", "", false,
 	    "The maximum number of retries for reaching a slave batch daemon" },
 	{ "MAX_USER_PRIORITY", "-1", "", false, "The maximum user-assigned job priority" },
+	{ "MAX_JOB_REQUEUE", "2147483647", "", false,
+	    "The maximum number of times a job is requeued by its exit value" },
 	{ "JOB_PRIORITY_OVER_TIME", "", "", false,
 	    "Automatic job priority escalation" },
 	{ "JOB_DEP_LAST_SUB", "0", "", false,

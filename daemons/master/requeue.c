@@ -32,6 +32,27 @@ requeue_head_order(struct master *m, const struct job *j)
 	return order;
 }
 
+/*
+ * MAX_JOB_REQUEUE (the queue's, else lsb.params'): an element that has
+ * already been requeued that often by exit value ends EXIT instead of
+ * looping. Its earlier runs are its attempts before this one (job.c), so
+ * a rerun after a lost host counts too; the count survives replay.
+ */
+static bool
+requeue_capped(struct master *m, const struct schedconf_queue *sq,
+    const struct elem *e)
+{
+	int max = sq->max_requeue >= 0 ? sq->max_requeue :
+	    m->conf->sched->max_job_requeue;
+
+	if (max < 0 || e->attempt <= max)
+		return false;
+	log_info("job %ld[%ld] exited with a requeue value after %d requeues: "
+	    "MAX_JOB_REQUEUE (%d) reached, the job ends", e->job->id, e->idx,
+	    e->attempt - 1, max);
+	return true;
+}
+
 bool
 requeue_on_exit(struct master *m, struct elem *e, const json_t *msg)
 {
@@ -47,7 +68,7 @@ requeue_on_exit(struct master *m, struct elem *e, const json_t *msg)
 	    st == NULL || strcmp(st, "EXIT") != 0 ||
 	    json_integer_value(json_object_get(msg, "signal")) != 0 ||
 	    json_object_get(msg, "reason") != NULL || code < 0 || code > 255 ||
-	    (mark = sq->requeue_exit[code]) == 0)
+	    (mark = sq->requeue_exit[code]) == 0 || requeue_capped(m, sq, e))
 		return false;
 	snprintf(reason, sizeof(reason), "exit code %d is in REQUEUE_EXIT_VALUES%s",
 	    (int)code, mark == SCHEDCONF_REQUEUE_EXCLUDE ? " EXCLUDE()" : "");

@@ -70,9 +70,10 @@ test_good(void **state)
 	    "MEMLIMIT = 512 2G\nRES_REQ = select[mem>100] rusage[mem=10]\nEXCLUSIVE = Y\n"
 	    "FAIRSHARE = USER_SHARES[[ann, 3] [team,2] [default,1]]\n"
 	    "REQUEUE_EXIT_VALUES = 3 EXCLUDE(20 21) 30 EXCLUDE( 7 )\nRERUNNABLE = yes\n"
-	    "End Queue\n");
+	    "MAX_JOB_REQUEUE = 4\nEnd Queue\n");
 	tl_put(tdir, LSBDIR "lsb.params", "Begin Parameters\nMAX_USER_PRIORITY = 50\n"
-	    "RESOURCE_RESERVE_PER_TASK = Y\nHIST_HOURS = 2.5\nEnd Parameters\n");
+	    "RESOURCE_RESERVE_PER_TASK = Y\nHIST_HOURS = 2.5\nMAX_JOB_REQUEUE = 0\n"
+	    "End Parameters\n");
 	if ((c = conf_load(tdir, 1, err, sizeof(err))) == NULL)
 		fail_msg("%s", err);
 	s = c->sched;
@@ -138,6 +139,8 @@ test_good(void **state)
 	assert_int_equal(s->max_user_priority, 50);
 	assert_true(s->reserve_per_task);
 	assert_true(s->hist_hours > 2.4 && s->hist_hours < 2.6);
+	assert_int_equal(s->queues[0].max_requeue, 4);
+	assert_int_equal(s->max_job_requeue, 0);
 	conf_free(c);
 }
 
@@ -189,6 +192,12 @@ static const struct {
 	    LSBDIR "lsb.queues:3: RERUNNABLE must be yes or no, not 'maybe'" },
 	{ LSBDIR "lsb.params", "Begin Parameters\nMAX_USER_PRIORITY = 0\nEnd Parameters\n",
 	    LSBDIR "lsb.params:2: MAX_USER_PRIORITY must be a positive integer, not '0'" },
+	{ LSBDIR "lsb.queues", "Begin Queue\nQUEUE_NAME = q\nMAX_JOB_REQUEUE = -1\nEnd Queue\n",
+	    LSBDIR "lsb.queues:3: MAX_JOB_REQUEUE must be an integer from 0 to 2147483647, "
+	    "not '-1'" },
+	{ LSBDIR "lsb.params", "Begin Parameters\nMAX_JOB_REQUEUE = many\nEnd Parameters\n",
+	    LSBDIR "lsb.params:2: MAX_JOB_REQUEUE must be an integer from 0 to 2147483647, "
+	    "not 'many'" },
 	{ LSBDIR "lsb.params", "Begin Parameters\nHIST_HOURS = long\nEnd Parameters\n",
 	    LSBDIR "lsb.params:2: HIST_HOURS must be a number of hours, not 'long'" },
 };
