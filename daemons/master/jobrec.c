@@ -7,8 +7,11 @@
  * neither decodes specs nor looks up projects nor formats index lists.
  * bsub -K, bwait and bjobs -l take the whole record (JOBREC_ALL).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <event2/buffer.h>
 
 #include "envtab.h"
 #include "jobpage.h"
@@ -24,60 +27,95 @@ struct jobrec_ctx {
 	int state;
 	const char *reason;
 	const json_t *spec;	/* decoded on first use (jobspec_view) */
-	struct jobrec_row *row;	/* compact: values go to row->vals; NULL: r */
+	struct evbuffer *text;	/* a compact row's text; NULL: object r */
+	const struct jobrec_row *row;	/* the row's columns (with text) */
 	int col;		/* the row's column of the member being built */
+	int next;		/* the row's next column to write */
 };
 
 typedef void (*jobrec_fn)(json_t *r, struct jobrec_ctx *x);
 
 /*
- * Puts member k (sub 1: the member that comes with it) of the record. In
- * a compact row it goes to its column, and a value equal to the previous
- * row's in that column is shared, not made again: a page of one user's
- * pending jobs then allocates little more than the rows themselves.
+ * Starts the value of member k (sub 1: the member that comes with it) in
+ * a compact row's text: the columns before it that got no value are
+ * null (a member the record lacks), values are separated by commas.
  */
+static void
+jobrec_text_col(struct jobrec_ctx *x, int sub)
+{
+	for (; x->next < x->col + sub; x->next++)
+		evbuffer_add(x->text, x->next > 0 ? ",null" : "null", x->next > 0 ? 5 : 4);
+	if (x->next > 0)
+		evbuffer_add(x->text, ",", 1);
+	x->next++;
+}
+
+static int
+jobrec_text_put(const char *s, size_t n, void *arg)
+{
+	return evbuffer_add(arg, s, n);
+}
+
+/* Puts member k (sub 1: the member that comes with it) of the record:
+ * into object r, or as text into the compact row. */
 static void
 jobrec_put(json_t *r, struct jobrec_ctx *x, int sub, const char *k, json_t *v)
 {
-	json_t **last;
-
-	if (x->row == NULL) {
+	if (x->text == NULL) {
 		json_object_set_new_nocheck(r, k, v);
 		return;
 	}
-	last = &x->row->last[x->col + sub];
-	if (*last != NULL && json_equal(*last, v)) {
-		json_decref(v);
-		v = json_incref(*last);
-	} else {
-		json_decref(*last);
-		*last = json_incref(v);
+	jobrec_text_col(x, sub);
+	json_dump_callback(v, jobrec_text_put, x->text, JSON_COMPACT |
+	    JSON_ENCODE_ANY | JSON_REAL_PRECISION(9));
+	json_decref(v);
+}
+
+/* s as a JSON string (RFC 8259 escapes; s is UTF-8, as every string the
+ * master keeps came through jansson or is its own). */
+static void
+jobrec_text_str(struct evbuffer *b, const char *s)
+{
+	const char *run = s;
+	char esc[8];
+
+	evbuffer_add(b, "\"", 1);
+	for (; *s != '\0'; s++) {
+		if ((unsigned char)*s >= 0x20 && *s != '"' && *s != '\\')
+			continue;
+		evbuffer_add(b, run, (size_t)(s - run));
+		if (*s == '"' || *s == '\\')
+			snprintf(esc, sizeof(esc), "\\%c", *s);
+		else
+			snprintf(esc, sizeof(esc), "\\u%04x", (unsigned char)*s);
+		evbuffer_add(b, esc, strlen(esc));
+		run = s + 1;
 	}
-	json_array_set_new(r, (size_t)(x->col + sub), v);
+	evbuffer_add(b, run, (size_t)(s - run));
+	evbuffer_add(b, "\"", 1);
 }
 
 static void
 jobrec_put_str(json_t *r, struct jobrec_ctx *x, int sub, const char *k,
     const char *s)
 {
-	json_t **last = x->row ? &x->row->last[x->col + sub] : NULL;
-
-	if (last != NULL && json_is_string(*last) &&
-	    strcmp(json_string_value(*last), s) == 0)
-		json_array_set(r, (size_t)(x->col + sub), *last);
-	else
-		jobrec_put(r, x, sub, k, json_string(s));
+	if (x->text == NULL) {
+		json_object_set_new_nocheck(r, k, json_string(s));
+		return;
+	}
+	jobrec_text_col(x, sub);
+	jobrec_text_str(x->text, s);
 }
 
 static void
 jobrec_set_int(json_t *r, struct jobrec_ctx *x, int sub, const char *k, long v)
 {
-	json_t **last = x->row ? &x->row->last[x->col + sub] : NULL;
-
-	if (last != NULL && json_is_integer(*last) && json_integer_value(*last) == v)
-		json_array_set(r, (size_t)(x->col + sub), *last);
-	else
-		jobrec_put(r, x, sub, k, json_integer(v));
+	if (x->text == NULL) {
+		json_object_set_new_nocheck(r, k, json_integer(v));
+		return;
+	}
+	jobrec_text_col(x, sub);
+	evbuffer_add_printf(x->text, "%ld", v);
 }
 
 static const json_t *
@@ -137,16 +175,20 @@ jobrec_from_host(json_t *r, struct jobrec_ctx *x)
 static void
 jobrec_exec_hosts(json_t *r, struct jobrec_ctx *x)
 {
-	json_t *a, **last = x->row ? &x->row->last[x->col] : NULL;
-	int i;
+	json_t *a;
+	int i, n = x->e != NULL && x->e->hosts != NULL ? x->e->nslots : 0;
 
-	if ((x->e == NULL || x->e->hosts == NULL) && last != NULL &&
-	    json_is_array(*last) && json_array_size(*last) == 0) {
-		json_array_set(r, (size_t)x->col, *last);	/* not started */
+	if (x->text != NULL) {	/* a pending row's []: no array to make */
+		jobrec_text_col(x, 0);
+		for (i = 0; i < n; i++) {
+			evbuffer_add(x->text, i > 0 ? "," : "[", 1);
+			jobrec_text_str(x->text, x->e->hosts[i]);
+		}
+		evbuffer_add(x->text, n > 0 ? "]" : "[]", n > 0 ? 1 : 2);
 		return;
 	}
 	a = json_array();
-	for (i = 0; x->e != NULL && x->e->hosts != NULL && i < x->e->nslots; i++)
+	for (i = 0; i < n; i++)
 		json_array_append_new(a, json_string(x->e->hosts[i]));
 	jobrec_put(r, x, 0, "exec_hosts", a);
 }
@@ -404,33 +446,32 @@ jobrec_row_init(struct jobrec_row *rw, uint64_t mask)
 void
 jobrec_row_free(struct jobrec_row *rw)
 {
-	size_t k;
-
-	for (k = 0; k < rw->ncols; k++)
-		json_decref(rw->last[k]);
 	json_decref(rw->names);
 	memset(rw, 0, sizeof(*rw));
 }
 
-json_t *
-jobrec_build_row(struct master *m, struct job *j, long idx, struct jobrec_row *rw)
+void
+jobrec_write_row(struct master *m, struct job *j, long idx,
+    const struct jobrec_row *rw, struct evbuffer *out)
 {
 	struct jobrec_ctx x;
-	json_t *r = json_array();
 	size_t k;
 
 	jobrec_ctx_init(&x, m, j, idx);
+	x.text = out;
 	x.row = rw;
-	for (k = 0; k < rw->ncols; k++)
-		json_array_append_new(r, json_null());
-	jobrec_set_int(r, &x, 0, "id", j->id);
-	jobrec_set_int(r, &x, 1, "idx", idx);
+	evbuffer_add(out, "[", 1);
+	jobrec_set_int(NULL, &x, 0, "id", j->id);
+	jobrec_set_int(NULL, &x, 1, "idx", idx);
 	for (k = 0; k < nitems(jobrec_fields); k++)
 		if (rw->mask & ((uint64_t)1 << k)) {
 			x.col = rw->col[k];
-			jobrec_fields[k].fn(r, &x);
+			jobrec_fields[k].fn(NULL, &x);
 		}
-	return r;
+	x.col = (int)rw->ncols;
+	for (; x.next < x.col; x.next++)
+		evbuffer_add(out, ",null", 5);
+	evbuffer_add(out, "]", 1);
 }
 
 json_t *
