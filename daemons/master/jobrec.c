@@ -18,6 +18,29 @@
 #include "jobstate.h"
 #include "util.h"
 
+/* A row's text, built on the stack (most rows are under 1 KB) and added
+ * to the page's evbuffer whole: one evbuffer_add a row, not one a value. */
+struct jobrec_text {
+	char *p;
+	size_t len, cap;
+	char stack[1024];
+};
+
+static void
+jobrec_add(struct jobrec_text *t, const char *s, size_t n)
+{
+	if (t->cap - t->len < n) {
+		while (t->cap - t->len < n)
+			t->cap *= 2;
+		if (t->p == t->stack)
+			t->p = memcpy(xmalloc(t->cap), t->stack, t->len);
+		else
+			t->p = xrealloc(t->p, t->cap);
+	}
+	memcpy(t->p + t->len, s, n);
+	t->len += n;
+}
+
 /* What the builders of one record share, looked up once. */
 struct jobrec_ctx {
 	struct master *m;
@@ -27,7 +50,7 @@ struct jobrec_ctx {
 	int state;
 	const char *reason;
 	const json_t *spec;	/* decoded on first use (jobspec_view) */
-	struct evbuffer *text;	/* a compact row's text; NULL: object r */
+	struct jobrec_text *text;	/* a compact row's text; NULL: object r */
 	const struct jobrec_row *row;	/* the row's columns (with text) */
 	int col;		/* the row's column of the member being built */
 	int next;		/* the row's next column to write */
@@ -44,16 +67,17 @@ static void
 jobrec_text_col(struct jobrec_ctx *x, int sub)
 {
 	for (; x->next < x->col + sub; x->next++)
-		evbuffer_add(x->text, x->next > 0 ? ",null" : "null", x->next > 0 ? 5 : 4);
+		jobrec_add(x->text, x->next > 0 ? ",null" : "null", x->next > 0 ? 5 : 4);
 	if (x->next > 0)
-		evbuffer_add(x->text, ",", 1);
+		jobrec_add(x->text, ",", 1);
 	x->next++;
 }
 
 static int
 jobrec_text_put(const char *s, size_t n, void *arg)
 {
-	return evbuffer_add(arg, s, n);
+	jobrec_add(arg, s, n);
+	return 0;
 }
 
 /* Puts member k (sub 1: the member that comes with it) of the record:
@@ -74,25 +98,25 @@ jobrec_put(json_t *r, struct jobrec_ctx *x, int sub, const char *k, json_t *v)
 /* s as a JSON string (RFC 8259 escapes; s is UTF-8, as every string the
  * master keeps came through jansson or is its own). */
 static void
-jobrec_text_str(struct evbuffer *b, const char *s)
+jobrec_text_str(struct jobrec_text *b, const char *s)
 {
 	const char *run = s;
 	char esc[8];
 
-	evbuffer_add(b, "\"", 1);
+	jobrec_add(b, "\"", 1);
 	for (; *s != '\0'; s++) {
 		if ((unsigned char)*s >= 0x20 && *s != '"' && *s != '\\')
 			continue;
-		evbuffer_add(b, run, (size_t)(s - run));
+		jobrec_add(b, run, (size_t)(s - run));
 		if (*s == '"' || *s == '\\')
 			snprintf(esc, sizeof(esc), "\\%c", *s);
 		else
 			snprintf(esc, sizeof(esc), "\\u%04x", (unsigned char)*s);
-		evbuffer_add(b, esc, strlen(esc));
+		jobrec_add(b, esc, strlen(esc));
 		run = s + 1;
 	}
-	evbuffer_add(b, run, (size_t)(s - run));
-	evbuffer_add(b, "\"", 1);
+	jobrec_add(b, run, (size_t)(s - run));
+	jobrec_add(b, "\"", 1);
 }
 
 static void
@@ -110,12 +134,14 @@ jobrec_put_str(json_t *r, struct jobrec_ctx *x, int sub, const char *k,
 static void
 jobrec_set_int(json_t *r, struct jobrec_ctx *x, int sub, const char *k, long v)
 {
+	char num[24];
+
 	if (x->text == NULL) {
 		json_object_set_new_nocheck(r, k, json_integer(v));
 		return;
 	}
 	jobrec_text_col(x, sub);
-	evbuffer_add_printf(x->text, "%ld", v);
+	jobrec_add(x->text, num, (size_t)snprintf(num, sizeof(num), "%ld", v));
 }
 
 static const json_t *
@@ -181,10 +207,10 @@ jobrec_exec_hosts(json_t *r, struct jobrec_ctx *x)
 	if (x->text != NULL) {	/* a pending row's []: no array to make */
 		jobrec_text_col(x, 0);
 		for (i = 0; i < n; i++) {
-			evbuffer_add(x->text, i > 0 ? "," : "[", 1);
+			jobrec_add(x->text, i > 0 ? "," : "[", 1);
 			jobrec_text_str(x->text, x->e->hosts[i]);
 		}
-		evbuffer_add(x->text, n > 0 ? "]" : "[]", n > 0 ? 1 : 2);
+		jobrec_add(x->text, n > 0 ? "]" : "[]", n > 0 ? 1 : 2);
 		return;
 	}
 	a = json_array();
@@ -454,13 +480,17 @@ void
 jobrec_write_row(struct master *m, struct job *j, long idx,
     const struct jobrec_row *rw, struct evbuffer *out)
 {
+	struct jobrec_text t;
 	struct jobrec_ctx x;
 	size_t k;
 
+	t.p = t.stack;
+	t.len = 0;
+	t.cap = sizeof(t.stack);
 	jobrec_ctx_init(&x, m, j, idx);
-	x.text = out;
+	x.text = &t;
 	x.row = rw;
-	evbuffer_add(out, "[", 1);
+	jobrec_add(&t, "[", 1);
 	jobrec_set_int(NULL, &x, 0, "id", j->id);
 	jobrec_set_int(NULL, &x, 1, "idx", idx);
 	for (k = 0; k < nitems(jobrec_fields); k++)
@@ -468,10 +498,12 @@ jobrec_write_row(struct master *m, struct job *j, long idx,
 			x.col = rw->col[k];
 			jobrec_fields[k].fn(NULL, &x);
 		}
-	x.col = (int)rw->ncols;
-	for (; x.next < x.col; x.next++)
-		evbuffer_add(out, ",null", 5);
-	evbuffer_add(out, "]", 1);
+	for (; x.next < (int)rw->ncols; x.next++)
+		jobrec_add(&t, ",null", 5);
+	jobrec_add(&t, "]", 1);
+	evbuffer_add(out, t.p, t.len);
+	if (t.p != t.stack)
+		free(t.p);
 }
 
 json_t *
