@@ -17,7 +17,6 @@
 #include "util.h"
 
 #define JOBPAGES_CHUNK 1000
-#define JOBPAGES_ROWS 5000	/* compact rows a page: the most a master sends */
 
 struct jobpages {
 	jobpages_fn fn;
@@ -148,12 +147,8 @@ jobpages_each(struct client *c, json_t *args, const char *key, jobpages_fn fn,
 
 	*missing = NULL;
 	json_object_set_new(args, "ranges", json_true());
-	if (json_object_get(args, "fields") != NULL) {	/* rows, names once a page */
+	if (json_object_get(args, "fields") != NULL)	/* rows, names once a page */
 		json_object_set_new(args, "compact", json_true());
-		/* the master writes rows as text, fast: the page's byte and
-		 * time bounds end it before this many (pumice-protocol(7)) */
-		json_object_set_new(args, "limit", json_integer(JOBPAGES_ROWS));
-	}
 	if (jobpages_limit() > 0)
 		json_object_set_new(args, "limit", json_integer(jobpages_limit()));
 	for (;;) {
