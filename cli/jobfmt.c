@@ -59,17 +59,24 @@ jobfmt_str(const json_t *job, const char *key)
 	return s ? s : "";
 }
 
-/* s cut to w columns (bytes); keep_end: "*" and the last w-1 bytes. */
-static char *
-jobfmt_cut(const char *s, size_t w, bool keep_end, bool wide)
+/* A cut field fits here: at most 11 bytes, or "*" and 10. */
+#define JOBFMT_CUT_MAX 16
+
+/* s cut to w columns (bytes); keep_end: "*" and the last w-1 bytes. A
+ * cut copy goes to buf (JOBFMT_CUT_MAX bytes): a row allocates nothing
+ * for its columns, which counts at 100,000 rows. */
+static const char *
+jobfmt_cut(const char *s, size_t w, bool keep_end, bool wide, char *buf)
 {
 	size_t n = strlen(s);
 
 	if (wide || n <= w)
-		return xstrdup(s);
+		return s;
 	if (keep_end)
-		return xasprintf("*%s", s + n - (w - 1));
-	return xstrndup(s, w);
+		snprintf(buf, JOBFMT_CUT_MAX, "*%s", s + n - (w - 1));
+	else
+		snprintf(buf, JOBFMT_CUT_MAX, "%.*s", (int)w, s);
+	return buf;
 }
 
 /* The hosts as "h1:h2" (-w), or "N*h" runs with LSB_SHORT_HOSTLIST. */
@@ -112,37 +119,34 @@ jobfmt_row(FILE *fp, const json_t *job, const struct jobfmt *f)
 {
 	const json_t *hosts = json_object_get(job, "exec_hosts");
 	bool wide = f->wide, multi = json_array_size(hosts) > 1;
-	char *user, *queue, *from, *exec, *name, *full, tbuf[32];
+	char *joined = NULL, *full = NULL, tbuf[32];
+	char ubuf[JOBFMT_CUT_MAX], qbuf[JOBFMT_CUT_MAX], fbuf[JOBFMT_CUT_MAX];
+	char ebuf[JOBFMT_CUT_MAX], nbuf[JOBFMT_CUT_MAX];
+	const char *exec = json_string_value(json_array_get(hosts, 0));
 	size_t i;
 
-	user = jobfmt_cut(jobfmt_str(job, "user"), 7, false, wide);
-	queue = jobfmt_cut(jobfmt_str(job, "queue"), 10, false, wide);
-	from = jobfmt_cut(jobfmt_str(job, "from_host"), 11, false, wide);
 	if (multi && (wide || f->short_hosts))
-		full = jobfmt_hosts_joined(hosts, !wide);
-	else
-		full = xstrdup(json_string_value(json_array_get(hosts, 0)) ?
-		    json_string_value(json_array_get(hosts, 0)) : "");
-	exec = jobfmt_cut(full, 11, false, wide);
-	free(full);
-	full = jobfmt_name(job);
-	name = jobfmt_cut(full, 10, true, wide);
-	free(full);
+		exec = joined = jobfmt_hosts_joined(hosts, !wide);
+	if (json_integer_value(json_object_get(job, "idx")) > 0)
+		full = jobfmt_name(job);	/* an element: name[idx] */
 	jobfmt_time((long)json_integer_value(json_object_get(job, "submit_time")),
 	    tbuf, sizeof(tbuf));
 	fprintf(fp, "%-7lld %-7s %-5s %-10s %-11s %-11s %-10s %s\n",
-	    (long long)json_integer_value(json_object_get(job, "id")), user,
-	    jobfmt_str(job, "stat"), queue, from, exec, name, tbuf);
+	    (long long)json_integer_value(json_object_get(job, "id")),
+	    jobfmt_cut(jobfmt_str(job, "user"), 7, false, wide, ubuf),
+	    jobfmt_str(job, "stat"),
+	    jobfmt_cut(jobfmt_str(job, "queue"), 10, false, wide, qbuf),
+	    jobfmt_cut(jobfmt_str(job, "from_host"), 11, false, wide, fbuf),
+	    jobfmt_cut(exec ? exec : "", 11, false, wide, ebuf),
+	    jobfmt_cut(full ? full : jobfmt_str(job, "name"), 10, true, wide, nbuf),
+	    tbuf);
 	if (multi && !wide && !f->short_hosts)
 		for (i = 1; i < json_array_size(hosts); i++)
 			fprintf(fp, "%*s%s\n", JOBFMT_HOST_COL, "",
 			    json_string_value(json_array_get(hosts, i)) ?
 			    json_string_value(json_array_get(hosts, i)) : "");
-	free(user);
-	free(queue);
-	free(from);
-	free(exec);
-	free(name);
+	free(joined);
+	free(full);
 }
 
 /* " <reason>;" lines under a pending or suspended job (bjobs -p / -s). */

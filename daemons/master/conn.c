@@ -255,31 +255,66 @@ conn_too_big(const json_t *msg, size_t len, size_t limit)
 	return rep;
 }
 
-static void
-conn_frame(struct conn *c, struct evbuffer *out, json_t *msg)
+/* Whether a frame of len bytes is over the reply limit; if so msg's
+ * error (conn_too_big) is framed in its place and msg is freed. */
+static void conn_frame(struct conn *c, struct evbuffer *out, json_t *msg);
+
+static bool
+conn_over_limit(struct conn *c, struct evbuffer *out, json_t *msg, size_t len)
 {
-	size_t len, limit = (size_t)c->m->conf->max_reply << 20;
-	uint8_t *buf = proto_encode(msg, &len);
+	size_t limit = (size_t)c->m->conf->max_reply << 20;
 	json_t *err;
 
 	if (limit == 0 || limit > PROTO_MAX_FRAME)
 		limit = PROTO_MAX_FRAME;
-	if (len - 4 > limit) {
+	if (len <= limit)
+		return false;
+	err = conn_too_big(msg, len, limit);
+	log_warnx("a %zu-byte %s is over the frame limit; %s", len,
+	    json_string_value(json_object_get(msg, "t")) ?
+	    json_string_value(json_object_get(msg, "t")) : "message",
+	    err ? "an error was sent instead" : "dropped");
+	json_decref(msg);
+	memtrim_after_frame(len);
+	if (err != NULL)
+		conn_frame(c, out, err);
+	return true;
+}
+
+static void
+conn_frame(struct conn *c, struct evbuffer *out, json_t *msg)
+{
+	size_t len;
+	uint8_t *buf = proto_encode(msg, &len);
+
+	if (conn_over_limit(c, out, msg, len - 4)) {
 		free(buf);
-		err = conn_too_big(msg, len - 4, limit);
-		log_warnx("a %zu-byte %s is over the frame limit; %s", len - 4,
-		    json_string_value(json_object_get(msg, "t")) ?
-		    json_string_value(json_object_get(msg, "t")) : "message",
-		    err ? "an error was sent instead" : "dropped");
-		json_decref(msg);
-		memtrim_after_frame(len);
-		if (err != NULL)
-			conn_frame(c, out, err);
 		return;
 	}
 	evbuffer_add(out, buf, len);
 	free(buf);
 	json_decref(msg);
+	memtrim_after_frame(len);
+	c->trim_on_drain |= memtrim_worth(len);
+}
+
+/* A message already written as text: framed and moved, not re-encoded. */
+static void
+conn_frame_text(struct conn *c, struct evbuffer *out, json_t *head,
+    struct evbuffer *text)
+{
+	size_t len = evbuffer_get_length(text);
+	uint8_t n[4] = { (uint8_t)(len >> 24), (uint8_t)(len >> 16),
+	    (uint8_t)(len >> 8), (uint8_t)len };
+
+	if (conn_over_limit(c, out, head, len)) {
+		evbuffer_free(text);
+		return;
+	}
+	evbuffer_add(out, n, sizeof(n));
+	evbuffer_add_buffer(out, text);
+	evbuffer_free(text);
+	json_decref(head);
 	memtrim_after_frame(len);
 	c->trim_on_drain |= memtrim_worth(len);
 }
@@ -294,14 +329,10 @@ conn_send(struct conn *c, json_t *msg)
 	conn_frame(c, bufferevent_get_output(c->bev), msg);
 }
 
-void
-conn_send_after_commit(struct conn *c, json_t *msg)
+/* c's held output waits for the commit: see it flushed after. */
+static void
+conn_mark_dirty(struct conn *c)
 {
-	if (c->dead) {
-		json_decref(msg);
-		return;
-	}
-	conn_frame(c, c->held, msg);
 	if (!c->on_dirty) {
 		TAILQ_INSERT_TAIL(&c->m->dirty, c, dirty_entry);
 		c->on_dirty = true;
@@ -310,6 +341,29 @@ conn_send_after_commit(struct conn *c, json_t *msg)
 		loop_want_commit_soon(c->m);
 	else
 		loop_want_commit(c->m);
+}
+
+void
+conn_send_after_commit(struct conn *c, json_t *msg)
+{
+	if (c->dead) {
+		json_decref(msg);
+		return;
+	}
+	conn_frame(c, c->held, msg);
+	conn_mark_dirty(c);
+}
+
+void
+conn_send_text_after_commit(struct conn *c, json_t *head, struct evbuffer *text)
+{
+	if (c->dead) {
+		json_decref(head);
+		evbuffer_free(text);
+		return;
+	}
+	conn_frame_text(c, c->held, head, text);
+	conn_mark_dirty(c);
 }
 
 void

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/buffer.h>
+
 #include "log.h"
 #include "master.h"
 #include "proto.h"
@@ -90,6 +92,41 @@ control_reply(struct master *m, struct reqctx *rq, bool ok, json_t *data,
 		rep = json_pack("{s:s, s:I, s:o}", "t", "relay_rep", "rid",
 		    (json_int_t)rq->rid, "rep", rep);
 	conn_send_after_commit(rq->conn, rep);
+	reqctx_free(rq);
+}
+
+/* Writes msg's text but its closing brace: more members follow. */
+static void
+control_text_open(struct evbuffer *b, const json_t *msg)
+{
+	char *text = json_dumps(msg, JSON_COMPACT);
+
+	evbuffer_add(b, text, strlen(text) - 1);
+	free(text);
+}
+
+void
+control_reply_text(struct master *m, struct reqctx *rq, struct evbuffer *data)
+{
+	json_t *rep = json_pack("{s:s, s:O, s:b}", "t", "rep", "id",
+	    rq->reqid ? rq->reqid : json_null(), "ok", 1), *head = rep;
+	struct evbuffer *text = evbuffer_new();
+
+	(void)m;
+	if (rq->rid >= 0) {	/* as control_reply wraps it */
+		evbuffer_add_printf(text, "{\"t\":\"relay_rep\",\"rid\":%ld,\"rep\":",
+		    (long)rq->rid);
+		head = json_pack("{s:s, s:I, s:O}", "t", "relay_rep", "rid",
+		    (json_int_t)rq->rid, "rep", rep);
+	}
+	control_text_open(text, rep);
+	evbuffer_add(text, ",\"data\":", 8);
+	evbuffer_add_buffer(text, data);
+	evbuffer_free(data);
+	evbuffer_add(text, rq->rid >= 0 ? "}}" : "}", rq->rid >= 0 ? 2 : 1);
+	if (head != rep)
+		json_decref(rep);
+	conn_send_text_after_commit(rq->conn, head, text);
 	reqctx_free(rq);
 }
 

@@ -10,9 +10,15 @@
  * plus "range": [first, last] and "npos"), not one record each: a pending
  * million-element array costs one record. Walking positions that have
  * elements is budgeted too, so a cursor may point inside an array.
+ *
+ * A page of compact rows is written as JSON text as it is built (the
+ * reply sends it as is: control_reply_text), with no jansson value per
+ * cell: at 100,000 jobs those values were most of a listing's cost.
  */
 #include <stdlib.h>
 #include <string.h>
+
+#include <event2/buffer.h>
 
 #include "jobpage.h"
 #include "jobstate.h"
@@ -21,50 +27,74 @@
 /* How many positions are walked between two looks at the clock. */
 #define JOBPAGE_CLOCK_EVERY 1024
 
+/* Records in the page so far. */
+static long
+jobpage_count_recs(const struct jobpage *pg)
+{
+	return pg->text != NULL ? pg->nrec : (long)json_array_size(pg->out);
+}
+
 bool
 jobpage_full(struct jobpage *pg)
 {
-	if ((long)json_array_size(pg->out) >= pg->limit || pg->bytes >= JOBPAGE_BYTES)
+	if (jobpage_count_recs(pg) >= pg->limit || pg->bytes >= JOBPAGE_BYTES)
 		return true;
 	return now_mono_us() >= pg->deadline;
 }
 
-/* A compact row's size, near enough: its strings, 12 bytes for others. */
-static size_t
-jobpage_row_bytes(const json_t *row)
+static int
+jobpage_text_put(const char *s, size_t n, void *arg)
 {
-	const json_t *v;
-	size_t i, n = 8;
+	return evbuffer_add(arg, s, n);
+}
 
-	json_array_foreach(row, i, v)
-		n += json_is_string(v) ? json_string_length(v) + 3 : 12;
-	return n;
+/* Starts the next record of a text page; its bytes are counted after. */
+static size_t
+jobpage_text_next(struct jobpage *pg)
+{
+	if (pg->nrec++ > 0)
+		evbuffer_add(pg->text, ",", 1);
+	return evbuffer_get_length(pg->text);
 }
 
 /*
- * Adds j's record for idx. An object's size is guessed, not encoded: the
+ * Adds a record object. In a text page it is written as text (a range
+ * record among compact rows); else its size is guessed, not encoded: the
  * fixed fields, and the command, which is what can make one record large.
  */
 static void
 jobpage_add(struct jobpage *pg, json_t *rec)
 {
 	const char *cmd = json_string_value(json_object_get(rec, "cmd"));
+	size_t len;
 
-	if (json_is_array(rec))
-		pg->bytes += jobpage_row_bytes(rec);
-	else
-		pg->bytes += 768 + (cmd ? strlen(cmd) : 0);
+	if (pg->text != NULL) {
+		len = jobpage_text_next(pg);
+		json_dump_callback(rec, jobpage_text_put, pg->text, JSON_COMPACT |
+		    JSON_REAL_PRECISION(9));
+		pg->bytes += evbuffer_get_length(pg->text) - len;
+		json_decref(rec);
+		return;
+	}
+	pg->bytes += 768 + (cmd ? strlen(cmd) : 0);
 	json_array_append_new(pg->out, rec);
 }
 
-/* Element idx's record with the members the request asked for. */
-static json_t *
-jobpage_record(struct jobpage *pg, struct job *j, long idx, uint64_t more)
+/* Adds element idx's record with the members the request asked for: a
+ * compact row written as text, or an object. */
+static void
+jobpage_record(struct jobpage *pg, struct job *j, long idx)
 {
-	if (pg->rows != NULL && more == 0)
-		return jobrec_build_row(pg->m, j, idx, pg->rows);
-	return jobrec_build(pg->m, j, idx, pg->fields ? pg->fields | more :
-	    JOBREC_ALL);
+	size_t len;
+
+	if (pg->rows == NULL) {
+		jobpage_add(pg, jobrec_build(pg->m, j, idx, pg->fields ? pg->fields :
+		    JOBREC_ALL));
+		return;
+	}
+	len = jobpage_text_next(pg);
+	jobrec_write_row(pg->m, j, idx, pg->rows, pg->text);
+	pg->bytes += evbuffer_get_length(pg->text) - len;
 }
 
 /* A range record carries name and array whatever was asked: the client
@@ -73,15 +103,17 @@ static void
 jobpage_emit_range(struct jobpage *pg, struct job *j, long first, long last)
 {
 	long a = arrayspec_at(&j->arr, first), b = arrayspec_at(&j->arr, last);
-	json_t *r = last > first ? jobrec_build(pg->m, j, a, pg->fields ?
-	    pg->fields | jobrec_bit("name") | jobrec_bit("array") : JOBREC_ALL) :
-	    jobpage_record(pg, j, a, 0);
+	json_t *r;
 
-	if (last > first) {
-		json_object_set_new(r, "range", json_pack("[I, I]", (json_int_t)a,
-		    (json_int_t)b));
-		json_object_set_new(r, "npos", json_integer(last - first + 1));
+	if (last == first) {
+		jobpage_record(pg, j, a);
+		return;
 	}
+	r = jobrec_build(pg->m, j, a, pg->fields ? pg->fields | jobrec_bit("name") |
+	    jobrec_bit("array") : JOBREC_ALL);
+	json_object_set_new(r, "range", json_pack("[I, I]", (json_int_t)a,
+	    (json_int_t)b));
+	json_object_set_new(r, "npos", json_integer(last - first + 1));
 	jobpage_add(pg, r);
 }
 
@@ -131,7 +163,7 @@ jobpage_walk(struct jobpage *pg, struct job *j, const struct arrayspec *sel,
 				break;	/* this element starts the next page */
 		}
 		if (jobsel_elem_match(pg->f, j, idx))
-			jobpage_add(pg, jobpage_record(pg, j, idx, 0));
+			jobpage_record(pg, j, idx);
 		if (jobpage_full(pg)) {
 			pos++;
 			break;
@@ -245,13 +277,13 @@ jobpage_job(struct jobpage *pg, struct job *j, const struct arrayspec *sel,
 		return jobpage_summary(pg, j, sel), -1;
 	if (!job_is_array(j)) {
 		if (pos == 0 && jobsel_elem_match(pg->f, j, 0))
-			jobpage_add(pg, jobpage_record(pg, j, 0, 0));
+			jobpage_record(pg, j, 0);
 		return -1;
 	}
 	if (sel == NULL && pg->f->name_idx >= 0) {	/* -J 'name[5]' */
 		if (pos == 0 && arrayspec_has(&j->arr, pg->f->name_idx) &&
 		    jobsel_elem_match(pg->f, j, pg->f->name_idx))
-			jobpage_add(pg, jobpage_record(pg, j, pg->f->name_idx, 0));
+			jobpage_record(pg, j, pg->f->name_idx);
 		return -1;
 	}
 	return jobpage_walk(pg, j, sel, pos);

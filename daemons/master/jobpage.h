@@ -18,16 +18,16 @@
 /* Bytes a page aims to stay under (guessed per record: jobpage.c). */
 #define JOBPAGE_BYTES (256 * 1024)
 
-/* A page's compact rows (jobrec.c): the columns of a field mask and the
- * previous row's value in each, shared when the next row's is equal. */
+/* A page's compact rows (jobrec.c): the columns of a field mask. */
 #define JOBREC_MAXCOLS 64
 struct jobrec_row {
 	uint64_t mask;
 	int col[JOBREC_MAXCOLS];	/* the column of member k of the mask */
 	size_t ncols;
 	json_t *names;			/* the reply's "cols" */
-	json_t *last[JOBREC_MAXCOLS];
 };
+
+struct evbuffer;
 
 struct jobpage {
 	struct master *m;
@@ -40,6 +40,9 @@ struct jobpage {
 	size_t bytes;		/* guessed size of out */
 	uint64_t fields;	/* JOBREC members (jobrec_mask); 0: all */
 	struct jobrec_row *rows;	/* compact rows with these columns; NULL: objects */
+	struct evbuffer *text;	/* with rows: the records as JSON text, comma
+				 * separated, instead of in out */
+	long nrec;		/* records in text */
 };
 
 /* jobrec.c: JOBRECs whole or with only some members (besides id, idx). */
@@ -53,8 +56,10 @@ json_t *jobrec_build(struct master *m, struct job *j, long idx, uint64_t mask);
 /* Compact rows: the columns of mask; a row of element idx of j. */
 void jobrec_row_init(struct jobrec_row *rw, uint64_t mask);
 void jobrec_row_free(struct jobrec_row *rw);
-json_t *jobrec_build_row(struct master *m, struct job *j, long idx,
-    struct jobrec_row *rw);
+/* Writes the row of element idx of j as JSON text ("[4,0,\"PEND\"]"),
+ * straight from the job: no jansson value a cell. */
+void jobrec_write_row(struct master *m, struct job *j, long idx,
+    const struct jobrec_row *rw, struct evbuffer *out);
 
 /* Whether the page holds its records or spent its time. */
 bool jobpage_full(struct jobpage *pg);

@@ -7,13 +7,39 @@
  * neither decodes specs nor looks up projects nor formats index lists.
  * bsub -K, bwait and bjobs -l take the whole record (JOBREC_ALL).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <event2/buffer.h>
 
 #include "envtab.h"
 #include "jobpage.h"
 #include "jobstate.h"
 #include "util.h"
+
+/* A row's text, built on the stack (most rows are under 1 KB) and added
+ * to the page's evbuffer whole: one evbuffer_add a row, not one a value. */
+struct jobrec_text {
+	char *p;
+	size_t len, cap;
+	char stack[1024];
+};
+
+static void
+jobrec_add(struct jobrec_text *t, const char *s, size_t n)
+{
+	if (t->cap - t->len < n) {
+		while (t->cap - t->len < n)
+			t->cap *= 2;
+		if (t->p == t->stack)
+			t->p = memcpy(xmalloc(t->cap), t->stack, t->len);
+		else
+			t->p = xrealloc(t->p, t->cap);
+	}
+	memcpy(t->p + t->len, s, n);
+	t->len += n;
+}
 
 /* What the builders of one record share, looked up once. */
 struct jobrec_ctx {
@@ -24,60 +50,98 @@ struct jobrec_ctx {
 	int state;
 	const char *reason;
 	const json_t *spec;	/* decoded on first use (jobspec_view) */
-	struct jobrec_row *row;	/* compact: values go to row->vals; NULL: r */
+	struct jobrec_text *text;	/* a compact row's text; NULL: object r */
+	const struct jobrec_row *row;	/* the row's columns (with text) */
 	int col;		/* the row's column of the member being built */
+	int next;		/* the row's next column to write */
 };
 
 typedef void (*jobrec_fn)(json_t *r, struct jobrec_ctx *x);
 
 /*
- * Puts member k (sub 1: the member that comes with it) of the record. In
- * a compact row it goes to its column, and a value equal to the previous
- * row's in that column is shared, not made again: a page of one user's
- * pending jobs then allocates little more than the rows themselves.
+ * Starts the value of member k (sub 1: the member that comes with it) in
+ * a compact row's text: the columns before it that got no value are
+ * null (a member the record lacks), values are separated by commas.
  */
+static void
+jobrec_text_col(struct jobrec_ctx *x, int sub)
+{
+	for (; x->next < x->col + sub; x->next++)
+		jobrec_add(x->text, x->next > 0 ? ",null" : "null", x->next > 0 ? 5 : 4);
+	if (x->next > 0)
+		jobrec_add(x->text, ",", 1);
+	x->next++;
+}
+
+static int
+jobrec_text_put(const char *s, size_t n, void *arg)
+{
+	jobrec_add(arg, s, n);
+	return 0;
+}
+
+/* Puts member k (sub 1: the member that comes with it) of the record:
+ * into object r, or as text into the compact row. */
 static void
 jobrec_put(json_t *r, struct jobrec_ctx *x, int sub, const char *k, json_t *v)
 {
-	json_t **last;
-
-	if (x->row == NULL) {
+	if (x->text == NULL) {
 		json_object_set_new_nocheck(r, k, v);
 		return;
 	}
-	last = &x->row->last[x->col + sub];
-	if (*last != NULL && json_equal(*last, v)) {
-		json_decref(v);
-		v = json_incref(*last);
-	} else {
-		json_decref(*last);
-		*last = json_incref(v);
+	jobrec_text_col(x, sub);
+	json_dump_callback(v, jobrec_text_put, x->text, JSON_COMPACT |
+	    JSON_ENCODE_ANY | JSON_REAL_PRECISION(9));
+	json_decref(v);
+}
+
+/* s as a JSON string (RFC 8259 escapes; s is UTF-8, as every string the
+ * master keeps came through jansson or is its own). */
+static void
+jobrec_text_str(struct jobrec_text *b, const char *s)
+{
+	const char *run = s;
+	char esc[8];
+
+	jobrec_add(b, "\"", 1);
+	for (; *s != '\0'; s++) {
+		if ((unsigned char)*s >= 0x20 && *s != '"' && *s != '\\')
+			continue;
+		jobrec_add(b, run, (size_t)(s - run));
+		if (*s == '"' || *s == '\\')
+			snprintf(esc, sizeof(esc), "\\%c", *s);
+		else
+			snprintf(esc, sizeof(esc), "\\u%04x", (unsigned char)*s);
+		jobrec_add(b, esc, strlen(esc));
+		run = s + 1;
 	}
-	json_array_set_new(r, (size_t)(x->col + sub), v);
+	jobrec_add(b, run, (size_t)(s - run));
+	jobrec_add(b, "\"", 1);
 }
 
 static void
 jobrec_put_str(json_t *r, struct jobrec_ctx *x, int sub, const char *k,
     const char *s)
 {
-	json_t **last = x->row ? &x->row->last[x->col + sub] : NULL;
-
-	if (last != NULL && json_is_string(*last) &&
-	    strcmp(json_string_value(*last), s) == 0)
-		json_array_set(r, (size_t)(x->col + sub), *last);
-	else
-		jobrec_put(r, x, sub, k, json_string(s));
+	if (x->text == NULL) {
+		json_object_set_new_nocheck(r, k, json_string(s));
+		return;
+	}
+	jobrec_text_col(x, sub);
+	jobrec_text_str(x->text, s);
 }
 
 static void
 jobrec_set_int(json_t *r, struct jobrec_ctx *x, int sub, const char *k, long v)
 {
-	json_t **last = x->row ? &x->row->last[x->col + sub] : NULL;
+	char num[24];
 
-	if (last != NULL && json_is_integer(*last) && json_integer_value(*last) == v)
-		json_array_set(r, (size_t)(x->col + sub), *last);
-	else
-		jobrec_put(r, x, sub, k, json_integer(v));
+	if (x->text == NULL) {
+		json_object_set_new_nocheck(r, k, json_integer(v));
+		return;
+	}
+	jobrec_text_col(x, sub);
+	jobrec_add(x->text, num, (size_t)snprintf(num, sizeof(num), "%ld", v));
 }
 
 static const json_t *
@@ -137,16 +201,20 @@ jobrec_from_host(json_t *r, struct jobrec_ctx *x)
 static void
 jobrec_exec_hosts(json_t *r, struct jobrec_ctx *x)
 {
-	json_t *a, **last = x->row ? &x->row->last[x->col] : NULL;
-	int i;
+	json_t *a;
+	int i, n = x->e != NULL && x->e->hosts != NULL ? x->e->nslots : 0;
 
-	if ((x->e == NULL || x->e->hosts == NULL) && last != NULL &&
-	    json_is_array(*last) && json_array_size(*last) == 0) {
-		json_array_set(r, (size_t)x->col, *last);	/* not started */
+	if (x->text != NULL) {	/* a pending row's []: no array to make */
+		jobrec_text_col(x, 0);
+		for (i = 0; i < n; i++) {
+			jobrec_add(x->text, i > 0 ? "," : "[", 1);
+			jobrec_text_str(x->text, x->e->hosts[i]);
+		}
+		jobrec_add(x->text, n > 0 ? "]" : "[]", n > 0 ? 1 : 2);
 		return;
 	}
 	a = json_array();
-	for (i = 0; x->e != NULL && x->e->hosts != NULL && i < x->e->nslots; i++)
+	for (i = 0; i < n; i++)
 		json_array_append_new(a, json_string(x->e->hosts[i]));
 	jobrec_put(r, x, 0, "exec_hosts", a);
 }
@@ -408,33 +476,38 @@ jobrec_row_init(struct jobrec_row *rw, uint64_t mask)
 void
 jobrec_row_free(struct jobrec_row *rw)
 {
-	size_t k;
-
-	for (k = 0; k < rw->ncols; k++)
-		json_decref(rw->last[k]);
 	json_decref(rw->names);
 	memset(rw, 0, sizeof(*rw));
 }
 
-json_t *
-jobrec_build_row(struct master *m, struct job *j, long idx, struct jobrec_row *rw)
+void
+jobrec_write_row(struct master *m, struct job *j, long idx,
+    const struct jobrec_row *rw, struct evbuffer *out)
 {
+	struct jobrec_text t;
 	struct jobrec_ctx x;
-	json_t *r = json_array();
 	size_t k;
 
+	t.p = t.stack;
+	t.len = 0;
+	t.cap = sizeof(t.stack);
 	jobrec_ctx_init(&x, m, j, idx);
+	x.text = &t;
 	x.row = rw;
-	for (k = 0; k < rw->ncols; k++)
-		json_array_append_new(r, json_null());
-	jobrec_set_int(r, &x, 0, "id", j->id);
-	jobrec_set_int(r, &x, 1, "idx", idx);
+	jobrec_add(&t, "[", 1);
+	jobrec_set_int(NULL, &x, 0, "id", j->id);
+	jobrec_set_int(NULL, &x, 1, "idx", idx);
 	for (k = 0; k < nitems(jobrec_fields); k++)
 		if (rw->mask & ((uint64_t)1 << k)) {
 			x.col = rw->col[k];
-			jobrec_fields[k].fn(r, &x);
+			jobrec_fields[k].fn(NULL, &x);
 		}
-	return r;
+	for (; x.next < (int)rw->ncols; x.next++)
+		jobrec_add(&t, ",null", 5);
+	jobrec_add(&t, "]", 1);
+	evbuffer_add(out, t.p, t.len);
+	if (t.p != t.stack)
+		free(t.p);
 }
 
 json_t *

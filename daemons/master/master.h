@@ -235,6 +235,12 @@ struct conn *conn_new(struct master *m, int fd, enum conn_kind kind, long peer_u
     long peer_gid);
 void conn_send(struct conn *c, json_t *msg);		/* steals msg */
 void conn_send_after_commit(struct conn *c, json_t *msg);	/* steals msg */
+/* The same for a message already written as JSON text; head (the same
+ * message without its data) makes the error if text is over the limit.
+ * Steals both. */
+struct evbuffer;
+void conn_send_text_after_commit(struct conn *c, json_t *head,
+    struct evbuffer *text);
 void conn_close(struct conn *c, const char *why);
 void conn_flush_held(struct master *m);
 struct host *conn_host(struct conn *c);
@@ -271,6 +277,9 @@ void control_handle(struct master *m, struct conn *c, json_t *msg);
 void control_request(struct master *m, struct reqctx *rq, json_t *req);
 void control_reply(struct master *m, struct reqctx *rq, bool ok, json_t *data,
     const char *code, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* The same (ok) for data already written as JSON text: sent as is. */
+void control_reply_text(struct master *m, struct reqctx *rq,
+    struct evbuffer *data);
 void reqctx_free(struct reqctx *rq);
 
 /* submit.c: op submit. */

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/buffer.h>
+
 #include "jobpage.h"
 #include "master.h"
 #include "util.h"
@@ -136,6 +138,24 @@ query_limit_arg(json_t *args)
 	return n > JOBPAGE_LIMIT_MAX ? JOBPAGE_LIMIT_MAX : (long)n;
 }
 
+/* A page of compact rows as the reply's data text: {"jobs":[rows],
+ * and rep's members}. Frees both. */
+static struct evbuffer *
+query_text_data(json_t *rep, struct evbuffer *rows)
+{
+	struct evbuffer *data = evbuffer_new();
+	char *text = json_dumps(rep, JSON_COMPACT);
+
+	evbuffer_add(data, "{\"jobs\":[", 9);
+	evbuffer_add_buffer(data, rows);
+	evbuffer_add(data, "],", 2);
+	evbuffer_add(data, text + 1, strlen(text + 1));	/* rep's members and } */
+	free(text);
+	evbuffer_free(rows);
+	json_decref(rep);
+	return data;
+}
+
 /*
  * bjobs: one page of records (or of -A rows with "summary"), from the
  * request's cursor on; "next" when more remain, "missing" on the first
@@ -152,7 +172,7 @@ query_jobs(struct master *m, struct reqctx *rq, json_t *args)
 	    t0 + JOBPAGE_BUDGET_US,
 	    json_is_true(json_object_get(args, "ranges")),
 	    json_is_true(json_object_get(args, "summary")), 0,
-	    jobrec_mask(json_object_get(args, "fields")), NULL };
+	    jobrec_mask(json_object_get(args, "fields")), NULL, NULL, 0 };
 	struct jobrec_row rows;
 	char *namebuf, err[256];
 
@@ -165,6 +185,7 @@ query_jobs(struct master *m, struct reqctx *rq, json_t *args)
 	    pg.fields != JOBREC_ALL) {
 		jobrec_row_init(&rows, pg.fields);
 		pg.rows = &rows;
+		pg.text = evbuffer_new();
 	}
 	if (json_array_size(ids) > 0) {
 		f.mask = ~0;
@@ -173,15 +194,17 @@ query_jobs(struct master *m, struct reqctx *rq, json_t *args)
 	} else
 		next = query_page_filtered(&pg, &c);
 	free(namebuf);
-	rep = json_pack("{s:o, s:o}", pg.summary ? "arrays" : "jobs", pg.out,
-	    "missing", c.set ? json_array() : query_missing(m, ids));
+	rep = json_pack("{s:o}", "missing", c.set ? json_array() : query_missing(m, ids));
 	if (next != NULL)
 		json_object_set_new(rep, "next", next);
+	stats_query_page(m, now_mono_us() - t0);
 	if (pg.rows != NULL) {
 		json_object_set(rep, "cols", rows.names);
 		jobrec_row_free(&rows);
+		json_decref(pg.out);
+		return control_reply_text(m, rq, query_text_data(rep, pg.text));
 	}
-	stats_query_page(m, now_mono_us() - t0);
+	json_object_set_new(rep, pg.summary ? "arrays" : "jobs", pg.out);
 	control_reply(m, rq, true, rep, NULL, NULL);
 }
 

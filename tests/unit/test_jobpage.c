@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <event2/buffer.h>
 
 #include "../../daemons/master/jobpage.h"
 #include "jobstate.h"
@@ -120,6 +121,41 @@ tp_append(struct tp_list *l, const json_t *rec)
 	l->records++;
 }
 
+/* When set, tp_list asks for compact rows with these columns, written as
+ * text, and reads them back as the client does. */
+static struct jobrec_row *tp_rows;
+
+/* A text page (comma-separated records) as the record objects it holds:
+ * a row's values named by cols, null for a member it lacks. */
+static json_t *
+tp_text_records(struct evbuffer *text, const json_t *cols)
+{
+	size_t n = evbuffer_get_length(text), i, k;
+	char *s = xmalloc(n + 2);
+	json_t *a, *out = json_array(), *v, *x, *rec;
+
+	s[0] = '[';
+	evbuffer_remove(text, s + 1, n);
+	s[n + 1] = ']';
+	a = json_loadb(s, n + 2, JSON_REJECT_DUPLICATES, NULL);
+	assert_non_null(a);
+	json_array_foreach(a, i, v) {
+		if (!json_is_array(v)) {
+			json_array_append(out, v);
+			continue;
+		}
+		assert_int_equal(json_array_size(v), json_array_size(cols));
+		rec = json_object();
+		json_array_foreach(v, k, x)
+			if (!json_is_null(x))
+				json_object_set(rec, json_string_value(json_array_get(cols, k)), x);
+		json_array_append_new(out, rec);
+	}
+	json_decref(a);
+	free(s);
+	return out;
+}
+
 /* Every page of the listing f selects, limit records a page, with budget
  * microseconds of time each (0: none, every page stops at its first look). */
 static void
@@ -136,7 +172,9 @@ tp_list(struct tpage *t, const struct jobsel_filter *f, long limit,
 	while (j != NULL) {
 		memset(&pg, 0, sizeof(pg));
 		pg = (struct jobpage){ &t->m, f, json_array(), limit,
-		    budget ? now_mono_us() + budget : 0, ranges, false, 0, 0, NULL };
+		    budget ? now_mono_us() + budget : 0, ranges, false, 0,
+		    tp_rows ? tp_rows->mask : 0, tp_rows,
+		    tp_rows ? evbuffer_new() : NULL, 0 };
 		for (; j != NULL; j = TAILQ_NEXT(j, id_entry), pos = 0) {
 			if (!jobsel_job_match(f, j))
 				continue;
@@ -147,6 +185,11 @@ tp_list(struct tpage *t, const struct jobsel_filter *f, long limit,
 				pos = 0;
 				break;
 			}
+		}
+		if (tp_rows != NULL) {
+			json_decref(pg.out);
+			pg.out = tp_text_records(pg.text, tp_rows->names);
+			evbuffer_free(pg.text);
 		}
 		assert_true(json_array_size(pg.out) > 0 || j == NULL);
 		for (i = 0; i < json_array_size(pg.out); i++)
@@ -196,7 +239,9 @@ test_ranges(void **state)
 {
 	struct tpage *t = *state;
 	struct jobsel_filter f;
+	struct jobrec_row rw;
 	struct tp_list l;
+	long limit;
 
 	tp_filter(&f, ~0);
 	tp_list(t, &f, 1000, 1000000, true, &l);
@@ -209,6 +254,17 @@ test_ranges(void **state)
 	assert_int_equal(l.pages, l.records);
 	assert_int_equal(l.records, 11);
 	free(l.text);
+	tp_rows = &rw;	/* the same as compact text rows, a page or a record */
+	jobrec_row_init(&rw, jobrec_bit("stat"));
+	for (limit = 1; limit <= 1000; limit += 999) {
+		tp_list(t, &f, limit, 1000000, true, &l);
+		assert_string_equal(l.text, "1[0]=PEND,2[1+2]=PEND,2[3]=RUN,2[4]=DONE,"
+		    "2[5]=EXIT,2[6]=EXIT,2[7]=PEND,2[8]=PSUSP,2[9+2]=PEND,"
+		    "3[1+1000000]=PEND,4[0]=PEND,");
+		free(l.text);
+	}
+	jobrec_row_free(&rw);
+	tp_rows = NULL;
 	tp_filter(&f, JS_RUN);	/* -r: no unstarted record at all */
 	tp_list(t, &f, 1000, 1000000, true, &l);
 	assert_string_equal(l.text, "2[3]=RUN,");
@@ -240,37 +296,66 @@ tp_keys(const json_t *rec)
 	return out;
 }
 
+/* Element idx of job id as a compact row's text, decoded. */
+static json_t *
+tp_row(struct tpage *t, long id, const struct jobrec_row *rw)
+{
+	struct evbuffer *b = evbuffer_new();
+	size_t n;
+	char *s;
+	json_t *row;
+
+	jobrec_write_row(&t->m, job_find(&t->m, id), 0, rw, b);
+	n = evbuffer_get_length(b);
+	s = xmalloc(n);
+	evbuffer_remove(b, s, n);
+	row = json_loadb(s, n, 0, NULL);
+	assert_non_null(row);
+	free(s);
+	evbuffer_free(b);
+	return row;
+}
+
 /* Compact rows: values in the order of cols (id, idx, then the members
- * in table order), a member the record lacks is null, and a value equal
- * to the previous row's is the same json_t; as objects they are what
- * jobrec_build makes of the same elements. */
+ * in table order), a member the record lacks is null; as objects they
+ * are what jobrec_build makes of the same elements; strings are escaped. */
 static void
 tp_compact(struct tpage *t, const json_t *whole)
 {
 	struct jobrec_row rw;
 	uint64_t mask = jobrec_bit("user") | jobrec_bit("stat") |
 	    jobrec_bit("pend_reason") | jobrec_bit("usage_time");
-	json_t *a, *b, *names;
-	char *text;
+	struct job *j = job_find(&t->m, 1);
+	char *text, *name = j->name;
+	json_t *a, *b;
 
 	jobrec_row_init(&rw, mask);
-	names = json_incref(rw.names);
-	a = jobrec_build_row(&t->m, job_find(&t->m, 1), 0, &rw);
-	b = jobrec_build_row(&t->m, job_find(&t->m, 4), 0, &rw);
-	text = json_dumps(names, JSON_COMPACT);
+	a = tp_row(t, 1, &rw);
+	b = tp_row(t, 4, &rw);
+	text = json_dumps(rw.names, JSON_COMPACT);
 	assert_string_equal(text, "[\"id\",\"idx\",\"user\",\"stat\",\"pend_reason\","
 	    "\"pend_detail\",\"usage_time\",\"nproc\"]");
 	free(text);
+	assert_int_equal(json_array_size(a), rw.ncols);
 	assert_int_equal(json_integer_value(json_array_get(b, 0)), 4);
 	assert_string_equal(json_string_value(json_array_get(b, 3)), "PEND");
-	assert_ptr_equal(json_array_get(a, 3), json_array_get(b, 3));	/* shared */
 	assert_true(json_is_null(json_array_get(a, 6)));	/* no usage yet */
+	assert_true(json_is_null(json_array_get(a, 7)));
 	assert_string_equal(json_string_value(json_array_get(a, 2)),
 	    json_string_value(json_object_get(whole, "user")));
 	jobrec_row_free(&rw);
 	json_decref(a);
 	json_decref(b);
-	json_decref(names);
+	jobrec_row_init(&rw, jobrec_bit("name") | jobrec_bit("exec_hosts"));
+	j->name = "q\"b\\s\n\001 \xc3\xa9/";
+	a = tp_row(t, 1, &rw);
+	j->name = name;
+	assert_string_equal(json_string_value(json_array_get(a, 2)),
+	    "q\"b\\s\n\001 \xc3\xa9/");
+	assert_true(json_is_array(json_array_get(a, 3)));
+	assert_int_equal(json_array_size(json_array_get(a, 3)), 0);
+	jobrec_row_free(&rw);
+	json_decref(a);
 }
 
 /* A field list: only those members (and id, idx); a range record also
@@ -289,7 +374,7 @@ test_fields(void **state)
 	assert_true(jobrec_mask(fields) == (jobrec_bit("stat") | jobrec_bit("pend_reason")));
 	assert_true(jobrec_mask(NULL) == JOBREC_ALL);
 	pg = (struct jobpage){ &t->m, &f, json_array(), 1000, now_mono_us() + 1000000,
-	    true, false, 0, jobrec_bit("stat"), NULL };
+	    true, false, 0, jobrec_bit("stat"), NULL, NULL, 0 };
 	assert_int_equal(jobpage_job(&pg, job_find(&t->m, 1), NULL, 0), -1);
 	assert_int_equal(jobpage_job(&pg, job_find(&t->m, 3), NULL, 0), -1);
 	keys = tp_keys(json_array_get(pg.out, 0));
@@ -360,7 +445,7 @@ test_summary(void **state)
 
 	tp_filter(&f, ~0);
 	pg = (struct jobpage){ &t->m, &f, json_array(), 1000, now_mono_us() + 1000000,
-	    false, true, 0, 0, NULL };
+	    false, true, 0, 0, NULL, NULL, 0 };
 	assert_int_equal(jobpage_job(&pg, job_find(&t->m, 2), NULL, 0), -1);
 	assert_int_equal(jobpage_job(&pg, job_find(&t->m, 3), NULL, 0), -1);
 	assert_int_equal(jobpage_job(&pg, job_find(&t->m, 1), NULL, 0), -1);
