@@ -141,6 +141,7 @@ struct jevent {
 	long when;
 	json_t *data;		/* NULL for a submit replayed from its text */
 	const char *text;	/* replayed: the event as stored, else NULL */
+	char **text_own;	/* replayed: text's block, a submit keeps it */
 };
 #define JEVENT_FN(name) int name(struct master *m, struct job *j, \
     const struct jevent *ev, char *err, size_t errlen)
@@ -453,14 +454,25 @@ int store_append(struct store *s, long id, long idx, const char *type, long when
     json_t *data);
 int store_commit(struct store *s);
 bool store_dirty(struct store *s);
-/* Every event of the jobs in memory, in order, to fn (the data as stored
- * text); *last_submit: the last id ever submitted. */
-typedef void (*store_event_fn)(void *arg, long id, long idx, const char *type,
-    long when, const char *text);
 /* An upper bound of the jobs in the log, read from indexes only. */
 size_t store_jobs_hint(struct store *s);
-int store_each_event(struct store *s, store_event_fn fn, void *arg, long *last_submit,
-    char *err, size_t errlen);
+/*
+ * Every event of the jobs in memory, in order, through a cursor; the
+ * cursor may be read on another thread than the store's other calls
+ * (sqlite serialises them). A row's strings last until the next call.
+ * Closed, *last_submit is the last id ever submitted.
+ */
+struct store_cursor;
+struct store_row {
+	long id, idx, when;
+	const char *type;
+	const char *text;	/* the data as stored */
+	size_t len;		/* of text */
+};
+struct store_cursor *store_events_open(struct store *s, char *err, size_t errlen);
+int store_events_next(struct store_cursor *c, struct store_row *r);	/* 1, 0 end, -1 */
+int store_events_close(struct store_cursor *c, long *last_submit, char *err,
+    size_t errlen);
 int store_delete_job(struct store *s, long id);
 int store_forget_reused(struct store *s, long id);
 int store_expire(struct store *s, long before);
