@@ -355,9 +355,9 @@ jobspec_head_read(const char *text, struct jobspec_head *h)
 		v = end + 1;
 		if ((p = jobspec_skip_value(v)) == v)
 			return -1;
-		/* jansson escapes no letter of a key: an escaped key is none of ours */
-		if (memchr(k, '\\', (size_t)(end - 1 - k)) == NULL)
-			jobspec_head_set(h, k, (size_t)(end - 1 - k), v, p);
+		/* compared as bytes: a key written with escapes is none of ours
+		 * (ours have no backslash, and jansson escapes no letter) */
+		jobspec_head_set(h, k, (size_t)(end - 1 - k), v, p);
 		if (*p == '}')
 			return 0;
 		if (*p++ != ',')

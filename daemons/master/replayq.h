@@ -12,7 +12,7 @@
 #include <jansson.h>
 
 #define REPLAYQ_BATCH 256	/* events a batch */
-#define REPLAYQ_NBATCH 4	/* batches in flight */
+#define REPLAYQ_NBATCH 64	/* batches in flight */
 
 /* One stored event, as read and decoded off the applying thread. */
 struct replay_ev {
