@@ -183,7 +183,8 @@ job_replay_events(struct master *m, long *last, char *err, size_t errlen)
 
 	if (c == NULL)
 		return -1;
-	rc = replayq_run(job_replay_next, c, job_replay_prep, job_replay_one, m);
+	rc = replayq_run(job_replay_next, c, job_replay_prep, job_replay_one, m,
+	    store_threadsafe());
 	if (store_events_close(c, last, err, errlen) < 0 || rc < 0)
 		return -1;
 	return 0;

@@ -458,8 +458,8 @@ bool store_dirty(struct store *s);
 size_t store_jobs_hint(struct store *s);
 /*
  * Every event of the jobs in memory, in order, through a cursor; the
- * cursor may be read on another thread than the store's other calls
- * (sqlite serialises them). A row's strings last until the next call.
+ * cursor may be read on another thread than the store's other calls when
+ * store_threadsafe(). A row's strings last until the next call.
  * Closed, *last_submit is the last id ever submitted.
  */
 struct store_cursor;
@@ -473,6 +473,8 @@ struct store_cursor *store_events_open(struct store *s, char *err, size_t errlen
 int store_events_next(struct store_cursor *c, struct store_row *r);	/* 1, 0 end, -1 */
 int store_events_close(struct store_cursor *c, long *last_submit, char *err,
     size_t errlen);
+/* sqlite locks each call: a cursor may be read on another thread. */
+bool store_threadsafe(void);
 int store_delete_job(struct store *s, long id);
 int store_forget_reused(struct store *s, long id);
 int store_expire(struct store *s, long before);

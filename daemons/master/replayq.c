@@ -8,6 +8,7 @@
  * in the order they were read.
  */
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -124,9 +125,23 @@ replayq_drain(struct replayq *q, replayq_apply_fn apply, void *arg)
 	return q->rc;
 }
 
+/* The reader, started with every signal blocked: they stay the loop's. */
+static int
+replayq_start(struct replayq *q, pthread_t *t)
+{
+	sigset_t all, old;
+	int rc;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(t, NULL, replayq_reader, q);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
 int
 replayq_run(replayq_next_fn next, void *src, replayq_prep_fn prep,
-    replayq_apply_fn apply, void *arg)
+    replayq_apply_fn apply, void *arg, bool threaded)
 {
 	struct replayq *q = calloc(1, sizeof(*q));
 	pthread_t t;
@@ -140,7 +155,7 @@ replayq_run(replayq_next_fn next, void *src, replayq_prep_fn prep,
 	pthread_mutex_init(&q->lock, NULL);
 	pthread_cond_init(&q->filled, NULL);
 	pthread_cond_init(&q->emptied, NULL);
-	if (pthread_create(&t, NULL, replayq_reader, q) != 0)
+	if (!threaded || replayq_start(q, &t) != 0)
 		rc = replayq_inline(q, apply, arg);
 	else {
 		rc = replayq_drain(q, apply, arg);

@@ -31,11 +31,11 @@ typedef void (*replayq_prep_fn)(struct replay_ev *ev);
 /* Caller's thread, in order. */
 typedef void (*replayq_apply_fn)(void *arg, struct replay_ev *ev);
 
-/* Reads every event through next and prep on a thread (inline when none
- * can be started) and applies them in order: 0, or -1 when next failed
- * (the events before the failure are applied). */
+/* Reads every event through next and prep on a thread (inline, a batch
+ * at a time, when !threaded or no thread can be started) and applies them
+ * in order: 0, or -1 when next failed (the events before are applied). */
 int replayq_run(replayq_next_fn next, void *src, replayq_prep_fn prep,
-    replayq_apply_fn apply, void *arg);
+    replayq_apply_fn apply, void *arg, bool threaded);
 /* Frees what ev holds (its text and data). */
 void replayq_ev_clear(struct replay_ev *ev);
 

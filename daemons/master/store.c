@@ -356,6 +356,12 @@ store_events_next(struct store_cursor *c, struct store_row *r)
 	return 1;
 }
 
+bool
+store_threadsafe(void)
+{
+	return sqlite3_threadsafe() != 0;
+}
+
 int
 store_events_close(struct store_cursor *c, long *last_submit, char *err,
     size_t errlen)

@@ -3,7 +3,8 @@
  * events are applied in the order they were read, each prepared on the
  * reader thread and applied on the caller's; the reader runs at most
  * REPLAYQ_NBATCH batches ahead; a failing read stops it after the events
- * before it were applied; no event at all applies nothing.
+ * before it were applied; no event at all applies nothing; without a
+ * thread, the same holds a batch at a time.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -82,11 +83,17 @@ src_apply(void *arg, struct replay_ev *ev)
 }
 
 static int
-run(struct src *s)
+run_as(struct src *s, bool threaded)
 {
 	s->caller = pthread_self();
 	prep_src = s;
-	return replayq_run(src_next, s, src_prep, src_apply, s);
+	return replayq_run(src_next, s, src_prep, src_apply, s, threaded);
+}
+
+static int
+run(struct src *s)
+{
+	return run_as(s, true);
 }
 
 static void
@@ -131,6 +138,22 @@ test_whole_batches(void **state)
 	assert_int_equal(s.applied, s.n);
 }
 
+/* Without a thread: the same order, a batch at a time. */
+static void
+test_inline(void **state)
+{
+	struct src s = { .n = 3000, .fail_at = -1 };
+
+	assert_int_equal(run_as(&s, false), 0);
+	assert_int_equal(s.applied, s.n);
+	assert_true(s.prep_here);
+	assert_false(s.prep_elsewhere);
+	assert_true(s.max_ahead <= REPLAYQ_BATCH);
+	s = (struct src){ .n = 3000, .fail_at = 700 };
+	assert_int_equal(run_as(&s, false), -1);
+	assert_int_equal(s.applied, 700);
+}
+
 int
 main(void)
 {
@@ -139,6 +162,7 @@ main(void)
 		cmocka_unit_test(test_failure_stops),
 		cmocka_unit_test(test_nothing),
 		cmocka_unit_test(test_whole_batches),
+		cmocka_unit_test(test_inline),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
