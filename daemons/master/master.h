@@ -76,12 +76,15 @@ struct job {
 	struct envent *env;	/* interned environment, or NULL (envtab.c) */
 	struct arrayspec arr;	/* arr.nr == 0: not an array */
 	struct dep_node *dep;
-	int nslots;
 	/* elements: hash by idx; arrays create them only when they start */
 	struct elem **ehash;
 	size_t ehash_size, nelem;
 	struct elem *ehash1;	/* ehash of a plain job: its one bucket */
 	long next_pos;		/* arrays: next position in arr to dispatch */
+	/* the small members together: no padding between them (a million
+	   pending jobs) */
+	int nslots;
+	bool on_pending;	/* on master->pending */
 	bool pend_killed;	/* arrays: every not-started element ended */
 	bool pend_held;		/* arrays: not-started elements without a record
 				   are PSUSP (bstop/bsub -H on the whole array) */
@@ -105,7 +108,6 @@ struct job {
 	long begin_time, term_time;	/* bsub -b, -t (epoch, 0 none; jobtime.c) */
 	TAILQ_ENTRY(job) pend_entry;	/* on master->pending while any pend */
 	TAILQ_ENTRY(job) id_entry;	/* on master->byid */
-	bool on_pending;
 	struct job *hnext;	/* id hash chain */
 };
 TAILQ_HEAD(job_list, job);
