@@ -71,7 +71,8 @@ void jobspec_head_free(struct jobspec_head *h);
  * becomes "env_id" (the event data is changed, so the store records the
  * id), then it is encoded. Replayed, ev->data is NULL and ev->text, the
  * event as stored, is kept as it is (an inline "env" from a database
- * before the envs table is interned as live). -1: cannot be read.
+ * before the envs table is interned as live); replay gives the text's
+ * block (ev->text_own), which becomes the job's. -1: cannot be read.
  */
 int jobspec_submit(struct master *m, struct job *j, const struct jevent *ev,
     struct jobspec_head *h);

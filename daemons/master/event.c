@@ -12,6 +12,7 @@
 #include "envtab.h"
 #include "log.h"
 #include "master.h"
+#include "replayq.h"
 #include "util.h"
 
 enum event_scope {
@@ -83,7 +84,8 @@ int
 job_apply(struct master *m, long id, long idx, const char *type, long when,
     json_t *data, char *err, size_t errlen)
 {
-	struct jevent ev = { id, idx, type, when, data, NULL };
+	struct jevent ev = { .id = id, .idx = idx, .type = type, .when = when,
+	    .data = data };
 
 	return event_apply(m, event_type_find(type), &ev, err, errlen);
 }
@@ -92,7 +94,8 @@ int
 job_event(struct master *m, long id, long idx, const char *type, json_t *data)
 {
 	const struct event_type *t = event_type_find(type);
-	struct jevent ev = { id, idx, type, (long)now_real(), data, NULL };
+	struct jevent ev = { .id = id, .idx = idx, .type = type,
+	    .when = (long)now_real(), .data = data };
 	long when = ev.when;
 	char err[256];
 
@@ -116,24 +119,76 @@ job_event(struct master *m, long id, long idx, const char *type, json_t *data)
 	return 0;
 }
 
-/* One stored event at start-up, applied as it was live. A submit is read
- * from its text, which the job keeps (jobspec.c): no tree is built. */
+/* Reader thread (replayq.c): the next stored event, its text copied. */
+static int
+job_replay_next(void *arg, struct replay_ev *ev)
+{
+	struct store_row r;
+	size_t n;
+	int rc;
+
+	if ((rc = store_events_next(arg, &r)) <= 0)
+		return rc;
+	ev->id = r.id;
+	ev->idx = r.idx;
+	ev->when = r.when;
+	n = r.type ? strnlen(r.type, sizeof(ev->type) - 1) : 0;
+	memcpy(ev->type, r.type ? r.type : "", n);
+	ev->type[n] = '\0';
+	ev->text = xmalloc(r.len + 1);
+	memcpy(ev->text, r.text, r.len + 1);
+	return 1;
+}
+
+/* Reader thread: its type looked up, and any event but a submit decoded.
+ * A submit's head is read by the applying thread (jobspec.c, as live): it
+ * is about as much work as the reading, and the two threads then take
+ * about the same time. Nothing shared is touched here: the table is
+ * constant, the rest is the event's own. */
 static void
-job_replay_one(void *arg, long id, long idx, const char *type, long when,
-    const char *text)
+job_replay_prep(struct replay_ev *ev)
+{
+	const struct event_type *t = event_type_find(ev->type);
+
+	ev->kind = t;
+	if (t == NULL || t->scope != EVENT_NEW)
+		ev->data = json_loads(ev->text, 0, NULL);
+}
+
+/* One stored event at start-up, applied as it was live (in order). */
+static void
+job_replay_one(void *arg, struct replay_ev *rev)
 {
 	struct master *m = arg;
-	const struct event_type *t = event_type_find(type);
-	struct jevent ev = { id, idx, type, when, NULL, text };
+	const struct event_type *t = rev->kind;
+	struct jevent ev = { .id = rev->id, .idx = rev->idx, .type = rev->type,
+	    .when = rev->when, .data = rev->data, .text = rev->text,
+	    .text_own = &rev->text };
 	char err[256];
 
-	if ((t == NULL || t->scope != EVENT_NEW) &&
-	    (ev.data = json_loads(text, 0, NULL)) == NULL)
-		log_warnx("replay: skipping %s event of job %ld: bad JSON", type, id);
+	if ((t == NULL || t->scope != EVENT_NEW) && ev.data == NULL)
+		log_warnx("replay: skipping %s event of job %ld: bad JSON", ev.type,
+		    ev.id);
 	else if (event_apply(m, t, &ev, err, sizeof(err)) < 0)
-		log_warnx("replay: skipping %s event of job %ld: %s", type, id, err);
-	json_decref(ev.data);
+		log_warnx("replay: skipping %s event of job %ld: %s", ev.type, ev.id,
+		    err);
 	m->replayed++;
+}
+
+/* The log read on a thread of its own while this one builds the table. */
+static int
+job_replay_events(struct master *m, long *last, char *err, size_t errlen)
+{
+	struct store_cursor *c = store_events_open(m->store, err, errlen);
+	int rc;
+
+	if (c == NULL)
+		return -1;
+	rc = replayq_run(job_replay_next, c, job_replay_prep, job_replay_one, m,
+	    store_threadsafe());
+	if (store_events_close(c, last, err, errlen) < 0 || rc < 0)
+		return -1;
+	return 0;
 }
 
 int
@@ -149,7 +204,7 @@ job_replay(struct master *m, char *err, size_t errlen)
 	hint = store_jobs_hint(m->store);
 	if (hint > m->jhash_size)
 		job_table_resize(m, hint);
-	rc = store_each_event(m->store, job_replay_one, m, &last, err, errlen);
+	rc = job_replay_events(m, &last, err, errlen);
 	m->replaying = false;
 	if (m->njobs < m->jhash_size / 4)	/* the bound was far off */
 		job_table_resize(m, m->njobs);

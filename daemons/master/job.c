@@ -215,6 +215,14 @@ job_nstate(const struct job *j, int mask)
 	return n;
 }
 
+/* The block of a job's first element: it follows the job's own (job_new),
+ * one allocation a plain job less. Elements are freed only with their job. */
+static struct elem *
+job_first_elem(struct job *j)
+{
+	return (struct elem *)(j + 1);
+}
+
 struct elem *
 job_elem_get(struct job *j, long idx)
 {
@@ -225,7 +233,7 @@ job_elem_get(struct job *j, long idx)
 		return e;
 	if (j->nelem + 1 > j->ehash_size)
 		job_elem_rehash(j);
-	e = xcalloc(1, sizeof(*e));
+	e = j->nelem == 0 ? job_first_elem(j) : xcalloc(1, sizeof(*e));
 	e->job = j;
 	e->idx = idx;
 	e->state = job_unstarted_state(j);
@@ -338,7 +346,8 @@ job_apply_submit(struct master *m, struct job *none, const struct jevent *ev,
 
 	if (job_find(m, ev->id) != NULL)
 		return errf(err, errlen, "job %ld exists", ev->id);
-	j = xcalloc(1, sizeof(*j));
+	/* with room for its first element (job_first_elem) */
+	j = xcalloc(1, sizeof(*j) + sizeof(struct elem));
 	j->id = ev->id;
 	if (jobspec_submit(m, j, ev, &h) < 0) {
 		errf(err, errlen, "submit event cannot be read");
@@ -655,7 +664,8 @@ job_free(struct job *j)
 			free(e->reason);
 			free(e->kill_reason);
 			free(e->cwd);
-			free(e);
+			if (e != job_first_elem(j))
+				free(e);
 		}
 	}
 	job_ehash_free(j);

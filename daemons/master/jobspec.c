@@ -132,6 +132,20 @@ jobspec_submit_tree(struct master *m, struct job *j, json_t *tree,
 	return jobspec_head_read(j->spec_enc, h);
 }
 
+/* A replayed submit's text, kept as it is: the event's own block when
+ * replay gives it (a block of its size already), else a copy. */
+static void
+jobspec_submit_text(struct master *m, struct job *j, const struct jevent *ev,
+    const struct jobspec_head *h)
+{
+	if (ev->text_own != NULL && *ev->text_own == ev->text) {
+		j->spec_enc = *ev->text_own;
+		*ev->text_own = NULL;
+	} else
+		j->spec_enc = xstrdup(ev->text);
+	j->env = jobspec_env_by_id(m, j->id, h->env_id);
+}
+
 int
 jobspec_submit(struct master *m, struct job *j, const struct jevent *ev,
     struct jobspec_head *h)
@@ -147,8 +161,7 @@ jobspec_submit(struct master *m, struct job *j, const struct jevent *ev,
 	if (ev->text == NULL)
 		return -1;
 	if (jobspec_head_read(ev->text, h) == 0 && !h->inline_env) {
-		j->spec_enc = xstrdup(ev->text);
-		j->env = jobspec_env_by_id(m, j->id, h->env_id);
+		jobspec_submit_text(m, j, ev, h);
 		return 0;
 	}
 	jobspec_head_free(h);
@@ -160,20 +173,23 @@ jobspec_submit(struct master *m, struct job *j, const struct jevent *ev,
 	return rc;
 }
 
-/* End of the JSON string that starts at start (its opening quote): the
- * first quote after it that an even run of backslashes precedes. */
+/* End of the JSON string that starts at start (its opening quote): past
+ * its closing quote, or at the text's end. A byte loop, not strchr: the
+ * strings of a spec are short, and a restart reads millions of them. */
 static const char *
 jobspec_skip_string(const char *start)
 {
-	const char *p = start, *b;
+	const char *p = start + 1;
 
-	while ((p = strchr(p + 1, '"')) != NULL) {
-		for (b = p; b - 1 > start && b[-1] == '\\'; b--)
-			;
-		if ((p - b) % 2 == 0)
+	for (;;) {
+		if (*p == '"')
 			return p + 1;
+		if (*p == '\\' && p[1] != '\0')
+			p++;	/* the escaped character is no quote */
+		else if (*p == '\0')
+			return p;
+		p++;
 	}
-	return start + strlen(start);
 }
 
 /* End of the JSON value that starts at p, in compact text. */
@@ -339,9 +355,9 @@ jobspec_head_read(const char *text, struct jobspec_head *h)
 		v = end + 1;
 		if ((p = jobspec_skip_value(v)) == v)
 			return -1;
-		/* jansson escapes no letter of a key: an escaped key is none of ours */
-		if (memchr(k, '\\', (size_t)(end - 1 - k)) == NULL)
-			jobspec_head_set(h, k, (size_t)(end - 1 - k), v, p);
+		/* compared as bytes: a key written with escapes is none of ours
+		 * (ours have no backslash, and jansson escapes no letter) */
+		jobspec_head_set(h, k, (size_t)(end - 1 - k), v, p);
 		if (*p == '}')
 			return 0;
 		if (*p++ != ',')

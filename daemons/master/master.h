@@ -80,12 +80,15 @@ struct job {
 	struct envent *env;	/* interned environment, or NULL (envtab.c) */
 	struct arrayspec arr;	/* arr.nr == 0: not an array */
 	struct dep_node *dep;
-	int nslots;
 	/* elements: hash by idx; arrays create them only when they start */
 	struct elem **ehash;
 	size_t ehash_size, nelem;
 	struct elem *ehash1;	/* ehash of a plain job: its one bucket */
 	long next_pos;		/* arrays: next position in arr to dispatch */
+	/* the small members together: no padding between them (a million
+	   pending jobs) */
+	int nslots;
+	bool on_pending;	/* on master->pending */
 	bool pend_killed;	/* arrays: every not-started element ended */
 	bool pend_held;		/* arrays: not-started elements without a record
 				   are PSUSP (bstop/bsub -H on the whole array) */
@@ -109,7 +112,6 @@ struct job {
 	long begin_time, term_time;	/* bsub -b, -t (epoch, 0 none; jobtime.c) */
 	TAILQ_ENTRY(job) pend_entry;	/* on master->pending while any pend */
 	TAILQ_ENTRY(job) id_entry;	/* on master->byid */
-	bool on_pending;
 	struct job *hnext;	/* id hash chain */
 };
 TAILQ_HEAD(job_list, job);
@@ -145,6 +147,7 @@ struct jevent {
 	long when;
 	json_t *data;		/* NULL for a submit replayed from its text */
 	const char *text;	/* replayed: the event as stored, else NULL */
+	char **text_own;	/* replayed: text's block, a submit keeps it */
 };
 #define JEVENT_FN(name) int name(struct master *m, struct job *j, \
     const struct jevent *ev, char *err, size_t errlen)
@@ -484,14 +487,27 @@ int store_append(struct store *s, long id, long idx, const char *type, long when
     json_t *data);
 int store_commit(struct store *s);
 bool store_dirty(struct store *s);
-/* Every event of the jobs in memory, in order, to fn (the data as stored
- * text); *last_submit: the last id ever submitted. */
-typedef void (*store_event_fn)(void *arg, long id, long idx, const char *type,
-    long when, const char *text);
 /* An upper bound of the jobs in the log, read from indexes only. */
 size_t store_jobs_hint(struct store *s);
-int store_each_event(struct store *s, store_event_fn fn, void *arg, long *last_submit,
-    char *err, size_t errlen);
+/*
+ * Every event of the jobs in memory, in order, through a cursor; the
+ * cursor may be read on another thread than the store's other calls when
+ * store_threadsafe(). A row's strings last until the next call.
+ * Closed, *last_submit is the last id ever submitted.
+ */
+struct store_cursor;
+struct store_row {
+	long id, idx, when;
+	const char *type;
+	const char *text;	/* the data as stored */
+	size_t len;		/* of text */
+};
+struct store_cursor *store_events_open(struct store *s, char *err, size_t errlen);
+int store_events_next(struct store_cursor *c, struct store_row *r);	/* 1, 0 end, -1 */
+int store_events_close(struct store_cursor *c, long *last_submit, char *err,
+    size_t errlen);
+/* sqlite locks each call: a cursor may be read on another thread. */
+bool store_threadsafe(void);
 int store_delete_job(struct store *s, long id);
 int store_forget_reused(struct store *s, long id);
 int store_expire(struct store *s, long before);

@@ -1,8 +1,9 @@
 /*
  * store.c - the durable record: an sqlite database (WAL) holding the job
  * events in order. The master's memory is rebuilt at start-up by handing
- * them, in order, to a callback (store_each_event; event.c's job_replay
- * applies them through job_apply, the function that applies them live).
+ * them, in order, through a cursor (store_events_next; event.c's
+ * job_replay reads it on a thread of its own and applies the events through
+ * the function that applies them live).
  *
  * Invariant: a transaction is open exactly while store_dirty() is true;
  * the loop commits it once per loop turn (group commit), and only then are
@@ -336,43 +337,69 @@ store_history_empty(struct store *s)
 static const char store_map_on[] = "PRAGMA mmap_size=2147418112";
 static const char store_map_off[] = "PRAGMA mmap_size=0";
 
-static int
-store_each_row(struct store *s, store_event_fn fn, void *arg, char *err,
-    size_t errlen)
-{
+struct store_cursor {
+	struct store *s;
 	sqlite3_stmt *st;
-	int rc;
+	int rc;			/* of the last step */
+};
 
+struct store_cursor *
+store_events_open(struct store *s, char *err, size_t errlen)
+{
+	struct store_cursor *c = xcalloc(1, sizeof(*c));
+
+	c->s = s;
+	store_exec(s, store_map_on);
 	/* without history, no row is looked up in it */
 	if (sqlite3_prepare_v2(s->db, store_history_empty(s) ?
 	    "SELECT job,idx,type,time,data FROM events ORDER BY seq" :
 	    "SELECT job,idx,type,time,data FROM events "
-	    "WHERE job NOT IN (SELECT job FROM history) ORDER BY seq", -1, &st,
-	    NULL) != SQLITE_OK)
-		return errf(err, errlen, "replay: %s", sqlite3_errmsg(s->db));
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *text = (const char *)sqlite3_column_text(st, 4);
-
-		fn(arg, (long)sqlite3_column_int64(st, 0), (long)sqlite3_column_int64(st, 1),
-		    (const char *)sqlite3_column_text(st, 2),
-		    (long)sqlite3_column_int64(st, 3), text ? text : "{}");
+	    "WHERE job NOT IN (SELECT job FROM history) ORDER BY seq", -1, &c->st,
+	    NULL) != SQLITE_OK) {
+		errf(err, errlen, "replay: %s", sqlite3_errmsg(s->db));
+		store_exec(s, store_map_off);
+		free(c);
+		return NULL;
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return errf(err, errlen, "replay: %s", sqlite3_errmsg(s->db));
-	return 0;
+	return c;
 }
 
 int
-store_each_event(struct store *s, store_event_fn fn, void *arg, long *last_submit,
-    char *err, size_t errlen)
+store_events_next(struct store_cursor *c, struct store_row *r)
 {
-	int rc;
+	const char *text;
 
-	store_exec(s, store_map_on);
-	rc = store_each_row(s, fn, arg, err, errlen);
+	if ((c->rc = sqlite3_step(c->st)) != SQLITE_ROW)
+		return c->rc == SQLITE_DONE ? 0 : -1;
+	text = (const char *)sqlite3_column_text(c->st, 4);
+	r->id = (long)sqlite3_column_int64(c->st, 0);
+	r->idx = (long)sqlite3_column_int64(c->st, 1);
+	r->type = (const char *)sqlite3_column_text(c->st, 2);
+	r->when = (long)sqlite3_column_int64(c->st, 3);
+	r->text = text ? text : "{}";
+	r->len = text ? (size_t)sqlite3_column_bytes(c->st, 4) : 2;
+	return 1;
+}
+
+bool
+store_threadsafe(void)
+{
+	return sqlite3_threadsafe() != 0;
+}
+
+int
+store_events_close(struct store_cursor *c, long *last_submit, char *err,
+    size_t errlen)
+{
+	struct store *s = c->s;
+	bool ok = c->rc == SQLITE_DONE;
+
+	if (!ok)
+		errf(err, errlen, "replay: %s", sqlite3_errmsg(s->db));
+	sqlite3_finalize(c->st);
+	free(c);
 	store_exec(s, store_map_off);
-	if (rc < 0)
+	if (!ok)
 		return -1;
 	*last_submit = store_last_submit(s);
 	return 0;

@@ -236,7 +236,7 @@ test_head_long_text(void **state)
 static int
 submit_tree(struct master *m, struct job *j, json_t *data)
 {
-	struct jevent ev = { 1, 0, "submit", 10, data, NULL };
+	struct jevent ev = { .id = 1, .type = "submit", .when = 10, .data = data };
 	struct jobspec_head h;
 	int rc = jobspec_submit(m, j, &ev, &h);
 
