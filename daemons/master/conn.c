@@ -190,6 +190,20 @@ conn_send_after_commit(struct conn *c, json_t *msg)
 		loop_want_commit(c->m);
 }
 
+/*
+ * Sends msg now, unless replies held for a commit are queued before it on
+ * this connection and must keep their order (relayed replies carry their
+ * own id: unordered).
+ */
+void
+conn_send_unless_held(struct conn *c, json_t *msg, bool unordered)
+{
+	if (unordered || c->dead || evbuffer_get_length(c->held) == 0)
+		conn_send(c, msg);
+	else
+		conn_send_after_commit(c, msg);
+}
+
 void
 conn_flush_held(struct master *m)
 {

@@ -154,6 +154,7 @@ struct reqctx {
 	char *user;
 	char *from_host;
 	bool admin;
+	bool now;		/* answered at once: the store is degraded */
 	TAILQ_ENTRY(reqctx) entry;	/* on master->waiters */
 	long wait_id;
 	bool wait_end;
@@ -229,7 +230,8 @@ struct conn_ops {
 struct conn *conn_new(struct master *m, int fd, enum conn_kind kind, long peer_uid,
     long peer_gid);
 void conn_send(struct conn *c, json_t *msg);		/* steals msg */
-void conn_send_after_commit(struct conn *c, json_t *msg);	/* steals msg */
+void conn_send_after_commit(struct conn *c, json_t *msg);
+void conn_send_unless_held(struct conn *c, json_t *msg, bool unordered);	/* steals msg */
 void conn_close(struct conn *c, const char *why);
 void conn_flush_held(struct master *m);
 struct host *conn_host(struct conn *c);
@@ -452,6 +454,9 @@ void store_close(struct store *s);
 int store_append(struct store *s, long id, long idx, const char *type, long when,
     json_t *data);
 int store_commit(struct store *s);
+int store_retry(struct store *s);
+bool store_degraded(const struct store *s);
+const char *store_cause(const struct store *s);
 bool store_dirty(struct store *s);
 /* Every event of the jobs in memory, in order, to fn (the data as stored
  * text); *last_submit: the last id ever submitted. */
