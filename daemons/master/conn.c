@@ -343,27 +343,47 @@ conn_mark_dirty(struct conn *c)
 		loop_want_commit(c->m);
 }
 
+/*
+ * Where a reply goes: held until the commit it depends on, or, when `now`
+ * (the store cannot commit and the reply depends on nothing), out at once,
+ * unless replies held before it on this connection must keep their order
+ * (relayed replies carry their own id: unordered).
+ */
+static struct evbuffer *
+conn_reply_buf(struct conn *c, bool now, bool unordered)
+{
+	if (now && (unordered || evbuffer_get_length(c->held) == 0))
+		return bufferevent_get_output(c->bev);
+	conn_mark_dirty(c);
+	return c->held;
+}
+
 void
-conn_send_after_commit(struct conn *c, json_t *msg)
+conn_reply(struct conn *c, json_t *msg, bool now, bool unordered)
 {
 	if (c->dead) {
 		json_decref(msg);
 		return;
 	}
-	conn_frame(c, c->held, msg);
-	conn_mark_dirty(c);
+	conn_frame(c, conn_reply_buf(c, now, unordered), msg);
 }
 
 void
-conn_send_text_after_commit(struct conn *c, json_t *head, struct evbuffer *text)
+conn_send_after_commit(struct conn *c, json_t *msg)
+{
+	conn_reply(c, msg, false, false);
+}
+
+void
+conn_reply_text(struct conn *c, json_t *head, struct evbuffer *text, bool now,
+    bool unordered)
 {
 	if (c->dead) {
 		json_decref(head);
 		evbuffer_free(text);
 		return;
 	}
-	conn_frame_text(c, c->held, head, text);
-	conn_mark_dirty(c);
+	conn_frame_text(c, conn_reply_buf(c, now, unordered), head, text);
 }
 
 void

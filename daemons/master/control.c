@@ -22,39 +22,44 @@
 
 /*
  * One row per op. admin_only rows are refused to others here, once, with
- * LSF's wording; the handlers then need no check of their own.
+ * LSF's wording; the handlers then need no check of their own. A row that
+ * changes jobs (CTL_WRITES) is refused while the store cannot record
+ * (store.c: degraded, e.g. the state directory is full); the others are
+ * answered then without waiting for a commit that is not coming.
  */
+enum { CTL_ANY = 0, CTL_ADMIN = 1, CTL_WRITES = 2 };
+
 struct control_op {
 	const char *name;
 	void (*fn)(struct master *, struct reqctx *, json_t *);
-	bool admin_only;
+	int flags;
 };
 
 static const struct control_op control_ops[] = {
-	{ "submit", submit_op, false },
-	{ "submit_many", bulk_submit_many, false },
-	{ "jobs", query_jobs_op, false },
-	{ "history", history_op, false },
-	{ "kill", killcmd_op, false },
-	{ "stop", jobcmd_stop, false },
-	{ "resume", jobcmd_resume, false },
-	{ "requeue", jobcmd_requeue, false },
-	{ "modify", jobmod_modify, false },
-	{ "switch", jobcmd_switch, false },
-	{ "move", jobmove_move, false },
-	{ "depwait", jobcmd_depwait, false },
-	{ "wait", wait_op, false },
-	{ "hosts", query_hosts, false },
-	{ "queues", query_queues, false },
-	{ "info", query_info, false },
-	{ "peek", peek_op, false },
-	{ "admin", admin_op, true },
-	{ "ckconfig", reconfig_ckconfig_op, true },
-	{ "reconfig", reconfig_op, true },
-	{ "params", params_op, false },
-	{ "showconf", showconf_op, false },
-	{ "clusters", clusters_op, false },
-	{ "stats", stats_op, false },		/* scheduler pass times (stats.c) */
+	{ "submit", submit_op, CTL_WRITES },
+	{ "submit_many", bulk_submit_many, CTL_WRITES },
+	{ "jobs", query_jobs_op, CTL_ANY },
+	{ "history", history_op, CTL_ANY },
+	{ "kill", killcmd_op, CTL_WRITES },
+	{ "stop", jobcmd_stop, CTL_WRITES },
+	{ "resume", jobcmd_resume, CTL_WRITES },
+	{ "requeue", jobcmd_requeue, CTL_WRITES },
+	{ "modify", jobmod_modify, CTL_WRITES },
+	{ "switch", jobcmd_switch, CTL_WRITES },
+	{ "move", jobmove_move, CTL_WRITES },
+	{ "depwait", jobcmd_depwait, CTL_ANY },
+	{ "wait", wait_op, CTL_ANY },
+	{ "hosts", query_hosts, CTL_ANY },
+	{ "queues", query_queues, CTL_ANY },
+	{ "info", query_info, CTL_ANY },
+	{ "peek", peek_op, CTL_ANY },
+	{ "admin", admin_op, CTL_ADMIN | CTL_WRITES },
+	{ "ckconfig", reconfig_ckconfig_op, CTL_ADMIN },
+	{ "reconfig", reconfig_op, CTL_ADMIN },
+	{ "params", params_op, CTL_ANY },
+	{ "showconf", showconf_op, CTL_ANY },
+	{ "clusters", clusters_op, CTL_ANY },
+	{ "stats", stats_op, CTL_ANY },		/* scheduler pass times (stats.c) */
 };
 
 void
@@ -91,7 +96,8 @@ control_reply(struct master *m, struct reqctx *rq, bool ok, json_t *data,
 	if (rq->rid >= 0)
 		rep = json_pack("{s:s, s:I, s:o}", "t", "relay_rep", "rid",
 		    (json_int_t)rq->rid, "rep", rep);
-	conn_send_after_commit(rq->conn, rep);
+	/* rq->now: the store cannot commit, the reply waits for nothing */
+	conn_reply(rq->conn, rep, rq->now, rq->rid >= 0);
 	reqctx_free(rq);
 }
 
@@ -126,7 +132,7 @@ control_reply_text(struct master *m, struct reqctx *rq, struct evbuffer *data)
 	evbuffer_add(text, rq->rid >= 0 ? "}}" : "}", rq->rid >= 0 ? 2 : 1);
 	if (head != rep)
 		json_decref(rep);
-	conn_send_text_after_commit(rq->conn, head, text);
+	conn_reply_text(rq->conn, head, text, rq->now, rq->rid >= 0);
 	reqctx_free(rq);
 }
 
@@ -145,9 +151,15 @@ control_request(struct master *m, struct reqctx *rq, json_t *req)
 	for (i = 0; op != NULL && i < nitems(control_ops); i++) {
 		if (strcmp(control_ops[i].name, op) != 0)
 			continue;
-		if (control_ops[i].admin_only && !rq->admin)
+		rq->now = store_degraded(m->store);
+		if ((control_ops[i].flags & CTL_ADMIN) && !rq->admin)
 			control_reply(m, rq, false, NULL, "denied",
 			    "User permission denied");
+		else if ((control_ops[i].flags & CTL_WRITES) && rq->now)
+			control_reply(m, rq, false, NULL, "nospace", "Request "
+			    "refused: the master cannot record it (state directory "
+			    "%s: %s); try again later", m->conf->statedir,
+			    store_cause(m->store));
 		else if (!json_is_object(args))
 			control_reply(m, rq, false, NULL, "rejected", "%s: arguments must be an object", op);
 		else

@@ -50,9 +50,9 @@ loop_commit_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct master *m = arg;
 
-	if (store_commit(m->store) < 0)
-		fatalx("cannot commit the job record; refusing to acknowledge");
-	conn_flush_held(m);
+	/* not recorded (store.c: degraded): what depends on it waits */
+	if (store_commit(m->store) == 0)
+		conn_flush_held(m);
 }
 
 static void
@@ -99,7 +99,9 @@ loop_sched_cb(evutil_socket_t fd, short what, void *arg)
 		loop_commit_cb(-1, EV_WRITE, m);
 	}
 	m->sched_wanted = false;
-	sched_pass(m);
+	/* a start that cannot be recorded cannot be ordered either */
+	if (!store_degraded(m->store))
+		sched_pass(m);
 }
 
 /*
@@ -180,6 +182,8 @@ loop_tick_cb(evutil_socket_t fd, short what, void *arg)
 	static unsigned ticks;
 	long now = (long)now_real();
 
+	if (store_retry(m->store) == 1)	/* the state directory has room again */
+		conn_flush_held(m);
 	jobtime_tick(m, now);	/* -b, -t */
 	/* a short CLEAN_PERIOD (tests, small sites) is honoured to the second */
 	if (++ticks % 30 == 0 || m->conf->clean_period < 30)

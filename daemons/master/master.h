@@ -161,6 +161,7 @@ struct reqctx {
 	char *user;
 	char *from_host;
 	bool admin;
+	bool now;		/* answered at once: the store is degraded */
 	TAILQ_ENTRY(reqctx) entry;	/* on master->waiters */
 	long wait_id;
 	bool wait_end;
@@ -242,8 +243,10 @@ void conn_send_after_commit(struct conn *c, json_t *msg);	/* steals msg */
  * message without its data) makes the error if text is over the limit.
  * Steals both. */
 struct evbuffer;
-void conn_send_text_after_commit(struct conn *c, json_t *head,
-    struct evbuffer *text);
+void conn_reply_text(struct conn *c, json_t *head, struct evbuffer *text,
+    bool now, bool unordered);
+/* A reply: held for the commit, or at once when `now` (conn.c). */
+void conn_reply(struct conn *c, json_t *msg, bool now, bool unordered);	/* steals msg */
 void conn_close(struct conn *c, const char *why);
 void conn_flush_held(struct master *m);
 struct host *conn_host(struct conn *c);
@@ -486,6 +489,9 @@ void store_close(struct store *s);
 int store_append(struct store *s, long id, long idx, const char *type, long when,
     json_t *data);
 int store_commit(struct store *s);
+int store_retry(struct store *s);
+bool store_degraded(const struct store *s);
+const char *store_cause(const struct store *s);
 bool store_dirty(struct store *s);
 /* An upper bound of the jobs in the log, read from indexes only. */
 size_t store_jobs_hint(struct store *s);

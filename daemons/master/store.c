@@ -9,6 +9,15 @@
  * the loop commits it once per loop turn (group commit), and only then are
  * replies and orders that depend on it sent.
  *
+ * A write that fails (the disk is full, an I/O error) does not stop the
+ * master: every write of the open transaction is also kept as an op, in
+ * order, until it commits. When one fails the transaction is rolled back,
+ * the store is "degraded" and keeps appending ops in memory only; the
+ * loop asks store_retry once a second, which writes them all again in one
+ * transaction. Nothing is acknowledged meanwhile (the loop does not
+ * release held replies while store_commit says 1), so nothing
+ * acknowledged can be lost by a crash in between.
+ *
  * History: a "purge" event moves a finished job out of the master's memory;
  * its events stay here, listed in the history table (job, user, purge
  * time), until store_expire deletes them. Replay skips jobs in history.
@@ -32,13 +41,30 @@
 #include "master.h"
 #include "util.h"
 
+/* One write of the open transaction, kept until it commits. */
+enum store_op_kind { STORE_OP_EVENT, STORE_OP_ENV, STORE_OP_DELETE };
+
+struct store_op {
+	enum store_op_kind kind;
+	long id, idx, when;
+	char type[24];		/* event type; "" for the others */
+	char *key;		/* environment id; a purge's user */
+	char *text;		/* event data, environment text */
+};
+
 struct store {
 	sqlite3 *db;
 	sqlite3_stmt *ins, *del, *env_get, *env_put;
 	bool in_txn;
 	long max_job;		/* highest job id with events: reuse check */
 	bool deleted;		/* events deleted since store_envs_collect */
+	struct store_op *ops;	/* the open transaction's writes, in order */
+	size_t nops, opcap;
+	bool degraded;		/* a write failed: ops wait for store_retry */
+	char cause[256];	/* why, for refusals and the log */
 };
+
+static void store_ops_clear(struct store *s);
 
 static const char store_schema[] =
     "PRAGMA journal_mode=WAL;"
@@ -157,8 +183,14 @@ store_close(struct store *s)
 {
 	if (s == NULL)
 		return;
-	if (s->in_txn)
+	if (s->degraded)
+		store_retry(s);
+	else if (s->in_txn)
 		store_commit(s);
+	if (s->degraded)
+		log_warnx("%zu writes could not be recorded: %s", s->nops, s->cause);
+	store_ops_clear(s);
+	free(s->ops);
 	sqlite3_finalize(s->ins);
 	sqlite3_finalize(s->del);
 	sqlite3_finalize(s->env_get);
@@ -196,37 +228,6 @@ store_history_mark(struct store *s, long id, const char *user, long when)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-int
-store_append(struct store *s, long id, long idx, const char *type, long when,
-    json_t *data)
-{
-	char *text;
-	int rc;
-
-	if (store_begin(s) < 0)
-		return -1;
-	text = json_dumps(data, JSON_COMPACT);
-	sqlite3_bind_int64(s->ins, 1, id);
-	sqlite3_bind_int64(s->ins, 2, idx);
-	sqlite3_bind_text(s->ins, 3, type, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s->ins, 4, when);
-	sqlite3_bind_text(s->ins, 5, text, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(s->ins);
-	sqlite3_reset(s->ins);
-	free(text);
-	if (rc != SQLITE_DONE) {
-		log_warnx("sqlite: appending %s event of job %ld: %s", type, id,
-		    sqlite3_errmsg(s->db));
-		return -1;
-	}
-	if (id > s->max_job)
-		s->max_job = id;
-	if (strcmp(type, "purge") == 0)
-		return store_history_mark(s, id, json_string_value(json_object_get(data,
-		    "user")), when);
-	return 0;
-}
-
 /* Runs one statement with one integer parameter. */
 static int
 store_exec_id(struct store *s, const char *sql, long v)
@@ -244,38 +245,217 @@ store_exec_id(struct store *s, const char *sql, long v)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* Steps a prepared write once and readies it for the next. */
+static int
+store_step(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+store_exec_event(struct store *s, const struct store_op *op)
+{
+	sqlite3_bind_int64(s->ins, 1, op->id);
+	sqlite3_bind_int64(s->ins, 2, op->idx);
+	sqlite3_bind_text(s->ins, 3, op->type, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s->ins, 4, op->when);
+	sqlite3_bind_text(s->ins, 5, op->text, -1, SQLITE_STATIC);
+	if (store_step(s->ins) < 0)
+		return -1;
+	if (op->id > s->max_job)
+		s->max_job = op->id;
+	if (strcmp(op->type, "purge") == 0)
+		return store_history_mark(s, op->id, op->key, op->when);
+	return 0;
+}
+
+static int
+store_exec_env(struct store *s, const struct store_op *op)
+{
+	sqlite3_bind_text(s->env_put, 1, op->key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s->env_put, 2, op->text, -1, SQLITE_STATIC);
+	return store_step(s->env_put);
+}
+
+static int
+store_exec_delete(struct store *s, const struct store_op *op)
+{
+	sqlite3_bind_int64(s->del, 1, op->id);
+	if (store_step(s->del) < 0)
+		return -1;
+	s->deleted = true;
+	return store_exec_id(s, "DELETE FROM history WHERE job=?", op->id);
+}
+
+static int (*const store_exec_op[])(struct store *, const struct store_op *) = {
+	[STORE_OP_EVENT] = store_exec_event,
+	[STORE_OP_ENV] = store_exec_env,
+	[STORE_OP_DELETE] = store_exec_delete,
+};
+
+static void
+store_ops_clear(struct store *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nops; i++) {
+		free(s->ops[i].key);
+		free(s->ops[i].text);
+	}
+	s->nops = 0;
+}
+
+/* Keeps one write (key and text are taken over) until it commits. */
+static struct store_op *
+store_op_push(struct store *s, enum store_op_kind kind, long id, long idx,
+    long when, const char *type, char *key, char *text)
+{
+	struct store_op *op;
+
+	if (s->nops == s->opcap) {
+		s->opcap = s->opcap ? s->opcap * 2 : 64;
+		s->ops = xrealloc(s->ops, s->opcap * sizeof(*s->ops));
+	}
+	op = &s->ops[s->nops++];
+	*op = (struct store_op){ kind, id, idx, when, "", key, text };
+	if (type != NULL)
+		snprintf(op->type, sizeof(op->type), "%s", type);
+	return op;
+}
+
+/* The cause of the last failed write, as the system names it (sqlite
+ * reports a short write as SQLITE_FULL without keeping errno). */
+static void
+store_note_cause(struct store *s)
+{
+	int e = sqlite3_system_errno(s->db);
+
+	if ((sqlite3_errcode(s->db) & 0xff) == SQLITE_FULL)
+		e = ENOSPC;
+	if (e != 0)
+		snprintf(s->cause, sizeof(s->cause), "%s", strerror(e));
+	else
+		snprintf(s->cause, sizeof(s->cause), "%s", sqlite3_errmsg(s->db));
+}
+
+/* A write failed: the transaction goes, its ops stay for store_retry. */
+static void
+store_degrade(struct store *s)
+{
+	store_note_cause(s);
+	if (!sqlite3_get_autocommit(s->db))
+		store_exec(s, "ROLLBACK");
+	s->in_txn = false;
+	s->deleted = true;	/* a rolled back collection is due again */
+	if (!s->degraded)
+		log_warnx("cannot record job events: %s; new jobs are refused and "
+		    "the %zu writes waiting are retried every second", s->cause,
+		    s->nops);
+	s->degraded = true;
+}
+
+/* Writes op now, unless earlier writes wait: then it waits with them. */
+static int
+store_run(struct store *s, const struct store_op *op)
+{
+	if (s->degraded)
+		return 0;
+	if (store_begin(s) < 0 || store_exec_op[op->kind](s, op) < 0)
+		store_degrade(s);
+	return 0;
+}
+
+int
+store_append(struct store *s, long id, long idx, const char *type, long when,
+    json_t *data)
+{
+	char *user = NULL;
+
+	if (strcmp(type, "purge") == 0)
+		user = xstrdup(json_string_value(json_object_get(data, "user")) ?
+		    json_string_value(json_object_get(data, "user")) : "");
+	return store_run(s, store_op_push(s, STORE_OP_EVENT, id, idx, when, type,
+	    user, json_dumps(data, JSON_COMPACT)));
+}
+
 int
 store_delete_job(struct store *s, long id)
 {
-	int rc;
-
-	if (store_begin(s) < 0)
-		return -1;
-	sqlite3_bind_int64(s->del, 1, id);
-	rc = sqlite3_step(s->del);
-	sqlite3_reset(s->del);
-	if (rc != SQLITE_DONE)
-		return -1;
-	s->deleted = true;
-	return store_exec_id(s, "DELETE FROM history WHERE job=?", id);
+	return store_run(s, store_op_push(s, STORE_OP_DELETE, id, 0, 0, NULL,
+	    NULL, NULL));
 }
 
 bool
 store_dirty(struct store *s)
 {
-	return s->in_txn;
+	return s->in_txn || s->degraded;
 }
 
+bool
+store_degraded(const struct store *s)
+{
+	return s != NULL && s->degraded;
+}
+
+const char *
+store_cause(const struct store *s)
+{
+	return s->cause;
+}
+
+/* 0: committed (replies may go); 1: not recorded yet (they wait). */
 int
 store_commit(struct store *s)
 {
-	if (!s->in_txn)
+	if (s->degraded)
+		return 1;
+	if (!s->in_txn) {
+		store_ops_clear(s);
 		return 0;
-	s->in_txn = false;
-	if (store_exec(s, "COMMIT") < 0) {
-		store_exec(s, "ROLLBACK");
-		return -1;
 	}
+	if (store_exec(s, "COMMIT") < 0) {
+		store_degrade(s);
+		return 1;
+	}
+	s->in_txn = false;
+	store_ops_clear(s);
+	return 0;
+}
+
+/* Writes every waiting op again in one transaction, quietly (the log
+ * says when the state changes, not per attempt). 1: they are recorded now
+ * and the store is whole again; 0: nothing to do, or still failing. */
+int
+store_retry(struct store *s)
+{
+	size_t i;
+
+	if (s == NULL || !s->degraded)
+		return 0;
+	if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	s->in_txn = true;
+	for (i = 0; i < s->nops; i++)
+		if (store_exec_op[s->ops[i].kind](s, &s->ops[i]) < 0)
+			goto fail;
+	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	s->in_txn = false;
+	s->degraded = false;
+	log_warnx("job events are recorded again (%zu writes had waited); new "
+	    "jobs are accepted", s->nops);
+	s->cause[0] = '\0';
+	store_ops_clear(s);
+	return 1;
+fail:
+	store_note_cause(s);
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	s->in_txn = false;
 	return 0;
 }
 
@@ -434,7 +614,7 @@ store_expired_any(struct store *s, long before)
 int
 store_expire(struct store *s, long before)
 {
-	if (!store_expired_any(s, before))
+	if (s->degraded || !store_expired_any(s, before))
 		return 0;
 	if (store_begin(s) < 0 ||
 	    store_exec_id(s, "DELETE FROM events WHERE job IN "
@@ -490,7 +670,7 @@ store_envs_collect(struct store *s, store_env_live_fn live, void *arg)
 {
 	int n, rc;
 
-	if (!s->deleted)
+	if (!s->deleted || s->degraded)
 		return 0;
 	if (store_begin(s) < 0 || (n = store_envs_candidates(s, live, arg)) < 0)
 		return -1;
@@ -591,19 +771,6 @@ store_env_text(struct store *s, const char *id)
 int
 store_put_env(struct store *s, const char *id, const char *text)
 {
-	int rc;
-
-	if (store_begin(s) < 0)
-		return -1;
-	sqlite3_bind_text(s->env_put, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s->env_put, 2, text, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s->env_put);
-	sqlite3_reset(s->env_put);
-	sqlite3_clear_bindings(s->env_put);
-	if (rc != SQLITE_DONE) {
-		log_warnx("sqlite: storing environment %s: %s", id,
-		    sqlite3_errmsg(s->db));
-		return -1;
-	}
-	return 0;
+	return store_run(s, store_op_push(s, STORE_OP_ENV, 0, 0, 0, NULL,
+	    xstrdup(id), xstrdup(text)));
 }
