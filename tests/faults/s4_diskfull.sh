@@ -29,12 +29,13 @@ used_kb() {
 }
 
 # submit_loop: single jobs until the stop file appears; a bsub waits for
-# an absent master at most 5 s.
+# an absent master at most 5 s, and for an answer at most 10 s (the one
+# caught in the write that failed waits until space returns).
 submit_loop() {
 	local n=0
 	while [ ! -e "$W/stop" ]; do
 		n=$((n + 1))
-		PUMICE_CONNECT_TIMEOUT=5 bsub -J "d$n" -o /dev/null "$(fl_job_cmd "$W/ran")" \
+		PUMICE_CONNECT_TIMEOUT=5 timeout 10 bsub -J "d$n" -o /dev/null "$(fl_job_cmd "$W/ran")" \
 			>>"$W/ack" 2>>"$W/err" </dev/null || true
 	done
 }
