@@ -1007,6 +1007,10 @@ sched_walk(struct sched_run *s, struct sched_state *st)
 	struct sched_item *v = st->items;
 	size_t n = st->nitems, a = st->pos, b;
 
+	/* the walk itself advances one item at least, whatever sched_resume
+	 * tried before it: a reserving job retried at every resume used up
+	 * 1 us slices and the walk never moved (test_sliced_order_reconfig) */
+	s->tried = 0;
 	while (a < n && !s->stopped) {
 		const struct schedconf_queue *sq = sched_squeue(s->m, v[a].qidx);
 		for (b = a + 1; b < n && v[b].qidx == v[a].qidx; b++)

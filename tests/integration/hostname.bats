@@ -45,7 +45,7 @@ host_status() {
 	extra_agent node1 twin
 	wait_for grep -q "refused us: host name node1 is already registered by another agent" \
 		"$CLUSTER_DIR/log/twin.log"
-	grep -q "agent link refused: host name node1 is already registered" \
+	grep -Eq "agent link (from [^ ]+ )?refused: host name node1 is already registered" \
 		"$CLUSTER_DIR/log/master.log"
 	run host_status node1
 	assert_output ok
