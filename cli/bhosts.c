@@ -2,11 +2,13 @@
  * bhosts.c - batch hosts (LSF.md §4): one row per host from the hosts op.
  * Narrow output shows "closed" for every closed_* cause; -w shows the
  * cause. Host names are never cut (tools split rows on blanks). -l gives
- * one block per host with its load and the administrator's comment;
- * -json the hosts op's data as it came.
+ * one block per host with its load and the administrator's comment, or
+ * for a closed_Fault host why its agent refuses starts and when the
+ * master tries it again; -json the hosts op's data as it came.
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "util.h"
@@ -66,6 +68,25 @@ bhosts_mem(long long kb, char *buf, size_t len)
 		snprintf(buf, len, "%lldM", kb / 1024);
 }
 
+/* closed_Fault (hostfault.c): the cause, and when starts are tried again. */
+static void
+bhosts_fault(FILE *fp, const json_t *h)
+{
+	const char *cause = json_string_value(json_object_get(h, "fault_cause"));
+	time_t t = (time_t)json_integer_value(json_object_get(h, "fault_retry"));
+	struct tm tm;
+	char at[32] = "?";
+
+	if (cause == NULL)
+		return;
+	if (t > 0 && localtime_r(&t, &tm) != NULL)
+		strftime(at, sizeof(at), "%b %e %H:%M:%S", &tm);
+	fprintf(fp, "\n FAULT: %s; tried again at %s (back-off %lld s, %lld starts "
+	    "refused)\n", cause, at,
+	    (long long)json_integer_value(json_object_get(h, "fault_backoff")),
+	    (long long)json_integer_value(json_object_get(h, "fault_refused")));
+}
+
 static void
 bhosts_long_one(FILE *fp, const json_t *h)
 {
@@ -98,6 +119,7 @@ bhosts_long_one(FILE *fp, const json_t *h)
 	    json_integer_value(json_object_get(h, "njobs"))));
 	if (comment != NULL && *comment != '\0')
 		fprintf(fp, "\n ADMIN ACTION COMMENT: \"%s\"\n", comment);
+	bhosts_fault(fp, h);
 	fputc('\n', fp);
 }
 

@@ -24,7 +24,10 @@
  *     tmp_total (KB free / size of /tmp); ut is 0..1 (lsload shows %)
  *   M->A run       {job: JOBSPEC}       -- start one job (or array element)
  *   A->M started   {id, idx, pid}       -- its shepherd runs (spool written)
- *   A->M refused   {id, idx, err}       -- could not start; job may requeue
+ *   A->M refused   {id, idx, cause, err} -- could not start; the job goes
+ *                   back to PEND. cause names a row of refuse.h's table
+ *                   ("spec", "user": the job's; "spool", "shepherd": the
+ *                   host's, which closes it for a back-off, hostfault.h)
  *   M->A signal    {id, idx, sig:"INT"|"TERM"|"KILL"|"STOP"|"CONT"|...,
  *                   kill: bool          -- true: escalate INT, TERM, KILL}
  *   A->M finished  {id, idx, exit_code, signal, state:"DONE"|"EXIT",
@@ -149,7 +152,10 @@
  *   pend_detail (when the scheduler has one), array (spec, arrays only)}
  *   A job past CLEAN_PERIOD still in history answers "jobs" by its id.
  * HOSTREC: {name, status:"ok"|"closed_Full"|"closed_Adm"|"closed_Excl"
- *   (a bsub -x job runs)|"unavail", max, njobs, run, ssusp,
+ *   (a bsub -x job runs)|"closed_Fault" (its agent refused a start for a
+ *   host-side cause: fault_cause, fault_retry (epoch), fault_backoff (s),
+ *   fault_refused (starts refused in a row) are then given)|"unavail",
+ *   max, njobs, run, ssusp,
  *   ususp, rsv, ncpus, mem_total, mem_free, swap_total, swap_free,
  *   load:[..], ut, pg, io, it, ls, tmp, tmp_total, arch, model, comment,
  *   type, resources:[..] (type, model, resources: lsf.cluster's, if given)

@@ -24,6 +24,7 @@
 #include "jobspec.h"
 #include "log.h"
 #include "outconf.h"
+#include "refuse.h"
 #include "spool.h"
 #include "usage.h"
 #include "util.h"
@@ -160,6 +161,20 @@ jobs_reply(struct jobs *js, const char *t, long long id, long long idx,
 	    "idx", (json_int_t)idx);
 
 	json_object_set_new(m, k, v);
+	link_send(js->a->link, m);
+}
+
+/* A start refused, with its cause from refuse.h's table: the master
+ * closes this host for a host-side cause, requeues the job either way. */
+static void
+jobs_refuse(struct jobs *js, long long id, long long idx, enum refuse_cause c,
+    const char *err)
+{
+	json_t *m = json_pack("{s:s, s:I, s:I, s:s, s:s}", "t", "refused",
+	    "id", (json_int_t)id, "idx", (json_int_t)idx, "cause", refuse_name(c),
+	    "err", err);
+
+	log_warnx("job %lld[%lld] refused (%s): %s", id, idx, refuse_name(c), err);
 	link_send(js->a->link, m);
 }
 
@@ -373,7 +388,7 @@ jobs_on_run(struct jobs *js, const json_t *msg)
 	if (jobspec_parse(spec, &s, err, sizeof(err)) < 0) {
 		log_warnx("run: %s", err);
 		if (s.id > 0)
-			jobs_reply(js, "refused", s.id, s.idx, "err", json_string(err));
+			jobs_refuse(js, s.id, s.idx, REFUSE_SPEC, err);
 		return;
 	}
 	spool_key(s.id, s.idx, key);
@@ -381,20 +396,18 @@ jobs_on_run(struct jobs *js, const json_t *msg)
 		log_info("job %lld[%lld] is already held here; repeated run ignored", s.id, s.idx);
 		return;
 	}
-	if (jobs_admit(js, &s, err, sizeof(err)) < 0 ||
-	    jobs_write_spec(js, key, spec, err, sizeof(err)) < 0) {
-		log_warnx("job %lld[%lld] refused: %s", s.id, s.idx, err);
-		jobs_reply(js, "refused", s.id, s.idx, "err", json_string(err));
-		return;
+	if (jobs_admit(js, &s, err, sizeof(err)) < 0)
+		return jobs_refuse(js, s.id, s.idx, REFUSE_USER, err);
+	if (jobs_write_spec(js, key, spec, err, sizeof(err)) < 0) {
+		spool_remove(js->a->spool, key);	/* what a full disk let in */
+		return jobs_refuse(js, s.id, s.idx, REFUSE_SPOOL, err);
 	}
 	j = jobs_add(js, s.id, s.idx);
 	j->attempt = s.attempt;
 	if (jobs_spawn(js, j, err, sizeof(err)) < 0) {
-		log_warnx("job %lld[%lld] refused: %s", s.id, s.idx, err);
 		spool_remove(js->a->spool, key);
 		jobs_drop(js, j);
-		jobs_reply(js, "refused", s.id, s.idx, "err", json_string(err));
-		return;
+		return jobs_refuse(js, s.id, s.idx, REFUSE_SHEPHERD, err);
 	}
 	if (spool_write_pid(j->dir, "shepherd.pid", j->shepherd) < 0)
 		log_warn("%s/shepherd.pid", j->dir);

@@ -126,6 +126,8 @@ admin_apply_host(struct master *m, const struct admin_action *a, json_t *data,
 	}
 	h = host_get(m, name);
 	h->adm_closed = strcmp(a->name, "hclose") == 0;
+	if (!h->adm_closed)	/* hopen also ends a closed_Fault back-off */
+		host_fault_reset(m, h, "badmin hopen");
 	free(h->adm_comment);
 	h->adm_comment = comment && *comment ? xstrdup(comment) : NULL;
 	snapshot_host_changed(m, h);

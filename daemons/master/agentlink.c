@@ -17,6 +17,7 @@
 #include "log.h"
 #include "master.h"
 #include "proto.h"
+#include "refuse.h"
 #include "util.h"
 
 enum link_state { LINK_HELLO, LINK_CHALLENGED, LINK_AUTHED, LINK_REGISTERED };
@@ -309,6 +310,7 @@ agent_register(struct master *m, struct conn *c, struct link *l, json_t *msg)
 	conn_set_host(c, h);
 	h->status = HOST_OK;
 	h->lost_ms = 0;
+	host_fault_reset(m, h, "its agent registered again");
 	h->ncpus = (int)jint(msg, "ncpus");
 	if (h->ncpus < 1)
 		h->ncpus = 1;
@@ -416,20 +418,51 @@ agent_finished(struct master *m, struct conn *c, json_t *msg)
 	    "id", (json_int_t)id, "idx", (json_int_t)idx));
 }
 
+/* "the agent cannot write the job's spool (<err>)", from the cause table;
+ * an agent that names no known cause is taken at its word alone. */
+static void
+agent_refusal_text(int cause, const char *err, char *buf, size_t len)
+{
+	if (cause < 0)
+		snprintf(buf, len, "%s", err);
+	else
+		snprintf(buf, len, "%s (%s)", refuse_text((enum refuse_cause)cause), err);
+}
+
+/*
+ * A start the agent refused: the job goes back to PEND (it never ran, so
+ * this is no failure of the job), and a host-side cause closes the host
+ * for a back-off, or the scheduler would place the job there again at
+ * once. Job-side causes (and unknown ones) leave the host open.
+ */
 static void
 agent_refused(struct master *m, struct conn *c, json_t *msg)
 {
 	long id = jint(msg, "id"), idx = jint(msg, "idx");
 	struct job *j = job_find(m, id);
 	struct elem *e = j ? job_elem(j, idx) : NULL;
+	struct host *h = conn_host(c);
+	const char *err = proto_str(msg, "err") ? proto_str(msg, "err") : "refused";
+	int cause = refuse_parse(proto_str(msg, "cause"));
+	char why[768];
 
 	if (!agent_msg_ok(c, "refused", id, idx, e))
 		return;
-	log_warnx("job %ld[%ld]: %s could not start it: %s", id, idx,
-	    conn_host(c)->name, proto_str(msg, "err") ? proto_str(msg, "err") : "?");
-	if (e != NULL && e->host == conn_host(c) && e->state == JS_RUN)
-		job_event(m, id, idx, "requeue", json_pack("{s:s}", "reason",
-		    proto_str(msg, "err") ? proto_str(msg, "err") : "refused"));
+	agent_refusal_text(cause, err, why, sizeof(why));
+	log_warnx("job %ld[%ld]: %s could not start it (%s side): %s", id, idx,
+	    h->name, cause >= 0 && refuse_side((enum refuse_cause)cause) == REFUSE_HOST ?
+	    "host" : "job", why);
+	if (cause >= 0 && refuse_side((enum refuse_cause)cause) == REFUSE_HOST)
+		host_fault_refused(m, h, why);
+	if (e == NULL || e->host != h || e->state != JS_RUN)
+		return;
+	job_event(m, id, idx, "requeue", json_pack("{s:s}", "reason", why));
+	if (e->state == JS_PEND) {
+		j->pend_reason = "Requeued job is waiting for rescheduling";
+		free(j->pend_detail);
+		j->pend_detail = xasprintf("%s could not start it: %s", h->name, why);
+	}
+	loop_want_sched(m);
 }
 
 static void
@@ -475,9 +508,11 @@ agent_handle(struct master *m, struct conn *c, json_t *msg)
 		snapshot_host_changed(m, conn_host(c));
 		agent_usage(m, conn_host(c), json_object_get(msg, "usage"));
 		agent_send_lease(m, c);
-	} else if (strcmp(t, "started") == 0)
+	} else if (strcmp(t, "started") == 0) {
 		log_debug("job %ld[%ld] started, pid %ld", jint(msg, "id"),
 		    jint(msg, "idx"), jint(msg, "pid"));
+		host_fault_reset(m, conn_host(c), "a job started there");
+	}
 	else if (strcmp(t, "finished") == 0)
 		agent_finished(m, c, msg);
 	else if (strcmp(t, "refused") == 0)

@@ -3,9 +3,16 @@
  * from a replayed start event naming it) and stays; while its agent link is
  * down it is "unavail" and its running jobs show UNKWN (rerunnable ones
  * are requeued once it has been away for the link timeout, requeue.c).
+ * A host whose agent refuses starts for a reason of its own is
+ * closed_Fault for a back-off (hostfault.c); this file ties that state to
+ * the log, the scheduler's snapshot and the host record.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include "log.h"
 
 #include "master.h"
 #include "schedconf.h"
@@ -51,6 +58,8 @@ host_status_word(const struct host *h, int max)
 {
 	if (h->status != HOST_UNAVAIL && h->adm_closed)
 		return "closed_Adm";
+	if (h->status == HOST_OK && h->fault.closed)
+		return "closed_Fault";
 	switch (h->status) {
 	case HOST_OK:
 		if (h->excl)
@@ -81,6 +90,25 @@ host_record_conf(struct master *m, struct host *h, json_t *r)
 	json_object_set_new(r, "resources", res);
 }
 
+/* Monotonic ms as seconds since the epoch. */
+static long
+host_wall(uint64_t mono)
+{
+	uint64_t now = now_mono_ms();
+
+	return (long)now_real() + (mono > now ? (long)((mono - now + 999) / 1000) : 0);
+}
+
+static void
+host_record_fault(const struct host *h, json_t *r)
+{
+	json_object_set_new(r, "fault_cause", json_string(h->fault.cause));
+	json_object_set_new(r, "fault_retry", json_integer(host_wall(h->fault.until)));
+	json_object_set_new(r, "fault_backoff",
+	    json_integer((json_int_t)(h->fault.period / 1000)));
+	json_object_set_new(r, "fault_refused", json_integer(h->fault.refused));
+}
+
 json_t *
 host_record(struct master *m, struct host *h)
 {
@@ -108,6 +136,8 @@ host_record(struct master *m, struct host *h)
 	json_object_set_new(r, "model", json_string(h->model ? h->model : ""));
 	json_object_set_new(r, "comment", json_string(h->adm_comment ? h->adm_comment : ""));
 	host_record_conf(m, h, r);
+	if (h->fault.closed)
+		host_record_fault(h, r);
 	return r;
 }
 
@@ -125,7 +155,54 @@ host_remove(struct master *m, struct host *h)
 	free(h->model);
 	free(h->version);
 	free(h->adm_comment);
+	hostfault_clear(&h->fault);
 	free(h);
+}
+
+void
+host_fault_refused(struct master *m, struct host *h, const char *cause)
+{
+	if (!hostfault_refused(&h->fault, now_mono_ms(), cause))
+		return;
+	log_warnx("host %s closed_Fault for %llu s (start %ld refused there in a "
+	    "row): %s", h->name, (unsigned long long)(h->fault.period / 1000),
+	    h->fault.refused, cause);
+	snapshot_host_changed(m, h);
+}
+
+void
+host_fault_reset(struct master *m, struct host *h, const char *why)
+{
+	if (!hostfault_started(&h->fault))
+		return;
+	log_info("host %s reopened: %s", h->name, why);
+	snapshot_host_changed(m, h);
+}
+
+void
+host_fault_tick(struct master *m)
+{
+	uint64_t now = now_mono_ms();
+	struct host *h;
+
+	TAILQ_FOREACH(h, &m->hosts, entry)
+		if (hostfault_expire(&h->fault, now)) {
+			log_info("host %s: back-off of %llu s over, starts tried again",
+			    h->name, (unsigned long long)(h->fault.period / 1000));
+			snapshot_host_changed(m, h);
+		}
+}
+
+void
+host_fault_detail(const struct host *h, char *buf, size_t len)
+{
+	time_t t = (time_t)host_wall(h->fault.until);
+	struct tm tm;
+	char at[16];
+
+	strftime(at, sizeof(at), "%H:%M:%S", localtime_r(&t, &tm));
+	snprintf(buf, len, "%s closed_Fault: %s; tried again at %s", h->name,
+	    h->fault.cause != NULL ? h->fault.cause : "?", at);
 }
 
 void

@@ -189,6 +189,7 @@ loop_tick_cb(evutil_socket_t fd, short what, void *arg)
 	if (++ticks % 30 == 0 || m->conf->clean_period < 30)
 		job_purge_old(m, now);
 	requeue_lost_hosts(m);
+	host_fault_tick(m);	/* closed_Fault hosts whose back-off is over */
 	fairshare_tick(m, now);	/* usage, not tied to passes */
 	loop_want_sched(m);
 }

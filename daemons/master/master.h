@@ -19,6 +19,7 @@
 #include "auth.h"
 #include "conf.h"
 #include "depexpr.h"
+#include "hostfault.h"
 #include "strmap.h"
 
 struct event_base;
@@ -135,6 +136,7 @@ struct host {
 	int rsv;		/* free slots held for pending jobs (each pass) */
 	char *adm_comment;	/* hclose -C text, or NULL */
 	uint64_t lost_ms;	/* monotonic ms since its agent is away; 0 linked */
+	struct hostfault fault;	/* closed_Fault: starts refused (hostfault.h) */
 	struct elem_list running;
 	TAILQ_ENTRY(host) entry;
 };
@@ -430,6 +432,14 @@ struct host *host_find(struct master *m, const char *name);
 struct host *host_get(struct master *m, const char *name);
 json_t *host_record(struct master *m, struct host *h);
 void host_remove(struct master *m, struct host *h);
+/* Its agent refused a start for a host-side reason (refuse.h): closed. */
+void host_fault_refused(struct master *m, struct host *h, const char *cause);
+/* A start succeeded there, badmin hopen or a new agent link: open. */
+void host_fault_reset(struct master *m, struct host *h, const char *why);
+/* Reopens the hosts whose back-off is over (the once-a-second tick). */
+void host_fault_tick(struct master *m);
+/* "node1 closed_Fault: <cause>; tried again at 07:40:12" into buf. */
+void host_fault_detail(const struct host *h, char *buf, size_t len);
 void host_free_all(struct master *m);
 
 /* sched.c */

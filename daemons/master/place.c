@@ -405,6 +405,19 @@ place_fmt_mem(uint64_t kb, char *buf, size_t len)
 		memmove(buf + len - 5, " GB", 4);
 }
 
+/* A host closed_Fault (hostfault.c) named in the detail: the job waits
+ * for it, and why it is closed is what the user can act on. */
+static bool
+place_fault_detail(const struct place_ctx *x, struct place_result *r)
+{
+	for (size_t i = 0; i < x->nhosts; i++)
+		if (x->hosts[i].h != NULL && x->hosts[i].h->fault.closed) {
+			host_fault_detail(x->hosts[i].h, r->detail, sizeof(r->detail));
+			return true;
+		}
+	return false;
+}
+
 static void
 place_why_none(struct place_ctx *x, const struct place_job *pj,
     struct place_result *r)
@@ -416,7 +429,8 @@ place_why_none(struct place_ctx *x, const struct place_job *pj,
 		usable += x->hosts[i].usable;
 	if (usable == 0) {
 		r->reason = "Not enough job slot(s)";
-		snprintf(r->detail, sizeof(r->detail), "no host is open and reachable");
+		if (!place_fault_detail(x, r))
+			snprintf(r->detail, sizeof(r->detail), "no host is open and reachable");
 		return;
 	}
 	r->reason = "Job's resource requirements not satisfied";

@@ -73,7 +73,8 @@ snapshot_host(struct master *m, struct host *h, struct place_host *p)
 
 	p->name = h->name;
 	p->h = h;
-	p->usable = h->status == HOST_OK && h->conn != NULL && !h->adm_closed;
+	p->usable = h->status == HOST_OK && h->conn != NULL && !h->adm_closed &&
+	    !h->fault.closed;
 	p->ncpus = h->ncpus;
 	p->sel.name = h->name;
 	p->sel.type = snapshot_type(ch, h);
