@@ -431,9 +431,11 @@ agent_refusal_text(int cause, const char *err, char *buf, size_t len)
 
 /*
  * A start the agent refused: the job goes back to PEND (it never ran, so
- * this is no failure of the job), and a host-side cause closes the host
- * for a back-off, or the scheduler would place the job there again at
- * once. Job-side causes (and unknown ones) leave the host open.
+ * this is no failure of the job), or the scheduler would place it there
+ * again at once: a host-side cause closes the host for a back-off; a
+ * job-side one (or an unknown one: an agent of another version) leaves
+ * the host open and keeps this job off it (the requeue's "exclude", as
+ * REQUEUE_EXIT_VALUES EXCLUDE() does).
  */
 static void
 agent_refused(struct master *m, struct conn *c, json_t *msg)
@@ -444,19 +446,23 @@ agent_refused(struct master *m, struct conn *c, json_t *msg)
 	struct host *h = conn_host(c);
 	const char *err = proto_str(msg, "err") ? proto_str(msg, "err") : "refused";
 	int cause = refuse_parse(proto_str(msg, "cause"));
+	bool host_side = cause >= 0 && refuse_side((enum refuse_cause)cause) == REFUSE_HOST;
 	char why[768];
+	json_t *data;
 
 	if (!agent_msg_ok(c, "refused", id, idx, e))
 		return;
 	agent_refusal_text(cause, err, why, sizeof(why));
 	log_warnx("job %ld[%ld]: %s could not start it (%s side): %s", id, idx,
-	    h->name, cause >= 0 && refuse_side((enum refuse_cause)cause) == REFUSE_HOST ?
-	    "host" : "job", why);
-	if (cause >= 0 && refuse_side((enum refuse_cause)cause) == REFUSE_HOST)
+	    h->name, host_side ? "host" : "job", why);
+	if (host_side)
 		host_fault_refused(m, h, why);
 	if (e == NULL || e->host != h || e->state != JS_RUN)
 		return;
-	job_event(m, id, idx, "requeue", json_pack("{s:s}", "reason", why));
+	data = json_pack("{s:s}", "reason", why);
+	if (!host_side)
+		json_object_set_new(data, "exclude", json_string(h->name));
+	job_event(m, id, idx, "requeue", data);
 	if (e->state == JS_PEND) {
 		j->pend_reason = "Requeued job is waiting for rescheduling";
 		free(j->pend_detail);

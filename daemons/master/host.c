@@ -175,7 +175,7 @@ host_fault_reset(struct master *m, struct host *h, const char *why)
 {
 	if (!hostfault_started(&h->fault))
 		return;
-	log_info("host %s reopened: %s", h->name, why);
+	log_info("host %s: fault over, back-off reset: %s", h->name, why);
 	snapshot_host_changed(m, h);
 }
 

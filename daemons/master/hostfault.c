@@ -34,7 +34,7 @@ hostfault_refused(struct hostfault *f, uint64_t now, const char *cause)
 bool
 hostfault_started(struct hostfault *f)
 {
-	bool was = f->closed;
+	bool was = f->period != 0;
 
 	hostfault_clear(f);
 	return was;

@@ -29,7 +29,7 @@ struct hostfault {
  * Returns true when this refusal closed it. */
 bool hostfault_refused(struct hostfault *f, uint64_t now, const char *cause);
 /* A start that succeeded: the fault and its back-off are forgotten.
- * Returns true when the host was closed. */
+ * Returns true when there was one (closed, or reopened on probation). */
 bool hostfault_started(struct hostfault *f);
 /* Reopens the host once its period is over (the period is kept, so the next
  * refusal doubles it). Returns true when this call reopened it. */

@@ -434,7 +434,8 @@ json_t *host_record(struct master *m, struct host *h);
 void host_remove(struct master *m, struct host *h);
 /* Its agent refused a start for a host-side reason (refuse.h): closed. */
 void host_fault_refused(struct master *m, struct host *h, const char *cause);
-/* A start succeeded there, badmin hopen or a new agent link: open. */
+/* A start succeeded there, badmin hopen or a new agent link: the fault and
+ * its back-off are forgotten (the host opens at once if closed). */
 void host_fault_reset(struct master *m, struct host *h, const char *why);
 /* Reopens the hosts whose back-off is over (the once-a-second tick). */
 void host_fault_tick(struct master *m);

@@ -164,14 +164,13 @@ place_sort_idx(const struct place_sort *s, int *v, int *tmp, size_t n)
 	memcpy(v, tmp, n * sizeof(*v));
 }
 
+/* Whether h suits the job, open or not: its preference (>= 0), or -1. */
 static int
-place_host_pref(const struct place_ctx *x, const struct place_job *pj,
+place_host_fits(const struct place_ctx *x, const struct place_job *pj,
     const struct place_host *h)
 {
 	int pref = 0;
 
-	if (!h->usable)
-		return -1;
 	for (char **xh = pj->req->xhosts; xh != NULL && *xh != NULL; xh++)
 		if (strcmp(*xh, h->name) == 0)
 			return -1;	/* REQUEUE_EXIT_VALUES EXCLUDE() */
@@ -183,6 +182,13 @@ place_host_pref(const struct place_ctx *x, const struct place_job *pj,
 	if (pj->req->rr.select != NULL && !selexpr_eval(pj->req->rr.select, &h->sel))
 		return -1;
 	return pref;
+}
+
+static int
+place_host_pref(const struct place_ctx *x, const struct place_job *pj,
+    const struct place_host *h)
+{
+	return h->usable ? place_host_fits(x, pj, h) : -1;
 }
 
 static struct place_bucket *
@@ -405,16 +411,22 @@ place_fmt_mem(uint64_t kb, char *buf, size_t len)
 		memmove(buf + len - 5, " GB", 4);
 }
 
-/* A host closed_Fault (hostfault.c) named in the detail: the job waits
- * for it, and why it is closed is what the user can act on. */
+/* A host closed_Fault (hostfault.c) that would suit the job is named in
+ * the detail: the job waits for it, and why it is closed is what the user
+ * can act on. */
 static bool
-place_fault_detail(const struct place_ctx *x, struct place_result *r)
+place_fault_detail(const struct place_ctx *x, const struct place_job *pj,
+    struct place_result *r)
 {
-	for (size_t i = 0; i < x->nhosts; i++)
-		if (x->hosts[i].h != NULL && x->hosts[i].h->fault.closed) {
-			host_fault_detail(x->hosts[i].h, r->detail, sizeof(r->detail));
+	const struct place_host *p;
+
+	for (size_t i = 0; i < x->nhosts; i++) {
+		p = &x->hosts[i];
+		if (p->h != NULL && p->h->fault.closed && place_host_fits(x, pj, p) >= 0) {
+			host_fault_detail(p->h, r->detail, sizeof(r->detail));
 			return true;
 		}
+	}
 	return false;
 }
 
@@ -427,9 +439,9 @@ place_why_none(struct place_ctx *x, const struct place_job *pj,
 
 	for (size_t i = 0; i < x->nhosts; i++)
 		usable += x->hosts[i].usable;
-	if (usable == 0) {
+	if (place_fault_detail(x, pj, r) || usable == 0) {
 		r->reason = "Not enough job slot(s)";
-		if (!place_fault_detail(x, r))
+		if (r->detail[0] == '\0')
 			snprintf(r->detail, sizeof(r->detail), "no host is open and reachable");
 		return;
 	}
@@ -437,6 +449,11 @@ place_why_none(struct place_ctx *x, const struct place_job *pj,
 	if (q->rr.select_text != NULL)
 		snprintf(r->detail, sizeof(r->detail), "no open host satisfies "
 		    "select[%.200s]", q->rr.select_text);
+	else if (q->xhosts != NULL && q->xhosts[0] != NULL)
+		snprintf(r->detail, sizeof(r->detail), "no open host among the "
+		    "candidates (-m or queue HOSTS); excluded: %.64s%s (it refused "
+		    "the job, or REQUEUE_EXIT_VALUES EXCLUDE())", q->xhosts[0],
+		    q->xhosts[1] != NULL ? " and others" : "");
 	else
 		snprintf(r->detail, sizeof(r->detail), "no open host among the "
 		    "candidates (-m or queue HOSTS)");

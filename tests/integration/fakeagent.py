@@ -1,11 +1,15 @@
 #!/usr/bin/python3
-# fakeagent.py - a registered host that lies (harden.bats): proves the
-# cluster key as HOST, registers, sends one "finished" for job ID[IDX]
-# and prints "acked" or "not acked" after waiting a moment for the ack.
-# Usage: fakeagent.py PORT KEYFILE HOST ID IDX
-import hashlib, hmac, json, os, socket, struct, sys
+# fakeagent.py - a registered host that lies or fails on purpose. Proves
+# the cluster key as HOST and registers (one slot), then either
+#   ID IDX: sends one "finished" for job ID[IDX] and prints "acked" or
+#     "not acked" after waiting a moment for the ack (harden.bats), or
+#   --refuse CAUSE SECONDS: answers every run with a refused of that cause
+#     (refuse.h) for SECONDS, then prints how many runs it was sent
+#     (spoolfull.bats).
+# Usage: fakeagent.py PORT KEYFILE HOST {ID IDX | --refuse CAUSE SECONDS}
+import hashlib, hmac, json, os, socket, struct, sys, time
 
-port, keyfile, host, jid, idx = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+port, keyfile, host = sys.argv[1], sys.argv[2], sys.argv[3]
 raw = open(keyfile, 'rb').read().strip()
 try:
     key = bytes.fromhex(raw.decode())
@@ -39,13 +43,35 @@ assert recv()['t'] == 'welcome'
 send({'t': 'register', 'host': host, 'ncpus': 1, 'mem_total': 1024, 'mem_free': 1024,
       'swap_total': 0, 'swap_free': 0, 'load': [0, 0, 0], 'arch': 'x86_64',
       'model': 'fake', 'version': 'fake', 'jobs': []})
-send({'t': 'finished', 'id': jid, 'idx': idx, 'state': 'DONE', 'exit_code': 0})
-s.settimeout(3)
-try:
-    while True:
-        m = recv()
-        if m.get('t') == 'finish_ack':
-            print('acked')
+
+def finish(jid, idx):
+    send({'t': 'finished', 'id': jid, 'idx': idx, 'state': 'DONE', 'exit_code': 0})
+    s.settimeout(3)
+    try:
+        while True:
+            m = recv()
+            if m.get('t') == 'finish_ack':
+                print('acked')
+                break
+    except (socket.timeout, EOFError):
+        print('not acked')
+
+def refuse(cause, seconds):
+    end, runs = time.monotonic() + seconds, 0
+    while (left := end - time.monotonic()) > 0:
+        s.settimeout(left)
+        try:
+            m = recv()
+        except socket.timeout:
             break
-except (socket.timeout, EOFError):
-    print('not acked')
+        if m.get('t') == 'run':
+            runs += 1
+            j = m['job']
+            send({'t': 'refused', 'id': j['id'], 'idx': j.get('idx', 0),
+                  'cause': cause, 'err': f'refused on purpose ({cause})'})
+    print(runs)
+
+if sys.argv[4] == '--refuse':
+    refuse(sys.argv[5], float(sys.argv[6]))
+else:
+    finish(int(sys.argv[4]), int(sys.argv[5]))
