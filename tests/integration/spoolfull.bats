@@ -4,7 +4,9 @@
 # (closed_Fault) for a back-off instead of sending the same jobs back at
 # once (it did about 1,200 times a second); the refused jobs wait in PEND,
 # are not failed, and once space returns each runs and ends DONE exactly
-# once (issue 13, faults scenario s4).
+# once (issue 13, faults scenario s4). A fake agent (fakeagent.py) shows
+# that the cause in the refused message decides: a job-side one leaves
+# the host open and keeps only that job off it.
 
 load helpers
 
@@ -136,6 +138,12 @@ fake_refuser() {
 	run -0 bash -c "bjobs -l ${ids[5]} | tr -s ' \n' ' '"
 	assert_output --regexp "node1 (closed_Fault|could not start it): the agent cannot write the job's spool \(.*No space left on device\)"
 	[ ! -s "$TESTDIR/ran" ]
+	# badmin hopen forgets the back-off: the next refusal closes for 1 s
+	run -0 badmin hopen node1
+	wait_for grep -q "host node1: fault over, back-off reset: badmin hopen" \
+		"$CLUSTER_DIR/log/master.log"
+	wait_for -t 10 bash -c "[ \$(grep -c 'host node1 closed_Fault for 1 s' \
+		$CLUSTER_DIR/log/master.log) -eq 2 ]"
 
 	rm -f "$SPOOL/filler"
 	wait_for -t 120 all_in DONE "${ids[@]}"
