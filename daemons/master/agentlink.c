@@ -518,8 +518,7 @@ agent_handle(struct master *m, struct conn *c, json_t *msg)
 		log_debug("job %ld[%ld] started, pid %ld", jint(msg, "id"),
 		    jint(msg, "idx"), jint(msg, "pid"));
 		host_fault_reset(m, conn_host(c), "a job started there");
-	}
-	else if (strcmp(t, "finished") == 0)
+	} else if (strcmp(t, "finished") == 0)
 		agent_finished(m, c, msg);
 	else if (strcmp(t, "refused") == 0)
 		agent_refused(m, c, msg);
