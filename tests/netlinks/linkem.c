@@ -192,17 +192,23 @@ static int
 linkem_run(struct dir d[2], const struct shape *s)
 {
 	struct pollfd p[2];
+	struct timespec ts;
+	sigset_t none;
 	int i, timeout;
 
 	p[0].fd = d[0].in_fd;
 	p[1].fd = d[1].in_fd;
 	p[0].events = p[1].events = POLLIN;
+	sigemptyset(&none);
 	while (!linkem_stop) {
 		long long now = linkem_now_us();
 
 		timeout = linkem_timeout_ms(linkem_flush(&d[0], now), linkem_flush(&d[1], now));
-		if (poll(p, 2, timeout) < 0 && errno != EINTR) {
-			perror("linkem: poll");
+		ts.tv_sec = timeout / 1000;
+		ts.tv_nsec = (long)(timeout % 1000) * 1000000;
+		/* SIGTERM is blocked but here, so it cannot slip in before the wait */
+		if (ppoll(p, 2, timeout < 0 ? NULL : &ts, &none) < 0 && errno != EINTR) {
+			perror("linkem: ppoll");
 			return 1;
 		}
 		for (i = 0; i < 2; i++)
@@ -211,6 +217,25 @@ linkem_run(struct dir d[2], const struct shape *s)
 	}
 	fprintf(stderr, "linkem: %lu/%lu frames passed, %lu/%lu lost\n",
 	    d[0].passed, d[1].passed, d[0].lost, d[1].lost);
+	return 0;
+}
+
+static int
+linkem_signals(void)
+{
+	struct sigaction sa;
+	sigset_t block;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = linkem_on_signal;
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	if (sigprocmask(SIG_BLOCK, &block, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0 ||
+	    sigaction(SIGINT, &sa, NULL) < 0) {
+		perror("linkem: signals");
+		return -1;
+	}
 	return 0;
 }
 
@@ -265,8 +290,8 @@ main(int argc, char **argv)
 		perror("linkem");
 		return 1;
 	}
-	signal(SIGTERM, linkem_on_signal);
-	signal(SIGINT, linkem_on_signal);
+	if (linkem_signals() < 0)
+		return 1;
 	if (pidfile != NULL && linkem_pidfile(pidfile) < 0)
 		return 1;
 	return linkem_run(d, &s);
