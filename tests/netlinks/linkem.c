@@ -220,6 +220,17 @@ linkem_run(struct dir d[2], const struct shape *s)
 	return 0;
 }
 
+static void
+linkem_free(struct dir *d)
+{
+	while (d->n > 0) {
+		free(d->q[d->head].data);
+		d->head = (d->head + 1) % QCAP;
+		d->n--;
+	}
+	free(d->q);
+}
+
 static int
 linkem_signals(void)
 {
@@ -266,7 +277,7 @@ main(int argc, char **argv)
 	struct dir d[2];
 	const char *pidfile = NULL;
 	unsigned seed = (unsigned)getpid() ^ (unsigned)time(NULL);
-	int c, a, b;
+	int c, a, b, rc;
 
 	while ((c = getopt(argc, argv, "d:j:l:s:p:")) != -1) {
 		switch (c) {
@@ -294,5 +305,8 @@ main(int argc, char **argv)
 		return 1;
 	if (pidfile != NULL && linkem_pidfile(pidfile) < 0)
 		return 1;
-	return linkem_run(d, &s);
+	rc = linkem_run(d, &s);
+	linkem_free(&d[0]);
+	linkem_free(&d[1]);
+	return rc;
 }
