@@ -240,6 +240,9 @@ validate_settings() {
 	'') ;;
 	*[!0-9A-Za-z]* | [!0-9]*) die "--mem: expected a size like 512M or 2G, got '$mem'" ;;
 	esac
+	case "$netem" in
+	*[!0-9A-Za-z.%\ _-]*) die "--netem: expected tc netem words like 'delay 25ms 20ms loss 1%', got '$netem'" ;;
+	esac
 }
 
 # Reads DIR/cluster.conf; options given again must agree with it.
@@ -876,6 +879,7 @@ check_added_name() {
 	case "$h" in
 	'' | *[!A-Za-z0-9._-]* | [!A-Za-z0-9]*) die "$h: a host name is letters, digits, '.', '_' and '-'" ;;
 	master) die "master: the name of the master's pid file; pick another" ;;
+	link-*) die "$h: link-* names the pid files of link emulators; pick another" ;;
 	esac
 	case "$h" in
 	node*)
