@@ -1,12 +1,14 @@
 #!/bin/bash
 # pumice-cluster - a whole Pumice cluster on one machine, in one directory:
-# a master and agents node1..nodeN on loopback, like a shelf of Pis.
+# a master and agents node1..nodeN on loopback, like a shelf of Pis, or
+# (--netns) each in its own network namespace behind a shaped link.
 #
-#   pumice cluster start DIR [-n N] [--cpus C] [--mem SIZE]
+#   pumice cluster start DIR [-n N] [--cpus C] [--mem SIZE] [--netns] [--netem SPEC]
 #   pumice cluster add DIR HOST [--cpus C] [--mem SIZE]
 #   pumice cluster env DIR
 #   pumice cluster stop DIR
 #   pumice cluster status DIR
+#   pumice cluster link DIR HOST down|up
 #
 # DIR holds everything: conf/ (LSF layout, cluster key), cluster.conf (what
 # start starts), run/ (pid files, sockets), log/, state/, spool/, work/,
@@ -32,11 +34,12 @@ say() {
 
 usage() {
 	cat >&2 <<EOF
-usage: pumice cluster start DIR [-n N] [--cpus C] [--mem SIZE]
+usage: pumice cluster start DIR [-n N] [--cpus C] [--mem SIZE] [--netns] [--netem SPEC]
        pumice cluster add DIR HOST [--cpus C] [--mem SIZE]
        pumice cluster env DIR
        pumice cluster stop DIR
        pumice cluster status DIR
+       pumice cluster link DIR HOST down|up
 EOF
 	exit 2
 }
@@ -103,7 +106,7 @@ LSF_MASTER_LIST=$1
 LSB_MBD_PORT=$2
 LSF_UNIT_FOR_LIMITS=MB
 LSF_CLUSTER_NAME=pumice
-PUMICE_MASTER_ADDR=127.0.0.1
+PUMICE_MASTER_ADDR=$(net_master_addr)
 PUMICE_KEY_FILE=$dir/conf/cluster.key
 PUMICE_MASTER_SOCKET=$dir/run/master.sock
 PUMICE_SOCKET=$dir/run/master.sock
@@ -205,6 +208,8 @@ write_cluster_conf() {
 NODES=$nodes
 CPUS=$cpus
 MEM=$mem
+NETID=$netid
+NETEM='$netem'
 EOF
 }
 
@@ -212,6 +217,7 @@ write_config() {
 	local host port
 	host=$(short_hostname)
 	port=$(pick_port)
+	[ -z "$opt_netns" ] || netid=$(net_pick_id)
 	mkdir -p "$dir/conf"
 	write_lsf_conf "$host" "$port"
 	write_lsf_shared
@@ -234,16 +240,23 @@ validate_settings() {
 	'') ;;
 	*[!0-9A-Za-z]* | [!0-9]*) die "--mem: expected a size like 512M or 2G, got '$mem'" ;;
 	esac
+	case "$netem" in
+	*[!0-9A-Za-z.%\ _-]*) die "--netem: expected tc netem words like 'delay 25ms 20ms loss 1%', got '$netem'" ;;
+	esac
 }
 
 # Reads DIR/cluster.conf; options given again must agree with it.
 load_cluster_conf() {
 	[ -f "$dir/cluster.conf" ] || die "$dir/cluster.conf missing; not a cluster directory?"
 	local want_n=$opt_n want_c=$opt_cpus want_m=$opt_mem
-	NODES='' CPUS='' MEM=''
+	NODES='' CPUS='' MEM='' NETID='' NETEM=''
 	. "$dir/cluster.conf"
-	nodes=$NODES cpus=$CPUS mem=$MEM
+	nodes=$NODES cpus=$CPUS mem=$MEM netid=$NETID netem=$NETEM
 	validate_settings
+	[ -z "$opt_netns" ] || [ -n "$netid" ] ||
+		die "$dir runs on loopback; remove the directory to use --netns"
+	[ -z "$opt_netem" ] || [ "$opt_netem" = "$netem" ] ||
+		die "$dir was started with --netem '$netem'; remove the directory to change it"
 	[ -z "$want_n" ] || [ "$want_n" = "$nodes" ] ||
 		die "$dir runs $nodes agents; remove the directory to change -n"
 	[ -z "$want_c" ] || [ "$want_c" = "$cpus" ] ||
@@ -258,6 +271,7 @@ load_cluster_conf() {
 exe_for() {
 	case "$1" in
 	master) echo pumice-master ;;
+	link-*) basename -- "$(cut -d' ' -f2- "$dir/run/netmode" 2>/dev/null)" ;;
 	*) echo pumice-agent ;;
 	esac
 }
@@ -314,7 +328,8 @@ start_master() {
 		say "master already runs (pid $pid)"
 		return 0
 	fi
-	launch master "$bindir/pumice-master" -e "$dir/conf" \
+	# shellcheck disable=SC2046
+	launch master $(net_exec master) "$bindir/pumice-master" -e "$dir/conf" \
 		-l "$dir/log/master.log" -p "$dir/run/master.pid"
 }
 
@@ -325,7 +340,8 @@ start_agent() {
 		return 0
 	fi
 	mkdir -p "$dir/spool/$h"
-	set -- "$bindir/pumice-agent" -e "$dir/conf" --host "$h" \
+	# shellcheck disable=SC2046
+	set -- $(net_exec "$h") "$bindir/pumice-agent" -e "$dir/conf" --host "$h" \
 		--spool "$dir/spool/$h" --socket "$dir/run/agent-$h.sock" \
 		--log "$dir/log/$h.log" --pid "$dir/run/$h.pid"
 	[ -z "$cpus" ] || set -- "$@" --cpus "$cpus"
@@ -548,6 +564,236 @@ wait_groups_gone() {
 	done
 }
 
+# ---- network namespaces (--netns) -------------------------------------------
+# With --netns the master runs in network namespace pmc<ID>-master, which
+# holds bridge br0 with 10.231.<ID>.1/24, and agent HOST number i in
+# pmc<ID>-HOST, whose eth0 (10.231.<ID>.<i+1>/24) is a veth whose other end
+# p<i> is a port of br0. Nothing is added to the root namespace: the
+# commands reach the master by its unix socket. --netem SPEC shapes each
+# direction of every agent link: tc netem SPEC on both ends of the veth,
+# or, on a kernel without sch_netem, the link emulator PUMICE_LINKEM names
+# (a process per link, forwarding between a<i>, the peer of the agent's
+# eth0, and r<i>, the peer of p<i>). `link DIR HOST down` sets p<i> down: the
+# agent's frames are lost silently, as on a dropped Wi-Fi link. Senders
+# hand one TCP segment per frame (gso_max_segs 1), so loss is per packet.
+# DIR/run/netns lists the namespaces this directory made (stop deletes
+# those and no other); DIR/run/netmode says how links are shaped.
+
+net_prefix=10.231
+
+net_master_addr() {
+	if [ -n "$netid" ]; then echo "$net_prefix.$netid.1"; else echo 127.0.0.1; fi
+}
+
+net_ns() {
+	echo "pmc$netid-$1"
+}
+
+# The words that run a daemon in NAME's namespace (none on loopback).
+net_exec() {
+	[ -z "$netid" ] || echo "nsenter --net=/run/netns/$(net_ns "$1") --"
+}
+
+# A network id whose master namespace does not exist yet.
+net_pick_id() {
+	local id
+	for id in $(shuf -i 1-254); do
+		[ -e "/run/netns/pmc$id-master" ] || { echo "$id"; return 0; }
+	done
+	die "no free network id: pmc1-master..pmc254-master all exist"
+}
+
+net_check_tools() {
+	[ "$(id -u)" -eq 0 ] || die "--netns needs root (it creates network namespaces)"
+	command -v ip >/dev/null && command -v nsenter >/dev/null ||
+		die "--netns needs ip (iproute2) and nsenter (util-linux)"
+	[ -z "$netem" ] || command -v tc >/dev/null || die "--netem needs tc (iproute2)"
+}
+
+# Agent HOST's link number: nodeK is K; an added host comes after them.
+net_index() {
+	local k
+	case "$1" in
+	node*)
+		k=${1#node}
+		case "$k" in '' | *[!0-9]*) ;; *) [ "$k" -gt "$nodes" ] || { echo "$k"; return 0; } ;; esac
+		;;
+	esac
+	k=$(awk -v h="$1" '$1 == h { print NR; exit }' "$dir/hosts.add" 2>/dev/null)
+	[ -n "$k" ] || die "$1 is not a host of $dir"
+	[ $((nodes + k)) -le 253 ] || die "$1: at most 253 agents have a link"
+	echo $((nodes + k))
+}
+
+# Creates NAME's namespace; false when this directory made it before.
+# One that exists without being ours belongs to someone else.
+net_add_ns() {
+	local ns
+	ns=$(net_ns "$1")
+	if grep -qxF "$ns" "$dir/run/netns" 2>/dev/null; then
+		[ -e "/run/netns/$ns" ] && return 1
+		sed -i "/^$ns\$/d" "$dir/run/netns"
+	fi
+	[ ! -e "/run/netns/$ns" ] || die "network namespace $ns exists and is not $dir's"
+	ip netns add "$ns" || die "cannot create network namespace $ns"
+	echo "$ns" >>"$dir/run/netns"
+	net_created="$net_created $ns"
+	ip -n "$ns" link set lo up
+}
+
+# Removes the namespaces a failed start made (its processes are gone).
+net_undo_created() {
+	local ns
+	for ns in $net_created; do
+		ip netns del "$ns" 2>/dev/null || true
+		sed -i "/^$ns\$/d" "$dir/run/netns"
+	done
+	net_created=""
+}
+
+# netem when the kernel has sch_netem (tried on a scratch veth), else linkem.
+net_pick_mode() {
+	local m out
+	m=$(net_ns master)
+	if [ -z "$netem" ]; then
+		echo plain >"$dir/run/netmode"
+		return 0
+	fi
+	ip -n "$m" link add pq0 type veth peer name pq1
+	# shellcheck disable=SC2086
+	if out=$(tc -n "$m" qdisc add dev pq0 root netem $netem 2>&1); then
+		echo netem >"$dir/run/netmode"
+	elif echo "$out" | grep -q 'qdisc kind is unknown'; then
+		[ -n "${PUMICE_LINKEM:-}" ] && [ -x "$PUMICE_LINKEM" ] ||
+			die "this kernel has no tc netem (sch_netem) and PUMICE_LINKEM names no link emulator"
+		net_linkem_args >/dev/null
+		echo "linkem $(readlink -f -- "$PUMICE_LINKEM")" >"$dir/run/netmode"
+	else
+		die "--netem '$netem': $out"
+	fi
+	ip -n "$m" link del pq0
+}
+
+net_mode() {
+	cut -d' ' -f1 "$dir/run/netmode" 2>/dev/null
+}
+
+# milliseconds in a tc time (20ms, 0.5s, 800us)
+net_ms() {
+	case "$1" in
+	*ms) echo "${1%ms}" ;;
+	*us) awk -v v="${1%us}" 'BEGIN { print v / 1000 }' ;;
+	*s) awk -v v="${1%s}" 'BEGIN { print v * 1000 }' ;;
+	*) return 1 ;;
+	esac
+}
+
+# linkem's options for the --netem SPEC: delay D [J [C%]] and loss P% only.
+net_linkem_args() {
+	local d=0 j=0 l=0
+	# shellcheck disable=SC2086
+	set -- $netem
+	while [ $# -gt 0 ]; do
+		case "$1" in
+		delay)
+			d=$(net_ms "${2-}") || die "--netem: bad delay '${2-}'"
+			shift 2
+			if [ $# -gt 0 ] && j=$(net_ms "$1"); then shift; else j=0; fi
+			case "${1-}" in *%) shift ;; esac
+			;;
+		loss)
+			shift
+			[ "${1-}" != random ] || shift
+			l=${1-}
+			l=${l%\%}
+			shift
+			;;
+		*) die "--netem: the link emulator knows delay and loss, not '$1'" ;;
+		esac
+	done
+	echo "-d $d -j $j -l $l"
+}
+
+net_master_up() {
+	local m
+	m=$(net_ns master)
+	net_add_ns master || return 0
+	ip -n "$m" link add br0 type bridge
+	ip -n "$m" link set br0 gso_max_segs 1
+	ip -n "$m" addr add "$(net_master_addr)/24" dev br0
+	ip -n "$m" link set br0 up
+	net_pick_mode
+	say "network $net_prefix.$netid.0/24 in $m, links $(net_mode)${netem:+: $netem}"
+}
+
+# Agent HOST's namespace and link (and its link emulator, if it has one).
+net_agent_up() {
+	local h=$1 i a m
+	i=$(net_index "$h")
+	a=$(net_ns "$h")
+	m=$(net_ns master)
+	if net_add_ns "$h"; then
+		if [ "$(net_mode)" = linkem ]; then
+			ip -n "$m" link add "a$i" type veth peer name eth0 netns "$a"
+			ip -n "$m" link add "r$i" type veth peer name "p$i"
+			ip -n "$m" link set "a$i" up
+			ip -n "$m" link set "r$i" up
+		else
+			ip -n "$m" link add "p$i" type veth peer name eth0 netns "$a"
+		fi
+		ip -n "$m" link set "p$i" master br0 up
+		ip -n "$a" link set eth0 gso_max_segs 1
+		ip -n "$a" addr add "$net_prefix.$netid.$((i + 1))/24" dev eth0
+		ip -n "$a" link set eth0 up
+		if [ "$(net_mode)" = netem ]; then
+			# shellcheck disable=SC2086
+			tc -n "$a" qdisc add dev eth0 root netem $netem &&
+				tc -n "$m" qdisc add dev "p$i" root netem $netem ||
+				die "tc netem on the link of $h failed"
+		fi
+	fi
+	net_linkem_start "$h" "$i"
+}
+
+net_linkem_start() {
+	local h=$1 i=$2 pid
+	[ "$(net_mode)" = linkem ] || return 0
+	if pid=$(running_pid "link-$h"); then
+		return 0
+	fi
+	# shellcheck disable=SC2046
+	launch "link-$h" $(net_exec master) "$(cut -d' ' -f2- "$dir/run/netmode")" \
+		$(net_linkem_args) -p "$dir/run/link-$h.pid" "a$i" "r$i"
+}
+
+# Every namespace and link of the cluster that is missing.
+net_up() {
+	local k=1 h c m
+	net_check_tools
+	net_master_up
+	while [ "$k" -le "$nodes" ]; do
+		net_agent_up "node$k"
+		k=$((k + 1))
+	done
+	[ -f "$dir/hosts.add" ] || return 0
+	while read -r h c m; do
+		[ -z "$h" ] || net_agent_up "$h"
+	done <"$dir/hosts.add"
+}
+
+# Deletes the namespaces listed in DIR/run/netns (with them their links).
+net_down() {
+	local ns
+	[ -f "$dir/run/netns" ] || return 0
+	while read -r ns; do
+		case "$ns" in
+		pmc[0-9]*-?*) ip netns del "$ns" 2>/dev/null || true ;;
+		esac
+	done <"$dir/run/netns"
+	rm -f "$dir/run/netns" "$dir/run/netmode"
+	say "removed the network namespaces"
+}
+
 # ---- commands ---------------------------------------------------------------
 
 cmd_start() {
@@ -562,8 +808,9 @@ cmd_start() {
 	if [ -d "$dir/conf" ]; then
 		load_cluster_conf
 	else
-		nodes=${opt_n:-1} cpus=$opt_cpus mem=$opt_mem
+		nodes=${opt_n:-1} cpus=$opt_cpus mem=$opt_mem netem=$opt_netem netid=""
 		validate_settings
+		[ -z "$opt_netns" ] || net_check_tools
 		write_config
 	fi
 	for b in pumice-master pumice-agent pumice bhosts; do
@@ -572,6 +819,11 @@ cmd_start() {
 	export LSF_ENVDIR="$dir/conf"
 	sanitizer_env
 	started=""
+	net_created=""
+	# a start that fails removes the namespaces it made, and only those
+	trap 'net_undo_created' EXIT
+	trap 'exit 130' INT TERM HUP
+	[ -z "$netid" ] || net_up
 	start_master
 	local k=1
 	while [ "$k" -le "$nodes" ]; do
@@ -580,6 +832,7 @@ cmd_start() {
 	done
 	wait_hosts_ok
 	start_added
+	trap - EXIT INT TERM HUP
 	print_env
 }
 
@@ -626,6 +879,7 @@ check_added_name() {
 	case "$h" in
 	'' | *[!A-Za-z0-9._-]* | [!A-Za-z0-9]*) die "$h: a host name is letters, digits, '.', '_' and '-'" ;;
 	master) die "master: the name of the master's pid file; pick another" ;;
+	link-*) die "$h: link-* names the pid files of link emulators; pick another" ;;
 	esac
 	case "$h" in
 	node*)
@@ -656,8 +910,13 @@ cmd_add() {
 	export LSF_ENVDIR="$dir/conf"
 	sanitizer_env
 	started=""
+	net_created=""
+	trap 'net_undo_created' EXIT
+	trap 'exit 130' INT TERM HUP
+	[ -z "$netid" ] || net_agent_up "$host"
 	start_agent "$host" "$cpus" "$mem"
 	wait_host_ok "$host"
+	trap - EXIT INT TERM HUP
 }
 
 cmd_env() {
@@ -671,7 +930,19 @@ cmd_stop() {
 	[ -d "$dir/run" ] || die "$dir is not a cluster directory"
 	stop_daemons
 	stop_jobs
+	net_down
 	rm -f "$dir"/run/*.pid
+}
+
+# Cuts (down) or restores (up) the link between agent HOST and the bridge.
+cmd_link() {
+	local i
+	dir=$(abs_dir "$dir")
+	load_cluster_conf
+	[ -n "$netid" ] || die "$dir runs on loopback: links exist with --netns only"
+	i=$(net_index "$host")
+	ip -n "$(net_ns master)" link set "p$i" "$what" || die "cannot set the link of $host $what"
+	say "link of $host is $what"
 }
 
 cmd_status() {
@@ -679,7 +950,8 @@ cmd_status() {
 	load_cluster_conf
 	local down=0 name pid
 	for name in master $(seq -f 'node%g' 1 "$nodes") \
-		$(cut -d' ' -f1 "$dir/hosts.add" 2>/dev/null); do
+		$(cut -d' ' -f1 "$dir/hosts.add" 2>/dev/null) \
+		$(cd "$dir/run" && ls link-*.pid 2>/dev/null | sed 's/\.pid$//'); do
 		if pid=$(running_pid "$name"); then
 			printf '%-10s running (pid %s)\n' "$name" "$pid"
 		else
@@ -687,6 +959,8 @@ cmd_status() {
 			down=$((down + 1))
 		fi
 	done
+	[ -z "$netid" ] || printf '%-10s %s.%s.0/24 in %s, links %s%s\n' network \
+		"$net_prefix" "$netid" "$(net_ns master)" "$(net_mode)" "${netem:+: $netem}"
 	if running_pid master >/dev/null; then
 		LSF_ENVDIR=$dir/conf "$bindir/bhosts" || true
 	fi
@@ -697,7 +971,7 @@ main() {
 	[ $# -ge 2 ] || usage
 	cmd=$1
 	shift
-	dir="" host="" opt_n="" opt_cpus="" opt_mem=""
+	dir="" host="" what="" opt_n="" opt_cpus="" opt_mem="" opt_netns="" opt_netem=""
 	while [ $# -gt 0 ]; do
 		case "$1" in
 		-n) [ $# -ge 2 ] || usage; opt_n=$2; shift 2 ;;
@@ -706,13 +980,18 @@ main() {
 		--cpus=*) opt_cpus=${1#--cpus=}; shift ;;
 		--mem) [ $# -ge 2 ] || usage; opt_mem=$2; shift 2 ;;
 		--mem=*) opt_mem=${1#--mem=}; shift ;;
+		--netns) opt_netns=1; shift ;;
+		--netem) [ $# -ge 2 ] || usage; opt_netns=1 opt_netem=$2; shift 2 ;;
+		--netem=*) opt_netns=1 opt_netem=${1#--netem=}; shift ;;
 		-h | --help) usage ;;
 		-*) say "unknown option $1"; usage ;;
 		*)
 			if [ -z "$dir" ]; then
 				dir=$1
-			elif [ "$cmd" = add ] && [ -z "$host" ]; then
+			elif { [ "$cmd" = add ] || [ "$cmd" = link ]; } && [ -z "$host" ]; then
 				host=$1
+			elif [ "$cmd" = link ] && [ -z "$what" ]; then
+				what=$1
 			else
 				usage
 			fi
@@ -722,6 +1001,8 @@ main() {
 	done
 	[ -n "$dir" ] || usage
 	[ "$cmd" != add ] || [ -n "$host" ] || usage
+	[ "$cmd" != link ] || case "$what" in down | up) ;; *) usage ;; esac
+	[ "$cmd" = start ] || [ -z "$opt_netns" ] || die "--netns and --netem belong to start"
 	if [ "$cmd" = add ] && [ -n "$opt_n" ]; then
 		die "-n belongs to start"
 	elif [ "$cmd" != start ] && [ "$cmd" != add ] && [ -n "$opt_n$opt_cpus$opt_mem" ]; then
@@ -734,6 +1015,7 @@ main() {
 	env) cmd_env ;;
 	stop) cmd_stop ;;
 	status) cmd_status ;;
+	link) cmd_link ;;
 	*) say "unknown command $cmd"; usage ;;
 	esac
 }

@@ -91,3 +91,9 @@ proto_str(const json_t *o, const char *key)
 {
 	return json_string_value(json_object_get(o, key));
 }
+
+int
+proto_link_timeout(int hb)
+{
+	return 3 * hb + 10;
+}

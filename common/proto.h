@@ -194,4 +194,11 @@ const char *proto_type(const json_t *msg);
 /* The string member key of o, or NULL (absent, or not a string). */
 const char *proto_str(const json_t *o, const char *key);
 
+/*
+ * Seconds an agent link may stay silent before either end gives it up: the
+ * agent heartbeats every hb seconds and the master answers each with a
+ * lease, so three missed rounds and some slack mean the link is gone.
+ */
+int proto_link_timeout(int hb);
+
 #endif

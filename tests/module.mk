@@ -14,7 +14,7 @@ check-unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 
 # PUMICE_TEST_FILTER=name limits bats to matching test names.
-check-integration: all
+check-integration: all $(B)/tests/linkem
 	PATH="$(CURDIR)/$(B)/bin:$$PATH" PUMICE_BIN="$(CURDIR)/$(B)/bin" \
 	  bats --print-output-on-failure $(if $(PUMICE_TEST_FILTER),-f "$(PUMICE_TEST_FILTER)") tests/integration
 
@@ -23,6 +23,7 @@ include tests/fuzz/module.mk
 include tests/bench/module.mk
 include tests/bench/sched.mk
 include tests/faults/module.mk
+include tests/netlinks/module.mk
 
 # make install into a scratch DESTDIR: every program, link, unit, page and
 # sample lands where the README says, and the units name the real sbindir.

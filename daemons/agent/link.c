@@ -3,7 +3,12 @@
  * the cluster key both ways (proto.h), register, heartbeat, and hand the
  * master's orders to jobs.c and relay.c. Any failure drops the connection
  * and redials after a backoff that doubles from LINK_BACKOFF_MIN up to
- * LINK_BACKOFF_MAX. Invariant: nothing but a challenge, welcome or error
+ * LINK_BACKOFF_MAX. A registered link silent for the link timeout
+ * (proto_link_timeout) is dropped too: a cut link (a Wi-Fi drop) shows no
+ * error until TCP gives up, and the master closed its end long before,
+ * so waiting on TCP alone left the agent off the cluster for up to its
+ * retransmission backoff (tens of seconds) after the link came back.
+ * Invariant: nothing but a challenge, welcome or error
  * is accepted before the master proved the key, and link_send() only
  * sends once registered.
  */
@@ -38,6 +43,8 @@ struct link {
 	uv_timer_t retry;	/* redial, or handshake timeout */
 	uv_timer_t hb;
 	uint64_t backoff;
+	uint64_t last_rx_ms;	/* when the master last said anything */
+	int hb_s;		/* heartbeat, seconds (from the welcome) */
 	char nonce[AUTH_NONCE_HEX];
 	int resolving;		/* gai request outstanding */
 	int closing;
@@ -152,7 +159,14 @@ link_hb_cb(uv_timer_t *t)
 	struct link *l = t->data;
 	struct agent *a = l->a;
 	struct hostinfo hi;
+	int timeout = proto_link_timeout(l->hb_s);
+	char why[64];
 
+	if (now_mono_ms() - l->last_rx_ms > (uint64_t)timeout * 1000) {
+		snprintf(why, sizeof(why), "no word from the master for %d s", timeout);
+		link_drop(l, why);
+		return;
+	}
 	hostinfo_read(&hi, &a->sampler, a->ncpus, a->mem_kb);
 	link_send(l, link_load(json_pack("{s:s, s:I, s:I, s:[f,f,f], s:f, s:i, s:o}",
 	    "t", "hb", "mem_free", (json_int_t)hi.mem_free,
@@ -194,6 +208,7 @@ link_on_welcome(struct link *l, const json_t *msg)
 		hb = l->a->conf->heartbeat > 0 ? l->a->conf->heartbeat : 5;
 	l->state = LINK_UP;
 	l->backoff = LINK_BACKOFF_MIN;
+	l->hb_s = (int)hb;
 	uv_timer_stop(&l->retry);
 	log_info("registered with master %s:%s as %s (heartbeat %lld s)",
 	    l->a->master_host, l->a->master_port, l->a->host, (long long)hb);
@@ -252,6 +267,7 @@ link_on_msg(struct conn *c, const json_t *msg)
 	struct link *l = c->arg;
 	const char *t = proto_type(msg);
 
+	l->last_rx_ms = now_mono_ms();
 	if (strcmp(t, "error") == 0) {
 		const char *e = json_string_value(json_object_get(msg, "err"));
 		log_warnx("master %s:%s refused us: %s", l->a->master_host,

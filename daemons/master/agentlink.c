@@ -490,7 +490,7 @@ agent_relay(struct master *m, struct conn *c, json_t *msg)
 int
 agent_link_timeout(const struct conf *c)
 {
-	return 3 * c->heartbeat + 10;
+	return proto_link_timeout(c->heartbeat);
 }
 
 void
