@@ -8,6 +8,10 @@
 SHELL := /bin/bash
 
 B ?= build
+# What lsid prints; the date is the release's, not the build's, so that
+# builds are reproducible (Debian's -Werror=date-time refuses __DATE__).
+VERSION := 0.1.0
+RELEASE_DATE := Dec  5 2026
 SAN ?= 0
 
 ifeq ($(filter deps distclean,$(MAKECMDGOALS)),)
@@ -26,7 +30,8 @@ ifeq ($(SAN),1)
 CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
 endif
-CPPFLAGS += -D_GNU_SOURCE -Icommon -MMD -MP -DHAVE_NFS=$(HAVE_NFS) -DPUMICE_VERSION='"0.1.0"'
+CPPFLAGS += -D_GNU_SOURCE -Icommon -MMD -MP -DHAVE_NFS=$(HAVE_NFS) -DPUMICE_VERSION='"$(VERSION)"' \
+            -DPUMICE_DATE='"$(RELEASE_DATE)"'
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(CPPFLAGS)
 
 $(B)/%.o: %.c
