@@ -12,7 +12,7 @@
 # model and the agents' memory, and purge the packages again. Needs root;
 # the chroots are cached in PUMICE_CHROOTS (default /var/cache/pumice).
 # Prints TAP; exit 1 if anything failed.
-set -uo pipefail
+set -o pipefail	# not -u: bash counts an empty associative array as unset
 
 top=$(cd "$(dirname -- "$0")/../.." && pwd)
 chroots=${PUMICE_CHROOTS:-/var/cache/pumice}
@@ -31,7 +31,12 @@ check() {	# check DESCRIPTION COMMAND...
 note() { echo "# $*"; }
 
 cleanup() {
-	local p
+	local p f
+	# the agents first (their pid files), then their unshare wrappers
+	for f in "$dir"/run/pi-*.pid; do
+		[ -n "$dir" ] && [ -f "$f" ] || continue
+		p=$(cat "$f") && pids="$p $pids"
+	done
 	for p in $pids; do kill "$p" 2>/dev/null; done
 	[ -z "$dir" ] || "$bin/pumice" cluster stop "$dir" >/dev/null 2>&1
 	for p in $pids; do
@@ -54,13 +59,12 @@ run_root() {
 	local a=$1 root=$chroots/run-$1
 	if [ ! -x "$root/usr/bin/dpkg" ] || [ ! -e "$root/.pumice-ready" ]; then
 		rm -rf "$root" && mkdir -p "$chroots"
-		# shellcheck disable=SC2046
-		mmdebstrap --variant=apt --architectures="$a" \
-		    --include="procps,$(ls "$top"/build/deb/"$a"/*.deb | grep -v dbgsym | tr '\n' ',')" \
+		# the packages' dependencies; the packages come and go with each run
+		deps=$(for d in "$top"/build/deb/"$a"/*.deb; do dpkg-deb -f "$d" Depends; done |
+		    tr ',' '\n' | sed 's/(.*//; s/|.*//; s/ //g' | grep -v '^pumice' | grep . |
+		    sort -u | tr '\n' ',')
+		mmdebstrap --variant=apt --architectures="$a" --include="procps,file,$deps" \
 		    bookworm "$root" >"$top/build/deb/$a/run-chroot.log" 2>&1 || return 1
-		# the packages come and go with each run: only their dependencies stay
-		chroot "$root" dpkg --purge pumice-master pumice-agent pumice-clients pumice-common \
-		    >/dev/null 2>&1
 		touch "$root/.pumice-ready"
 	fi
 	echo "$root"
@@ -70,7 +74,8 @@ run_root() {
 unit_tests() {
 	local a=$1 root=$chroots/build-$1 t out rc=0
 	chroot "$root" dpkg -s "libcmocka-dev:$a" >/dev/null 2>&1 ||
-		chroot "$root" apt-get install -y -qq "libcmocka-dev:$a" >/dev/null 2>&1 || return 1
+		chroot "$root" sh -c "apt-get update -qq && apt-get install -y -qq libcmocka-dev:$a" \
+		    >/dev/null 2>&1 || { note "$a: cannot install libcmocka-dev:$a"; return 1; }
 	rm -rf "$root/build/unit" && mkdir -p "$root/build/unit"
 	(cd "$top" && git ls-files -z --cached --others --exclude-standard |
 	    xargs -0 cp --parents -a -t "$root/build/unit") || return 1
@@ -79,7 +84,8 @@ unit_tests() {
 		chroot "$1" sh -c "cd /build/unit && eval \$(dpkg-architecture -a$2 -s 2>/dev/null) &&
 		    export PKG_CONFIG_LIBDIR=/usr/lib/\$DEB_HOST_MULTIARCH/pkgconfig:/usr/share/pkgconfig &&
 		    autoreconf -fi >/dev/null 2>&1 && ./configure --host=\$DEB_HOST_GNU_TYPE >/dev/null &&
-		    make -s -j2 tests-build >/dev/null"' sh "$root" "$a" || return 1
+		    make -s -j2 tests-build >/dev/null"' sh "$root" "$a" ||
+		{ note "$a: the unit tests do not build"; return 1; }
 	for t in "$root"/build/unit/build/tests/test_*; do
 		[ -x "$t" ] || continue
 		out=$(cd "$root/build/unit" && unshare --mount --fork sh -c \
@@ -101,8 +107,8 @@ unit_tests() {
 start_agent() {
 	local a=$1 h=$2 root=$3 mem=$4
 	mkdir -p "$dir/spool/$h" "$root/sys/firmware/devicetree/base"
-	printf 'Raspberry Pi emulated (%s)\0' "$a" >"$root/sys/firmware/devicetree/base/model"
-	setsid unshare --mount --fork sh -c '
+	printf '%s\0' "$(board "$a")" >"$root/sys/firmware/devicetree/base/model"
+	setsid unshare --mount --fork --kill-child=SIGTERM sh -c '
 		root=$1 d=$2; shift 2
 		mkdir -p "$root$d" && mount --bind "$d" "$root$d" &&
 		mount -t proc proc "$root/proc" && exec chroot "$root" "$@"' sh "$root" "$dir" \
@@ -110,6 +116,20 @@ start_agent() {
 	    --socket "$dir/run/agent-$h.sock" --log "$dir/log/$h.log" --pid "$dir/run/$h.pid" \
 	    --mem "$mem" </dev/null >>"$dir/log/$h.out" 2>&1 &
 	pids="$pids $!"
+}
+
+# What a Pi's device tree calls it, and uname's machine, per architecture.
+board() {
+	case $1 in
+	arm64) echo "Raspberry Pi 4 Model B Rev 1.4" ;;
+	armhf) echo "Raspberry Pi 3 Model B Plus Rev 1.3" ;;
+	esac
+}
+machine() {
+	case $1 in
+	arm64) echo aarch64 ;;
+	armhf) echo armv7l ;;
+	esac
 }
 
 host_ok() {
@@ -124,17 +144,18 @@ wait_for() {	# wait_for SECONDS COMMAND...
 	done
 }
 
-# RSS in KB of the guest program in qemu process $1, less qemu's own:
-# qemu-user running a guest "sleep" is the baseline (an estimate: a Pi has
-# no qemu, and the baseline holds sleep's own few pages).
+# The agent's memory as far as qemu-user lets it be seen: the resident
+# pages of the files it maps from its chroot (its binary and libraries,
+# what a Pi's kernel would count as shared), beside the whole qemu process
+# (guest heap and stacks plus qemu's own translation cache, which a Pi does
+# not have) and a native agent of this build (same code, same libraries).
 guest_rss() {
-	local root=$1 pid=$2 base rss sp
-	rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status")
-	chroot "$root" /bin/sleep 5 & sp=$!
-	sleep 1
-	base=$(awk '/^VmRSS/ { print $2 }' "/proc/$sp/status")
-	kill "$sp" 2>/dev/null; wait "$sp" 2>/dev/null
-	echo "$((rss - base)) (qemu process $rss KB, qemu running sleep $base KB)"
+	local root=$1 pid=$2 files total
+	files=$(awk -v r="$root/" '
+	    /^[0-9a-f]+-[0-9a-f]+ / { f = (index($6, r) == 1) }
+	    /^Rss:/ && f { kb += $2 } END { print kb + 0 }' "/proc/$pid/smaps")
+	total=$(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status")
+	echo "files mapped from the chroot $files KB; qemu process $total KB; native node1 agent $(awk '/^VmRSS/ { print $2 }' "/proc/$(cat "$dir/run/node1.pid")/status") KB"
 }
 
 echo "# arches: $arches (on $host_arch)"
@@ -163,7 +184,7 @@ for a in $arches; do
 	mkdir -p "$root/tmp/pumice-debs" && rm -f "$root"/tmp/pumice-debs/*
 	cp "$top"/build/deb/"$a"/*.deb "$root/tmp/pumice-debs/" && rm -f "$root"/tmp/pumice-debs/*dbgsym*
 	check "$a: packages install" chroot "$root" sh -c 'dpkg -i /tmp/pumice-debs/*.deb >/tmp/pumice-debs/install.log 2>&1'
-	check "$a: the pumice system user exists" chroot "$root" getent passwd pumice
+	check "$a: the pumice system user exists" chroot "$root" sh -c 'getent passwd pumice >/dev/null'
 	check "$a: the cluster key is the pumice user's alone (0600)" \
 	    [ "$(chroot "$root" stat -c '%U %a' /etc/pumice/cluster.key)" = "pumice 600" ]
 	check "$a: /etc/pumice/lsf.conf is a conffile" \
@@ -195,11 +216,12 @@ if [ "${#root_of[@]}" -gt 0 ]; then
 	done
 	for a in "${!root_of[@]}"; do
 		check "$a: the agent registers and shows ok" wait_for 60 host_ok "pi-$a"
-		want=$(case $a in arm64) echo aarch64 ;; armhf) echo armv7l ;; *) echo "$a" ;; esac)
+		want=$(machine "$a" | tr a-z A-Z)
+		model=$(board "$a" | tr ' ' _)
 		line=$("$bin/lshosts" -w "pi-$a" 2>/dev/null | awk 'NR == 2')
 		note "$a: lshosts: $line"
-		check "$a: lshosts type is $want, model is the device tree's" \
-		    grep -q "^pi-$a  *$want  *Raspberry_Pi_emulated_($a) " <<<"$line"
+		check "$a: lshosts type is $want, model is the device tree's ($model)" \
+		    grep -q "^pi-$a  *$want  *$model " <<<"$line"
 		check "$a: lshosts maxmem is 8G" grep -Eq " 8(\.0)?G " <<<"$line"
 	done
 	t0=$(date +%s)
@@ -215,12 +237,12 @@ if [ "${#root_of[@]}" -gt 0 ]; then
 	    [ "$(head -3 "$dir/data/primes.txt" 2>/dev/null | tr '\n' ' ')" = "2 3 5 " -a \
 	      "$(tail -1 "$dir/data/primes.txt" 2>/dev/null)" = 199 ]
 	for a in "${!root_of[@]}"; do
-		want=$(case $a in arm64) echo aarch64 ;; armhf) echo armv7l ;; esac)
+		want=$(machine "$a")
 		c=$(cat "$dir"/data/out/* 2>/dev/null | grep -c "^$want\$")
 		note "$a: $c of 46 prime elements ran on pi-$a"
 		check "$a: elements ran on pi-$a" [ "$c" -gt 0 ]
 		pid=$(cat "$dir/run/pi-$a.pid" 2>/dev/null)
-		[ -z "$pid" ] || note "$a: agent RSS as the Pi would see it, KB: $(guest_rss "${root_of[$a]}" "$pid")"
+		[ -z "$pid" ] || note "$a: agent memory: $(guest_rss "${root_of[$a]}" "$pid")"
 	done
 	cleanup; dir="" pids=""
 fi
