@@ -102,19 +102,27 @@ unit_tests() {
 	return $rc
 }
 
-# Starts $1's agent as host $2 from chroot $3, with the cluster directory
-# bound at its own path (mount namespace of its own: nothing to undo).
+# Starts $1's agent from chroot $3 as the README's "Installing on a shelf
+# of Pis" does on a Pi: the installed /etc/pumice with the master's address
+# and the master's key, the packaged paths (spool, socket, log), the host
+# name its own (a UTS namespace named $2). The cluster directory is bound
+# at its own path, for the jobs' output (/data on a real cluster). All in
+# namespaces of its own: nothing to undo. --mem: past 4 GB on 32 bits.
 start_agent() {
-	local a=$1 h=$2 root=$3 mem=$4
-	mkdir -p "$dir/spool/$h" "$root/sys/firmware/devicetree/base"
+	local a=$1 h=$2 root=$3 mem=$4 port
+	port=$(sed -n 's/^LSB_MBD_PORT=//p' "$dir/conf/lsf.conf")
+	sed -i "s/^LSF_MASTER_LIST=.*/LSF_MASTER_LIST=127.0.0.1/; s/^LSB_MBD_PORT=.*/LSB_MBD_PORT=$port/" \
+	    "$root/etc/pumice/lsf.conf"
+	install -m 600 -o "$(stat -c %u "$root/etc/pumice/cluster.key")" "$dir/conf/cluster.key" \
+	    "$root/etc/pumice/cluster.key"
+	mkdir -p "$root/sys/firmware/devicetree/base" "$root/run/pumice" "$root/var/log/pumice/agent"
 	printf '%s\0' "$(board "$a")" >"$root/sys/firmware/devicetree/base/model"
-	setsid unshare --mount --fork --kill-child=SIGTERM sh -c '
-		root=$1 d=$2; shift 2
-		mkdir -p "$root$d" && mount --bind "$d" "$root$d" &&
-		mount -t proc proc "$root/proc" && exec chroot "$root" "$@"' sh "$root" "$dir" \
-	    /usr/sbin/pumice-agent -e "$dir/conf" --host "$h" --spool "$dir/spool/$h" \
-	    --socket "$dir/run/agent-$h.sock" --log "$dir/log/$h.log" --pid "$dir/run/$h.pid" \
-	    --mem "$mem" </dev/null >>"$dir/log/$h.out" 2>&1 &
+	setsid unshare --mount --uts --fork --kill-child=SIGTERM sh -c '
+		root=$1 d=$2 h=$3; shift 3
+		hostname "$h" && mkdir -p "$root$d" && mount --bind "$d" "$root$d" &&
+		mount -t proc proc "$root/proc" && exec chroot "$root" "$@"' sh "$root" "$dir" "$h" \
+	    /usr/sbin/pumice-agent -e /etc/pumice -l /var/log/pumice/agent/agent.log \
+	    --pid "$dir/run/$h.pid" --mem "$mem" </dev/null >>"$dir/log/$h.out" 2>&1 &
 	pids="$pids $!"
 }
 
@@ -209,7 +217,7 @@ if [ "${#root_of[@]}" -gt 0 ]; then
 		{ echo "Bail out! cluster start: $(tail -3 "$dir.err")"; exit 1; }
 	# shellcheck disable=SC1090
 	. "$dir.env"; rm -f "$dir.env" "$dir.err"
-	"$bin/badmin" hclose node1 >/dev/null
+	"$bin/badmin" hclose node1 >/dev/null 2>&1
 	for a in "${!root_of[@]}"; do
 		# armhf reports 8 GB: memory sizes past 4 GB in a 32-bit agent
 		start_agent "$a" "pi-$a" "${root_of[$a]}" 8G
