@@ -8,6 +8,10 @@
 SHELL := /bin/bash
 
 B ?= build
+# What lsid prints; the date is the release's, not the build's, so that
+# builds are reproducible (Debian's -Werror=date-time refuses __DATE__).
+VERSION := 0.1.0
+RELEASE_DATE := Dec  5 2026
 SAN ?= 0
 
 ifeq ($(filter deps distclean,$(MAKECMDGOALS)),)
@@ -26,7 +30,11 @@ ifeq ($(SAN),1)
 CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
 endif
-CPPFLAGS += -D_GNU_SOURCE -Icommon -MMD -MP -DHAVE_NFS=$(HAVE_NFS) -DPUMICE_VERSION='"0.1.0"'
+# 64-bit file offsets on 32-bit targets too (armhf: job output past 2 GB);
+# time_t stays the libraries' (32 bits on Debian 12 armhf, see README)
+CPPFLAGS += -D_FILE_OFFSET_BITS=64
+CPPFLAGS += -D_GNU_SOURCE -Icommon -MMD -MP -DHAVE_NFS=$(HAVE_NFS) -DPUMICE_VERSION='"$(VERSION)"' \
+            -DPUMICE_DATE='"$(RELEASE_DATE)"'
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(CPPFLAGS)
 
 $(B)/%.o: %.c
@@ -67,6 +75,15 @@ distclean: clean
 deps:
 	packaging/deps.sh --nfs
 
+# make deb [ARCH=arm64|armhf]: Debian packages in build/deb/ARCH (native,
+# or cross-built in a chroot); make deb-test [ARCH=...]: built, linted,
+# installed and run under qemu (tests/deb/emul.sh; root, ~10 minutes).
+deb:
+	packaging/deb.sh $(ARCH)
+
+deb-test: all
+	tests/deb/emul.sh $(ARCH)
+
 # make install [prefix=/usr/local] [DESTDIR=...]: commands in bin (bsub, ...
 # as links), daemons in sbin (the agent finds pumice-shepherd beside it),
 # systemd units, man pages, and the sample configuration under
@@ -87,6 +104,6 @@ install: all
 	  install -m 644 $$p $(DESTDIR)$(mandir)/man$$s; done
 	cp -r conf $(DESTDIR)$(docdir)
 
-.PHONY: all check check-run demo clean distclean deps install
+.PHONY: all check check-run demo clean distclean deps install deb deb-test
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(shell find $(B) -path $(B)/deb -prune -o -name '*.d' -type f -print 2>/dev/null)

@@ -13,7 +13,7 @@ lsid_print(FILE *fp, const json_t *info)
 	const char *c = json_string_value(json_object_get(info, "cluster"));
 	const char *m = json_string_value(json_object_get(info, "master"));
 
-	fprintf(fp, "Pumice %s, %s\n", PUMICE_VERSION, __DATE__);
+	fprintf(fp, "Pumice %s, %s\n", PUMICE_VERSION, PUMICE_DATE);
 	fputs("An LSF-compatible batch system\n\n", fp);
 	fprintf(fp, "My cluster name is %s\n", c ? c : "");
 	fprintf(fp, "My master name is %s\n", m ? m : "");
@@ -29,7 +29,7 @@ lsid_main(int argc, char **argv)
 	bool json = argc > 1 && strcmp(argv[1], "-json") == 0;
 
 	if (argc > 1 && strcmp(argv[1], "-V") == 0) {
-		fprintf(stderr, "Pumice %s, %s\n", PUMICE_VERSION, __DATE__);
+		fprintf(stderr, "Pumice %s, %s\n", PUMICE_VERSION, PUMICE_DATE);
 		return 0;
 	}
 	rc = client_call("info", json_object(), &data, err, sizeof(err));

@@ -78,11 +78,20 @@ arr_item(const char *list, const char **sp, long max, struct arr_range *r,
 	return 0;
 }
 
+/* Wide enough for the product of two longs: __int128 where long has 64
+ * bits, long long where it has 32 (armhf and i386 have no __int128). */
+#ifdef __SIZEOF_INT128__
+typedef __int128 arr_wide;
+#else
+typedef long long arr_wide;
+_Static_assert(sizeof(long long) >= 2 * sizeof(long), "arr_wide holds a product of longs");
+#endif
+
 /* x, y with a*x + b*y = gcd(a, b). */
-static __int128
-arr_egcd(__int128 a, __int128 b, __int128 *x, __int128 *y)
+static arr_wide
+arr_egcd(arr_wide a, arr_wide b, arr_wide *x, arr_wide *y)
 {
-	__int128 g, x1, y1;
+	arr_wide g, x1, y1;
 
 	if (b == 0) {
 		*x = 1;
@@ -99,15 +108,15 @@ arr_egcd(__int128 a, __int128 b, __int128 *x, __int128 *y)
 static int
 arr_overlap(const struct arr_range *a, const struct arr_range *b, long *at)
 {
-	__int128 lo = a->start > b->start ? a->start : b->start;
-	__int128 hi = arr_range_last(a) < arr_range_last(b) ?
+	arr_wide lo = a->start > b->start ? a->start : b->start;
+	arr_wide hi = arr_range_last(a) < arr_range_last(b) ?
 	    arr_range_last(a) : arr_range_last(b);
-	__int128 g, x, y, diff, lcm, k, first;
+	arr_wide g, x, y, diff, lcm, k, first;
 
 	if (lo > hi)
 		return 0;
 	g = arr_egcd(a->step, b->step, &x, &y);
-	diff = (__int128)b->start - a->start;
+	diff = (arr_wide)b->start - a->start;
 	if (diff % g != 0)
 		return 0;
 	lcm = a->step / g * b->step;

@@ -2,6 +2,7 @@
  * strmap.c - chained hash of counters keyed by strings (strmap.h); it
  * doubles when it holds more entries than slots.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,11 +12,11 @@
 static size_t
 strmap_hash(const char *s, size_t size)
 {
-	size_t h = 1469598103934665603ULL;
+	uint64_t h = 1469598103934665603ULL;	/* FNV-1a, 64 bits everywhere */
 
 	for (; *s; s++)
 		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h & (size - 1);
+	return (size_t)(h & (size - 1));
 }
 
 static void

@@ -77,13 +77,31 @@ units_number(const char **sp, uint64_t *ip, uint64_t *num, uint64_t *den)
 	return ndig > 0 ? 0 : -1;
 }
 
+/* round(num * factor / den) for num < den and factor a power of two, in
+ * 64 bits (32-bit targets have no __int128): long division bit by bit,
+ * the remainder staying below den <= 10^18. */
+static uint64_t
+units_frac(uint64_t num, uint64_t den, uint64_t factor)
+{
+	uint64_t q = 0, r = num;
+
+	for (; factor > 1; factor >>= 1) {
+		r <<= 1;
+		q <<= 1;
+		if (r >= den) {
+			r -= den;
+			q |= 1;
+		}
+	}
+	return q + (2 * r >= den);
+}
+
 int
 units_parse_size(const char *s, const char *default_unit, uint64_t *kb,
     char *err, size_t errlen)
 {
 	uint64_t ip, num, den, factor, v;
 	const char *p = s;
-	unsigned __int128 frac;
 	int rc;
 
 	if (default_unit == NULL)
@@ -115,9 +133,8 @@ units_parse_size(const char *s, const char *default_unit, uint64_t *kb,
 		if (factor == 0)
 			return errf(err, errlen, "bad unit in size '%s'", s);
 	}
-	frac = ((unsigned __int128)num * factor * 2 + den) / (2 * den);
 	if (__builtin_mul_overflow(ip, factor, &v) ||
-	    __builtin_add_overflow(v, (uint64_t)frac, &v))
+	    __builtin_add_overflow(v, units_frac(num, den, factor), &v))
 		return errf(err, errlen, "size '%s' is too large", s);
 	*kb = v;
 	return 0;

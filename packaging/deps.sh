@@ -1,8 +1,10 @@
 #!/bin/sh
 # Installs every Debian package that building, the demo and the tests need.
-# Does nothing when all are present. Usage: packaging/deps.sh [--nfs] [--slurm]
-# (--slurm: Slurm and munge for make bench-compare, which starts its own
-# daemons in a scratch directory)
+# Does nothing when all are present. Usage: packaging/deps.sh [--nfs]
+# [--slurm] [--deb] [--chroot] (--slurm: Slurm and munge for make
+# bench-compare, which starts its own daemons in a scratch directory;
+# --deb: building and checking Debian packages; --chroot: chroots of other
+# architectures, run under qemu, for make deb ARCH=... and make deb-test)
 set -eu
 pkgs="build-essential autoconf automake pkg-config libevent-dev libuv1-dev
 libsqlite3-dev libjansson-dev libnfs-dev libssl-dev libcmocka-dev bats
@@ -11,6 +13,8 @@ for a in "$@"; do
 	case "$a" in
 	--nfs) pkgs="$pkgs nfs-ganesha nfs-ganesha-vfs nfs-ganesha-mem libnfs-utils" ;;
 	--slurm) pkgs="$pkgs slurmctld slurmd slurm-client munge" ;;
+	--deb) pkgs="$pkgs debhelper lintian git" ;;
+	--chroot) pkgs="$pkgs mmdebstrap qemu-user-static binfmt-support arch-test" ;;
 	esac
 done
 missing=""

@@ -56,13 +56,22 @@ hostinfo_loadavg(struct hostinfo *hi)
 	fclose(fp);
 }
 
+/* Where a board names itself ("Raspberry Pi 4 Model B Rev 1.4"): the
+ * device tree's own path first, then its /proc link (absent in chroots). */
+static const char *const hostinfo_model_files[] = {
+	"/sys/firmware/devicetree/base/model",
+	"/proc/device-tree/model",
+};
+
 static void
 hostinfo_model(struct hostinfo *hi)
 {
 	char *s, *p, *nl;
-	size_t len;
+	size_t len, i;
 
-	if ((s = file_read_all("/proc/device-tree/model", &len)) != NULL) {
+	for (i = 0; i < sizeof(hostinfo_model_files) / sizeof(hostinfo_model_files[0]); i++) {
+		if ((s = file_read_all(hostinfo_model_files[i], &len)) == NULL)
+			continue;
 		snprintf(hi->model, sizeof(hi->model), "%s", s);
 		free(s);
 		if (hi->model[0] != '\0')

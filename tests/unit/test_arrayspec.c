@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "arrayspec.h"
+#include "testlib.h"
 
 static const struct {
 	const char *in;
@@ -89,8 +90,8 @@ static const struct {
 	{ "x[1-3]%0", 1000, "bad job array slot limit in 'x[1-3]%0'" },
 	{ "x[1-3]%5x", 1000, "bad job array slot limit in 'x[1-3]%5x'" },
 	{ "x[1-3]y", 1000, "bad job array slot limit in 'x[1-3]y'" },
-	{ "x[1-9223372036854775807,1-2]", 0,
-	    "bad array index list '1-9223372036854775807,1-2': index 1 appears twice" },
+	{ "x[1-" TL_LONG_MAX ",1-2]", 0,
+	    "bad array index list '1-" TL_LONG_MAX ",1-2': index 1 appears twice" },
 };
 
 static void
@@ -155,7 +156,7 @@ test_large(void **state)
 		assert_int_equal(arrayspec_pos(&a, arrayspec_at(&a, i)), i);
 	assert_int_equal(arrayspec_at(&a, 999999), 1000000);
 	arrayspec_free(&a);
-	assert_int_equal(arrayspec_parse_list("1-9223372036854775807", 0, &a, NULL, 0), 0);
+	assert_int_equal(arrayspec_parse_list("1-" TL_LONG_MAX, 0, &a, NULL, 0), 0);
 	assert_int_equal(a.count, LONG_MAX);
 	assert_int_equal(arrayspec_at(&a, LONG_MAX - 1), LONG_MAX);
 	arrayspec_free(&a);

@@ -228,7 +228,7 @@ static const struct {
 	{ LSBDIR "lsb.params", "Begin Parameters\nMAX_JOB_ARRAY_SIZE = 0\nEnd Parameters\n",
 	    LSBDIR "lsb.params:2: MAX_JOB_ARRAY_SIZE must be an integer from 1 to 2147483646, not '0'" },
 	{ LSBDIR "lsb.params", "Begin Parameters\nCLEAN_PERIOD = soon\nEnd Parameters\n",
-	    LSBDIR "lsb.params:2: CLEAN_PERIOD must be an integer from 0 to 9223372036854775807, not 'soon'" },
+	    LSBDIR "lsb.params:2: CLEAN_PERIOD must be an integer from 0 to " TL_LONG_MAX ", not 'soon'" },
 	{ LSBDIR "lsb.params", "Begin Parameters\n\nDEFAULT_QUEUE = normal\nEnd Parameters\n",
 	    LSBDIR "lsb.params:3: DEFAULT_QUEUE names undefined queue normal" },
 	{ LSBDIR "lsb.params", "Begin Queue\nEnd Queue\n",
