@@ -102,6 +102,7 @@ install: all
 	  sed 's|@SBINDIR@|$(sbindir)|g' packaging/$$u.service >$(DESTDIR)$(unitdir)/$$u.service; done
 	for p in $(MAN_PAGES); do s=$${p##*.}; install -d $(DESTDIR)$(mandir)/man$$s; \
 	  install -m 644 $$p $(DESTDIR)$(mandir)/man$$s; done
+	ln -sf pumice.1 $(DESTDIR)$(mandir)/man1/pumice-cluster.1	# pumice(1) has it
 	cp -r conf $(DESTDIR)$(docdir)
 
 .PHONY: all check check-run demo clean distclean deps install deb deb-test
