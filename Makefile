@@ -33,8 +33,8 @@ endif
 # 64-bit file offsets on 32-bit targets too (armhf: job output past 2 GB);
 # time_t stays the libraries' (32 bits on Debian 12 armhf, see README)
 CPPFLAGS += -D_FILE_OFFSET_BITS=64
-CPPFLAGS += -D_GNU_SOURCE -Icommon -MMD -MP -DHAVE_NFS=$(HAVE_NFS) -DPUMICE_VERSION='"$(VERSION)"' \
-            -DPUMICE_DATE='"$(RELEASE_DATE)"'
+VERSION_DEFS := -DPUMICE_VERSION='"$(VERSION)"' -DPUMICE_DATE='"$(RELEASE_DATE)"'
+CPPFLAGS += -D_GNU_SOURCE -Icommon -MMD -MP -DHAVE_NFS=$(HAVE_NFS) $(VERSION_DEFS)
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(CPPFLAGS)
 
 $(B)/%.o: %.c

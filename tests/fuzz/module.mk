@@ -14,7 +14,7 @@ FUZZ_NAMES := proto dep arrayspec bsubscript cfg resreq nfsurl units jobspec \
 FUZZ_BINS := $(FUZZ_NAMES:%=$(B)/fuzz/fuzz_%)
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS := -g -O1 -Werror=implicit-function-declaration -Werror=int-conversion -fno-omit-frame-pointer $(FUZZ_SAN) -D_GNU_SOURCE -DHAVE_NFS=0 \
-	-DPUMICE_VERSION='"0.1.0"' -Icommon -iquote cli -iquote daemons/master -iquote daemons/agent \
+	$(VERSION_DEFS) -Icommon -iquote cli -iquote daemons/master -iquote daemons/agent \
 	$(JANSSON_CFLAGS) $(CRYPTO_CFLAGS) $(EVENT_CFLAGS) $(SQLITE_CFLAGS) $(UV_CFLAGS)
 FUZZ_LIBS := $(EVENT_LIBS) $(SQLITE_LIBS) $(UV_LIBS) $(JANSSON_LIBS) $(CRYPTO_LIBS) -lm
 FUZZ_OBJ = $(patsubst %.c,$(B)/fuzz/obj/%.o,$(1))
