@@ -98,12 +98,21 @@ outnfs_stat_cb(int status, struct nfs_context *nfs, void *data, void *arg)
 }
 
 /* Before issuing a call: nothing of an earlier one remains. */
-static struct outnfs_call *
+static void
 outnfs_begin(struct outnfs *o)
 {
 	memset(&o->call, 0, sizeof(o->call));
 	o->call.busy = 1;
-	return &o->call;
+}
+
+/* Why the context failed, as libnfs tells it. */
+static void
+outnfs_why_context(struct outnfs *o)
+{
+	const char *e = nfs_get_error(o->nfs);
+
+	snprintf(o->call.why, sizeof(o->call.why), "%s", e != NULL && *e != '\0' ? e :
+	    "connection lost");
 }
 
 /*
@@ -122,7 +131,7 @@ outnfs_wait(struct outnfs *o, int rc)
 
 	if (rc < 0) {
 		c->busy = 0;
-		snprintf(c->why, sizeof(c->why), "%s", nfs_get_error(o->nfs));
+		outnfs_why_context(o);
 		return -EIO;
 	}
 	while (!c->done) {
@@ -143,7 +152,7 @@ outnfs_wait(struct outnfs *o, int rc)
 		}
 		if (nfs_service(o->nfs, n > 0 ? pfd.revents : 0) < 0 && !c->done) {
 			c->busy = 0;
-			snprintf(c->why, sizeof(c->why), "%s", nfs_get_error(o->nfs));
+			outnfs_why_context(o);
 			return -EIO;
 		}
 	}
@@ -175,7 +184,7 @@ outnfs_context(struct outnfs *o, const char *mnt, char *err, size_t errlen)
 	pu = nfs_parse_url_dir(o->nfs, u);	/* applies nfsport=, mountport=, ... */
 	free(u);
 	if (pu == NULL) {
-		snprintf(o->call.why, sizeof(o->call.why), "%s", nfs_get_error(o->nfs));
+		outnfs_why_context(o);
 		return outnfs_fail(o, "bad URL", -EINVAL, err, errlen);
 	}
 	nfs_destroy_url(pu);
