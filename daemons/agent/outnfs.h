@@ -2,9 +2,10 @@
  * outnfs.h - one output file on an NFS server, written through libnfs by
  * the shepherd (never by the agent's loop): mount, create missing
  * directories and the file as the job's owner (uid/gid in the AUTH_SYS
- * credential), write at explicit offsets, COMMIT. Calls are synchronous
- * with a timeout; after a failure the context is gone and the next call
- * reconnects, so callers simply retry at the same offset.
+ * credential), write at explicit offsets, COMMIT. Calls block for at most
+ * the timeout (libnfs's async calls run to completion inside them); after a
+ * failure the context is gone and the next call reconnects, so callers
+ * simply retry at the same offset.
  */
 #ifndef PUMICE_OUTNFS_H
 #define PUMICE_OUTNFS_H
