@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "jobrow.h"
 #include "util.h"
 
 #define JOBFMT_HOST_COL 45	/* where EXEC_HOST starts */
@@ -30,12 +31,10 @@ jobfmt_time(long t, char *buf, size_t len)
 	strftime(buf, len, "%b %e %H:%M", &tm);
 }
 
-char *
-jobfmt_name(const json_t *job)
+/* name, or name[idx] for an element the master did not name so. */
+static char *
+jobfmt_name_of(const char *name, long long idx)
 {
-	const char *name = json_string_value(json_object_get(job, "name"));
-	json_int_t idx = json_integer_value(json_object_get(job, "idx"));
-
 	char suffix[32];
 	size_t n, k;
 
@@ -43,7 +42,7 @@ jobfmt_name(const json_t *job)
 		name = "";
 	if (idx <= 0)
 		return xstrdup(name);
-	snprintf(suffix, sizeof(suffix), "[%lld]", (long long)idx);
+	snprintf(suffix, sizeof(suffix), "[%lld]", idx);
 	n = strlen(name);
 	k = strlen(suffix);
 	if (n >= k && strcmp(name + n - k, suffix) == 0)
@@ -51,10 +50,42 @@ jobfmt_name(const json_t *job)
 	return xasprintf("%s%s", name, suffix);
 }
 
-static const char *
-jobfmt_str(const json_t *job, const char *key)
+char *
+jobfmt_name(const json_t *job)
 {
-	const char *s = json_string_value(json_object_get(job, key));
+	return jobfmt_name_of(json_string_value(json_object_get(job, "name")),
+	    (long long)json_integer_value(json_object_get(job, "idx")));
+}
+
+char *
+jobfmt_row_name(struct jobrow *r)
+{
+	return jobfmt_name_of(jobrow_str(r, JR_NAME), jobrow_int0(r, JR_IDX));
+}
+
+/* The row's name when the master named the element (it does): NULL when
+ * a copy with the index is needed. */
+static const char *
+jobfmt_name_as_is(struct jobrow *r)
+{
+	const char *name = jobrow_str(r, JR_NAME);
+	long long idx = jobrow_int0(r, JR_IDX);
+	char suffix[32];
+	size_t n, k;
+
+	if (name == NULL)
+		name = "";
+	if (idx <= 0)
+		return name;
+	k = (size_t)snprintf(suffix, sizeof(suffix), "[%lld]", idx);
+	n = strlen(name);
+	return n >= k && strcmp(name + n - k, suffix) == 0 ? name : NULL;
+}
+
+static const char *
+jobfmt_str(struct jobrow *r, int k)
+{
+	const char *s = jobrow_str(r, k);
 
 	return s ? s : "";
 }
@@ -81,17 +112,16 @@ jobfmt_cut(const char *s, size_t w, bool keep_end, bool wide, char *buf)
 
 /* The hosts as "h1:h2" (-w), or "N*h" runs with LSB_SHORT_HOSTLIST. */
 static char *
-jobfmt_hosts_joined(const json_t *hosts, bool counted)
+jobfmt_hosts_joined(struct jobrow *r, bool counted)
 {
 	char *out = xstrdup(""), *t;
-	size_t i = 0, n = json_array_size(hosts), k;
+	size_t i = 0, n = jobrow_nhosts(r), k;
 
 	while (i < n) {
-		const char *h = json_string_value(json_array_get(hosts, i));
+		const char *h = jobrow_host(r, i);
 
 		for (k = i + 1; counted && k < n &&
-		    strcmp(h ? h : "", json_string_value(json_array_get(hosts, k)) ?
-		    json_string_value(json_array_get(hosts, k)) : "") == 0; k++)
+		    strcmp(h ? h : "", jobrow_host(r, k) ? jobrow_host(r, k) : "") == 0; k++)
 			;
 		if (!counted)
 			k = i + 1;
@@ -115,46 +145,42 @@ jobfmt_header(FILE *fp)
 
 /* Prints one row (and continuation lines). */
 static void
-jobfmt_row(FILE *fp, const json_t *job, const struct jobfmt *f)
+jobfmt_row(FILE *fp, struct jobrow *r, const struct jobfmt *f)
 {
-	const json_t *hosts = json_object_get(job, "exec_hosts");
-	bool wide = f->wide, multi = json_array_size(hosts) > 1;
+	size_t nhosts = jobrow_nhosts(r), i;
+	bool wide = f->wide, multi = nhosts > 1;
 	char *joined = NULL, *full = NULL, tbuf[32];
 	char ubuf[JOBFMT_CUT_MAX], qbuf[JOBFMT_CUT_MAX], fbuf[JOBFMT_CUT_MAX];
 	char ebuf[JOBFMT_CUT_MAX], nbuf[JOBFMT_CUT_MAX];
-	const char *exec = json_string_value(json_array_get(hosts, 0));
-	size_t i;
+	const char *exec = jobrow_host(r, 0), *name = jobfmt_name_as_is(r);
 
 	if (multi && (wide || f->short_hosts))
-		exec = joined = jobfmt_hosts_joined(hosts, !wide);
-	if (json_integer_value(json_object_get(job, "idx")) > 0)
-		full = jobfmt_name(job);	/* an element: name[idx] */
-	jobfmt_time((long)json_integer_value(json_object_get(job, "submit_time")),
-	    tbuf, sizeof(tbuf));
+		exec = joined = jobfmt_hosts_joined(r, !wide);
+	if (name == NULL)
+		name = full = jobfmt_row_name(r);	/* an element: name[idx] */
+	jobfmt_time((long)jobrow_int0(r, JR_SUBMIT_TIME), tbuf, sizeof(tbuf));
 	fprintf(fp, "%-7lld %-7s %-5s %-10s %-11s %-11s %-10s %s\n",
-	    (long long)json_integer_value(json_object_get(job, "id")),
-	    jobfmt_cut(jobfmt_str(job, "user"), 7, false, wide, ubuf),
-	    jobfmt_str(job, "stat"),
-	    jobfmt_cut(jobfmt_str(job, "queue"), 10, false, wide, qbuf),
-	    jobfmt_cut(jobfmt_str(job, "from_host"), 11, false, wide, fbuf),
+	    jobrow_int0(r, JR_ID),
+	    jobfmt_cut(jobfmt_str(r, JR_USER), 7, false, wide, ubuf),
+	    jobfmt_str(r, JR_STAT),
+	    jobfmt_cut(jobfmt_str(r, JR_QUEUE), 10, false, wide, qbuf),
+	    jobfmt_cut(jobfmt_str(r, JR_FROM_HOST), 11, false, wide, fbuf),
 	    jobfmt_cut(exec ? exec : "", 11, false, wide, ebuf),
-	    jobfmt_cut(full ? full : jobfmt_str(job, "name"), 10, true, wide, nbuf),
-	    tbuf);
+	    jobfmt_cut(name, 10, true, wide, nbuf), tbuf);
 	if (multi && !wide && !f->short_hosts)
-		for (i = 1; i < json_array_size(hosts); i++)
+		for (i = 1; i < nhosts; i++)
 			fprintf(fp, "%*s%s\n", JOBFMT_HOST_COL, "",
-			    json_string_value(json_array_get(hosts, i)) ?
-			    json_string_value(json_array_get(hosts, i)) : "");
+			    jobrow_host(r, i) ? jobrow_host(r, i) : "");
 	free(joined);
 	free(full);
 }
 
 /* " <reason>;" lines under a pending or suspended job (bjobs -p / -s). */
 static void
-jobfmt_reasons(FILE *fp, const json_t *job)
+jobfmt_reasons(FILE *fp, struct jobrow *row)
 {
-	const char *r = jobfmt_str(job, "pend_reason"), *nl;
-	const char *d = jobfmt_str(job, "pend_detail");	/* the scheduler's detail */
+	const char *r = jobfmt_str(row, JR_PEND_REASON), *nl;
+	const char *d = jobfmt_str(row, JR_PEND_DETAIL);	/* the scheduler's detail */
 	size_t n;
 
 	while (*r != '\0') {
@@ -169,18 +195,31 @@ jobfmt_reasons(FILE *fp, const json_t *job)
 }
 
 void
-jobfmt_table(FILE *fp, const json_t *jobs, const struct jobfmt *f)
+jobfmt_table_rows(FILE *fp, struct jobrow *rows, size_t n, const struct jobfmt *f)
 {
-	const json_t *job;
 	size_t i;
 
 	if (!f->noheader)
 		jobfmt_header(fp);
-	json_array_foreach(jobs, i, job) {
-		jobfmt_row(fp, job, f);
+	for (i = 0; i < n; i++) {
+		jobfmt_row(fp, &rows[i], f);
 		if (f->reasons)
-			jobfmt_reasons(fp, job);
+			jobfmt_reasons(fp, &rows[i]);
 	}
+}
+
+void
+jobfmt_table(FILE *fp, const json_t *jobs, const struct jobfmt *f)
+{
+	size_t i, n = json_array_size(jobs);
+	struct jobrow *rows = xcalloc(n + 1, sizeof(*rows));
+
+	for (i = 0; i < n; i++)
+		jobrow_json(&rows[i], json_array_get(jobs, i));
+	jobfmt_table_rows(fp, rows, n, f);
+	for (i = 0; i < n; i++)
+		jobrow_clear(&rows[i]);
+	free(rows);
 }
 
 void

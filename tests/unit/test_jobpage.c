@@ -174,7 +174,7 @@ tp_list(struct tpage *t, const struct jobsel_filter *f, long limit,
 		pg = (struct jobpage){ &t->m, f, json_array(), limit,
 		    budget ? now_mono_us() + budget : 0, ranges, false, 0,
 		    tp_rows ? tp_rows->mask : 0, tp_rows,
-		    tp_rows ? evbuffer_new() : NULL, 0 };
+		    tp_rows ? evbuffer_new() : NULL, 0, JOBPAGE_BYTES, 0 };
 		for (; j != NULL; j = TAILQ_NEXT(j, id_entry), pos = 0) {
 			if (!jobsel_job_match(f, j))
 				continue;
@@ -255,7 +255,7 @@ test_ranges(void **state)
 	assert_int_equal(l.records, 11);
 	free(l.text);
 	tp_rows = &rw;	/* the same as compact text rows, a page or a record */
-	jobrec_row_init(&rw, jobrec_bit("stat"));
+	jobrec_row_init(&rw, jobrec_bit("stat"), false);
 	for (limit = 1; limit <= 1000; limit += 999) {
 		tp_list(t, &f, limit, 1000000, true, &l);
 		assert_string_equal(l.text, "1[0]=PEND,2[1+2]=PEND,2[3]=RUN,2[4]=DONE,"
@@ -305,7 +305,7 @@ tp_row(struct tpage *t, long id, const struct jobrec_row *rw)
 	char *s;
 	json_t *row;
 
-	jobrec_write_row(&t->m, job_find(&t->m, id), 0, rw, b);
+	jobrec_write_row(&t->m, job_find(&t->m, id), 0, rw, 0, b);
 	n = evbuffer_get_length(b);
 	s = xmalloc(n);
 	evbuffer_remove(b, s, n);
@@ -329,7 +329,7 @@ tp_compact(struct tpage *t, const json_t *whole)
 	char *text, *name = j->name;
 	json_t *a, *b;
 
-	jobrec_row_init(&rw, mask);
+	jobrec_row_init(&rw, mask, false);
 	a = tp_row(t, 1, &rw);
 	b = tp_row(t, 4, &rw);
 	text = json_dumps(rw.names, JSON_COMPACT);
@@ -346,7 +346,7 @@ tp_compact(struct tpage *t, const json_t *whole)
 	jobrec_row_free(&rw);
 	json_decref(a);
 	json_decref(b);
-	jobrec_row_init(&rw, jobrec_bit("name") | jobrec_bit("exec_hosts"));
+	jobrec_row_init(&rw, jobrec_bit("name") | jobrec_bit("exec_hosts"), false);
 	j->name = "q\"b\\s\n\001 \xc3\xa9/";
 	a = tp_row(t, 1, &rw);
 	j->name = name;
@@ -374,7 +374,7 @@ test_fields(void **state)
 	assert_true(jobrec_mask(fields) == (jobrec_bit("stat") | jobrec_bit("pend_reason")));
 	assert_true(jobrec_mask(NULL) == JOBREC_ALL);
 	pg = (struct jobpage){ &t->m, &f, json_array(), 1000, now_mono_us() + 1000000,
-	    true, false, 0, jobrec_bit("stat"), NULL, NULL, 0 };
+	    true, false, 0, jobrec_bit("stat"), NULL, NULL, 0, JOBPAGE_BYTES, 0 };
 	assert_int_equal(jobpage_job(&pg, job_find(&t->m, 1), NULL, 0), -1);
 	assert_int_equal(jobpage_job(&pg, job_find(&t->m, 3), NULL, 0), -1);
 	keys = tp_keys(json_array_get(pg.out, 0));
@@ -445,7 +445,7 @@ test_summary(void **state)
 
 	tp_filter(&f, ~0);
 	pg = (struct jobpage){ &t->m, &f, json_array(), 1000, now_mono_us() + 1000000,
-	    false, true, 0, 0, NULL, NULL, 0 };
+	    false, true, 0, 0, NULL, NULL, 0, JOBPAGE_BYTES, 0 };
 	assert_int_equal(jobpage_job(&pg, job_find(&t->m, 2), NULL, 0), -1);
 	assert_int_equal(jobpage_job(&pg, job_find(&t->m, 3), NULL, 0), -1);
 	assert_int_equal(jobpage_job(&pg, job_find(&t->m, 1), NULL, 0), -1);
