@@ -13,9 +13,16 @@
 
 #include "cli.h"
 #include "jobrow.h"
+#include "rowtext.h"
 #include "util.h"
 
 #define JOBFMT_HOST_COL 45	/* where EXEC_HOST starts */
+
+/* The last minute formatted: a listing's jobs were mostly submitted in
+ * a few minutes, and localtime costs more than the rest of a row. Every
+ * zone offset is whole minutes, so one UTC minute is one local minute. */
+static long jobfmt_time_min = -1;
+static char jobfmt_time_text[32];
 
 void
 jobfmt_time(long t, char *buf, size_t len)
@@ -23,12 +30,22 @@ jobfmt_time(long t, char *buf, size_t len)
 	time_t tt = (time_t)t;
 	struct tm tm;
 
-	if (t <= 0 || localtime_r(&tt, &tm) == NULL) {
+	if (t <= 0 || len == 0) {
 		if (len > 0)
 			buf[0] = '\0';
 		return;
 	}
-	strftime(buf, len, "%b %e %H:%M", &tm);
+	if (t / 60 != jobfmt_time_min) {
+		if (localtime_r(&tt, &tm) == NULL) {
+			buf[0] = '\0';
+			return;
+		}
+		strftime(jobfmt_time_text, sizeof(jobfmt_time_text), "%b %e %H:%M", &tm);
+		jobfmt_time_min = t / 60;
+	}
+	len = len <= strlen(jobfmt_time_text) ? len - 1 : strlen(jobfmt_time_text);
+	memcpy(buf, jobfmt_time_text, len);	/* no printf: once a row */
+	buf[len] = '\0';
 }
 
 /* name, or name[idx] for an element the master did not name so. */
@@ -143,6 +160,32 @@ jobfmt_header(FILE *fp)
 	    "JOB_NAME   SUBMIT_TIME\n", fp);
 }
 
+/* Pads what b holds from byte from on to w columns, and the space after. */
+static void
+jobfmt_pad_from(struct rowbuf *b, size_t from, size_t w)
+{
+	static const char spaces[] = "            ";
+	size_t n = b->len - from;
+
+	while (n < w) {
+		size_t k = w - n < sizeof(spaces) - 1 ? w - n : sizeof(spaces) - 1;
+
+		rowbuf_add(b, spaces, k);
+		n += k;
+	}
+	rowbuf_add(b, " ", 1);
+}
+
+/* s left-aligned in w columns (never cut), and the space after. */
+static void
+jobfmt_pad(struct rowbuf *b, const char *s, size_t w)
+{
+	size_t from = b->len;
+
+	rowbuf_add(b, s, strlen(s));
+	jobfmt_pad_from(b, from, w);
+}
+
 /* Prints one row (and continuation lines). */
 static void
 jobfmt_row(FILE *fp, struct jobrow *r, const struct jobfmt *f)
@@ -153,20 +196,29 @@ jobfmt_row(FILE *fp, struct jobrow *r, const struct jobfmt *f)
 	char ubuf[JOBFMT_CUT_MAX], qbuf[JOBFMT_CUT_MAX], fbuf[JOBFMT_CUT_MAX];
 	char ebuf[JOBFMT_CUT_MAX], nbuf[JOBFMT_CUT_MAX];
 	const char *exec = jobrow_host(r, 0), *name = jobfmt_name_as_is(r);
+	struct rowbuf line;
 
 	if (multi && (wide || f->short_hosts))
 		exec = joined = jobfmt_hosts_joined(r, !wide);
 	if (name == NULL)
 		name = full = jobfmt_row_name(r);	/* an element: name[idx] */
 	jobfmt_time((long)jobrow_int0(r, JR_SUBMIT_TIME), tbuf, sizeof(tbuf));
-	fprintf(fp, "%-7lld %-7s %-5s %-10s %-11s %-11s %-10s %s\n",
-	    jobrow_int0(r, JR_ID),
-	    jobfmt_cut(jobfmt_str(r, JR_USER), 7, false, wide, ubuf),
-	    jobfmt_str(r, JR_STAT),
-	    jobfmt_cut(jobfmt_str(r, JR_QUEUE), 10, false, wide, qbuf),
-	    jobfmt_cut(jobfmt_str(r, JR_FROM_HOST), 11, false, wide, fbuf),
-	    jobfmt_cut(exec ? exec : "", 11, false, wide, ebuf),
-	    jobfmt_cut(name, 10, true, wide, nbuf), tbuf);
+	/* "%-7s %-7s %-5s %-10s %-11s %-11s %-10s %s\n", without printf: it
+	 * was a quarter of a 100,000-row listing's time */
+	rowbuf_init(&line);
+	rowtext_put_long(&line, (long)jobrow_int0(r, JR_ID));
+	jobfmt_pad_from(&line, 0, 7);
+	jobfmt_pad(&line, jobfmt_cut(jobfmt_str(r, JR_USER), 7, false, wide, ubuf), 7);
+	jobfmt_pad(&line, jobfmt_str(r, JR_STAT), 5);
+	jobfmt_pad(&line, jobfmt_cut(jobfmt_str(r, JR_QUEUE), 10, false, wide, qbuf), 10);
+	jobfmt_pad(&line, jobfmt_cut(jobfmt_str(r, JR_FROM_HOST), 11, false, wide,
+	    fbuf), 11);
+	jobfmt_pad(&line, jobfmt_cut(exec ? exec : "", 11, false, wide, ebuf), 11);
+	jobfmt_pad(&line, jobfmt_cut(name, 10, true, wide, nbuf), 10);
+	rowbuf_add(&line, tbuf, strlen(tbuf));
+	rowbuf_add(&line, "\n", 1);
+	fwrite(line.p, 1, line.len, fp);
+	rowbuf_free(&line);
 	if (multi && !wide && !f->short_hosts)
 		for (i = 1; i < nhosts; i++)
 			fprintf(fp, "%*s%s\n", JOBFMT_HOST_COL, "",

@@ -86,6 +86,12 @@ jobrow_int(struct jobrow *r, int k, bool *has)
 	}
 	if ((s = r->v[k]) == NULL || *s == '\0')
 		return 0;
+	if (s[0] >= '0' && s[0] <= '9' && strlen(s) < 18) {	/* most values */
+		for (n = 0; *s >= '0' && *s <= '9'; s++)
+			n = n * 10 + (*s - '0');
+		*has = *s == '\0';
+		return *has ? n : 0;
+	}
 	n = strtoll(s, &end, 10);
 	*has = *end == '\0';
 	return *has ? n : 0;
