@@ -60,6 +60,10 @@ struct jobrow;
 typedef int (*jobrows_fn)(struct jobrow *rows, size_t n, void *arg);
 int jobpages_rows(struct client *c, json_t *args, jobrows_fn fn, void *arg,
     json_t **missing, char *err, size_t errlen);
+/* One page's text (changed in place), cols naming its values, handed to
+ * fn as jobpages_rows would; -1 with err when malformed (fuzz_rowtext). */
+int jobpages_rows_text(char *text, size_t len, const json_t *cols,
+    jobrows_fn fn, void *arg, char *err, size_t errlen);
 
 /* Opens, sends one request (args stolen), closes; CLIENT_* codes. */
 int client_call(const char *op, json_t *args, json_t **data, char *err,

@@ -261,6 +261,8 @@ jobrows_expand(struct jobrows *p, struct jobrow *r, long npos, char *line)
 		return jobrows_add(p, &e, line);
 	base = (int)(strrchr(name, '[') ? strrchr(name, '[') - name : (long)strlen(name));
 	pos = arrayspec_pos(&arr, jobrow_int0(r, JR_IDX));
+	if (pos >= 0 && npos > arr.count - pos)	/* not past the array's end */
+		npos = arr.count - pos;
 	for (k = 0; k < npos && pos >= 0 && rc == 0; k++) {
 		idx = arrayspec_at(&arr, pos + k);
 		/* "idx\0name[idx]": the element's two values in one block */
@@ -336,6 +338,24 @@ jobrows_text(struct jobrows *p, char *text, size_t len, const json_t *cols,
 	if (rc < 0)
 		return errf(err, errlen, "malformed reply: rows do not end a line");
 	jobrows_rebase(p, text, len);
+	return rc;
+}
+
+int
+jobpages_rows_text(char *text, size_t len, const json_t *cols, jobrows_fn fn,
+    void *arg, char *err, size_t errlen)
+{
+	struct jobrows *p = xcalloc(1, sizeof(*p));
+	int rc;
+
+	p->fn = fn;
+	p->arg = arg;
+	if ((rc = jobrows_text(p, text, len, cols, err, errlen)) == 0)
+		rc = jobrows_flush(p);
+	else
+		jobrows_flush_drop(p);
+	free(p->held);
+	free(p);
 	return rc;
 }
 
