@@ -170,10 +170,10 @@ jobfmt_pad_from(struct rowbuf *b, size_t from, size_t w)
 	while (n < w) {
 		size_t k = w - n < sizeof(spaces) - 1 ? w - n : sizeof(spaces) - 1;
 
-		rowbuf_add(b, spaces, k);
+		rowbuf_put(b, spaces, k);
 		n += k;
 	}
-	rowbuf_add(b, " ", 1);
+	rowbuf_put(b, " ", 1);
 }
 
 /* s left-aligned in w columns (never cut), and the space after. */
@@ -182,7 +182,7 @@ jobfmt_pad(struct rowbuf *b, const char *s, size_t w)
 {
 	size_t from = b->len;
 
-	rowbuf_add(b, s, strlen(s));
+	rowbuf_put(b, s, strlen(s));
 	jobfmt_pad_from(b, from, w);
 }
 
@@ -215,8 +215,8 @@ jobfmt_row(FILE *fp, struct jobrow *r, const struct jobfmt *f)
 	    fbuf), 11);
 	jobfmt_pad(&line, jobfmt_cut(exec ? exec : "", 11, false, wide, ebuf), 11);
 	jobfmt_pad(&line, jobfmt_cut(name, 10, true, wide, nbuf), 10);
-	rowbuf_add(&line, tbuf, strlen(tbuf));
-	rowbuf_add(&line, "\n", 1);
+	rowbuf_put(&line, tbuf, strlen(tbuf));
+	rowbuf_put(&line, "\n", 1);
 	fwrite(line.p, 1, line.len, fp);
 	rowbuf_free(&line);
 	if (multi && !wide && !f->short_hosts)

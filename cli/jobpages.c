@@ -235,13 +235,20 @@ jobrows_flush_drop(struct jobrows *p)
 	p->fn = fn;
 }
 
+/* Takes the row built in the chunk's next slot. */
 static int
-jobrows_add(struct jobrows *p, const struct jobrow *r, char *line)
+jobrows_commit(struct jobrows *p, char *line)
 {
 	if (p->mark == NULL && line != NULL)
 		p->mark = line;
-	p->rows[p->n++] = *r;
-	return p->n >= JOBPAGES_CHUNK ? jobrows_flush(p) : 0;
+	return ++p->n >= JOBPAGES_CHUNK ? jobrows_flush(p) : 0;
+}
+
+static int
+jobrows_add(struct jobrows *p, const struct jobrow *r, char *line)
+{
+	p->rows[p->n] = *r;
+	return jobrows_commit(p, line);
 }
 
 /* Adds the npos unstarted elements a range line stands for. */
@@ -306,7 +313,7 @@ jobrows_text(struct jobrows *p, char *text, size_t len, const json_t *cols,
 	size_t ncols = json_array_size(cols), k;
 	char *s = text, *line;
 	struct rowtext_line l;
-	struct jobrow r;
+	struct jobrow *r, range;
 	long npos;
 
 	if (ncols == 0 || ncols > ROWTEXT_MAXF)
@@ -324,16 +331,19 @@ jobrows_text(struct jobrows *p, char *text, size_t len, const json_t *cols,
 		if (l.n != ncols)
 			return errf(err, errlen, "malformed reply: a row of %zu values, "
 			    "not %zu", l.n, ncols);
-		memset(&r, 0, sizeof(r));
+		r = &p->rows[p->n];	/* built in place: a row is 300 bytes */
+		memset(r, 0, sizeof(*r));
 		for (k = 0; k < ncols; k++)
 			if (key[k] >= 0) {
-				r.v[key[k]] = l.f[k];
+				r->v[key[k]] = l.f[k];
 				if (l.esc & ((uint64_t)1 << k))
-					r.esc |= (uint64_t)1 << key[k];
+					r->esc |= (uint64_t)1 << key[k];
 			}
-		npos = (long)jobrow_int0(&r, JR_NPOS);
-		rc = npos > 0 ? jobrows_expand(p, &r, npos, line) :
-		    jobrows_add(p, &r, line);
+		if ((npos = (long)jobrow_int0(r, JR_NPOS)) > 0) {
+			range = *r;
+			rc = jobrows_expand(p, &range, npos, line);
+		} else
+			rc = jobrows_commit(p, line);
 	}
 	if (rc < 0)
 		return errf(err, errlen, "malformed reply: rows do not end a line");

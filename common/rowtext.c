@@ -108,6 +108,8 @@ rowtext_next(char **p, char *end, struct rowtext_line *l)
 	*eol = '\0';
 	l->f[0] = s;
 	for (; s < eol; s++) {
+		if ((unsigned char)*s > '\\')	/* most bytes: letters */
+			continue;
 		if (*s == ROWTEXT_SEP) {
 			if (++n >= ROWTEXT_MAXF)
 				return -1;

@@ -29,6 +29,20 @@ struct rowbuf {
 
 void rowbuf_init(struct rowbuf *b);
 void rowbuf_add(struct rowbuf *b, const char *s, size_t n);
+/* The same, inline while it fits (a row's values are a few bytes). */
+static inline void
+rowbuf_put(struct rowbuf *b, const char *s, size_t n)
+{
+	size_t i;
+
+	if (b->cap - b->len < n || n > 32) {
+		rowbuf_add(b, s, n);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		b->p[b->len + i] = s[i];
+	b->len += n;
+}
 void rowbuf_free(struct rowbuf *b);
 
 /* Appends s escaped (a value, or one item of a list). */
