@@ -199,7 +199,7 @@ query_jobs(struct master *m, struct reqctx *rq, json_t *args)
 		jobrec_row_init(&rows, pg.fields, rowtext);
 		pg.rows = &rows;
 		pg.text = evbuffer_new();
-		if (rowtext) {
+		if (rowtext && rq->rid < 0) {	/* an agent relays JSON: as before */
 			pg.limit = query_rows_limit(args);
 			pg.maxbytes = JOBPAGE_ROWS_BYTES;
 		}
