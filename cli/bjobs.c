@@ -12,8 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "jobrow.h"
 #include "query.h"
 #include "util.h"
 
@@ -118,6 +120,16 @@ bjobs_env_yes(const char *name)
 	const char *v = getenv(name);
 
 	return v != NULL && (strcasecmp(v, "y") == 0 || strcasecmp(v, "yes") == 0);
+}
+
+/* True when an environment switch is set to 0 or no. */
+static bool
+bjobs_env_no(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && (strcmp(v, "0") == 0 || strcasecmp(v, "n") == 0 ||
+	    strcasecmp(v, "no") == 0);
 }
 
 /*
@@ -288,6 +300,26 @@ bjobs_filter(const struct bjobs_args *a, json_t *jobs)
 	}
 }
 
+/* bjobs_filter's test for one row. */
+static bool
+bjobs_row_keep(const struct bjobs_args *a, struct jobrow *r)
+{
+	const char *proj = jobrow_str(r, JR_PROJECT), *g = jobrow_opt(r, "g");
+	size_t n;
+
+	if (a->x)
+		return false;
+	if (g == NULL)
+		g = "";
+	if (a->group != NULL) {
+		n = strlen(a->group);
+		if (!(strncmp(g, a->group, n) == 0 && (g[n] == '\0' ||
+		    g[n] == '/' || (n > 0 && a->group[n - 1] == '/'))))
+			return false;
+	}
+	return a->project == NULL || strcmp(proj ? proj : "default", a->project) == 0;
+}
+
 /* -A without -a, -d or ids shows only arrays with an unfinished element. */
 static bool
 bjobs_unfinished_only(const struct bjobs_args *a)
@@ -335,6 +367,36 @@ bjobs_chunk(json_t *jobs, void *arg)
 			jobfmt_table(stdout, jobs, &o->f);
 		o->f.noheader = true;
 		o->n += json_array_size(jobs);
+	}
+	return 0;
+}
+
+/* A chunk of rows (table, -o, -json) as it arrives; bjobs_filter's rows
+ * are left out. */
+static int
+bjobs_rows(struct jobrow *rows, size_t n, void *arg)
+{
+	struct bjobs_out *o = arg;
+	const struct bjobs_args *a = o->a;
+	size_t i, kept = n;
+
+	if (a->x || a->group != NULL || a->project != NULL)
+		for (i = kept = 0; i < n; i++)
+			if (bjobs_row_keep(a, &rows[i])) {
+				struct jobrow t = rows[kept];
+
+				rows[kept++] = rows[i];
+				rows[i] = t;	/* cleared by the caller all the same */
+			}
+	if (a->json)
+		jobfmt_cols_records_rows(o->cols, rows, kept, o->records);
+	else if (kept > 0) {
+		if (o->cols != NULL)
+			jobfmt_cols_print_rows(stdout, o->cols, rows, kept, a->noheader);
+		else
+			jobfmt_table_rows(stdout, rows, kept, &o->f);
+		o->f.noheader = true;
+		o->n += kept;
 	}
 	return 0;
 }
@@ -402,7 +464,11 @@ bjobs_list(const struct bjobs_args *a, json_t *args, struct jobfmt_cols *cols)
 		json_object_set_new(args, "summary", json_true());
 	bjobs_fields(&o, args);
 	rc = client_open(&c, err, sizeof(err));
-	if (rc == CLIENT_OK)
+	if (rc == CLIENT_OK && json_object_get(args, "fields") != NULL &&
+	    !bjobs_env_no("PUMICE_QUERY_ROWS"))
+		rc = jobpages_rows(&c, args, bjobs_rows, &o, &missing, err,
+		    sizeof(err));
+	else if (rc == CLIENT_OK)
 		rc = jobpages_each(&c, args, a->A ? "arrays" : "jobs", bjobs_chunk, &o,
 		    &missing, err, sizeof(err));
 	client_close(&c);
@@ -428,6 +494,11 @@ bjobs_main(int argc, char **argv)
 	char err[1024];
 	int rc;
 
+	/* a listing of 100,000 jobs is megabytes: written in large pieces */
+	static char obuf[1 << 20];
+
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
 	if (bjobs_parse(&a, argc, argv) < 0)
 		return CLI_EXIT_FAIL;
 	if (a.fmt != NULL && (cols = jobfmt_cols_parse(a.fmt, err, sizeof(err))) == NULL) {

@@ -25,6 +25,7 @@ struct client {
 	bool hello_sent;
 	unsigned char *buf;
 	size_t len, cap;
+	size_t used;		/* bytes of the last frame read, still in buf */
 };
 
 /* The socket path: $PUMICE_SOCKET, else lsf.conf; NULL with err. */
@@ -35,6 +36,16 @@ int client_open(struct client *c, char *err, size_t errlen);
 int client_request(struct client *c, const char *op, json_t *args,
     json_t **data, char *err, size_t errlen);
 void client_close(struct client *c);
+/* The same in two steps, so that a command may ask for its next page
+ * before it handles this one: client_send, then client_recv, which asks
+ * again (with op and args, as they were sent) while the daemon answers
+ * busy or could not forward it, updating *id. *tail, *taillen: the raw
+ * bytes after the reply's JSON (data "rows" counts them), writable and
+ * kept until the next read. */
+int client_send(struct client *c, const char *op, json_t *args, int *id,
+    char *err, size_t errlen);
+int client_recv(struct client *c, const char *op, json_t *args, int *id,
+    json_t **data, char **tail, size_t *taillen, char *err, size_t errlen);
 /* jobpages.c: a "jobs" listing page by page, range records expanded;
  * fn gets the records (or, key "arrays", the -A rows) in chunks and may
  * edit the chunk, but keeps no record past its call (they are reused);
@@ -42,6 +53,17 @@ void client_close(struct client *c);
 typedef int (*jobpages_fn)(json_t *recs, void *arg);
 int jobpages_each(struct client *c, json_t *args, const char *key, jobpages_fn fn,
     void *arg, json_t **missing, char *err, size_t errlen);
+/* The same listing as rows (jobrow.h), asked for in the row encoding
+ * (rowtext.h; args must name "fields"); a master that answers in JSON
+ * is read too. fn may read (and so change) the rows, keeps none. */
+struct jobrow;
+typedef int (*jobrows_fn)(struct jobrow *rows, size_t n, void *arg);
+int jobpages_rows(struct client *c, json_t *args, jobrows_fn fn, void *arg,
+    json_t **missing, char *err, size_t errlen);
+/* One page's text (changed in place), cols naming its values, handed to
+ * fn as jobpages_rows would; -1 with err when malformed (fuzz_rowtext). */
+int jobpages_rows_text(char *text, size_t len, const json_t *cols,
+    jobrows_fn fn, void *arg, char *err, size_t errlen);
 
 /* Opens, sends one request (args stolen), closes; CLIENT_* codes. */
 int client_call(const char *op, json_t *args, json_t **data, char *err,
@@ -118,6 +140,11 @@ void jobfmt_time(long t, char *buf, size_t len);
 void jobfmt_header(FILE *fp);
 /* The default table for an array of JOBRECs. */
 void jobfmt_table(FILE *fp, const json_t *jobs, const struct jobfmt *f);
+struct jobrow;
+void jobfmt_table_rows(FILE *fp, struct jobrow *rows, size_t n,
+    const struct jobfmt *f);
+/* name[idx] of a row (the name as it is for a plain job). */
+char *jobfmt_row_name(struct jobrow *r);
 /* jobcols.c: -o "field[:width] ... delimiter='c'"; NULL + err if bad. */
 struct jobfmt_cols *jobfmt_cols_parse(const char *spec, char *err, size_t errlen);
 void jobfmt_cols_free(struct jobfmt_cols *c);
@@ -129,6 +156,11 @@ void jobfmt_cols_json(FILE *fp, const struct jobfmt_cols *c, const json_t *jobs,
 /* Appends each job's -json record (fields of c) to records. */
 void jobfmt_cols_records(const struct jobfmt_cols *c, const json_t *jobs,
     json_t *records);
+/* The same for rows (jobrow.h), as bjobs reads a listing. */
+void jobfmt_cols_print_rows(FILE *fp, const struct jobfmt_cols *c,
+    struct jobrow *rows, size_t n, bool noheader);
+void jobfmt_cols_records_rows(const struct jobfmt_cols *c, struct jobrow *rows,
+    size_t n, json_t *records);
 /* Every field once, in table order (bjobs -json -l). */
 struct jobfmt_cols *jobfmt_cols_all(void);
 /* -hms: run_time, cpu_used, time_left, runtimelimit as hh:mm:ss. */

@@ -214,7 +214,7 @@ client_close(struct client *c)
 	c->fd = -1;
 	free(c->buf);
 	c->buf = NULL;
-	c->len = c->cap = 0;
+	c->len = c->cap = c->used = 0;
 }
 
 static int
@@ -273,21 +273,32 @@ client_send_req(struct client *c, int id, const char *op, json_t *args,
 	return 0;
 }
 
-/* Reads one frame; -1 with err on EOF, error or a bad frame. */
+/*
+ * Reads one frame; -1 with err on EOF, error or a bad frame. *tail and
+ * *taillen: the raw bytes after its JSON, kept in c->buf (and writable)
+ * until the next read.
+ */
 static int
-client_read_frame(struct client *c, json_t **msg, char *err, size_t errlen)
+client_read_frame(struct client *c, json_t **msg, char **tail, size_t *taillen,
+    char *err, size_t errlen)
 {
-	size_t used;
+	size_t used, toff;
 	ssize_t r;
 	int rc;
 
+	if (c->used > 0) {	/* the last frame, read until now */
+		memmove(c->buf, c->buf + c->used, c->len - c->used);
+		c->len -= c->used;
+		c->used = 0;
+	}
 	for (;;) {
-		rc = proto_decode(c->buf, c->len, msg, &used, err, errlen);
+		rc = proto_decode_tail(c->buf, c->len, msg, &used, &toff, err, errlen);
 		if (rc < 0)
 			return -1;
 		if (rc == 1) {
-			memmove(c->buf, c->buf + used, c->len - used);
-			c->len -= used;
+			c->used = used;
+			*tail = (char *)c->buf + toff;
+			*taillen = used - toff;
 			return 0;
 		}
 		if (c->cap - c->len < 65536) {
@@ -308,18 +319,23 @@ client_read_frame(struct client *c, json_t **msg, char *err, size_t errlen)
 /*
  * Turns a rep into CLIENT_* and data/err; *retry is set when the daemon
  * could not reach the master and did not forward the request, or when the
- * master was busy with the caller's other requests (code "busy").
+ * master was busy with the caller's other requests (code "busy"). Raw
+ * bytes after a reply are its data's "rows" (their count) or an error.
  */
 static int
-client_take_rep(json_t *rep, json_t **data, bool *retry, char *err, size_t errlen)
+client_take_rep(json_t *rep, size_t taillen, json_t **data, bool *retry,
+    char *err, size_t errlen)
 {
 	const char *text, *code;
+	json_t *d = json_object_get(rep, "data");
 
 	if (json_is_true(json_object_get(rep, "ok"))) {
-		if (data != NULL) {
-			*data = json_object_get(rep, "data");
-			*data = *data ? json_incref(*data) : json_object();
-		}
+		if (taillen > 0 && (!json_is_integer(json_object_get(d, "rows")) ||
+		    json_integer_value(json_object_get(d, "rows")) != (json_int_t)taillen))
+			return errf(err, errlen, "malformed reply: %zu bytes after "
+			    "it", taillen), CLIENT_UNREACHABLE;
+		if (data != NULL)
+			*data = d ? json_incref(d) : json_object();
 		return CLIENT_OK;
 	}
 	text = json_string_value(json_object_get(rep, "err"));
@@ -334,21 +350,28 @@ client_take_rep(json_t *rep, json_t **data, bool *retry, char *err, size_t errle
 	return CLIENT_REJECTED;
 }
 
-/* One request and its reply; *retry as client_take_rep sets it. */
-static int
-client_request_once(struct client *c, const char *op, json_t *args, json_t **data,
-    bool *retry, char *err, size_t errlen)
+int
+client_send(struct client *c, const char *op, json_t *args, int *id,
+    char *err, size_t errlen)
 {
-	int id = c->next_id++;
+	*id = c->next_id++;
+	if (client_send_req(c, *id, op, args, err, errlen) < 0)
+		return CLIENT_UNREACHABLE;
+	return CLIENT_OK;
+}
+
+/* The reply to request id; *retry as client_take_rep sets it. */
+static int
+client_wait(struct client *c, int id, json_t **data, char **tail,
+    size_t *taillen, bool *retry, char *err, size_t errlen)
+{
 	json_t *msg;
 	int rc;
 
 	if (data != NULL)
 		*data = NULL;
-	if (client_send_req(c, id, op, args, err, errlen) < 0)
-		return CLIENT_UNREACHABLE;
 	for (;;) {
-		if (client_read_frame(c, &msg, err, errlen) < 0)
+		if (client_read_frame(c, &msg, tail, taillen, err, errlen) < 0)
 			return CLIENT_UNREACHABLE;
 		if (strcmp(proto_type(msg), "rep") == 0 &&
 		    json_integer_value(json_object_get(msg, "id")) == id)
@@ -361,14 +384,14 @@ client_request_once(struct client *c, const char *op, json_t *args, json_t **dat
 		}
 		json_decref(msg);	/* not ours: ignore */
 	}
-	rc = client_take_rep(msg, data, retry, err, errlen);
+	rc = client_take_rep(msg, *taillen, data, retry, err, errlen);
 	json_decref(msg);
 	return rc;
 }
 
 int
-client_request(struct client *c, const char *op, json_t *args, json_t **data,
-    char *err, size_t errlen)
+client_recv(struct client *c, const char *op, json_t *args, int *id,
+    json_t **data, char **tail, size_t *taillen, char *err, size_t errlen)
 {
 	uint64_t start = now_mono_ms(), deadline = start + (uint64_t)client_timeout_ms();
 	long delay = 50;
@@ -377,10 +400,25 @@ client_request(struct client *c, const char *op, json_t *args, json_t **data,
 
 	for (;;) {
 		retry = false;
-		rc = client_request_once(c, op, args, data, &retry, err, errlen);
+		rc = client_wait(c, *id, data, tail, taillen, &retry, err, errlen);
 		if (!retry || !client_backoff(start, deadline, &delay, err))
 			return rc;
+		if ((rc = client_send(c, op, args, id, err, errlen)) != CLIENT_OK)
+			return rc;
 	}
+}
+
+int
+client_request(struct client *c, const char *op, json_t *args, json_t **data,
+    char *err, size_t errlen)
+{
+	size_t taillen;
+	char *tail;
+	int id, rc;
+
+	if ((rc = client_send(c, op, args, &id, err, errlen)) != CLIENT_OK)
+		return rc;
+	return client_recv(c, op, args, &id, data, &tail, &taillen, err, errlen);
 }
 
 int

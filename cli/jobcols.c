@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "jobrow.h"
 #include "units.h"
 #include "util.h"
 
@@ -23,7 +24,7 @@
 #define JOBCOLS_MAX_WIDTH 4096
 
 struct jobcols_col;
-typedef char *(*jobcols_fn)(const json_t *job, const struct jobcols_col *col);
+typedef char *(*jobcols_fn)(struct jobrow *r, const struct jobcols_col *col);
 
 enum {
 	JC_MEM = 1,		/* a size: ":unit" applies */
@@ -45,6 +46,7 @@ struct jobcols_col {
 	bool right;
 	char unit;		/* 'K', 'M', 'G', 'T' from ":unit"; 0 none */
 	bool hms;		/* -hms: durations as hh:mm:ss */
+	int k;			/* the jobrow key of f->key; -1 none */
 };
 
 struct jobfmt_cols {
@@ -55,9 +57,9 @@ struct jobfmt_cols {
 };
 
 static char *
-jobcols_str(const json_t *job, const struct jobcols_col *col)
+jobcols_str(struct jobrow *r, const struct jobcols_col *col)
 {
-	const char *s = json_string_value(json_object_get(job, col->f->key));
+	const char *s = jobrow_str(r, col->k);
 
 	return xstrdup(s ? s : "");
 }
@@ -67,10 +69,10 @@ jobcols_str(const json_t *job, const struct jobcols_col *col)
  * constraint (as bjobs -p prints it); several reasons joined by "; ".
  */
 static char *
-jobcols_pend(const json_t *job, const struct jobcols_col *col)
+jobcols_pend(struct jobrow *row, const struct jobcols_col *col)
 {
-	const char *r = json_string_value(json_object_get(job, "pend_reason"));
-	const char *d = json_string_value(json_object_get(job, "pend_detail"));
+	const char *r = jobrow_str(row, JR_PEND_REASON);
+	const char *d = jobrow_str(row, JR_PEND_DETAIL);
 	char *out, *p;
 
 	if (r == NULL || *r == '\0')
@@ -89,63 +91,68 @@ jobcols_pend(const json_t *job, const struct jobcols_col *col)
 }
 
 static char *
-jobcols_int_of(const json_t *job, const char *key)
+jobcols_int_of(struct jobrow *r, int k)
 {
-	const json_t *v = json_object_get(job, key);
+	bool has;
+	long long v = jobrow_int(r, k, &has);
 
-	return json_is_integer(v) ?
-	    xasprintf("%lld", (long long)json_integer_value(v)) : xstrdup("");
+	return has ? xasprintf("%lld", v) : xstrdup("");
 }
 
 static char *
-jobcols_int(const json_t *job, const struct jobcols_col *col)
+jobcols_int(struct jobrow *r, const struct jobcols_col *col)
 {
-	return jobcols_int_of(job, col->f->key);
+	return jobcols_int_of(r, col->k);
 }
 
 static char *
-jobcols_time_of(const json_t *job, const char *key)
+jobcols_time_of(struct jobrow *r, int k)
 {
 	char buf[32];
 
-	jobfmt_time((long)json_integer_value(json_object_get(job, key)), buf,
-	    sizeof(buf));
+	jobfmt_time((long)jobrow_int0(r, k), buf, sizeof(buf));
 	return xstrdup(buf);
 }
 
 static char *
-jobcols_time(const json_t *job, const struct jobcols_col *col)
+jobcols_time(struct jobrow *r, const struct jobcols_col *col)
 {
-	return jobcols_time_of(job, col->f->key);
+	return jobcols_time_of(r, col->k);
 }
 
 static char *
-jobcols_name(const json_t *job, const struct jobcols_col *col)
+jobcols_name(struct jobrow *r, const struct jobcols_col *col)
 {
-	return jobfmt_name(job);
+	return jobfmt_row_name(r);
 }
 
 /* Empty unless the job exited (Toil reads "" as success). */
 static char *
-jobcols_exit_code(const json_t *job, const struct jobcols_col *col)
+jobcols_exit_code(struct jobrow *r, const struct jobcols_col *col)
 {
-	const char *stat = json_string_value(json_object_get(job, "stat"));
+	const char *stat = jobrow_str(r, JR_STAT);
 
 	if (stat == NULL || strcmp(stat, "EXIT") != 0)
 		return xstrdup("");
-	return jobcols_int_of(job, "exit_code");
+	return jobcols_int_of(r, JR_EXIT_CODE);
+}
+
+static const char *
+jobcols_host(struct jobrow *r, size_t i)
+{
+	const char *h = jobrow_host(r, i);
+
+	return h ? h : "";
 }
 
 static char *
-jobcols_hosts(const json_t *job, const struct jobcols_col *col)
+jobcols_hosts(struct jobrow *r, const struct jobcols_col *col)
 {
-	const json_t *hosts = json_object_get(job, "exec_hosts"), *h;
 	char *out = xstrdup(""), *t;
 	size_t i;
 
-	json_array_foreach(hosts, i, h) {
-		t = xasprintf("%s%s%s", out, i ? ":" : "", json_string_value(h) ?
-		    json_string_value(h) : "");
+	for (i = 0; i < jobrow_nhosts(r); i++) {
+		t = xasprintf("%s%s%s", out, i ? ":" : "", jobcols_host(r, i));
 		free(out);
 		out = t;
 	}
@@ -153,14 +160,13 @@ jobcols_hosts(const json_t *job, const struct jobcols_col *col)
 }
 
 static char *
-jobcols_nhosts(const json_t *job, const struct jobcols_col *col)
+jobcols_nhosts(struct jobrow *r, const struct jobcols_col *col)
 {
-	const json_t *hosts = json_object_get(job, "exec_hosts");
 	size_t i, k, n = 0;
 
-	for (i = 0; i < json_array_size(hosts); i++) {
+	for (i = 0; i < jobrow_nhosts(r); i++) {
 		for (k = 0; k < i; k++)
-			if (json_equal(json_array_get(hosts, k), json_array_get(hosts, i)))
+			if (strcmp(jobcols_host(r, k), jobcols_host(r, i)) == 0)
 				break;
 		n += k == i;
 	}
@@ -190,9 +196,9 @@ jobcols_size(uint64_t kb, char unit)
 }
 
 static char *
-jobcols_mem(const json_t *job, const struct jobcols_col *col)
+jobcols_mem(struct jobrow *r, const struct jobcols_col *col)
 {
-	json_int_t kb = json_integer_value(json_object_get(job, col->f->key));
+	long long kb = jobrow_int0(r, col->k);
 
 	if (kb <= 0)
 		return xstrdup("");
@@ -208,14 +214,13 @@ jobcols_hms(long sec)
 
 /* -hms rounds the CPU time up to the next second, as IBM does. */
 static char *
-jobcols_cpu(const json_t *job, const struct jobcols_col *col)
+jobcols_cpu(struct jobrow *r, const struct jobcols_col *col)
 {
-	const json_t *v = json_object_get(job, col->f->key);
-	double cpu;
+	bool has;
+	double cpu = jobrow_real(r, col->k, &has);
 
-	if (!json_is_number(v))
+	if (!has)
 		return xstrdup("");
-	cpu = json_number_value(v);
 	if (col->hms)	/* rounded up: no libm in the CLI */
 		return jobcols_hms(cpu > 0 ? (long)cpu + ((double)(long)cpu < cpu) : 0);
 	return xasprintf("%.1f second(s)", cpu);
@@ -223,10 +228,9 @@ jobcols_cpu(const json_t *job, const struct jobcols_col *col)
 
 /* The run limit (bsub -W) in seconds, or -1. */
 static long
-jobcols_limit(const json_t *job)
+jobcols_limit(struct jobrow *r)
 {
-	const char *w = json_string_value(json_object_get(json_object_get(job,
-	    "opts"), "W"));
+	const char *w = jobrow_opt(r, "W");
 	char err[64];
 	long sec;
 
@@ -237,10 +241,10 @@ jobcols_limit(const json_t *job)
 
 /* Seconds run so far, or -1 when it never started. */
 static long
-jobcols_elapsed(const json_t *job)
+jobcols_elapsed(struct jobrow *r)
 {
-	long start = (long)json_integer_value(json_object_get(job, "start_time"));
-	long end = (long)json_integer_value(json_object_get(job, "finish_time"));
+	long start = (long)jobrow_int0(r, JR_START_TIME);
+	long end = (long)jobrow_int0(r, JR_FINISH_TIME);
 
 	if (start <= 0)
 		return -1;
@@ -250,9 +254,9 @@ jobcols_elapsed(const json_t *job)
 }
 
 static char *
-jobcols_run_time(const json_t *job, const struct jobcols_col *col)
+jobcols_run_time(struct jobrow *r, const struct jobcols_col *col)
 {
-	long ran = jobcols_elapsed(job);
+	long ran = jobcols_elapsed(r);
 
 	if (ran < 0)
 		return xstrdup("");
@@ -261,32 +265,32 @@ jobcols_run_time(const json_t *job, const struct jobcols_col *col)
 
 /* A bsub option recorded in JOBREC.opts, when the master sends them. */
 static char *
-jobcols_opt_of(const json_t *job, const char *key)
+jobcols_opt_of(struct jobrow *r, const char *key)
 {
-	const json_t *v = json_object_get(json_object_get(job, "opts"), key);
+	const char *v = jobrow_opt(r, key);
 
-	if (json_is_string(v))
-		return xstrdup(json_string_value(v));
+	if (v != NULL)
+		return xstrdup(v);
 	if (strcmp(key, "P") == 0)
 		return xstrdup("default");
 	return xstrdup("");
 }
 
 static char *
-jobcols_opt(const json_t *job, const struct jobcols_col *col)
+jobcols_opt(struct jobrow *r, const struct jobcols_col *col)
 {
-	return jobcols_opt_of(job, col->f->key);
+	return jobcols_opt_of(r, col->f->key);
 }
 
 /* RUNTIMELIMIT: bsub -W as given, or hh:mm:ss with -hms. */
 static char *
-jobcols_runlimit(const json_t *job, const struct jobcols_col *col)
+jobcols_runlimit(struct jobrow *r, const struct jobcols_col *col)
 {
-	long lim = jobcols_limit(job);
+	long lim = jobcols_limit(r);
 
 	if (col->hms && lim >= 0)
 		return jobcols_hms(lim);
-	return jobcols_opt(job, col);
+	return jobcols_opt(r, col);
 }
 
 /*
@@ -294,9 +298,9 @@ jobcols_runlimit(const json_t *job, const struct jobcols_col *col)
  * is in MB, Pumice's default LSF_UNIT_FOR_LIMITS.
  */
 static char *
-jobcols_memlimit(const json_t *job, const struct jobcols_col *col)
+jobcols_memlimit(struct jobrow *r, const struct jobcols_col *col)
 {
-	char *m = jobcols_opt(job, col), *p, err[64];
+	char *m = jobcols_opt(r, col), *p, err[64];
 	uint64_t kb;
 
 	if (col->unit == 0 || *m == '\0')
@@ -311,15 +315,14 @@ jobcols_memlimit(const json_t *job, const struct jobcols_col *col)
 
 /* NREQ_SLOT: the slots asked for, "min" or "min,max" (bsub -n). */
 static char *
-jobcols_nreq_slot(const json_t *job, const struct jobcols_col *col)
+jobcols_nreq_slot(struct jobrow *r, const struct jobcols_col *col)
 {
-	const char *n = json_string_value(json_object_get(json_object_get(job,
-	    "opts"), "n"));
+	const char *n = jobrow_opt(r, "n");
 	const char *comma;
 	long min, max;
 
 	if (n == NULL)
-		return jobcols_int_of(job, "nslots");
+		return jobcols_int_of(r, JR_NSLOTS);
 	min = strtol(n, NULL, 10);
 	max = (comma = strchr(n, ',')) != NULL ? strtol(comma + 1, NULL, 10) : min;
 	return max > min ? xasprintf("%ld,%ld", min, max) : xasprintf("%ld", min);
@@ -327,10 +330,10 @@ jobcols_nreq_slot(const json_t *job, const struct jobcols_col *col)
 
 /* FINISH_TIME: finished jobs carry IBM's " L" (an actual, not estimated, time). */
 static char *
-jobcols_finish_time(const json_t *job, const struct jobcols_col *col)
+jobcols_finish_time(struct jobrow *r, const struct jobcols_col *col)
 {
-	const char *stat = json_string_value(json_object_get(job, "stat"));
-	char *t = jobcols_time_of(job, "finish_time"), *s;
+	const char *stat = jobrow_str(r, JR_STAT);
+	char *t = jobcols_time_of(r, JR_FINISH_TIME), *s;
 
 	if (*t == '\0' || stat == NULL || (strcmp(stat, "DONE") != 0 &&
 	    strcmp(stat, "EXIT") != 0))
@@ -342,10 +345,10 @@ jobcols_finish_time(const json_t *job, const struct jobcols_col *col)
 
 /* TIME_LEFT "h:mm L" (-hms: "hh:mm:ss L") while a job with a run limit runs. */
 static char *
-jobcols_time_left(const json_t *job, const struct jobcols_col *col)
+jobcols_time_left(struct jobrow *r, const struct jobcols_col *col)
 {
-	long lim = jobcols_limit(job), ran = jobcols_elapsed(job), left;
-	const char *stat = json_string_value(json_object_get(job, "stat"));
+	long lim = jobcols_limit(r), ran = jobcols_elapsed(r), left;
+	const char *stat = jobrow_str(r, JR_STAT);
 	char *hms, *s;
 
 	if (lim < 0 || ran < 0 || stat == NULL || strcmp(stat, "RUN") != 0)
@@ -361,9 +364,9 @@ jobcols_time_left(const json_t *job, const struct jobcols_col *col)
 
 /* %COMPLETE "NN% L": run time over the run limit. */
 static char *
-jobcols_complete(const json_t *job, const struct jobcols_col *col)
+jobcols_complete(struct jobrow *r, const struct jobcols_col *col)
 {
-	long lim = jobcols_limit(job), ran = jobcols_elapsed(job);
+	long lim = jobcols_limit(r), ran = jobcols_elapsed(r);
 
 	if (lim <= 0 || ran < 0)
 		return xstrdup("");
@@ -372,42 +375,41 @@ jobcols_complete(const json_t *job, const struct jobcols_col *col)
 
 /* Values Pumice does not measure (yet): always empty. */
 static char *
-jobcols_none(const json_t *job, const struct jobcols_col *col)
+jobcols_none(struct jobrow *r, const struct jobcols_col *col)
 {
 	return xstrdup("");
 }
 
 static char *
-jobcols_first_host(const json_t *job, const struct jobcols_col *col)
+jobcols_first_host(struct jobrow *r, const struct jobcols_col *col)
 {
-	const char *h = json_string_value(json_array_get(json_object_get(job,
-	    "exec_hosts"), 0));
-
-	return xstrdup(h ? h : "");
+	return xstrdup(jobcols_host(r, 0));
 }
 
 static char *
-jobcols_exec_home(const json_t *job, const struct jobcols_col *col)
+jobcols_exec_home(struct jobrow *r, const struct jobcols_col *col)
 {
 	struct passwd *pw;
-	const char *user = json_string_value(json_object_get(job, "user"));
+	const char *user = jobrow_str(r, JR_USER);
 
-	if (json_integer_value(json_object_get(job, "start_time")) <= 0 ||
-	    user == NULL || (pw = getpwnam(user)) == NULL)
+	if (jobrow_int0(r, JR_START_TIME) <= 0 || user == NULL ||
+	    (pw = getpwnam(user)) == NULL)
 		return xstrdup("");
 	return xstrdup(pw->pw_dir);
 }
 
 /* bsub -R as given, several joined by a space. */
 static char *
-jobcols_resreq(const json_t *job, const struct jobcols_col *col)
+jobcols_resreq(struct jobrow *row, const struct jobcols_col *col)
 {
-	const json_t *r = json_object_get(json_object_get(job, "opts"), "R"), *v;
+	const json_t *r = json_object_get(jobrow_opts(row), "R"), *v;
 	char *out = xstrdup(""), *t;
 	size_t i;
 
-	if (json_is_string(r))
-		return jobcols_opt_of(job, "R");
+	if (json_is_string(r)) {
+		free(out);
+		return jobcols_opt_of(row, "R");
+	}
 	json_array_foreach(r, i, v) {
 		t = xasprintf("%s%s%s", out, i ? " " : "", json_string_value(v) ?
 		    json_string_value(v) : "");
@@ -418,11 +420,11 @@ jobcols_resreq(const json_t *job, const struct jobcols_col *col)
 }
 
 static char *
-jobcols_project(const json_t *job, const struct jobcols_col *col)
+jobcols_project(struct jobrow *r, const struct jobcols_col *col)
 {
-	const char *p = json_string_value(json_object_get(job, "project"));
+	const char *p = jobrow_str(r, JR_PROJECT);
 
-	return p != NULL && *p != '\0' ? xstrdup(p) : jobcols_opt_of(job, "P");
+	return p != NULL && *p != '\0' ? xstrdup(p) : jobcols_opt_of(r, "P");
 }
 
 static const struct jobcols_field jobcols_fields[] = {
@@ -522,13 +524,14 @@ static int
 jobcols_word(struct jobfmt_cols *c, char *word, char *err, size_t errlen)
 {
 	char *colon = strchr(word, ':'), *w;
-	struct jobcols_col col = { NULL, 0, false, 0, false };
+	struct jobcols_col col = { NULL, 0, false, 0, false, -1 };
 
 	if (colon != NULL)
 		*colon = '\0';
 	if ((col.f = jobcols_lookup(word)) == NULL)
 		return errf(err, errlen, "Output field <%s> is not a valid field name",
 		    word);
+	col.k = col.f->key ? jobrow_key(col.f->key) : -1;
 	if (colon != NULL) {
 		w = colon + 1;
 		if (*w == '-') {
@@ -585,8 +588,10 @@ jobfmt_cols_all(void)
 	c->delim = ' ';
 	c->n = nitems(jobcols_fields);
 	c->c = xcalloc(c->n, sizeof(*c->c));
-	for (i = 0; i < c->n; i++)
+	for (i = 0; i < c->n; i++) {
 		c->c[i].f = &jobcols_fields[i];
+		c->c[i].k = c->c[i].f->key ? jobrow_key(c->c[i].f->key) : -1;
+	}
 	return c;
 }
 
@@ -640,17 +645,16 @@ jobcols_cell(FILE *fp, const struct jobcols_col *col, int width, const char *s,
 
 /* A column's width: as asked, but wide enough for every job id in it. */
 static int
-jobcols_width(const struct jobcols_col *col, const json_t *jobs)
+jobcols_width(const struct jobcols_col *col, struct jobrow *rows, size_t n)
 {
-	const json_t *job;
 	int width = col->width;
 	size_t i;
 	char *v;
 
 	if (width == 0 || !(col->f->flags & JC_NOCUT))
 		return width;
-	json_array_foreach(jobs, i, job) {
-		v = col->f->fn(job, col);
+	for (i = 0; i < n; i++) {
+		v = col->f->fn(&rows[i], col);
 		if ((int)strlen(v) > width)
 			width = (int)strlen(v);
 		free(v);
@@ -664,12 +668,11 @@ jobcols_width(const struct jobcols_col *col, const json_t *jobs)
  * listing is printed as its pages arrive rather than once all are in.
  */
 void
-jobfmt_cols_print(FILE *fp, const struct jobfmt_cols *cc, const json_t *jobs,
-    bool noheader)
+jobfmt_cols_print_rows(FILE *fp, const struct jobfmt_cols *cc,
+    struct jobrow *rows, size_t n, bool noheader)
 {
 	struct jobfmt_cols *c = (struct jobfmt_cols *)cc;
 	bool first = c->width == NULL;
-	const json_t *job;
 	size_t i, k;
 	char *v;
 	int w;
@@ -677,7 +680,7 @@ jobfmt_cols_print(FILE *fp, const struct jobfmt_cols *cc, const json_t *jobs,
 	if (first)
 		c->width = xcalloc(c->n, sizeof(*c->width));
 	for (k = 0; k < c->n; k++)
-		if ((w = jobcols_width(&c->c[k], jobs)) > c->width[k])
+		if ((w = jobcols_width(&c->c[k], rows, n)) > c->width[k])
 			c->width[k] = w;
 	for (k = 0; first && !noheader && k < c->n; k++) {
 		if (k > 0)
@@ -686,16 +689,48 @@ jobfmt_cols_print(FILE *fp, const struct jobfmt_cols *cc, const json_t *jobs,
 	}
 	if (first && !noheader)
 		fputc('\n', fp);
-	json_array_foreach(jobs, i, job) {
+	for (i = 0; i < n; i++) {
 		for (k = 0; k < c->n; k++) {
 			if (k > 0)
 				fputc(c->delim, fp);
-			v = c->c[k].f->fn(job, &c->c[k]);
+			v = c->c[k].f->fn(&rows[i], &c->c[k]);
 			jobcols_cell(fp, &c->c[k], c->width[k], *v ? v : "-", k + 1 == c->n);
 			free(v);
 		}
 		fputc('\n', fp);
 	}
+}
+
+/* JOBRECs as rows, for the formatters (freed by jobcols_rows_free). */
+static struct jobrow *
+jobcols_rows(const json_t *jobs)
+{
+	size_t i, n = json_array_size(jobs);
+	struct jobrow *rows = xcalloc(n + 1, sizeof(*rows));
+
+	for (i = 0; i < n; i++)
+		jobrow_json(&rows[i], json_array_get(jobs, i));
+	return rows;
+}
+
+static void
+jobcols_rows_free(struct jobrow *rows, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		jobrow_clear(&rows[i]);
+	free(rows);
+}
+
+void
+jobfmt_cols_print(FILE *fp, const struct jobfmt_cols *c, const json_t *jobs,
+    bool noheader)
+{
+	struct jobrow *rows = jobcols_rows(jobs);
+
+	jobfmt_cols_print_rows(fp, c, rows, json_array_size(jobs), noheader);
+	jobcols_rows_free(rows, json_array_size(jobs));
 }
 
 static void
@@ -736,7 +771,7 @@ jobfmt_json_records(FILE *fp, const json_t *records, const json_t *missing)
 
 /* One job as a record; a field asked twice (by two names) keeps the first. */
 static json_t *
-jobcols_record(const struct jobfmt_cols *c, const json_t *job)
+jobcols_record(const struct jobfmt_cols *c, struct jobrow *r)
 {
 	json_t *rec = json_object();
 	size_t k;
@@ -745,7 +780,7 @@ jobcols_record(const struct jobfmt_cols *c, const json_t *job)
 	for (k = 0; k < c->n; k++) {
 		if (json_object_get(rec, c->c[k].f->name) != NULL)
 			continue;
-		v = c->c[k].f->fn(job, &c->c[k]);
+		v = c->c[k].f->fn(r, &c->c[k]);
 		json_object_set_new(rec, c->c[k].f->name, json_string(v));
 		free(v);
 	}
@@ -753,13 +788,22 @@ jobcols_record(const struct jobfmt_cols *c, const json_t *job)
 }
 
 void
-jobfmt_cols_records(const struct jobfmt_cols *c, const json_t *jobs, json_t *records)
+jobfmt_cols_records_rows(const struct jobfmt_cols *c, struct jobrow *rows,
+    size_t n, json_t *records)
 {
-	const json_t *job;
 	size_t i;
 
-	json_array_foreach(jobs, i, job)
-		json_array_append_new(records, jobcols_record(c, job));
+	for (i = 0; i < n; i++)
+		json_array_append_new(records, jobcols_record(c, &rows[i]));
+}
+
+void
+jobfmt_cols_records(const struct jobfmt_cols *c, const json_t *jobs, json_t *records)
+{
+	struct jobrow *rows = jobcols_rows(jobs);
+
+	jobfmt_cols_records_rows(c, rows, json_array_size(jobs), records);
+	jobcols_rows_free(rows, json_array_size(jobs));
 }
 
 void

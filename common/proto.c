@@ -48,9 +48,11 @@ proto_encode(const json_t *msg, size_t *len)
 	return b.p;
 }
 
-int
-proto_decode(const uint8_t *buf, size_t len, json_t **msg, size_t *used,
-    char *err, size_t errlen)
+/* Decodes the frame at buf; with tail, the frame's JSON may be followed
+ * by raw bytes, from *tail on (offset in buf). */
+static int
+proto_decode_at(const uint8_t *buf, size_t len, json_t **msg, size_t *used,
+    size_t *tail, char *err, size_t errlen)
 {
 	json_error_t jerr;
 	uint32_t n;
@@ -65,7 +67,8 @@ proto_decode(const uint8_t *buf, size_t len, json_t **msg, size_t *used,
 		    PROTO_MAX_FRAME);
 	if (len - 4 < n)
 		return 0;
-	j = json_loadb((const char *)buf + 4, n, JSON_REJECT_DUPLICATES, &jerr);
+	j = json_loadb((const char *)buf + 4, n, JSON_REJECT_DUPLICATES |
+	    (tail != NULL ? JSON_DISABLE_EOF_CHECK : 0), &jerr);
 	if (j == NULL)
 		return errf(err, errlen, "malformed frame: %s at offset %d", jerr.text,
 		    jerr.position);
@@ -73,9 +76,26 @@ proto_decode(const uint8_t *buf, size_t len, json_t **msg, size_t *used,
 		json_decref(j);
 		return errf(err, errlen, "malformed frame: not an object with a type");
 	}
+	if (tail != NULL)	/* the bytes read: where the JSON ended */
+		*tail = 4 + (jerr.position > 0 && (size_t)jerr.position <= n ?
+		    (size_t)jerr.position : n);
 	*msg = j;
 	*used = n + 4;
 	return 1;
+}
+
+int
+proto_decode(const uint8_t *buf, size_t len, json_t **msg, size_t *used,
+    char *err, size_t errlen)
+{
+	return proto_decode_at(buf, len, msg, used, NULL, err, errlen);
+}
+
+int
+proto_decode_tail(const uint8_t *buf, size_t len, json_t **msg, size_t *used,
+    size_t *tail, char *err, size_t errlen)
+{
+	return proto_decode_at(buf, len, msg, used, tail, err, errlen);
 }
 
 const char *

@@ -188,6 +188,11 @@ uint8_t *proto_encode(const json_t *msg, size_t *len);
  */
 int proto_decode(const uint8_t *buf, size_t len, json_t **msg, size_t *used,
     char *err, size_t errlen);
+/* The same, where the frame's JSON may be followed by raw bytes (a page
+ * of the row encoding, rowtext.h): they start at offset *tail of buf and
+ * end at *used. */
+int proto_decode_tail(const uint8_t *buf, size_t len, json_t **msg,
+    size_t *used, size_t *tail, char *err, size_t errlen);
 /* The message type ("t"), or "" when absent. */
 const char *proto_type(const json_t *msg);
 

@@ -111,14 +111,15 @@ control_text_open(struct evbuffer *b, const json_t *msg)
 	free(text);
 }
 
-void
-control_reply_text(struct master *m, struct reqctx *rq, struct evbuffer *data)
+/* The reply frame around data's text, and tail's bytes after it. */
+static void
+control_reply_frame(struct reqctx *rq, struct evbuffer *data,
+    struct evbuffer *tail)
 {
 	json_t *rep = json_pack("{s:s, s:O, s:b}", "t", "rep", "id",
 	    rq->reqid ? rq->reqid : json_null(), "ok", 1), *head = rep;
 	struct evbuffer *text = evbuffer_new();
 
-	(void)m;
 	if (rq->rid >= 0) {	/* as control_reply wraps it */
 		evbuffer_add_printf(text, "{\"t\":\"relay_rep\",\"rid\":%ld,\"rep\":",
 		    (long)rq->rid);
@@ -130,10 +131,48 @@ control_reply_text(struct master *m, struct reqctx *rq, struct evbuffer *data)
 	evbuffer_add_buffer(text, data);
 	evbuffer_free(data);
 	evbuffer_add(text, rq->rid >= 0 ? "}}" : "}", rq->rid >= 0 ? 2 : 1);
+	if (tail != NULL) {
+		evbuffer_add_buffer(text, tail);
+		evbuffer_free(tail);
+	}
 	if (head != rep)
 		json_decref(rep);
 	conn_reply_text(rq->conn, head, text, rq->now, rq->rid >= 0);
 	reqctx_free(rq);
+}
+
+void
+control_reply_text(struct master *m, struct reqctx *rq, struct evbuffer *data)
+{
+	(void)m;
+	control_reply_frame(rq, data, NULL);
+}
+
+void
+control_reply_rows(struct master *m, struct reqctx *rq, json_t *data,
+    struct evbuffer *rows)
+{
+	size_t n = evbuffer_get_length(rows);
+	const char *p = n > 0 ? (const char *)evbuffer_pullup(rows, -1) : "";
+	struct evbuffer *text;
+	json_t *s;
+	char *head;
+
+	if (rq->rid >= 0) {	/* the agent relays JSON only: a string */
+		if ((s = json_stringn(p, n)) == NULL)
+			s = json_stringn_nocheck(p, n);
+		json_object_set_new(data, "rows", s);
+		evbuffer_free(rows);
+		control_reply(m, rq, true, data, NULL, NULL);
+		return;
+	}
+	json_object_set_new(data, "rows", json_integer((json_int_t)n));
+	head = json_dumps(data, JSON_COMPACT);
+	json_decref(data);
+	text = evbuffer_new();
+	evbuffer_add(text, head, strlen(head));
+	free(head);
+	control_reply_frame(rq, text, rows);
 }
 
 void

@@ -17,6 +17,10 @@
 #define JOBPAGE_BUDGET_US 2500
 /* Bytes a page aims to stay under (guessed per record: jobpage.c). */
 #define JOBPAGE_BYTES (256 * 1024)
+/* The same for a page of the row encoding, which the client splits
+ * without a parser: fewer, larger pages (the time budget still holds). */
+#define JOBPAGE_ROWS_LIMIT 20000
+#define JOBPAGE_ROWS_BYTES (2048 * 1024)
 
 /* A page's compact rows (jobrec.c): the columns of a field mask. */
 #define JOBREC_MAXCOLS 64
@@ -24,6 +28,8 @@ struct jobrec_row {
 	uint64_t mask;
 	int col[JOBREC_MAXCOLS];	/* the column of member k of the mask */
 	size_t ncols;
+	bool tsv;			/* lines of the row encoding (rowtext.h),
+					 * npos last; else JSON arrays */
 	json_t *names;			/* the reply's "cols" */
 };
 
@@ -43,6 +49,8 @@ struct jobpage {
 	struct evbuffer *text;	/* with rows: the records as JSON text, comma
 				 * separated, instead of in out */
 	long nrec;		/* records in text */
+	size_t maxbytes;	/* JOBPAGE_BYTES, or _ROWS_BYTES */
+	unsigned nfull;		/* calls of jobpage_full (the clock: every 8th) */
 };
 
 /* jobrec.c: JOBRECs whole or with only some members (besides id, idx). */
@@ -53,13 +61,16 @@ uint64_t jobrec_bit(const char *name);
 uint64_t jobrec_mask(const json_t *fields);
 /* Element idx of j with the members of mask. */
 json_t *jobrec_build(struct master *m, struct job *j, long idx, uint64_t mask);
-/* Compact rows: the columns of mask; a row of element idx of j. */
-void jobrec_row_init(struct jobrec_row *rw, uint64_t mask);
+/* Compact rows: the columns of mask (tsv: the row encoding, with name,
+ * array and a last npos column); a row of element idx of j. */
+void jobrec_row_init(struct jobrec_row *rw, uint64_t mask, bool tsv);
 void jobrec_row_free(struct jobrec_row *rw);
 /* Writes the row of element idx of j as JSON text ("[4,0,\"PEND\"]"),
- * straight from the job: no jansson value a cell. */
+ * or as a line of the row encoding with npos (> 0: a range line standing
+ * for npos unstarted elements from idx on), straight from the job: no
+ * jansson value a cell. */
 void jobrec_write_row(struct master *m, struct job *j, long idx,
-    const struct jobrec_row *rw, struct evbuffer *out);
+    const struct jobrec_row *rw, long npos, struct evbuffer *out);
 
 /* Whether the page holds its records or spent its time. */
 bool jobpage_full(struct jobpage *pg);

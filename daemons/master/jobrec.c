@@ -16,30 +16,8 @@
 #include "envtab.h"
 #include "jobpage.h"
 #include "jobstate.h"
+#include "rowtext.h"
 #include "util.h"
-
-/* A row's text, built on the stack (most rows are under 1 KB) and added
- * to the page's evbuffer whole: one evbuffer_add a row, not one a value. */
-struct jobrec_text {
-	char *p;
-	size_t len, cap;
-	char stack[1024];
-};
-
-static void
-jobrec_add(struct jobrec_text *t, const char *s, size_t n)
-{
-	if (t->cap - t->len < n) {
-		while (t->cap - t->len < n)
-			t->cap *= 2;
-		if (t->p == t->stack)
-			t->p = memcpy(xmalloc(t->cap), t->stack, t->len);
-		else
-			t->p = xrealloc(t->p, t->cap);
-	}
-	memcpy(t->p + t->len, s, n);
-	t->len += n;
-}
 
 /* What the builders of one record share, looked up once. */
 struct jobrec_ctx {
@@ -50,7 +28,7 @@ struct jobrec_ctx {
 	int state;
 	const char *reason;
 	const json_t *spec;	/* decoded on first use (jobspec_view) */
-	struct jobrec_text *text;	/* a compact row's text; NULL: object r */
+	struct rowbuf *text;	/* a compact row's text; NULL: object r */
 	const struct jobrec_row *row;	/* the row's columns (with text) */
 	int col;		/* the row's column of the member being built */
 	int next;		/* the row's next column to write */
@@ -66,18 +44,41 @@ typedef void (*jobrec_fn)(json_t *r, struct jobrec_ctx *x);
 static void
 jobrec_text_col(struct jobrec_ctx *x, int sub)
 {
+	bool tsv = x->row->tsv;
+
 	for (; x->next < x->col + sub; x->next++)
-		jobrec_add(x->text, x->next > 0 ? ",null" : "null", x->next > 0 ? 5 : 4);
+		if (tsv && x->next > 0)
+			rowbuf_add(x->text, "\t", 1);
+		else if (!tsv)
+			rowbuf_add(x->text, x->next > 0 ? ",null" : "null",
+			    x->next > 0 ? 5 : 4);
 	if (x->next > 0)
-		jobrec_add(x->text, ",", 1);
+		rowbuf_add(x->text, tsv ? "\t" : ",", 1);
 	x->next++;
 }
 
 static int
 jobrec_text_put(const char *s, size_t n, void *arg)
 {
-	jobrec_add(arg, s, n);
+	rowbuf_add(arg, s, n);
 	return 0;
+}
+
+/* A value that is not text or an integer in a row-encoded line: a real
+ * as "%.9g", an object (opts) as its JSON text, escaped. */
+static void
+jobrec_tsv_json(struct rowbuf *b, const json_t *v)
+{
+	char num[32], *text;
+
+	if (json_is_real(v)) {
+		rowbuf_add(b, num, (size_t)snprintf(num, sizeof(num), "%.9g",
+		    json_real_value(v)));
+		return;
+	}
+	text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	rowtext_put_str(b, text ? text : "");
+	free(text);
 }
 
 /* Puts member k (sub 1: the member that comes with it) of the record:
@@ -90,33 +91,37 @@ jobrec_put(json_t *r, struct jobrec_ctx *x, int sub, const char *k, json_t *v)
 		return;
 	}
 	jobrec_text_col(x, sub);
-	json_dump_callback(v, jobrec_text_put, x->text, JSON_COMPACT |
-	    JSON_ENCODE_ANY | JSON_REAL_PRECISION(9));
+	if (x->row->tsv)
+		jobrec_tsv_json(x->text, v);
+	else
+		json_dump_callback(v, jobrec_text_put, x->text, JSON_COMPACT |
+		    JSON_ENCODE_ANY | JSON_REAL_PRECISION(9));
 	json_decref(v);
 }
 
 /* s as a JSON string (RFC 8259 escapes; s is UTF-8, as every string the
  * master keeps came through jansson or is its own). */
 static void
-jobrec_text_str(struct jobrec_text *b, const char *s)
+jobrec_text_str(struct rowbuf *b, const char *s)
 {
 	const char *run = s;
 	char esc[8];
 
-	jobrec_add(b, "\"", 1);
+	rowbuf_add(b, "\"", 1);
 	for (; *s != '\0'; s++) {
-		if ((unsigned char)*s >= 0x20 && *s != '"' && *s != '\\')
+		if ((unsigned char)*s > '\\' || ((unsigned char)*s >= 0x20 &&
+		    *s != '"' && *s != '\\'))
 			continue;
-		jobrec_add(b, run, (size_t)(s - run));
+		rowbuf_add(b, run, (size_t)(s - run));
 		if (*s == '"' || *s == '\\')
 			snprintf(esc, sizeof(esc), "\\%c", *s);
 		else
 			snprintf(esc, sizeof(esc), "\\u%04x", (unsigned char)*s);
-		jobrec_add(b, esc, strlen(esc));
+		rowbuf_add(b, esc, strlen(esc));
 		run = s + 1;
 	}
-	jobrec_add(b, run, (size_t)(s - run));
-	jobrec_add(b, "\"", 1);
+	rowbuf_add(b, run, (size_t)(s - run));
+	rowbuf_add(b, "\"", 1);
 }
 
 static void
@@ -128,20 +133,21 @@ jobrec_put_str(json_t *r, struct jobrec_ctx *x, int sub, const char *k,
 		return;
 	}
 	jobrec_text_col(x, sub);
-	jobrec_text_str(x->text, s);
+	if (x->row->tsv)
+		rowtext_put_str(x->text, s);
+	else
+		jobrec_text_str(x->text, s);
 }
 
 static void
 jobrec_set_int(json_t *r, struct jobrec_ctx *x, int sub, const char *k, long v)
 {
-	char num[24];
-
 	if (x->text == NULL) {
 		json_object_set_new_nocheck(r, k, json_integer(v));
 		return;
 	}
 	jobrec_text_col(x, sub);
-	jobrec_add(x->text, num, (size_t)snprintf(num, sizeof(num), "%ld", v));
+	rowtext_put_long(x->text, v);
 }
 
 static const json_t *
@@ -204,13 +210,22 @@ jobrec_exec_hosts(json_t *r, struct jobrec_ctx *x)
 	json_t *a;
 	int i, n = x->e != NULL && x->e->hosts != NULL ? x->e->nslots : 0;
 
+	if (x->text != NULL && x->row->tsv) {	/* items joined by 0x1f */
+		jobrec_text_col(x, 0);
+		for (i = 0; i < n; i++) {
+			if (i > 0)
+				rowbuf_add(x->text, "\x1f", 1);
+			rowtext_put_str(x->text, x->e->hosts[i]);
+		}
+		return;
+	}
 	if (x->text != NULL) {	/* a pending row's []: no array to make */
 		jobrec_text_col(x, 0);
 		for (i = 0; i < n; i++) {
-			jobrec_add(x->text, i > 0 ? "," : "[", 1);
+			rowbuf_add(x->text, i > 0 ? "," : "[", 1);
 			jobrec_text_str(x->text, x->e->hosts[i]);
 		}
-		jobrec_add(x->text, n > 0 ? "]" : "[]", n > 0 ? 1 : 2);
+		rowbuf_add(x->text, n > 0 ? "]" : "[]", n > 0 ? 1 : 2);
 		return;
 	}
 	a = json_array();
@@ -454,11 +469,14 @@ jobrec_row_col(struct jobrec_row *rw, const char *name)
 }
 
 void
-jobrec_row_init(struct jobrec_row *rw, uint64_t mask)
+jobrec_row_init(struct jobrec_row *rw, uint64_t mask, bool tsv)
 {
 	size_t k;
 
 	memset(rw, 0, sizeof(*rw));
+	rw->tsv = tsv;
+	if (tsv)	/* a range line is expanded from its name and array */
+		mask |= jobrec_bit("name") | jobrec_bit("array");
 	rw->mask = mask;
 	rw->names = json_array();
 	jobrec_row_col(rw, "id");
@@ -471,6 +489,8 @@ jobrec_row_init(struct jobrec_row *rw, uint64_t mask)
 		if (jobrec_fields[k].sub != NULL)
 			jobrec_row_col(rw, jobrec_fields[k].sub);
 	}
+	if (tsv)
+		jobrec_row_col(rw, "npos");
 }
 
 void
@@ -482,19 +502,18 @@ jobrec_row_free(struct jobrec_row *rw)
 
 void
 jobrec_write_row(struct master *m, struct job *j, long idx,
-    const struct jobrec_row *rw, struct evbuffer *out)
+    const struct jobrec_row *rw, long npos, struct evbuffer *out)
 {
-	struct jobrec_text t;
+	struct rowbuf t;
 	struct jobrec_ctx x;
 	size_t k;
 
-	t.p = t.stack;
-	t.len = 0;
-	t.cap = sizeof(t.stack);
+	rowbuf_init(&t);
 	jobrec_ctx_init(&x, m, j, idx);
 	x.text = &t;
 	x.row = rw;
-	jobrec_add(&t, "[", 1);
+	if (!rw->tsv)
+		rowbuf_add(&t, "[", 1);
 	jobrec_set_int(NULL, &x, 0, "id", j->id);
 	jobrec_set_int(NULL, &x, 1, "idx", idx);
 	for (k = 0; k < nitems(jobrec_fields); k++)
@@ -502,12 +521,19 @@ jobrec_write_row(struct master *m, struct job *j, long idx,
 			x.col = rw->col[k];
 			jobrec_fields[k].fn(NULL, &x);
 		}
-	for (; x.next < (int)rw->ncols; x.next++)
-		jobrec_add(&t, ",null", 5);
-	jobrec_add(&t, "]", 1);
+	if (rw->tsv) {	/* the columns left, the last npos */
+		for (; x.next < (int)rw->ncols; x.next++)
+			rowbuf_add(&t, "\t", 1);
+		if (npos > 0)
+			rowtext_put_long(&t, npos);
+		rowbuf_add(&t, "\n", 1);
+	} else {
+		for (; x.next < (int)rw->ncols; x.next++)
+			rowbuf_add(&t, ",null", 5);
+		rowbuf_add(&t, "]", 1);
+	}
 	evbuffer_add(out, t.p, t.len);
-	if (t.p != t.stack)
-		free(t.p);
+	rowbuf_free(&t);
 }
 
 json_t *

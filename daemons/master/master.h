@@ -288,6 +288,11 @@ void control_reply(struct master *m, struct reqctx *rq, bool ok, json_t *data,
 /* The same (ok) for data already written as JSON text: sent as is. */
 void control_reply_text(struct master *m, struct reqctx *rq,
     struct evbuffer *data);
+/* A page of the row encoding (rowtext.h): data with "rows", the byte
+ * count of the rows sent raw after the frame's JSON; to a relayed request
+ * (the agent passes JSON only), the rows as a JSON string. Takes both. */
+void control_reply_rows(struct master *m, struct reqctx *rq, json_t *data,
+    struct evbuffer *rows);
 void reqctx_free(struct reqctx *rq);
 
 /* submit.c: op submit. */

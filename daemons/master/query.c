@@ -138,6 +138,17 @@ query_limit_arg(json_t *args)
 	return n > JOBPAGE_LIMIT_MAX ? JOBPAGE_LIMIT_MAX : (long)n;
 }
 
+/* The same for a page of the row encoding: larger pages by default. */
+static long
+query_rows_limit(json_t *args)
+{
+	json_int_t n = json_integer_value(json_object_get(args, "limit"));
+
+	if (n <= 0 || n > JOBPAGE_ROWS_LIMIT)
+		return JOBPAGE_ROWS_LIMIT;
+	return (long)n;
+}
+
 /* A page of compact rows as the reply's data text: {"jobs":[rows],
  * and rep's members}. Frees both. */
 static struct evbuffer *
@@ -172,8 +183,10 @@ query_jobs(struct master *m, struct reqctx *rq, json_t *args)
 	    t0 + JOBPAGE_BUDGET_US,
 	    json_is_true(json_object_get(args, "ranges")),
 	    json_is_true(json_object_get(args, "summary")), 0,
-	    jobrec_mask(json_object_get(args, "fields")), NULL, NULL, 0 };
+	    jobrec_mask(json_object_get(args, "fields")), NULL, NULL, 0,
+	    JOBPAGE_BYTES, 0 };
 	struct jobrec_row rows;
+	bool rowtext = json_is_true(json_object_get(args, "rows"));
 	char *namebuf, err[256];
 
 	if (jobsel_filter_check(m, args, err, sizeof(err)) < 0)
@@ -181,11 +194,15 @@ query_jobs(struct master *m, struct reqctx *rq, json_t *args)
 	jobsel_filter_init(m, rq, args, &f, &namebuf);
 	query_cursor_read(args, &c);
 	pg.out = json_array();
-	if (json_is_true(json_object_get(args, "compact")) && !pg.summary &&
-	    pg.fields != JOBREC_ALL) {
-		jobrec_row_init(&rows, pg.fields);
+	if ((json_is_true(json_object_get(args, "compact")) || rowtext) &&
+	    !pg.summary && pg.fields != JOBREC_ALL) {
+		jobrec_row_init(&rows, pg.fields, rowtext);
 		pg.rows = &rows;
 		pg.text = evbuffer_new();
+		if (rowtext && rq->rid < 0) {	/* an agent relays JSON: as before */
+			pg.limit = query_rows_limit(args);
+			pg.maxbytes = JOBPAGE_ROWS_BYTES;
+		}
 	}
 	if (json_array_size(ids) > 0) {
 		f.mask = ~0;
@@ -202,6 +219,8 @@ query_jobs(struct master *m, struct reqctx *rq, json_t *args)
 		json_object_set(rep, "cols", rows.names);
 		jobrec_row_free(&rows);
 		json_decref(pg.out);
+		if (rowtext)
+			return control_reply_rows(m, rq, rep, pg.text);
 		return control_reply_text(m, rq, query_text_data(rep, pg.text));
 	}
 	json_object_set_new(rep, pg.summary ? "arrays" : "jobs", pg.out);

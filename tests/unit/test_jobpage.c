@@ -19,6 +19,7 @@
 
 #include "../../daemons/master/jobpage.h"
 #include "jobstate.h"
+#include "rowtext.h"
 #include "testlib.h"
 #include "util.h"
 
@@ -125,6 +126,36 @@ tp_append(struct tp_list *l, const json_t *rec)
  * text, and reads them back as the client does. */
 static struct jobrec_row *tp_rows;
 
+/* A page of the row encoding as record objects: integers for id, idx
+ * and npos (when not empty), the other values as strings, unescaped. */
+static json_t *
+tp_tsv_records(struct evbuffer *text, const json_t *cols)
+{
+	size_t n = evbuffer_get_length(text), k;
+	char *s = xmalloc(n + 1), *p = s;
+	json_t *out = json_array(), *rec;
+	struct rowtext_line l;
+	const char *key;
+
+	evbuffer_remove(text, s, n);
+	while (rowtext_next(&p, s + n, &l) == 1) {
+		assert_int_equal(l.n, json_array_size(cols));
+		rec = json_object();
+		for (k = 0; k < l.n; k++) {
+			key = json_string_value(json_array_get(cols, k));
+			if (strcmp(key, "id") == 0 || strcmp(key, "idx") == 0 ||
+			    (strcmp(key, "npos") == 0 && *l.f[k] != '\0'))
+				json_object_set_new(rec, key, json_integer(atol(l.f[k])));
+			else if (strcmp(key, "npos") != 0)
+				json_object_set_new(rec, key, json_string(rowtext_unescape(l.f[k])));
+		}
+		json_array_append_new(out, rec);
+	}
+	assert_true(p == s + n);	/* every line whole */
+	free(s);
+	return out;
+}
+
 /* A text page (comma-separated records) as the record objects it holds:
  * a row's values named by cols, null for a member it lacks. */
 static json_t *
@@ -174,7 +205,7 @@ tp_list(struct tpage *t, const struct jobsel_filter *f, long limit,
 		pg = (struct jobpage){ &t->m, f, json_array(), limit,
 		    budget ? now_mono_us() + budget : 0, ranges, false, 0,
 		    tp_rows ? tp_rows->mask : 0, tp_rows,
-		    tp_rows ? evbuffer_new() : NULL, 0 };
+		    tp_rows ? evbuffer_new() : NULL, 0, JOBPAGE_BYTES, 0 };
 		for (; j != NULL; j = TAILQ_NEXT(j, id_entry), pos = 0) {
 			if (!jobsel_job_match(f, j))
 				continue;
@@ -188,7 +219,8 @@ tp_list(struct tpage *t, const struct jobsel_filter *f, long limit,
 		}
 		if (tp_rows != NULL) {
 			json_decref(pg.out);
-			pg.out = tp_text_records(pg.text, tp_rows->names);
+			pg.out = tp_rows->tsv ? tp_tsv_records(pg.text, tp_rows->names) :
+			    tp_text_records(pg.text, tp_rows->names);
 			evbuffer_free(pg.text);
 		}
 		assert_true(json_array_size(pg.out) > 0 || j == NULL);
@@ -255,7 +287,16 @@ test_ranges(void **state)
 	assert_int_equal(l.records, 11);
 	free(l.text);
 	tp_rows = &rw;	/* the same as compact text rows, a page or a record */
-	jobrec_row_init(&rw, jobrec_bit("stat"));
+	jobrec_row_init(&rw, jobrec_bit("stat"), false);
+	for (limit = 1; limit <= 1000; limit += 999) {
+		tp_list(t, &f, limit, 1000000, true, &l);
+		assert_string_equal(l.text, "1[0]=PEND,2[1+2]=PEND,2[3]=RUN,2[4]=DONE,"
+		    "2[5]=EXIT,2[6]=EXIT,2[7]=PEND,2[8]=PSUSP,2[9+2]=PEND,"
+		    "3[1+1000000]=PEND,4[0]=PEND,");
+		free(l.text);
+	}
+	jobrec_row_free(&rw);
+	jobrec_row_init(&rw, jobrec_bit("stat"), true);	/* and in the row encoding */
 	for (limit = 1; limit <= 1000; limit += 999) {
 		tp_list(t, &f, limit, 1000000, true, &l);
 		assert_string_equal(l.text, "1[0]=PEND,2[1+2]=PEND,2[3]=RUN,2[4]=DONE,"
@@ -305,7 +346,7 @@ tp_row(struct tpage *t, long id, const struct jobrec_row *rw)
 	char *s;
 	json_t *row;
 
-	jobrec_write_row(&t->m, job_find(&t->m, id), 0, rw, b);
+	jobrec_write_row(&t->m, job_find(&t->m, id), 0, rw, 0, b);
 	n = evbuffer_get_length(b);
 	s = xmalloc(n);
 	evbuffer_remove(b, s, n);
@@ -314,6 +355,37 @@ tp_row(struct tpage *t, long id, const struct jobrec_row *rw)
 	free(s);
 	evbuffer_free(b);
 	return row;
+}
+
+/* A line of the row encoding: cols with name, array and npos; the name's
+ * tab, newline and control byte escaped, its UTF-8 as it is, absent
+ * values empty. */
+static void
+tp_tsv_row(struct tpage *t, struct job *j, char *name)
+{
+	struct jobrec_row rw;
+	struct evbuffer *b = evbuffer_new();
+	char *text;
+	size_t n;
+
+	jobrec_row_init(&rw, jobrec_bit("exec_hosts") | jobrec_bit("pend_reason"), true);
+	text = json_dumps(rw.names, JSON_COMPACT);
+	assert_string_equal(text, "[\"id\",\"idx\",\"name\",\"exec_hosts\","
+	    "\"pend_reason\",\"pend_detail\",\"array\",\"npos\"]");
+	free(text);
+	j->name = "q\"b\\s\n\001\t \xc3\xa9/";
+	jobrec_write_row(&t->m, j, 0, &rw, 0, b);
+	j->name = name;
+	n = evbuffer_get_length(b);
+	text = xmalloc(n + 1);
+	evbuffer_remove(b, text, n);
+	text[n] = '\0';
+	assert_non_null(strstr(text, "\t0\tq\"b\\\\s\\n\\x01\\t \xc3\xa9/\t\t"));
+	assert_int_equal(text[n - 1], '\n');
+	assert_int_equal(text[n - 2], '\t');	/* npos: empty, last */
+	free(text);
+	jobrec_row_free(&rw);
+	evbuffer_free(b);
 }
 
 /* Compact rows: values in the order of cols (id, idx, then the members
@@ -329,7 +401,7 @@ tp_compact(struct tpage *t, const json_t *whole)
 	char *text, *name = j->name;
 	json_t *a, *b;
 
-	jobrec_row_init(&rw, mask);
+	jobrec_row_init(&rw, mask, false);
 	a = tp_row(t, 1, &rw);
 	b = tp_row(t, 4, &rw);
 	text = json_dumps(rw.names, JSON_COMPACT);
@@ -346,7 +418,7 @@ tp_compact(struct tpage *t, const json_t *whole)
 	jobrec_row_free(&rw);
 	json_decref(a);
 	json_decref(b);
-	jobrec_row_init(&rw, jobrec_bit("name") | jobrec_bit("exec_hosts"));
+	jobrec_row_init(&rw, jobrec_bit("name") | jobrec_bit("exec_hosts"), false);
 	j->name = "q\"b\\s\n\001 \xc3\xa9/";
 	a = tp_row(t, 1, &rw);
 	j->name = name;
@@ -356,6 +428,7 @@ tp_compact(struct tpage *t, const json_t *whole)
 	assert_int_equal(json_array_size(json_array_get(a, 3)), 0);
 	jobrec_row_free(&rw);
 	json_decref(a);
+	tp_tsv_row(t, j, name);
 }
 
 /* A field list: only those members (and id, idx); a range record also
@@ -374,7 +447,7 @@ test_fields(void **state)
 	assert_true(jobrec_mask(fields) == (jobrec_bit("stat") | jobrec_bit("pend_reason")));
 	assert_true(jobrec_mask(NULL) == JOBREC_ALL);
 	pg = (struct jobpage){ &t->m, &f, json_array(), 1000, now_mono_us() + 1000000,
-	    true, false, 0, jobrec_bit("stat"), NULL, NULL, 0 };
+	    true, false, 0, jobrec_bit("stat"), NULL, NULL, 0, JOBPAGE_BYTES, 0 };
 	assert_int_equal(jobpage_job(&pg, job_find(&t->m, 1), NULL, 0), -1);
 	assert_int_equal(jobpage_job(&pg, job_find(&t->m, 3), NULL, 0), -1);
 	keys = tp_keys(json_array_get(pg.out, 0));
@@ -445,7 +518,7 @@ test_summary(void **state)
 
 	tp_filter(&f, ~0);
 	pg = (struct jobpage){ &t->m, &f, json_array(), 1000, now_mono_us() + 1000000,
-	    false, true, 0, 0, NULL, NULL, 0 };
+	    false, true, 0, 0, NULL, NULL, 0, JOBPAGE_BYTES, 0 };
 	assert_int_equal(jobpage_job(&pg, job_find(&t->m, 2), NULL, 0), -1);
 	assert_int_equal(jobpage_job(&pg, job_find(&t->m, 3), NULL, 0), -1);
 	assert_int_equal(jobpage_job(&pg, job_find(&t->m, 1), NULL, 0), -1);
