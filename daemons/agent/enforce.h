@@ -34,7 +34,10 @@ struct enforce {
 	const char *reason;	/* ENFORCE_*_REASON once one was hit */
 	pthread_t thread;
 	int running;		/* the watcher thread exists */
-	int stop;		/* __atomic: set by enforce_stop */
+	int sync;		/* mu and cv initialised */
+	pthread_mutex_t mu;	/* guards stop */
+	pthread_cond_t cv;	/* signalled by enforce_stop: the watcher ends at once */
+	int stop;
 };
 
 /* Before the fork: a cgroup when there is a memory limit. */
