@@ -149,7 +149,7 @@ enforce_check_run(struct enforce *l)
 {
 	uint64_t ran = now_mono_ms() - l->start_ms, lim = (uint64_t)l->js->run_limit * 1000;
 	uint64_t grace = (uint64_t)(l->js->runlimit_grace > 0 ? l->js->runlimit_grace :
-	    ENFORCE_GRACE_DEFAULT) * 1000;
+	    JOBSPEC_GRACE_DEFAULT) * 1000;
 
 	if (l->js->run_limit <= 0 || ran < lim)
 		return;

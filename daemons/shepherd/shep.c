@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "become.h"
 #include "jobenv.h"
 #include "jobreport.h"
 #include "jobspec.h"
@@ -89,19 +90,10 @@ shep_child_fail(int rep, const char *fmt, ...)
 static void
 shep_child_become(struct shep *s, int rep)
 {
-	gid_t gid = s->spec.gid;
+	char err[512];
 
-	if (!s->as_other)
-		return;
-	if (setgid(gid) < 0)
-		shep_child_fail(rep, "cannot set group id %d: %s", (int)gid, strerror(errno));
-	if (s->pw != NULL ? initgroups(s->pw->pw_name, gid) < 0 : setgroups(1, &gid) < 0)
-		shep_child_fail(rep, "cannot set groups of %s: %s", s->spec.user, strerror(errno));
-	if (setuid(s->spec.uid) < 0)
-		shep_child_fail(rep, "cannot become user %s (uid %d): %s", s->spec.user,
-		    (int)s->spec.uid, strerror(errno));
-	if (getuid() != s->spec.uid || geteuid() != s->spec.uid)
-		shep_child_fail(rep, "cannot become user %s: uid did not change", s->spec.user);
+	if (s->as_other && become_user(&s->spec, s->pw, err, sizeof(err)) < 0)
+		shep_child_fail(rep, "%s", err);
 }
 
 /* Opens one output file as the job's user and tells the parent its path. */

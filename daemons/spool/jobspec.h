@@ -9,6 +9,8 @@
 #include <sys/types.h>
 #include <jansson.h>
 
+#define JOBSPEC_GRACE_DEFAULT 10	/* s: runlimit_grace unless PUMICE_RUNLIMIT_GRACE */
+
 struct jobspec {
 	long long id, idx, idx_end, idx_step;
 	const char *name, *user, *queue, *cmd, *cwd, *subcwd, *subhost;

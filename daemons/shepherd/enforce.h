@@ -21,7 +21,6 @@
 
 #define ENFORCE_MEM_REASON "TERM_MEMLIMIT: job killed after reaching LSF memory usage limit"
 #define ENFORCE_RUN_REASON "TERM_RUNLIMIT: job killed after reaching LSF run time limit"
-#define ENFORCE_GRACE_DEFAULT 10	/* s: agent default of PUMICE_RUNLIMIT_GRACE */
 
 struct enforce {
 	const struct jobspec *js;

@@ -1,0 +1,13 @@
+# pumice-shepherd: one per running job, between the agent and the job
+# (DESIGN.md, "The agent and the shepherd"). Links libspool.a, libcommon.a,
+# jansson and libnfs; never libuv or libcrypto (the agent's).
+SHEP_SRC := $(filter-out daemons/shepherd/shepherd.c,$(wildcard daemons/shepherd/*.c))
+SHEP_OBJ := $(SHEP_SRC:%.c=$(B)/%.o)
+SHEP_LIBS = $(B)/libspool.a $(B)/libcommon.a $(JANSSON_LIBS) $(NFS_LIBS) -lpthread
+$(SHEP_OBJ) $(B)/daemons/shepherd/shepherd.o: MOD_CFLAGS = $(JANSSON_CFLAGS) $(NFS_CFLAGS) $(SPOOL_CFLAGS)
+$(B)/libshepherd.a: $(SHEP_OBJ)
+	$(AR) rcs $@ $^
+$(B)/bin/pumice-shepherd: $(B)/daemons/shepherd/shepherd.o $(B)/libshepherd.a $(B)/libspool.a $(B)/libcommon.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(B)/daemons/shepherd/shepherd.o $(B)/libshepherd.a $(SHEP_LIBS)
+BINS += $(B)/bin/pumice-shepherd
