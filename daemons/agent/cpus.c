@@ -36,8 +36,9 @@ cpus_pick(const int *used, size_t nused, int nslots, int n, int *out)
 static void
 cpus_used_of(const char *spool, const char *key, int **used, size_t *nused)
 {
-	char *p = xasprintf("%s/jobs/%s/status", spool, key);
-	json_t *spec, *slots;
+	char *p = xasprintf("%s/jobs/%s/status", spool, key), err[256];
+	struct jobspec js;
+	json_t *spec;
 	size_t i;
 
 	if (access(p, F_OK) == 0) {	/* ended */
@@ -46,12 +47,11 @@ cpus_used_of(const char *spool, const char *key, int **used, size_t *nused)
 	}
 	free(p);
 	p = xasprintf("%s/jobs/%s/job.json", spool, key);
-	spec = json_load_file(p, 0, NULL);
+	spec = jobspec_load(p, &js, err, sizeof(err));
 	free(p);
-	slots = json_object_get(spec, "slots");
-	for (i = 0; i < json_array_size(slots); i++) {
+	for (i = 0; spec != NULL && i < json_array_size(js.slots); i++) {
 		*used = xrealloc(*used, (*nused + 1) * sizeof(int));
-		(*used)[(*nused)++] = (int)json_integer_value(json_array_get(slots, i));
+		(*used)[(*nused)++] = (int)json_integer_value(json_array_get(js.slots, i));
 	}
 	json_decref(spec);
 }
@@ -92,24 +92,20 @@ cpus_allowed(int *out, int max)
 }
 
 void
-cpus_assign(json_t *spec, const char *spool, int nslots, int n)
+cpus_assign(struct jobspec_local *l, const char *spool, int nslots, int n)
 {
-	int *used, *picked, allowed[CPU_SETSIZE], nallowed, i;
-	json_t *slots = json_array(), *cpus = json_array();
+	int *used, allowed[CPU_SETSIZE], nallowed, i;
 	size_t nused = cpus_used(spool, &used);
 
 	if (n < 1)
 		n = 1;
-	picked = xcalloc((size_t)n, sizeof(int));
-	cpus_pick(used, nused, nslots, n, picked);
+	l->slots = xcalloc((size_t)n, sizeof(int));
+	l->cpus = xcalloc((size_t)n, sizeof(int));
+	l->nslots = n;
+	l->ncpus = 0;
+	cpus_pick(used, nused, nslots, n, l->slots);
 	nallowed = cpus_allowed(allowed, CPU_SETSIZE);
-	for (i = 0; i < n; i++) {
-		json_array_append_new(slots, json_integer(picked[i]));
-		if (nallowed > 0)
-			json_array_append_new(cpus, json_integer(allowed[picked[i] % nallowed]));
-	}
-	json_object_set_new(spec, "slots", slots);
-	json_object_set_new(spec, "cpus", cpus);
-	free(picked);
+	for (i = 0; i < n && nallowed > 0; i++)
+		l->cpus[l->ncpus++] = allowed[l->slots[i] % nallowed];
 	free(used);
 }

@@ -123,13 +123,13 @@ jobs_add(struct jobs *js, long long id, long long idx)
 static long long
 jobs_spooled_attempt(const struct job *j)
 {
-	char *path = xasprintf("%s/job.json", j->dir);
-	json_t *spec = json_load_file(path, 0, NULL);
-	long long a = json_integer_value(json_object_get(spec, "attempt"));
+	char *path = xasprintf("%s/job.json", j->dir), err[256];
+	struct jobspec s;
+	json_t *spec = jobspec_load(path, &s, err, sizeof(err));
 
 	json_decref(spec);
 	free(path);
-	return a;
+	return spec != NULL ? s.attempt : 0;
 }
 
 static void
@@ -322,43 +322,40 @@ jobs_admit(struct jobs *js, const struct jobspec *spec, char *err, size_t errlen
 	return 0;
 }
 
-/* What only this node knows, added to the spec it spools (proto.h). */
-static void
-jobs_local_spec(struct jobs *js, json_t *l)
+/*
+ * The spec as spooled: what only this node knows (its name, the slots and
+ * cpus it gives the job, lsf.conf's output settings: outconf.c) added to
+ * the master's, by jobspec_build.
+ */
+static int
+jobs_write_spec(struct jobs *js, const char *key, const json_t *spec, char *err,
+    size_t errlen)
 {
 	struct agent *a = js->a;
-	const json_t *hosts = json_object_get(l, "hosts");
+	struct jobspec_local l = { .exec_host = a->host, .runlimit_grace = a->runlimit_grace,
+		.preexec_retry = a->preexec_retry, .mem_watch = a->mem_watch };
+	const json_t *hosts = json_object_get(spec, "hosts");
 	long ncpus = a->ncpus > 0 ? a->ncpus : sysconf(_SC_NPROCESSORS_ONLN);
-	json_int_t n = json_integer_value(json_object_get(l, "nslots"));
+	json_int_t n = json_integer_value(json_object_get(spec, "nslots"));
+	char *out = outconf_local(a->conf, &l);
+	json_t *full;
 	const char *h;
-	int here = 0;
+	int here = 0, r;
 	size_t i;
 
 	for (i = 0; i < json_array_size(hosts); i++)
 		if ((h = json_string_value(json_array_get(hosts, i))) != NULL &&
 		    strcmp(h, a->host) == 0)
 			here++;
-	json_object_set_new(l, "exec_host", json_string(a->host));
-	json_object_set_new(l, "runlimit_grace", json_integer(a->runlimit_grace));
-	json_object_set_new(l, "preexec_retry", json_integer(a->preexec_retry));
-	if (a->mem_watch)
-		json_object_set_new(l, "mem_watch", json_true());
-	cpus_assign(l, a->spool, ncpus > 0 ? (int)ncpus : 1,
+	l.out_default = out;
+	cpus_assign(&l, a->spool, ncpus > 0 ? (int)ncpus : 1,
 	    here > 0 ? here : n > 0 ? (int)n : 1);
-}
-
-/* The spec as spooled: with lsf.conf's output settings (outconf.c). */
-static int
-jobs_write_spec(struct jobs *js, const char *key, const json_t *spec, char *err,
-    size_t errlen)
-{
-	json_t *full = outconf_spec(js->a->conf, spec);
-	int r;
-
-	jobs_local_spec(js, full);
-	r = spool_write_spec(js->a->spool, key, full, err, errlen);
-
+	full = jobspec_build(spec, &l);
+	r = spool_write_spec(a->spool, key, full, err, errlen);
 	json_decref(full);
+	free(l.slots);
+	free(l.cpus);
+	free(out);
 	return r;
 }
 

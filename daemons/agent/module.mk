@@ -5,8 +5,9 @@ AGENT_SRC := $(filter-out daemons/agent/main.c,$(wildcard daemons/agent/*.c))
 AGENT_OBJ := $(AGENT_SRC:%.c=$(B)/%.o)
 AGENT_LIBS = $(B)/libspool.a $(COMMON_LIBS) $(UV_LIBS)
 $(AGENT_OBJ) $(B)/daemons/agent/main.o: MOD_CFLAGS = $(UV_CFLAGS) $(JANSSON_CFLAGS) $(SPOOL_CFLAGS)
-$(B)/libagent.a: $(AGENT_OBJ)
-	$(AR) rcs $@ $^
+# rebuilt whole when this file changes: no stale member of a moved source
+$(B)/libagent.a: $(AGENT_OBJ) daemons/agent/module.mk
+	rm -f $@; $(AR) rcs $@ $(AGENT_OBJ)
 $(B)/bin/pumice-agent: $(B)/daemons/agent/main.o $(B)/libagent.a $(B)/libspool.a $(B)/libcommon.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(B)/daemons/agent/main.o $(B)/libagent.a $(AGENT_LIBS)

@@ -438,7 +438,7 @@ shep_report(struct shep *s)
 		gethostname(host, sizeof(host) - 1);
 	r.host = host;
 	r.home = s->pw ? s->pw->pw_dir : NULL;
-	r.submit = (long)json_integer_value(json_object_get(s->spec_json, "submit_time"));
+	r.submit = (long)s->spec.submit_time;
 	r.exit_code = WIFEXITED(s->wstatus) ? WEXITSTATUS(s->wstatus) : 0;
 	r.signal = WIFSIGNALED(s->wstatus) ? WTERMSIG(s->wstatus) : 0;
 	r.cpu = s->ru.ru_utime.tv_sec + s->ru.ru_utime.tv_usec / 1e6 +
@@ -521,7 +521,7 @@ shep_may_report(const struct shep *s)
 static int
 shep_output_open(struct shep *s)
 {
-	s->out = shepout_new(s->jobdir, &s->spec, s->spec_json);
+	s->out = shepout_new(s->jobdir, &s->spec);
 	return shepout_open(s->out, s->reason, sizeof(s->reason));
 }
 
@@ -614,16 +614,10 @@ static int
 shep_load(struct shep *s)
 {
 	char *path = xasprintf("%s/job.json", s->jobdir);
-	json_error_t jerr;
-	int r;
 
-	s->spec_json = json_load_file(path, 0, &jerr);
-	if (s->spec_json == NULL)
-		r = errf(s->reason, sizeof(s->reason), "%s: %s", path, jerr.text);
-	else
-		r = jobspec_parse(s->spec_json, &s->spec, s->reason, sizeof(s->reason));
+	s->spec_json = jobspec_load(path, &s->spec, s->reason, sizeof(s->reason));
 	free(path);
-	return r;
+	return s->spec_json != NULL ? 0 : -1;
 }
 
 static void

@@ -6,5 +6,6 @@ SPOOL_SRC := $(wildcard daemons/spool/*.c)
 SPOOL_OBJ := $(SPOOL_SRC:%.c=$(B)/%.o)
 SPOOL_CFLAGS := -iquote daemons/spool
 $(SPOOL_OBJ): MOD_CFLAGS = $(JANSSON_CFLAGS) $(SPOOL_CFLAGS)
-$(B)/libspool.a: $(SPOOL_OBJ)
-	$(AR) rcs $@ $^
+# rebuilt whole when this file changes: no stale member of a moved source
+$(B)/libspool.a: $(SPOOL_OBJ) daemons/spool/module.mk
+	rm -f $@; $(AR) rcs $@ $(SPOOL_OBJ)
