@@ -3,6 +3,7 @@
  * agent_main() (agent.c), which owns the loop.
  */
 #include <getopt.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,20 @@ usage(void)
 	    "                    [--spool dir] [--socket path] [--master addr:port]\n"
 	    "                    [--log file] [--pid file]\n");
 	exit(2);
+}
+
+/*
+ * A node's daemon should cost a Pi next to nothing: one libuv worker
+ * thread (it resolves the master's name and reads bpeek output; the
+ * default four add only stacks and malloc arenas) unless the administrator
+ * sets UV_THREADPOOL_SIZE, and one malloc arena for all threads. Jobs do
+ * not inherit the variable: the shepherd builds their environment.
+ */
+static void
+agent_lean(void)
+{
+	setenv("UV_THREADPOOL_SIZE", "1", 0);
+	mallopt(M_ARENA_MAX, 1);
 }
 
 int
@@ -81,5 +96,6 @@ main(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage();
+	agent_lean();
 	return agent_main(&o);
 }
