@@ -569,7 +569,8 @@ static int
 shep_write_script(struct shep *s)
 {
 	s->script = xasprintf("%s/script", s->jobdir);
-	if (file_write_atomic(s->script, s->spec.cmd, strlen(s->spec.cmd), 0700) < 0)
+	/* not synced: a job that did not survive a crash needs no script */
+	if (file_write_replace(s->script, s->spec.cmd, strlen(s->spec.cmd), 0700) < 0)
 		return errf(s->reason, sizeof(s->reason), "%s: %s", s->script, strerror(errno));
 	if (s->as_other && chown(s->script, s->spec.uid, s->spec.gid) < 0)
 		return errf(s->reason, sizeof(s->reason), "%s: chown: %s", s->script,

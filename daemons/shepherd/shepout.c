@@ -196,7 +196,8 @@ shepout_child_fd(const struct shepout *so, int stream)
 	return -1;
 }
 
-/* output.json: where bpeek finds the job's stdout (file, or spool + URL). */
+/* output.json: where bpeek finds the job's stdout (file, or spool + URL);
+ * not synced: only a running job has a use for it (spool.c). */
 static void
 shepout_record(struct shepout *so)
 {
@@ -210,7 +211,7 @@ shepout_record(struct shepout *so)
 	} else if (so->local_out != NULL)
 		json_object_set_new(o, "dest", json_string(so->local_out));
 	text = json_dumps(o, JSON_COMPACT);
-	if (text == NULL || file_write_atomic(path, text, strlen(text), 0600) < 0)
+	if (text == NULL || file_write_replace(path, text, strlen(text), 0600) < 0)
 		log_warn("%s", path);
 	free(text);
 	free(path);
