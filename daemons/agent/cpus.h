@@ -18,8 +18,9 @@
 int cpus_pick(const int *used, size_t nused, int nslots, int n, int *out);
 /*
  * Sets l's slots and cpus (malloc'd) for n slots of a job about to be
- * spooled, given the slots the other jobs in spool/jobs hold.
+ * spooled, given the slots used[0..nused) the running jobs hold.
  */
-void cpus_assign(struct jobspec_local *l, const char *spool, int nslots, int n);
+void cpus_assign(struct jobspec_local *l, const int *used, size_t nused, int nslots,
+    int n);
 
 #endif
