@@ -21,16 +21,18 @@ usage(void)
 }
 
 /*
- * A node's daemon should cost a Pi next to nothing: one libuv worker
- * thread (it resolves the master's name and reads bpeek output; the
- * default four add only stacks and malloc arenas) unless the administrator
- * sets UV_THREADPOOL_SIZE, and one malloc arena for all threads. Jobs do
- * not inherit the variable: the shepherd builds their environment.
+ * A node's daemon should cost a Pi next to nothing: two libuv worker
+ * threads, not the default four, unless the administrator sets
+ * UV_THREADPOOL_SIZE (they resolve the master's name and read bpeek
+ * output; two, so that a bpeek stuck on a hung mount does not hold up the
+ * name lookup of a reconnection), and one malloc arena for all threads
+ * (each thread's own arena was most of the agent's anonymous memory). Jobs
+ * do not inherit the variable: the shepherd builds their environment.
  */
 static void
 agent_lean(void)
 {
-	setenv("UV_THREADPOOL_SIZE", "1", 0);
+	setenv("UV_THREADPOOL_SIZE", "2", 0);
 	mallopt(M_ARENA_MAX, 1);
 }
 
