@@ -45,7 +45,9 @@ BINS :=
 TESTS_UNIT :=
 include common/module.mk
 include daemons/master/module.mk
+include daemons/spool/module.mk
 include daemons/agent/module.mk
+include daemons/shepherd/module.mk
 include cli/module.mk
 include tests/module.mk
 include man/module.mk

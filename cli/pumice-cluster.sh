@@ -519,7 +519,7 @@ is_shepherd() {
 }
 
 # Kills the process groups of jobs still running under DIR/spool (layout
-# in daemons/agent/spool.c: spool/<host>/jobs/<id>.<idx>/{pgid,
+# in daemons/spool/spool.c: spool/<host>/jobs/<id>.<idx>/{pgid,
 # shepherd.pid,status}), then waits for their shepherds, so a stopped
 # cluster leaves nothing behind. Job records stay; a restart reports them.
 stop_jobs() {

@@ -3,10 +3,10 @@
 # real clusters with pumice-cluster.
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
-$(UNIT_SRC:%.c=$(B)/%.o) $(B)/tests/unit/testlib.o: MOD_CFLAGS = $(CMOCKA_CFLAGS) $(JANSSON_CFLAGS) $(EVENT_CFLAGS) $(SQLITE_CFLAGS) $(UV_CFLAGS)
-$(B)/tests/%: $(B)/tests/unit/%.o $(B)/tests/unit/testlib.o $(B)/libmaster.a $(B)/libagent.a $(B)/libcli.a $(B)/libcommon.a
+$(UNIT_SRC:%.c=$(B)/%.o) $(B)/tests/unit/testlib.o: MOD_CFLAGS = $(CMOCKA_CFLAGS) $(JANSSON_CFLAGS) $(EVENT_CFLAGS) $(SQLITE_CFLAGS) $(UV_CFLAGS) $(SPOOL_CFLAGS)
+$(B)/tests/%: $(B)/tests/unit/%.o $(B)/tests/unit/testlib.o $(B)/libmaster.a $(B)/libagent.a $(B)/libshepherd.a $(B)/libspool.a $(B)/libcli.a $(B)/libcommon.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/tests/unit/testlib.o $(B)/libmaster.a $(B)/libagent.a $(B)/libcli.a $(COMMON_LIBS) $(CMOCKA_LIBS) $(EVENT_LIBS) $(SQLITE_LIBS) $(UV_LIBS) $(NFS_LIBS) -lm
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/tests/unit/testlib.o $(B)/libmaster.a $(B)/libagent.a $(B)/libshepherd.a $(B)/libspool.a $(B)/libcli.a $(COMMON_LIBS) $(CMOCKA_LIBS) $(EVENT_LIBS) $(SQLITE_LIBS) $(UV_LIBS) $(NFS_LIBS) -lm
 
 tests-build: $(UNIT_BINS)
 
@@ -47,7 +47,7 @@ check-install: all
 # checked in every build so that configuration cannot rot unseen.
 check-nonfs:
 	$(CC) $(WARN) $(CFLAGS) $(filter-out -MMD -MP,$(CPPFLAGS)) -UHAVE_NFS -DHAVE_NFS=0 \
-	  -fsyntax-only daemons/agent/outnfs.c
+	  -fsyntax-only daemons/shepherd/outnfs.c
 	@echo "without-nfs: outnfs.c compiles"
 
 .PHONY: check-nonfs

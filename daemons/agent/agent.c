@@ -16,7 +16,7 @@
 
 #include "agent.h"
 #include "conf.h"
-#include "enforce.h"
+#include "jobspec.h"
 #include "log.h"
 #include "spool.h"
 #include "units.h"
@@ -147,7 +147,7 @@ agent_setup(struct agent *a, const struct agent_opts *o, char *err, size_t errle
 	/* LSF's 10 min grace suits no small cluster; lsf.conf sets it */
 	a->runlimit_grace = atoi(agent_lsfconf(a, "PUMICE_RUNLIMIT_GRACE", "0"));
 	if (a->runlimit_grace <= 0)
-		a->runlimit_grace = ENFORCE_GRACE_DEFAULT;
+		a->runlimit_grace = JOBSPEC_GRACE_DEFAULT;
 	a->preexec_retry = atoi(agent_lsfconf(a, "PUMICE_PREEXEC_RETRY", "-1"));
 	if (a->preexec_retry < 0)
 		a->preexec_retry = AGENT_PREEXEC_RETRY;

@@ -8,7 +8,7 @@
 #define PUMICE_CPUS_H
 
 #include <stddef.h>
-#include <jansson.h>
+#include "jobspec.h"
 
 /*
  * Picks n slots of 0..nslots-1 not in used[0..nused), lowest first, into
@@ -17,9 +17,10 @@
  */
 int cpus_pick(const int *used, size_t nused, int nslots, int n, int *out);
 /*
- * Adds "slots" and "cpus" for n slots to spec (a JOBSPEC about to be
- * spooled), given the slots the other jobs in spool/jobs hold.
+ * Sets l's slots and cpus (malloc'd) for n slots of a job about to be
+ * spooled, given the slots used[0..nused) the running jobs hold.
  */
-void cpus_assign(json_t *spec, const char *spool, int nslots, int n);
+void cpus_assign(struct jobspec_local *l, const int *used, size_t nused, int nslots,
+    int n);
 
 #endif

@@ -43,6 +43,8 @@ struct job {
 	uv_timer_t *killt;	/* INT -> TERM -> KILL escalation */
 	int kill_step;
 	int pending_sig;	/* waits for the pgid to be spooled */
+	int *slots;		/* the cpu slots it holds here (job.json "slots") */
+	int nslots;
 };
 
 struct jobs {
@@ -65,6 +67,8 @@ static const struct {
 };
 
 static const int jobs_kill_steps[] = { SIGINT, SIGTERM, SIGKILL };
+
+static void jobs_check(struct jobs *js, struct job *j);
 
 /* "TERM", "SIGTERM", "15" or 15 -> 15; 0 when unknown. */
 static int
@@ -120,17 +124,41 @@ jobs_add(struct jobs *js, long long id, long long idx)
 	return j;
 }
 
-/* The attempt job.json names, for a job found in the spool at start-up. */
-static long long
-jobs_spooled_attempt(const struct job *j)
+/* The attempt and slots job.json names, for a job found at start-up. */
+static void
+jobs_load_spec(struct job *j)
 {
-	char *path = xasprintf("%s/job.json", j->dir);
-	json_t *spec = json_load_file(path, 0, NULL);
-	long long a = json_integer_value(json_object_get(spec, "attempt"));
+	char *path = xasprintf("%s/job.json", j->dir), err[256];
+	struct jobspec s;
+	json_t *spec = jobspec_load(path, &s, err, sizeof(err));
+	size_t i;
 
-	json_decref(spec);
 	free(path);
-	return a;
+	if (spec == NULL)
+		return;
+	j->attempt = s.attempt;
+	j->nslots = (int)json_array_size(s.slots);
+	j->slots = xcalloc((size_t)j->nslots + 1, sizeof(int));
+	for (i = 0; i < (size_t)j->nslots; i++)
+		j->slots[i] = (int)json_integer_value(json_array_get(s.slots, i));
+	json_decref(spec);
+}
+
+/* The slots the running jobs hold (malloc'd), for cpus_assign. */
+static size_t
+jobs_used_slots(const struct jobs *js, int **used)
+{
+	const struct job *j;
+	size_t n = 0;
+
+	*used = NULL;
+	TAILQ_FOREACH(j, &js->list, entry)
+		if (j->fin == NULL && j->nslots > 0) {
+			*used = xrealloc(*used, (n + (size_t)j->nslots) * sizeof(int));
+			memcpy(*used + n, j->slots, (size_t)j->nslots * sizeof(int));
+			n += (size_t)j->nslots;
+		}
+	return n;
 }
 
 static void
@@ -149,6 +177,7 @@ jobs_drop(struct jobs *js, struct job *j)
 	if (j->proc != NULL)
 		j->proc->data = NULL;
 	json_decref(j->fin);
+	free(j->slots);
 	free(j->dir);
 	free(j);
 }
@@ -285,7 +314,8 @@ jobs_exit_cb(uv_process_t *p, int64_t status, int sig)
 	if (status != 0 || sig != 0)
 		log_warnx("job %lld[%lld]: shepherd %d exited with status %lld signal %d",
 		    j->id, j->idx, (int)j->shepherd, (long long)status, sig);
-	jobs_scan(j->js);
+	if (j->fin == NULL)
+		jobs_check(j->js, j);
 }
 
 /* Starts pumice-shepherd detached, in its own session. */
@@ -337,43 +367,42 @@ jobs_admit(struct jobs *js, const struct jobspec *spec, char *err, size_t errlen
 	return 0;
 }
 
-/* What only this node knows, added to the spec it spools (proto.h). */
-static void
-jobs_local_spec(struct jobs *js, json_t *l)
+/*
+ * The spec as spooled: what only this node knows (its name, the slots and
+ * cpus it gives the job, lsf.conf's output settings: outconf.c) added to
+ * the master's, by jobspec_build.
+ */
+static int
+jobs_write_spec(struct jobs *js, const char *key, const json_t *spec, int **slots,
+    int *nslots, char *err, size_t errlen)
 {
 	struct agent *a = js->a;
-	const json_t *hosts = json_object_get(l, "hosts");
+	struct jobspec_local l = { .exec_host = a->host, .runlimit_grace = a->runlimit_grace,
+		.preexec_retry = a->preexec_retry, .mem_watch = a->mem_watch };
+	const json_t *hosts = json_object_get(spec, "hosts");
 	long ncpus = a->ncpus > 0 ? a->ncpus : sysconf(_SC_NPROCESSORS_ONLN);
-	json_int_t n = json_integer_value(json_object_get(l, "nslots"));
+	json_int_t n = json_integer_value(json_object_get(spec, "nslots"));
+	char *out = outconf_local(a->conf, &l);
+	json_t *full;
 	const char *h;
-	int here = 0;
-	size_t i;
+	int here = 0, r, *used;
+	size_t i, nused = jobs_used_slots(js, &used);
 
 	for (i = 0; i < json_array_size(hosts); i++)
 		if ((h = json_string_value(json_array_get(hosts, i))) != NULL &&
 		    strcmp(h, a->host) == 0)
 			here++;
-	json_object_set_new(l, "exec_host", json_string(a->host));
-	json_object_set_new(l, "runlimit_grace", json_integer(a->runlimit_grace));
-	json_object_set_new(l, "preexec_retry", json_integer(a->preexec_retry));
-	if (a->mem_watch)
-		json_object_set_new(l, "mem_watch", json_true());
-	cpus_assign(l, a->spool, ncpus > 0 ? (int)ncpus : 1,
+	l.out_default = out;
+	cpus_assign(&l, used, nused, ncpus > 0 ? (int)ncpus : 1,
 	    here > 0 ? here : n > 0 ? (int)n : 1);
-}
-
-/* The spec as spooled: with lsf.conf's output settings (outconf.c). */
-static int
-jobs_write_spec(struct jobs *js, const char *key, const json_t *spec, char *err,
-    size_t errlen)
-{
-	json_t *full = outconf_spec(js->a->conf, spec);
-	int r;
-
-	jobs_local_spec(js, full);
-	r = spool_write_spec(js->a->spool, key, full, err, errlen);
-
+	full = jobspec_build(spec, &l);
+	r = spool_write_spec(a->spool, key, full, err, errlen);
 	json_decref(full);
+	*slots = l.slots;
+	*nslots = l.nslots;
+	free(l.cpus);
+	free(used);
+	free(out);
 	return r;
 }
 
@@ -384,6 +413,7 @@ jobs_on_run(struct jobs *js, const json_t *msg)
 	struct jobspec s;
 	struct job *j;
 	char key[SPOOL_KEY_MAX], err[1024];
+	int *slots = NULL, nslots = 0;
 
 	if (jobspec_parse(spec, &s, err, sizeof(err)) < 0) {
 		log_warnx("run: %s", err);
@@ -398,12 +428,15 @@ jobs_on_run(struct jobs *js, const json_t *msg)
 	}
 	if (jobs_admit(js, &s, err, sizeof(err)) < 0)
 		return jobs_refuse(js, s.id, s.idx, REFUSE_USER, err);
-	if (jobs_write_spec(js, key, spec, err, sizeof(err)) < 0) {
+	if (jobs_write_spec(js, key, spec, &slots, &nslots, err, sizeof(err)) < 0) {
 		spool_remove(js->a->spool, key);	/* what a full disk let in */
+		free(slots);
 		return jobs_refuse(js, s.id, s.idx, REFUSE_SPOOL, err);
 	}
 	j = jobs_add(js, s.id, s.idx);
 	j->attempt = s.attempt;
+	j->slots = slots;
+	j->nslots = nslots;
 	if (jobs_spawn(js, j, err, sizeof(err)) < 0) {
 		spool_remove(js->a->spool, key);
 		jobs_drop(js, j);
@@ -615,10 +648,20 @@ jobs_resend(struct jobs *js)
 			link_send(js->a->link, json_incref(j->fin));
 }
 
+/* done/<key> appeared (or went): that job only, unless the name is lost. */
 static void
 jobs_watch_cb(uv_fs_event_t *h, const char *name, int events, int status)
 {
-	jobs_scan(h->data);
+	struct jobs *js = h->data;
+	long long id, idx;
+	struct job *j;
+
+	if (name == NULL || spool_key_parse(name, &id, &idx) < 0) {
+		jobs_scan(js);
+		return;
+	}
+	if ((j = jobs_find(js, id, idx)) != NULL && j->fin == NULL)
+		jobs_check(js, j);
 }
 
 int
@@ -646,7 +689,7 @@ jobs_load(struct jobs *js, char *err, size_t errlen)
 			continue;
 		}
 		j = jobs_add(js, id, idx);
-		j->attempt = jobs_spooled_attempt(j);
+		jobs_load_spec(j);
 		n++;
 	}
 	closedir(d);

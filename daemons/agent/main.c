@@ -3,6 +3,7 @@
  * agent_main() (agent.c), which owns the loop.
  */
 #include <getopt.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,22 @@ usage(void)
 	    "                    [--spool dir] [--socket path] [--master addr:port]\n"
 	    "                    [--log file] [--pid file]\n");
 	exit(2);
+}
+
+/*
+ * A node's daemon should cost a Pi next to nothing: two libuv worker
+ * threads, not the default four, unless the administrator sets
+ * UV_THREADPOOL_SIZE (they resolve the master's name and read bpeek
+ * output; two, so that a bpeek stuck on a hung mount does not hold up the
+ * name lookup of a reconnection), and one malloc arena for all threads
+ * (each thread's own arena was most of the agent's anonymous memory). Jobs
+ * do not inherit the variable: the shepherd builds their environment.
+ */
+static void
+agent_lean(void)
+{
+	setenv("UV_THREADPOOL_SIZE", "2", 0);
+	mallopt(M_ARENA_MAX, 1);
 }
 
 int
@@ -81,5 +98,6 @@ main(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage();
+	agent_lean();
 	return agent_main(&o);
 }

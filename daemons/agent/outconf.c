@@ -45,26 +45,17 @@ outconf_bytes(const struct conf *c, const char *key)
 	return (json_int_t)(kb * 1024);
 }
 
-json_t *
-outconf_spec(const struct conf *c, const json_t *spec)
+char *
+outconf_local(const struct conf *c, struct jobspec_local *l)
 {
-	json_t *s = json_deep_copy(spec), *p = json_object();
 	const char *dir = c ? cfg_get(&c->lsfconf, "PUMICE_OUTPUT_DIR") : NULL;
-	json_int_t v;
 
 	if (c == NULL)
-		return s;
-	if ((v = outconf_bytes(c, "PUMICE_NFS_SPOOL_MAX")) > 0)
-		json_object_set_new(p, "nfs_spool_max", json_integer(v));
-	if ((v = outconf_secs(c, "PUMICE_NFS_TIMEOUT")) > 0)
-		json_object_set_new(p, "nfs_timeout", json_integer(v));
-	if ((v = outconf_secs(c, "PUMICE_NFS_DEADLINE")) > 0)
-		json_object_set_new(p, "nfs_deadline", json_integer(v));
-	json_object_set_new(s, "pumice", p);
-	if (dir != NULL && *dir != '\0' && !json_is_string(json_object_get(s, "out"))) {
-		char *out = nfsurl_join(dir, "%J.%I.out");
-		json_object_set_new(s, "out", json_string(out));
-		free(out);
-	}
-	return s;
+		return NULL;
+	l->nfs_spool_max = outconf_bytes(c, "PUMICE_NFS_SPOOL_MAX");
+	l->nfs_timeout = outconf_secs(c, "PUMICE_NFS_TIMEOUT");
+	l->nfs_deadline = outconf_secs(c, "PUMICE_NFS_DEADLINE");
+	if (dir == NULL || *dir == '\0')
+		return NULL;
+	return nfsurl_join(dir, "%J.%I.out");
 }

@@ -7,15 +7,16 @@
 #ifndef PUMICE_OUTCONF_H
 #define PUMICE_OUTCONF_H
 
-#include <jansson.h>
+#include "jobspec.h"
 
 struct conf;
 
 /*
- * A copy of spec with "pumice": {nfs_spool_max (bytes), nfs_timeout,
- * nfs_deadline (seconds)} and, when the job has no -o and
- * PUMICE_OUTPUT_DIR is set, out = "<dir>/%J.%I.out".
+ * Sets l's nfs_spool_max (bytes), nfs_timeout and nfs_deadline (seconds)
+ * from lsf.conf (0: not set); returns "<PUMICE_OUTPUT_DIR>/%J.%I.out"
+ * (malloc'd; l->out_default for a job without -o) or NULL when that key
+ * is not set.
  */
-json_t *outconf_spec(const struct conf *c, const json_t *spec);
+char *outconf_local(const struct conf *c, struct jobspec_local *l);
 
 #endif

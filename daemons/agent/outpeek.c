@@ -21,6 +21,7 @@
 #include "agent.h"
 #include "b64.h"
 #include "log.h"
+#include "jobspec.h"
 #include "spool.h"
 #include "util.h"
 
@@ -49,11 +50,10 @@ outpeek_fail(struct outpeek *p, const char *code, const char *what, int with_err
 
 /* Opens what to read: the spool (trusted) or the owner's own -o file. */
 static int
-outpeek_open(struct outpeek *p, const json_t *out, const json_t *spec)
+outpeek_open(struct outpeek *p, const json_t *out, const struct jobspec *js)
 {
 	const char *spool = json_string_value(json_object_get(out, "spool"));
 	const char *dest = json_string_value(json_object_get(out, "dest"));
-	json_int_t uid = json_integer_value(json_object_get(spec, "uid"));
 	struct stat st;
 	int fd;
 
@@ -61,7 +61,7 @@ outpeek_open(struct outpeek *p, const json_t *out, const json_t *spec)
 		return open(spool, O_RDONLY | O_CLOEXEC);
 	if ((fd = open(dest, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)) < 0)
 		return -1;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != (uid_t)uid) {
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != js->uid) {
 		close(fd);
 		errno = EPERM;
 		return -1;
@@ -112,7 +112,9 @@ outpeek_work(uv_work_t *req)
 	char *spath = xasprintf("%s/job.json", p->jobdir);
 	char *opath = xasprintf("%s/output.json", p->jobdir);
 	char *done = xasprintf("%s/status", p->jobdir);
-	json_t *spec = json_load_file(spath, 0, NULL), *out = NULL;
+	char err[256];
+	struct jobspec js;
+	json_t *spec = jobspec_load(spath, &js, err, sizeof(err)), *out = NULL;
 	const char *file;
 	int fd;
 
@@ -125,7 +127,7 @@ outpeek_work(uv_work_t *req)
 		json_object_set_new(p->rep, "ok", json_true());	/* starting, or no -o */
 		json_object_set_new(p->rep, "data", json_string(""));
 		json_object_set_new(p->rep, "file", out ? json_null() : json_string(""));
-	} else if ((fd = outpeek_open(p, out, spec)) < 0)
+	} else if ((fd = outpeek_open(p, out, &js)) < 0)
 		outpeek_fail(p, "internal", file, 1);
 	else {
 		outpeek_bytes(p, fd, file);

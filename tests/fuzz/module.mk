@@ -15,10 +15,11 @@ FUZZ_BINS := $(FUZZ_NAMES:%=$(B)/fuzz/fuzz_%)
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS := -g -O1 -Werror=implicit-function-declaration -Werror=int-conversion -fno-omit-frame-pointer $(FUZZ_SAN) -D_GNU_SOURCE -DHAVE_NFS=0 \
 	$(VERSION_DEFS) -Icommon -iquote cli -iquote daemons/master -iquote daemons/agent \
-	$(JANSSON_CFLAGS) $(CRYPTO_CFLAGS) $(EVENT_CFLAGS) $(SQLITE_CFLAGS) $(UV_CFLAGS)
-FUZZ_LIBS := $(EVENT_LIBS) $(SQLITE_LIBS) $(UV_LIBS) $(JANSSON_LIBS) $(CRYPTO_LIBS) -lm
+	-iquote daemons/shepherd -iquote daemons/spool \
+	$(JANSSON_CFLAGS) $(NETTLE_CFLAGS) $(CRYPTO_CFLAGS) $(EVENT_CFLAGS) $(SQLITE_CFLAGS) $(UV_CFLAGS)
+FUZZ_LIBS := $(EVENT_LIBS) $(SQLITE_LIBS) $(UV_LIBS) $(JANSSON_LIBS) $(NETTLE_LIBS) $(CRYPTO_LIBS) -lm
 FUZZ_OBJ = $(patsubst %.c,$(B)/fuzz/obj/%.o,$(1))
-FUZZ_ARS := $(B)/fuzz/libfix.a $(B)/fuzz/libmaster.a $(B)/fuzz/libagent.a $(B)/fuzz/libcli.a $(B)/fuzz/libcommon.a
+FUZZ_ARS := $(B)/fuzz/libfix.a $(B)/fuzz/libmaster.a $(B)/fuzz/libagent.a $(B)/fuzz/libspool.a $(B)/fuzz/libcli.a $(B)/fuzz/libcommon.a
 
 $(B)/fuzz/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -27,6 +28,7 @@ $(B)/fuzz/libfix.a: $(B)/fuzz/obj/tests/fuzz/fuzzmaster.o
 $(B)/fuzz/libcommon.a: $(call FUZZ_OBJ,$(COMMON_SRC))
 $(B)/fuzz/libmaster.a: $(call FUZZ_OBJ,$(MASTER_SRC))
 $(B)/fuzz/libagent.a: $(call FUZZ_OBJ,$(AGENT_SRC))
+$(B)/fuzz/libspool.a: $(call FUZZ_OBJ,$(SPOOL_SRC))
 $(B)/fuzz/libcli.a: $(call FUZZ_OBJ,$(CLI_SRC))
 $(FUZZ_ARS):
 	rm -f $@; $(AR) rcs $@ $^

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # Faults: the master killed with kill -9 and started again loses nothing it
 # acknowledged; an agent killed with kill -9 while its job runs does not
-# kill the job, and reports its end once restarted.
+# kill the job, and reports its end, exit code included, once restarted,
+# also when the job ended while the agent was down.
 
 load helpers
 
@@ -67,6 +68,41 @@ pid_of() {
 	wait_job_state "$id" DONE 60
 	run grep -x survived agent.out
 	assert_success
+}
+
+@test "kill -9 of an agent: a job that ends while it is down keeps its exit code" {
+	submit -o ended.out 'sleep 1; echo ended; exit 3'
+	local id=$JOBID host jd
+	wait_job_state "$id" RUN
+	host=$(exec_host "$id")
+	kill -9 "$(pid_of "$host")"
+	# the shepherd writes the status (synced) with no agent to tell
+	wait_for bash -c "test -s '$CLUSTER_DIR/spool/$host/jobs/$id'.*/status"
+	jd=$(echo "$CLUSTER_DIR/spool/$host/jobs/$id".*)
+	run -0 grep -q '"exit_code":3' "$jd/status"
+	restart_cluster
+	wait_job_state "$id" EXIT 60
+	run -0 job_field "$id" exit_code
+	assert_output 3
+	run grep -x ended ended.out
+	assert_success
+}
+
+@test "an agent restarted under a running job does not give its cpu slot to the next job" {
+	[ "$(nproc)" -ge 2 ] || skip "needs 2 cpus"
+	submit -o first.out 'grep Cpus_allowed_list /proc/self/status; sleep 5'
+	local first=$JOBID host
+	wait_job_state "$first" RUN
+	host=$(exec_host "$first")
+	wait_for grep -q '^Cpus_allowed_list:' first.out
+	kill -9 "$(pid_of "$host")"
+	restart_cluster
+	submit -m "$host" -o second.out 'grep Cpus_allowed_list /proc/self/status'
+	wait_job_state "$JOBID" DONE
+	run -0 grep -h '^Cpus_allowed_list:' first.out second.out
+	assert_equal "${#lines[@]}" 2
+	[ "${lines[0]}" != "${lines[1]}" ]
+	wait_job_state "$first" DONE 60
 }
 
 @test "stop leaves no process behind, start brings everything back" {

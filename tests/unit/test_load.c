@@ -11,9 +11,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../daemons/agent/cgroup.h"
+#include "../../daemons/shepherd/cgroup.h"
 #include "../../daemons/agent/cpus.h"
-#include "../../daemons/agent/enforce.h"
+#include "../../daemons/shepherd/enforce.h"
 #include "../../daemons/agent/load.h"
 
 static const char vmstat[] =

@@ -12,8 +12,8 @@
 #include <cmocka.h>
 
 #include "b64.h"
-#include "../../daemons/agent/jobreport.h"
-#include "../../daemons/agent/jobspec.h"
+#include "../../daemons/shepherd/jobreport.h"
+#include "../../daemons/spool/jobspec.h"
 #include "nfsurl.h"
 
 static const struct {

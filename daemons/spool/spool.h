@@ -26,7 +26,8 @@ int spool_has_job(const char *spool, const char *key);
 /* Makes the job's directory and writes job.json durably. */
 int spool_write_spec(const char *spool, const char *key, const json_t *spec,
     char *err, size_t errlen);
-/* Writes a small decimal file (shepherd.pid, pgid) in a job directory. */
+/* Writes a small decimal file (shepherd.pid, pgid) in a job directory
+ * atomically, not durably (spool.c). */
 int spool_write_pid(const char *jobdir, const char *name, pid_t pid);
 /* Reads it back; -1 when absent or garbled. */
 pid_t spool_read_pid(const char *jobdir, const char *name);

@@ -149,7 +149,7 @@ enforce_check_run(struct enforce *l)
 {
 	uint64_t ran = now_mono_ms() - l->start_ms, lim = (uint64_t)l->js->run_limit * 1000;
 	uint64_t grace = (uint64_t)(l->js->runlimit_grace > 0 ? l->js->runlimit_grace :
-	    ENFORCE_GRACE_DEFAULT) * 1000;
+	    JOBSPEC_GRACE_DEFAULT) * 1000;
 
 	if (l->js->run_limit <= 0 || ran < lim)
 		return;
@@ -185,6 +185,32 @@ enforce_usage(struct enforce *l, unsigned *ticks)
 }
 
 /*
+ * Waits up to ms on the stop condition: returns 1 once enforce_stop() asked
+ * the watcher to end, at once and not at the end of a tick (a job's end
+ * waited out up to 100 ms here).
+ */
+static int
+enforce_nap(struct enforce *l, long ms)
+{
+	struct timespec until;
+	int stop;
+
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += ms / 1000;
+	until.tv_nsec += (ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&l->mu);
+	while (!l->stop && pthread_cond_timedwait(&l->cv, &l->mu, &until) != ETIMEDOUT)
+		;
+	stop = l->stop;
+	pthread_mutex_unlock(&l->mu);
+	return stop;
+}
+
+/*
  * Every second a full check; every 100 ms the cheap one of a cgroup's OOM
  * count, so that the rest of a job whose process the kernel killed at the
  * limit goes quickly too.
@@ -193,30 +219,36 @@ static void *
 enforce_thread(void *arg)
 {
 	struct enforce *l = arg;
-	struct timespec ts = { 0, 100 * 1000 * 1000 };
 	unsigned ticks = 0;
 	int i;
 
-	while (!__atomic_load_n(&l->stop, __ATOMIC_ACQUIRE)) {
+	for (;;) {
 		enforce_tick(l);
 		if (ticks > 0 && l->pgid > 0)
 			enforce_usage(l, &ticks);
 		ticks++;
-		for (i = 0; i < 10 && !__atomic_load_n(&l->stop, __ATOMIC_ACQUIRE); i++) {
-			nanosleep(&ts, NULL);
+		for (i = 0; i < 10; i++) {
+			if (enforce_nap(l, 100))
+				return NULL;
 			if (!l->killed && l->cg.path != NULL && cgroup_oom_kills(&l->cg) > 0)
 				break;
 		}
 	}
-	return NULL;
 }
 
 void
 enforce_start(struct enforce *l)
 {
+	pthread_condattr_t ca;
 	int r;
 
 	l->start_ms = now_mono_ms();
+	pthread_mutex_init(&l->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&l->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	l->sync = 1;
 	/* always: the thread also samples usage */
 	if ((r = pthread_create(&l->thread, NULL, enforce_thread, l)) != 0)
 		log_warnx("job %lld[%lld]: no limit watcher: %s", l->js->id, l->js->idx,
@@ -235,9 +267,17 @@ void
 enforce_stop(struct enforce *l, char *reason, size_t reasonlen)
 {
 	if (l->running) {
-		__atomic_store_n(&l->stop, 1, __ATOMIC_RELEASE);
+		pthread_mutex_lock(&l->mu);
+		l->stop = 1;
+		pthread_cond_signal(&l->cv);
+		pthread_mutex_unlock(&l->mu);
 		pthread_join(l->thread, NULL);
 		l->running = 0;
+	}
+	if (l->sync) {
+		pthread_cond_destroy(&l->cv);
+		pthread_mutex_destroy(&l->mu);
+		l->sync = 0;
 	}
 	if (l->js != NULL && l->js->mem_limit > 0 && cgroup_oom_kills(&l->cg) > 0)
 		l->reason = ENFORCE_MEM_REASON;	/* killed before the watcher looked */

@@ -79,12 +79,11 @@ struct shepout {
 	char rbuf[SHEPOUT_BUF];	/* the reader thread's */
 };
 
+/* A setting of the spool's "pumice" object (jobspec.h), else def. */
 static long long
-shepout_num(const json_t *spec, const char *key, long long def)
+shepout_num(long long v, long long def)
 {
-	const json_t *v = json_object_get(json_object_get(spec, "pumice"), key);
-
-	return json_is_integer(v) && json_integer_value(v) > 0 ? json_integer_value(v) : def;
+	return v > 0 ? v : def;
 }
 
 static void
@@ -116,16 +115,16 @@ shepout_cv_wait(struct shepout *so, int ms)
 }
 
 struct shepout *
-shepout_new(const char *jobdir, const struct jobspec *js, const json_t *spec)
+shepout_new(const char *jobdir, const struct jobspec *js)
 {
 	struct shepout *so = xcalloc(1, sizeof(*so));
 	int i;
 
 	so->jobdir = jobdir;
 	so->js = js;
-	so->spool_max = (uint64_t)shepout_num(spec, "nfs_spool_max", 64LL << 20);
-	so->timeout_s = (int)shepout_num(spec, "nfs_timeout", 3);
-	so->deadline_s = (int)shepout_num(spec, "nfs_deadline", 120);
+	so->spool_max = (uint64_t)shepout_num(js->nfs_spool_max, 64LL << 20);
+	so->timeout_s = (int)shepout_num(js->nfs_timeout, 3);
+	so->deadline_s = (int)shepout_num(js->nfs_deadline, 120);
 	shepout_sync_init(so);
 	for (i = 0; i < 2; i++) {
 		so->st[i].rfd = so->st[i].wfd = so->st[i].spool_fd = -1;
@@ -197,7 +196,8 @@ shepout_child_fd(const struct shepout *so, int stream)
 	return -1;
 }
 
-/* output.json: where bpeek finds the job's stdout (file, or spool + URL). */
+/* output.json: where bpeek finds the job's stdout (file, or spool + URL);
+ * not synced: only a running job has a use for it (spool.c). */
 static void
 shepout_record(struct shepout *so)
 {
@@ -211,7 +211,7 @@ shepout_record(struct shepout *so)
 	} else if (so->local_out != NULL)
 		json_object_set_new(o, "dest", json_string(so->local_out));
 	text = json_dumps(o, JSON_COMPACT);
-	if (text == NULL || file_write_atomic(path, text, strlen(text), 0600) < 0)
+	if (text == NULL || file_write_replace(path, text, strlen(text), 0600) < 0)
 		log_warn("%s", path);
 	free(text);
 	free(path);

@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <stdio.h>
@@ -17,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "become.h"
 #include "log.h"
 #include "prepost.h"
 #include "spool.h"
@@ -28,7 +28,7 @@ prepost_child(const struct prepost *p, const char *cmd)
 	const struct jobspec *js = p->js;
 	char *argv[] = { "/bin/sh", "-c", (char *)cmd, NULL };
 	sigset_t none;
-	gid_t gid = js->gid;
+	char err[512];
 	int fd;
 
 	setpgid(0, 0);
@@ -39,9 +39,7 @@ prepost_child(const struct prepost *p, const char *cmd)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	umask(js->umask >= 0 ? (mode_t)js->umask : 022);	/* not the daemons' 077 */
-	if (p->as_other && (setgid(gid) < 0 ||
-	    (p->pw != NULL ? initgroups(p->pw->pw_name, gid) : setgroups(1, &gid)) < 0 ||
-	    setuid(js->uid) < 0 || getuid() != js->uid))
+	if (p->as_other && become_user(js, p->pw, err, sizeof(err)) < 0)
 		_exit(126);
 	if (chdir(p->cwd) < 0 && chdir("/tmp") < 0)
 		_exit(126);

@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -23,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "become.h"
 #include "jobenv.h"
 #include "jobreport.h"
 #include "jobspec.h"
@@ -89,19 +89,10 @@ shep_child_fail(int rep, const char *fmt, ...)
 static void
 shep_child_become(struct shep *s, int rep)
 {
-	gid_t gid = s->spec.gid;
+	char err[512];
 
-	if (!s->as_other)
-		return;
-	if (setgid(gid) < 0)
-		shep_child_fail(rep, "cannot set group id %d: %s", (int)gid, strerror(errno));
-	if (s->pw != NULL ? initgroups(s->pw->pw_name, gid) < 0 : setgroups(1, &gid) < 0)
-		shep_child_fail(rep, "cannot set groups of %s: %s", s->spec.user, strerror(errno));
-	if (setuid(s->spec.uid) < 0)
-		shep_child_fail(rep, "cannot become user %s (uid %d): %s", s->spec.user,
-		    (int)s->spec.uid, strerror(errno));
-	if (getuid() != s->spec.uid || geteuid() != s->spec.uid)
-		shep_child_fail(rep, "cannot become user %s: uid did not change", s->spec.user);
+	if (s->as_other && become_user(&s->spec, s->pw, err, sizeof(err)) < 0)
+		shep_child_fail(rep, "%s", err);
 }
 
 /* Opens one output file as the job's user and tells the parent its path. */
@@ -446,7 +437,7 @@ shep_report(struct shep *s)
 		gethostname(host, sizeof(host) - 1);
 	r.host = host;
 	r.home = s->pw ? s->pw->pw_dir : NULL;
-	r.submit = (long)json_integer_value(json_object_get(s->spec_json, "submit_time"));
+	r.submit = (long)s->spec.submit_time;
 	r.exit_code = WIFEXITED(s->wstatus) ? WEXITSTATUS(s->wstatus) : 0;
 	r.signal = WIFSIGNALED(s->wstatus) ? WTERMSIG(s->wstatus) : 0;
 	r.cpu = s->ru.ru_utime.tv_sec + s->ru.ru_utime.tv_usec / 1e6 +
@@ -529,7 +520,7 @@ shep_may_report(const struct shep *s)
 static int
 shep_output_open(struct shep *s)
 {
-	s->out = shepout_new(s->jobdir, &s->spec, s->spec_json);
+	s->out = shepout_new(s->jobdir, &s->spec);
 	return shepout_open(s->out, s->reason, sizeof(s->reason));
 }
 
@@ -577,7 +568,8 @@ static int
 shep_write_script(struct shep *s)
 {
 	s->script = xasprintf("%s/script", s->jobdir);
-	if (file_write_atomic(s->script, s->spec.cmd, strlen(s->spec.cmd), 0700) < 0)
+	/* not synced: a job that did not survive a crash needs no script */
+	if (file_write_replace(s->script, s->spec.cmd, strlen(s->spec.cmd), 0700) < 0)
 		return errf(s->reason, sizeof(s->reason), "%s: %s", s->script, strerror(errno));
 	if (s->as_other && chown(s->script, s->spec.uid, s->spec.gid) < 0)
 		return errf(s->reason, sizeof(s->reason), "%s: chown: %s", s->script,
@@ -622,16 +614,10 @@ static int
 shep_load(struct shep *s)
 {
 	char *path = xasprintf("%s/job.json", s->jobdir);
-	json_error_t jerr;
-	int r;
 
-	s->spec_json = json_load_file(path, 0, &jerr);
-	if (s->spec_json == NULL)
-		r = errf(s->reason, sizeof(s->reason), "%s: %s", path, jerr.text);
-	else
-		r = jobspec_parse(s->spec_json, &s->spec, s->reason, sizeof(s->reason));
+	s->spec_json = jobspec_load(path, &s->spec, s->reason, sizeof(s->reason));
 	free(path);
-	return r;
+	return s->spec_json != NULL ? 0 : -1;
 }
 
 static void

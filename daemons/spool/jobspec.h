@@ -1,6 +1,10 @@
 /*
- * jobspec.h - the JOBSPEC of proto.h as C fields. Strings are borrowed from
- * the json_t the spec was parsed from, which must outlive the struct.
+ * jobspec.h - the JOBSPEC of proto.h: the one parser (jobspec_parse, and
+ * jobspec_load for a spooled job.json), used by the agent for the master's
+ * run order and the spool, and by the shepherd; and the one builder of the
+ * spooled spec (jobspec_build: the master's spec plus what only the node
+ * knows). Strings are borrowed from the json_t the spec was parsed from,
+ * which must outlive the struct.
  */
 #ifndef PUMICE_JOBSPEC_H
 #define PUMICE_JOBSPEC_H
@@ -8,6 +12,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 #include <jansson.h>
+
+#define JOBSPEC_GRACE_DEFAULT 10	/* s: runlimit_grace unless PUMICE_RUNLIMIT_GRACE */
 
 struct jobspec {
 	long long id, idx, idx_end, idx_step;
@@ -30,10 +36,32 @@ struct jobspec {
 	int mem_watch;		/* memory limit by RSS even where cgroups work */
 	const json_t *rlimits;	/* object or NULL */
 	const json_t *cpus;	/* array of cpu numbers or NULL */
+	const json_t *slots;	/* array of slot numbers here or NULL */
+	long long submit_time;	/* seconds since the epoch, 0: unknown */
+	/* the spool's "pumice" object (lsf.conf); 0: the shepherd's default */
+	long long nfs_spool_max, nfs_timeout, nfs_deadline;	/* bytes, s, s */
+};
+
+/* What the agent adds to the master's spec before spooling it (proto.h). */
+struct jobspec_local {
+	const char *exec_host;
+	long long runlimit_grace, preexec_retry;	/* seconds */
+	int mem_watch;
+	int nslots, ncpus;
+	int *slots, *cpus;	/* nslots slot numbers, ncpus cpu numbers */
+	long long nfs_spool_max, nfs_timeout, nfs_deadline;	/* 0: not set */
+	const char *out_default;	/* out when the job has none, or NULL */
 };
 
 /* Checks types and required fields (id, uid, gid, user, cmd). */
 int jobspec_parse(const json_t *j, struct jobspec *js, char *err, size_t errlen);
+/*
+ * Reads and parses a spooled job.json: the json_t the strings of js live
+ * in (json_decref when done), or NULL with err.
+ */
+json_t *jobspec_load(const char *path, struct jobspec *js, char *err, size_t errlen);
+/* The spec to spool: a copy of the master's spec with l's fields added. */
+json_t *jobspec_build(const json_t *spec, const struct jobspec_local *l);
 /*
  * The file name patterns of -cwd, -o, -e, -i, -outdir, malloc'd: %J (id),
  * %I (index, 0 outside arrays), %EJ and %EI (the same: one cluster), %U

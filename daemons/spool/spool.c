@@ -1,11 +1,12 @@
 /*
  * spool.c - the agent's job journal. Layout under the host's spool dir:
  *
- *   jobs/<id>.<idx>/job.json      JOBSPEC as the master sent it (0600);
+ *   jobs/<id>.<idx>/job.json      JOBSPEC as spooled (jobspec_build, 0600);
  *                                 written, fsynced, before anything runs
  *   jobs/<id>.<idx>/shepherd.pid  the shepherd's pid (agent and shepherd)
  *   jobs/<id>.<idx>/pgid          the job's process group; the shepherd
  *                                 writes it before the job can exec
+ *   jobs/<id>.<idx>/output.json   where bpeek finds the job's stdout
  *   jobs/<id>.<idx>/script        the job script when spec.script is true,
  *                                 or a command line over 64 KB
  *   jobs/<id>.<idx>/cwd           where the job runs when its cwd was not
@@ -27,6 +28,14 @@
  * the master acknowledged its finish; status exists only once the job has
  * ended and its output is durable. Removal renames the directory first so
  * that a crash never leaves a job that looks alive without its status.
+ *
+ * Durability: only job.json and status are fsynced (file and directory),
+ * since only they must outlive a crash of the machine. The files about
+ * running processes (shepherd.pid, pgid, output.json, script, lease) are
+ * replaced atomically but not synced: a process's death (agent or shepherd
+ * kill -9) keeps the page cache, and a reboot ends the shepherds and their
+ * jobs, whose directories then have job.json and no status, which the
+ * agent reports as TERM_ZOMBIE whatever else survived.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -178,7 +187,7 @@ spool_write_pid(const char *jobdir, const char *name, pid_t pid)
 	char buf[32];
 	int n = snprintf(buf, sizeof(buf), "%ld\n", (long)pid), r;
 
-	r = file_write_atomic(path, buf, (size_t)n, 0600);
+	r = file_write_replace(path, buf, (size_t)n, 0600);	/* no fsync: see above */
 	free(path);
 	return r;
 }

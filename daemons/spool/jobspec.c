@@ -101,6 +101,26 @@ jobspec_extras(const json_t *j, struct jobspec *js, char *err, size_t errlen)
 	js->cpus = json_object_get(j, "cpus");
 	if (js->cpus != NULL && !json_is_array(js->cpus))
 		return errf(err, errlen, "job spec: \"cpus\" is not an array");
+	js->slots = json_object_get(j, "slots");
+	if (js->slots != NULL && !json_is_array(js->slots))
+		return errf(err, errlen, "job spec: \"slots\" is not an array");
+	return jobspec_int(j, "submit_time", 0, 0, &js->submit_time, err, errlen);
+}
+
+/* The agent's lsf.conf output settings: "pumice":{nfs_spool_max, ...}. */
+static int
+jobspec_pumice(const json_t *j, struct jobspec *js, char *err, size_t errlen)
+{
+	const json_t *p = json_object_get(j, "pumice");
+
+	if (p == NULL || json_is_null(p))
+		return 0;
+	if (!json_is_object(p))
+		return errf(err, errlen, "job spec: \"pumice\" is not an object");
+	if (jobspec_int(p, "nfs_spool_max", 0, 0, &js->nfs_spool_max, err, errlen) < 0 ||
+	    jobspec_int(p, "nfs_timeout", 0, 0, &js->nfs_timeout, err, errlen) < 0 ||
+	    jobspec_int(p, "nfs_deadline", 0, 0, &js->nfs_deadline, err, errlen) < 0)
+		return -1;
 	return 0;
 }
 
@@ -139,7 +159,71 @@ jobspec_parse(const json_t *j, struct jobspec *js, char *err, size_t errlen)
 	js->hosts = json_object_get(j, "hosts");
 	if (js->hosts != NULL && !json_is_array(js->hosts))
 		return errf(err, errlen, "job spec: \"hosts\" is not an array");
-	return jobspec_extras(j, js, err, errlen);
+	if (jobspec_extras(j, js, err, errlen) < 0)
+		return -1;
+	return jobspec_pumice(j, js, err, errlen);
+}
+
+json_t *
+jobspec_load(const char *path, struct jobspec *js, char *err, size_t errlen)
+{
+	json_error_t jerr;
+	json_t *j = json_load_file(path, 0, &jerr);
+
+	if (j == NULL) {
+		memset(js, 0, sizeof(*js));
+		errf(err, errlen, "%s: %s", path, jerr.text);
+		return NULL;
+	}
+	if (jobspec_parse(j, js, err, errlen) < 0) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}
+
+static json_t *
+jobspec_ints(const int *v, int n)
+{
+	json_t *a = json_array();
+	int i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, json_integer(v[i]));
+	return a;
+}
+
+/* Only the keys that are set: an absent key is the shepherd's default. */
+static json_t *
+jobspec_pumice_obj(const struct jobspec_local *l)
+{
+	static const char *keys[] = { "nfs_spool_max", "nfs_timeout", "nfs_deadline" };
+	long long v[] = { l->nfs_spool_max, l->nfs_timeout, l->nfs_deadline };
+	json_t *p = json_object();
+	size_t i;
+
+	for (i = 0; i < nitems(keys); i++)
+		if (v[i] > 0)
+			json_object_set_new(p, keys[i], json_integer(v[i]));
+	return p;
+}
+
+json_t *
+jobspec_build(const json_t *spec, const struct jobspec_local *l)
+{
+	json_t *s = json_deep_copy(spec);
+
+	json_object_set_new(s, "pumice", jobspec_pumice_obj(l));
+	if (l->out_default != NULL && !json_is_string(json_object_get(s, "out")))
+		json_object_set_new(s, "out", json_string(l->out_default));
+	json_object_set_new(s, "exec_host", json_string(l->exec_host));
+	json_object_set_new(s, "runlimit_grace", json_integer(l->runlimit_grace));
+	json_object_set_new(s, "preexec_retry", json_integer(l->preexec_retry));
+	if (l->mem_watch)
+		json_object_set_new(s, "mem_watch", json_true());
+	json_object_set_new(s, "slots", jobspec_ints(l->slots, l->nslots));
+	json_object_set_new(s, "cpus", jobspec_ints(l->cpus, l->ncpus));
+	return s;
 }
 
 /* The first execution host: the first slot's, else this host. */

@@ -21,7 +21,6 @@
 
 #define ENFORCE_MEM_REASON "TERM_MEMLIMIT: job killed after reaching LSF memory usage limit"
 #define ENFORCE_RUN_REASON "TERM_RUNLIMIT: job killed after reaching LSF run time limit"
-#define ENFORCE_GRACE_DEFAULT 10	/* s: agent default of PUMICE_RUNLIMIT_GRACE */
 
 struct enforce {
 	const struct jobspec *js;
@@ -34,7 +33,10 @@ struct enforce {
 	const char *reason;	/* ENFORCE_*_REASON once one was hit */
 	pthread_t thread;
 	int running;		/* the watcher thread exists */
-	int stop;		/* __atomic: set by enforce_stop */
+	int sync;		/* mu and cv initialised */
+	pthread_mutex_t mu;	/* guards stop */
+	pthread_cond_t cv;	/* signalled by enforce_stop: the watcher ends at once */
+	int stop;
 };
 
 /* Before the fork: a cgroup when there is a memory limit. */

@@ -20,9 +20,8 @@ struct shepout;
 #define SHEPOUT_STDOUT 0
 #define SHEPOUT_STDERR 1
 
-/* Plans the streams of the job in jobdir; spec is its job.json. */
-struct shepout *shepout_new(const char *jobdir, const struct jobspec *js,
-    const json_t *spec);
+/* Plans the streams of the job in jobdir (js: its job.json). */
+struct shepout *shepout_new(const char *jobdir, const struct jobspec *js);
 /* Before the fork: connects to the servers and makes the pipes. */
 int shepout_open(struct shepout *so, char *reason, size_t rlen);
 /* In the child: the fd for stream, or -1 when it is not an NFS stream. */
