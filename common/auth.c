@@ -1,6 +1,6 @@
 /*
- * auth.c - cluster key handling and HMAC proofs, on Nettle (HMAC-SHA256,
- * constant-time compare) and the kernel's getrandom: not on libcrypto,
+ * auth.c - cluster key handling and HMAC proofs, on libsodium (HMAC-SHA256,
+ * its random bytes, constant-time compare, wiping): not on libcrypto,
  * whose start-up alone costs every agent ~3.5 MB of resident pages.
  */
 #include <errno.h>
@@ -9,10 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <sys/random.h>
-
-#include <nettle/hmac.h>
-#include <nettle/memops.h>
+#include <sodium.h>
 
 #include "auth.h"
 #include "util.h"
@@ -41,7 +38,7 @@ auth_key_load(const char *path, struct auth_key *key, char *err, size_t errlen)
 		memcpy(key->data, buf, len);
 		n = (int)len;
 	}
-	explicit_bzero(buf, len);
+	sodium_memzero(buf, len);
 	free(buf);
 	if (n < 16)
 		return errf(err, errlen, "%s: key too short (%d bytes, need 16)", path, n);
@@ -49,21 +46,13 @@ auth_key_load(const char *path, struct auth_key *key, char *err, size_t errlen)
 	return 0;
 }
 
-/* n bytes from the kernel's random pool (blocks only before it is seeded). */
+/* n random bytes; libsodium is set up on first use (idempotent). */
 static int
 auth_random(uint8_t *out, size_t n)
 {
-	ssize_t r;
-	size_t got = 0;
-
-	while (got < n) {
-		if ((r = getrandom(out + got, n - got, 0)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		got += (size_t)r;
-	}
+	if (sodium_init() < 0)
+		return -1;
+	randombytes_buf(out, n);
 	return 0;
 }
 
@@ -97,14 +86,14 @@ void
 auth_mac(const struct auth_key *key, const char *role, const char *nonce,
     const char *host, char out[AUTH_MAC_HEX])
 {
-	struct hmac_sha256_ctx ctx;
-	uint8_t md[SHA256_DIGEST_SIZE];
+	crypto_auth_hmacsha256_state st;
+	uint8_t md[crypto_auth_hmacsha256_BYTES];
 	char *msg = xasprintf("%s|%s|%s", role, nonce, host);
 
-	hmac_sha256_set_key(&ctx, key->len, key->data);
-	hmac_sha256_update(&ctx, strlen(msg), (const uint8_t *)msg);
-	hmac_sha256_digest(&ctx, sizeof(md), md);
-	explicit_bzero(&ctx, sizeof(ctx));
+	crypto_auth_hmacsha256_init(&st, key->data, key->len);
+	crypto_auth_hmacsha256_update(&st, (const uint8_t *)msg, strlen(msg));
+	crypto_auth_hmacsha256_final(&st, md);
+	sodium_memzero(&st, sizeof(st));
 	free(msg);
 	hex_encode(md, sizeof(md), out);
 }
@@ -116,5 +105,5 @@ auth_mac_ok(const char *expected, const char *got)
 
 	if (got == NULL || strlen(got) != n)
 		return 0;
-	return memeql_sec(expected, got, n) != 0;
+	return sodium_memcmp(expected, got, n) == 0;
 }

@@ -7,7 +7,7 @@
 # architectures, run under qemu, for make deb ARCH=... and make deb-test)
 set -eu
 pkgs="build-essential autoconf automake pkg-config libevent-dev libuv1-dev
-libsqlite3-dev libjansson-dev libnfs-dev libssl-dev nettle-dev libcmocka-dev bats
+libsqlite3-dev libjansson-dev libnfs-dev libssl-dev libsodium-dev libcmocka-dev bats
 bats-assert bats-support mandoc procps iproute2 util-linux python3"
 for a in "$@"; do
 	case "$a" in

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # footprint.bats - what the agent costs a small node (issue 12): it links
 # none of the shepherd's libraries (libnfs) and not libcrypto (auth.c is on
-# Nettle), the shepherd does not link libuv, and the agent runs two libuv
+# libsodium), the shepherd does not link libuv, and the agent runs two libuv
 # worker threads beside its loop (libuv's default is four). Memory figures
 # are measured by make bench, not asserted here (sanitizer builds are
 # several times larger).
