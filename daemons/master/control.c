@@ -17,6 +17,7 @@
 
 #include "log.h"
 #include "master.h"
+#include "msgcheck.h"
 #include "proto.h"
 #include "util.h"
 
@@ -29,38 +30,101 @@
  */
 enum { CTL_ANY = 0, CTL_ADMIN = 1, CTL_WRITES = 2 };
 
+/*
+ * Each op's fields (pumice-protocol(7)), checked before its handler runs:
+ * a field the op does not know, or one of another type, is refused with
+ * a reason naming it (msgcheck.c). Ops that select jobs also take the
+ * selector's fields (ctl_sel).
+ */
+#define F(n, t) { n, t }
+static const struct msgfield ctl_sel[] = {
+	F("ids", MF_ARR), F("all", MF_BOOL), F("all_states", MF_BOOL),
+	F("states", MF_ARR | MF_STR), F("user", MF_STR), F("name", MF_STR),
+	F("queue", MF_STR), F("host", MF_STR), F("project", MF_STR),
+	F("group", MF_STR), MSGFIELD_END,
+};
+static const struct msgfield ctl_none[] = { MSGFIELD_END };
+static const struct msgfield ctl_submit[] = { F("job", MF_OBJ), MSGFIELD_END };
+static const struct msgfield ctl_submit_many[] = { F("jobs", MF_ARR), MSGFIELD_END };
+static const struct msgfield ctl_jobs[] = {
+	F("fields", MF_ARR), F("compact", MF_BOOL), F("rows", MF_BOOL),
+	F("cursor", MF_OBJ), F("limit", MF_INT), F("ranges", MF_BOOL),
+	F("summary", MF_BOOL), MSGFIELD_END,
+};
+static const struct msgfield ctl_history[] = {
+	F("ids", MF_ARR), F("user", MF_STR), F("states", MF_STR), F("limit", MF_INT),
+	MSGFIELD_END,
+};
+static const struct msgfield ctl_kill[] = {
+	F("sig", MF_STR), F("done", MF_BOOL), F("forget", MF_BOOL), F("bulk", MF_BOOL),
+	MSGFIELD_END,
+};
+static const struct msgfield ctl_requeue[] = {
+	F("req_done", MF_BOOL), F("req_exit", MF_BOOL), F("req_run", MF_BOOL),
+	F("req_all", MF_BOOL), F("hold", MF_BOOL), MSGFIELD_END,
+};
+static const struct msgfield ctl_modify[] = {
+	F("id", MF_INT), F("idx", MF_STR | MF_INT), F("set", MF_OBJ), F("unset", MF_ARR),
+	F("opts", MF_OBJ), MSGFIELD_END,
+};
+static const struct msgfield ctl_switch[] = { F("dest", MF_STR), MSGFIELD_END };
+static const struct msgfield ctl_move[] = {
+	F("id", MF_INT), F("pos", MF_INT), F("bottom", MF_BOOL), MSGFIELD_END,
+};
+static const struct msgfield ctl_depwait[] = { F("cond", MF_STR), MSGFIELD_END };
+static const struct msgfield ctl_wait[] = { F("id", MF_INT), F("until", MF_STR), MSGFIELD_END };
+static const struct msgfield ctl_peek[] = {
+	F("id", MF_INT), F("idx", MF_INT), F("name", MF_STR), F("off", MF_INT), MSGFIELD_END,
+};
+static const struct msgfield ctl_admin[] = {
+	F("action", MF_STR), F("names", MF_ARR), F("comment", MF_STR), MSGFIELD_END,
+};
+static const struct msgfield ctl_showconf[] = { F("what", MF_STR), MSGFIELD_END };
+#undef F
+
 struct control_op {
 	const char *name;
 	void (*fn)(struct master *, struct reqctx *, json_t *);
 	int flags;
+	const struct msgfield *fields;	/* its own fields */
+	bool sel;			/* and the selector's */
 };
 
 static const struct control_op control_ops[] = {
-	{ "submit", submit_op, CTL_WRITES },
-	{ "submit_many", bulk_submit_many, CTL_WRITES },
-	{ "jobs", query_jobs_op, CTL_ANY },
-	{ "history", history_op, CTL_ANY },
-	{ "kill", killcmd_op, CTL_WRITES },
-	{ "stop", jobcmd_stop, CTL_WRITES },
-	{ "resume", jobcmd_resume, CTL_WRITES },
-	{ "requeue", jobcmd_requeue, CTL_WRITES },
-	{ "modify", jobmod_modify, CTL_WRITES },
-	{ "switch", jobcmd_switch, CTL_WRITES },
-	{ "move", jobmove_move, CTL_WRITES },
-	{ "depwait", jobcmd_depwait, CTL_ANY },
-	{ "wait", wait_op, CTL_ANY },
-	{ "hosts", query_hosts, CTL_ANY },
-	{ "queues", query_queues, CTL_ANY },
-	{ "info", query_info, CTL_ANY },
-	{ "peek", peek_op, CTL_ANY },
-	{ "admin", admin_op, CTL_ADMIN | CTL_WRITES },
-	{ "ckconfig", reconfig_ckconfig_op, CTL_ADMIN },
-	{ "reconfig", reconfig_op, CTL_ADMIN },
-	{ "params", params_op, CTL_ANY },
-	{ "showconf", showconf_op, CTL_ANY },
-	{ "clusters", clusters_op, CTL_ANY },
-	{ "stats", stats_op, CTL_ANY },		/* scheduler pass times (stats.c) */
+	{ "submit", submit_op, CTL_WRITES, ctl_submit, false },
+	{ "submit_many", bulk_submit_many, CTL_WRITES, ctl_submit_many, false },
+	{ "jobs", query_jobs_op, CTL_ANY, ctl_jobs, true },
+	{ "history", history_op, CTL_ANY, ctl_history, false },
+	{ "kill", killcmd_op, CTL_WRITES, ctl_kill, true },
+	{ "stop", jobcmd_stop, CTL_WRITES, ctl_none, true },
+	{ "resume", jobcmd_resume, CTL_WRITES, ctl_none, true },
+	{ "requeue", jobcmd_requeue, CTL_WRITES, ctl_requeue, true },
+	{ "modify", jobmod_modify, CTL_WRITES, ctl_modify, false },
+	{ "switch", jobcmd_switch, CTL_WRITES, ctl_switch, true },
+	{ "move", jobmove_move, CTL_WRITES, ctl_move, false },
+	{ "depwait", jobcmd_depwait, CTL_ANY, ctl_depwait, false },
+	{ "wait", wait_op, CTL_ANY, ctl_wait, false },
+	{ "hosts", query_hosts, CTL_ANY, ctl_none, false },
+	{ "queues", query_queues, CTL_ANY, ctl_none, false },
+	{ "info", query_info, CTL_ANY, ctl_none, false },
+	{ "peek", peek_op, CTL_ANY, ctl_peek, false },
+	{ "admin", admin_op, CTL_ADMIN | CTL_WRITES, ctl_admin, false },
+	{ "ckconfig", reconfig_ckconfig_op, CTL_ADMIN, ctl_none, false },
+	{ "reconfig", reconfig_op, CTL_ADMIN, ctl_none, false },
+	{ "params", params_op, CTL_ANY, ctl_none, false },
+	{ "showconf", showconf_op, CTL_ANY, ctl_showconf, false },
+	{ "clusters", clusters_op, CTL_ANY, ctl_none, false },
+	{ "stats", stats_op, CTL_ANY, ctl_none, false },	/* scheduler pass times (stats.c) */
 };
+
+/* 0 when args has only the op's fields, each of its type. */
+static int
+control_check(const struct control_op *op, const json_t *args, char *err, size_t errlen)
+{
+	const struct msgfield *tabs[2] = { op->fields, ctl_sel };
+
+	return msgcheck(args, tabs, op->sel ? 2 : 1, err, errlen);
+}
 
 void
 reqctx_free(struct reqctx *rq)
@@ -180,6 +244,7 @@ control_request(struct master *m, struct reqctx *rq, json_t *req)
 {
 	const char *op = json_string_value(json_object_get(req, "op"));
 	json_t *args = json_object_get(req, "args");
+	char err[256];
 	size_t i;
 
 	rq->reqid = json_incref(json_object_get(req, "id"));
@@ -199,8 +264,8 @@ control_request(struct master *m, struct reqctx *rq, json_t *req)
 			    "refused: the master cannot record it (state directory "
 			    "%s: %s); try again later", m->conf->statedir,
 			    store_cause(m->store));
-		else if (!json_is_object(args))
-			control_reply(m, rq, false, NULL, "rejected", "%s: arguments must be an object", op);
+		else if (control_check(&control_ops[i], args, err, sizeof(err)) < 0)
+			control_reply(m, rq, false, NULL, "rejected", "%s: %s", op, err);
 		else
 			control_ops[i].fn(m, rq, args);
 		history_release(m);

@@ -177,3 +177,41 @@ exec_cwd_is() {
 	run -0 job_field "$JOBID" exec_cwd
 	assert_output "$TESTDIR/here"
 }
+
+# raw_req OP ARGS_JSON: one request on the master's command socket; prints
+# the reply's ok, code and err.
+raw_req() {
+	python3 - "$CLUSTER_DIR/run/master.sock" "$1" "$2" <<'PY'
+import json, socket, struct, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+def send(m):
+    b = json.dumps(m).encode()
+    s.sendall(struct.pack(">I", len(b)) + b)
+send({"t": "hello", "v": 1, "role": "cli"})
+send({"t": "req", "id": 1, "op": sys.argv[2], "args": json.loads(sys.argv[3])})
+buf = b""
+while len(buf) < 4 or len(buf) < 4 + struct.unpack(">I", buf[:4])[0]:
+    r = s.recv(65536)
+    if not r:
+        break
+    buf += r
+rep = json.loads(buf[4:4 + struct.unpack(">I", buf[:4])[0]])
+print(rep.get("ok"), rep.get("code"), rep.get("err"))
+PY
+}
+
+@test "a request's fields are checked: unknown or mistyped ones are refused by name, nothing runs" {
+	run -0 raw_req kill '{"ids": [], "all": true, "sgi": "KILL"}'
+	assert_output "False rejected kill: unknown field 'sgi'"
+	run -0 raw_req jobs '{"limit": "10"}'
+	assert_output "False rejected jobs: field 'limit' must be an integer"
+	run -0 raw_req submit '{"job": "sleep 1"}'
+	assert_output "False rejected submit: field 'job' must be an object"
+	run -0 raw_req hosts '{"names": ["node1"]}'
+	assert_output "False rejected hosts: unknown field 'names'"
+	# a well-formed request still works, and the master goes on answering
+	run -0 raw_req jobs '{"limit": 1, "all_states": true}'
+	assert_output --partial "True"
+	run -0 lsid
+}
