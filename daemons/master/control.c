@@ -47,6 +47,8 @@ static const struct control_op control_ops[] = {
 	{ "modify", jobmod_modify, CTL_WRITES },
 	{ "switch", jobcmd_switch, CTL_WRITES },
 	{ "move", jobmove_move, CTL_WRITES },
+	{ "post", jobmsg_post, CTL_WRITES },	/* bpost, bread (jobmsg.c) */
+	{ "read", jobmsg_read, CTL_ANY },
 	{ "depwait", jobcmd_depwait, CTL_ANY },
 	{ "wait", wait_op, CTL_ANY },
 	{ "hosts", query_hosts, CTL_ANY },

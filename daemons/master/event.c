@@ -41,6 +41,7 @@ static const struct event_type {
 	{ "mod", EVENT_JOB, jobctl_apply_mod },
 	{ "switch", EVENT_JOB, jobctl_apply_switch },
 	{ "move", EVENT_JOB, jobctl_apply_move },
+	{ "post", EVENT_JOB, jobmsg_apply_post },	/* bpost: store only */
 	{ "hclose", EVENT_ADMIN, admin_apply },
 	{ "hopen", EVENT_ADMIN, admin_apply },
 	{ "hremove", EVENT_ADMIN, admin_apply },

@@ -432,6 +432,13 @@ void jobmod_modify(struct master *m, struct reqctx *rq, json_t *args);
 /* jobmove.c: btop/bbot (op move). */
 void jobmove_move(struct master *m, struct reqctx *rq, json_t *args);
 
+/* jobmsg.c: bpost/bread (ops post, read; the "post" event). */
+#define JOBMSG_MAX_NUM 128		/* indexes 0..127, LSF's MAX_JOB_MSG_NUM */
+#define JOBMSG_MAX_DESC 512		/* characters, as LSF's */
+void jobmsg_post(struct master *m, struct reqctx *rq, json_t *args);
+void jobmsg_read(struct master *m, struct reqctx *rq, json_t *args);
+JEVENT_FN(jobmsg_apply_post);
+
 /* host.c */
 struct host *host_find(struct master *m, const char *name);
 struct host *host_get(struct master *m, const char *name);
