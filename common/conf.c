@@ -331,6 +331,8 @@ conf_params_kv(struct conf_ctx *x, const char *path, const struct cfg_kv *kv)
 		{ "MAX_JOB_ARRAY_SIZE", offsetof(struct conf, max_job_array_size) },
 		{ "MAX_JOBID", offsetof(struct conf, max_jobid) },
 		{ "JOB_TERMINATE_INTERVAL", offsetof(struct conf, job_terminate_interval) },
+		{ "ACCT_ARCHIVE_SIZE", offsetof(struct conf, acct_archive_size) },
+		{ "MAX_ACCT_ARCHIVE_FILE", offsetof(struct conf, max_acct_archive_file) },
 	};
 	const struct conftab_key *k;
 	size_t i;

@@ -57,6 +57,8 @@ struct conf {
 	long max_job_array_size;	/* MAX_JOB_ARRAY_SIZE (1000) */
 	long max_jobid;		/* MAX_JOBID (999999) */
 	long job_terminate_interval;	/* JOB_TERMINATE_INTERVAL (10) */
+	long acct_archive_size;	/* ACCT_ARCHIVE_SIZE KB: rotate lsb.acct (0 never) */
+	long max_acct_archive_file;	/* MAX_ACCT_ARCHIVE_FILE: lsb.acct.N kept (0 all) */
 	struct cfg_file lsfconf;	/* every lsf.conf key, for showconf */
 	struct cfg_file params;		/* lsb.params */
 	struct schedconf *sched;	/* scheduler's part (schedconf.h), master only */
