@@ -9,6 +9,7 @@
 #ifndef PUMICE_CONF_H
 #define PUMICE_CONF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "lsfconf.h"
 
@@ -40,6 +41,8 @@ struct conf {
 	char *master_socket;	/* PUMICE_MASTER_SOCKET (default /run/pumice/master.sock) */
 	char *statedir;		/* PUMICE_STATEDIR (default sharedir/<cluster>) */
 	char *unit_for_limits;	/* LSF_UNIT_FOR_LIMITS (default MB) */
+	bool job_memlimit;	/* LSB_JOB_MEMLIMIT=y: -M kills on the job's total only */
+	bool memlimit_enforce;	/* LSB_MEMLIMIT_ENFORCE=y: -M kills on the total too */
 	int heartbeat;		/* PUMICE_HEARTBEAT seconds (default 5) */
 	long max_reply;		/* PUMICE_MAX_REPLY MB: largest reply frame (64, the protocol's) */
 	long query_per_user;	/* PUMICE_QUERY_PER_USER: listing pages a user

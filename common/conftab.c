@@ -57,6 +57,8 @@ const struct conftab_key conftab[] = {
 	{ L, "PUMICE_NFS_DEADLINE", CT_STR, 0, 0, "", 0, "how long output waits for NFS" },
 	{ L, "PUMICE_RUNLIMIT_GRACE", CT_STR, 0, 0, "", 0, "grace after a run limit" },
 	{ L, "PUMICE_PREEXEC_RETRY", CT_STR, 0, 0, "", 0, "pre-exec retries" },
+	{ L, "LSB_JOB_MEMLIMIT", CT_STR, 0, 0, "N", 0, "-M kills on the job's total memory only" },
+	{ L, "LSB_MEMLIMIT_ENFORCE", CT_STR, 0, 0, "N", 0, "-M kills on the job's total memory" },
 	{ L, "PUMICE_MEMLIMIT_CGROUP", CT_STR, 0, 0, "", 0, "memory limits through cgroups" },
 	RAW(L, "LSF_LOGDIR"),
 	/* lsb.params */
