@@ -176,23 +176,33 @@ acct_line(struct master *m, struct job *j, struct elem *e)
 	return line;
 }
 
-/* Each element of j that ended at `when` (the event just applied). */
+static void
+acct_note_elem(struct master *m, struct acct *a, struct job *j, struct elem *e,
+    long when)
+{
+	char *line;
+
+	if (e == NULL || !(e->state & (JS_DONE | JS_EXIT)) || e->finish_time != when)
+		return;
+	line = acct_line(m, j, e);
+	acct_append(&a->pend, &a->len, &a->cap, line, strlen(line));
+	free(line);
+}
+
+/* The elements of j that the event at `when` ended: the one it names, or
+ * (idx -1, a whole-job kill) every record; one finish costs one lookup,
+ * not a walk of a big array's records. */
 static void
 acct_note_ended(struct master *m, struct acct *a, struct job *j, long idx, long when)
 {
 	struct elem *e;
-	char *line;
 	size_t i;
 
+	if (idx >= 0)
+		return acct_note_elem(m, a, j, job_elem(j, idx), when);
 	for (i = 0; i < j->ehash_size; i++)
-		for (e = j->ehash[i]; e != NULL; e = e->hnext) {
-			if (!(e->state & (JS_DONE | JS_EXIT)) || e->finish_time != when ||
-			    (idx >= 0 && e->idx != idx))
-				continue;
-			line = acct_line(m, j, e);
-			acct_append(&a->pend, &a->len, &a->cap, line, strlen(line));
-			free(line);
-		}
+		for (e = j->ehash[i]; e != NULL; e = e->hnext)
+			acct_note_elem(m, a, j, e, when);
 }
 
 void
