@@ -106,4 +106,7 @@ teardown_file() {
 	run -0 bread -i 2 -a k.copy "$id"
 	assert_line --index 1 --regexp "^$id +2 +$ME .* after the end +Y$"
 	cmp k.txt k.copy
+	# bhist -l tells of it as LSF's does
+	run -0 bhist -l -UF "$id"
+	assert_output --partial 'External Message "after the end" was posted from "'"$ME"'" to message box 2;'
 }
