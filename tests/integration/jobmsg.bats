@@ -110,3 +110,21 @@ teardown_file() {
 	run -0 bhist -l -UF "$id"
 	assert_output --partial 'External Message "after the end" was posted from "'"$ME"'" to message box 2;'
 }
+
+@test "a job past CLEAN_PERIOD: its messages still read from the history, no new post" {
+	local pid params=$CLUSTER_DIR/conf/lsbatch/pumice/configdir/lsb.params
+	sed -i 's/^CLEAN_PERIOD = .*/CLEAN_PERIOD = 2/' "$params"
+	pid=$(cat "$CLUSTER_DIR/run/master.pid")
+	kill -TERM "$pid"
+	wait_for bash -c "! kill -0 $pid 2>/dev/null"
+	pumice cluster start "$CLUSTER_DIR" >/dev/null
+	submit true
+	local id=$JOBID
+	wait_job_state "$id" DONE
+	run -0 bpost -d "before purge" "$id"
+	wait_for -t 40 bash -c "! bjobs -a -noheader -o jobid 2>/dev/null | grep -qx '$id'"
+	run -0 bread "$id"
+	assert_line --index 1 --regexp " before purge +N$"
+	run -255 --separate-stderr bpost -d "too late" "$id"
+	assert_regex "$stderr" "Job <$id>: No matching job found"
+}
