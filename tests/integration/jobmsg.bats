@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
 # bpost/bread (LSF's job messages): a message at an index, a file attached
 # and copied back, the permission rules (others may read descriptions but
-# neither post nor read attached data), and messages surviving kill -9 of
-# the master.
+# neither post nor read attached data), messages surviving kill -9 of the
+# master and read from the history once the job left memory (the last
+# test shortens CLEAN_PERIOD).
 
 load helpers
 
