@@ -120,14 +120,19 @@ ar_putf(struct ar_buf *b, const char *fmt, ...)
 static void
 ar_put_quoted(struct ar_buf *b, const char *s)
 {
+	size_t run;
+
 	ar_put(b, "\"", 1);
-	for (; s != NULL && *s != '\0'; s++) {
+	while (s != NULL && *s != '\0') {
+		run = strcspn(s, "\"\n\r");	/* plain text: one copy */
+		ar_put(b, s, run);
+		s += run;
 		if (*s == '"')
 			ar_put(b, "\"\"", 2);
-		else if (*s == '\n' || *s == '\r')
+		else if (*s != '\0')
 			ar_put(b, " ", 1);
-		else
-			ar_put(b, s, 1);
+		if (*s != '\0')
+			s++;
 	}
 	ar_put(b, "\"", 1);
 }
