@@ -113,7 +113,9 @@ ar_putf(struct ar_buf *b, const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
-	ar_put(b, tmp, n < 0 ? 0 : (size_t)n);
+	if (n < 0)
+		n = 0;
+	ar_put(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
 }
 
 /* "text" with '"' doubled and line breaks as spaces (one record a line). */
@@ -137,6 +139,14 @@ ar_put_quoted(struct ar_buf *b, const char *s)
 	ar_put(b, "\"", 1);
 }
 
+/* Usage as %f within the line's 64-byte field buffer (a read record may
+ * hold anything). */
+static double
+acctrec_clamp(double v)
+{
+	return v != v ? -1 : v > 1e15 ? 1e15 : v < -1e15 ? -1e15 : v;
+}
+
 static void
 ar_write_field(struct ar_buf *b, const struct ar_field *f, const struct acctrec *r)
 {
@@ -147,7 +157,8 @@ ar_write_field(struct ar_buf *b, const struct ar_field *f, const struct acctrec 
 	case AR_CONST: ar_put(b, f->text, strlen(f->text)); break;
 	case AR_STR: ar_put_quoted(b, *(char *const *)(base + f->off)); break;
 	case AR_LONG: ar_putf(b, "%ld", *(const long *)(base + f->off)); break;
-	case AR_DOUBLE: ar_putf(b, "%.6f", *(const double *)(base + f->off)); break;
+	case AR_DOUBLE: ar_putf(b, "%.6f", acctrec_clamp(*(const double *)(base + f->off)));
+		break;
 	case AR_EMPTY: ar_put(b, "\"\"", 2); break;
 	case AR_ZERO: ar_put(b, "0", 1); break;
 	case AR_UNKNOWN: ar_put(b, "-1", 2); break;
