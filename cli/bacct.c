@@ -4,7 +4,8 @@
  * "Completed <done>." or "Completed <exit>; TERM_...: reason." and its
  * accounting line (CPU_T WAIT TURNAROUND STATUS HOG_FACTOR MEM SWAP).
  * Jobs come from the master's memory and, past CLEAN_PERIOD, its sqlite
- * history (PUMICE_HISTORY_DAYS). Default: the caller's finished jobs.
+ * history (PUMICE_HISTORY_DAYS), and, for job ids asked for that are
+ * older still, lsb.acct (acctfile.c). Default: the caller's finished jobs.
  */
 #include <pwd.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "acctfile.h"
 #include "cli.h"
 #include "histreq.h"
 #include "query.h"
@@ -60,6 +62,30 @@ bacct_users(const struct histreq *h)
 	return xstrdup(pw ? pw->pw_name : "all");
 }
 
+/* The history op; jobs it no longer has come from lsb.acct (acctfile.c).
+ * Returns how many asked for are still missing (each said on stderr). */
+static int
+bacct_call(json_t *args, json_t **data)
+{
+	json_t *ids = json_incref(json_object_get(args, "ids")), *m;
+	char err[1024];
+	size_t i;
+	int rc = client_call("history", args, data, err, sizeof(err));
+
+	if (rc == CLIENT_UNREACHABLE)
+		client_die_unreachable("bacct", err);
+	if (rc != CLIENT_OK) {
+		fprintf(stderr, "%s\n", err);
+		json_decref(ids);
+		return -1;
+	}
+	acctfile_fill(ids, *data);
+	json_decref(ids);
+	json_array_foreach(json_object_get(*data, "missing"), i, m)
+		fprintf(stderr, "%s\n", json_string_value(m) ? json_string_value(m) : "");
+	return (int)json_array_size(json_object_get(*data, "missing"));
+}
+
 int
 bacct_main(int argc, char **argv)
 {
@@ -73,7 +99,7 @@ bacct_main(int argc, char **argv)
 		return bacct_usage(err);
 	if ((args = bacct_request(&h)) == NULL)
 		return CLI_EXIT_FAIL;
-	if ((missing = histreq_call("bacct", args, &data)) < 0)
+	if ((missing = bacct_call(args, &data)) < 0)
 		return CLI_EXIT_FAIL;
 	jobs = json_object_get(data, "jobs");
 	n = histfmt_nfinished(jobs);

@@ -188,6 +188,8 @@ int bmod_main(int argc, char **argv);
 int bswitch_main(int argc, char **argv);
 int btop_main(int argc, char **argv);
 int bbot_main(int argc, char **argv);
+int bpost_main(int argc, char **argv);	/* jobmsg.c */
+int bread_main(int argc, char **argv);
 int bwait_main(int argc, char **argv);
 int bpeek_main(int argc, char **argv);
 int bhosts_main(int argc, char **argv);

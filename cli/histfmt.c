@@ -186,6 +186,9 @@ hf_event_text(const json_t *ev)
 		return hf_by("Resumed", d);
 	if (strcmp(type, "purge") == 0)
 		return NULL;
+	if (strcmp(type, "post") == 0)	/* bpost, worded as LSF's bhist */
+		return xasprintf("External Message \"%s\" was posted from \"%s\" to "
+		    "message box %ld;", hf_str(d, "desc"), hf_str(d, "from"), hf_int(d, "i"));
 	s = xasprintf("Event <%s>", type);
 	h = hf_by(s, d);
 	free(s);

@@ -33,6 +33,8 @@ static const struct main_cmd {
 	{ "bswitch", bswitch_main, "move jobs to another queue" },
 	{ "btop", btop_main, "move a pending job towards the top" },
 	{ "bbot", bbot_main, "move a pending job towards the bottom" },
+	{ "bpost", bpost_main, "post a message or a file to a job" },
+	{ "bread", bread_main, "read a message posted to a job" },
 	{ "bwait", bwait_main, "wait for a dependency condition" },
 	{ "bhosts", bhosts_main, "show batch hosts" },
 	{ "bqueues", bqueues_main, "show queues" },

@@ -105,6 +105,9 @@ LSB_SHAREDIR=$dir/work
 LSF_MASTER_LIST=$1
 LSB_MBD_PORT=$2
 LSF_UNIT_FOR_LIMITS=MB
+# Kill a job whose total memory passes -M: a Pi has no memory to spare
+# (LSF's default, without the key, only sets a per-process limit).
+LSB_MEMLIMIT_ENFORCE=Y
 LSF_CLUSTER_NAME=pumice
 PUMICE_MASTER_ADDR=$(net_master_addr)
 PUMICE_KEY_FILE=$dir/conf/cluster.key

@@ -137,6 +137,15 @@ conf_preauth_values(struct conf_ctx *x)
 }
 
 /* Directories and Pumice's own keys from lsf.conf (cluster known). */
+/* LSF's y/Y (and yes): a key that is absent or anything else is no. */
+static bool
+conf_yes(const struct cfg_file *f, const char *key)
+{
+	const char *v = cfg_get(f, key);
+
+	return v != NULL && (v[0] == 'y' || v[0] == 'Y');
+}
+
 static int
 conf_lsf_values(struct conf_ctx *x)
 {
@@ -167,6 +176,8 @@ conf_lsf_values(struct conf_ctx *x)
 		return -1;
 	if (conf_preauth_values(x) < 0)
 		return -1;
+	c->job_memlimit = conf_yes(&c->lsfconf, "LSB_JOB_MEMLIMIT");
+	c->memlimit_enforce = conf_yes(&c->lsfconf, "LSB_MEMLIMIT_ENFORCE");
 	c->unit_for_limits = conf_str(c, "LSF_UNIT_FOR_LIMITS", "MB");
 	if (strcspn(c->unit_for_limits, "kKmMgGtTpPeE") != 0 ||
 	    (c->unit_for_limits[1] != '\0' && strcasecmp(c->unit_for_limits + 1, "B") != 0)) {
@@ -331,6 +342,8 @@ conf_params_kv(struct conf_ctx *x, const char *path, const struct cfg_kv *kv)
 		{ "MAX_JOB_ARRAY_SIZE", offsetof(struct conf, max_job_array_size) },
 		{ "MAX_JOBID", offsetof(struct conf, max_jobid) },
 		{ "JOB_TERMINATE_INTERVAL", offsetof(struct conf, job_terminate_interval) },
+		{ "ACCT_ARCHIVE_SIZE", offsetof(struct conf, acct_archive_size) },
+		{ "MAX_ACCT_ARCHIVE_FILE", offsetof(struct conf, max_acct_archive_file) },
 	};
 	const struct conftab_key *k;
 	size_t i;

@@ -9,6 +9,7 @@
 #ifndef PUMICE_CONF_H
 #define PUMICE_CONF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "lsfconf.h"
 
@@ -40,6 +41,8 @@ struct conf {
 	char *master_socket;	/* PUMICE_MASTER_SOCKET (default /run/pumice/master.sock) */
 	char *statedir;		/* PUMICE_STATEDIR (default sharedir/<cluster>) */
 	char *unit_for_limits;	/* LSF_UNIT_FOR_LIMITS (default MB) */
+	bool job_memlimit;	/* LSB_JOB_MEMLIMIT=y: -M kills on the job's total only */
+	bool memlimit_enforce;	/* LSB_MEMLIMIT_ENFORCE=y: -M kills on the total too */
 	int heartbeat;		/* PUMICE_HEARTBEAT seconds (default 5) */
 	long max_reply;		/* PUMICE_MAX_REPLY MB: largest reply frame (64, the protocol's) */
 	long query_per_user;	/* PUMICE_QUERY_PER_USER: listing pages a user
@@ -57,6 +60,8 @@ struct conf {
 	long max_job_array_size;	/* MAX_JOB_ARRAY_SIZE (1000) */
 	long max_jobid;		/* MAX_JOBID (999999) */
 	long job_terminate_interval;	/* JOB_TERMINATE_INTERVAL (10) */
+	long acct_archive_size;	/* ACCT_ARCHIVE_SIZE KB: rotate lsb.acct (0 never) */
+	long max_acct_archive_file;	/* MAX_ACCT_ARCHIVE_FILE: lsb.acct.N kept (0 all) */
 	struct cfg_file lsfconf;	/* every lsf.conf key, for showconf */
 	struct cfg_file params;		/* lsb.params */
 	struct schedconf *sched;	/* scheduler's part (schedconf.h), master only */

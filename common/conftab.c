@@ -57,6 +57,8 @@ const struct conftab_key conftab[] = {
 	{ L, "PUMICE_NFS_DEADLINE", CT_STR, 0, 0, "", 0, "how long output waits for NFS" },
 	{ L, "PUMICE_RUNLIMIT_GRACE", CT_STR, 0, 0, "", 0, "grace after a run limit" },
 	{ L, "PUMICE_PREEXEC_RETRY", CT_STR, 0, 0, "", 0, "pre-exec retries" },
+	{ L, "LSB_JOB_MEMLIMIT", CT_STR, 0, 0, "N", 0, "-M kills on the job's total memory only" },
+	{ L, "LSB_MEMLIMIT_ENFORCE", CT_STR, 0, 0, "N", 0, "-M kills on the job's total memory" },
 	{ L, "PUMICE_MEMLIMIT_CGROUP", CT_STR, 0, 0, "", 0, "memory limits through cgroups" },
 	RAW(L, "LSF_LOGDIR"),
 	/* lsb.params */
@@ -69,6 +71,8 @@ const struct conftab_key conftab[] = {
 	{ P, "MAX_USER_PRIORITY", CT_INT, 1, 1000000, "-1", 1, "largest bsub -sp" },
 	{ P, "RESOURCE_RESERVE_PER_TASK", CT_STR, 0, 0, "N", 1, "rusage per task" },
 	{ P, "HIST_HOURS", CT_STR, 0, 0, "5", 1, "fairshare decay, hours" },
+	{ P, "ACCT_ARCHIVE_SIZE", CT_INT, 0, LONG_MAX, "0", 1, "rotate lsb.acct past this many KB" },
+	{ P, "MAX_ACCT_ARCHIVE_FILE", CT_INT, 0, 100000, "0", 1, "rotated lsb.acct files kept" },
 	{ P, "DEFAULT_PROJECT", CT_STR, 0, 0, "default", 1, "project of jobs that name none" },
 	RAW(P, "MBD_SLEEP_TIME"), RAW(P, "SBD_SLEEP_TIME"), RAW(P, "JOB_ACCEPT_INTERVAL"),
 	RAW(P, "JOB_SCHEDULING_INTERVAL"), RAW(P, "MAX_JOB_NUM"), RAW(P, "MAX_SBD_FAIL"),

@@ -71,6 +71,13 @@ static const struct msgfield ctl_switch[] = { F("dest", MF_STR), MSGFIELD_END };
 static const struct msgfield ctl_move[] = {
 	F("id", MF_INT), F("pos", MF_INT), F("bottom", MF_BOOL), MSGFIELD_END,
 };
+static const struct msgfield ctl_post[] = {
+	F("id", MF_INT), F("idx", MF_INT), F("i", MF_INT), F("desc", MF_STR),
+	F("data", MF_STR), F("size", MF_INT), MSGFIELD_END,
+};
+static const struct msgfield ctl_read[] = {
+	F("id", MF_INT), F("idx", MF_INT), F("i", MF_INT), F("data", MF_BOOL), MSGFIELD_END,
+};
 static const struct msgfield ctl_depwait[] = { F("cond", MF_STR), MSGFIELD_END };
 static const struct msgfield ctl_wait[] = { F("id", MF_INT), F("until", MF_STR), MSGFIELD_END };
 static const struct msgfield ctl_peek[] = {
@@ -102,6 +109,8 @@ static const struct control_op control_ops[] = {
 	{ "modify", jobmod_modify, CTL_WRITES, ctl_modify, false },
 	{ "switch", jobcmd_switch, CTL_WRITES, ctl_switch, true },
 	{ "move", jobmove_move, CTL_WRITES, ctl_move, false },
+	{ "post", jobmsg_post, CTL_WRITES, ctl_post, false },	/* bpost, bread (jobmsg.c) */
+	{ "read", jobmsg_read, CTL_ANY, ctl_read, false },
 	{ "depwait", jobcmd_depwait, CTL_ANY, ctl_depwait, false },
 	{ "wait", wait_op, CTL_ANY, ctl_wait, false },
 	{ "hosts", query_hosts, CTL_ANY, ctl_none, false },

@@ -41,6 +41,7 @@ static const struct event_type {
 	{ "mod", EVENT_JOB, jobctl_apply_mod },
 	{ "switch", EVENT_JOB, jobctl_apply_switch },
 	{ "move", EVENT_JOB, jobctl_apply_move },
+	{ "post", EVENT_JOB, jobmsg_apply_post },	/* bpost: store only */
 	{ "hclose", EVENT_ADMIN, admin_apply },
 	{ "hopen", EVENT_ADMIN, admin_apply },
 	{ "hremove", EVENT_ADMIN, admin_apply },
@@ -96,7 +97,7 @@ job_event(struct master *m, long id, long idx, const char *type, json_t *data)
 	const struct event_type *t = event_type_find(type);
 	struct jevent ev = { .id = id, .idx = idx, .type = type,
 	    .when = (long)now_real(), .data = data };
-	long when = ev.when;
+	long when = ev.when, ended = acct_ended(m, id);
 	char err[256];
 
 	if (event_apply(m, t, &ev, err, sizeof(err)) < 0) {
@@ -114,6 +115,8 @@ job_event(struct master *m, long id, long idx, const char *type, json_t *data)
 	loop_want_commit(m);
 	loop_want_sched(m);
 	json_decref(data);
+	if (t->scope == EVENT_JOB)
+		acct_note(m, id, idx, when, ended);	/* lsb.acct, after commit */
 	if (t->scope != EVENT_NEW)
 		control_wake_waiters(m, job_find(m, id));
 	return 0;

@@ -119,7 +119,8 @@ struct history_ctx {
 	int mask;
 };
 
-/* Events of job id as the reply shows them (no environment). */
+/* Events of job id as the reply shows them (no environment, no bpost
+ * attachment). */
 static json_t *
 history_events(struct master *m, long id)
 {
@@ -132,6 +133,8 @@ history_events(struct master *m, long id)
 			json_object_del(json_object_get(ev, "data"), "env");
 			json_object_del(json_object_get(ev, "data"), "env_id");
 		}
+		if (type != NULL && strcmp(type, "post") == 0)	/* bread's, up to 1 MB */
+			json_object_del(json_object_get(ev, "data"), "data");
 	}
 	return events;
 }

@@ -94,6 +94,7 @@ jr_mem(struct jobreq *r, const struct conf *c, const json_t *spec,
 		copy = xstrdup(m);
 		if ((bang = strchr(copy, '!')) != NULL)
 			*bang = '\0';
+		r->mem_hard = bang != NULL;
 		if (units_parse_size(copy, c->unit_for_limits, &kb, e, sizeof(e)) < 0) {
 			free(copy);
 			return errf(err, errlen, "%s: Bad argument for option -M", m);
@@ -408,13 +409,36 @@ jobreq_flush(struct sched_state *st)
 	st->req_memo = NULL;
 }
 
+/*
+ * -M as LSF defines it: the shepherd kills on the job's total memory
+ * ("mem_limit") only with LSB_JOB_MEMLIMIT=y or LSB_MEMLIMIT_ENFORCE=y in
+ * lsf.conf, or a hard limit "-M 50MB!"; unless LSB_JOB_MEMLIMIT=y the
+ * limit is also each process's RLIMIT_RSS, LSF's OS-enforced per-process
+ * limit (which Linux accepts and does not enforce, as under LSF).
+ */
+static void
+jobreq_memlimit(const struct conf *c, const struct jobreq *r, json_t *spec)
+{
+	json_t *rl = json_object_get(spec, "rlimits");
+
+	if (r->mem_hard || c->job_memlimit || c->memlimit_enforce)
+		json_object_set_new(spec, "mem_limit", json_integer((json_int_t)r->mem_limit_kb));
+	if (c->job_memlimit)
+		return;
+	if (!json_is_object(rl)) {
+		rl = json_object();
+		json_object_set_new(spec, "rlimits", rl);
+	}
+	json_object_set_new(rl, "rss", json_integer((json_int_t)(r->mem_limit_kb * 1024)));
+}
+
 void
 jobreq_jobspec(struct master *m, struct job *j, json_t *spec)
 {
 	const struct jobreq *r = jobreq_of(m, j);
 
 	if (r->mem_limit_kb > 0)
-		json_object_set_new(spec, "mem_limit", json_integer((json_int_t)r->mem_limit_kb));
+		jobreq_memlimit(m->conf, r, spec);
 	if (r->run_limit >= 0)
 		json_object_set_new(spec, "run_limit", json_integer(r->run_limit));
 }

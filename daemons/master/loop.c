@@ -51,8 +51,10 @@ loop_commit_cb(evutil_socket_t fd, short what, void *arg)
 	struct master *m = arg;
 
 	/* not recorded (store.c: degraded): what depends on it waits */
-	if (store_commit(m->store) == 0)
+	if (store_commit(m->store) == 0) {
 		conn_flush_held(m);
+		acct_flush(m);	/* lsb.acct lines of what just committed */
+	}
 }
 
 static void
@@ -182,8 +184,11 @@ loop_tick_cb(evutil_socket_t fd, short what, void *arg)
 	static unsigned ticks;
 	long now = (long)now_real();
 
-	if (store_retry(m->store) == 1)	/* the state directory has room again */
+	if (store_retry(m->store) == 1) {	/* the state directory has room again */
 		conn_flush_held(m);
+		acct_flush(m);
+	}
+	acct_tick(m);	/* lsb.acct: fdatasync once a second when written */
 	jobtime_tick(m, now);	/* -b, -t */
 	/* a short CLEAN_PERIOD (tests, small sites) is honoured to the second */
 	if (++ticks % 30 == 0 || m->conf->clean_period < 30)

@@ -111,6 +111,7 @@ main(int argc, char **argv)
 	conn_free_all(&m);
 	store_commit(m.store);
 	loop_drain(&m);
+	acct_close(&m);
 	store_close(m.store);
 	job_free_all(&m);
 	sched_free(&m);

@@ -37,6 +37,7 @@ struct stats;
 struct envent;
 struct envtab;
 struct queryq;
+struct acct;
 
 #define JOB_NSTATE 7	/* stored element states: JS_PEND (bit 0) .. JS_DONE (bit 6) */
 
@@ -178,6 +179,7 @@ struct master {
 	struct auth_key key;
 	struct event_base *base;
 	struct store *store;
+	struct acct *acct;	/* lsb.acct writer (acct.c), NULL until used */
 	struct evconnlistener *tcp_listener;
 	struct event *unix_ev;	/* the command socket's accept (loop.c) */
 	int cmd_epfd;		/* command sockets, for loop_cmd_waiting; valid
@@ -431,6 +433,22 @@ void jobmod_modify(struct master *m, struct reqctx *rq, json_t *args);
 
 /* jobmove.c: btop/bbot (op move). */
 void jobmove_move(struct master *m, struct reqctx *rq, json_t *args);
+
+/* acct.c: lsb.acct. acct_ended before an event, acct_note after it
+ * (formats the lines of the elements it ended); acct_flush writes them
+ * once committed, acct_tick syncs, acct_close at exit. */
+long acct_ended(struct master *m, long id);
+void acct_note(struct master *m, long id, long idx, long when, long ended_before);
+void acct_flush(struct master *m);
+void acct_tick(struct master *m);
+void acct_close(struct master *m);
+
+/* jobmsg.c: bpost/bread (ops post, read; the "post" event). */
+#define JOBMSG_MAX_NUM 128		/* indexes 0..127, LSF's MAX_JOB_MSG_NUM */
+#define JOBMSG_MAX_DESC 512		/* characters, as LSF's */
+void jobmsg_post(struct master *m, struct reqctx *rq, json_t *args);
+void jobmsg_read(struct master *m, struct reqctx *rq, json_t *args);
+JEVENT_FN(jobmsg_apply_post);
 
 /* host.c */
 struct host *host_find(struct master *m, const char *name);

@@ -34,6 +34,7 @@ struct jobreq {
 	struct resreq rr;	/* queue RES_REQ merged with -R */
 	int nmin, nmax;		/* -n min[,max] */
 	uint64_t mem_limit_kb;	/* -M, else queue MEMLIMIT; 0 none */
+	bool mem_hard;		/* -M limit! : killed at it whatever lsf.conf says */
 	long run_limit;		/* -W, else queue RUNLIMIT, seconds; -1 none */
 	uint64_t rsv_kb;	/* memory booked: rusage[mem], else -M; 0 none */
 	bool exclusive;		/* -x */

@@ -26,6 +26,7 @@ static const struct {
 	{ "core", RLIMIT_CORE }, { "cpu", RLIMIT_CPU }, { "data", RLIMIT_DATA },
 	{ "fsize", RLIMIT_FSIZE }, { "nofile", RLIMIT_NOFILE },
 	{ "stack", RLIMIT_STACK }, { "as", RLIMIT_AS },
+	{ "rss", RLIMIT_RSS },	/* -M without enforcement (jobreq.c), as LSF */
 	{ "nproc", RLIMIT_NPROC },	/* bsub -p / -T only (jobrlim.c) */
 };
 

@@ -10,7 +10,7 @@
 FUZZ_CC ?= clang
 FUZZ_TIME ?= 20
 FUZZ_NAMES := proto dep arrayspec bsubscript cfg resreq nfsurl units jobspec \
-	mjobspec jobcols bsubopt jobsel conf mjobsel msg rowtext
+	mjobspec jobcols bsubopt jobsel conf mjobsel msg rowtext acctrec
 FUZZ_BINS := $(FUZZ_NAMES:%=$(B)/fuzz/fuzz_%)
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS := -g -O1 -Werror=implicit-function-declaration -Werror=int-conversion -fno-omit-frame-pointer $(FUZZ_SAN) -D_GNU_SOURCE -DHAVE_NFS=0 \

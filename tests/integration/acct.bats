@@ -1,0 +1,112 @@
+#!/usr/bin/env bats
+# lsb.acct: one JOB_FINISH line per finished job in LSF's field order
+# under LSB_SHAREDIR/<cluster>/logdir, read back by a small reader here;
+# rotation past ACCT_ARCHIVE_SIZE; bacct finds a job the master forgot
+# (no sqlite history: PUMICE_HISTORY_DAYS = 0) in the file.
+
+load helpers
+
+restart_master() {
+	local pid
+	pid=$(cat "$CLUSTER_DIR/run/master.pid")
+	kill -TERM "$pid"
+	wait_for bash -c "! kill -0 $pid 2>/dev/null"
+	pumice cluster start "$CLUSTER_DIR" >/dev/null
+}
+
+setup_file() {
+	cluster_start -n 1 --cpus 2
+	local params=$CLUSTER_DIR/conf/lsbatch/pumice/configdir/lsb.params
+	sed -i 's/^CLEAN_PERIOD = .*/CLEAN_PERIOD = 2/' "$params"
+	sed -i '/^End Parameters/i PUMICE_HISTORY_DAYS = 0\nACCT_ARCHIVE_SIZE = 2\nMAX_ACCT_ARCHIVE_FILE = 2' "$params"
+	restart_master
+	export ACCT=$CLUSTER_DIR/work/pumice/logdir/lsb.acct
+}
+
+teardown_file() {
+	cluster_teardown
+}
+
+# acct_fields ID: "user queue status exit name command nhosts start>=submit
+# end>=start" of job ID's JOB_FINISH line, read by field position as
+# lsb.acct(5) lists them (strings quoted, "" a quote).
+acct_fields() {
+	cat "$ACCT"* 2>/dev/null | python3 -c '
+import re, sys
+want = int(sys.argv[1])
+for line in sys.stdin:
+    t = [a.replace("\"\"", "\"") if a != "" or b == "" else b
+         for a, b in re.findall(r"\"((?:[^\"]|\"\")*)\"|(\S+)", line)]
+    t = [x if x is not None else "" for x in t]
+    if t[0] != "JOB_FINISH" or int(t[3]) != want:
+        continue
+    ev, sub, begin, term, start = (int(t[i]) for i in (2, 7, 8, 9, 10))
+    user, queue = t[11], t[12]
+    nex = int(t[23]); hosts = t[24:24 + nex]; k = 24 + nex
+    jstatus, name, cmd = int(t[k]), t[k + 2], t[k + 3]
+    rest = t[k + 4 + 19:]          # after the 19 rusage fields
+    project, exitstatus, idx = rest[1], int(rest[2]), int(rest[6])
+    print(user, queue, {64: "DONE", 32: "EXIT"}[jstatus], exitstatus >> 8,
+          name, cmd, nex, ",".join(hosts), project, idx,
+          start >= sub, ev >= start)
+' "$1"
+}
+
+@test "each finished job has its JOB_FINISH line with LSF's fields" {
+	submit -J okjob true
+	local ok=$JOBID
+	submit -J badjob 'exit 3'
+	local bad=$JOBID
+	submit -J 'arr[1-2]' 'echo "q""uoted"'
+	local arr=$JOBID
+	wait_job_state "$ok" DONE
+	wait_job_state "$bad" EXIT
+	wait_job_state "$arr" DONE
+	wait_for grep -q "^\"JOB_FINISH\" \"10.1\" [0-9]* $arr " "$ACCT"
+	run -0 acct_fields "$ok"
+	assert_output "$ME normal DONE 0 okjob true 1 node1 default 0 True True"
+	run -0 acct_fields "$bad"
+	assert_output "$ME normal EXIT 3 badjob exit 3 1 node1 default 0 True True"
+	run -0 acct_fields "$arr"
+	assert_line "$ME normal DONE 0 arr[1] echo \"q\"\"uoted\" 1 node1 default 1 True True"
+	assert_line "$ME normal DONE 0 arr[2] echo \"q\"\"uoted\" 1 node1 default 2 True True"
+	# a pending job killed ends too: EXIT, never started, no host
+	submit -b 23:59 -J never true
+	local never=$JOBID
+	bkill "$never"
+	wait_job_state "$never" EXIT
+	wait_for grep -q "^\"JOB_FINISH\" \"10.1\" [0-9]* $never " "$ACCT"
+	run -0 acct_fields "$never"
+	assert_output --regexp "^$ME normal EXIT [0-9]+ never true 0  default 0 False"
+}
+
+@test "bacct finds a job the master forgot in lsb.acct" {
+	submit -J forgotten 'exit 5'
+	local id=$JOBID
+	wait_job_state "$id" EXIT
+	# CLEAN_PERIOD 2 s and no sqlite history: the master forgets it
+	wait_for -t 30 bash -c "! bjobs -a $id >/dev/null 2>&1"
+	run -0 bacct -l "$id"
+	assert_output --partial "Job <$id>, Job Name <forgotten>, User <$ME>"
+	assert_output --partial "Completed <exit>"
+	assert_output --partial "Total number of done jobs:       0      Total number of exited jobs:     1"
+	run -255 --separate-stderr bacct 999999
+	assert_regex "$stderr" "999999"
+}
+
+@test "lsb.acct is rotated past ACCT_ARCHIVE_SIZE, two archives kept" {
+	local i ids=""
+	for i in $(seq 1 12); do
+		submit -J "rot$i" true
+		ids="$ids $JOBID"
+	done
+	for i in $ids; do
+		wait_job_state "$i" DONE
+	done
+	wait_for test -e "$ACCT.2"
+	[ ! -e "$ACCT.3" ]
+	[ "$(stat -c %s "$ACCT.1")" -ge 2048 ]
+	# every line is whole, in whichever file
+	run -0 bash -c "cat '$ACCT'* | grep -vc '^\"JOB_FINISH\" \"10.1\" .* \"[^\"]*\"\$' || true"
+	assert_output 0
+}
