@@ -45,11 +45,35 @@
 #include "sched.h"
 #include "util.h"
 
+/*
+ * A pass due now runs before the commit it would otherwise follow (issue
+ * 12): the finishes read in this turn free slots, the pass fills them,
+ * and one fsync records both; finish_ack and run go out together after
+ * it. Not for a commit at command priority (a bsub's reply waits for it,
+ * and must not wait for a whole slice), nor while the store cannot
+ * record a start.
+ */
+static bool
+loop_sched_first(struct master *m)
+{
+	if (!m->sched_due || m->replaying || store_degraded(m->store) ||
+	    event_get_priority(m->commit_ev) != LOOP_PRIO_WORK)
+		return false;
+	event_del(m->sched_ev);
+	m->sched_wanted = false;
+	m->sched_due = false;
+	sched_pass(m);
+	return true;
+}
+
 static void
 loop_commit_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct master *m = arg;
+	bool pass = loop_sched_first(m);
 
+	if (store_dirty(m->store) && !store_degraded(m->store))
+		stats_commit(m, pass);
 	/* not recorded (store.c: degraded): what depends on it waits */
 	if (store_commit(m->store) == 0)
 		conn_flush_held(m);
@@ -99,6 +123,7 @@ loop_sched_cb(evutil_socket_t fd, short what, void *arg)
 		loop_commit_cb(-1, EV_WRITE, m);
 	}
 	m->sched_wanted = false;
+	m->sched_due = false;
 	/* a start that cannot be recorded cannot be ordered either */
 	if (!store_degraded(m->store))
 		sched_pass(m);
@@ -118,6 +143,7 @@ loop_want_sched(struct master *m)
 	if (m->replaying || m->sched_wanted)
 		return;
 	m->sched_wanted = true;
+	m->sched_due = true;
 	event_add(m->sched_ev, &now);
 }
 
