@@ -53,19 +53,67 @@ anchor() {
 
 # ---- 5: the job lifecycle (issue 12): end to end, fsyncs per job ----
 
+# cpu_ticks PID [CHILDREN]: user + system CPU time of a process (with
+# CHILDREN=1: of the children it waited for instead), in clock ticks.
+cpu_ticks() {
+	awk -v c="${2:-0}" '{ sub(/^.*\) /, ""); print c ? $14 + $15 : $12 + $13 }' "/proc/$1/stat"
+}
+
 # life_drain KEY LABEL OUT: REPS times an NDRAIN-element array of `true`
 # with -o OUT; bsub -K returns once every element ended. A rate is
-# printed only when every element ended DONE (bl_all_done).
+# printed only when every element ended DONE (bl_all_done). Then where
+# the CPU went, per job: the master, the agent itself, and the shepherds
+# with the jobs under them (the agent's reaped children).
 life_drain() {
-	local r t0 t1 id
+	local r t0 t1 id m a c m0 a0 c0 hz n=0
+	m=$(bl_pid master)
+	a=$(bl_pid node1)
+	m0=$(cpu_ticks "$m")
+	a0=$(cpu_ticks "$a")
+	c0=$(cpu_ticks "$a" 1)
+	: >"$OUT/$1.rates"
 	for r in $(seq "$REPS"); do
 		rm -rf "$CDIR/data/out"
 		mkdir -p "$CDIR/data/out"
 		t0=$(bl_now)
 		id=$(bsub -K -J "drain[1-$NDRAIN]" -o "$3" true 2>/dev/null | bl_array_id)
 		t1=$(bl_now)
+		[ -n "$id" ] && bl_all_done "$id" "$NDRAIN" && bl_rate "$NDRAIN" "$t0" "$t1" >>"$OUT/$1.rates"
+		n=$((n + NDRAIN))
+	done
+	bl_record "$1" jobs/s "$2" <"$OUT/$1.rates"
+	hz=$(getconf CLK_TCK)
+	for w in "master $m 0 $m0" "agent $a 0 $a0" "shepherd $a 1 $c0"; do
+		set -- "$1" $w
+		awk -v t="$(($(cpu_ticks "$3" "$4") - $5))" -v hz="$hz" -v n="$n" \
+		    'BEGIN { printf "%.3f\n", t / hz * 1000 / n }' |
+			bl_record "cpu_$2_$1" ms/job "5: CPU per job: $2$([ "$2" = shepherd ] && echo ' + job')"
+	done
+}
+
+# life_sim KEY: the master alone, its agent replaced by one simulated
+# host (simagents: answers run with started and finished at once, no
+# process, no spool) with as many slots: what the master's side of the
+# lifecycle (commit, pass, messages) costs, without the agent's.
+life_sim() {
+	local port key slots=$2 id t0 t1 r pid
+	kill -TERM "$(bl_pid node1)"
+	port=$(awk -F= '$1 == "LSB_MBD_PORT" { print $2 }' "$CDIR/conf/lsf.conf")
+	key=$CDIR/conf/cluster.key
+	simagents -p "$port" -k "$key" -n 1 -c "$slots" -m 16384 -r 0 \
+		>"$OUT/simagents.$1.out" 2>"$OUT/simagents.$1.err" &
+	pid=$!
+	BL_PIDS="$BL_PIDS $pid"
+	bl_wait_for 30 grep -q "all 1 hosts up" "$OUT/simagents.$1.err" ||
+		{ say "simagents did not come up"; return 1; }
+	for r in $(seq "$REPS"); do
+		t0=$(bl_now)
+		id=$(bsub -K -J "sim[1-$NDRAIN]" -o /dev/null true 2>/dev/null | bl_array_id)
+		t1=$(bl_now)
 		[ -n "$id" ] && bl_all_done "$id" "$NDRAIN" && bl_rate "$NDRAIN" "$t0" "$t1"
-	done | bl_record "$1" jobs/s "$2"
+	done | bl_record "$1" jobs/s "5: the master alone: $NDRAIN-element array, one simulated host with $slots slots"
+	kill -TERM "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
 }
 
 # life_fsyncs TAG LABEL OUT: fsync+fdatasync calls per job of an
@@ -111,12 +159,18 @@ bench_e2e() {
 	awk '{ print $2 }' lat.txt | bl_record latency_done ms "6: idle submit -> DONE"
 	life_group cores "slots = cores ($CORES)"
 	bl_cluster_stop
+	bl_cluster e2esim -n 1 --cpus "$CORES" || return 1
+	life_sim e2e_master_alone_cores "$CORES"
+	bl_cluster_stop
 }
 
 # ---- 5 oversubscribed (OVER slots per core); 8: agent RSS with 100 running jobs ----
 bench_over() {
 	bl_cluster over -n 1 --cpus "$((CORES * OVER))" || return 1
 	life_group over "$((CORES * OVER)) slots on $CORES cores"
+	bl_cluster_stop
+	bl_cluster oversim -n 1 --cpus "$((CORES * OVER))" || return 1
+	life_sim e2e_master_alone_over "$((CORES * OVER))"
 	bl_cluster_stop
 	bl_cluster rss100 -n 1 --cpus 100 || return 1
 	awk 'BEGIN { for (i = 0; i < 100; i++) print "-o /dev/null sleep 300" }' >sleep.pack
