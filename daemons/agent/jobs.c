@@ -307,24 +307,6 @@ jobs_spawn(struct jobs *js, struct job *j, char *err, size_t errlen)
 	return 0;
 }
 
-/*
- * shepherd.pid, for an agent restarted while the shepherd runs. Not
- * fsynced (issue 12: two fsyncs a job): a pid means something only while
- * the machine is up, and the page cache outlives a kill -9 of the agent;
- * after a crash of the machine the shepherd is gone with it.
- */
-static void
-jobs_note_shepherd(struct job *j)
-{
-	char *path = xasprintf("%s/shepherd.pid", j->dir);
-	char buf[32];
-	int n = snprintf(buf, sizeof(buf), "%ld\n", (long)j->shepherd);
-
-	if (file_write_replace(path, buf, (size_t)n, 0600) < 0)
-		log_warn("%s", path);
-	free(path);
-}
-
 /* The checks before a job may start; -1 with err for a refusal. */
 static int
 jobs_admit(struct jobs *js, const struct jobspec *spec, char *err, size_t errlen)
@@ -414,7 +396,8 @@ jobs_on_run(struct jobs *js, const json_t *msg)
 		jobs_reply(js, "refused", s.id, s.idx, "err", json_string(err));
 		return;
 	}
-	jobs_note_shepherd(j);
+	if (spool_write_pid(j->dir, "shepherd.pid", j->shepherd) < 0)
+		log_warn("%s/shepherd.pid", j->dir);
 	log_info("job %lld[%lld] started for %s: shepherd %d", s.id, s.idx, s.user,
 	    (int)j->shepherd);
 	jobs_reply(js, "started", s.id, s.idx, "pid", json_integer(j->shepherd));
