@@ -65,7 +65,7 @@ cpu_ticks() {
 # the CPU went, per job: the master, the agent itself, and the shepherds
 # with the jobs under them (the agent's reaped children).
 life_drain() {
-	local r t0 t1 id m a c m0 a0 c0 hz n=0
+	local r t0 t1 id last="" m a c m0 a0 c0 hz n=0
 	m=$(bl_pid master)
 	a=$(bl_pid node1)
 	m0=$(cpu_ticks "$m")
@@ -78,16 +78,31 @@ life_drain() {
 		t0=$(bl_now)
 		id=$(bsub -K -J "drain[1-$NDRAIN]" -o "$3" true 2>/dev/null | bl_array_id)
 		t1=$(bl_now)
-		[ -n "$id" ] && bl_all_done "$id" "$NDRAIN" && bl_rate "$NDRAIN" "$t0" "$t1" >>"$OUT/$1.rates"
+		[ -n "$id" ] && bl_all_done "$id" "$NDRAIN" && bl_rate "$NDRAIN" "$t0" "$t1" >>"$OUT/$1.rates" &&
+			last=$id
 		n=$((n + NDRAIN))
 	done
 	bl_record "$1" jobs/s "$2" <"$OUT/$1.rates"
+	life_cycle "$1" "$last"
 	hz=$(getconf CLK_TCK)
 	for w in "master $m 0 $m0" "agent $a 0 $a0" "shepherd $a 1 $c0"; do
 		set -- "$1" $w
 		awk -v t="$(($(cpu_ticks "$3" "$4") - $5))" -v hz="$hz" -v n="$n" \
 		    'BEGIN { printf "%.3f\n", t / hz * 1000 / n }' |
 			bl_record "cpu_$2_$1" ms/job "5: CPU per job: $2$([ "$2" = shepherd ] && echo ' + job')"
+	done
+}
+
+# life_cycle KEY ID: a slot's turn in the last drained array ID, from the
+# daemons' log lines (cycle.py: the shepherd's part, the finish's way to
+# the master, the refill of the freed slot), mean ms per element.
+life_cycle() {
+	local part mean p50
+	[ -n "$2" ] || return 0
+	python3 "$ROOT/tests/bench/cycle.py" "$CDIR/log/master.log" "$CDIR/log/node1.log" "$2" |
+	while read -r part mean p50; do
+		echo "$mean" | bl_record "cycle_$1_$part" ms \
+		    "5: a slot's turn, $part (daemon logs, mean; p50 $p50 ms)"
 	done
 }
 
