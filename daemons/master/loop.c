@@ -63,6 +63,10 @@ loop_sched_first(struct master *m)
 	m->sched_wanted = false;
 	m->sched_due = false;
 	sched_pass(m);
+	/* what the pass asked for (its next slice, the pass its starts
+	 * want) waits for the zero timer: the commit its starts activate
+	 * must not run a pass again before the sockets are read */
+	m->sched_due = false;
 	return true;
 }
 
