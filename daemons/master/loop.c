@@ -70,10 +70,10 @@ loop_sched_first(struct master *m)
 	return true;
 }
 
-static void
-loop_commit_cb(evutil_socket_t fd, short what, void *arg)
+/* The group commit, after the pass due now if any; true if it ran one. */
+static bool
+loop_commit(struct master *m)
 {
-	struct master *m = arg;
 	bool pass = loop_sched_first(m);
 
 	if (store_dirty(m->store) && !store_degraded(m->store))
@@ -81,6 +81,13 @@ loop_commit_cb(evutil_socket_t fd, short what, void *arg)
 	/* not recorded (store.c: degraded): what depends on it waits */
 	if (store_commit(m->store) == 0)
 		conn_flush_held(m);
+	return pass;
+}
+
+static void
+loop_commit_cb(evutil_socket_t fd, short what, void *arg)
+{
+	loop_commit(arg);
 }
 
 static void
@@ -121,10 +128,13 @@ loop_sched_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct master *m = arg;
 
-	/* replies held for a commit do not wait behind a whole slice */
+	/* replies held for a commit do not wait behind a whole slice; one
+	 * held for the agents' commit shares it with this pass, which then
+	 * runs first (loop_sched_first) and not again here */
 	if (event_pending(m->commit_ev, EV_WRITE, NULL)) {
 		event_del(m->commit_ev);
-		loop_commit_cb(-1, EV_WRITE, m);
+		if (loop_commit(m))
+			return;
 	}
 	m->sched_wanted = false;
 	m->sched_due = false;
