@@ -129,6 +129,42 @@ conn_send(struct conn *c, const json_t *msg)
 	return 0;
 }
 
+/* The messages of msgs (a JSON array), framed one after the other, in
+ * one write (link.c sends what a loop turn queued so). */
+int
+conn_send_many(struct conn *c, const json_t *msgs)
+{
+	struct conn_write *w;
+	uv_buf_t buf;
+	size_t len, total = 0, cap = 0, i;
+	uint8_t *one;
+	int r;
+
+	if (c->closing)
+		return -1;
+	if (json_array_size(msgs) == 0)
+		return 0;
+	if (json_array_size(msgs) == 1)
+		return conn_send(c, json_array_get(msgs, 0));
+	w = xcalloc(1, sizeof(*w));
+	for (i = 0; i < json_array_size(msgs); i++) {
+		one = proto_encode(json_array_get(msgs, i), &len);
+		if (total + len > cap)
+			w->data = xrealloc(w->data, cap = (total + len) * 2);
+		memcpy(w->data + total, one, len);
+		total += len;
+		free(one);
+	}
+	buf = uv_buf_init((char *)w->data, (unsigned int)total);
+	if ((r = uv_write(&w->req, &c->h.stream, &buf, 1, conn_write_cb)) < 0) {
+		log_warnx("write: %s", uv_strerror(r));
+		free(w->data);
+		free(w);
+		return -1;
+	}
+	return 0;
+}
+
 static void
 conn_close_cb(uv_handle_t *h)
 {

@@ -39,6 +39,7 @@ struct conn *conn_new(conn_msg_cb on_msg, conn_end_cb on_end, void *arg);
 int conn_start(struct conn *c, char *err, size_t errlen);
 /* Queues one frame; msg is borrowed. -1 when closing or on write error. */
 int conn_send(struct conn *c, const json_t *msg);
+int conn_send_many(struct conn *c, const json_t *msgs);
 /* Closes the handle; the memory goes in the close callback. */
 void conn_close(struct conn *c);
 

@@ -11,6 +11,11 @@
  * Invariant: nothing but a challenge, welcome or error
  * is accepted before the master proved the key, and link_send() only
  * sends once registered.
+ *
+ * What link_send() is given in one loop turn (the ends of several jobs
+ * seen in one scan, a start and a heartbeat) leaves in one write, just
+ * before the loop polls again (a uv_prepare handle): the master reads it
+ * in one turn and records it with one commit (issue 12).
  */
 #include <string.h>
 
@@ -42,6 +47,8 @@ struct link {
 	uv_connect_t connect;
 	uv_timer_t retry;	/* redial, or handshake timeout */
 	uv_timer_t hb;
+	uv_prepare_t flush;	/* sends outq before the loop polls */
+	json_t *outq;		/* messages of this turn, in order */
 	uint64_t backoff;
 	uint64_t last_rx_ms;	/* when the master last said anything */
 	int hb_s;		/* heartbeat, seconds (from the welcome) */
@@ -83,6 +90,7 @@ link_drop(struct link *l, const char *why)
 	else
 		log_warnx("master %s:%s: %s (retrying in %llu ms)", l->a->master_host,
 		    l->a->master_port, why, (unsigned long long)l->backoff);
+	json_array_clear(l->outq);	/* resent after the next register */
 	if (l->conn != NULL)
 		conn_close(l->conn);
 	l->conn = NULL;
@@ -106,6 +114,17 @@ link_send_raw(struct link *l, json_t *msg)
 	json_decref(msg);
 }
 
+static void
+link_flush_cb(uv_prepare_t *p)
+{
+	struct link *l = p->data;
+
+	uv_prepare_stop(p);
+	if (l->conn != NULL)
+		conn_send_many(l->conn, l->outq);
+	json_array_clear(l->outq);
+}
+
 int
 link_send(struct link *l, json_t *msg)
 {
@@ -113,7 +132,8 @@ link_send(struct link *l, json_t *msg)
 		json_decref(msg);
 		return -1;
 	}
-	link_send_raw(l, msg);
+	json_array_append_new(l->outq, msg);
+	uv_prepare_start(&l->flush, link_flush_cb);
 	return 0;
 }
 
@@ -379,8 +399,11 @@ link_new(struct agent *a)
 	l->backoff = LINK_BACKOFF_MIN;
 	uv_timer_init(a->loop, &l->retry);
 	uv_timer_init(a->loop, &l->hb);
+	uv_prepare_init(a->loop, &l->flush);
 	l->retry.data = l;
 	l->hb.data = l;
+	l->flush.data = l;
+	l->outq = json_array();
 	return l;
 }
 
@@ -396,15 +419,20 @@ link_close(struct link *l)
 	l->closing = 1;
 	if (l->resolving)
 		uv_cancel((uv_req_t *)&l->gai);
-	if (l->conn != NULL)
+	if (l->conn != NULL) {
+		conn_send_many(l->conn, l->outq);	/* what this turn queued */
 		conn_close(l->conn);
+	}
+	json_array_clear(l->outq);
 	l->conn = NULL;
 	uv_close((uv_handle_t *)&l->retry, NULL);
 	uv_close((uv_handle_t *)&l->hb, NULL);
+	uv_close((uv_handle_t *)&l->flush, NULL);
 }
 
 void
 link_free(struct link *l)
 {
+	json_decref(l->outq);
 	free(l);
 }

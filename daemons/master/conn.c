@@ -14,11 +14,13 @@
  * many such links there are, in all and per address, is bounded at accept
  * (conn_admit). A stranger costs the master a few KB, not 64 MB.
  */
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -86,6 +88,15 @@ conn_new(struct master *m, int fd, enum conn_kind kind, long uid, long gid)
 	if (kind == CONN_AGENT) {
 		struct timeval tv = { agent_link_timeout(m->conf), 0 };
 		struct timeval auth = { m->conf->auth_timeout, 0 };
+		int one = 1;
+		/*
+		 * No Nagle (issue 12): a finish_ack the agent did not answer
+		 * waits for its delayed ACK (40 ms), and Nagle held the next
+		 * run behind it: 15% of idle jobs took 45-55 ms to DONE
+		 * instead of 5. Each loop turn writes its messages at once.
+		 */
+		if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) < 0)
+			log_warn("TCP_NODELAY");
 		bufferevent_set_timeouts(c->bev, &tv, NULL);
 		c->auth_ev = evtimer_new(m->base, conn_auth_timeout_cb, c);
 		evtimer_add(c->auth_ev, &auth);

@@ -45,16 +45,51 @@
 #include "sched.h"
 #include "util.h"
 
-static void
-loop_commit_cb(evutil_socket_t fd, short what, void *arg)
+/*
+ * A pass due now runs before the commit it would otherwise follow (issue
+ * 12): the finishes read in this turn free slots, the pass fills them,
+ * and one fsync records both; finish_ack and run go out together after
+ * it. Not for a commit at command priority (a bsub's reply waits for it,
+ * and must not wait for a whole slice), nor while the store cannot
+ * record a start.
+ */
+static bool
+loop_sched_first(struct master *m)
 {
-	struct master *m = arg;
+	if (!m->sched_due || m->replaying || store_degraded(m->store) ||
+	    event_get_priority(m->commit_ev) != LOOP_PRIO_WORK)
+		return false;
+	event_del(m->sched_ev);
+	m->sched_wanted = false;
+	m->sched_due = false;
+	sched_pass(m);
+	/* what the pass asked for (its next slice, the pass its starts
+	 * want) waits for the zero timer: the commit its starts activate
+	 * must not run a pass again before the sockets are read */
+	m->sched_due = false;
+	return true;
+}
 
+/* The group commit, after the pass due now if any; true if it ran one. */
+static bool
+loop_commit(struct master *m)
+{
+	bool pass = loop_sched_first(m);
+
+	if (store_dirty(m->store) && !store_degraded(m->store))
+		stats_commit(m, pass);
 	/* not recorded (store.c: degraded): what depends on it waits */
 	if (store_commit(m->store) == 0) {
 		conn_flush_held(m);
 		acct_flush(m);	/* lsb.acct lines of what just committed */
 	}
+	return pass;
+}
+
+static void
+loop_commit_cb(evutil_socket_t fd, short what, void *arg)
+{
+	loop_commit(arg);
 }
 
 static void
@@ -95,12 +130,16 @@ loop_sched_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct master *m = arg;
 
-	/* replies held for a commit do not wait behind a whole slice */
+	/* replies held for a commit do not wait behind a whole slice; one
+	 * held for the agents' commit shares it with this pass, which then
+	 * runs first (loop_sched_first) and not again here */
 	if (event_pending(m->commit_ev, EV_WRITE, NULL)) {
 		event_del(m->commit_ev);
-		loop_commit_cb(-1, EV_WRITE, m);
+		if (loop_commit(m))
+			return;
 	}
 	m->sched_wanted = false;
+	m->sched_due = false;
 	/* a start that cannot be recorded cannot be ordered either */
 	if (!store_degraded(m->store))
 		sched_pass(m);
@@ -120,6 +159,7 @@ loop_want_sched(struct master *m)
 	if (m->replaying || m->sched_wanted)
 		return;
 	m->sched_wanted = true;
+	m->sched_due = true;
 	event_add(m->sched_ev, &now);
 }
 

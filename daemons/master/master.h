@@ -206,6 +206,7 @@ struct master {
 	bool replaying;
 	long replayed;		/* events replayed at start-up */
 	bool sched_wanted;
+	bool sched_due;		/* the wanted pass is due now, not deferred (loop.c) */
 	struct sched_state *sched;	/* kept between passes (sched.h) */
 	struct stats *stats;	/* scheduler pass times (stats.c) */
 	json_t *qadmin;		/* admin.c: queue name -> closed/inactive bits */
@@ -494,6 +495,7 @@ int sched_dep_check(struct master *m, struct job *j, const char *user, char *err
 /* stats.c: the master's running costs (op "stats", make bench-scale). */
 void stats_sched_pass(struct master *m, uint64_t us, long started);
 void stats_query_page(struct master *m, uint64_t us);	/* a listing page */
+void stats_commit(struct master *m, bool with_pass);
 void stats_op(struct master *m, struct reqctx *rq, json_t *args);
 void stats_free(struct master *m);
 

@@ -21,6 +21,7 @@ struct stats {
 	uint64_t passes, started, total_us, max_us, last_us;
 	uint64_t hist[STATS_BUCKETS];
 	uint64_t pages, pages_us, page_max_us;	/* listing pages built */
+	uint64_t commits, commit_passes;	/* transactions; those a pass joined */
 };
 
 static size_t
@@ -81,6 +82,18 @@ stats_query_page(struct master *m, uint64_t us)
 		st->page_max_us = us;
 }
 
+/* A transaction was committed (one fsync of the database, or two when
+ * sqlite checkpoints); with_pass: a scheduling pass ran just before it,
+ * so its starts share the fsync with the finishes read (loop.c). */
+void
+stats_commit(struct master *m, bool with_pass)
+{
+	struct stats *st = stats_of(m);
+
+	st->commits++;
+	st->commit_passes += with_pass;
+}
+
 /* [[low_us, count], ...] of the buckets that were hit, in order. */
 static json_t *
 stats_hist(const struct stats *st)
@@ -96,8 +109,10 @@ stats_hist(const struct stats *st)
 }
 
 /* op "stats": args {} -> {sched: {passes, started, total_us, max_us,
- * last_us, hist}, query: {pages, total_us, max_us}} (query: the time
- * listing pages took to build, their encoding aside) */
+ * last_us, hist}, query: {pages, total_us, max_us}, store: {commits,
+ * with_pass}} (query: the time listing pages took to build, their
+ * encoding aside; store: transactions committed, and those a pass ran
+ * just before) */
 void
 stats_op(struct master *m, struct reqctx *rq, json_t *args)
 {
@@ -105,13 +120,14 @@ stats_op(struct master *m, struct reqctx *rq, json_t *args)
 
 	(void)args;
 	control_reply(m, rq, true, json_pack("{s:{s:I, s:I, s:I, s:I, s:I, s:o}, "
-	    "s:{s:I, s:I, s:I}}",
+	    "s:{s:I, s:I, s:I}, s:{s:I, s:I}}",
 	    "sched", "passes", (json_int_t)st->passes, "started",
 	    (json_int_t)st->started, "total_us", (json_int_t)st->total_us,
 	    "max_us", (json_int_t)st->max_us, "last_us", (json_int_t)st->last_us,
 	    "hist", stats_hist(st), "query", "pages", (json_int_t)st->pages,
 	    "total_us", (json_int_t)st->pages_us, "max_us",
-	    (json_int_t)st->page_max_us), NULL, NULL);
+	    (json_int_t)st->page_max_us, "store", "commits", (json_int_t)st->commits,
+	    "with_pass", (json_int_t)st->commit_passes), NULL, NULL);
 }
 
 void

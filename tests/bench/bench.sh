@@ -10,8 +10,12 @@
 #
 # Sizes can be changed from the environment (defaults in brackets):
 #   BENCH_N1 [1000] jobs per serial loop; BENCH_N3 [20000] jobs per pack;
-#   BENCH_ARRAY [1000000]; BENCH_N5 [1000] jobs end to end; BENCH_DRAIN
-#   [10000] array drained; BENCH_LAT [200] latency runs; BENCH_Q1/Q2
+#   BENCH_ARRAY [1000000]; BENCH_DRAIN [10000] elements of the array of
+#   `true` drained end to end (issue 12: with -o /dev/null and with -o
+#   files in the cluster's shared data/, slots = cores and BENCH_OVER [8]
+#   slots per core; every element must end DONE); BENCH_FSYNC_N [1000]
+#   elements of the array whose fsyncs are counted (strace -f -c on the
+#   master and the agent, untimed); BENCH_LAT [200] latency runs; BENCH_Q1/Q2
 #   [10000/100000] jobs known for the query and memory figures;
 #   BENCH_QENV [2000] jobs of the bsub loop for the memory per job with
 #   the default environment; BENCH_BIG [1000000] pending jobs (plain jobs,
@@ -27,12 +31,13 @@ set -u
 N1=${BENCH_N1:-1000}
 N3=${BENCH_N3:-20000}
 NARR=${BENCH_ARRAY:-1000000}
-N5=${BENCH_N5:-1000}
 QENV=${BENCH_QENV:-2000}
 NBIG=${BENCH_BIG:-1000000}
 NBIGPACK=${BENCH_BIG_PACK:-50000}
 BIGSQL=${BENCH_BIG_SQL:-0}
 NDRAIN=${BENCH_DRAIN:-10000}
+NFSYNC=${BENCH_FSYNC_N:-1000}
+OVER=${BENCH_OVER:-8}
 NLAT=${BENCH_LAT:-200}
 Q1=${BENCH_Q1:-10000}
 Q2=${BENCH_Q2:-100000}
@@ -46,43 +51,143 @@ anchor() {
 	HOLD="-w done($ANCHOR)"
 }
 
-# ---- 6: latency on an idle cluster; 5: end to end with slots = cores ----
+# ---- 5: the job lifecycle (issue 12): end to end, fsyncs per job ----
+
+# cpu_ticks PID [CHILDREN]: user + system CPU time of a process (with
+# CHILDREN=1: of the children it waited for instead), in clock ticks.
+cpu_ticks() {
+	awk -v c="${2:-0}" '{ sub(/^.*\) /, ""); print c ? $14 + $15 : $12 + $13 }' "/proc/$1/stat"
+}
+
+# life_drain KEY LABEL OUT: REPS times an NDRAIN-element array of `true`
+# with -o OUT; bsub -K returns once every element ended. A rate is
+# printed only when every element ended DONE (bl_all_done). Then where
+# the CPU went, per job: the master, the agent itself, and the shepherds
+# with the jobs under them (the agent's reaped children).
+life_drain() {
+	local r t0 t1 id last="" m a c m0 a0 c0 hz n=0
+	m=$(bl_pid master)
+	a=$(bl_pid node1)
+	m0=$(cpu_ticks "$m")
+	a0=$(cpu_ticks "$a")
+	c0=$(cpu_ticks "$a" 1)
+	: >"$OUT/$1.rates"
+	for r in $(seq "$REPS"); do
+		rm -rf "$CDIR/data/out"
+		mkdir -p "$CDIR/data/out"
+		t0=$(bl_now)
+		id=$(bsub -K -J "drain[1-$NDRAIN]" -o "$3" true 2>/dev/null | bl_array_id)
+		t1=$(bl_now)
+		[ -n "$id" ] && bl_all_done "$id" "$NDRAIN" && bl_rate "$NDRAIN" "$t0" "$t1" >>"$OUT/$1.rates" &&
+			last=$id
+		n=$((n + NDRAIN))
+	done
+	bl_record "$1" jobs/s "$2" <"$OUT/$1.rates"
+	life_cycle "$1" "$last"
+	hz=$(getconf CLK_TCK)
+	for w in "master $m 0 $m0" "agent $a 0 $a0" "shepherd $a 1 $c0"; do
+		set -- "$1" $w
+		awk -v t="$(($(cpu_ticks "$3" "$4") - $5))" -v hz="$hz" -v n="$n" \
+		    'BEGIN { printf "%.3f\n", t / hz * 1000 / n }' |
+			bl_record "cpu_$2_$1" ms/job "5: CPU per job: $2$([ "$2" = shepherd ] && echo ' + job')"
+	done
+}
+
+# life_cycle KEY ID: a slot's turn in the last drained array ID, from the
+# daemons' log lines (cycle.py: the shepherd's part, the finish's way to
+# the master, the refill of the freed slot), mean ms per element.
+life_cycle() {
+	local part mean p50
+	[ -n "$2" ] || return 0
+	python3 "$ROOT/tests/bench/cycle.py" "$CDIR/log/master.log" "$CDIR/log/node1.log" "$2" |
+	while read -r part mean p50; do
+		echo "$mean" | bl_record "cycle_$1_$part" ms \
+		    "5: a slot's turn, $part (daemon logs, mean; p50 $p50 ms)"
+	done
+}
+
+# life_sim KEY: the master alone, its agent replaced by one simulated
+# host (simagents: answers run with started and finished at once, no
+# process, no spool) with as many slots: what the master's side of the
+# lifecycle (commit, pass, messages) costs, without the agent's.
+life_sim() {
+	local port key slots=$2 id t0 t1 r pid
+	kill -TERM "$(bl_pid node1)"
+	port=$(awk -F= '$1 == "LSB_MBD_PORT" { print $2 }' "$CDIR/conf/lsf.conf")
+	key=$CDIR/conf/cluster.key
+	simagents -p "$port" -k "$key" -n 1 -c "$slots" -m 16384 -r 0 \
+		>"$OUT/simagents.$1.out" 2>"$OUT/simagents.$1.err" &
+	pid=$!
+	BL_PIDS="$BL_PIDS $pid"
+	bl_wait_for 30 grep -q "all 1 hosts up" "$OUT/simagents.$1.err" ||
+		{ say "simagents did not come up"; return 1; }
+	for r in $(seq "$REPS"); do
+		t0=$(bl_now)
+		id=$(bsub -K -J "sim[1-$NDRAIN]" -o /dev/null true 2>/dev/null | bl_array_id)
+		t1=$(bl_now)
+		[ -n "$id" ] && bl_all_done "$id" "$NDRAIN" && bl_rate "$NDRAIN" "$t0" "$t1"
+	done | bl_record "$1" jobs/s "5: the master alone: $NDRAIN-element array, one simulated host with $slots slots"
+	kill -TERM "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+}
+
+# life_fsyncs TAG LABEL OUT: fsync+fdatasync calls per job of an
+# NFSYNC-element array with -o OUT, counted by strace -f -c in the master
+# and in the agent with every process it forks (shepherds, jobs). Not
+# timed: strace slows every syscall down.
+life_fsyncs() {
+	local id sm sa nm na
+	rm -f "$OUT/strace.master.$1" "$OUT/strace.agent.$1"
+	rm -rf "$CDIR/data/out"
+	mkdir -p "$CDIR/data/out"
+	bl_strace_start sm "$(bl_pid master)" "$OUT/strace.master.$1"
+	bl_strace_start sa "$(bl_pid node1)" "$OUT/strace.agent.$1"
+	id=$(bsub -K -J "fs[1-$NFSYNC]" -o "$3" true 2>/dev/null | bl_array_id)
+	bl_strace_stop "$sm"
+	bl_strace_stop "$sa"
+	nm=$(bl_strace_calls "$OUT/strace.master.$1")
+	na=$(bl_strace_calls "$OUT/strace.agent.$1")
+	[ -n "$id" ] && bl_all_done "$id" "$NFSYNC" || return 1
+	awk -v n="$nm" -v j="$NFSYNC" 'BEGIN { printf "%.2f\n", n / j }' |
+		bl_record "fsync_master_$1" calls/job "5: master fsyncs per job, $2"
+	awk -v n="$na" -v j="$NFSYNC" 'BEGIN { printf "%.2f\n", n / j }' |
+		bl_record "fsync_agent_$1" calls/job "5: agent+shepherd+job fsyncs per job, $2"
+}
+
+# life_group TAG LABEL: the lifecycle figures on the cluster just started.
+life_group() {
+	local files="$CDIR/data/out/%J.%I"
+	life_drain "e2e_$1_devnull" "5: $NDRAIN-element array of true, -o /dev/null, $2" /dev/null
+	life_drain "e2e_$1_files" "5: $NDRAIN-element array of true, -o files in the shared dir, $2" "$files"
+	command -v strace >/dev/null || { say "no strace: no fsync counts"; return 0; }
+	life_fsyncs "$1_devnull" "-o /dev/null, $2" /dev/null
+	life_fsyncs "$1_files" "-o files in the shared dir, $2" "$files"
+	rm -rf "$CDIR/data/out"
+}
+
+# ---- 6: latency on an idle cluster; 5 with slots = cores ----
 bench_e2e() {
-	local r t0 t1
 	bl_cluster e2e -n 1 --cpus "$CORES" || return 1
 	bl_rss_n "$(bl_pid node1)" | bl_record agent_rss_idle KB "8: agent RSS, idle"
 	benchtool latency "$NLAT" >lat.txt
 	awk '{ print $1 }' lat.txt | bl_record latency_start ms "6: idle submit -> RUN"
 	awk '{ print $2 }' lat.txt | bl_record latency_done ms "6: idle submit -> DONE"
-	bl_pack e2e.pack "$N5" -o /dev/null
-	for r in $(seq "$REPS"); do
-		t0=$(bl_now)
-		bsub -pack e2e.pack >/dev/null
-		bl_wait_empty
-		t1=$(bl_now)
-		bl_rate "$N5" "$t0" "$t1"
-	done | bl_record e2e_slots_eq_cores jobs/s "5: $N5 jobs, slots = cores ($CORES)"
-	for r in $(seq "$REPS"); do
-		t0=$(bl_now)
-		bsub -K -J "drain[1-$NDRAIN]" -o /dev/null true >/dev/null 2>&1
-		t1=$(bl_now)
-		bl_rate "$NDRAIN" "$t0" "$t1"
-	done | bl_record e2e_array_drain jobs/s "5: $NDRAIN-element array drained, slots = cores"
+	life_group cores "slots = cores ($CORES)"
+	bl_cluster_stop
+	bl_cluster e2esim -n 1 --cpus "$CORES" || return 1
+	life_sim e2e_master_alone_cores "$CORES"
 	bl_cluster_stop
 }
 
-# ---- 5 oversubscribed; 8: agent RSS with 100 running jobs ----
+# ---- 5 oversubscribed (OVER slots per core); 8: agent RSS with 100 running jobs ----
 bench_over() {
-	local r t0 t1 slots=$((CORES * 8))
-	bl_cluster over -n 1 --cpus 100 || return 1
-	bl_pack over.pack "$N5" -o /dev/null
-	for r in $(seq "$REPS"); do
-		t0=$(bl_now)
-		bsub -pack over.pack >/dev/null
-		bl_wait_empty
-		t1=$(bl_now)
-		bl_rate "$N5" "$t0" "$t1"
-	done | bl_record e2e_oversubscribed jobs/s "5: $N5 jobs, 100 slots on $CORES cores"
+	bl_cluster over -n 1 --cpus "$((CORES * OVER))" || return 1
+	life_group over "$((CORES * OVER)) slots on $CORES cores"
+	bl_cluster_stop
+	bl_cluster oversim -n 1 --cpus "$((CORES * OVER))" || return 1
+	life_sim e2e_master_alone_over "$((CORES * OVER))"
+	bl_cluster_stop
+	bl_cluster rss100 -n 1 --cpus 100 || return 1
 	awk 'BEGIN { for (i = 0; i < 100; i++) print "-o /dev/null sleep 300" }' >sleep.pack
 	bsub -pack sleep.pack >/dev/null
 	bl_wait_running 100 && bl_rss_n "$(bl_pid node1)" |

@@ -15,8 +15,14 @@
 # loop of bsub / sbatch calls on held jobs (bsub -w on a running anchor
 # job; sbatch -H), latency by polling the job's state (bjobs -o stat /
 # scontrol show job) as fast as the commands allow, end to end by an array
-# of CMP_N5 trivial jobs until the queue is empty. Sizes are smaller than
-# make bench's because Slurm needs about a second per trivial job here.
+# of CMP_N5 trivial jobs until the queue is empty (both by one array, with
+# -o /dev/null and with -o files; slots = cores, then CMP_OVER [8] slots
+# per core: a Pumice agent with that many slots, Slurm's partition "over"
+# with OverSubscribe=FORCE:CMP_OVER; every element must end DONE). Slurm
+# is tuned for throughput (SchedulerParameters batch_sched_delay=0,
+# sched_min_interval=0, default_queue_depth=1000; backfill). Sizes are
+# smaller than make bench's because Slurm needs about half a second per
+# trivial job here.
 # Memory: the agent's RSS read REPS times 0.5 s apart; the master's per
 # pending job over the Q held jobs submitted in REPS equal steps (RSS
 # growth of each step, read once settled, per job it added), each job
@@ -28,13 +34,15 @@
 # Pumice by bsub -pack of bsub -H jobs (held by the user, as sbatch -H:
 # no dependency for the scheduler to weigh), Slurm by 8 parallel loops of
 # sbatch -H (minutes at 100,000); then the listings as above. CMP_ONLY=7 skips every other
-# figure (make bench-compare CMP_ONLY=7 CMP_LIST_N=100000).
+# figure (make bench-compare CMP_ONLY=7 CMP_LIST_N=100000); CMP_ONLY=5
+# measures only the lifecycle: latency (6) and end to end (5).
 set -u
 . "$(dirname -- "$0")/lib.sh"
 
 N1=${CMP_N1:-300}
 N5=${CMP_N5:-100}
 NLAT=${CMP_LAT:-20}
+OVER=${CMP_OVER:-8}
 Q=${CMP_Q:-2000}
 LIST_N=${CMP_LIST_N:-}
 ONLY=${CMP_ONLY:-}
@@ -83,6 +91,9 @@ TaskPlugin=task/none
 SwitchType=switch/none
 MpiDefault=none
 SchedulerType=sched/backfill
+# tuned for throughput, as a user of many short jobs would (issue 12):
+# no batching delay, no minimum interval between passes, a deep queue
+SchedulerParameters=batch_sched_delay=0,sched_min_interval=0,default_queue_depth=1000
 SelectType=select/cons_tres
 SelectTypeParameters=CR_CPU
 ReturnToService=2
@@ -95,6 +106,7 @@ MaxArraySize=1000001
 MinJobAge=300
 NodeName=bench1 NodeHostname=localhost NodeAddr=127.0.0.1 CPUs=$CORES RealMemory=1000 State=UNKNOWN
 PartitionName=bench Nodes=bench1 Default=YES MaxTime=INFINITE State=UP
+PartitionName=over Nodes=bench1 OverSubscribe=FORCE:$OVER MaxTime=INFINITE State=UP
 EOF
 }
 
@@ -152,8 +164,22 @@ s_state() {
 	*) echo PEND ;;
 	esac
 }
-p_array() { bsub -J "e[1-$1]" -o /dev/null true >/dev/null; }
-s_array() { sbatch --array="1-$1" -o /dev/null --wrap true >/dev/null; }
+# sys_array N OUT: an N-element array of true with output OUT (a file
+# name with %J/%I, which the Slurm side turns into %A/%a, or /dev/null) on
+# the slots given (Slurm: the partition over for the oversubscribed
+# figures, OVER jobs per CPU); prints the job id.
+p_array() { bsub -J "e[1-$1]" -o "$2" true | bl_array_id; }
+s_array() {
+	sbatch --parsable ${SPART:+-p "$SPART" --oversubscribe} --array="1-$1" \
+	    -o "$(echo "$2" | sed 's/%J/%A/; s/%I/%a/')" --wrap true
+}
+# sys_all_done ID N: all N elements of array ID ended DONE / COMPLETED
+p_all_done() { bl_all_done "$1" "$2"; }
+s_all_done() {
+	local d
+	d=$(scontrol -o show job "$1" 2>/dev/null | grep -c 'JobState=COMPLETED')
+	[ "$d" = "$2" ] || { say "slurm job $1: $d of $2 elements COMPLETED"; return 1; }
+}
 p_empty() { [ -z "$(bjobs -noheader -o stat 2>/dev/null | head -n 1)" ]; }
 s_empty() { [ -z "$(squeue -h -o %i 2>/dev/null | head -n 1)" ]; }
 p_list() { bjobs; }
@@ -206,20 +232,39 @@ measure_list() {
 	wait_empty "$s"
 }
 
+# 5: an array of N5 trivial jobs until the queue is empty, with -o
+# /dev/null and with -o files in a directory of the job's cwd; counted
+# only when every element ended DONE. SFX names the slots ("" = cores).
+measure_e2e() {
+	local s=$1 name=$2 sfx=$3 what=$4 r t0 t1 id out
+	for out in /dev/null "$WORK/$s/out/%J.%I"; do
+		for r in $(seq "$REPS"); do
+			rm -rf "$WORK/$s/out"
+			mkdir -p "$WORK/$s/out"
+			t0=$(bl_now)
+			id=$("${s}_array" "$N5" "$out")
+			[ -n "$id" ] && wait_empty "$s"
+			t1=$(bl_now)
+			[ -n "$id" ] && "${s}_all_done" "$id" "$N5" && bl_rate "$N5" "$t0" "$t1"
+		done | bl_record "5_e2e_array$sfx$([ "$out" = /dev/null ] || echo _files).$name" jobs/s \
+		    "5: $N5-element array of true end to end, -o $([ "$out" = /dev/null ] && echo /dev/null || echo files), $what"
+	done
+	rm -rf "$WORK/$s/out"
+}
+
 wait_empty() {
 	bl_wait_for 900 "${1}_empty" || { say "$1: jobs still queued"; return 1; }
 }
 
-measure() {
-	local s=$1 name=$2 r t0 t1 k m0 m1 id st pids step
-	cd "$WORK/$s" || return 1
+# 1, 2, 7, 8: submission, listing and memory with held jobs.
+measure_held() {
+	local s=$1 name=$2 r t0 t1 k m0 m1 pids step
 	[ "$s" = p ] && HOLD="-w done($(bsub -o /dev/null sleep 100000 |
 		sed -E 's/^Job <([0-9]+)>.*/\1/'))"
 	if [ "$ONLY" = 7 ]; then
 		[ -n "$LIST_N" ] || LIST_N=$Q
 		measure_list "$s" "$name"
-		cd "$ROOT" || true
-		return
+		return 0
 	fi
 	bl_rss_n "$(${s}_agent_pid)" | bl_record "8_agent_rss_idle.$name" KB "8: agent / slurmd RSS idle"
 	for r in $(seq "$REPS"); do
@@ -260,6 +305,14 @@ measure() {
 	"${s}_cancel_all"
 	wait_empty "$s"
 	[ -n "$LIST_N" ] && measure_list "$s" "$name"
+	return 0
+}
+
+measure() {
+	local s=$1 name=$2 r t0 t1 id st
+	cd "$WORK/$s" || return 1
+	[ "$ONLY" = 5 ] || measure_held "$s" "$name" || return 1
+	[ "$ONLY" != 7 ] || { cd "$ROOT"; return 0; }
 	# 6: latency by polling, on an idle queue
 	: >lat.start
 	: >lat.done
@@ -275,14 +328,7 @@ measure() {
 	done
 	bl_record "6_latency_start.$name" ms "6: submit -> running (polled)" <lat.start
 	bl_record "6_latency_done.$name" ms "6: submit -> done (polled)" <lat.done
-	# 5: an array of N5 trivial jobs until the queue is empty
-	for r in $(seq "$REPS"); do
-		t0=$(bl_now)
-		"${s}_array" "$N5"
-		wait_empty "$s"
-		t1=$(bl_now)
-		bl_rate "$N5" "$t0" "$t1"
-	done | bl_record "5_e2e_array.$name" jobs/s "5: $N5 trivial jobs end to end, slots = cores"
+	measure_e2e "$s" "$name" "" "slots = cores ($CORES)"
 	cd "$ROOT" || true
 }
 
@@ -295,11 +341,19 @@ if bl_cluster compare -n 1 --cpus "$CORES"; then
 	measure p pumice || say "Pumice figures failed"
 	bl_cluster_stop
 fi
+if [ "$ONLY" != 7 ] && bl_cluster compare_over -n 1 --cpus "$((CORES * OVER))"; then
+	cd "$WORK/p" && measure_e2e p pumice _over "$((CORES * OVER)) slots on $CORES cores"
+	bl_cluster_stop
+fi
 say "Slurm: one node with $CORES CPUs in $SL"
 if slurm_start; then
 	SLURM_OK=1
 	chmod 777 "$WORK/s"
 	measure s slurm || say "Slurm figures failed"
+	if [ "$ONLY" != 7 ] && cd "$WORK/s"; then
+		SPART=over measure_e2e s slurm _over "$((CORES * OVER)) slots on $CORES cores (OverSubscribe=FORCE:$OVER)"
+	fi
+	cd "$ROOT" || true
 else
 	say "BLOCKED: Slurm could not be started: $SLURM_WHY"
 fi

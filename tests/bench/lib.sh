@@ -214,3 +214,42 @@ bl_report() {
 	END { print "\n  }\n}" }' "$RESULTS" >"$json"
 	echo "results: $json"
 }
+
+# bl_array_id: the job id in bsub's "Job <ID> is submitted" line on stdin.
+bl_array_id() {
+	sed -nE 's/^Job <([0-9]+)>.*/\1/p' | head -n 1
+}
+
+# bl_all_done ID N: every one of the N elements of array ID ended DONE
+# (none EXIT, none still queued): a throughput figure counts only then.
+bl_all_done() {
+	local d
+	d=$(bjobs -a -noheader -o stat "$1" 2>/dev/null | grep -cx DONE)
+	[ "$d" = "$2" ] || { say "job $1: $d of $2 elements DONE"; return 1; }
+}
+
+# bl_strace_start VAR PID FILE: counts fsync/fdatasync of PID and every
+# process it forks from now on (strace -f -c) into FILE; sets VAR to
+# strace's pid (not by $(...): this shell must be its parent to wait).
+bl_strace_start() {
+	strace -f -c -e trace=fsync,fdatasync,sync_file_range,syncfs -o "$3" \
+	    -p "$2" >/dev/null 2>&1 &
+	printf -v "$1" %s "$!"
+	BL_PIDS="$BL_PIDS $!"
+	sleep 0.3	# attached (strace stops every thread first)
+}
+
+# bl_strace_stop SPID: detaches strace and waits until it wrote its count
+# (the next strace cannot attach to a process still traced). Not in a
+# $(...): only this shell can wait for its child.
+bl_strace_stop() {
+	kill -INT "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+}
+
+# bl_strace_calls FILE: the sync calls strace -c counted in FILE.
+bl_strace_calls() {
+	# calls is the 4th column whether or not errors (the 5th) is empty
+	awk '$NF ~ /^(fsync|fdatasync|sync_file_range|syncfs)$/ { n += $4 }
+	     END { print n + 0 }' "$1"
+}

@@ -1,7 +1,9 @@
 # Benchmarks (issue 5): measured, printed, never pass/fail on a time. They
 # use the normal optimized build of $(B) (default build/), not build/san.
 #   make bench          measurements 1-9 on a local cluster; table + $(B)/bench/results.json
+#                       (5, the lifecycle of issue 12: BENCH_DRAIN=300 for a quick run)
 #   make bench-compare  the same measurements 1,2,5,6,7,8 against a local Slurm
+#                       (CMP_ONLY=5: latency and end to end only)
 #   make bench-scale    1,000 / 10,000 simulated agents (simagents) and 100k-1M jobs
 BENCH_TOOLS := $(B)/bin/benchtool $(B)/bin/simagents
 $(B)/tests/bench/benchtool.o $(B)/tests/bench/simagents.o: MOD_CFLAGS = -Icli $(JANSSON_CFLAGS) $(EVENT_CFLAGS)

@@ -155,3 +155,40 @@ pid_of() {
 	run grep -x beta-x b.out
 	assert_success
 }
+
+# done_count ID: elements of array ID that ended DONE.
+done_count() {
+	bjobs -a -noheader -o stat "$1" 2>/dev/null | grep -cx DONE
+}
+
+# at_least_done ID N
+at_least_done() {
+	[ "$(done_count "$1")" -ge "$2" ]
+}
+
+@test "kill -9 of the master, then of an agent, while an array drains: every element DONE exactly once" {
+	# issue 12: the master records finishes and the starts that refill
+	# their slots in one commit; each element appends its index once it runs
+	# (the sleep keeps the drain long enough for both kills to land in it)
+	local n=400 id before
+	submit -J "drain[1-$n]" -o /dev/null "echo \$LSB_JOBINDEX >> $PWD/ran; sleep 0.05"
+	id=$JOBID
+	wait_for -t 60 at_least_done "$id" 40
+	before=$(done_count "$id")
+	kill -9 "$(pid_of master)"
+	[ "$before" -lt "$n" ]
+	restart_cluster
+	wait_for -t 60 at_least_done "$id" $((before + 100))
+	before=$(done_count "$id")
+	kill -9 "$(pid_of node1)"
+	[ "$before" -lt "$n" ]
+	restart_cluster
+	wait_for -t 120 at_least_done "$id" "$n"
+	run done_count "$id"
+	assert_output "$n"
+	# ran exactly once each: n lines, n distinct indices 1..n
+	run wc -l <ran
+	assert_output "$n"
+	run bash -c "sort -un ran | wc -l; sort -n ran | head -n 1; sort -n ran | tail -n 1"
+	assert_output "$(printf '%s\n' "$n" 1 "$n")"
+}
