@@ -177,6 +177,7 @@ tm_close(struct tmaster *t, bool keep)
 	event_del(m->sched_ev);
 	event_base_loop(m->base, EVLOOP_NONBLOCK);	/* frees the conns */
 	store_commit(m->store);
+	acct_close(m);	/* as main.c: lsb.acct's pending lines */
 	store_close(m->store);
 	job_free_all(m);
 	sched_free(m);
