@@ -50,7 +50,7 @@ static const char *const bjobs_wide_fields[] = {
 };
 
 /* Each option: a flag member or a value member of bjobs_args. */
-enum { BJ_W, BJ_WL, BJ_WP, BJ_WF, BJ_UF, BJ_HELP, BJ_FLAG, BJ_VALUE };
+enum { BJ_W, BJ_WL, BJ_WP, BJ_WF, BJ_UF, BJ_HELP, BJ_FLAG, BJ_VALUE, BJ_NO };
 
 static const struct bjobs_opt {
 	struct opt opt;		/* opt.id: BJ_* */
@@ -68,6 +68,13 @@ static const struct bjobs_opt {
 	{ { "W", BJ_W, 0, NULL }, 0 }, { { "WL", BJ_WL, 0, NULL }, 0 },
 	{ { "WP", BJ_WP, 0, NULL }, 0 }, { { "WF", BJ_WF, 0, NULL }, 0 },
 	{ { "UF", BJ_UF, 0, NULL }, 0 }, { { "h", BJ_HELP, 0, NULL }, 0 },
+	/* LSF's, not Pumice's: refused by name, never read as a cluster */
+#define N(n, why) { { n, BJ_NO, OPT_REFUSED, why }, 0 }
+	N("gpu", "Pumice schedules no GPUs"), N("sum", "no job summary"),
+	N("psum", "no pending summary"), N("env", "no environment display"),
+	N("script", "no script display"), N("aff", "no affinity"),
+	N("data", "no data staging"), N("ss", "no short summary"),
+#undef N
 };
 
 /* True for LSF's yes values of an environment switch. */

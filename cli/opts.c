@@ -3,6 +3,7 @@
  * conventions here once (opts.h). The messages are getopt's, which LSF's
  * commands print: "illegal option -- x", "option requires an argument -- x".
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -112,4 +113,23 @@ opts_next(struct opts *o)
 		return opts_take(o, row, NULL);
 	o->rest = w + 1;
 	return opts_cluster(o);
+}
+
+int
+opts_flags(const char *cmd, const char *usage, const struct opt *tab, size_t n,
+    int argc, char **argv, bool operands, unsigned *set)
+{
+	struct opts p;
+	int id;
+
+	*set = 0;
+	opts_init(&p, tab, n, argc, argv, 1);
+	while ((id = opts_next(&p)) >= 0)
+		*set |= (unsigned)id;
+	if (id == OPTS_END && !operands && p.ind < argc)
+		snprintf(p.err, sizeof(p.err), "unexpected argument <%s>", argv[p.ind]);
+	else if (id == OPTS_END)
+		return p.ind;
+	fprintf(stderr, "%s: %s\nUsage: %s %s\n", cmd, p.err, cmd, usage);
+	return -1;
 }

@@ -19,6 +19,7 @@
 #ifndef PUMICE_OPTS_H
 #define PUMICE_OPTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum {
@@ -55,5 +56,14 @@ void opts_init(struct opts *o, const struct opt *tab, size_t n, int argc,
 int opts_next(struct opts *o);
 /* The row named name exactly, or NULL. */
 const struct opt *opts_find(const struct opt *tab, size_t n, const char *name);
+
+/*
+ * For the commands whose options are all flags: each row's id is a bit,
+ * or'ed into *set. Returns the first operand's index; -1 after printing
+ * "cmd: why" and "Usage: cmd usage" (also for an operand when operands
+ * is false).
+ */
+int opts_flags(const char *cmd, const char *usage, const struct opt *tab,
+    size_t n, int argc, char **argv, bool operands, unsigned *set);
 
 #endif
