@@ -53,8 +53,9 @@ fuzz_opts(int argc, char **argv, const char *script)
 	bsubopt_free(&o);
 }
 
-/* opts.c alone: every option it returns lies inside argv, with a value
- * exactly when its row takes one; it ends inside argv. */
+/* opts.c alone: every option it returns is its row's, with a value
+ * exactly when the row takes one, no more options than argv has
+ * characters, and it ends inside argv. */
 static void
 fuzz_parser(int argc, char **argv)
 {
@@ -65,12 +66,15 @@ fuzz_parser(int argc, char **argv)
 		{ "g", 6, OPT_VALUE, NULL }, { "x", 7, OPT_REFUSED, NULL },
 	};
 	struct opts p;
-	int id, n = 0;
+	size_t n = 0, max = 0;
+	int id, i;
 
+	for (i = 0; i < argc; i++)	/* at most one option a character */
+		max += strlen(argv[i]);
 	opts_init(&p, tab, nitems(tab), argc, argv, 0);
 	while ((id = opts_next(&p)) >= 0) {
 		if (id != p.row->id || (p.value != NULL) != !!(p.row->flags & OPT_VALUE) ||
-		    p.ind > argc || ++n > 2 * argc + 1)
+		    p.ind > argc || ++n > max)
 			abort();
 	}
 	if (p.ind > argc || (id == OPTS_ERR && p.err[0] == '\0'))
