@@ -10,6 +10,7 @@
  */
 #include <ctype.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -150,16 +151,61 @@ bsubopt_store(struct bsub_opts *o, const struct opt *row, const char *value,
 		o->from_cmdline[id] = 1;
 }
 
+/*
+ * bmod's table: bsub's rows, "-Xn" (unset option X) for each bsub option
+ * whose Xn is not itself an option (-rn keeps bsub's meaning), and -json.
+ * Built once, from bsubopt_table.
+ */
+enum { BMOD_UNSET = 1000, BMOD_JSON = 2000 };
+
+static const struct opt *
+bsubopt_bmod_table(size_t *n)
+{
+	static struct opt tab[2 * nitems(bsubopt_table) + 1];
+	static char names[nitems(bsubopt_table)][16];
+	static size_t len;
+	size_t i;
+
+	if (len > 0) {
+		*n = len;
+		return tab;
+	}
+	for (i = 0; i < nitems(bsubopt_table); i++)
+		tab[len++] = bsubopt_table[i];
+	for (i = 0; i < nitems(bsubopt_table); i++) {
+		const struct opt *row = &bsubopt_table[i];
+
+		snprintf(names[i], sizeof(names[i]), "%sn", row->name);
+		if (row->id == BO_COUNT || opts_find(bsubopt_table,
+		    nitems(bsubopt_table), names[i]) != NULL)
+			continue;
+		tab[len++] = (struct opt){ names[i], BMOD_UNSET + row->id, 0, NULL };
+	}
+	tab[len++] = (struct opt){ "json", BMOD_JSON, 0, NULL };
+	*n = len;
+	return tab;
+}
+
 int
 bsubopt_parse(struct bsub_opts *o, int argc, char **argv, int cmdline,
     char *err, size_t errlen)
 {
+	const struct opt *tab = bsubopt_table;
+	size_t n = nitems(bsubopt_table);
 	struct opts p;
 	int id;
 
-	opts_init(&p, bsubopt_table, nitems(bsubopt_table), argc, argv, 0);
-	while ((id = opts_next(&p)) >= 0)
-		bsubopt_store(o, p.row, p.value, cmdline);
+	if (cmdline == BSUBOPT_BMOD)
+		tab = bsubopt_bmod_table(&n);
+	opts_init(&p, tab, n, argc, argv, 0);
+	while ((id = opts_next(&p)) >= 0) {
+		if (id == BMOD_JSON)
+			o->json = true;
+		else if (id >= BMOD_UNSET)
+			o->unset[id - BMOD_UNSET] = 1;
+		else
+			bsubopt_store(o, p.row, p.value, cmdline != 0);
+	}
 	if (id == OPTS_ERR)
 		return errf(err, errlen, "%s", p.err);
 	if (!cmdline && p.ind < argc)

@@ -97,6 +97,8 @@ struct bsub_opts {
 	unsigned char from_cmdline[BO_COUNT];
 	char **R;		/* every -R, in order */
 	size_t nR;
+	unsigned char unset[BO_COUNT];	/* bmod -Xn: option X unset */
+	bool json;		/* bmod -json */
 	int cmd_argc;		/* words after the options */
 	char **cmd_argv;
 };
@@ -105,8 +107,11 @@ struct bsub_opts {
  * Parses options from argv[0..argc) (argv[0] is an option, not the program
  * name). cmdline = 1 for the command line (stops at the first word that is
  * not an option, which starts the command); 0 for #BSUB words, which fill
- * only options the command line did not set. Returns 0 or -1 with err.
+ * only options the command line did not set; BSUBOPT_BMOD for bmod's
+ * command line, which also takes -Xn (o->unset) and -json (o->json).
+ * Returns 0 or -1 with err.
  */
+#define BSUBOPT_BMOD 2
 int bsubopt_parse(struct bsub_opts *o, int argc, char **argv, int cmdline,
     char *err, size_t errlen);
 /* Checks values (-n, -M, -W, -J, -w, ...) locally; 0 or -1 with err. */
