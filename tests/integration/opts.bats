@@ -93,3 +93,32 @@ teardown_file() {
 	assert_output "$held PSUSP"
 	bkill "$held" "$run" >/dev/null
 }
+
+@test "every command refuses an unknown option with the one message, before any request" {
+	local c
+	for c in bjobs bkill bstop bresume brequeue bswitch bmod btop bbot bwait \
+	    bpeek bqueues bhosts bhist bacct bparams lsclusters lsload lshosts; do
+		run --separate-stderr "$c" -Z 1
+		[ "$status" -ne 0 ] || { echo "$c -Z: status 0"; return 1; }
+		[[ "$stderr" == *"illegal option -- Z"* ]] || { echo "$c: $stderr"; return 1; }
+	done
+	run --separate-stderr badmin reconfig -Z
+	[[ "$stderr" == "badmin reconfig: illegal option -- Z" ]]
+}
+
+@test "bmod -Jd sets the description, -Jdn removes it; bkill -sKILL attaches the signal" {
+	submit -H true
+	run -0 bmod -Jd later "$JOBID"
+	run -0 bjobs -noheader -o job_description "$JOBID"
+	assert_output later
+	run -0 bmod -Jdn "$JOBID"
+	run -0 bjobs -noheader -o job_description "$JOBID"
+	[ "$output" = "-" ]	# empty, as -o shows it
+	bkill "$JOBID" >/dev/null
+	submit 'sleep 60'
+	wait_job_state "$JOBID" RUN
+	run -0 bkill -sKILL "$JOBID"
+	wait_job_state "$JOBID" EXIT
+	run -0 bjobs -noheader -o exit_code "$JOBID"
+	assert_output 137
+}
