@@ -9,6 +9,7 @@
  * array summary. The listing comes page by page (jobpages.c) and is
  * printed as it comes; -json, whose head counts the records, at the end.
  */
+#include <fnmatch.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +31,7 @@ bjobs_usage(const char *why)
 	fprintf(stderr, "Usage: bjobs [-a] [-d] [-p] [-r] [-s] [-w] [-l [-UF]] [-A]\n"
 	    "             [-W | -WL | -WP | -WF] [-x] [-X] [-noheader]\n"
 	    "             [-u user_name|all] [-J job_name] [-q queue_name]\n"
-	    "             [-m host_name] [-P project] [-g job_group]\n"
+	    "             [-m host_name] [-P project] [-g job_group] [-Jd desc]\n"
 	    "             [-o \"field ...\" [-hms]] [-json]\n"
 	    "             [job_ID | \"job_ID[index_list]\" ...]\n");
 	return CLI_EXIT_FAIL;
@@ -62,7 +63,7 @@ static const struct bjobs_opt {
 	F("l", l), F("A", A), F("x", x), F("X", X), F("noheader", noheader),
 	F("json", json), F("hms", hms),
 	V("u", user), V("J", name), V("q", queue), V("m", host), V("o", fmt),
-	V("P", project), V("g", group),
+	V("P", project), V("g", group), V("Jd", desc),
 #undef F
 #undef V
 	{ { "W", BJ_W, 0, NULL }, 0 }, { { "WL", BJ_WL, 0, NULL }, 0 },
@@ -237,8 +238,15 @@ bjobs_opt(const json_t *job, const char *opt)
 	return v ? v : "";
 }
 
+/* -Jd: the job's description matches the pattern (none: ""). */
+static bool
+bjobs_desc_match(const struct bjobs_args *a, const char *desc)
+{
+	return a->desc == NULL || fnmatch(a->desc, desc ? desc : "", 0) == 0;
+}
+
 /*
- * -P, -g and -x select on the client: -P by project (the master selects
+ * -P, -g, -Jd and -x select on the client: -P by project (the master selects
  * by it too, for -A's counts), -g by job group
  * (the group or below it), -x jobs with exceptions, which Pumice does not
  * raise yet, so -x selects none.
@@ -261,7 +269,8 @@ bjobs_filter(const struct bjobs_args *a, json_t *jobs)
 			    g[n] == '/' || (n > 0 && a->group[n - 1] == '/'));
 		}
 		if (a->x || !in_group || (a->project != NULL &&
-		    strcmp(proj ? proj : "default", a->project) != 0))
+		    strcmp(proj ? proj : "default", a->project) != 0) ||
+		    !bjobs_desc_match(a, bjobs_opt(job, "Jd")))
 			json_array_remove(jobs, i);
 	}
 }
@@ -273,7 +282,7 @@ bjobs_row_keep(const struct bjobs_args *a, struct jobrow *r)
 	const char *proj = jobrow_str(r, JR_PROJECT), *g = jobrow_opt(r, "g");
 	size_t n;
 
-	if (a->x)
+	if (a->x || !bjobs_desc_match(a, jobrow_opt(r, "Jd")))
 		return false;
 	if (g == NULL)
 		g = "";
@@ -346,7 +355,7 @@ bjobs_rows(struct jobrow *rows, size_t n, void *arg)
 	const struct bjobs_args *a = o->a;
 	size_t i, kept = n;
 
-	if (a->x || a->group != NULL || a->project != NULL)
+	if (a->x || a->group != NULL || a->project != NULL || a->desc != NULL)
 		for (i = kept = 0; i < n; i++)
 			if (bjobs_row_keep(a, &rows[i])) {
 				struct jobrow t = rows[kept];
@@ -408,7 +417,7 @@ bjobs_fields(const struct bjobs_out *o, json_t *args)
 		jobfmt_fields(&o->f, fields);
 	if (a->project != NULL)		/* bjobs_filter reads them */
 		jobfmt_fields_add(fields, "project");
-	if (a->group != NULL)
+	if (a->group != NULL || a->desc != NULL)
 		jobfmt_fields_add(fields, "opts");
 	json_object_set_new(args, "fields", fields);
 }

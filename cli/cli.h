@@ -217,6 +217,7 @@ struct bjobs_args {
 	bool hms;		/* -hms (or LSB_HMS_TIME_FORMAT=y) */
 	const char *wextra;	/* -W/-WL/-WP/-WF: their -o field list */
 	const char *project, *group;	/* -P, -g */
+	const char *desc;	/* -Jd: bsub -Jd pattern ('*' any run) */
 	const char *user, *name, *queue, *host, *fmt;
 	int nids;
 	char **ids;

@@ -25,12 +25,24 @@ teardown_file() {
 
 @test "bsub -Jd mydesc: the job description (bjobs -l, -o job_description), not -J d" {
 	submit -Jd mydesc -H true
+	local desc=$JOBID
 	run -0 bjobs -noheader -o "job_name job_description delimiter='|'" "$JOBID"
 	assert_output "true|mydesc"
 	run -0 bjobs -l "$JOBID"
 	assert_output --partial "Job Description <mydesc>"
 	assert_output --partial "Command <true>"
-	bkill "$JOBID" >/dev/null
+	submit -H true		# no description: not selected below
+	# bjobs -Jd selects by description (not -J d): table, -o and -l
+	run -0 bjobs -noheader -Jd mydesc
+	assert_output --regexp "^$desc "
+	assert_equal "${#lines[@]}" 1
+	run -0 bjobs -noheader -o jobid -Jd 'my*'
+	assert_output "$desc"
+	run -0 bjobs -l -Jd 'my*'
+	assert_output --partial "Job Description <mydesc>"
+	run -255 --separate-stderr bjobs -Jd other
+	assert_equal "$stderr" "No unfinished job found"
+	bkill "$desc" "$JOBID" >/dev/null
 }
 
 @test "attached values: -n1 is -n 1, -oFILE is -o FILE" {

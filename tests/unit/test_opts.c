@@ -120,7 +120,7 @@ static void
 test_bjobs(void **state)
 {
 	char *a1[] = { "bjobs", "-aw", "-noheader", "-JTx", "-UF", "12", NULL };
-	char *a2[] = { "bjobs", "-r", "--", "-5", NULL };
+	char *a2[] = { "bjobs", "-r", "-Jd", "d*", "--", "-5", NULL };
 	struct bjobs_args a;
 
 	(void)state;
@@ -128,8 +128,10 @@ test_bjobs(void **state)
 	assert_true(a.a && a.w && a.noheader && a.UF && a.l);
 	assert_string_equal(a.name, "Tx");
 	assert_int_equal(a.nids, 1);
-	assert_int_equal(bjobs_parse(&a, 4, a2), 0);
+	assert_int_equal(bjobs_parse(&a, 6, a2), 0);
 	assert_true(a.r);
+	assert_string_equal(a.desc, "d*");	/* -Jd, not -J "d" */
+	assert_null(a.name);
 	assert_int_equal(a.nids, 1);
 	assert_string_equal(a.ids[0], "-5");
 }
