@@ -44,7 +44,8 @@ bjobs_usage(const char *why)
 
 /* -W and its -WL/-WP/-WF forms, as -o field lists (IBM's columns). */
 static const char *const bjobs_wide_fields[] = {
-	BJOBS_DEFAULT_FIELDS " proj_name cpu_used mem swap pids start_time finish_time",
+	BJOBS_DEFAULT_FIELDS " proj_name cpu_used mem swap pids start_time "
+	    "finish_time",
 	BJOBS_DEFAULT_FIELDS " time_left",
 	BJOBS_DEFAULT_FIELDS " %complete",
 	BJOBS_DEFAULT_FIELDS " finish_time",
@@ -58,7 +59,8 @@ static const struct bjobs_opt {
 	size_t off;		/* BJ_FLAG: a bool, BJ_VALUE: a const char * */
 } bjobs_opts[] = {
 #define F(n, m) { { n, BJ_FLAG, 0, NULL }, offsetof(struct bjobs_args, m) }
-#define V(n, m) { { n, BJ_VALUE, OPT_VALUE, NULL }, offsetof(struct bjobs_args, m) }
+#define V(n, m) \
+	{ { n, BJ_VALUE, OPT_VALUE, NULL }, offsetof(struct bjobs_args, m) }
 	F("a", a), F("d", d), F("p", p), F("r", r), F("s", s), F("w", w),
 	F("l", l), F("A", A), F("x", x), F("X", X), F("noheader", noheader),
 	F("json", json), F("hms", hms),

@@ -1,9 +1,9 @@
 /* fuzz_bsubopt.c - libFuzzer target: the commands' option parser
  * (opts.c) over a table with every kind of row, bjobs' table, and bsub's
- * option table and its checks. The first line is a command line (split as the shell would):
- * it becomes a SUBMIT object as one bsub -pack line does, and its options
- * are parsed again with the rest of the input as a script whose #BSUB
- * lines fill what the command line left unset. */
+ * option table and its checks. The first line is a command line (split
+ * as the shell would): it becomes a SUBMIT object as one bsub -pack line
+ * does, and its options are parsed again with the rest of the input as a
+ * script whose #BSUB lines fill what the command line left unset. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
