@@ -86,6 +86,12 @@ bacct_call(json_t *args, json_t **data)
 	return (int)json_array_size(json_object_get(*data, "missing"));
 }
 
+static const struct opt bacct_opts[] = {
+	{ "l", 'l', 0, NULL }, { "u", 'u', OPT_VALUE, NULL },
+	{ "json", HR_JSON, 0, NULL }, { "UF", HR_UF, 0, NULL },
+	{ "h", HR_HELP, 0, NULL },
+};
+
 int
 bacct_main(int argc, char **argv)
 {
@@ -95,7 +101,7 @@ bacct_main(int argc, char **argv)
 	int missing;
 	size_t n;
 
-	if (histreq_parse(&h, "lu", "u", argc, argv, err, sizeof(err)) < 0)
+	if (histreq_parse(&h, bacct_opts, nitems(bacct_opts), argc, argv, err, sizeof(err)) < 0)
 		return bacct_usage(err);
 	if ((args = bacct_request(&h)) == NULL)
 		return CLI_EXIT_FAIL;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "opts.h"
 #include "util.h"
 
 static int badmin_reconfig(int, char **);
@@ -78,20 +79,26 @@ badmin_print_warnings(const json_t *warnings)
 		fprintf(stderr, "Warning: %s\n", json_string_value(w));
 }
 
-/* Both take -v (verbose: Pumice always lists every error) and -f. */
-static int
-badmin_check_flags(int argc, char **argv, const char *allowed)
-{
-	int i;
+/* Both take -v (verbose: Pumice always lists every error); reconfig -f. */
+static const struct opt badmin_vf[] = {
+	{ "v", 1, 0, NULL }, { "f", 2, 0, NULL },
+};
 
-	for (i = 1; i < argc; i++)
-		if (argv[i][0] != '-' || strlen(argv[i]) != 2 ||
-		    strchr(allowed, argv[i][1]) == NULL) {
-			fprintf(stderr, "badmin %s: illegal option -- %s\n", argv[0],
-			    argv[i] + (argv[i][0] == '-'));
-			return -1;
-		}
-	return 0;
+static int
+badmin_check_flags(int argc, char **argv, size_t nflags)
+{
+	struct opts p;
+	int id;
+
+	opts_init(&p, badmin_vf, nflags, argc, argv, 1);
+	while ((id = opts_next(&p)) >= 0)
+		;
+	if (id == OPTS_END && p.ind < argc)
+		snprintf(p.err, sizeof(p.err), "unexpected argument <%s>", argv[p.ind]);
+	else if (id == OPTS_END)
+		return 0;
+	fprintf(stderr, "badmin %s: %s\n", argv[0], p.err);
+	return -1;
 }
 
 static int
@@ -100,7 +107,7 @@ badmin_reconfig(int argc, char **argv)
 	json_t *data;
 	char err[8192];
 
-	if (badmin_check_flags(argc, argv, "vf") < 0)
+	if (badmin_check_flags(argc, argv, 2) < 0)
 		return CLI_EXIT_FAIL;
 	fprintf(stderr, "\nChecking configuration files ...\n\n");
 	if (badmin_call("reconfig", json_object(), &data, err, sizeof(err)) != CLIENT_OK) {
@@ -126,7 +133,7 @@ badmin_ckconfig(int argc, char **argv)
 	size_t i;
 	int rc = 0;
 
-	if (badmin_check_flags(argc, argv, "v") < 0)
+	if (badmin_check_flags(argc, argv, 1) < 0)
 		return CLI_EXIT_FAIL;
 	fprintf(stderr, "\nChecking configuration files ...\n\n");
 	if (badmin_call("ckconfig", json_object(), &data, err, sizeof(err)) != CLIENT_OK) {
@@ -183,19 +190,20 @@ badmin_ctrl(int argc, char **argv)
 	json_t *args = json_pack("{s:s, s:[]}", "action", argv[0], "names"), *data, *r;
 	char err[1024];
 	bool all_ok = true;
+	static const struct opt opts[] = { { "C", 'C', OPT_VALUE, NULL } };
+	struct opts p;
 	size_t k;
 	int i;
 
-	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "-C") == 0 && i + 1 < argc) {
-			json_object_set_new(args, "comment", json_string(argv[++i]));
-			continue;
-		}
-		fprintf(stderr, "badmin %s: illegal option -- %s\n", argv[0], argv[i] + 1);
+	opts_init(&p, opts, nitems(opts), argc, argv, 1);
+	while ((i = opts_next(&p)) >= 0)
+		json_object_set_new(args, "comment", json_string(p.value));
+	if (i == OPTS_ERR) {
+		fprintf(stderr, "badmin %s: %s\n", argv[0], p.err);
 		json_decref(args);
 		return CLI_EXIT_FAIL;
 	}
-	for (; i < argc; i++)
+	for (i = p.ind; i < argc; i++)
 		json_array_append_new(json_object_get(args, "names"), json_string(argv[i]));
 	if (badmin_call("admin", args, &data, err, sizeof(err)) != CLIENT_OK) {
 		fprintf(stderr, "badmin: %s\n", err);

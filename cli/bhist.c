@@ -80,6 +80,14 @@ bhist_show(const struct histreq *h, json_t *jobs, int missing)
 	return n == 0 || missing > 0 ? CLI_EXIT_FAIL : 0;
 }
 
+static const struct opt bhist_opts[] = {
+	{ "a", 'a', 0, NULL }, { "d", 'd', 0, NULL }, { "l", 'l', 0, NULL },
+	{ "w", 'w', 0, NULL }, { "n", 'n', OPT_VALUE, NULL },
+	{ "u", 'u', OPT_VALUE, NULL }, { "J", 'J', OPT_VALUE, NULL },
+	{ "json", HR_JSON, 0, NULL }, { "UF", HR_UF, 0, NULL },
+	{ "h", HR_HELP, 0, NULL },
+};
+
 int
 bhist_main(int argc, char **argv)
 {
@@ -88,7 +96,7 @@ bhist_main(int argc, char **argv)
 	char err[256];
 	int missing, rc;
 
-	if (histreq_parse(&h, "adlwnuJ", "nuJ", argc, argv, err, sizeof(err)) < 0)
+	if (histreq_parse(&h, bhist_opts, nitems(bhist_opts), argc, argv, err, sizeof(err)) < 0)
 		return bhist_usage(err);
 	if ((args = bhist_request(&h)) == NULL)
 		return CLI_EXIT_FAIL;

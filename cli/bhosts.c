@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "opts.h"
 #include "util.h"
 
 /* An integer cell: "-" for absent or negative (unlimited). */
@@ -164,23 +165,18 @@ int
 bhosts_main(int argc, char **argv)
 {
 	json_t *data, *hosts;
-	bool wide = false, longf = false, json = false;
+	static const struct opt opts[] = {
+		{ "w", 1, 0, NULL }, { "l", 2, 0, NULL }, { "json", 4, 0, NULL },
+	};
+	bool wide, longf, json;
 	char err[1024];
+	unsigned set;
 	int i, rc, bad = 0;
 
-	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "-w") == 0)
-			wide = true;
-		else if (strcmp(argv[i], "-l") == 0)
-			longf = true;
-		else if (strcmp(argv[i], "-json") == 0)
-			json = true;
-		else {
-			fprintf(stderr, "bhosts: illegal option -- %s\n"
-			    "Usage: bhosts [-w | -l] [-json] [host_name ...]\n", argv[i] + 1);
-			return CLI_EXIT_FAIL;
-		}
-	}
+	if ((i = opts_flags("bhosts", "[-w | -l] [-json] [host_name ...]", opts,
+	    nitems(opts), argc, argv, true, &set)) < 0)
+		return CLI_EXIT_FAIL;
+	wide = set & 1, longf = set & 2, json = set & 4;
 	rc = client_call("hosts", json_object(), &data, err, sizeof(err));
 	if (rc == CLIENT_UNREACHABLE)
 		client_die_unreachable("bhosts", err);

@@ -1,6 +1,7 @@
 /*
- * bjobs.c - show jobs (LSF.md §3). Flags may be clustered ("-aw",
- * "-aJ name", "-pw"); a flag's value may be attached ("-Jname"). Without
+ * bjobs.c - show jobs (LSF.md §3). The options are a table read by
+ * opts.c: flags may be clustered ("-aw", "-aJ name", "-pw"), a value
+ * attached ("-Jname"), long words (-noheader, -UF, -WL) match whole. Without
  * ids or -u the daemon shows the caller's unfinished jobs; ids select any
  * user's jobs in any state. Exit 0 when something was printed and every
  * id was found, else 255 after LSF's messages on stderr. $LSB_BJOBS_FORMAT
@@ -8,6 +9,8 @@
  * array summary. The listing comes page by page (jobpages.c) and is
  * printed as it comes; -json, whose head counts the records, at the end.
  */
+#include <fnmatch.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +19,7 @@
 
 #include "cli.h"
 #include "jobrow.h"
+#include "opts.h"
 #include "query.h"
 #include "util.h"
 
@@ -27,7 +31,7 @@ bjobs_usage(const char *why)
 	fprintf(stderr, "Usage: bjobs [-a] [-d] [-p] [-r] [-s] [-w] [-l [-UF]] [-A]\n"
 	    "             [-W | -WL | -WP | -WF] [-x] [-X] [-noheader]\n"
 	    "             [-u user_name|all] [-J job_name] [-q queue_name]\n"
-	    "             [-m host_name] [-P project] [-g job_group]\n"
+	    "             [-m host_name] [-P project] [-g job_group] [-Jd desc]\n"
 	    "             [-o \"field ...\" [-hms]] [-json]\n"
 	    "             [job_ID | \"job_ID[index_list]\" ...]\n");
 	return CLI_EXIT_FAIL;
@@ -39,79 +43,42 @@ bjobs_usage(const char *why)
 #define BJOBS_JSON_FIELDS BJOBS_DEFAULT_FIELDS
 
 /* -W and its -WL/-WP/-WF forms, as -o field lists (IBM's columns). */
-static bool
-bjobs_wide_word(struct bjobs_args *a, const char *w)
-{
-	static const struct { const char *word, *fields; } words[] = {
-		{ "-W", BJOBS_DEFAULT_FIELDS " proj_name cpu_used mem swap pids "
-		    "start_time finish_time" },
-		{ "-WL", BJOBS_DEFAULT_FIELDS " time_left" },
-		{ "-WP", BJOBS_DEFAULT_FIELDS " %complete" },
-		{ "-WF", BJOBS_DEFAULT_FIELDS " finish_time" },
-	};
-	size_t i;
+static const char *const bjobs_wide_fields[] = {
+	BJOBS_DEFAULT_FIELDS " proj_name cpu_used mem swap pids start_time "
+	    "finish_time",
+	BJOBS_DEFAULT_FIELDS " time_left",
+	BJOBS_DEFAULT_FIELDS " %complete",
+	BJOBS_DEFAULT_FIELDS " finish_time",
+};
 
-	for (i = 0; i < nitems(words); i++)
-		if (strcmp(w, words[i].word) == 0) {
-			a->wextra = words[i].fields;
-			return true;
-		}
-	return false;
-}
+/* Each option: a flag member or a value member of bjobs_args. */
+enum { BJ_W, BJ_WL, BJ_WP, BJ_WF, BJ_UF, BJ_HELP, BJ_FLAG, BJ_VALUE, BJ_NO };
 
-/* A flag character; 0 if unknown. Value flags store into *val. */
-static int
-bjobs_flag(struct bjobs_args *a, char c, const char ***val)
-{
-	*val = NULL;
-	switch (c) {
-	case 'a': a->a = true; return 1;
-	case 'd': a->d = true; return 1;
-	case 'p': a->p = true; return 1;
-	case 'r': a->r = true; return 1;
-	case 's': a->s = true; return 1;
-	case 'w': a->w = true; return 1;
-	case 'u': *val = &a->user; return 1;
-	case 'J': *val = &a->name; return 1;
-	case 'q': *val = &a->queue; return 1;
-	case 'm': *val = &a->host; return 1;
-	case 'o': *val = &a->fmt; return 1;
-	case 'l': a->l = true; return 1;
-	case 'A': a->A = true; return 1;
-	case 'x': a->x = true; return 1;
-	case 'X': a->X = true; return 1;
-	case 'P': *val = &a->project; return 1;
-	case 'g': *val = &a->group; return 1;
-	}
-	return 0;
-}
-
-/* One "-xyz" word at argv[*i]; -1 after printing usage. */
-static int
-bjobs_cluster(struct bjobs_args *a, int argc, char **argv, int *i)
-{
-	const char *w = argv[*i], **val;
-	char msg[64];
-
-	for (w++; *w; w++) {
-		if (!bjobs_flag(a, *w, &val)) {
-			snprintf(msg, sizeof(msg), "illegal option -- %c", *w);
-			return bjobs_usage(msg), -1;
-		}
-		if (val == NULL)
-			continue;
-		if (w[1] != '\0') {
-			*val = w + 1;
-		} else if (*i + 1 < argc) {
-			*val = argv[++*i];
-		} else {
-			snprintf(msg, sizeof(msg), "option requires an argument -- %c", *w);
-			return bjobs_usage(msg), -1;
-		}
-		break;
-	}
-	return 0;
-}
+static const struct bjobs_opt {
+	struct opt opt;		/* opt.id: BJ_* */
+	size_t off;		/* BJ_FLAG: a bool, BJ_VALUE: a const char * */
+} bjobs_opts[] = {
+#define F(n, m) { { n, BJ_FLAG, 0, NULL }, offsetof(struct bjobs_args, m) }
+#define V(n, m) \
+	{ { n, BJ_VALUE, OPT_VALUE, NULL }, offsetof(struct bjobs_args, m) }
+	F("a", a), F("d", d), F("p", p), F("r", r), F("s", s), F("w", w),
+	F("l", l), F("A", A), F("x", x), F("X", X), F("noheader", noheader),
+	F("json", json), F("hms", hms),
+	V("u", user), V("J", name), V("q", queue), V("m", host), V("o", fmt),
+	V("P", project), V("g", group), V("Jd", desc),
+#undef F
+#undef V
+	{ { "W", BJ_W, 0, NULL }, 0 }, { { "WL", BJ_WL, 0, NULL }, 0 },
+	{ { "WP", BJ_WP, 0, NULL }, 0 }, { { "WF", BJ_WF, 0, NULL }, 0 },
+	{ { "UF", BJ_UF, 0, NULL }, 0 }, { { "h", BJ_HELP, 0, NULL }, 0 },
+	/* LSF's, not Pumice's: refused by name, never read as a cluster */
+#define N(n, why) { { n, BJ_NO, OPT_REFUSED, why }, 0 }
+	N("gpu", "Pumice schedules no GPUs"), N("sum", "no job summary"),
+	N("psum", "no pending summary"), N("env", "no environment display"),
+	N("script", "no script display"), N("aff", "no affinity"),
+	N("data", "no data staging"), N("ss", "no short summary"),
+#undef N
+};
 
 /* True for LSF's yes values of an environment switch. */
 static bool
@@ -158,31 +125,33 @@ bjobs_default_fmt(struct bjobs_args *a)
 int
 bjobs_parse(struct bjobs_args *a, int argc, char **argv)
 {
-	int i;
+	struct opt tab[nitems(bjobs_opts)];
+	const struct bjobs_opt *row;
+	struct opts p;
+	size_t i;
+	int id;
 
 	memset(a, 0, sizeof(*a));
-	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
-		if (strcmp(argv[i], "--") == 0) {
-			i++;
-			break;
-		}
-		if (strcmp(argv[i], "-noheader") == 0)
-			a->noheader = true;
-		else if (strcmp(argv[i], "-json") == 0)
-			a->json = true;
-		else if (strcmp(argv[i], "-hms") == 0)
-			a->hms = true;
-		else if (strcmp(argv[i], "-UF") == 0)
+	for (i = 0; i < nitems(bjobs_opts); i++)
+		tab[i] = bjobs_opts[i].opt;
+	opts_init(&p, tab, nitems(tab), argc, argv, 1);
+	while ((id = opts_next(&p)) >= 0) {
+		row = &bjobs_opts[p.row - tab];
+		if (id == BJ_FLAG)
+			*(bool *)((char *)a + row->off) = true;
+		else if (id == BJ_VALUE)
+			*(const char **)((char *)a + row->off) = p.value;
+		else if (id == BJ_UF)
 			a->UF = a->l = true;
-		else if (bjobs_wide_word(a, argv[i]))
-			continue;
-		else if (strcmp(argv[i], "-h") == 0)
+		else if (id == BJ_HELP)
 			return bjobs_usage(NULL), -1;
-		else if (bjobs_cluster(a, argc, argv, &i) < 0)
-			return -1;
+		else
+			a->wextra = bjobs_wide_fields[id - BJ_W];
 	}
-	a->nids = argc - i;
-	a->ids = argv + i;
+	if (id == OPTS_ERR)
+		return bjobs_usage(p.err), -1;
+	a->nids = argc - p.ind;
+	a->ids = argv + p.ind;
 	bjobs_default_fmt(a);
 	return 0;
 }
@@ -271,8 +240,15 @@ bjobs_opt(const json_t *job, const char *opt)
 	return v ? v : "";
 }
 
+/* -Jd: the job's description matches the pattern (none: ""). */
+static bool
+bjobs_desc_match(const struct bjobs_args *a, const char *desc)
+{
+	return a->desc == NULL || fnmatch(a->desc, desc ? desc : "", 0) == 0;
+}
+
 /*
- * -P, -g and -x select on the client: -P by project (the master selects
+ * -P, -g, -Jd and -x select on the client: -P by project (the master selects
  * by it too, for -A's counts), -g by job group
  * (the group or below it), -x jobs with exceptions, which Pumice does not
  * raise yet, so -x selects none.
@@ -295,7 +271,8 @@ bjobs_filter(const struct bjobs_args *a, json_t *jobs)
 			    g[n] == '/' || (n > 0 && a->group[n - 1] == '/'));
 		}
 		if (a->x || !in_group || (a->project != NULL &&
-		    strcmp(proj ? proj : "default", a->project) != 0))
+		    strcmp(proj ? proj : "default", a->project) != 0) ||
+		    !bjobs_desc_match(a, bjobs_opt(job, "Jd")))
 			json_array_remove(jobs, i);
 	}
 }
@@ -307,7 +284,7 @@ bjobs_row_keep(const struct bjobs_args *a, struct jobrow *r)
 	const char *proj = jobrow_str(r, JR_PROJECT), *g = jobrow_opt(r, "g");
 	size_t n;
 
-	if (a->x)
+	if (a->x || !bjobs_desc_match(a, jobrow_opt(r, "Jd")))
 		return false;
 	if (g == NULL)
 		g = "";
@@ -380,7 +357,7 @@ bjobs_rows(struct jobrow *rows, size_t n, void *arg)
 	const struct bjobs_args *a = o->a;
 	size_t i, kept = n;
 
-	if (a->x || a->group != NULL || a->project != NULL)
+	if (a->x || a->group != NULL || a->project != NULL || a->desc != NULL)
 		for (i = kept = 0; i < n; i++)
 			if (bjobs_row_keep(a, &rows[i])) {
 				struct jobrow t = rows[kept];
@@ -442,7 +419,7 @@ bjobs_fields(const struct bjobs_out *o, json_t *args)
 		jobfmt_fields(&o->f, fields);
 	if (a->project != NULL)		/* bjobs_filter reads them */
 		jobfmt_fields_add(fields, "project");
-	if (a->group != NULL)
+	if (a->group != NULL || a->desc != NULL)
 		jobfmt_fields_add(fields, "opts");
 	json_object_set_new(args, "fields", fields);
 }

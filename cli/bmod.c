@@ -16,23 +16,6 @@
 #include "cli.h"
 #include "util.h"
 
-/* The option X when word is "-Xn" for a bsub option X; else NULL. */
-static const char *
-bmod_unset_name(const char *word)
-{
-	size_t n = strlen(word);
-	int id;
-
-	if (n < 3 || word[0] != '-' || word[n - 1] != 'n' || strcmp(word, "-rn") == 0)
-		return NULL;
-	for (id = 0; id < BO_COUNT; id++) {
-		const char *name = bsubopt_name((enum bsub_opt)id);
-		if (strlen(name) == n - 2 && strncmp(name, word + 1, n - 2) == 0)
-			return name;
-	}
-	return NULL;
-}
-
 /* Fields of the SUBMIT object that unsetting an option clears. */
 static void
 bmod_unset_fields(const char *opt, json_t *set, json_t *unset)
@@ -109,26 +92,21 @@ bmod_set(const struct bsub_opts *o, json_t *set, char *err, size_t errlen)
 	return 0;
 }
 
-/* Splits argv into -Xn words (into unset/opts) and the rest. */
-static char **
-bmod_split(int argc, char **argv, json_t *set, json_t *unset, json_t *opts,
-    bool *json, int *n)
+/* The -Xn options given: null in opts, their SUBMIT fields cleared. */
+static void
+bmod_unsets(const struct bsub_opts *o, json_t *req)
 {
-	char **rest = xcalloc((size_t)argc + 1, sizeof(char *));
-	const char *x;
-	int i;
+	int id;
 
-	*n = 0;
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-json") == 0)
-			*json = true;
-		else if ((x = bmod_unset_name(argv[i])) != NULL) {
-			json_object_set_new(opts, x, json_null());
-			bmod_unset_fields(x, set, unset);
-		} else
-			rest[(*n)++] = argv[i];
+	for (id = 0; id < BO_COUNT; id++) {
+		const char *x = bsubopt_name((enum bsub_opt)id);
+
+		if (!o->unset[id])
+			continue;
+		json_object_set_new(json_object_get(req, "opts"), x, json_null());
+		bmod_unset_fields(x, json_object_get(req, "set"),
+		    json_object_get(req, "unset"));
 	}
-	return rest;
 }
 
 static int
@@ -161,18 +139,16 @@ bmod_request(int argc, char **argv, bool *json, char *err, size_t errlen)
 {
 	json_t *req = json_pack("{s:{}, s:[], s:{}}", "set", "unset", "opts");
 	struct bsub_opts o;
-	char **rest;
-	int n, rc;
+	int rc;
 
 	memset(&o, 0, sizeof(o));
-	*json = false;
-	rest = bmod_split(argc, argv, json_object_get(req, "set"),
-	    json_object_get(req, "unset"), json_object_get(req, "opts"), json, &n);
-	rc = bsubopt_parse(&o, n, rest, 1, err, errlen);
-	if (rc == 0)
+	rc = bsubopt_parse(&o, argc - 1, argv + 1, BSUBOPT_BMOD, err, errlen);
+	*json = o.json;
+	if (rc == 0) {
+		bmod_unsets(&o, req);
 		rc = bmod_fill(&o, req, err, errlen);
+	}
 	bsubopt_free(&o);
-	free(rest);
 	if (rc < 0) {
 		json_decref(req);
 		return NULL;

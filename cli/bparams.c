@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "opts.h"
 #include "util.h"
 
 static const char *
@@ -69,32 +70,22 @@ bparams_print(FILE *fp, const json_t *params, bool all, bool longf)
 	}
 }
 
-static int
-bparams_usage(const char *opt)
-{
-	fprintf(stderr, "bparams: illegal option -- %s\n"
-	    "Usage: bparams [-a] [-l] [-json]\n", opt);
-	return CLI_EXIT_FAIL;
-}
-
 int
 bparams_main(int argc, char **argv)
 {
-	bool all = false, longf = false, json = false;
+	static const struct opt opts[] = {
+		{ "a", 1, 0, NULL }, { "l", 2, 0, NULL }, { "json", 4, 0, NULL },
+	};
+	bool all, longf, json;
 	json_t *data;
 	char err[1024];
-	int i, rc;
+	unsigned set;
+	int rc;
 
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-a") == 0)
-			all = true;
-		else if (strcmp(argv[i], "-l") == 0)
-			longf = true;
-		else if (strcmp(argv[i], "-json") == 0)
-			json = true;
-		else
-			return bparams_usage(argv[i][0] == '-' ? argv[i] + 1 : argv[i]);
-	}
+	if (opts_flags("bparams", "[-a] [-l] [-json]", opts, nitems(opts), argc,
+	    argv, false, &set) < 0)
+		return CLI_EXIT_FAIL;
+	all = set & 1, longf = set & 2, json = set & 4;
 	rc = client_call("params", json_object(), &data, err, sizeof(err));
 	if (rc == CLIENT_UNREACHABLE)
 		client_die_unreachable("bparams", err);

@@ -14,6 +14,7 @@
 
 #include "b64.h"
 #include "cli.h"
+#include "opts.h"
 #include "util.h"
 
 struct bpeek {
@@ -228,27 +229,6 @@ bpeek_target(struct bpeek *b, const char *name, int argc, char **argv)
 	return 0;
 }
 
-/* Takes "-json" (a word getopt cannot parse) out of argv; the new argc. */
-static int
-bpeek_take_json(struct bpeek *b, int argc, char **argv)
-{
-	int i, k;
-
-	for (i = k = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0) {
-			while (i < argc)
-				argv[k++] = argv[i++];
-			break;
-		}
-		if (strcmp(argv[i], "-json") == 0)
-			b->json = true;
-		else
-			argv[k++] = argv[i];
-	}
-	argv[k] = NULL;
-	return k;
-}
-
 int
 bpeek_main(int argc, char **argv)
 {
@@ -256,21 +236,28 @@ bpeek_main(int argc, char **argv)
 	struct client c;
 	const char *name = NULL;
 	char err[1024];
-	int ch, rc;
+	static const struct opt opts[] = {
+		{ "f", 'f', 0, NULL }, { "J", 'J', OPT_VALUE, NULL },
+		{ "json", 'j', 0, NULL },
+	};
+	struct opts p;
+	int id, rc;
 
-	argc = bpeek_take_json(&b, argc, argv);
-	while ((ch = getopt(argc, argv, "fJ:")) != -1) {
-		if (ch == 'f')
+	opts_init(&p, opts, nitems(opts), argc, argv, 1);
+	while ((id = opts_next(&p)) >= 0) {
+		if (id == 'f')
 			b.follow = true;
-		else if (ch == 'J')
-			name = optarg;
+		else if (id == 'J')
+			name = p.value;
 		else
-			return bpeek_usage(), CLI_EXIT_FAIL;
+			b.json = true;
 	}
-	if (argc - optind > 1 || (name != NULL && argc > optind) ||
+	if (id == OPTS_ERR)
+		fprintf(stderr, "bpeek: %s\n", p.err);
+	if (id == OPTS_ERR || argc - p.ind > 1 || (name != NULL && argc > p.ind) ||
 	    (b.json && b.follow))
 		return bpeek_usage(), CLI_EXIT_FAIL;
-	if (bpeek_target(&b, name, argc - optind, argv + optind) < 0)
+	if (bpeek_target(&b, name, argc - p.ind, argv + p.ind) < 0)
 		return CLI_EXIT_FAIL;
 	if (client_open(&c, err, sizeof(err)) < 0)
 		client_die_unreachable("bpeek", err);

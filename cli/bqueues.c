@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "opts.h"
 #include "util.h"
 
 static void
@@ -150,20 +151,17 @@ int
 bqueues_main(int argc, char **argv)
 {
 	json_t *data;
-	char err[1024], mode = 'n';	/* narrow, w, l, j(son) */
+	static const struct opt opts[] = {
+		{ "w", 1, 0, NULL }, { "l", 2, 0, NULL }, { "json", 4, 0, NULL },
+	};
+	char err[1024], mode;	/* narrow, w, l, j(son) */
+	unsigned set;
 	int i, rc;
 
-	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "-w") == 0 || strcmp(argv[i], "-l") == 0)
-			mode = mode == 'j' ? 'j' : argv[i][1];
-		else if (strcmp(argv[i], "-json") == 0)
-			mode = 'j';
-		else {
-			fprintf(stderr, "bqueues: illegal option -- %s\n"
-			    "Usage: bqueues [-w | -l] [-json] [queue_name ...]\n", argv[i] + 1);
-			return CLI_EXIT_FAIL;
-		}
-	}
+	if ((i = opts_flags("bqueues", "[-w | -l] [-json] [queue_name ...]", opts,
+	    nitems(opts), argc, argv, true, &set)) < 0)
+		return CLI_EXIT_FAIL;
+	mode = set & 4 ? 'j' : set & 2 ? 'l' : set & 1 ? 'w' : 'n';
 	rc = client_call("queues", json_object(), &data, err, sizeof(err));
 	if (rc == CLIENT_UNREACHABLE)
 		client_die_unreachable("bqueues", err);

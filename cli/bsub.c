@@ -49,7 +49,8 @@ bsub_usage(const char *why)
 	fprintf(stderr, "bsub: %s\n", why);
 	fprintf(stderr,
 	    "Usage: bsub [-H] [-x] [-r | -rn] [-N] [-B] [-K] [-J job_name]\n"
-	    "            [-q queue_name] [-n min[,max]] [-R res_req] [-m host_list]\n"
+	    "            [-Jd description] [-q queue_name] [-n min[,max]]\n"
+	    "            [-R res_req] [-m host_list]\n"
 	    "            [-o out_file | -oo out_file] [-e err_file | -eo err_file]\n"
 	    "            [-cwd dir] [-outdir dir] [-w dependency] [-M mem_limit]\n"
 	    "            [-W [hour:]minute] [-P project] [-G user_group] [-g job_group]\n"

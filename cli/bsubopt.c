@@ -10,6 +10,7 @@
  */
 #include <ctype.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -18,65 +19,102 @@
 #include "cli.h"
 #include "depexpr.h"
 #include "lsftime.h"
+#include "opts.h"
 #include "units.h"
 #include "util.h"
 
-enum bo_kind { BOK_FLAG, BOK_ARG, BOK_MULTI };
-
-static const struct bsubopt_row {
-	const char *name;
-	enum bsub_opt id;
-	enum bo_kind kind;
-	enum bsub_opt partner;		/* the other spelling of the same option */
-} bsubopt_table[] = {
-	{ "J", BO_J, BOK_ARG, BO_COUNT },
-	{ "n", BO_n, BOK_ARG, BO_COUNT },
-	{ "q", BO_q, BOK_ARG, BO_COUNT },
-	{ "o", BO_o, BOK_ARG, BO_oo },
-	{ "e", BO_e, BOK_ARG, BO_eo },
-	{ "oo", BO_oo, BOK_ARG, BO_o },
-	{ "eo", BO_eo, BOK_ARG, BO_e },
-	{ "cwd", BO_cwd, BOK_ARG, BO_COUNT },
-	{ "w", BO_w, BOK_ARG, BO_COUNT },
-	{ "K", BO_K, BOK_FLAG, BO_COUNT },
-	{ "R", BO_R, BOK_MULTI, BO_COUNT },
-	{ "M", BO_M, BOK_ARG, BO_COUNT },
-	{ "W", BO_W, BOK_ARG, BO_COUNT },
-	{ "P", BO_P, BOK_ARG, BO_COUNT },
-	{ "G", BO_G, BOK_ARG, BO_COUNT },
-	{ "g", BO_g, BOK_ARG, BO_COUNT },
-	{ "x", BO_x, BOK_FLAG, BO_COUNT },
-	{ "m", BO_m, BOK_ARG, BO_COUNT },
-	{ "E", BO_E, BOK_ARG, BO_COUNT },
-	{ "Ep", BO_Ep, BOK_ARG, BO_COUNT },
-	{ "r", BO_r, BOK_FLAG, BO_rn },
-	{ "rn", BO_rn, BOK_FLAG, BO_r },
-	{ "env", BO_env, BOK_ARG, BO_COUNT },
-	{ "outdir", BO_outdir, BOK_ARG, BO_COUNT },
-	{ "u", BO_u, BOK_ARG, BO_COUNT },
-	{ "B", BO_B, BOK_FLAG, BO_COUNT },
-	{ "N", BO_N, BOK_FLAG, BO_COUNT },
-	{ "b", BO_b, BOK_ARG, BO_COUNT },
-	{ "t", BO_t, BOK_ARG, BO_COUNT },
-	{ "sp", BO_sp, BOK_ARG, BO_COUNT },
-	{ "H", BO_H, BOK_FLAG, BO_COUNT },
-	{ "a", BO_a, BOK_ARG, BO_COUNT },
-	{ "i", BO_i, BOK_ARG, BO_COUNT },
-	{ "L", BO_L, BOK_ARG, BO_COUNT },
-	{ "app", BO_app, BOK_ARG, BO_COUNT },
-	{ "c", BO_c, BOK_ARG, BO_COUNT },	/* the limits of bsubopt_rlim_table */
-	{ "v", BO_v, BOK_ARG, BO_COUNT },
-	{ "C", BO_C, BOK_ARG, BO_COUNT },
-	{ "D", BO_D, BOK_ARG, BO_COUNT },
-	{ "F", BO_F, BOK_ARG, BO_COUNT },
-	{ "S", BO_S, BOK_ARG, BO_COUNT },
-	{ "p", BO_p, BOK_ARG, BO_COUNT },
-	{ "T", BO_T, BOK_ARG, BO_COUNT },
-	{ "k", BO_k, BOK_ARG, BO_COUNT },	/* recorded only: no checkpoints */
-	{ "I", BO_I, BOK_FLAG, BO_COUNT },	/* refused: no interactive jobs */
-	{ "Ip", BO_Ip, BOK_FLAG, BO_COUNT },
-	{ "Is", BO_Is, BOK_FLAG, BO_COUNT },
+/* Every bsub option, LSF's spelling; -R may repeat (o->R). */
+static const struct opt bsubopt_table[] = {
+	{ "J", BO_J, OPT_VALUE, NULL },
+	{ "n", BO_n, OPT_VALUE, NULL },
+	{ "q", BO_q, OPT_VALUE, NULL },
+	{ "o", BO_o, OPT_VALUE, NULL },
+	{ "e", BO_e, OPT_VALUE, NULL },
+	{ "oo", BO_oo, OPT_VALUE, NULL },
+	{ "eo", BO_eo, OPT_VALUE, NULL },
+	{ "cwd", BO_cwd, OPT_VALUE, NULL },
+	{ "w", BO_w, OPT_VALUE, NULL },
+	{ "K", BO_K, 0, NULL },
+	{ "R", BO_R, OPT_VALUE, NULL },
+	{ "M", BO_M, OPT_VALUE, NULL },
+	{ "W", BO_W, OPT_VALUE, NULL },
+	{ "P", BO_P, OPT_VALUE, NULL },
+	{ "G", BO_G, OPT_VALUE, NULL },
+	{ "g", BO_g, OPT_VALUE, NULL },
+	{ "x", BO_x, 0, NULL },
+	{ "m", BO_m, OPT_VALUE, NULL },
+	{ "E", BO_E, OPT_VALUE, NULL },
+	{ "Ep", BO_Ep, OPT_VALUE, NULL },
+	{ "r", BO_r, 0, NULL },
+	{ "rn", BO_rn, 0, NULL },
+	{ "env", BO_env, OPT_VALUE, NULL },
+	{ "outdir", BO_outdir, OPT_VALUE, NULL },
+	{ "u", BO_u, OPT_VALUE, NULL },
+	{ "B", BO_B, 0, NULL },
+	{ "N", BO_N, 0, NULL },
+	{ "b", BO_b, OPT_VALUE, NULL },
+	{ "t", BO_t, OPT_VALUE, NULL },
+	{ "sp", BO_sp, OPT_VALUE, NULL },
+	{ "H", BO_H, 0, NULL },
+	{ "a", BO_a, OPT_VALUE, NULL },
+	{ "i", BO_i, OPT_VALUE, NULL },
+	{ "L", BO_L, OPT_VALUE, NULL },
+	{ "app", BO_app, OPT_VALUE, NULL },
+	{ "c", BO_c, OPT_VALUE, NULL },	/* the limits of bsubopt_rlim_table */
+	{ "v", BO_v, OPT_VALUE, NULL },
+	{ "C", BO_C, OPT_VALUE, NULL },
+	{ "D", BO_D, OPT_VALUE, NULL },
+	{ "F", BO_F, OPT_VALUE, NULL },
+	{ "S", BO_S, OPT_VALUE, NULL },
+	{ "p", BO_p, OPT_VALUE, NULL },
+	{ "T", BO_T, OPT_VALUE, NULL },
+	{ "k", BO_k, OPT_VALUE, NULL },	/* recorded only: no checkpoints */
+	{ "I", BO_I, 0, NULL },	/* refused: no interactive jobs */
+	{ "Ip", BO_Ip, 0, NULL },
+	{ "Is", BO_Is, 0, NULL },
+	{ "Jd", BO_Jd, OPT_VALUE, NULL },
+	/* LSF options Pumice does not implement: refused by name, so that
+	 * "-gpu num=1" is never read as "-g pu" nor "-wa" as "-w a" */
+	{ "gpu", BO_COUNT, OPT_VALUE | OPT_REFUSED, "Pumice schedules no GPUs" },
+	{ "wa", BO_COUNT, OPT_VALUE | OPT_REFUSED, "no warning actions" },
+	{ "wt", BO_COUNT, OPT_VALUE | OPT_REFUSED, "no warning actions" },
+	{ "We", BO_COUNT, OPT_VALUE | OPT_REFUSED, "no run time estimates" },
+	{ "s", BO_COUNT, OPT_VALUE | OPT_REFUSED, "no termination signal" },
+	{ "f", BO_COUNT, OPT_VALUE | OPT_REFUSED, "no file transfer" },
+	{ "Q", BO_COUNT, OPT_VALUE | OPT_REFUSED, "no requeue exit values per job" },
+	{ "U", BO_COUNT, OPT_VALUE | OPT_REFUSED, "no advance reservations" },
+	{ "sla", BO_COUNT, OPT_VALUE | OPT_REFUSED, "no service classes" },
+	{ "ul", BO_COUNT, 0 | OPT_REFUSED, "no user limits pass-through" },
+	{ "hl", BO_COUNT, 0 | OPT_REFUSED, "no host-based memory limits" },
+	{ "data", BO_COUNT, OPT_VALUE | OPT_REFUSED, "no data staging" },
+	{ "stage", BO_COUNT, OPT_VALUE | OPT_REFUSED, "no data staging" },
+	{ "network", BO_COUNT, OPT_VALUE | OPT_REFUSED, "no network resources" },
+	{ "IS", BO_COUNT, 0 | OPT_REFUSED, "Interactive jobs are not supported" },
+	{ "ISp", BO_COUNT, 0 | OPT_REFUSED, "Interactive jobs are not supported" },
+	{ "ISs", BO_COUNT, 0 | OPT_REFUSED, "Interactive jobs are not supported" },
+	{ "IX", BO_COUNT, 0 | OPT_REFUSED, "Interactive jobs are not supported" },
+	{ "tty", BO_COUNT, 0 | OPT_REFUSED, "Interactive jobs are not supported" },
+	{ "XF", BO_COUNT, 0 | OPT_REFUSED, "Interactive jobs are not supported" },
+	{ "pack", BO_COUNT, OPT_VALUE | OPT_REFUSED,
+	    "-pack must be bsub's only option" },
 };
+
+/* The two spellings of one option: setting one unsets the other. */
+static const struct { enum bsub_opt a, b; } bsubopt_partners[] = {
+	{ BO_o, BO_oo }, { BO_e, BO_eo }, { BO_r, BO_rn },
+};
+
+static enum bsub_opt
+bsubopt_partner(enum bsub_opt id)
+{
+	size_t i;
+
+	for (i = 0; i < nitems(bsubopt_partners); i++)
+		if (bsubopt_partners[i].a == id || bsubopt_partners[i].b == id)
+			return bsubopt_partners[i].a == id ? bsubopt_partners[i].b :
+			    bsubopt_partners[i].a;
+	return BO_COUNT;
+}
 
 const char *
 bsubopt_name(enum bsub_opt id)
@@ -84,92 +122,98 @@ bsubopt_name(enum bsub_opt id)
 	size_t i;
 
 	for (i = 0; i < nitems(bsubopt_table); i++)
-		if (bsubopt_table[i].id == id)
+		if (bsubopt_table[i].id == (int)id)
 			return bsubopt_table[i].name;
 	return "?";
 }
 
-/* The row for "-name" exactly, or the longest option taking a value that
- * prefixes it ("-n4", "-Jname"); *attached points at the value then. */
-static const struct bsubopt_row *
-bsubopt_find(const char *word, const char **attached)
-{
-	const struct bsubopt_row *best = NULL;
-	size_t i, n, bestn = 0;
-
-	*attached = NULL;
-	for (i = 0; i < nitems(bsubopt_table); i++)
-		if (strcmp(bsubopt_table[i].name, word) == 0)
-			return &bsubopt_table[i];
-	for (i = 0; i < nitems(bsubopt_table); i++) {
-		n = strlen(bsubopt_table[i].name);
-		if (bsubopt_table[i].kind != BOK_FLAG && n > bestn &&
-		    strncmp(bsubopt_table[i].name, word, n) == 0) {
-			best = &bsubopt_table[i];
-			bestn = n;
-		}
-	}
-	if (best != NULL)
-		*attached = word + bestn;
-	return best;
-}
-
 /* Stores one option; directives skip what the command line set. */
 static void
-bsubopt_store(struct bsub_opts *o, const struct bsubopt_row *row,
-    const char *value, int cmdline)
+bsubopt_store(struct bsub_opts *o, const struct opt *row, const char *value,
+    int cmdline)
 {
-	enum bsub_opt id = row->id;
+	enum bsub_opt id = (enum bsub_opt)row->id, partner = bsubopt_partner(id);
 
 	if (!cmdline && (o->from_cmdline[id] ||
-	    (row->partner != BO_COUNT && o->from_cmdline[row->partner])))
+	    (partner != BO_COUNT && o->from_cmdline[partner])))
 		return;
-	if (row->kind == BOK_MULTI) {
+	if (id == BO_R) {
 		o->R = xrealloc(o->R, (o->nR + 1) * sizeof(*o->R));
 		o->R[o->nR++] = xstrdup(value);
 	}
 	free(o->val[id]);
-	o->val[id] = xstrdup(row->kind == BOK_FLAG ? "" : value);
-	if (row->partner != BO_COUNT) {
-		free(o->val[row->partner]);
-		o->val[row->partner] = NULL;
+	o->val[id] = xstrdup(row->flags & OPT_VALUE ? value : "");
+	if (partner != BO_COUNT) {
+		free(o->val[partner]);
+		o->val[partner] = NULL;
 	}
 	if (cmdline)
 		o->from_cmdline[id] = 1;
+}
+
+/*
+ * bmod's table: bsub's rows, "-Xn" (unset option X) for each bsub option
+ * whose Xn is not itself an option (-rn keeps bsub's meaning), and -json.
+ * Built once, from bsubopt_table.
+ */
+enum { BMOD_UNSET = 1000, BMOD_JSON = 2000 };
+
+static const struct opt *
+bsubopt_bmod_table(size_t *n)
+{
+	static struct opt tab[2 * nitems(bsubopt_table) + 1];
+	static char names[nitems(bsubopt_table)][16];
+	static size_t len;
+	size_t i;
+
+	if (len > 0) {
+		*n = len;
+		return tab;
+	}
+	for (i = 0; i < nitems(bsubopt_table); i++)
+		tab[len++] = bsubopt_table[i];
+	for (i = 0; i < nitems(bsubopt_table); i++) {
+		const struct opt *row = &bsubopt_table[i];
+
+		snprintf(names[i], sizeof(names[i]), "%sn", row->name);
+		if (row->id == BO_COUNT || opts_find(bsubopt_table,
+		    nitems(bsubopt_table), names[i]) != NULL)
+			continue;
+		tab[len++] = (struct opt){ names[i], BMOD_UNSET + row->id, 0, NULL };
+	}
+	tab[len++] = (struct opt){ "json", BMOD_JSON, 0, NULL };
+	*n = len;
+	return tab;
 }
 
 int
 bsubopt_parse(struct bsub_opts *o, int argc, char **argv, int cmdline,
     char *err, size_t errlen)
 {
-	const struct bsubopt_row *row;
-	const char *value;
-	int i;
+	const struct opt *tab = bsubopt_table;
+	size_t n = nitems(bsubopt_table);
+	struct opts p;
+	int id;
 
-	for (i = 0; i < argc; i++) {
-		const char *w = argv[i];
-
-		if (strcmp(w, "--") == 0) {
-			i++;
-			break;
-		}
-		if (w[0] != '-' || w[1] == '\0')
-			break;
-		if ((row = bsubopt_find(w + 1, &value)) == NULL)
-			return errf(err, errlen, "illegal option -- %s", w + 1);
-		if (row->kind != BOK_FLAG && value == NULL) {
-			if (i + 1 >= argc)
-				return errf(err, errlen,
-				    "option requires an argument -- %s", row->name);
-			value = argv[++i];
-		}
-		bsubopt_store(o, row, value ? value : "", cmdline);
+	if (cmdline == BSUBOPT_BMOD)
+		tab = bsubopt_bmod_table(&n);
+	opts_init(&p, tab, n, argc, argv, 0);
+	while ((id = opts_next(&p)) >= 0) {
+		if (id == BMOD_JSON)
+			o->json = true;
+		else if (id >= BMOD_UNSET)
+			o->unset[id - BMOD_UNSET] = 1;
+		else
+			bsubopt_store(o, p.row, p.value, cmdline != 0);
 	}
-	if (!cmdline && i < argc)
-		return errf(err, errlen, "unexpected word <%s> in #BSUB line", argv[i]);
+	if (id == OPTS_ERR)
+		return errf(err, errlen, "%s", p.err);
+	if (!cmdline && p.ind < argc)
+		return errf(err, errlen, "unexpected word <%s> in #BSUB line",
+		    argv[p.ind]);
 	if (cmdline) {
-		o->cmd_argc = argc - i;
-		o->cmd_argv = argv + i;
+		o->cmd_argc = argc - p.ind;
+		o->cmd_argv = argv + p.ind;
 	}
 	return 0;
 }
@@ -334,10 +378,13 @@ bsubopt_check_utf8(const struct bsub_opts *o, char *err, size_t errlen)
 	size_t i, k;
 
 	for (i = 0; i < nitems(bsubopt_table); i++) {
-		const struct bsubopt_row *row = &bsubopt_table[i];
-		const char *v = o->val[row->id];
+		const struct opt *row = &bsubopt_table[i];
+		const char *v;
 
-		if (row->kind == BOK_MULTI) {
+		if (row->id == BO_COUNT)	/* refused: never stored */
+			continue;
+		v = o->val[row->id];
+		if (row->id == BO_R) {
 			for (k = 0; k < o->nR; k++)
 				if (!bsubopt_utf8(o->R[k]))
 					return errf(err, errlen, "-%s: not valid UTF-8 text", row->name);
@@ -376,13 +423,13 @@ bsubopt_json(const struct bsub_opts *o)
 	size_t i, k;
 
 	for (i = 0; i < nitems(bsubopt_table); i++) {
-		const struct bsubopt_row *row = &bsubopt_table[i];
+		const struct opt *row = &bsubopt_table[i];
 
-		if (o->val[row->id] == NULL)
+		if (row->id == BO_COUNT || o->val[row->id] == NULL)
 			continue;
-		if (row->kind == BOK_FLAG) {
+		if (!(row->flags & OPT_VALUE)) {
 			json_object_set_new(j, row->name, json_true());
-		} else if (row->kind == BOK_MULTI) {
+		} else if (row->id == BO_R) {
 			r = json_array();
 			for (k = 0; k < o->nR; k++)
 				json_array_append_new(r, json_string(o->R[k]));

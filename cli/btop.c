@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "opts.h"
 #include "util.h"
 
 static int
@@ -25,12 +26,20 @@ btop_request(const char *cmd, int argc, char **argv, bool bottom, bool *json)
 {
 	json_t *sel;
 	char *end;
+	static const struct opt opts[] = { { "json", 'j', 0, NULL } };
+	struct opts p;
 	long pos = 1;
-	int i = 1;
+	int i;
 
-	*json = argc > 1 && strcmp(argv[1], "-json") == 0;
-	if (*json)
-		i++;
+	*json = false;
+	opts_init(&p, opts, nitems(opts), argc, argv, 1);
+	while ((i = opts_next(&p)) >= 0)
+		*json = true;
+	if (i == OPTS_ERR) {
+		fprintf(stderr, "%s: %s\n", cmd, p.err);
+		return btop_usage(cmd), NULL;
+	}
+	i = p.ind;
 	if (argc - i < 1 || argc - i > 2)
 		return btop_usage(cmd), NULL;
 	if ((sel = jobsel_parse(argv[i])) == NULL) {

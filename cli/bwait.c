@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "opts.h"
 #include "util.h"
 
 enum { BWAIT_OK = 0, BWAIT_TIMEOUT = 1, BWAIT_NEVER = 2 };
@@ -43,25 +44,27 @@ bwait_minutes(const char *s, double *min)
 static int
 bwait_parse(int argc, char **argv, const char **cond, double *tmin, bool *json)
 {
+	static const struct opt opts[] = {
+		{ "w", 'w', OPT_VALUE, NULL }, { "t", 't', OPT_VALUE, NULL },
+		{ "r", 'r', OPT_VALUE, NULL }, { "json", 'j', 0, NULL },
+	};
+	struct opts p;
 	double r;
-	int i;
+	int id;
 
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-json") == 0) {
+	opts_init(&p, opts, nitems(opts), argc, argv, 1);
+	while ((id = opts_next(&p)) >= 0) {
+		if (id == 'j')
 			*json = true;
-			continue;
-		}
-		if (strcmp(argv[i], "-w") != 0 && strcmp(argv[i], "-t") != 0 &&
-		    strcmp(argv[i], "-r") != 0)
-			return bwait_usage("illegal option or argument");
-		if (i + 1 >= argc)
-			return bwait_usage("option requires an argument");
-		if (argv[i][1] == 'w')
-			*cond = argv[i + 1];
-		else if (bwait_minutes(argv[i + 1], argv[i][1] == 't' ? tmin : &r) < 0)
+		else if (id == 'w')
+			*cond = p.value;
+		else if (bwait_minutes(p.value, id == 't' ? tmin : &r) < 0)
 			return bwait_usage("a time must be 1 to 525600 minutes");
-		i++;
 	}
+	if (id == OPTS_ERR)
+		return bwait_usage(p.err);
+	if (p.ind < argc)
+		return bwait_usage("unexpected argument");
 	return *cond == NULL ? bwait_usage("-w is required") : 0;
 }
 

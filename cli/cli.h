@@ -89,7 +89,7 @@ enum bsub_opt {
 	BO_R, BO_M, BO_W, BO_P, BO_G, BO_g, BO_x, BO_m, BO_E, BO_Ep, BO_r,
 	BO_rn, BO_env, BO_outdir, BO_u, BO_B, BO_N, BO_b, BO_t, BO_sp, BO_H,
 	BO_a, BO_i, BO_L, BO_app, BO_c, BO_v, BO_C, BO_D, BO_F, BO_S, BO_p,
-	BO_T, BO_k, BO_I, BO_Ip, BO_Is, BO_COUNT
+	BO_T, BO_k, BO_I, BO_Ip, BO_Is, BO_Jd, BO_COUNT
 };
 
 struct bsub_opts {
@@ -97,6 +97,8 @@ struct bsub_opts {
 	unsigned char from_cmdline[BO_COUNT];
 	char **R;		/* every -R, in order */
 	size_t nR;
+	unsigned char unset[BO_COUNT];	/* bmod -Xn: option X unset */
+	bool json;		/* bmod -json */
 	int cmd_argc;		/* words after the options */
 	char **cmd_argv;
 };
@@ -105,8 +107,11 @@ struct bsub_opts {
  * Parses options from argv[0..argc) (argv[0] is an option, not the program
  * name). cmdline = 1 for the command line (stops at the first word that is
  * not an option, which starts the command); 0 for #BSUB words, which fill
- * only options the command line did not set. Returns 0 or -1 with err.
+ * only options the command line did not set; BSUBOPT_BMOD for bmod's
+ * command line, which also takes -Xn (o->unset) and -json (o->json).
+ * Returns 0 or -1 with err.
  */
+#define BSUBOPT_BMOD 2
 int bsubopt_parse(struct bsub_opts *o, int argc, char **argv, int cmdline,
     char *err, size_t errlen);
 /* Checks values (-n, -M, -W, -J, -w, ...) locally; 0 or -1 with err. */
@@ -214,6 +219,7 @@ struct bjobs_args {
 	bool hms;		/* -hms (or LSB_HMS_TIME_FORMAT=y) */
 	const char *wextra;	/* -W/-WL/-WP/-WF: their -o field list */
 	const char *project, *group;	/* -P, -g */
+	const char *desc;	/* -Jd: bsub -Jd pattern ('*' any run) */
 	const char *user, *name, *queue, *host, *fmt;
 	int nids;
 	char **ids;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "opts.h"
 #include "util.h"
 
 static const struct ctlcmd_opt ctlcmd_common[] = {
@@ -27,20 +28,6 @@ ctlcmd_usage(const struct ctlcmd *cmd, const char *why)
 		fprintf(stderr, "%s: %s\n", cmd->name, why);
 	fprintf(stderr, "Usage: %s %s\n", cmd->name, cmd->usage);
 	return CLI_EXIT_FAIL;
-}
-
-static const struct ctlcmd_opt *
-ctlcmd_find(const struct ctlcmd *cmd, const char *o)
-{
-	size_t i;
-
-	for (i = 0; i < cmd->nopts; i++)
-		if (strcmp(cmd->opts[i].name, o) == 0)
-			return &cmd->opts[i];
-	for (i = 0; i < nitems(ctlcmd_common); i++)
-		if (strcmp(ctlcmd_common[i].name, o) == 0)
-			return &ctlcmd_common[i];
-	return NULL;
 }
 
 /* Stores one option's value; -1 after a message. */
@@ -61,36 +48,46 @@ ctlcmd_value(const struct ctlcmd *cmd, json_t *args, const char *key, const char
 	return 0;
 }
 
-/* Options into args; returns the index of the first operand or -1. */
+/* The command's row i, its own options first, then the common ones. */
+static const struct ctlcmd_opt *
+ctlcmd_row(const struct ctlcmd *cmd, size_t i)
+{
+	return i < cmd->nopts ? &cmd->opts[i] : &ctlcmd_common[i - cmd->nopts];
+}
+
+/* Options into args (read by opts.c from the command's table and the
+ * common one); returns the index of the first operand or -1. */
 static int
 ctlcmd_options(const struct ctlcmd *cmd, json_t *args, int argc, char **argv,
     bool *json)
 {
+	size_t i, n = cmd->nopts + nitems(ctlcmd_common);
+	struct opt *tab = xcalloc(n + 1, sizeof(*tab));
 	const struct ctlcmd_opt *o;
-	int i;
+	struct opts p;
+	int id;
 
-	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			return i + 1;
-		if (strcmp(argv[i], "-json") == 0) {
+	for (i = 0; i < n; i++) {
+		o = ctlcmd_row(cmd, i);
+		tab[i] = (struct opt){ o->name, (int)i, o->has_arg ? OPT_VALUE : 0, NULL };
+	}
+	tab[n] = (struct opt){ "json", (int)n, 0, NULL };
+	opts_init(&p, tab, n + 1, argc, argv, 1);
+	while ((id = opts_next(&p)) >= 0) {
+		if ((size_t)id == n) {
 			*json = true;
 			continue;
 		}
-		if ((o = ctlcmd_find(cmd, argv[i] + 1)) == NULL) {
-			char msg[80];
-			snprintf(msg, sizeof(msg), "illegal option -- %s", argv[i] + 1);
-			return ctlcmd_usage(cmd, msg), -1;
-		}
-		if (!o->has_arg) {
+		o = ctlcmd_row(cmd, (size_t)id);
+		if (!o->has_arg)
 			json_object_set_new(args, o->key, json_true());
-			continue;
-		}
-		if (i + 1 >= argc)
-			return ctlcmd_usage(cmd, "option requires an argument"), -1;
-		if (ctlcmd_value(cmd, args, o->key, argv[++i]) < 0)
-			return -1;
+		else if (ctlcmd_value(cmd, args, o->key, p.value) < 0)
+			break;
 	}
-	return i;
+	free(tab);
+	if (id == OPTS_ERR)
+		return ctlcmd_usage(cmd, p.err), -1;
+	return id == OPTS_END ? p.ind : -1;
 }
 
 static bool

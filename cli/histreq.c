@@ -1,6 +1,7 @@
 /*
- * histreq.c - what bhist and bacct share: their flag words (clusters like
- * "-la", values attached or not, the long words -UF and -json) and the
+ * histreq.c - what bhist and bacct share: their options (a table each,
+ * read by opts.c: clusters like "-la", values attached or not, the long
+ * words -UF and -json), and the
  * history request with LSF's messages for the ids it did not find.
  */
 #include <stdio.h>
@@ -11,55 +12,31 @@
 #include "histreq.h"
 #include "util.h"
 
-/* One "-xyz" word; -1 with a message in err. */
-static int
-histreq_cluster(struct histreq *h, const char *flags, const char *valflags,
-    int argc, char **argv, int *i, char *err, size_t errlen)
-{
-	const char *w = argv[*i] + 1;
-
-	for (; *w; w++) {
-		if (strchr(flags, *w) == NULL)
-			return errf(err, errlen, "illegal option -- %c", *w);
-		if (strchr(valflags, *w) == NULL) {
-			h->flag[(unsigned char)*w] = true;
-			continue;
-		}
-		if (w[1] != '\0')
-			h->val[(unsigned char)*w] = w + 1;
-		else if (*i + 1 < argc)
-			h->val[(unsigned char)*w] = argv[++*i];
-		else
-			return errf(err, errlen, "option requires an argument -- %c", *w);
-		return 0;
-	}
-	return 0;
-}
-
 int
-histreq_parse(struct histreq *h, const char *flags, const char *valflags,
-    int argc, char **argv, char *err, size_t errlen)
+histreq_parse(struct histreq *h, const struct opt *tab, size_t n, int argc,
+    char **argv, char *err, size_t errlen)
 {
-	int i;
+	struct opts p;
+	int id;
 
 	memset(h, 0, sizeof(*h));
-	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
-		if (strcmp(argv[i], "--") == 0) {
-			i++;
-			break;
-		}
-		if (strcmp(argv[i], "-json") == 0)
+	opts_init(&p, tab, n, argc, argv, 1);
+	while ((id = opts_next(&p)) >= 0) {
+		if (id == HR_JSON)
 			h->json = true;
-		else if (strcmp(argv[i], "-UF") == 0)
+		else if (id == HR_UF)
 			h->uf = true;
-		else if (strcmp(argv[i], "-h") == 0)
+		else if (id == HR_HELP)
 			return errf(err, errlen, "%s", "");
-		else if (histreq_cluster(h, flags, valflags, argc, argv, &i, err,
-		    errlen) < 0)
-			return -1;
+		else if (p.row->flags & OPT_VALUE)
+			h->val[id] = p.value;
+		else
+			h->flag[id] = true;
 	}
-	h->nids = argc - i;
-	h->ids = argv + i;
+	if (id == OPTS_ERR)
+		return errf(err, errlen, "%s", p.err);
+	h->nids = argc - p.ind;
+	h->ids = argv + p.ind;
 	return 0;
 }
 

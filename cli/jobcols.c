@@ -474,6 +474,7 @@ static const struct jobcols_field jobcols_fields[] = {
 	{ "PRE_EXEC", NULL, jobcols_opt, "E", 0, "opts" },
 	{ "POST_EXEC", NULL, jobcols_opt, "Ep", 0, "opts" },
 	{ "PRIORITY", NULL, jobcols_opt, "sp", 0, "opts" },
+	{ "JOB_DESCRIPTION", NULL, jobcols_opt, "Jd", 0, "opts" },
 	{ "EFFECTIVE_RESREQ", "combined_resreq", jobcols_resreq, NULL, 0, "opts" },
 	{ "ARRAY_SPEC", NULL, jobcols_str, "array", 0, NULL },
 };

@@ -105,6 +105,7 @@ static const struct {
 	{ "H", "Held at submission" }, { "K", "Submitted with -K" },
 	{ "env", "Environment <%s>" }, { "a", "Application-specific Options <%s>" },
 	{ "L", "Login Shell <%s>" }, { "app", "Application Profile <%s>" },
+	{ "Jd", "Job Description <%s>" },
 };
 
 /* An option's value as text: strings as they are, lists joined by ' '. */

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "opts.h"
+#include "util.h"
 
 static const char *
 lsclusters_str(const json_t *o, const char *k)
@@ -36,21 +38,19 @@ lsclusters_print(FILE *fp, const json_t *clusters)
 int
 lsclusters_main(int argc, char **argv)
 {
-	bool json = false;
+	static const struct opt opts[] = {
+		{ "w", 1, 0, NULL }, { "json", 4, 0, NULL },
+	};
+	bool json;
 	json_t *data;
 	char err[1024];
-	int i, rc;
+	unsigned set;
+	int rc;
 
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-json") == 0)
-			json = true;
-		else if (strcmp(argv[i], "-w") != 0) {
-			fprintf(stderr, "lsclusters: illegal option -- %s\n"
-			    "Usage: lsclusters [-w] [-json]\n",
-			    argv[i][0] == '-' ? argv[i] + 1 : argv[i]);
-			return CLI_EXIT_FAIL;
-		}
-	}
+	if (opts_flags("lsclusters", "[-w] [-json]", opts, nitems(opts), argc, argv,
+	    false, &set) < 0)
+		return CLI_EXIT_FAIL;
+	json = set & 4;
 	rc = client_call("clusters", json_object(), &data, err, sizeof(err));
 	if (rc == CLIENT_UNREACHABLE)
 		client_die_unreachable("lsclusters", err);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "opts.h"
 #include "selexpr.h"
 #include "util.h"
 
@@ -97,21 +98,18 @@ lshosts_print(FILE *fp, const json_t *hosts, bool wide)
 int
 lshosts_main(int argc, char **argv)
 {
-	bool wide = false, json = false;
+	static const struct opt opts[] = {
+		{ "w", 1, 0, NULL }, { "json", 4, 0, NULL },
+	};
+	bool wide, json;
 	json_t *hosts;
+	unsigned set;
 	int i, bad = 0, rc;
 
-	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "-w") == 0)
-			wide = true;
-		else if (strcmp(argv[i], "-json") == 0)
-			json = true;
-		else {
-			fprintf(stderr, "lshosts: illegal option -- %s\n"
-			    "Usage: lshosts [-w] [-json] [host_name ...]\n", argv[i] + 1);
-			return CLI_EXIT_FAIL;
-		}
-	}
+	if ((i = opts_flags("lshosts", "[-w] [-json] [host_name ...]", opts,
+	    nitems(opts), argc, argv, true, &set)) < 0)
+		return CLI_EXIT_FAIL;
+	wide = set & 1, json = set & 4;
 	if ((hosts = lsload_hosts("lshosts", argc - i, argv + i, &bad)) == NULL)
 		return CLI_EXIT_FAIL;
 	if (json) {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "opts.h"
 #include "util.h"
 
 void
@@ -134,23 +135,18 @@ lsload_hosts(const char *cmd, int argc, char **argv, int *bad)
 int
 lsload_main(int argc, char **argv)
 {
-	bool wide = false, longf = false, json = false;
+	static const struct opt opts[] = {
+		{ "w", 1, 0, NULL }, { "l", 2, 0, NULL }, { "json", 4, 0, NULL },
+	};
+	bool wide, longf, json;
 	json_t *hosts;
+	unsigned set;
 	int i, bad = 0, rc;
 
-	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "-w") == 0)
-			wide = true;
-		else if (strcmp(argv[i], "-l") == 0)
-			longf = true;
-		else if (strcmp(argv[i], "-json") == 0)
-			json = true;
-		else {
-			fprintf(stderr, "lsload: illegal option -- %s\n"
-			    "Usage: lsload [-l] [-w] [-json] [host_name ...]\n", argv[i] + 1);
-			return CLI_EXIT_FAIL;
-		}
-	}
+	if ((i = opts_flags("lsload", "[-l] [-w] [-json] [host_name ...]", opts,
+	    nitems(opts), argc, argv, true, &set)) < 0)
+		return CLI_EXIT_FAIL;
+	wide = set & 1, longf = set & 2, json = set & 4;
 	if ((hosts = lsload_hosts("lsload", argc - i, argv + i, &bad)) == NULL)
 		return CLI_EXIT_FAIL;
 	if (json) {

@@ -9,7 +9,9 @@
 #include <event2/buffer.h>
 
 #include "jobpage.h"
+#include "jobstate.h"
 #include "master.h"
+#include "proto.h"
 #include "util.h"
 
 /* Where the next page starts: the ids entry (ids given) or job id, and
@@ -104,9 +106,61 @@ query_page_ids(struct jobpage *pg, json_t *ids, const struct query_cursor *c)
 	return NULL;
 }
 
-/* What ids name that does not exist: every text, for the first page. */
+/* Whether an element of j (of sel, when given) passes f's state filter. */
+struct query_any {
+	const struct jobsel_filter *f;
+	bool found;
+};
+
+static void
+query_any_elem(struct job *j, long idx, void *arg)
+{
+	struct query_any *a = arg;
+
+	if (!a->found && jobsel_elem_match(a->f, j, idx))
+		a->found = true;
+}
+
+/* LSF's word for a state filter that matched none of a named job:
+ * "Job <5> is not running"; -d, -p, -r, -s in bjobs' order. */
+static const char *
+query_state_word(int mask)
+{
+	static const struct { int mask; const char *word; } words[] = {
+		{ JS_FINISHED, "finished" }, { JS_PEND, "pending" },
+		{ JS_RUN, "running" }, { JS_SUSPENDED, "suspended" },
+	};
+	size_t i;
+
+	for (i = 0; i < nitems(words); i++)
+		if (mask & words[i].mask)
+			return words[i].word;
+	return "found";
+}
+
+/* A named job (or its selected elements) none of which is in f's states. */
+static void
+query_state_missing(json_t *missing, const struct jobsel_filter *f, json_t *sel,
+    struct job *j, const struct arrayspec *idx)
+{
+	struct query_any a = { f, false };
+	const char *list = proto_str(sel, "idx");
+
+	jobsel_foreach_idx(j, idx, query_any_elem, &a);
+	if (a.found)
+		return;
+	if (list != NULL)
+		json_array_append_new(missing, json_sprintf("Job <%ld[%s]> is not %s",
+		    j->id, list, query_state_word(f->mask)));
+	else
+		json_array_append_new(missing, json_sprintf("Job <%ld> is not %s",
+		    j->id, query_state_word(f->mask)));
+}
+
+/* What ids name that does not exist, or (f: a state filter) is in none of
+ * its states: every text, for the first page. */
 static json_t *
-query_missing(struct master *m, json_t *ids)
+query_missing(struct master *m, json_t *ids, const struct jobsel_filter *f)
 {
 	json_t *missing = json_array(), *sel;
 	struct arrayspec idx;
@@ -120,10 +174,14 @@ query_missing(struct master *m, json_t *ids)
 		if (j == NULL) {
 			json_array_append_new(missing, json_string(miss));
 			free(miss);
-		} else if (has_idx) {
-			jobsel_missing_add(missing, jobsel_missing_elems(j, &idx), false);
-			arrayspec_free(&idx);
+			continue;
 		}
+		if (has_idx)
+			jobsel_missing_add(missing, jobsel_missing_elems(j, &idx), false);
+		if (f != NULL)
+			query_state_missing(missing, f, sel, j, has_idx ? &idx : NULL);
+		if (has_idx)
+			arrayspec_free(&idx);
 	}
 	return missing;
 }
@@ -186,7 +244,7 @@ query_jobs(struct master *m, struct reqctx *rq, json_t *args)
 	    jobrec_mask(json_object_get(args, "fields")), NULL, NULL, 0,
 	    JOBPAGE_BYTES, 0 };
 	struct jobrec_row rows;
-	bool rowtext = json_is_true(json_object_get(args, "rows"));
+	bool rowtext = json_is_true(json_object_get(args, "rows")), state_filter;
 	char *namebuf, err[256];
 
 	if (jobsel_filter_check(m, args, err, sizeof(err)) < 0)
@@ -204,14 +262,17 @@ query_jobs(struct master *m, struct reqctx *rq, json_t *args)
 			pg.maxbytes = JOBPAGE_ROWS_BYTES;
 		}
 	}
+	state_filter = json_array_size(json_object_get(args, "states")) > 0;
 	if (json_array_size(ids) > 0) {
-		f.mask = ~0;
+		if (!state_filter)	/* ids: any state, unless -d -p -r -s */
+			f.mask = ~0;
 		f.user = NULL;
 		next = query_page_ids(&pg, ids, &c);
 	} else
 		next = query_page_filtered(&pg, &c);
+	rep = json_pack("{s:o}", "missing", c.set ? json_array() :
+	    query_missing(m, ids, state_filter ? &f : NULL));
 	free(namebuf);
-	rep = json_pack("{s:o}", "missing", c.set ? json_array() : query_missing(m, ids));
 	if (next != NULL)
 		json_object_set_new(rep, "next", next);
 	stats_query_page(m, now_mono_us() - t0);

@@ -22,7 +22,10 @@ static const struct {
 	{ { "-W", "10", "123" }, "{\"id\":123,\"opts\":{\"W\":\"10\"},\"set\":{},\"unset\":[]}" },
 	{ { "-Wn", "-Mn", "5" }, "{\"id\":5,\"opts\":{\"M\":null,\"W\":null},\"set\":{},\"unset\":[]}" },
 	{ { "-wn", "-on", "5" }, "{\"id\":5,\"opts\":{\"o\":null,\"w\":null},\"set\":{},"
-	    "\"unset\":[\"dep\",\"out\",\"out_trunc\"]}" },
+	    "\"unset\":[\"out\",\"out_trunc\",\"dep\"]}" },
+	{ { "-json", "-Jdn", "-Jd", "x", "5" }, "{\"id\":5,\"opts\":{\"Jd\":\"x\"},"
+	    "\"set\":{},\"unset\":[]}" },
+	{ { "-gpu", "num=1", "5" }, NULL },		/* refused, not -g pu */
 	{ { "-Jn", "5" }, "{\"id\":5,\"opts\":{\"J\":null},\"set\":{},\"unset\":[\"name\"]}" },
 	{ { "-J", "new", "-q", "short", "7" }, "{\"id\":7,\"opts\":{\"J\":\"new\",\"q\":\"short\"},"
 	    "\"set\":{\"name\":\"new\",\"queue\":\"short\"},\"unset\":[]}" },
