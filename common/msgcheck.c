@@ -10,6 +10,7 @@
 /* The names of types, in the order of their MF_* bits. */
 static const char *const msgcheck_type_names[] = {
 	"a string", "an integer", "true or false", "a list", "an object", "null",
+	"a number",
 };
 
 static int
@@ -29,8 +30,10 @@ msgcheck_type(const json_t *v)
 		return MF_OBJ;
 	case JSON_NULL:
 		return MF_NULL;
+	case JSON_REAL:
+		return MF_REAL;
 	default:
-		return 0;	/* a real number: no field takes one */
+		return 0;
 	}
 }
 

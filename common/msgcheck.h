@@ -17,7 +17,9 @@ enum {
 	MF_ARR = 1 << 3,
 	MF_OBJ = 1 << 4,
 	MF_NULL = 1 << 5,
-	MF_ANY = (1 << 6) - 1,
+	MF_REAL = 1 << 6,
+	MF_NUM = MF_INT | MF_REAL,	/* a measure: an integer or a real */
+	MF_ANY = (1 << 7) - 1,
 };
 
 struct msgfield {

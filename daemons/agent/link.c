@@ -23,6 +23,7 @@
 #include "conf.h"
 #include "conn.h"
 #include "log.h"
+#include "msgcheck.h"
 #include "proto.h"
 #include "util.h"
 
@@ -259,26 +260,94 @@ link_on_lease(struct link *l, const json_t *msg)
 	free(path);
 }
 
-/* Orders from a registered master. */
+static void
+link_order_run(struct link *l, const json_t *msg)
+{
+	jobs_on_run(l->a->jobs, msg);
+}
+
+static void
+link_order_peek(struct link *l, const json_t *msg)
+{
+	outpeek_on_request(l->a, msg);
+}
+
+static void
+link_order_signal(struct link *l, const json_t *msg)
+{
+	jobs_on_signal(l->a->jobs, msg);
+}
+
+static void
+link_order_finish_ack(struct link *l, const json_t *msg)
+{
+	jobs_on_finish_ack(l->a->jobs, msg);
+}
+
+static void
+link_order_relay_rep(struct link *l, const json_t *msg)
+{
+	relay_on_reply(l->a->relay, msg);
+}
+
+/*
+ * Orders from a registered master (pumice-protocol(7)), each message's
+ * fields checked before its handler runs: one the table does not name,
+ * or one of another type, gets the order refused and logged with the
+ * reason (msgcheck.c), and nothing else happens.
+ */
+#define F(n, t) { n, t }
+static const struct msgfield link_f_run[] = { F("t", MF_STR), F("job", MF_OBJ), MSGFIELD_END };
+static const struct msgfield link_f_peek[] = {
+	F("t", MF_STR), F("pid", MF_INT), F("id", MF_INT), F("idx", MF_INT),
+	F("off", MF_INT), MSGFIELD_END,
+};
+static const struct msgfield link_f_signal[] = {
+	F("t", MF_STR), F("id", MF_INT), F("idx", MF_INT), F("sig", MF_STR),
+	F("kill", MF_BOOL), F("fenced", MF_BOOL), MSGFIELD_END,
+};
+static const struct msgfield link_f_finish_ack[] = {
+	F("t", MF_STR), F("id", MF_INT), F("idx", MF_INT), MSGFIELD_END,
+};
+static const struct msgfield link_f_relay_rep[] = {
+	F("t", MF_STR), F("rid", MF_INT), F("rep", MF_OBJ), MSGFIELD_END,
+};
+static const struct msgfield link_f_lease[] = {
+	F("t", MF_STR), F("valid_ms", MF_INT), MSGFIELD_END,
+};
+#undef F
+
+static const struct link_order {
+	const char *t;
+	void (*fn)(struct link *, const json_t *);
+	const struct msgfield *fields;
+} link_orders[] = {
+	{ "run", link_order_run, link_f_run },
+	{ "peek", link_order_peek, link_f_peek },
+	{ "signal", link_order_signal, link_f_signal },
+	{ "finish_ack", link_order_finish_ack, link_f_finish_ack },
+	{ "relay_rep", link_order_relay_rep, link_f_relay_rep },
+	{ "lease", link_on_lease, link_f_lease },
+};
+
 static void
 link_on_order(struct link *l, const char *t, const json_t *msg)
 {
-	struct agent *a = l->a;
+	const struct msgfield *tabs[1];
+	char err[256];
+	size_t i;
 
-	if (strcmp(t, "run") == 0)
-		jobs_on_run(a->jobs, msg);
-	else if (strcmp(t, "peek") == 0)
-		outpeek_on_request(a, msg);
-	else if (strcmp(t, "signal") == 0)
-		jobs_on_signal(a->jobs, msg);
-	else if (strcmp(t, "finish_ack") == 0)
-		jobs_on_finish_ack(a->jobs, msg);
-	else if (strcmp(t, "relay_rep") == 0)
-		relay_on_reply(a->relay, msg);
-	else if (strcmp(t, "lease") == 0)
-		link_on_lease(l, msg);
-	else
-		log_warnx("master sent unknown message \"%s\"; ignored", t);
+	for (i = 0; i < sizeof(link_orders) / sizeof(link_orders[0]); i++) {
+		if (strcmp(link_orders[i].t, t) != 0)
+			continue;
+		tabs[0] = link_orders[i].fields;
+		if (msgcheck(msg, tabs, 1, err, sizeof(err)) < 0)
+			log_warnx("master sent a bad '%s': %s; ignored", t, err);
+		else
+			link_orders[i].fn(l, msg);
+		return;
+	}
+	log_warnx("master sent unknown message \"%s\"; ignored", t);
 }
 
 static void

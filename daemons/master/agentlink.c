@@ -15,6 +15,7 @@
 #include "envtab.h"
 #include "jobstate.h"
 #include "log.h"
+#include "msgcheck.h"
 #include "master.h"
 #include "proto.h"
 #include "refuse.h"
@@ -296,13 +297,29 @@ agent_send_lease(struct master *m, struct conn *c)
 	    (json_int_t)agent_link_timeout(m->conf) * 1000 - 2000));
 }
 
+/* A registration's fields (pumice-protocol(7)); others refuse the link. */
+static const struct msgfield agent_f_register[] = {
+	{ "t", MF_STR }, { "host", MF_STR }, { "ncpus", MF_INT }, { "mem_total", MF_NUM },
+	{ "mem_free", MF_NUM }, { "swap_total", MF_NUM }, { "swap_free", MF_NUM },
+	{ "load", MF_ARR }, { "ut", MF_NUM }, { "pg", MF_NUM }, { "io", MF_NUM },
+	{ "it", MF_NUM }, { "ls", MF_NUM }, { "tmp", MF_NUM }, { "tmp_total", MF_NUM },
+	{ "arch", MF_STR }, { "model", MF_STR }, { "version", MF_STR }, { "jobs", MF_ARR },
+	MSGFIELD_END,
+};
+
 static void
 agent_register(struct master *m, struct conn *c, struct link *l, json_t *msg)
 {
 	struct host *h;
+	const struct msgfield *tabs[1] = { agent_f_register };
+	char err[256], why[300];
 
 	if (strcmp(proto_type(msg), "register") != 0)
 		return agent_refuse(c, "expected register");
+	if (msgcheck(msg, tabs, 1, err, sizeof(err)) < 0) {
+		snprintf(why, sizeof(why), "bad register: %s", err);
+		return agent_refuse(c, why);
+	}
 	h = host_get(m, l->host);
 	if (h->conn != NULL && h->conn != c)
 		return agent_same_name(m, c, l);
@@ -493,6 +510,96 @@ agent_link_timeout(const struct conf *c)
 	return proto_link_timeout(c->heartbeat);
 }
 
+static void
+agent_on_hb(struct master *m, struct conn *c, json_t *msg)
+{
+	agent_host_info(conn_host(c), msg);
+	snapshot_host_changed(m, conn_host(c));
+	agent_usage(m, conn_host(c), json_object_get(msg, "usage"));
+	agent_send_lease(m, c);
+}
+
+static void
+agent_on_started(struct master *m, struct conn *c, json_t *msg)
+{
+	log_debug("job %ld[%ld] started, pid %ld", jint(msg, "id"), jint(msg, "idx"),
+	    jint(msg, "pid"));
+	host_fault_reset(m, conn_host(c), "a job started there");
+}
+
+/*
+ * What a registered agent may send (pumice-protocol(7)), each message's
+ * fields checked before its handler runs: a field the table does not
+ * name, or one of another type, gets the message refused and logged with
+ * the reason (msgcheck.c), and nothing else happens.
+ */
+#define F(n, t) { n, t }
+#define AGENT_LOAD F("load", MF_ARR), F("ut", MF_NUM), F("pg", MF_NUM), \
+	F("io", MF_NUM), F("it", MF_NUM), F("ls", MF_NUM), F("tmp", MF_NUM), \
+	F("tmp_total", MF_NUM)
+static const struct msgfield agent_f_hb[] = {
+	F("t", MF_STR), F("mem_free", MF_NUM), F("swap_free", MF_NUM), AGENT_LOAD,
+	F("njobs", MF_INT), F("usage", MF_ARR), MSGFIELD_END,
+};
+static const struct msgfield agent_f_started[] = {
+	F("t", MF_STR), F("id", MF_INT), F("idx", MF_INT), F("pid", MF_INT), MSGFIELD_END,
+};
+static const struct msgfield agent_f_finished[] = {
+	F("t", MF_STR), F("id", MF_INT), F("idx", MF_INT), F("attempt", MF_INT),
+	F("exit_code", MF_INT), F("signal", MF_INT), F("state", MF_STR),
+	F("reason", MF_STR), F("start", MF_NUM), F("end", MF_NUM), F("cpu", MF_NUM),
+	F("maxrss", MF_NUM), F("requeue", MF_BOOL), F("cwd", MF_STR), MSGFIELD_END,
+};
+static const struct msgfield agent_f_refused[] = {
+	F("t", MF_STR), F("id", MF_INT), F("idx", MF_INT), F("cause", MF_STR),
+	F("err", MF_STR), MSGFIELD_END,
+};
+static const struct msgfield agent_f_relay[] = {
+	F("t", MF_STR), F("rid", MF_INT), F("uid", MF_INT), F("gid", MF_INT),
+	F("user", MF_STR), F("req", MF_OBJ), MSGFIELD_END,
+};
+static const struct msgfield agent_f_peek_rep[] = {
+	F("t", MF_STR), F("pid", MF_INT), F("ok", MF_BOOL), F("data", MF_STR),
+	F("off", MF_INT), F("next", MF_INT), F("size", MF_INT),
+	F("file", MF_STR | MF_NULL), F("err", MF_STR), F("code", MF_STR), MSGFIELD_END,
+};
+#undef F
+
+static const struct agent_msg {
+	const char *t;
+	void (*fn)(struct master *, struct conn *, json_t *);
+	const struct msgfield *fields;
+} agent_msgs[] = {
+	{ "hb", agent_on_hb, agent_f_hb },
+	{ "started", agent_on_started, agent_f_started },
+	{ "finished", agent_finished, agent_f_finished },
+	{ "refused", agent_refused, agent_f_refused },
+	{ "relay", agent_relay, agent_f_relay },
+	{ "peek_rep", peek_on_reply, agent_f_peek_rep },
+};
+
+static void
+agent_dispatch(struct master *m, struct conn *c, const struct link *l, const char *t,
+    json_t *msg)
+{
+	const struct msgfield *tabs[1];
+	char err[256];
+	size_t i;
+
+	for (i = 0; i < nitems(agent_msgs); i++) {
+		if (strcmp(agent_msgs[i].t, t) != 0)
+			continue;
+		tabs[0] = agent_msgs[i].fields;
+		if (msgcheck(msg, tabs, 1, err, sizeof(err)) < 0)
+			log_warnx("agent %s (%s) sent a bad '%s': %s; ignored", l->host,
+			    conn_peer(c), t, err);
+		else
+			agent_msgs[i].fn(m, c, msg);
+		return;
+	}
+	log_warnx("agent %s sent an unknown message type '%s'; ignored", l->host, t);
+}
+
 void
 agent_handle(struct master *m, struct conn *c, json_t *msg)
 {
@@ -509,26 +616,7 @@ agent_handle(struct master *m, struct conn *c, json_t *msg)
 	case LINK_REGISTERED:
 		break;
 	}
-	if (strcmp(t, "hb") == 0) {
-		agent_host_info(conn_host(c), msg);
-		snapshot_host_changed(m, conn_host(c));
-		agent_usage(m, conn_host(c), json_object_get(msg, "usage"));
-		agent_send_lease(m, c);
-	} else if (strcmp(t, "started") == 0) {
-		log_debug("job %ld[%ld] started, pid %ld", jint(msg, "id"),
-		    jint(msg, "idx"), jint(msg, "pid"));
-		host_fault_reset(m, conn_host(c), "a job started there");
-	} else if (strcmp(t, "finished") == 0)
-		agent_finished(m, c, msg);
-	else if (strcmp(t, "refused") == 0)
-		agent_refused(m, c, msg);
-	else if (strcmp(t, "relay") == 0)
-		agent_relay(m, c, msg);
-	else if (strcmp(t, "peek_rep") == 0)
-		peek_on_reply(m, c, msg);
-	else
-		log_warnx("agent %s sent an unknown message type '%s'; ignored",
-		    l->host, t);
+	agent_dispatch(m, c, l, t, msg);
 }
 
 void
