@@ -35,6 +35,9 @@ int client_open(struct client *c, char *err, size_t errlen);
 int client_request(struct client *c, const char *op, json_t *args,
     json_t **data, char *err, size_t errlen);
 void client_close(struct client *c);
+/* The next frame the daemon sends (after a request's reply: a stream);
+ * -1 with err at EOF or on error. */
+int client_read(struct client *c, json_t **msg, char *err, size_t errlen);
 /* jobpages.c: a "jobs" listing page by page, range records expanded;
  * fn gets the records (or, key "arrays", the -A rows) in chunks and may
  * edit the chunk, but keeps no record past its call (they are reused);
@@ -157,6 +160,7 @@ int bswitch_main(int argc, char **argv);
 int btop_main(int argc, char **argv);
 int bbot_main(int argc, char **argv);
 int bwait_main(int argc, char **argv);
+int bwatch_main(int argc, char **argv);
 int bpeek_main(int argc, char **argv);
 int bhosts_main(int argc, char **argv);
 int bqueues_main(int argc, char **argv);

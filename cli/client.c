@@ -305,6 +305,12 @@ client_read_frame(struct client *c, json_t **msg, char *err, size_t errlen)
 	}
 }
 
+int
+client_read(struct client *c, json_t **msg, char *err, size_t errlen)
+{
+	return client_read_frame(c, msg, err, errlen);
+}
+
 /*
  * Turns a rep into CLIENT_* and data/err; *retry is set when the daemon
  * could not reach the master and did not forward the request, or when the

@@ -34,6 +34,7 @@ static const struct main_cmd {
 	{ "btop", btop_main, "move a pending job towards the top" },
 	{ "bbot", bbot_main, "move a pending job towards the bottom" },
 	{ "bwait", bwait_main, "wait for a dependency condition" },
+	{ "bwatch", bwatch_main, "print job and host state changes as they happen" },
 	{ "bhosts", bhosts_main, "show batch hosts" },
 	{ "bqueues", bqueues_main, "show queues" },
 	{ "lsid", lsid_main, "show the version, cluster and master names" },

@@ -19,6 +19,7 @@
 #include "master.h"
 #include "proto.h"
 #include "util.h"
+#include "watch.h"
 
 /*
  * One row per op. admin_only rows are refused to others here, once, with
@@ -60,6 +61,7 @@ static const struct control_op control_ops[] = {
 	{ "showconf", showconf_op, CTL_ANY },
 	{ "clusters", clusters_op, CTL_ANY },
 	{ "stats", stats_op, CTL_ANY },		/* scheduler pass times (stats.c) */
+	{ "watch", watch_op, CTL_ANY },		/* the event stream (watchop.c) */
 };
 
 void

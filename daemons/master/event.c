@@ -14,6 +14,7 @@
 #include "master.h"
 #include "replayq.h"
 #include "util.h"
+#include "watch.h"
 
 enum event_scope {
 	EVENT_ADMIN,	/* job 0: cluster administration */
@@ -97,8 +98,10 @@ job_event(struct master *m, long id, long idx, const char *type, json_t *data)
 	struct jevent ev = { .id = id, .idx = idx, .type = type,
 	    .when = (long)now_real(), .data = data };
 	long when = ev.when;
+	struct watch_snap snap;
 	char err[256];
 
+	watch_job_before(m, id, idx, &snap);
 	if (event_apply(m, t, &ev, err, sizeof(err)) < 0) {
 		log_warnx("job %ld[%ld]: %s refused: %s", id, idx, type, err);
 		json_decref(data);
@@ -114,6 +117,7 @@ job_event(struct master *m, long id, long idx, const char *type, json_t *data)
 	loop_want_commit(m);
 	loop_want_sched(m);
 	json_decref(data);
+	watch_job_after(m, id, idx, type, &snap);
 	if (t->scope != EVENT_NEW)
 		control_wake_waiters(m, job_find(m, id));
 	return 0;

@@ -44,6 +44,7 @@
 #include "master.h"
 #include "sched.h"
 #include "util.h"
+#include "watch.h"
 
 static void
 loop_commit_cb(evutil_socket_t fd, short what, void *arg)
@@ -51,8 +52,10 @@ loop_commit_cb(evutil_socket_t fd, short what, void *arg)
 	struct master *m = arg;
 
 	/* not recorded (store.c: degraded): what depends on it waits */
-	if (store_commit(m->store) == 0)
+	if (store_commit(m->store) == 0) {
 		conn_flush_held(m);
+		watch_committed(m);
+	}
 }
 
 static void
@@ -182,8 +185,10 @@ loop_tick_cb(evutil_socket_t fd, short what, void *arg)
 	static unsigned ticks;
 	long now = (long)now_real();
 
-	if (store_retry(m->store) == 1)	/* the state directory has room again */
+	if (store_retry(m->store) == 1) {	/* the state directory has room again */
 		conn_flush_held(m);
+		watch_committed(m);
+	}
 	jobtime_tick(m, now);	/* -b, -t */
 	/* a short CLEAN_PERIOD (tests, small sites) is honoured to the second */
 	if (++ticks % 30 == 0 || m->conf->clean_period < 30)
@@ -191,6 +196,7 @@ loop_tick_cb(evutil_socket_t fd, short what, void *arg)
 	requeue_lost_hosts(m);
 	host_fault_tick(m);	/* closed_Fault hosts whose back-off is over */
 	fairshare_tick(m, now);	/* usage, not tied to passes */
+	watch_hosts_tick(m);	/* host states the links did not report */
 	loop_want_sched(m);
 }
 
@@ -210,6 +216,7 @@ loop_cli_gone(struct master *m, struct conn *c)
 	control_conn_gone(m, c);
 	peek_conn_gone(m, c);
 	queryq_conn_gone(m, c);
+	watch_conn_gone(m, c);
 }
 
 static void
@@ -373,6 +380,7 @@ loop_init(struct master *m, char *err, size_t errlen)
 	m->sched_ev = event_new(m->base, -1, 0, loop_sched_cb, m);
 	m->query_ev = event_new(m->base, -1, 0, loop_query_cb, m);
 	m->tick_ev = event_new(m->base, -1, EV_PERSIST, loop_tick_cb, m);
+	watch_init(m);
 	event_add(m->tick_ev, &one);
 	for (i = 0; i < nitems(sigs); i++) {
 		m->sig_ev[i] = evsignal_new(m->base, sigs[i], loop_signal_cb, m);
@@ -420,6 +428,7 @@ loop_free(struct master *m)
 	if (m->query_ev != NULL)
 		event_free(m->query_ev);
 	queryq_free(m);
+	watch_free(m);
 	if (m->tick_ev != NULL)
 		event_free(m->tick_ev);
 	if (m->base != NULL)

@@ -206,6 +206,7 @@ struct master {
 	bool sched_wanted;
 	struct sched_state *sched;	/* kept between passes (sched.h) */
 	struct stats *stats;	/* scheduler pass times (stats.c) */
+	struct watch *watch;	/* the event stream (watch.c) */
 	json_t *qadmin;		/* admin.c: queue name -> closed/inactive bits */
 	struct master *hist;	/* scratch for history jobs of one request */
 	const struct conn_ops *conn_ops;	/* by enum conn_kind (loop.c) */
@@ -257,6 +258,8 @@ void conn_free_all(struct master *m);
 void conn_close_after_write(struct conn *c);
 long conn_peer_uid(struct conn *c);
 long conn_peer_gid(struct conn *c);
+/* Bytes of output not yet written to the peer (held ones too). */
+size_t conn_out_len(struct conn *c);
 void **conn_agent_state(struct conn *c);
 struct sockaddr;
 void conn_set_peer(struct conn *c, const struct sockaddr *sa);	/* for logs */
