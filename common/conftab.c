@@ -58,6 +58,10 @@ const struct conftab_key conftab[] = {
 	{ L, "PUMICE_RUNLIMIT_GRACE", CT_STR, 0, 0, "", 0, "grace after a run limit" },
 	{ L, "PUMICE_PREEXEC_RETRY", CT_STR, 0, 0, "", 0, "pre-exec retries" },
 	{ L, "PUMICE_MEMLIMIT_CGROUP", CT_STR, 0, 0, "", 0, "memory limits through cgroups" },
+	{ L, "PUMICE_HTTP_PORT", CT_INT, 0, 65535, "0", 0,
+	    "the master's HTTP port: web page, API, metrics (0: off)" },
+	{ L, "PUMICE_HTTP_ADDR", CT_STR, 0, 0, "127.0.0.1", 0,
+	    "the address the master's HTTP server listens on" },
 	RAW(L, "LSF_LOGDIR"),
 	/* lsb.params */
 	{ P, "DEFAULT_QUEUE", CT_WORDS, 0, 0, "default", 1, "queues for jobs that name none" },

@@ -1,8 +1,10 @@
 #!/bin/sh
 # Installs every Debian package that building, the demo and the tests need.
 # Does nothing when all are present. Usage: packaging/deps.sh [--nfs] [--slurm]
-# (--slurm: Slurm and munge for make bench-compare, which starts its own
-# daemons in a scratch directory)
+# [--web] (--slurm: Slurm and munge for make bench-compare, which starts
+# its own daemons in a scratch directory; --web: chromium, which
+# tests/integration/webpage.bats drives headless, curl and the Prometheus
+# client library for http.bats)
 set -eu
 pkgs="build-essential autoconf automake pkg-config libevent-dev libuv1-dev
 libsqlite3-dev libjansson-dev libnfs-dev libssl-dev libcmocka-dev bats
@@ -11,6 +13,7 @@ for a in "$@"; do
 	case "$a" in
 	--nfs) pkgs="$pkgs nfs-ganesha nfs-ganesha-vfs nfs-ganesha-mem libnfs-utils" ;;
 	--slurm) pkgs="$pkgs slurmctld slurmd slurm-client munge" ;;
+	--web) pkgs="$pkgs chromium curl python3-prometheus-client" ;;
 	esac
 done
 missing=""

@@ -74,14 +74,39 @@ reqctx_free(struct reqctx *rq)
 	free(rq);
 }
 
+/* A reply to a caller that is not a connection (reqctx.reply_fn). */
+static void
+control_reply_elsewhere(struct reqctx *rq, bool ok, json_t *data,
+    const char *code, const char *fmt, ...)
+{
+	char *msg = NULL;
+	va_list ap;
+
+	if (!ok) {
+		va_start(ap, fmt);
+		if (vasprintf(&msg, fmt, ap) < 0)
+			msg = NULL;
+		va_end(ap);
+		json_decref(data);
+		data = NULL;
+	}
+	rq->reply_fn(rq->reply_arg, ok, ok ? (data ? data : json_object()) : NULL,
+	    NULL, code ? code : "rejected", msg ? msg : "error");
+	free(msg);
+	reqctx_free(rq);
+}
+
 void
 control_reply(struct master *m, struct reqctx *rq, bool ok, json_t *data,
     const char *code, const char *fmt, ...)
 {
-	json_t *rep = json_pack("{s:s, s:O, s:b}", "t", "rep", "id",
-	    rq->reqid ? rq->reqid : json_null(), "ok", ok);
+	json_t *rep;
 	va_list ap;
 
+	if (rq->reply_fn != NULL)
+		return control_reply_elsewhere(rq, ok, data, code, fmt);
+	rep = json_pack("{s:s, s:O, s:b}", "t", "rep", "id",
+	    rq->reqid ? rq->reqid : json_null(), "ok", ok);
 	if (ok)
 		json_object_set_new(rep, "data", data ? data : json_object());
 	else {
@@ -116,11 +141,19 @@ control_text_open(struct evbuffer *b, const json_t *msg)
 void
 control_reply_text(struct master *m, struct reqctx *rq, struct evbuffer *data)
 {
-	json_t *rep = json_pack("{s:s, s:O, s:b}", "t", "rep", "id",
-	    rq->reqid ? rq->reqid : json_null(), "ok", 1), *head = rep;
-	struct evbuffer *text = evbuffer_new();
+	json_t *rep, *head;
+	struct evbuffer *text;
 
 	(void)m;
+	if (rq->reply_fn != NULL) {
+		rq->reply_fn(rq->reply_arg, true, NULL, data, NULL, NULL);
+		reqctx_free(rq);
+		return;
+	}
+	rep = json_pack("{s:s, s:O, s:b}", "t", "rep", "id",
+	    rq->reqid ? rq->reqid : json_null(), "ok", 1);
+	head = rep;
+	text = evbuffer_new();
 	if (rq->rid >= 0) {	/* as control_reply wraps it */
 		evbuffer_add_printf(text, "{\"t\":\"relay_rep\",\"rid\":%ld,\"rep\":",
 		    (long)rq->rid);

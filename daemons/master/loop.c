@@ -43,6 +43,7 @@
 #include "log.h"
 #include "master.h"
 #include "sched.h"
+#include "http.h"
 #include "util.h"
 #include "watch.h"
 
@@ -386,7 +387,8 @@ loop_init(struct master *m, char *err, size_t errlen)
 		m->sig_ev[i] = evsignal_new(m->base, sigs[i], loop_signal_cb, m);
 		event_add(m->sig_ev[i], NULL);
 	}
-	if (loop_listen_tcp(m, err, errlen) < 0 || loop_listen_unix(m, err, errlen) < 0)
+	if (loop_listen_tcp(m, err, errlen) < 0 || loop_listen_unix(m, err, errlen) < 0 ||
+	    http_init(m, err, errlen) < 0)
 		return -1;
 	return 0;
 }
@@ -428,6 +430,7 @@ loop_free(struct master *m)
 	if (m->query_ev != NULL)
 		event_free(m->query_ev);
 	queryq_free(m);
+	http_free(m);	/* its streams are watchers */
 	watch_free(m);
 	if (m->tick_ev != NULL)
 		event_free(m->tick_ev);

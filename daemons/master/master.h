@@ -154,6 +154,8 @@ struct jevent {
 #define JEVENT_FN(name) int name(struct master *m, struct job *j, \
     const struct jevent *ev, char *err, size_t errlen)
 
+struct evbuffer;
+
 /* A request from a command, local or relayed through an agent. */
 struct reqctx {
 	struct conn *conn;
@@ -168,6 +170,11 @@ struct reqctx {
 	long wait_id;
 	bool wait_end;
 	struct dep_node *wait_dep;	/* bwait -w: parked until true (jobcmd.c) */
+	/* Not a connection's: the reply goes here (http.c), at once. data
+	 * or text (one of them, stolen) when ok, else code and err. */
+	void (*reply_fn)(void *arg, bool ok, json_t *data, struct evbuffer *text,
+	    const char *code, const char *err);
+	void *reply_arg;
 };
 TAILQ_HEAD(req_list, reqctx);
 
@@ -207,6 +214,7 @@ struct master {
 	struct sched_state *sched;	/* kept between passes (sched.h) */
 	struct stats *stats;	/* scheduler pass times (stats.c) */
 	struct watch *watch;	/* the event stream (watch.c) */
+	struct http *http;	/* the HTTP server, or NULL (http.c) */
 	json_t *qadmin;		/* admin.c: queue name -> closed/inactive bits */
 	struct master *hist;	/* scratch for history jobs of one request */
 	const struct conn_ops *conn_ops;	/* by enum conn_kind (loop.c) */

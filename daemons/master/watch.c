@@ -36,6 +36,7 @@
 #define WATCH_RING 8192
 #define WATCH_BACKLOG (256u << 10)
 #define WATCH_ID_SHIFT 20
+#define WATCH_NTYPES 32		/* event types counted (event.c has ~20) */
 
 struct watch_sub {
 	struct watch_filter f;
@@ -56,6 +57,8 @@ struct watch {
 	struct master *m;
 	TAILQ_HEAD(, watch_sub) subs;
 	size_t nsubs;
+	/* recorded job events by type since the start (metrics) */
+	struct { char type[24]; uint64_t n; } counts[WATCH_NTYPES];
 };
 
 static void watch_flush(struct master *m);
@@ -191,6 +194,31 @@ watch_job_before(struct master *m, long id, long idx, struct watch_snap *s)
 	watch_job_host(j, idx, s->host, sizeof(s->host));
 }
 
+static void
+watch_count(struct watch *w, const char *type)
+{
+	size_t i;
+
+	for (i = 0; i < WATCH_NTYPES && w->counts[i].type[0] != '\0'; i++)
+		if (strcmp(w->counts[i].type, type) == 0)
+			break;
+	if (i == WATCH_NTYPES)
+		return;
+	snprintf(w->counts[i].type, sizeof(w->counts[i].type), "%s", type);
+	w->counts[i].n++;
+}
+
+void
+watch_counts(const struct master *m, void (*fn)(const char *, uint64_t, void *),
+    void *arg)
+{
+	size_t i;
+
+	for (i = 0; m->watch != NULL && i < WATCH_NTYPES &&
+	    m->watch->counts[i].type[0] != '\0'; i++)
+		fn(m->watch->counts[i].type, m->watch->counts[i].n, arg);
+}
+
 void
 watch_job_after(struct master *m, long id, long idx, const char *type,
     const struct watch_snap *b)
@@ -200,6 +228,8 @@ watch_job_after(struct master *m, long id, long idx, const char *type,
 	json_t *ev;
 	int state;
 
+	if (m->watch != NULL && !m->replaying)
+		watch_count(m->watch, type);
 	if (m->watch == NULL || m->replaying || id == 0 ||
 	    (j = job_find(m, id)) == NULL)
 		return;

@@ -70,6 +70,9 @@ void watch_unsubscribe(struct master *m, struct watch_sub *s);
 /* Sends what subscribers may have now (a sink whose peer drained). */
 void watch_kick(struct master *m);
 size_t watch_nsubs(const struct master *m);
+/* The job events recorded since the start, by type (fn per type). */
+void watch_counts(const struct master *m,
+    void (*fn)(const char *type, uint64_t n, void *arg), void *arg);
 
 /* watchop.c: op "watch" on the protocol (bwatch). */
 void watch_op(struct master *m, struct reqctx *rq, json_t *args);
