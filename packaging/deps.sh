@@ -3,7 +3,8 @@
 # Does nothing when all are present. Usage: packaging/deps.sh [--nfs] [--slurm]
 # [--web] (--slurm: Slurm and munge for make bench-compare, which starts
 # its own daemons in a scratch directory; --web: chromium, which
-# tests/integration/webpage.bats drives headless, curl and the Prometheus
+# tests/integration/webpage.bats drives headless over the DevTools protocol
+# (python3-websocket), curl and the Prometheus
 # client library for http.bats)
 set -eu
 pkgs="build-essential autoconf automake pkg-config libevent-dev libuv1-dev
@@ -13,7 +14,7 @@ for a in "$@"; do
 	case "$a" in
 	--nfs) pkgs="$pkgs nfs-ganesha nfs-ganesha-vfs nfs-ganesha-mem libnfs-utils" ;;
 	--slurm) pkgs="$pkgs slurmctld slurmd slurm-client munge" ;;
-	--web) pkgs="$pkgs chromium curl python3-prometheus-client" ;;
+	--web) pkgs="$pkgs chromium curl python3-prometheus-client python3-websocket" ;;
 	esac
 done
 missing=""

@@ -233,8 +233,8 @@ watch_job_after(struct master *m, long id, long idx, const char *type,
 	if (m->watch == NULL || m->replaying || id == 0 ||
 	    (j = job_find(m, id)) == NULL)
 		return;
-	if (!job_is_array(j))
-		idx = -1;
+	if (!job_is_array(j) || idx < 0 || (idx == 0 && !arrayspec_has(&j->arr, 0)))
+		idx = -1;	/* a plain job, or the whole array (its submit) */
 	state = watch_job_state(j, idx);
 	if (b->existed && state == b->state)
 		return;	/* not a change of state (bmod, btop, ...) */
