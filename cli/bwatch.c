@@ -222,8 +222,10 @@ bwatch_main(int argc, char **argv)
 	bool first = true;
 	int rc;
 
-	if ((rc = bwatch_parse(argc, argv, &a)) != 0)
+	if ((rc = bwatch_parse(argc, argv, &a)) != 0) {
+		json_decref(a.jobs);
 		return rc;
+	}
 	if (a.user == NULL && json_array_size(a.jobs) == 0 &&
 	    (pw = getpwuid(getuid())) != NULL)
 		a.user = pw->pw_name;

@@ -391,6 +391,11 @@ static const struct watch_sink http_stream_sink = {
 	http_stream_backlog, http_stream_send, http_stream_end
 };
 
+/*
+ * The peer went. libevent has then taken the request off the connection
+ * (a reply still being sent is the caller's to end) and frees the
+ * connection after this: ending the reply frees the request.
+ */
 static void
 http_stream_closed(struct evhttp_connection *evcon, void *arg)
 {
@@ -398,6 +403,8 @@ http_stream_closed(struct evhttp_connection *evcon, void *arg)
 
 	(void)evcon;
 	watch_unsubscribe(s->m, s->sub);
+	if (evhttp_request_get_connection(s->req) == NULL)
+		evhttp_send_reply_end(s->req);
 	http_stream_unlink(s->m->http, s);
 }
 
