@@ -251,6 +251,30 @@ http_jobs(struct master *m, struct evhttp_request *req, const char *rest,
 	http_answer(req, &r);
 }
 
+/* /api/jobs/123/history: bhist's answer, the job's events in order (one
+ * job's rows of the store, read by its index, as bhist reads them). */
+static void
+http_job_history(struct master *m, struct evhttp_request *req, long id)
+{
+	struct http_result r;
+	json_t *jobs;
+
+	http_call(m, history_op, json_pack("{s:[{s:I}], s:s}", "ids", "id",
+	    (json_int_t)id, "states", "all"), &r);
+	history_release(m);
+	jobs = r.ok ? json_object_get(r.data, "jobs") : NULL;
+	if (r.ok && json_array_size(jobs) == 0) {
+		json_decref(r.data);
+		return http_error(req, 404, "no such job");
+	}
+	if (r.ok) {	/* the one job's entry */
+		json_t *one = json_incref(json_array_get(jobs, 0));
+		json_decref(r.data);
+		r.data = one;
+	}
+	http_answer(req, &r);
+}
+
 /* /api/jobs/123 or /api/jobs/123[4]: that job in any state. */
 static void
 http_job(struct master *m, struct evhttp_request *req, const char *rest,
@@ -262,6 +286,8 @@ http_job(struct master *m, struct evhttp_request *req, const char *rest,
 	json_t *sel;
 
 	(void)q;
+	if (end != rest && id > 0 && strcmp(end, "/history") == 0)
+		return http_job_history(m, req, id);
 	if (end == rest || id <= 0 || (*end != '\0' && *end != '['))
 		return http_error(req, 400, "a job id is a number, or number[index]");
 	sel = json_pack("{s:I}", "id", (json_int_t)id);

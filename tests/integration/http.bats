@@ -93,6 +93,21 @@ assert [(j["idx"], j["stat"]) for j in d["jobs"]] == [(3, "DONE")], d'
 	bkill "$run_id"
 }
 
+@test "/api/jobs/ID/history: bhist's events in order" {
+	submit -o /dev/null true
+	wait_job_state "$JOBID" DONE
+	run -0 get "/api/jobs/$JOBID/history"
+	echo "$output" | $PY -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["id"] == int(sys.argv[1]), d
+assert [e["type"] for e in d["events"]] == ["submit", "start", "finish"], d["events"]
+assert d["records"][0]["stat"] == "DONE"
+assert "env" not in d["events"][0]["data"]' "$JOBID"
+	run -0 curl -s -o /dev/null -w '%{http_code}' "$W/api/jobs/999999/history"
+	assert_output 404
+}
+
 @test "unknown paths 404, writes 405, a bad job id 400, JSON errors" {
 	run -0 curl -s -o /dev/null -w '%{http_code}' "$W/api/nothing"
 	assert_output 404

@@ -51,6 +51,9 @@ page() {
 	run -0 page "document.getElementById('job-$JOBID-0').dataset.stat === 'DONE'" 30
 	run -0 $CDP eval "$B" "[window.__mark, performance.getEntriesByType('navigation').length, window.pumiceEvents > $before]"
 	assert_output '["same page", 1, true]'
+	# a click shows its record and history
+	run -0 $CDP eval "$B" "document.getElementById('job-$JOBID-0').click(); true"
+	run -0 page "!document.getElementById('detail').hidden && /submit/.test(document.getElementById('d-body').textContent) && /finish/.test(document.getElementById('d-body').textContent)" 10
 	# the change log shows the transitions, from the stream
 	run -0 $CDP eval "$B" "[...document.querySelectorAll('#log li')].map(l => l.textContent).filter(t => / $JOBID  /.test(t)).length >= 3"
 	assert_output true
