@@ -520,6 +520,34 @@ http_keepalive_cb(evutil_socket_t fd, short what, void *arg)
 
 /* --- routing --- */
 
+/*
+ * Whether the Host header names this server: an address, "localhost", or
+ * the master's host name (short or fully qualified). Anything else is a
+ * name someone else's DNS points here (DNS rebinding: a web page that
+ * reads the API as if it were its own origin), refused.
+ */
+static bool
+http_host_ok(struct master *m, struct evhttp_request *req)
+{
+	const char *h = evhttp_find_header(evhttp_request_get_input_headers(req), "Host");
+	size_t n, hn = strlen(m->hostname);
+	char name[256];
+
+	if (h == NULL)
+		return true;	/* HTTP/1.0: no name to rebind */
+	if (*h == '[')
+		return true;	/* an IPv6 address */
+	n = strcspn(h, ":");
+	if (n == 0 || n >= sizeof(name))
+		return false;
+	memcpy(name, h, n);
+	name[n] = '\0';
+	if (strspn(name, "0123456789.") == n || strcasecmp(name, "localhost") == 0)
+		return true;
+	return strncasecmp(name, m->hostname, hn) == 0 &&
+	    (name[hn] == '\0' || name[hn] == '.');
+}
+
 static const struct http_route {
 	const char *path;
 	bool prefix;		/* path/... (the rest handed over) */
@@ -544,6 +572,8 @@ http_dispatch_cb(struct evhttp_request *req, void *arg)
 	struct evkeyvalq q;
 	size_t i, n;
 
+	if (!http_host_ok(m, req))
+		return http_error(req, 421, "this server does not answer to that Host name");
 	if (evhttp_request_get_command(req) != EVHTTP_REQ_GET &&
 	    evhttp_request_get_command(req) != EVHTTP_REQ_HEAD) {
 		evhttp_add_header(evhttp_request_get_output_headers(req), "Allow",

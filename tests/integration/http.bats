@@ -121,6 +121,15 @@ assert "env" not in d["events"][0]["data"]' "$JOBID"
 	assert_output --partial '"error":'
 }
 
+@test "a Host name that is not this master's is refused (DNS rebinding)" {
+	run -0 curl -s -o /dev/null -w '%{http_code}' -H 'Host: evil.example:80' "$W/api/jobs"
+	assert_output 421
+	run -0 curl -s -o /dev/null -w '%{http_code}' -H "Host: localhost:${W##*:}" "$W/api/jobs"
+	assert_output 200
+	run -0 curl -s -o /dev/null -w '%{http_code}' -H "Host: $(hostname -s)" "$W/api/hosts"
+	assert_output 200
+}
+
 # sse FILE [ARGS...]: curl on /api/events into FILE in the background.
 sse() {
 	local f=$1
