@@ -161,6 +161,7 @@ int btop_main(int argc, char **argv);
 int bbot_main(int argc, char **argv);
 int bwait_main(int argc, char **argv);
 int bwatch_main(int argc, char **argv);
+int btoken_main(int argc, char **argv);
 int bpeek_main(int argc, char **argv);
 int bhosts_main(int argc, char **argv);
 int bqueues_main(int argc, char **argv);

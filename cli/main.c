@@ -35,6 +35,7 @@ static const struct main_cmd {
 	{ "bbot", bbot_main, "move a pending job towards the bottom" },
 	{ "bwait", bwait_main, "wait for a dependency condition" },
 	{ "bwatch", bwatch_main, "print job and host state changes as they happen" },
+	{ "btoken", btoken_main, "make or revoke a token for the HTTP API" },
 	{ "bhosts", bhosts_main, "show batch hosts" },
 	{ "bqueues", bqueues_main, "show queues" },
 	{ "lsid", lsid_main, "show the version, cluster and master names" },

@@ -62,6 +62,8 @@ const struct conftab_key conftab[] = {
 	    "the master's HTTP port: web page, API, metrics (0: off)" },
 	{ L, "PUMICE_HTTP_ADDR", CT_STR, 0, 0, "127.0.0.1", 0,
 	    "the address the master's HTTP server listens on" },
+	{ L, "PUMICE_HTTP_ANON", CT_STR, 0, 0, "Y", 0,
+	    "N: every HTTP request needs a token (btoken)" },
 	RAW(L, "LSF_LOGDIR"),
 	/* lsb.params */
 	{ P, "DEFAULT_QUEUE", CT_WORDS, 0, 0, "default", 1, "queues for jobs that name none" },

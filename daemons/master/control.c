@@ -62,6 +62,7 @@ static const struct control_op control_ops[] = {
 	{ "clusters", clusters_op, CTL_ANY },
 	{ "stats", stats_op, CTL_ANY },		/* scheduler pass times (stats.c) */
 	{ "watch", watch_op, CTL_ANY },		/* the event stream (watchop.c) */
+	{ "token", token_op, CTL_WRITES },	/* HTTP tokens (token.c) */
 };
 
 void

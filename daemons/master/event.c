@@ -49,6 +49,8 @@ static const struct event_type {
 	{ "qopen", EVENT_ADMIN, admin_apply },
 	{ "qinact", EVENT_ADMIN, admin_apply },
 	{ "qact", EVENT_ADMIN, admin_apply },
+	{ "token", EVENT_ADMIN, token_apply },		/* btoken (token.c) */
+	{ "token_revoke", EVENT_ADMIN, token_apply },
 };
 
 static const struct event_type *

@@ -55,10 +55,8 @@ struct http {
 	size_t nstreams;
 };
 
-typedef void (*http_fn)(struct master *m, struct evhttp_request *req,
-    const char *rest, struct evkeyvalq *q);
 
-static void
+void
 http_send(struct evhttp_request *req, int code, const char *type,
     struct evbuffer *body)
 {
@@ -70,7 +68,7 @@ http_send(struct evhttp_request *req, int code, const char *type,
 	evbuffer_free(body);
 }
 
-static void
+void
 http_error(struct evhttp_request *req, int code, const char *text)
 {
 	struct evbuffer *b = evbuffer_new();
@@ -83,7 +81,7 @@ http_error(struct evhttp_request *req, int code, const char *text)
 	http_send(req, code, "application/json", b);
 }
 
-static void
+void
 http_json(struct evhttp_request *req, json_t *data)
 {
 	struct evbuffer *b = evbuffer_new();
@@ -96,7 +94,7 @@ http_json(struct evhttp_request *req, json_t *data)
 }
 
 /* An op's error code as an HTTP status. */
-static int
+int
 http_status(const char *code)
 {
 	static const struct { const char *code; int status; } map[] = {
@@ -548,19 +546,31 @@ http_host_ok(struct master *m, struct evhttp_request *req)
 	    (name[hn] == '\0' || name[hn] == '.');
 }
 
+/* One row per resource and method; writes need a token (httpwrite.c). */
 static const struct http_route {
 	const char *path;
 	bool prefix;		/* path/... (the rest handed over) */
+	enum evhttp_cmd_type method;
 	http_fn fn;
 } http_routes[] = {
-	{ "/api/jobs", false, http_jobs },
-	{ "/api/jobs/", true, http_job },
-	{ "/api/hosts", false, http_hosts },
-	{ "/api/queues", false, http_queues },
-	{ "/api/events", false, http_events },
-	{ "/metrics", false, http_metrics },
-	{ "/", true, http_page },
+	{ "/api/jobs", false, EVHTTP_REQ_GET, http_jobs },
+	{ "/api/jobs", false, EVHTTP_REQ_POST, http_submit },
+	{ "/api/jobs/", true, EVHTTP_REQ_GET, http_job },
+	{ "/api/jobs/", true, EVHTTP_REQ_DELETE, http_kill },
+	{ "/api/hosts", false, EVHTTP_REQ_GET, http_hosts },
+	{ "/api/queues", false, EVHTTP_REQ_GET, http_queues },
+	{ "/api/events", false, EVHTTP_REQ_GET, http_events },
+	{ "/metrics", false, EVHTTP_REQ_GET, http_metrics },
+	{ "/", true, EVHTTP_REQ_GET, http_page },
 };
+
+static bool
+http_route_match(const struct http_route *r, const char *path)
+{
+	size_t n = strlen(r->path);
+
+	return r->prefix ? strncmp(path, r->path, n) == 0 : strcmp(path, r->path) == 0;
+}
 
 static void
 http_dispatch_cb(struct evhttp_request *req, void *arg)
@@ -572,32 +582,42 @@ http_dispatch_cb(struct evhttp_request *req, void *arg)
 	struct evkeyvalq q;
 	size_t i, n;
 
+	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
+	bool path_known = false;
+
 	if (!http_host_ok(m, req))
 		return http_error(req, 421, "this server does not answer to that Host name");
-	if (evhttp_request_get_command(req) != EVHTTP_REQ_GET &&
-	    evhttp_request_get_command(req) != EVHTTP_REQ_HEAD) {
-		evhttp_add_header(evhttp_request_get_output_headers(req), "Allow",
-		    "GET, HEAD");
-		return http_error(req, 405, "read-only: GET only");
-	}
+	if (cmd == EVHTTP_REQ_HEAD)
+		cmd = EVHTTP_REQ_GET;
 	if (path == NULL || *path == '\0')
 		path = "/";
-	dpath = evhttp_uridecode(path, 0, NULL);
+	if ((dpath = evhttp_uridecode(path, 0, NULL)) == NULL)
+		return http_error(req, 400, "a bad path");
+	if (!http_auth_check(m, req, cmd)) {	/* answered 401 */
+		free(dpath);
+		return;
+	}
 	memset(&q, 0, sizeof(q));
 	TAILQ_INIT(&q);
 	if (uri != NULL && evhttp_uri_get_query(uri) != NULL)
 		evhttp_parse_query_str(evhttp_uri_get_query(uri), &q);
 	for (i = 0; i < nitems(http_routes); i++) {
+		if (!http_route_match(&http_routes[i], dpath))
+			continue;
+		/* "/" matches every path: only its own page is known there */
+		path_known |= !http_routes[i].prefix || strcmp(http_routes[i].path, "/") != 0;
+		if (http_routes[i].method != cmd)
+			continue;
 		n = strlen(http_routes[i].path);
-		if (http_routes[i].prefix ? strncmp(dpath, http_routes[i].path, n) == 0 :
-		    strcmp(dpath, http_routes[i].path) == 0) {
-			http_routes[i].fn(m, req, dpath + (http_routes[i].prefix ? n : n),
-			    &q);
-			break;
-		}
+		http_routes[i].fn(m, req, dpath + n, &q);
+		break;
 	}
-	if (i == nitems(http_routes))
-		http_error(req, 404, "no such resource");
+	if (i == nitems(http_routes) && path_known) {
+		evhttp_add_header(evhttp_request_get_output_headers(req), "Allow",
+		    "GET, HEAD, POST (/api/jobs), DELETE (/api/jobs/ID)");
+		http_error(req, 405, "not a method of this resource");
+	} else if (i == nitems(http_routes))
+		http_error(req, 405, "read-only here: GET");
 	evhttp_clear_headers(&q);
 	free(dpath);
 }
@@ -643,7 +663,7 @@ http_init(struct master *m, char *err, size_t errlen)
 	h->http = evhttp_new(m->base);
 	evhttp_set_timeout(h->http, HTTP_TIMEOUT);
 	evhttp_set_max_headers_size(h->http, 16384);
-	evhttp_set_max_body_size(h->http, 4096);
+	evhttp_set_max_body_size(h->http, 65536);	/* a submit's JSON */
 	/* the others reach the dispatch, which answers 405 (not evhttp's 501) */
 	evhttp_set_allowed_methods(h->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
 	    EVHTTP_REQ_POST | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH);
@@ -675,6 +695,7 @@ http_free(struct master *m)
 		http_stream_unlink(h, s);
 	}
 	event_free(h->keepalive_ev);
+	http_write_free();
 	evhttp_free(h->http);
 	free(h);
 	m->http = NULL;

@@ -56,6 +56,7 @@ loop_commit_cb(evutil_socket_t fd, short what, void *arg)
 	if (store_commit(m->store) == 0) {
 		conn_flush_held(m);
 		watch_committed(m);
+		http_committed(m);
 	}
 }
 
@@ -189,6 +190,7 @@ loop_tick_cb(evutil_socket_t fd, short what, void *arg)
 	if (store_retry(m->store) == 1) {	/* the state directory has room again */
 		conn_flush_held(m);
 		watch_committed(m);
+		http_committed(m);
 	}
 	jobtime_tick(m, now);	/* -b, -t */
 	/* a short CLEAN_PERIOD (tests, small sites) is honoured to the second */
@@ -431,6 +433,7 @@ loop_free(struct master *m)
 		event_free(m->query_ev);
 	queryq_free(m);
 	http_free(m);	/* its streams are watchers */
+	token_free(m);
 	watch_free(m);
 	if (m->tick_ev != NULL)
 		event_free(m->tick_ev);

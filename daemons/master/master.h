@@ -215,6 +215,7 @@ struct master {
 	struct stats *stats;	/* scheduler pass times (stats.c) */
 	struct watch *watch;	/* the event stream (watch.c) */
 	struct http *http;	/* the HTTP server, or NULL (http.c) */
+	json_t *tokens;		/* HTTP tokens: SHA-256 hex -> {user, time} (token.c) */
 	json_t *qadmin;		/* admin.c: queue name -> closed/inactive bits */
 	struct master *hist;	/* scratch for history jobs of one request */
 	const struct conn_ops *conn_ops;	/* by enum conn_kind (loop.c) */
@@ -487,6 +488,11 @@ void stats_free(struct master *m);
 
 /* admin.c: badmin hclose/hopen/qclose/qopen/qact/qinact (events of job 0) */
 JEVENT_FN(admin_apply);	/* hclose hopen qclose qopen qinact qact */
+/* token.c: the HTTP API's per-user tokens (btoken). */
+JEVENT_FN(token_apply);	/* token, token_revoke */
+void token_op(struct master *m, struct reqctx *rq, json_t *args);
+const char *token_user(struct master *m, const char *token);	/* NULL: none */
+void token_free(struct master *m);
 void admin_op(struct master *m, struct reqctx *rq, json_t *args);
 bool admin_queue_closed(struct master *m, const char *queue);
 bool admin_queue_inactive(struct master *m, const char *queue);

@@ -108,7 +108,7 @@ assert "env" not in d["events"][0]["data"]' "$JOBID"
 	assert_output 404
 }
 
-@test "unknown paths 404, writes 405, a bad job id 400, JSON errors" {
+@test "unknown paths 404, writes without a token 401, a bad job id 400, JSON errors" {
 	run -0 curl -s -o /dev/null -w '%{http_code}' "$W/api/nothing"
 	assert_output 404
 	run -0 curl -s -o /dev/null -w '%{http_code}' "$W/api/jobs/999999"
@@ -116,7 +116,9 @@ assert "env" not in d["events"][0]["data"]' "$JOBID"
 	run -0 curl -s -o /dev/null -w '%{http_code}' "$W/api/jobs/abc"
 	assert_output 400
 	run -0 curl -s -o /dev/null -w '%{http_code}' -X POST -d '{}' "$W/api/jobs"
-	assert_output 405
+	assert_output 401
+	run -0 curl -s -o /dev/null -w '%{http_code}' "$W/api/hosts" -X PUT -H 'Authorization: Bearer x'
+	assert_output 401
 	run -0 curl -s "$W/api/jobs/999999"
 	assert_output --partial '"error":'
 }
