@@ -64,6 +64,10 @@ const struct conftab_key conftab[] = {
 	    "the address the master's HTTP server listens on" },
 	{ L, "PUMICE_HTTP_ANON", CT_STR, 0, 0, "Y", 0,
 	    "N: every HTTP request needs a token (btoken)" },
+	{ L, "PUMICE_HTTP_CERT", CT_STR, 0, 0, "", 0,
+	    "the HTTP server's certificate chain (PEM): TLS" },
+	{ L, "PUMICE_HTTP_KEY", CT_STR, 0, 0, "", 0,
+	    "the private key of PUMICE_HTTP_CERT (PEM)" },
 	RAW(L, "LSF_LOGDIR"),
 	/* lsb.params */
 	{ P, "DEFAULT_QUEUE", CT_WORDS, 0, 0, "default", 1, "queues for jobs that name none" },

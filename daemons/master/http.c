@@ -49,6 +49,7 @@ struct http_stream {
 
 struct http {
 	struct evhttp *http;
+	void *tls;		/* SSL_CTX, or NULL: plain HTTP (httptls.c) */
 	int port;
 	struct event *keepalive_ev;
 	struct http_stream *streams;
@@ -668,16 +669,23 @@ http_init(struct master *m, char *err, size_t errlen)
 	evhttp_set_allowed_methods(h->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
 	    EVHTTP_REQ_POST | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH);
 	evhttp_set_gencb(h->http, http_dispatch_cb, m);
-	if (evhttp_bind_socket(h->http, addr, (ev_uint16_t)port) < 0) {
+	if (http_tls_init(m, h->http, &h->tls, err, errlen) < 0) {
 		evhttp_free(h->http);
 		free(h);
-		return errf(err, errlen, "cannot listen for HTTP on %s:%d: %s", addr,
-		    port, strerror(errno));
+		return -1;
+	}
+	if (evhttp_bind_socket(h->http, addr, (ev_uint16_t)port) < 0) {
+		errf(err, errlen, "cannot listen for HTTP on %s:%d: %s", addr, port,
+		    strerror(errno));
+		evhttp_free(h->http);
+		http_tls_free(h->tls);
+		free(h);
+		return -1;
 	}
 	h->keepalive_ev = event_new(m->base, -1, EV_PERSIST, http_keepalive_cb, m);
 	event_add(h->keepalive_ev, &ka);
 	m->http = h;
-	log_info("web: http://%s:%d/", addr, port);
+	log_info("web: %s://%s:%d/", h->tls ? "https" : "http", addr, port);
 	return 0;
 }
 
@@ -697,6 +705,7 @@ http_free(struct master *m)
 	event_free(h->keepalive_ev);
 	http_write_free();
 	evhttp_free(h->http);
+	http_tls_free(h->tls);
 	free(h);
 	m->http = NULL;
 }

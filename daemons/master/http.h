@@ -39,6 +39,13 @@ void http_kill(struct master *m, struct evhttp_request *req, const char *rest,
 void http_committed(struct master *m);
 void http_write_free(void);	/* answers never sent (shutdown) */
 
+/* httptls.c: TLS when lsf.conf names a certificate and key (*ctx then
+ * set, for http_tls_free). */
+struct evhttp;
+int http_tls_init(struct master *m, struct evhttp *http, void **ctx, char *err,
+    size_t errlen);
+void http_tls_free(void *ctx);
+
 /* httpmetrics.c: the Prometheus text of GET /metrics. */
 void http_metrics_text(struct master *m, struct evbuffer *out);
 

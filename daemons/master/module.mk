@@ -1,3 +1,6 @@
+# HTTP over TLS (httptls.c): libevent's OpenSSL bufferevents, in
+# libevent-dev beside libevent itself.
+EVENT_SSL_LIBS := -levent_openssl -lssl
 MASTER_SRC := $(filter-out daemons/master/main.c,$(wildcard daemons/master/*.c))
 MASTER_OBJ := $(MASTER_SRC:%.c=$(B)/%.o) $(B)/daemons/master/webpage.o
 $(MASTER_OBJ) $(B)/daemons/master/main.o: MOD_CFLAGS = $(EVENT_CFLAGS) $(SQLITE_CFLAGS) $(JANSSON_CFLAGS)
@@ -5,7 +8,7 @@ $(B)/libmaster.a: $(MASTER_OBJ)
 	$(AR) rcs $@ $^
 $(B)/bin/pumice-master: $(B)/daemons/master/main.o $(B)/libmaster.a $(B)/libcommon.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(B)/daemons/master/main.o $(B)/libmaster.a $(COMMON_LIBS) $(EVENT_LIBS) $(SQLITE_LIBS) -lm
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(B)/daemons/master/main.o $(B)/libmaster.a $(COMMON_LIBS) $(EVENT_SSL_LIBS) $(EVENT_LIBS) $(SQLITE_LIBS) -lm
 BINS += $(B)/bin/pumice-master
 # The web page (GET /), compiled in: one self-contained HTML file as bytes.
 $(B)/daemons/master/webpage.c: daemons/master/web/index.html

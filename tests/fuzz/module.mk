@@ -16,7 +16,7 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS := -g -O1 -Werror=implicit-function-declaration -Werror=int-conversion -fno-omit-frame-pointer $(FUZZ_SAN) -D_GNU_SOURCE -DHAVE_NFS=0 \
 	-DPUMICE_VERSION='"0.1.0"' -Icommon -iquote cli -iquote daemons/master -iquote daemons/agent \
 	$(JANSSON_CFLAGS) $(CRYPTO_CFLAGS) $(EVENT_CFLAGS) $(SQLITE_CFLAGS) $(UV_CFLAGS)
-FUZZ_LIBS := $(EVENT_LIBS) $(SQLITE_LIBS) $(UV_LIBS) $(JANSSON_LIBS) $(CRYPTO_LIBS) -lm
+FUZZ_LIBS := $(EVENT_SSL_LIBS) $(EVENT_LIBS) $(SQLITE_LIBS) $(UV_LIBS) $(JANSSON_LIBS) $(CRYPTO_LIBS) -lm
 FUZZ_OBJ = $(patsubst %.c,$(B)/fuzz/obj/%.o,$(1))
 FUZZ_ARS := $(B)/fuzz/libfix.a $(B)/fuzz/libmaster.a $(B)/fuzz/libagent.a $(B)/fuzz/libcli.a $(B)/fuzz/libcommon.a
 
@@ -25,7 +25,7 @@ $(B)/fuzz/obj/%.o: %.c
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
 $(B)/fuzz/libfix.a: $(B)/fuzz/obj/tests/fuzz/fuzzmaster.o
 $(B)/fuzz/libcommon.a: $(call FUZZ_OBJ,$(COMMON_SRC))
-$(B)/fuzz/libmaster.a: $(call FUZZ_OBJ,$(MASTER_SRC))
+$(B)/fuzz/libmaster.a: $(call FUZZ_OBJ,$(MASTER_SRC) $(B)/daemons/master/webpage.c)
 $(B)/fuzz/libagent.a: $(call FUZZ_OBJ,$(AGENT_SRC))
 $(B)/fuzz/libcli.a: $(call FUZZ_OBJ,$(CLI_SRC))
 $(FUZZ_ARS):
