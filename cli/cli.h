@@ -46,6 +46,9 @@ int client_send(struct client *c, const char *op, json_t *args, int *id,
     char *err, size_t errlen);
 int client_recv(struct client *c, const char *op, json_t *args, int *id,
     json_t **data, char **tail, size_t *taillen, char *err, size_t errlen);
+/* The next frame the daemon sends (after a request's reply: a stream);
+ * -1 with err at EOF or on error. */
+int client_read(struct client *c, json_t **msg, char *err, size_t errlen);
 /* jobpages.c: a "jobs" listing page by page, range records expanded;
  * fn gets the records (or, key "arrays", the -A rows) in chunks and may
  * edit the chunk, but keeps no record past its call (they are reused);
@@ -196,6 +199,8 @@ int bbot_main(int argc, char **argv);
 int bpost_main(int argc, char **argv);	/* jobmsg.c */
 int bread_main(int argc, char **argv);
 int bwait_main(int argc, char **argv);
+int bwatch_main(int argc, char **argv);
+int btoken_main(int argc, char **argv);
 int bpeek_main(int argc, char **argv);
 int bhosts_main(int argc, char **argv);
 int bqueues_main(int argc, char **argv);

@@ -316,6 +316,15 @@ client_read_frame(struct client *c, json_t **msg, char **tail, size_t *taillen,
 	}
 }
 
+int
+client_read(struct client *c, json_t **msg, char *err, size_t errlen)
+{
+	char *tail;
+	size_t taillen;
+
+	return client_read_frame(c, msg, &tail, &taillen, err, errlen);
+}
+
 /*
  * Turns a rep into CLIENT_* and data/err; *retry is set when the daemon
  * could not reach the master and did not forward the request, or when the

@@ -36,6 +36,8 @@ static const struct main_cmd {
 	{ "bpost", bpost_main, "post a message or a file to a job" },
 	{ "bread", bread_main, "read a message posted to a job" },
 	{ "bwait", bwait_main, "wait for a dependency condition" },
+	{ "bwatch", bwatch_main, "print job and host state changes as they happen" },
+	{ "btoken", btoken_main, "make or revoke a token for the HTTP API" },
 	{ "bhosts", bhosts_main, "show batch hosts" },
 	{ "bqueues", bqueues_main, "show queues" },
 	{ "lsid", lsid_main, "show the version, cluster and master names" },

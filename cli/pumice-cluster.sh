@@ -117,6 +117,7 @@ PUMICE_AGENT_SOCKET=$dir/run/agent-%h.sock
 PUMICE_STATEDIR=$dir/state
 PUMICE_SPOOLDIR=$dir/spool
 PUMICE_HEARTBEAT=2
+PUMICE_HTTP_PORT=$3
 EOF
 }
 
@@ -217,12 +218,14 @@ EOF
 }
 
 write_config() {
-	local host port
+	local host port web
 	host=$(short_hostname)
 	port=$(pick_port)
 	[ -z "$opt_netns" ] || netid=$(net_pick_id)
+	web=$(pick_port)
+	while [ "$web" = "$port" ]; do web=$(pick_port); done
 	mkdir -p "$dir/conf"
-	write_lsf_conf "$host" "$port"
+	write_lsf_conf "$host" "$port" "$web"
 	write_lsf_shared
 	write_lsf_cluster "$host"
 	write_lsb
@@ -425,9 +428,20 @@ wait_hosts_ok() {
 	say "all $nodes hosts are ok"
 }
 
+# The master's web page (PUMICE_HTTP_PORT), or nothing when it is off.
+web_url() {
+	local p
+	p=$(sed -n 's/^PUMICE_HTTP_PORT=\([0-9]*\)$/\1/p' "$dir/conf/lsf.conf" | tail -n 1)
+	[ -n "$p" ] && [ "$p" != 0 ] && echo "http://127.0.0.1:$p/"
+}
+
 print_env() {
+	local url
 	echo "export LSF_ENVDIR='$dir/conf'"
 	echo "export PATH='$bindir':\$PATH"
+	if url=$(web_url); then
+		echo "export PUMICE_WEB='$url'"
+	fi
 }
 
 # ---- stop -------------------------------------------------------------------
@@ -836,6 +850,9 @@ cmd_start() {
 	wait_hosts_ok
 	start_added
 	trap - EXIT INT TERM HUP
+	if url=$(web_url); then
+		echo "web: $url" >&2
+	fi
 	print_env
 }
 

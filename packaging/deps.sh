@@ -1,10 +1,13 @@
 #!/bin/sh
 # Installs every Debian package that building, the demo and the tests need.
 # Does nothing when all are present. Usage: packaging/deps.sh [--nfs]
-# [--slurm] [--deb] [--chroot] (--slurm: Slurm and munge for make
+# [--slurm] [--deb] [--chroot] [--web] (--slurm: Slurm and munge for make
 # bench-compare, which starts its own daemons in a scratch directory;
 # --deb: building and checking Debian packages; --chroot: chroots of other
-# architectures, run under qemu, for make deb ARCH=... and make deb-test)
+# architectures, run under qemu, for make deb ARCH=... and make deb-test;
+# --web: chromium, which tests/integration/webpage.bats drives headless
+# over the DevTools protocol (python3-websocket), curl and the Prometheus
+# client library for http.bats)
 set -eu
 pkgs="build-essential autoconf automake pkg-config libevent-dev libuv1-dev
 libsqlite3-dev libjansson-dev libnfs-dev libssl-dev libsodium-dev libcmocka-dev bats
@@ -15,6 +18,7 @@ for a in "$@"; do
 	--slurm) pkgs="$pkgs slurmctld slurmd slurm-client munge" ;;
 	--deb) pkgs="$pkgs debhelper lintian git" ;;
 	--chroot) pkgs="$pkgs mmdebstrap qemu-user-static binfmt-support arch-test" ;;
+	--web) pkgs="$pkgs chromium curl python3-prometheus-client python3-websocket" ;;
 	esac
 done
 missing=""

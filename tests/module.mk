@@ -6,7 +6,7 @@ UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 $(UNIT_SRC:%.c=$(B)/%.o) $(B)/tests/unit/testlib.o: MOD_CFLAGS = $(CMOCKA_CFLAGS) $(JANSSON_CFLAGS) $(EVENT_CFLAGS) $(SQLITE_CFLAGS) $(UV_CFLAGS) $(SPOOL_CFLAGS)
 $(B)/tests/%: $(B)/tests/unit/%.o $(B)/tests/unit/testlib.o $(B)/libmaster.a $(B)/libagent.a $(B)/libshepherd.a $(B)/libspool.a $(B)/libcli.a $(B)/libcommon.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/tests/unit/testlib.o $(B)/libmaster.a $(B)/libagent.a $(B)/libshepherd.a $(B)/libspool.a $(B)/libcli.a $(COMMON_LIBS) $(CMOCKA_LIBS) $(EVENT_LIBS) $(SQLITE_LIBS) $(UV_LIBS) $(NFS_LIBS) -lm
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/tests/unit/testlib.o $(B)/libmaster.a $(B)/libagent.a $(B)/libshepherd.a $(B)/libspool.a $(B)/libcli.a $(COMMON_LIBS) $(CMOCKA_LIBS) $(EVENT_SSL_LIBS) $(EVENT_LIBS) $(SQLITE_LIBS) $(UV_LIBS) $(NFS_LIBS) -lm
 
 tests-build: $(UNIT_BINS)
 

@@ -562,3 +562,10 @@ conn_free_all(struct master *m)
 		conn_close(c, NULL);
 	}
 }
+
+size_t
+conn_out_len(struct conn *c)
+{
+	return c->dead ? 0 : evbuffer_get_length(bufferevent_get_output(c->bev)) +
+	    evbuffer_get_length(c->held);
+}

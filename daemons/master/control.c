@@ -20,6 +20,7 @@
 #include "msgcheck.h"
 #include "proto.h"
 #include "util.h"
+#include "watch.h"
 
 /*
  * One row per op. admin_only rows are refused to others here, once, with
@@ -86,6 +87,10 @@ static const struct msgfield ctl_peek[] = {
 static const struct msgfield ctl_admin[] = {
 	F("action", MF_STR), F("names", MF_ARR), F("comment", MF_STR), MSGFIELD_END,
 };
+static const struct msgfield ctl_watch[] = {
+	F("user", MF_STR), F("jobs", MF_ARR), F("since", MF_INT), MSGFIELD_END,
+};
+static const struct msgfield ctl_token[] = { F("action", MF_STR), MSGFIELD_END };
 static const struct msgfield ctl_showconf[] = { F("what", MF_STR), MSGFIELD_END };
 #undef F
 
@@ -124,6 +129,8 @@ static const struct control_op control_ops[] = {
 	{ "showconf", showconf_op, CTL_ANY, ctl_showconf, false },
 	{ "clusters", clusters_op, CTL_ANY, ctl_none, false },
 	{ "stats", stats_op, CTL_ANY, ctl_none, false },	/* scheduler pass times (stats.c) */
+	{ "watch", watch_op, CTL_ANY, ctl_watch, false },	/* the event stream (watchop.c) */
+	{ "token", token_op, CTL_WRITES, ctl_token, false },	/* HTTP tokens (token.c) */
 };
 
 /* 0 when args has only the op's fields, each of its type. */
@@ -145,14 +152,39 @@ reqctx_free(struct reqctx *rq)
 	free(rq);
 }
 
+/* A reply to a caller that is not a connection (reqctx.reply_fn). */
+static void
+control_reply_elsewhere(struct reqctx *rq, bool ok, json_t *data,
+    const char *code, const char *fmt, ...)
+{
+	char *msg = NULL;
+	va_list ap;
+
+	if (!ok) {
+		va_start(ap, fmt);
+		if (vasprintf(&msg, fmt, ap) < 0)
+			msg = NULL;
+		va_end(ap);
+		json_decref(data);
+		data = NULL;
+	}
+	rq->reply_fn(rq->reply_arg, ok, ok ? (data ? data : json_object()) : NULL,
+	    NULL, code ? code : "rejected", msg ? msg : "error");
+	free(msg);
+	reqctx_free(rq);
+}
+
 void
 control_reply(struct master *m, struct reqctx *rq, bool ok, json_t *data,
     const char *code, const char *fmt, ...)
 {
-	json_t *rep = json_pack("{s:s, s:O, s:b}", "t", "rep", "id",
-	    rq->reqid ? rq->reqid : json_null(), "ok", ok);
+	json_t *rep;
 	va_list ap;
 
+	if (rq->reply_fn != NULL)
+		return control_reply_elsewhere(rq, ok, data, code, fmt);
+	rep = json_pack("{s:s, s:O, s:b}", "t", "rep", "id",
+	    rq->reqid ? rq->reqid : json_null(), "ok", ok);
 	if (ok)
 		json_object_set_new(rep, "data", data ? data : json_object());
 	else {
@@ -189,10 +221,20 @@ static void
 control_reply_frame(struct reqctx *rq, struct evbuffer *data,
     struct evbuffer *tail)
 {
-	json_t *rep = json_pack("{s:s, s:O, s:b}", "t", "rep", "id",
-	    rq->reqid ? rq->reqid : json_null(), "ok", 1), *head = rep;
-	struct evbuffer *text = evbuffer_new();
+	json_t *rep, *head;
+	struct evbuffer *text;
 
+	if (rq->reply_fn != NULL) {	/* an HTTP caller (http.c): no frame */
+		rq->reply_fn(rq->reply_arg, true, NULL, data, NULL, NULL);
+		if (tail != NULL)
+			evbuffer_free(tail);
+		reqctx_free(rq);
+		return;
+	}
+	rep = json_pack("{s:s, s:O, s:b}", "t", "rep", "id",
+	    rq->reqid ? rq->reqid : json_null(), "ok", 1);
+	head = rep;
+	text = evbuffer_new();
 	if (rq->rid >= 0) {	/* as control_reply wraps it */
 		evbuffer_add_printf(text, "{\"t\":\"relay_rep\",\"rid\":%ld,\"rep\":",
 		    (long)rq->rid);

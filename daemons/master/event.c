@@ -14,6 +14,7 @@
 #include "master.h"
 #include "replayq.h"
 #include "util.h"
+#include "watch.h"
 
 enum event_scope {
 	EVENT_ADMIN,	/* job 0: cluster administration */
@@ -49,6 +50,8 @@ static const struct event_type {
 	{ "qopen", EVENT_ADMIN, admin_apply },
 	{ "qinact", EVENT_ADMIN, admin_apply },
 	{ "qact", EVENT_ADMIN, admin_apply },
+	{ "token", EVENT_ADMIN, token_apply },		/* btoken (token.c) */
+	{ "token_revoke", EVENT_ADMIN, token_apply },
 };
 
 static const struct event_type *
@@ -98,8 +101,10 @@ job_event(struct master *m, long id, long idx, const char *type, json_t *data)
 	struct jevent ev = { .id = id, .idx = idx, .type = type,
 	    .when = (long)now_real(), .data = data };
 	long when = ev.when, ended = acct_ended(m, id);
+	struct watch_snap snap;
 	char err[256];
 
+	watch_job_before(m, id, idx, &snap);
 	if (event_apply(m, t, &ev, err, sizeof(err)) < 0) {
 		log_warnx("job %ld[%ld]: %s refused: %s", id, idx, type, err);
 		json_decref(data);
@@ -117,6 +122,7 @@ job_event(struct master *m, long id, long idx, const char *type, json_t *data)
 	json_decref(data);
 	if (t->scope == EVENT_JOB)
 		acct_note(m, id, idx, when, ended);	/* lsb.acct, after commit */
+	watch_job_after(m, id, idx, type, &snap);
 	if (t->scope != EVENT_NEW)
 		control_wake_waiters(m, job_find(m, id));
 	return 0;

@@ -43,7 +43,9 @@
 #include "log.h"
 #include "master.h"
 #include "sched.h"
+#include "http.h"
 #include "util.h"
+#include "watch.h"
 
 /*
  * A pass due now runs before the commit it would otherwise follow (issue
@@ -82,6 +84,8 @@ loop_commit(struct master *m)
 	if (store_commit(m->store) == 0) {
 		conn_flush_held(m);
 		acct_flush(m);	/* lsb.acct lines of what just committed */
+		watch_committed(m);	/* bwatch and /api/events */
+		http_committed(m);
 	}
 	return pass;
 }
@@ -227,6 +231,8 @@ loop_tick_cb(evutil_socket_t fd, short what, void *arg)
 	if (store_retry(m->store) == 1) {	/* the state directory has room again */
 		conn_flush_held(m);
 		acct_flush(m);
+		watch_committed(m);
+		http_committed(m);
 	}
 	acct_tick(m);	/* lsb.acct: fdatasync once a second when written */
 	jobtime_tick(m, now);	/* -b, -t */
@@ -236,6 +242,7 @@ loop_tick_cb(evutil_socket_t fd, short what, void *arg)
 	requeue_lost_hosts(m);
 	host_fault_tick(m);	/* closed_Fault hosts whose back-off is over */
 	fairshare_tick(m, now);	/* usage, not tied to passes */
+	watch_hosts_tick(m);	/* host states the links did not report */
 	loop_want_sched(m);
 }
 
@@ -255,6 +262,7 @@ loop_cli_gone(struct master *m, struct conn *c)
 	control_conn_gone(m, c);
 	peek_conn_gone(m, c);
 	queryq_conn_gone(m, c);
+	watch_conn_gone(m, c);
 }
 
 static void
@@ -418,12 +426,14 @@ loop_init(struct master *m, char *err, size_t errlen)
 	m->sched_ev = event_new(m->base, -1, 0, loop_sched_cb, m);
 	m->query_ev = event_new(m->base, -1, 0, loop_query_cb, m);
 	m->tick_ev = event_new(m->base, -1, EV_PERSIST, loop_tick_cb, m);
+	watch_init(m);
 	event_add(m->tick_ev, &one);
 	for (i = 0; i < nitems(sigs); i++) {
 		m->sig_ev[i] = evsignal_new(m->base, sigs[i], loop_signal_cb, m);
 		event_add(m->sig_ev[i], NULL);
 	}
-	if (loop_listen_tcp(m, err, errlen) < 0 || loop_listen_unix(m, err, errlen) < 0)
+	if (loop_listen_tcp(m, err, errlen) < 0 || loop_listen_unix(m, err, errlen) < 0 ||
+	    http_init(m, err, errlen) < 0)
 		return -1;
 	return 0;
 }
@@ -465,6 +475,9 @@ loop_free(struct master *m)
 	if (m->query_ev != NULL)
 		event_free(m->query_ev);
 	queryq_free(m);
+	http_free(m);	/* its streams are watchers */
+	token_free(m);
+	watch_free(m);
 	if (m->tick_ev != NULL)
 		event_free(m->tick_ev);
 	if (m->base != NULL)

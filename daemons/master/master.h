@@ -155,6 +155,8 @@ struct jevent {
 #define JEVENT_FN(name) int name(struct master *m, struct job *j, \
     const struct jevent *ev, char *err, size_t errlen)
 
+struct evbuffer;
+
 /* A request from a command, local or relayed through an agent. */
 struct reqctx {
 	struct conn *conn;
@@ -169,6 +171,11 @@ struct reqctx {
 	long wait_id;
 	bool wait_end;
 	struct dep_node *wait_dep;	/* bwait -w: parked until true (jobcmd.c) */
+	/* Not a connection's: the reply goes here (http.c), at once. data
+	 * or text (one of them, stolen) when ok, else code and err. */
+	void (*reply_fn)(void *arg, bool ok, json_t *data, struct evbuffer *text,
+	    const char *code, const char *err);
+	void *reply_arg;
 };
 TAILQ_HEAD(req_list, reqctx);
 
@@ -209,6 +216,9 @@ struct master {
 	bool sched_due;		/* the wanted pass is due now, not deferred (loop.c) */
 	struct sched_state *sched;	/* kept between passes (sched.h) */
 	struct stats *stats;	/* scheduler pass times (stats.c) */
+	struct watch *watch;	/* the event stream (watch.c) */
+	struct http *http;	/* the HTTP server, or NULL (http.c) */
+	json_t *tokens;		/* HTTP tokens: SHA-256 hex -> {user, time} (token.c) */
 	json_t *qadmin;		/* admin.c: queue name -> closed/inactive bits */
 	struct master *hist;	/* scratch for history jobs of one request */
 	const struct conn_ops *conn_ops;	/* by enum conn_kind (loop.c) */
@@ -260,6 +270,8 @@ void conn_free_all(struct master *m);
 void conn_close_after_write(struct conn *c);
 long conn_peer_uid(struct conn *c);
 long conn_peer_gid(struct conn *c);
+/* Bytes of output not yet written to the peer (held ones too). */
+size_t conn_out_len(struct conn *c);
 void **conn_agent_state(struct conn *c);
 struct sockaddr;
 void conn_set_peer(struct conn *c, const struct sockaddr *sa);	/* for logs */
@@ -501,6 +513,11 @@ void stats_free(struct master *m);
 
 /* admin.c: badmin hclose/hopen/qclose/qopen/qact/qinact (events of job 0) */
 JEVENT_FN(admin_apply);	/* hclose hopen qclose qopen qinact qact */
+/* token.c: the HTTP API's per-user tokens (btoken). */
+JEVENT_FN(token_apply);	/* token, token_revoke */
+void token_op(struct master *m, struct reqctx *rq, json_t *args);
+const char *token_user(struct master *m, const char *token);	/* NULL: none */
+void token_free(struct master *m);
 void admin_op(struct master *m, struct reqctx *rq, json_t *args);
 bool admin_queue_closed(struct master *m, const char *queue);
 bool admin_queue_inactive(struct master *m, const char *queue);

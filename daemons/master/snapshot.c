@@ -28,6 +28,7 @@
 #include "master.h"
 #include "sched.h"
 #include "util.h"
+#include "watch.h"
 
 /* Attributes from the lsf.cluster Host table win over the agent's. */
 static const char *
@@ -501,6 +502,7 @@ snapshot_host_changed(struct master *m, struct host *h)
 	struct snapshot *s = snapshot_of(m);
 	int i;
 
+	watch_host(m, h);	/* every host change passes here: the stream too */
 	if (s == NULL)
 		return;
 	if ((i = snapshot_lookup(s, h->name)) < 0)

@@ -5,7 +5,7 @@ SCHED_BENCH_OBJS := $(B)/tests/bench/sched_bench.o $(B)/tests/bench/benchmaster.
 $(SCHED_BENCH_OBJS): MOD_CFLAGS = $(JANSSON_CFLAGS) $(EVENT_CFLAGS) $(SQLITE_CFLAGS)
 $(B)/bin/sched_bench: $(SCHED_BENCH_OBJS) $(B)/libmaster.a $(B)/libcommon.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(SCHED_BENCH_OBJS) $(B)/libmaster.a $(COMMON_LIBS) $(EVENT_LIBS) $(SQLITE_LIBS) -lm
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(SCHED_BENCH_OBJS) $(B)/libmaster.a $(COMMON_LIBS) $(EVENT_SSL_LIBS) $(EVENT_LIBS) $(SQLITE_LIBS) -lm
 
 tests-build: $(B)/bin/sched_bench
 

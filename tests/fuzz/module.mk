@@ -17,7 +17,7 @@ FUZZ_CFLAGS := -g -O1 -Werror=implicit-function-declaration -Werror=int-conversi
 	$(VERSION_DEFS) -Icommon -iquote cli -iquote daemons/master -iquote daemons/agent \
 	-iquote daemons/shepherd -iquote daemons/spool \
 	$(JANSSON_CFLAGS) $(SODIUM_CFLAGS) $(CRYPTO_CFLAGS) $(EVENT_CFLAGS) $(SQLITE_CFLAGS) $(UV_CFLAGS)
-FUZZ_LIBS := $(EVENT_LIBS) $(SQLITE_LIBS) $(UV_LIBS) $(JANSSON_LIBS) $(SODIUM_LIBS) $(CRYPTO_LIBS) -lm
+FUZZ_LIBS := $(EVENT_SSL_LIBS) $(EVENT_LIBS) $(SQLITE_LIBS) $(UV_LIBS) $(JANSSON_LIBS) $(SODIUM_LIBS) $(CRYPTO_LIBS) -lm
 FUZZ_OBJ = $(patsubst %.c,$(B)/fuzz/obj/%.o,$(1))
 FUZZ_ARS := $(B)/fuzz/libfix.a $(B)/fuzz/libmaster.a $(B)/fuzz/libagent.a $(B)/fuzz/libspool.a $(B)/fuzz/libcli.a $(B)/fuzz/libcommon.a
 
@@ -26,7 +26,7 @@ $(B)/fuzz/obj/%.o: %.c
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
 $(B)/fuzz/libfix.a: $(B)/fuzz/obj/tests/fuzz/fuzzmaster.o
 $(B)/fuzz/libcommon.a: $(call FUZZ_OBJ,$(COMMON_SRC))
-$(B)/fuzz/libmaster.a: $(call FUZZ_OBJ,$(MASTER_SRC))
+$(B)/fuzz/libmaster.a: $(call FUZZ_OBJ,$(MASTER_SRC) $(B)/daemons/master/webpage.c)
 $(B)/fuzz/libagent.a: $(call FUZZ_OBJ,$(AGENT_SRC))
 $(B)/fuzz/libspool.a: $(call FUZZ_OBJ,$(SPOOL_SRC))
 $(B)/fuzz/libcli.a: $(call FUZZ_OBJ,$(CLI_SRC))
