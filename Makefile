@@ -55,7 +55,7 @@ include man/module.mk
 all: $(BINS)
 
 check:
-	@packaging/deps.sh --nfs
+	@packaging/deps.sh --nfs --web
 	$(MAKE) B=build/san SAN=1 all tests-build
 	$(MAKE) B=build/san SAN=1 check-run
 
@@ -75,7 +75,7 @@ distclean: clean
 	rm -rf config.mk configure config.log config.status autom4te.cache aclocal.m4
 
 deps:
-	packaging/deps.sh --nfs
+	packaging/deps.sh --nfs --web
 
 # make deb [ARCH=arm64|armhf]: Debian packages in build/deb/ARCH (native,
 # or cross-built in a chroot); make deb-test [ARCH=...]: built, linted,
