@@ -123,18 +123,6 @@ rowtext_next(char **p, char *end, struct rowtext_line *l)
 	return 1;
 }
 
-static int
-rowtext_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Unescapes s up to stop (a byte that ends the value) into d; returns
  * where the value ended in s. */
 static char *
@@ -152,8 +140,8 @@ rowtext_undo(char *s, char **dp, char stop)
 		case 'n': *d++ = '\n'; break;
 		case 'r': *d++ = '\r'; break;
 		case 'x':
-			if (rowtext_hex(s[1]) >= 0 && rowtext_hex(s[2]) >= 0) {
-				*d++ = (char)(rowtext_hex(s[1]) * 16 + rowtext_hex(s[2]));
+			if (hex_val(s[1]) >= 0 && hex_val(s[2]) >= 0) {
+				*d++ = (char)(hex_val(s[1]) * 16 + hex_val(s[2]));
 				s += 2;
 			} else
 				*d++ = 'x';

@@ -103,7 +103,7 @@ hex_encode(const uint8_t *in, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
-static int
+int
 hex_val(char c)
 {
 	if (c >= '0' && c <= '9')

@@ -24,6 +24,7 @@ int errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(p
 
 void hex_encode(const uint8_t *in, size_t n, char *out);	/* out: 2n+1 bytes */
 int hex_decode(const char *in, uint8_t *out, size_t outlen);	/* bytes or -1 */
+int hex_val(char c);	/* a hex digit's value, or -1 */
 
 uint64_t now_mono_ms(void);	/* CLOCK_MONOTONIC in ms */
 uint64_t now_mono_us(void);	/* ... in microseconds */

@@ -107,19 +107,13 @@ conn_write_cb(uv_write_t *req, int status)
 	free(w);
 }
 
-int
-conn_send(struct conn *c, const json_t *msg)
+/* Writes w's len bytes of data; w is freed when written or on error. */
+static int
+conn_write(struct conn *c, struct conn_write *w, size_t len)
 {
-	struct conn_write *w;
-	uv_buf_t buf;
-	size_t len;
+	uv_buf_t buf = uv_buf_init((char *)w->data, (unsigned int)len);
 	int r;
 
-	if (c->closing)
-		return -1;
-	w = xcalloc(1, sizeof(*w));
-	w->data = proto_encode(msg, &len);
-	buf = uv_buf_init((char *)w->data, (unsigned int)len);
 	if ((r = uv_write(&w->req, &c->h.stream, &buf, 1, conn_write_cb)) < 0) {
 		log_warnx("write: %s", uv_strerror(r));
 		free(w->data);
@@ -129,16 +123,27 @@ conn_send(struct conn *c, const json_t *msg)
 	return 0;
 }
 
+int
+conn_send(struct conn *c, const json_t *msg)
+{
+	struct conn_write *w;
+	size_t len;
+
+	if (c->closing)
+		return -1;
+	w = xcalloc(1, sizeof(*w));
+	w->data = proto_encode(msg, &len);
+	return conn_write(c, w, len);
+}
+
 /* The messages of msgs (a JSON array), framed one after the other, in
  * one write (link.c sends what a loop turn queued so). */
 int
 conn_send_many(struct conn *c, const json_t *msgs)
 {
 	struct conn_write *w;
-	uv_buf_t buf;
 	size_t len, total = 0, cap = 0, i;
 	uint8_t *one;
-	int r;
 
 	if (c->closing)
 		return -1;
@@ -155,14 +160,7 @@ conn_send_many(struct conn *c, const json_t *msgs)
 		total += len;
 		free(one);
 	}
-	buf = uv_buf_init((char *)w->data, (unsigned int)total);
-	if ((r = uv_write(&w->req, &c->h.stream, &buf, 1, conn_write_cb)) < 0) {
-		log_warnx("write: %s", uv_strerror(r));
-		free(w->data);
-		free(w);
-		return -1;
-	}
-	return 0;
+	return conn_write(c, w, total);
 }
 
 static void

@@ -274,12 +274,31 @@ http_job_history(struct master *m, struct evhttp_request *req, long id)
 	http_answer(req, &r);
 }
 
+/* The selector {id, idx} of "123" or "123[4]", or NULL. */
+json_t *
+http_job_sel(const char *rest)
+{
+	char *end, *idx;
+	long id = strtol(rest, &end, 10);
+	json_t *sel;
+
+	if (end == rest || id <= 0 || (*end != '\0' && *end != '['))
+		return NULL;
+	sel = json_pack("{s:I}", "id", (json_int_t)id);
+	if (*end == '[') {
+		idx = xstrndup(end + 1, strcspn(end + 1, "]"));
+		json_object_set_new(sel, "idx", json_string(idx));
+		free(idx);
+	}
+	return sel;
+}
+
 /* /api/jobs/123 or /api/jobs/123[4]: that job in any state. */
 static void
 http_job(struct master *m, struct evhttp_request *req, const char *rest,
     struct evkeyvalq *q)
 {
-	char *end, *idx = NULL;
+	char *end;
 	long id = strtol(rest, &end, 10);
 	struct http_result r;
 	json_t *sel;
@@ -287,14 +306,8 @@ http_job(struct master *m, struct evhttp_request *req, const char *rest,
 	(void)q;
 	if (end != rest && id > 0 && strcmp(end, "/history") == 0)
 		return http_job_history(m, req, id);
-	if (end == rest || id <= 0 || (*end != '\0' && *end != '['))
+	if ((sel = http_job_sel(rest)) == NULL)
 		return http_error(req, 400, "a job id is a number, or number[index]");
-	sel = json_pack("{s:I}", "id", (json_int_t)id);
-	if (*end == '[') {
-		idx = xstrndup(end + 1, strcspn(end + 1, "]"));
-		json_object_set_new(sel, "idx", json_string(idx));
-		free(idx);
-	}
 	http_call(m, query_jobs, json_pack("{s:[o], s:b, s:I}", "ids", sel,
 	    "all_states", 1, "limit", (json_int_t)1000), &r);
 	if (r.ok && json_array_size(json_object_get(r.data, "jobs")) == 0) {

@@ -25,6 +25,8 @@ typedef void (*http_fn)(struct master *m, struct evhttp_request *req,
 void http_send(struct evhttp_request *req, int code, const char *type,
     struct evbuffer *body);
 void http_error(struct evhttp_request *req, int code, const char *text);
+/* The job selector {id, idx} of a path's "123" or "123[4]", or NULL. */
+json_t *http_job_sel(const char *rest);
 void http_json(struct evhttp_request *req, json_t *data);
 int http_status(const char *code);	/* an op's error code as HTTP's */
 

@@ -230,19 +230,11 @@ void
 http_kill(struct master *m, struct evhttp_request *req, const char *rest,
     struct evkeyvalq *q)
 {
-	char *end, *idx;
-	long id = strtol(rest, &end, 10);
 	json_t *sel;
 
 	(void)q;
-	if (end == rest || id <= 0 || (*end != '\0' && *end != '['))
+	if ((sel = http_job_sel(rest)) == NULL)
 		return http_error(req, 400, "a job id is a number, or number[index]");
-	sel = json_pack("{s:I}", "id", (json_int_t)id);
-	if (*end == '[') {
-		idx = xstrndup(end + 1, strcspn(end + 1, "]"));
-		json_object_set_new(sel, "idx", json_string(idx));
-		free(idx);
-	}
 	http_write(m, req, "kill", json_pack("{s:[o]}", "ids", sel));
 }
 

@@ -1,6 +1,7 @@
 /*
  * become.c - the job owner's identity for a shepherd's child (see become.h).
  */
+#include <signal.h>
 #include <errno.h>
 #include <grp.h>
 #include <string.h>
@@ -24,4 +25,17 @@ become_user(const struct jobspec *js, const struct passwd *pw, char *err, size_t
 	if (getuid() != js->uid || geteuid() != js->uid)
 		return errf(err, errlen, "cannot become user %s: uid did not change", js->user);
 	return 0;
+}
+
+void
+become_child_signals(void)
+{
+	sigset_t none;
+
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 }

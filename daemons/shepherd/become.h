@@ -21,4 +21,8 @@
 int become_user(const struct jobspec *js, const struct passwd *pw, char *err,
     size_t errlen);
 
+/* A child's signals as a job expects them: HUP, INT, TERM and PIPE at
+ * their defaults, none blocked (the shepherd ignores or blocks some). */
+void become_child_signals(void);
+
 #endif

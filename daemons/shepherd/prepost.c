@@ -27,17 +27,11 @@ prepost_child(const struct prepost *p, const char *cmd)
 {
 	const struct jobspec *js = p->js;
 	char *argv[] = { "/bin/sh", "-c", (char *)cmd, NULL };
-	sigset_t none;
 	char err[512];
 	int fd;
 
 	setpgid(0, 0);
-	signal(SIGHUP, SIG_DFL);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGPIPE, SIG_DFL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	become_child_signals();
 	umask(js->umask >= 0 ? (mode_t)js->umask : 022);	/* not the daemons' 077 */
 	if (p->as_other && become_user(js, p->pw, err, sizeof(err)) < 0)
 		_exit(126);

@@ -224,19 +224,13 @@ static void __attribute__((noreturn))
 shep_child(struct shep *s, int go, int rep)
 {
 	int cwd_ok, cwd_errno;
-	sigset_t none;
 	char c, pid[32];
 
 	setpgid(0, 0);
 	if (read(go, &c, 1) != 1)
 		_exit(SHEP_EXIT_SETUP);	/* the shepherd died before releasing us */
 	close(go);
-	signal(SIGHUP, SIG_DFL);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGPIPE, SIG_DFL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	become_child_signals();
 	enforce_child(&s->spec);
 	shep_child_become(s, rep);
 	cwd_ok = chdir(s->cwd) == 0;

@@ -8,16 +8,7 @@
 # writes real files only with FSAL VFS) and packaging/deps.sh --nfs.
 
 load helpers
-
-NFS_SH=$BATS_TEST_DIRNAME/../nfs/nfs-server.sh
-
-nfs_free_port() {
-	local p
-	for p in $(seq $((20500 + RANDOM % 2000 * 2)) 2 29998); do
-		ss -ltnH "( sport = :$p or sport = :$((p + 1)) )" | grep -q . || { echo "$p"; return; }
-	done
-	return 1
-}
+load nfs
 
 # bats cannot skip from setup_file: it records why, and every test skips
 # with that reason in setup.

@@ -13,16 +13,7 @@
 # nfs.bats.
 
 load helpers
-
-NFS_SH=$BATS_TEST_DIRNAME/../nfs/nfs-server.sh
-
-nfs_free_port() {
-	local p
-	for p in $(seq $((20500 + RANDOM % 2000 * 2)) 2 29998); do
-		ss -ltnH "( sport = :$p or sport = :$((p + 1)) )" | grep -q . || { echo "$p"; return; }
-	done
-	return 1
-}
+load nfs
 
 setup_file() {
 	local why
