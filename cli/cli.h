@@ -49,6 +49,9 @@ int client_recv(struct client *c, const char *op, json_t *args, int *id,
 /* The next frame the daemon sends (after a request's reply: a stream);
  * -1 with err at EOF or on error. */
 int client_read(struct client *c, json_t **msg, char *err, size_t errlen);
+/* Whether bytes past the last frame are already read (poll() would miss
+ * them). */
+bool client_pending(const struct client *c);
 /* jobpages.c: a "jobs" listing page by page, range records expanded;
  * fn gets the records (or, key "arrays", the -A rows) in chunks and may
  * edit the chunk, but keeps no record past its call (they are reused);

@@ -325,6 +325,12 @@ client_read(struct client *c, json_t **msg, char *err, size_t errlen)
 	return client_read_frame(c, msg, &tail, &taillen, err, errlen);
 }
 
+bool
+client_pending(const struct client *c)
+{
+	return c->len > c->used;
+}
+
 /*
  * Turns a rep into CLIENT_* and data/err; *retry is set when the daemon
  * could not reach the master and did not forward the request, or when the

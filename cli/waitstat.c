@@ -1,0 +1,153 @@
+/*
+ * waitstat.c - what the waited-for job is doing, for the status line of
+ * bsub -K (waitline.c): a "jobs" query on a short connection of its own
+ * (the wait stays parked on the other), naming only the fields it shows
+ * and asking for one record, so a waiter costs the master little each
+ * second. An array shows its element counts (a "summary" row) and the
+ * reason of its first pending element.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "cli.h"
+#include "util.h"
+#include "waitline.h"
+
+/* A stalled master must not freeze the line for long. */
+#define WAITSTAT_TIMEOUT_S 2
+
+static json_t *
+waitstat_ask(json_t *args)
+{
+	struct timeval tv = { WAITSTAT_TIMEOUT_S, 0 };
+	struct client c;
+	json_t *data = NULL;
+	char err[256];
+	int rc;
+
+	if (client_open(&c, err, sizeof(err)) != CLIENT_OK) {
+		json_decref(args);
+		return NULL;
+	}
+	setsockopt(c.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	rc = client_request(&c, "jobs", args, &data, err, sizeof(err));
+	client_close(&c);
+	json_decref(args);
+	if (rc != CLIENT_OK) {
+		json_decref(data);
+		return NULL;
+	}
+	return data;
+}
+
+static json_t *
+waitstat_args(long id)
+{
+	return json_pack("{s:[{s:I}], s:s, s:i}", "ids", "id", (json_int_t)id,
+	    "user", "all", "limit", 1);
+}
+
+/* "reason: detail", several reasons joined by "; ", as bjobs -o shows them. */
+static void
+waitstat_reason(const json_t *rec, char *buf, size_t len)
+{
+	const char *r = json_string_value(json_object_get(rec, "pend_reason"));
+	const char *d = json_string_value(json_object_get(rec, "pend_detail"));
+	size_t o = 0;
+
+	*buf = '\0';
+	if (r == NULL)
+		return;
+	for (const char *p = r; *p != '\0' && o + 3 < len; p++) {
+		if (*p == '\n') {
+			buf[o++] = ';';
+			buf[o++] = ' ';
+		} else
+			buf[o++] = *p;
+	}
+	buf[o] = '\0';
+	if (strchr(r, '\n') == NULL && d != NULL && *d != '\0')
+		snprintf(buf + o, len - o, ": %s", d);
+}
+
+/* The first record of the job (states: NULL for any) as "STAT: reason". */
+static void
+waitstat_first(long id, const char *state, char *buf, size_t len)
+{
+	json_t *args = waitstat_args(id), *data, *rec;
+	const char *stat, *host;
+	char reason[400];
+
+	json_object_set_new(args, "fields", json_pack("[s,s,s]", "stat",
+	    "pend_reason", "exec_hosts"));
+	if (state != NULL)
+		json_object_set_new(args, "states", json_pack("[s]", state));
+	else
+		json_object_set_new(args, "all_states", json_true());
+	if ((data = waitstat_ask(args)) == NULL)
+		return;
+	rec = json_array_get(json_object_get(data, "jobs"), 0);
+	stat = json_string_value(json_object_get(rec, "stat"));
+	host = json_string_value(json_array_get(json_object_get(rec, "exec_hosts"), 0));
+	waitstat_reason(rec, reason, sizeof(reason));
+	if (stat != NULL && *reason != '\0')
+		snprintf(buf, len, "%s: %s", stat, reason);
+	else if (stat != NULL && host != NULL)
+		snprintf(buf, len, "%s on %s", stat, host);
+	else if (stat != NULL)
+		snprintf(buf, len, "%s", stat);
+	json_decref(data);
+}
+
+/* "RUN 3, PEND 5, DONE 2"; the number pending (0 when unknown). */
+static long
+waitstat_counts(long id, char *buf, size_t len)
+{
+	static const char *const keys[] = { "run", "pend", "psusp", "ssusp",
+	    "ususp", "done", "exit" };
+	json_t *args = waitstat_args(id), *data, *row;
+	long n, pend = 0;
+	size_t i, off = 0;
+	char up[8];
+
+	json_object_set_new(args, "summary", json_true());
+	json_object_set_new(args, "all_states", json_true());
+	if ((data = waitstat_ask(args)) == NULL)
+		return 0;
+	row = json_array_get(json_object_get(data, "arrays"), 0);
+	for (i = 0; i < nitems(keys) && off < len; i++) {
+		n = (long)json_integer_value(json_object_get(row, keys[i]));
+		if (n == 0)
+			continue;
+		snprintf(up, sizeof(up), "%s", keys[i]);
+		for (char *p = up; *p; p++)
+			*p = (char)(*p - 'a' + 'A');
+		off += (size_t)snprintf(buf + off, len - off, "%s%s %ld",
+		    off ? ", " : "", up, n);
+		if (strcmp(keys[i], "pend") == 0)
+			pend = n;
+	}
+	json_decref(data);
+	return pend;
+}
+
+void
+waitstat_text(void *arg, char *buf, size_t len)
+{
+	const struct waitstat *s = arg;
+	char first[400] = "";
+	const char *why;
+	size_t off;
+
+	*buf = '\0';
+	if (!s->array)
+		return waitstat_first(s->id, NULL, buf, len);
+	if (waitstat_counts(s->id, buf, len) == 0)
+		return;
+	waitstat_first(s->id, "PEND", first, sizeof(first));
+	off = strlen(buf);
+	if ((why = strstr(first, ": ")) != NULL && off < len)
+		snprintf(buf + off, len - off, "; %s", why + 2);
+}
