@@ -129,7 +129,7 @@ bsubwait_array_code(struct client *c, long id)
 int
 bsubwait_run(struct client *c, long id, bool array)
 {
-	struct waitstat ws = { id, array };
+	struct waitstat ws = { id, array, NULL };
 	struct waitline w;
 	json_t *job, *hosts;
 	const char *host;

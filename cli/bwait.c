@@ -9,7 +9,8 @@
  * -t takes fractional minutes too (a Pumice extension); -r is accepted
  * and ignored (the master re-evaluates on every job event). On a
  * terminal it says once what it waits for, then keeps a status line with
- * the elapsed time (waitline.c); piped, it prints only what it always did.
+ * the elapsed time and the state of the first job it names by id that has
+ * not ended (waitline.c); piped, it prints only what it always did.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,6 +116,33 @@ bwait_loop(struct waitline *w, const char *cond, uint64_t deadline, char *err,
 	}
 }
 
+/* The job ids the condition names by number ("done(123)",
+ * "numdone(125, >= 10)"), as SELs for the status line; NULL for none. A
+ * name is skipped: a glob may match many jobs. */
+static json_t *
+bwait_ids(const char *cond)
+{
+	json_t *ids = json_array();
+	const char *p;
+	char *end;
+	long id;
+
+	for (p = strchr(cond, '('); p != NULL && json_array_size(ids) < 64;
+	    p = strchr(p + 1, '(')) {
+		id = strtol(p + 1, &end, 10);
+		while (*end == ' ')
+			end++;
+		if (id > 0 && end > p + 1 && strchr(",)[", *end) != NULL)
+			json_array_append_new(ids, json_pack("{s:I}", "id",
+			    (json_int_t)id));
+	}
+	if (json_array_size(ids) == 0) {
+		json_decref(ids);
+		return NULL;
+	}
+	return ids;
+}
+
 static const char *
 bwait_word(int rc)
 {
@@ -129,17 +157,20 @@ bwait_main(int argc, char **argv)
 	double tmin = 0;
 	bool json = false;
 	char err[1024] = "";
+	struct waitstat ws = { 0, false, NULL };
 	struct waitline w;
 	int rc;
 
 	if ((rc = bwait_parse(argc, argv, &cond, &tmin, &json)) != 0)
 		return rc;
-	waitline_init(&w, NULL, NULL);
+	ws.ids = bwait_ids(cond);
+	waitline_init(&w, ws.ids != NULL ? waitstat_text : NULL, &ws);
 	w.deadline = tmin > 0 ? w.start + (uint64_t)(tmin * 60000) : 0;
 	if (w.on)
 		fprintf(stderr, "<<Waiting for %s>>\n", cond);
 	rc = bwait_loop(&w, cond, w.deadline, err, sizeof(err));
 	waitline_clear(&w);
+	json_decref(ws.ids);
 	if (json) {
 		json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "COMMAND", "bwait",
 		    "CONDITION", cond, "RESULT", bwait_word(rc), "MESSAGE",

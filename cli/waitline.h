@@ -39,8 +39,10 @@ void waitline_elapsed(uint64_t ms, char *buf, size_t len);
 struct waitstat {
 	long id;
 	bool array;
+	json_t *ids;		/* else: SELs of a bwait condition */
 };
-/* waitline_fn: "PEND: reason", "RUN on host", "RUN 3, PEND 5: reason". */
+/* waitline_fn: "PEND: reason", "RUN on host", "RUN 3, PEND 5; reason",
+ * with ids "job 456 PEND: reason" (the first of them not ended). */
 void waitstat_text(void *arg, char *buf, size_t len);
 
 #endif

@@ -4,7 +4,8 @@
  * (the wait stays parked on the other), naming only the fields it shows
  * and asking for one record, so a waiter costs the master little each
  * second. An array shows its element counts (a "summary" row) and the
- * reason of its first pending element.
+ * reason of its first pending element; a bwait condition, the first of
+ * its jobs not yet ended.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,32 +73,37 @@ waitstat_reason(const json_t *rec, char *buf, size_t len)
 		snprintf(buf + o, len - o, ": %s", d);
 }
 
-/* The first record of the job (states: NULL for any) as "STAT: reason". */
+/* The first record args selects as "STAT: reason" or "STAT on host";
+ * named: "job 123 " or "job 123[4] " before it. */
 static void
-waitstat_first(long id, const char *state, char *buf, size_t len)
+waitstat_first(json_t *args, bool named, char *buf, size_t len)
 {
-	json_t *args = waitstat_args(id), *data, *rec;
+	json_t *data, *rec;
 	const char *stat, *host;
 	char reason[400];
+	size_t off = 0;
+	long idx;
 
 	json_object_set_new(args, "fields", json_pack("[s,s,s]", "stat",
 	    "pend_reason", "exec_hosts"));
-	if (state != NULL)
-		json_object_set_new(args, "states", json_pack("[s]", state));
-	else
-		json_object_set_new(args, "all_states", json_true());
 	if ((data = waitstat_ask(args)) == NULL)
 		return;
 	rec = json_array_get(json_object_get(data, "jobs"), 0);
 	stat = json_string_value(json_object_get(rec, "stat"));
 	host = json_string_value(json_array_get(json_object_get(rec, "exec_hosts"), 0));
+	idx = (long)json_integer_value(json_object_get(rec, "idx"));
 	waitstat_reason(rec, reason, sizeof(reason));
+	if (named && stat != NULL)
+		off = (size_t)snprintf(buf, len, idx > 0 ? "job %lld[%ld] " : "job %lld ",
+		    (long long)json_integer_value(json_object_get(rec, "id")), idx);
+	if (off >= len)
+		off = 0;
 	if (stat != NULL && *reason != '\0')
-		snprintf(buf, len, "%s: %s", stat, reason);
+		snprintf(buf + off, len - off, "%s: %s", stat, reason);
 	else if (stat != NULL && host != NULL)
-		snprintf(buf, len, "%s on %s", stat, host);
+		snprintf(buf + off, len - off, "%s on %s", stat, host);
 	else if (stat != NULL)
-		snprintf(buf, len, "%s", stat);
+		snprintf(buf + off, len - off, "%s", stat);
 	json_decref(data);
 }
 
@@ -139,14 +145,26 @@ waitstat_text(void *arg, char *buf, size_t len)
 	const struct waitstat *s = arg;
 	char first[400] = "";
 	const char *why;
+	json_t *args;
 	size_t off;
 
 	*buf = '\0';
-	if (!s->array)
-		return waitstat_first(s->id, NULL, buf, len);
-	if (waitstat_counts(s->id, buf, len) == 0)
+	if (s->ids != NULL) {	/* bwait: the first job not yet ended */
+		args = json_pack("{s:O, s:s, s:i}", "ids", s->ids, "user", "all",
+		    "limit", 1);
+		return waitstat_first(args, true, buf, len);
+	}
+	args = waitstat_args(s->id);
+	if (!s->array) {
+		json_object_set_new(args, "all_states", json_true());
+		return waitstat_first(args, false, buf, len);
+	}
+	if (waitstat_counts(s->id, buf, len) == 0) {
+		json_decref(args);
 		return;
-	waitstat_first(s->id, "PEND", first, sizeof(first));
+	}
+	json_object_set_new(args, "states", json_pack("[s]", "PEND"));
+	waitstat_first(args, false, first, sizeof(first));
 	off = strlen(buf);
 	if ((why = strstr(first, ": ")) != NULL && off < len)
 		snprintf(buf + off, len - off, "; %s", why + 2);

@@ -61,12 +61,29 @@ block_slot() {
 	[ "$(wc -l <"$TESTDIR/k.out")" -eq 1 ]
 }
 
-@test "bwait on a terminal says what it waits for and shows the elapsed time; piped it prints nothing" {
+@test "bsub -K of an array on a terminal: element counts and the first pending element's reason" {
 	block_slot
-	on_pty "$TESTDIR/bw.out" bwait -w "'ended($BLOCKER)'" &
+	on_pty "$TESTDIR/pty.out" bsub -K -J "'w[1-3]'" -o /dev/null true &
+	local kpid=$!
+	wait_for grep -q 'PEND 3; ' "$TESTDIR/pty.out"
+	bkill "$BLOCKER"
+	wait "$kpid"
+	local out
+	out=$(cat -v "$TESTDIR/pty.out")
+	echo "$out" >&3
+	[[ "$out" =~ '<<Waiting 0:0'[0-9]' M-bM-^@M-^T PEND 3; Not enough job slot' ]]
+	[[ "$out" == *"<<Job is finished>>"* ]]
+}
+
+@test "bwait on a terminal says what it waits for, the elapsed time and the first unended job's state; piped it prints nothing" {
+	block_slot
+	submit -o /dev/null true
+	local first=$JOBID
+	wait_job_state "$first" PEND
+	on_pty "$TESTDIR/bw.out" bwait -w "'ended($BLOCKER) && ended($first)'" &
 	local bpid=$!
 	wait_for grep -q "Waiting 0:0[1-9]" "$TESTDIR/bw.out"
-	bwait -w "ended($BLOCKER)" 2>"$TESTDIR/bw.err" &
+	bwait -w "ended($BLOCKER) && ended($first)" 2>"$TESTDIR/bw.err" &
 	local ppid=$!
 	sleep 2
 	bkill "$BLOCKER"
@@ -75,8 +92,8 @@ block_slot() {
 	local out
 	out=$(cat -v "$TESTDIR/bw.out")
 	echo "$out" >&3
-	[[ "$out" == "<<Waiting for ended($BLOCKER)>>^M"* ]]
-	[[ "$out" == *'^M<<Waiting 0:01>>^[[K'* ]]
+	[[ "$out" == "<<Waiting for ended($BLOCKER) && ended($first)>>^M"* ]]
+	[[ "$out" == *'^M<<Waiting 0:01 M-bM-^@M-^T job '"$BLOCKER"' RUN on node1>>^[[K'* ]]
 	[[ "$out" == *'^M^[[K' ]]
 	[ ! -s "$TESTDIR/bw.err" ]
 }
