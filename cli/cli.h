@@ -32,6 +32,8 @@ struct client {
 char *client_socket_path(char *err, size_t errlen);
 /* Connects, retrying ENOENT/ECONNREFUSED up to $PUMICE_CONNECT_TIMEOUT s. */
 int client_open(struct client *c, char *err, size_t errlen);
+/* One try, no retry and no note (a side query that must not stall). */
+int client_open_once(struct client *c, char *err, size_t errlen);
 /* One request on an open connection; CLIENT_* codes, *data a new ref. */
 int client_request(struct client *c, const char *op, json_t *args,
     json_t **data, char *err, size_t errlen);

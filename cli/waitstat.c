@@ -13,33 +13,43 @@
 #include <sys/socket.h>
 
 #include "cli.h"
+#include "proto.h"
 #include "util.h"
 #include "waitline.h"
 
 /* A stalled master must not freeze the line for long. */
 #define WAITSTAT_TIMEOUT_S 2
 
+/* The reply's data to one "jobs" request (args stolen), or NULL: asked
+ * once, no retry when busy or unreachable (client_request's retries
+ * could hold the line, and bwait's deadline, for half a minute). */
 static json_t *
 waitstat_ask(json_t *args)
 {
 	struct timeval tv = { WAITSTAT_TIMEOUT_S, 0 };
 	struct client c;
-	json_t *data = NULL;
+	json_t *msg, *data = NULL;
 	char err[256];
-	int rc;
+	int id;
 
-	if (client_open(&c, err, sizeof(err)) != CLIENT_OK) {
+	if (client_open_once(&c, err, sizeof(err)) != CLIENT_OK) {
 		json_decref(args);
 		return NULL;
 	}
 	setsockopt(c.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	rc = client_request(&c, "jobs", args, &data, err, sizeof(err));
+	if (client_send(&c, "jobs", args, &id, err, sizeof(err)) == CLIENT_OK)
+		while (data == NULL && client_read(&c, &msg, err, sizeof(err)) == 0) {
+			if (strcmp(proto_type(msg), "rep") == 0 &&
+			    json_integer_value(json_object_get(msg, "id")) == id) {
+				data = json_is_true(json_object_get(msg, "ok")) ?
+				    json_incref(json_object_get(msg, "data")) : NULL;
+				json_decref(msg);
+				break;
+			}
+			json_decref(msg);
+		}
 	client_close(&c);
 	json_decref(args);
-	if (rc != CLIENT_OK) {
-		json_decref(data);
-		return NULL;
-	}
 	return data;
 }
 
