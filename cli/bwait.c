@@ -116,33 +116,6 @@ bwait_loop(struct waitline *w, const char *cond, uint64_t deadline, char *err,
 	}
 }
 
-/* The job ids the condition names by number ("done(123)",
- * "numdone(125, >= 10)"), as SELs for the status line; NULL for none. A
- * name is skipped: a glob may match many jobs. */
-static json_t *
-bwait_ids(const char *cond)
-{
-	json_t *ids = json_array();
-	const char *p;
-	char *end;
-	long id;
-
-	for (p = strchr(cond, '('); p != NULL && json_array_size(ids) < 64;
-	    p = strchr(p + 1, '(')) {
-		id = strtol(p + 1, &end, 10);
-		while (*end == ' ')
-			end++;
-		if (id > 0 && end > p + 1 && strchr(",)[", *end) != NULL)
-			json_array_append_new(ids, json_pack("{s:I}", "id",
-			    (json_int_t)id));
-	}
-	if (json_array_size(ids) == 0) {
-		json_decref(ids);
-		return NULL;
-	}
-	return ids;
-}
-
 static const char *
 bwait_word(int rc)
 {
@@ -163,7 +136,7 @@ bwait_main(int argc, char **argv)
 
 	if ((rc = bwait_parse(argc, argv, &cond, &tmin, &json)) != 0)
 		return rc;
-	ws.ids = bwait_ids(cond);
+	ws.ids = waitstat_cond_ids(cond);
 	waitline_init(&w, ws.ids != NULL ? waitstat_text : NULL, &ws);
 	w.deadline = tmin > 0 ? w.start + (uint64_t)(tmin * 60000) : 0;
 	if (w.on)

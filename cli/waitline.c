@@ -54,9 +54,8 @@ waitline_dash(void)
 	return "-";
 }
 
-/* Cuts s to cols columns (a UTF-8 sequence is one), so the line never
- * wraps: "\r" would then rewrite only its last row. */
-static void
+/* The line never wraps: "\r" would then rewrite only its last row. */
+void
 waitline_fit(char *s, size_t cols)
 {
 	size_t n = 0;

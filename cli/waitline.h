@@ -34,6 +34,8 @@ int waitline_request(struct waitline *w, struct client *c, const char *op,
     json_t *args, json_t **data, char *err, size_t errlen);
 /* "M:SS", or "H:MM:SS" from an hour. */
 void waitline_elapsed(uint64_t ms, char *buf, size_t len);
+/* Cuts s to cols columns, a UTF-8 sequence counting as one. */
+void waitline_fit(char *s, size_t cols);
 
 /* waitstat.c: a waited-for job, as waitline_fn's arg. */
 struct waitstat {
@@ -44,5 +46,8 @@ struct waitstat {
 /* waitline_fn: "PEND: reason", "RUN on host", "RUN 3, PEND 5; reason",
  * with ids "job 456 PEND: reason" (the first of them not ended). */
 void waitstat_text(void *arg, char *buf, size_t len);
+/* The ids a bwait condition names by number ("done(123)", "numdone(125,
+ * >= 10)"), as SELs; NULL for none. */
+json_t *waitstat_cond_ids(const char *cond);
 
 #endif

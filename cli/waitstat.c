@@ -100,7 +100,8 @@ waitstat_first(json_t *args, bool named, char *buf, size_t len)
 		return;
 	rec = json_array_get(json_object_get(data, "jobs"), 0);
 	stat = json_string_value(json_object_get(rec, "stat"));
-	host = json_string_value(json_array_get(json_object_get(rec, "exec_hosts"), 0));
+	host = json_string_value(json_array_get(json_object_get(rec,
+	    "exec_hosts"), 0));
 	idx = (long)json_integer_value(json_object_get(rec, "idx"));
 	waitstat_reason(rec, reason, sizeof(reason));
 	if (named && stat != NULL)
@@ -178,4 +179,32 @@ waitstat_text(void *arg, char *buf, size_t len)
 	off = strlen(buf);
 	if ((why = strstr(first, ": ")) != NULL && off < len)
 		snprintf(buf + off, len - off, "; %s", why + 2);
+}
+
+/* The job ids the condition names by number ("done(123)",
+ * "numdone(125, >= 10)"), as SELs for the status line; NULL for none. A
+ * name is skipped: a glob may match many jobs. */
+json_t *
+waitstat_cond_ids(const char *cond)
+{
+	json_t *ids = json_array();
+	const char *p;
+	char *end;
+	long id;
+
+	for (p = strchr(cond, '('); p != NULL && json_array_size(ids) < 64;
+	    p = strchr(p + 1, '(')) {
+		id = strtol(p + 1, &end, 10);
+		while (*end == ' ')
+			end++;
+		if (id > 0 && end > p + 1 && *end != '\0' &&
+		    strchr(",)[", *end) != NULL)
+			json_array_append_new(ids, json_pack("{s:I}", "id",
+			    (json_int_t)id));
+	}
+	if (json_array_size(ids) == 0) {
+		json_decref(ids);
+		return NULL;
+	}
+	return ids;
 }

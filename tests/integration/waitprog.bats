@@ -37,7 +37,7 @@ block_slot() {
 	wait "$kpid"
 	local out
 	out=$(cat -v "$TESTDIR/pty.out")
-	echo "$out" >&3
+	echo "$out"
 	[[ "$out" == *"<<Waiting for dispatch ...>>"* ]]
 	[[ "$out" =~ \^M'<<Waiting 0:0'[0-9]' M-bM-^@M-^T PEND: '[^\^]+'>>^['\[K ]]
 	# cleared, then the normal line
@@ -70,7 +70,7 @@ block_slot() {
 	wait "$kpid"
 	local out
 	out=$(cat -v "$TESTDIR/pty.out")
-	echo "$out" >&3
+	echo "$out"
 	[[ "$out" =~ '<<Waiting 0:0'[0-9]' M-bM-^@M-^T PEND 3; Not enough job slot' ]]
 	[[ "$out" == *"<<Job is finished>>"* ]]
 }
@@ -91,7 +91,7 @@ block_slot() {
 	wait "$ppid"
 	local out
 	out=$(cat -v "$TESTDIR/bw.out")
-	echo "$out" >&3
+	echo "$out"
 	[[ "$out" == "<<Waiting for ended($BLOCKER) && ended($first)>>^M"* ]]
 	[[ "$out" == *'^M<<Waiting 0:01 M-bM-^@M-^T job '"$BLOCKER"' RUN on node1>>^[[K'* ]]
 	[[ "$out" == *'^M^[[K' ]]
@@ -104,6 +104,6 @@ block_slot() {
 	bkill "$BLOCKER"
 	local out
 	out=$(cat -v "$TESTDIR/bt.out")
-	echo "$out" >&3
+	echo "$out"
 	[[ "$out" == *'^M^[[Kbwait: Wait condition <ended('"$BLOCKER"')> timed out'* ]]
 }
