@@ -4,7 +4,10 @@
  * restart must not fail a waiting workflow). Exit codes: the job's exit
  * code (DONE 0; EXIT with no code 1); 126 when it was killed while still
  * pending; for an array, 0 when every element is DONE, else the code of
- * the lowest-indexed element that is not (1 if it has none).
+ * the lowest-indexed element that is not (1 if it has none). On a
+ * terminal a status line (waitline.c) shows the elapsed time and the
+ * job's state and pending reason between those lines; piped, the output
+ * is only the lines scripts parse.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +16,7 @@
 
 #include "cli.h"
 #include "util.h"
+#include "waitline.h"
 
 static long
 bsubwait_timeout_ms(void)
@@ -25,7 +29,8 @@ bsubwait_timeout_ms(void)
 /* One wait; reconnects on a dropped link. Returns the JOBREC or NULL
  * after printing why (rejected: *rc = 255). */
 static json_t *
-bsubwait_once(struct client *c, long id, const char *until, int *rc)
+bsubwait_once(struct client *c, struct waitline *w, long id, const char *until,
+    int *rc)
 {
 	uint64_t first_fail = 0;
 	char err[1024];
@@ -34,25 +39,31 @@ bsubwait_once(struct client *c, long id, const char *until, int *rc)
 
 	for (;;) {
 		json_t *args = json_pack("{s:I, s:s}", "id", (json_int_t)id, "until", until);
-		r = c->fd >= 0 ? client_request(c, "wait", args, &data, err, sizeof(err)) :
-		    CLIENT_UNREACHABLE;
+		r = c->fd >= 0 ? waitline_request(w, c, "wait", args, &data, err,
+		    sizeof(err)) : CLIENT_UNREACHABLE;
 		json_decref(args);
 		if (r == CLIENT_OK)
 			break;
 		if (r == CLIENT_REJECTED) {
+			waitline_clear(w);
 			fprintf(stderr, "Job <%ld>: %s\n", id, err);
 			*rc = CLI_EXIT_FAIL;
 			return NULL;
 		}
 		if (first_fail == 0)
 			first_fail = now_mono_ms();
-		else if (now_mono_ms() - first_fail > (uint64_t)bsubwait_timeout_ms())
+		else if (now_mono_ms() - first_fail > (uint64_t)bsubwait_timeout_ms()) {
+			waitline_clear(w);
 			client_die_unreachable("bsub", err);
+		}
 		client_close(c);
 		nanosleep(&(struct timespec){ 1, 0 }, NULL);
-		if (client_open(c, err, sizeof(err)) != CLIENT_OK)
+		if (client_open(c, err, sizeof(err)) != CLIENT_OK) {
+			waitline_clear(w);
 			client_die_unreachable("bsub", err);
+		}
 	}
+	waitline_clear(w);
 	job = json_incref(json_object_get(data, "job"));
 	json_decref(data);
 	if (job == NULL)
@@ -118,12 +129,15 @@ bsubwait_array_code(struct client *c, long id)
 int
 bsubwait_run(struct client *c, long id, bool array)
 {
+	struct waitstat ws = { id, array, NULL };
+	struct waitline w;
 	json_t *job, *hosts;
 	const char *host;
 	int rc = 0;
 
+	waitline_init(&w, waitstat_text, &ws);
 	fprintf(stderr, "<<Waiting for dispatch ...>>\n");
-	if ((job = bsubwait_once(c, id, "start", &rc)) == NULL)
+	if ((job = bsubwait_once(c, &w, id, "start", &rc)) == NULL)
 		return rc;
 	hosts = json_object_get(job, "exec_hosts");
 	host = json_string_value(json_array_get(hosts, 0));
@@ -135,7 +149,7 @@ bsubwait_run(struct client *c, long id, bool array)
 	}
 	fprintf(stderr, "<<Starting on %s>>\n", host ? host : "-");
 	json_decref(job);
-	if ((job = bsubwait_once(c, id, "end", &rc)) == NULL)
+	if ((job = bsubwait_once(c, &w, id, "end", &rc)) == NULL)
 		return rc;
 	fprintf(stderr, "<<Job is finished>>\n");
 	rc = array ? bsubwait_array_code(c, id) : bsubwait_code(job);

@@ -7,7 +7,10 @@
  * Exit codes: 0 satisfied, 1 timed out, 2 can never be satisfied, 255
  * rejected (syntax, unknown job, bad option), 69 cluster unreachable.
  * -t takes fractional minutes too (a Pumice extension); -r is accepted
- * and ignored (the master re-evaluates on every job event).
+ * and ignored (the master re-evaluates on every job event). On a
+ * terminal it says once what it waits for, then keeps a status line with
+ * the elapsed time and the state of the first job it names by id that has
+ * not ended (waitline.c); piped, it prints only what it always did.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +21,7 @@
 #include "cli.h"
 #include "opts.h"
 #include "util.h"
+#include "waitline.h"
 
 enum { BWAIT_OK = 0, BWAIT_TIMEOUT = 1, BWAIT_NEVER = 2 };
 
@@ -79,7 +83,8 @@ bwait_set_timeout(struct client *c, uint64_t deadline)
 
 /* Asks until answered; returns BWAIT_* or CLI_EXIT_FAIL. */
 static int
-bwait_loop(const char *cond, uint64_t deadline, char *err, size_t errlen)
+bwait_loop(struct waitline *w, const char *cond, uint64_t deadline, char *err,
+    size_t errlen)
 {
 	struct client c;
 	json_t *data, *args;
@@ -87,12 +92,14 @@ bwait_loop(const char *cond, uint64_t deadline, char *err, size_t errlen)
 	int rc;
 
 	for (;;) {
-		if (client_open(&c, err, errlen) != CLIENT_OK)
+		if (client_open(&c, err, errlen) != CLIENT_OK) {
+			waitline_clear(w);
 			client_die_unreachable("bwait", err);
+		}
 		if (deadline)
 			bwait_set_timeout(&c, deadline);
 		args = json_pack("{s:s}", "cond", cond);
-		rc = client_request(&c, "depwait", args, &data, err, errlen);
+		rc = waitline_request(w, &c, "depwait", args, &data, err, errlen);
 		json_decref(args);
 		client_close(&c);
 		if (rc == CLIENT_REJECTED)
@@ -123,12 +130,20 @@ bwait_main(int argc, char **argv)
 	double tmin = 0;
 	bool json = false;
 	char err[1024] = "";
+	struct waitstat ws = { 0, false, NULL };
+	struct waitline w;
 	int rc;
 
 	if ((rc = bwait_parse(argc, argv, &cond, &tmin, &json)) != 0)
 		return rc;
-	rc = bwait_loop(cond, tmin > 0 ? now_mono_ms() + (uint64_t)(tmin * 60000) : 0,
-	    err, sizeof(err));
+	ws.ids = waitstat_cond_ids(cond);
+	waitline_init(&w, ws.ids != NULL ? waitstat_text : NULL, &ws);
+	w.deadline = tmin > 0 ? w.start + (uint64_t)(tmin * 60000) : 0;
+	if (w.on)
+		fprintf(stderr, "<<Waiting for %s>>\n", cond);
+	rc = bwait_loop(&w, cond, w.deadline, err, sizeof(err));
+	waitline_clear(&w);
+	json_decref(ws.ids);
 	if (json) {
 		json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "COMMAND", "bwait",
 		    "CONDITION", cond, "RESULT", bwait_word(rc), "MESSAGE",

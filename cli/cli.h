@@ -32,6 +32,8 @@ struct client {
 char *client_socket_path(char *err, size_t errlen);
 /* Connects, retrying ENOENT/ECONNREFUSED up to $PUMICE_CONNECT_TIMEOUT s. */
 int client_open(struct client *c, char *err, size_t errlen);
+/* One try, no retry and no note (a side query that must not stall). */
+int client_open_once(struct client *c, char *err, size_t errlen);
 /* One request on an open connection; CLIENT_* codes, *data a new ref. */
 int client_request(struct client *c, const char *op, json_t *args,
     json_t **data, char *err, size_t errlen);
@@ -49,6 +51,9 @@ int client_recv(struct client *c, const char *op, json_t *args, int *id,
 /* The next frame the daemon sends (after a request's reply: a stream);
  * -1 with err at EOF or on error. */
 int client_read(struct client *c, json_t **msg, char *err, size_t errlen);
+/* Whether bytes past the last frame are already read (poll() would miss
+ * them). */
+bool client_pending(const struct client *c);
 /* jobpages.c: a "jobs" listing page by page, range records expanded;
  * fn gets the records (or, key "arrays", the -A rows) in chunks and may
  * edit the chunk, but keeps no record past its call (they are reused);

@@ -177,10 +177,10 @@ client_backoff(uint64_t start, uint64_t deadline, long *delay, const char *why)
 	return true;
 }
 
-int
-client_open(struct client *c, char *err, size_t errlen)
+static int
+client_open_within(struct client *c, long timeout_ms, char *err, size_t errlen)
 {
-	uint64_t start = now_mono_ms(), deadline = start + (uint64_t)client_timeout_ms();
+	uint64_t start = now_mono_ms(), deadline = start + (uint64_t)timeout_ms;
 	long delay = 50;
 	char *path;
 
@@ -204,6 +204,18 @@ client_open(struct client *c, char *err, size_t errlen)
 	}
 	free(path);
 	return CLIENT_OK;
+}
+
+int
+client_open(struct client *c, char *err, size_t errlen)
+{
+	return client_open_within(c, client_timeout_ms(), err, errlen);
+}
+
+int
+client_open_once(struct client *c, char *err, size_t errlen)
+{
+	return client_open_within(c, 0, err, errlen);
 }
 
 void
@@ -323,6 +335,12 @@ client_read(struct client *c, json_t **msg, char *err, size_t errlen)
 	size_t taillen;
 
 	return client_read_frame(c, msg, &tail, &taillen, err, errlen);
+}
+
+bool
+client_pending(const struct client *c)
+{
+	return c->len > c->used;
 }
 
 /*
