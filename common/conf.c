@@ -328,32 +328,17 @@ conf_cluster_file(struct conf_ctx *x)
 	return rc;
 }
 
-/* lsb.params numbers; other keys are kept in c->params untouched. */
+/* lsb.params numbers: the key table says which keys the master keeps in
+ * a long of struct conf, where, and their range; other keys are kept in
+ * c->params untouched. */
 static int
 conf_params_kv(struct conf_ctx *x, const char *path, const struct cfg_kv *kv)
 {
-	/* where each number goes; its range comes from the key table */
-	static const struct {
-		const char *key;
-		size_t off;
-	} keys[] = {
-		{ "CLEAN_PERIOD", offsetof(struct conf, clean_period) },
-		{ "PUMICE_HISTORY_DAYS", offsetof(struct conf, history_days) },
-		{ "MAX_JOB_ARRAY_SIZE", offsetof(struct conf, max_job_array_size) },
-		{ "MAX_JOBID", offsetof(struct conf, max_jobid) },
-		{ "JOB_TERMINATE_INTERVAL", offsetof(struct conf, job_terminate_interval) },
-		{ "ACCT_ARCHIVE_SIZE", offsetof(struct conf, acct_archive_size) },
-		{ "MAX_ACCT_ARCHIVE_FILE", offsetof(struct conf, max_acct_archive_file) },
-	};
-	const struct conftab_key *k;
-	size_t i;
+	const struct conftab_key *k = conftab_find(CT_LSB_PARAMS, kv->key);
 
-	for (i = 0; i < nitems(keys); i++)
-		if (strcasecmp(kv->key, keys[i].key) == 0 &&
-		    (k = conftab_find(CT_LSB_PARAMS, keys[i].key)) != NULL)
-			return conf_kv_long(x, path, kv, k->min, k->max,
-			    (long *)((char *)x->c + keys[i].off));
-	return 0;
+	if (k == NULL || k->live != CV_LONG)
+		return 0;
+	return conf_kv_long(x, path, kv, k->min, k->max, conftab_live_long(k, x->c));
 }
 
 /* LSB_CONFDIR/<cluster>/configdir/lsb.params (optional). */

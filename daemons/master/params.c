@@ -1,10 +1,11 @@
 /*
  * params.c - configuration introspection for bparams, badmin showconf mbd,
- * lsadmin showconf lim and lsclusters. The table below names every
- * lsb.params parameter Pumice publishes, with LSF's default and unit;
- * values come from the running struct conf (what the master uses) or, for
- * parameters Pumice accepts without acting on them, from lsb.params as
- * written. Keys in lsb.params that the table does not know are published
+ * lsadmin showconf lim and lsclusters. The lsb.params rows of the key
+ * table (conftab.c) flagged CTF_LISTED are published in the table's order,
+ * with their unit and LSF's description; values come from the running
+ * struct conf where the row says the master keeps one (what the master
+ * uses), else from lsb.params as written, else the row's default. The
+ * other keys lsb.params sets (Pumice's own, unknown ones) are published
  * too, as written.
  */
 #include <stdlib.h>
@@ -12,56 +13,9 @@
 #include <strings.h>
 #include <time.h>
 
+#include "conftab.h"
 #include "master.h"
 #include "util.h"
-
-static const struct params_def {
-	const char *key;
-	const char *def;	/* LSF's default; NULL: taken from struct conf */
-	const char *unit;	/* "" when none */
-	bool core;		/* shown by bparams -l without -a */
-	const char *desc;
-} params_defs[] = {
-	{ "DEFAULT_QUEUE", NULL, "", true,
-	    "System default queues for automatic queue selection" },
-	{ "DEFAULT_PROJECT", "default", "", true, "The default project assigned to jobs" },
-	{ "MBD_SLEEP_TIME", "10", "seconds", true,
-	    "The interval for dispatching jobs by master batch daemon" },
-	{ "SBD_SLEEP_TIME", "30", "seconds", true,
-	    "The interval for checking jobs by slave batch daemon" },
-	{ "JOB_ACCEPT_INTERVAL", "1", "", true,
-	    "The interval for a host to accept two batch jobs, in multiples of "
-	    "MBD_SLEEP_TIME" },
-	{ "JOB_SCHEDULING_INTERVAL", "1", "seconds", false,
-	    "The minimum interval between two scheduling sessions" },
-	{ "CLEAN_PERIOD", NULL, "seconds", true,
-	    "The amount of time during which finished jobs are kept in core" },
-	{ "MAX_JOB_NUM", "1000", "", false,
-	    "The maximum number of finished jobs that are logged before switching "
-	    "the event log" },
-	{ "MAX_JOB_ARRAY_SIZE", NULL, "", true, "The maximum number of jobs in a job array" },
-	{ "MAX_JOBID", NULL, "", true, "The maximum job ID" },
-	{ "JOB_TERMINATE_INTERVAL", NULL, "seconds", true,
-	    "The time interval between the signals of a default job kill" },
-	{ "MAX_SBD_FAIL", "3", "", false,
-	    "The maximum number of retries for reaching a slave batch daemon" },
-	{ "MAX_USER_PRIORITY", "-1", "", false, "The maximum user-assigned job priority" },
-	{ "MAX_JOB_REQUEUE", "2147483647", "", false,
-	    "The maximum number of times a job is requeued by its exit value" },
-	{ "JOB_PRIORITY_OVER_TIME", "", "", false,
-	    "Automatic job priority escalation" },
-	{ "JOB_DEP_LAST_SUB", "0", "", false,
-	    "Whether a dependency on a job name refers to the last job submitted" },
-	{ "JOB_SPOOL_DIR", "", "", false, "The directory for the job spool" },
-	{ "RESOURCE_RESERVE_PER_TASK", "N", "", false,
-	    "Whether rusage resources are reserved per task" },
-	{ "RESOURCE_RESERVE_PER_SLOT", "N", "", false,
-	    "Whether rusage resources are reserved per slot" },
-	{ "DEFAULT_BWAIT_TIMEOUT", "525600", "minutes", false,
-	    "The default timeout of bwait" },
-	{ "ORPHAN_JOB_TERM_GRACE_PERIOD", "0", "seconds", false,
-	    "The grace period before an orphaned dependent job is terminated" },
-};
 
 /* The value lsb.params gives key, or NULL. */
 static const char *
@@ -76,34 +30,28 @@ params_file_value(const struct conf *c, const char *key)
 	return v;
 }
 
-/* The value the running master uses for a table entry (malloc'd). */
+/* The value the running master uses for a listed row (malloc'd): a long
+ * it keeps wins over the file's text (it is that text, parsed), the
+ * file's text over a string it derived from it. */
 static char *
-params_value(const struct conf *c, const struct params_def *d)
+params_value(const struct conf *c, const struct conftab_key *k)
 {
-	const char *v = params_file_value(c, d->key);
+	const char *v = params_file_value(c, k->key);
+	char *live = NULL;
 
-	if (strcmp(d->key, "DEFAULT_QUEUE") == 0)
-		return xstrdup(v ? v : c->default_queue);
-	if (strcmp(d->key, "CLEAN_PERIOD") == 0)
-		return xasprintf("%ld", c->clean_period);
-	if (strcmp(d->key, "MAX_JOB_ARRAY_SIZE") == 0)
-		return xasprintf("%ld", c->max_job_array_size);
-	if (strcmp(d->key, "MAX_JOBID") == 0)
-		return xasprintf("%ld", c->max_jobid);
-	if (strcmp(d->key, "JOB_TERMINATE_INTERVAL") == 0)
-		return xasprintf("%ld", c->job_terminate_interval);
-	return xstrdup(v ? v : d->def);
+	if (k->live == CV_LONG || v == NULL)
+		live = conftab_live_value(k, c);
+	if (live != NULL)
+		return live;
+	return xstrdup(v ? v : k->def);
 }
 
 static bool
-params_known(const char *key)
+params_listed(const char *key)
 {
-	size_t i;
+	const struct conftab_key *k = conftab_find(CT_LSB_PARAMS, key);
 
-	for (i = 0; i < nitems(params_defs); i++)
-		if (strcasecmp(params_defs[i].key, key) == 0)
-			return true;
-	return false;
+	return k != NULL && (k->flags & CTF_LISTED);
 }
 
 static void
@@ -111,32 +59,36 @@ params_add(json_t *out, const char *key, const char *value, const char *unit,
     bool core, const char *desc)
 {
 	json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:b, s:s}", "key", key,
-	    "value", value, "unit", unit, "core", core, "desc", desc));
+	    "value", value, "unit", unit ? unit : "", "core", core, "desc", desc));
 }
 
 /* Every lsb.params parameter, plus LSF_UNIT_FOR_LIMITS from lsf.conf. */
 json_t *
 params_list(const struct conf *c)
 {
+	const struct conftab_key *k;
 	json_t *out = json_array();
-	size_t i, k, j;
+	size_t i, j;
+	char *v;
 
-	for (i = 0; i < nitems(params_defs); i++) {
-		const struct params_def *d = &params_defs[i];
-		char *v = params_value(c, d);
-		params_add(out, d->key, v, d->unit, d->core || params_file_value(c,
-		    d->key) != NULL, d->desc);
+	for (i = 0; i < conftab_n; i++) {
+		k = &conftab[i];
+		if (k->file != CT_LSB_PARAMS || !(k->flags & CTF_LISTED))
+			continue;
+		v = params_value(c, k);
+		params_add(out, k->key, v, k->unit, (k->flags & CTF_CORE) ||
+		    params_file_value(c, k->key) != NULL, k->help);
 		free(v);
 	}
-	for (k = 0; k < c->params.nsec; k++)
-		for (j = 0; j < c->params.sec[k].nkv; j++) {
-			const struct cfg_kv *kv = &c->params.sec[k].kv[j];
-			if (!params_known(kv->key))
+	for (i = 0; i < c->params.nsec; i++)
+		for (j = 0; j < c->params.sec[i].nkv; j++) {
+			const struct cfg_kv *kv = &c->params.sec[i].kv[j];
+			if (!params_listed(kv->key))
 				params_add(out, kv->key, kv->value, "", true,
 				    "A parameter Pumice keeps without acting on it");
 		}
-	params_add(out, "LSF_UNIT_FOR_LIMITS", c->unit_for_limits, "", true,
-	    "The unit of memory limits and resource values without a unit");
+	k = conftab_find(CT_LSF_CONF, "LSF_UNIT_FOR_LIMITS");
+	params_add(out, k->key, c->unit_for_limits, "", true, k->help);
 	return out;
 }
 
