@@ -111,7 +111,7 @@ conf_words(const char *s, size_t *n)
 }
 
 /* What a peer may cost the master before it proved the cluster key
- * (ranges and defaults from conftab). */
+ * (ranges and defaults from conftab), and who may register at all. */
 static int
 conf_preauth_values(struct conf_ctx *x)
 {
@@ -133,6 +133,8 @@ conf_preauth_values(struct conf_ctx *x)
 		    conf_kv_long(x, c->lsfconf.path, kv, k->min, k->max, v) < 0)
 			return -1;
 	}
+	c->hosts_allow = conf_words(cfg_get(&c->lsfconf, "PUMICE_HOSTS_ALLOW") ?
+	    cfg_get(&c->lsfconf, "PUMICE_HOSTS_ALLOW") : "", &c->nhosts_allow);
 	return 0;
 }
 
@@ -676,6 +678,7 @@ conf_free(struct conf *c)
 	free(c->statedir);
 	free(c->unit_for_limits);
 	shellwords_free(c->admins);
+	shellwords_free(c->hosts_allow);
 	for (i = 0; i < c->nqueues; i++)
 		conf_queue_free(&c->queues[i]);
 	free(c->queues);

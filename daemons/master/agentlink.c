@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "envtab.h"
+#include "hostallow.h"
 #include "jobstate.h"
 #include "log.h"
 #include "msgcheck.h"
@@ -320,6 +321,9 @@ agent_register(struct master *m, struct conn *c, struct link *l, json_t *msg)
 		snprintf(why, sizeof(why), "bad register: %s", err);
 		return agent_refuse(c, why);
 	}
+	if (!hostallow_ok(m->conf->hosts_allow, m->conf->nhosts_allow, m->conf->sched,
+	    l->host, conn_peer(c), why, sizeof(why)))
+		return agent_refuse(c, why);
 	h = host_get(m, l->host);
 	if (h->conn != NULL && h->conn != c)
 		return agent_same_name(m, c, l);

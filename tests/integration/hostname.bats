@@ -2,7 +2,8 @@
 # hostname.bats - two agents under one host name: the second is refused
 # with a message on both sides while the first one's link is alive, and
 # takes over once the first is gone. badmin hremove forgets a dead
-# dynamic host, and refuses a live or configured one.
+# dynamic host, and refuses a live or configured one. PUMICE_HOSTS_ALLOW
+# limits who may register.
 
 load helpers
 
@@ -77,4 +78,27 @@ host_status() {
 	wait_for bash -c "[ \"\$(bhosts -w node1 | awk 'NR == 2 { print \$2 }')\" = unavail ]"
 	run -255 badmin hremove node1
 	assert_output "Remove <node1> ...... It is configured in lsf.cluster; remove it there and run badmin reconfig"
+}
+
+@test "PUMICE_HOSTS_ALLOW: a host it does not name is refused on both sides, one it names registers" {
+	cp "$CLUSTER_DIR/conf/lsf.conf" "$BATS_FILE_TMPDIR/lsf.conf.orig"
+	echo 'PUMICE_HOSTS_ALLOW="pi* 192.0.2.0/24"' >>"$CLUSTER_DIR/conf/lsf.conf"
+	run -0 badmin reconfig
+	extra_agent intruder intruder
+	wait_for grep -q "refused us: host intruder (127.0.0.1:[0-9]*) is neither in lsf.cluster nor in PUMICE_HOSTS_ALLOW" \
+		"$CLUSTER_DIR/log/intruder.log"
+	grep -Eq "agent link from 127.0.0.1:[0-9]+ refused: host intruder " "$CLUSTER_DIR/log/master.log"
+	run -0 bhosts -w
+	refute_line --regexp '^intruder '
+	stop_pid_file "$CLUSTER_DIR/run/extra-intruder.pid"
+	# a name the globs match registers, and so does node1, which they do
+	# not match but lsf.cluster lists (its first agents are gone by now)
+	extra_agent pi7 pi7
+	wait_for bash -c "[ \"\$(bhosts -w pi7 2>/dev/null | awk 'NR == 2 { print \$2 }')\" = ok ]"
+	extra_agent node1 node1b
+	wait_for bash -c "[ \"\$(bhosts -w node1 2>/dev/null | awk 'NR == 2 { print \$2 }')\" = ok ]"
+	stop_pid_file "$CLUSTER_DIR/run/extra-pi7.pid"
+	stop_pid_file "$CLUSTER_DIR/run/extra-node1b.pid"
+	cp "$BATS_FILE_TMPDIR/lsf.conf.orig" "$CLUSTER_DIR/conf/lsf.conf"
+	run -0 badmin reconfig
 }
