@@ -21,27 +21,10 @@ teardown_file() {
 # One "jobs" request with "rows" straight to the master, as bjobs sends
 # it; prints the reply's data head, then each raw line of its rows.
 raw_page() {
-	python3 - "$CLUSTER_DIR/run/master.sock" "$@" <<'PY'
-import json, socket, struct, sys
-s = socket.socket(socket.AF_UNIX)
-s.connect(sys.argv[1])
-def send(m):
-    b = json.dumps(m).encode()
-    s.sendall(struct.pack(">I", len(b)) + b)
-send({"t": "hello", "v": 1, "role": "cli"})
-send({"t": "req", "id": 1, "op": "jobs", "args": {"fields": sys.argv[2:],
-      "rows": True, "ranges": True, "all_states": True}})
-buf = b""
-while len(buf) < 4 or len(buf) < 4 + struct.unpack(">I", buf[:4])[0]:
-    buf += s.recv(65536)
-frame = buf[4:4 + struct.unpack(">I", buf[:4])[0]]
-head, end = json.JSONDecoder().raw_decode(frame.decode("latin-1"))
-tail = frame[end:]
-data = head["data"]
-print(json.dumps({"rows": data["rows"], "cols": data["cols"], "tail": len(tail)}))
-sys.stdout.flush()
-sys.stdout.buffer.write(tail)
-PY
+	local fields
+	fields=$(python3 -c 'import json, sys; print(json.dumps(sys.argv[1:]))' "$@")
+	"$BATS_TEST_DIRNAME/rawreq.py" "$CLUSTER_DIR/run/master.sock" jobs \
+	    "{\"fields\": $fields, \"rows\": true, \"ranges\": true, \"all_states\": true}" --rows
 }
 
 # same_bytes ARGS...: bjobs ARGS prints the same (and exits the same) in

@@ -181,24 +181,7 @@ exec_cwd_is() {
 # raw_req OP ARGS_JSON: one request on the master's command socket; prints
 # the reply's ok, code and err.
 raw_req() {
-	python3 - "$CLUSTER_DIR/run/master.sock" "$1" "$2" <<'PY'
-import json, socket, struct, sys
-s = socket.socket(socket.AF_UNIX)
-s.connect(sys.argv[1])
-def send(m):
-    b = json.dumps(m).encode()
-    s.sendall(struct.pack(">I", len(b)) + b)
-send({"t": "hello", "v": 1, "role": "cli"})
-send({"t": "req", "id": 1, "op": sys.argv[2], "args": json.loads(sys.argv[3])})
-buf = b""
-while len(buf) < 4 or len(buf) < 4 + struct.unpack(">I", buf[:4])[0]:
-    r = s.recv(65536)
-    if not r:
-        break
-    buf += r
-rep = json.loads(buf[4:4 + struct.unpack(">I", buf[:4])[0]])
-print(rep.get("ok"), rep.get("code"), rep.get("err"))
-PY
+	"$BATS_TEST_DIRNAME/rawreq.py" "$CLUSTER_DIR/run/master.sock" "$1" "$2"
 }
 
 @test "a request's fields are checked: unknown or mistyped ones are refused by name, nothing runs" {
