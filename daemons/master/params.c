@@ -83,9 +83,14 @@ params_list(const struct conf *c)
 	for (i = 0; i < c->params.nsec; i++)
 		for (j = 0; j < c->params.sec[i].nkv; j++) {
 			const struct cfg_kv *kv = &c->params.sec[i].kv[j];
-			if (!params_listed(kv->key))
-				params_add(out, kv->key, kv->value, "", true,
-				    "A parameter Pumice keeps without acting on it");
+			if (params_listed(kv->key))
+				continue;
+			/* a key bparams does not list unset: its own row's words,
+			 * if the table has one (PUMICE_HISTORY_DAYS, ...) */
+			k = conftab_find(CT_LSB_PARAMS, kv->key);
+			params_add(out, kv->key, kv->value, k != NULL && k->unit != NULL ?
+			    k->unit : "", true, k != NULL && k->help != NULL ? k->help :
+			    "A parameter Pumice keeps without acting on it");
 		}
 	k = conftab_find(CT_LSF_CONF, "LSF_UNIT_FOR_LIMITS");
 	params_add(out, k->key, c->unit_for_limits, "", true, k->help);

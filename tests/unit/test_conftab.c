@@ -220,7 +220,7 @@ test_params_list(void **state)
 	struct cfg_kv kv[] = {
 		{ "MBD_SLEEP_TIME", "7", 2 }, { "PUMICE_HISTORY_DAYS", "3", 3 },
 		{ "DEFAULT_QUEUE", "a b", 4 }, { "MAX_JOBID", "5000", 5 },
-		{ "JOB_SCHEDULING_INTERVAL", "2", 6 },
+		{ "JOB_SCHEDULING_INTERVAL", "2", 6 }, { "NO_SUCH_KEY", "1", 7 },
 	};
 	struct cfg_section sec = { .name = "Parameters", .kv = kv, .nkv = nitems(kv) };
 	const json_t *p;
@@ -232,7 +232,7 @@ test_params_list(void **state)
 	c.params.sec = &sec;
 	c.params.nsec = 1;
 	list = params_list(&c);
-	assert_int_equal(json_array_size(list), 21 + 2);
+	assert_int_equal(json_array_size(list), 21 + 3);
 	assert_string_equal(PSTR(list, "DEFAULT_QUEUE", "value"), "a b");
 	assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0),
 	    "key")), "DEFAULT_QUEUE");
@@ -245,6 +245,12 @@ test_params_list(void **state)
 	assert_true(PCORE(list, "JOB_SCHEDULING_INTERVAL"));	/* set in the file */
 	assert_true(PCORE(list, "MAX_JOBID"));
 	assert_string_equal(PSTR(list, "PUMICE_HISTORY_DAYS", "value"), "3");
+	/* a key Pumice acts on, listed because the file sets it: its own words */
+	assert_string_equal(PSTR(list, "PUMICE_HISTORY_DAYS", "desc"),
+	    "The number of days finished jobs are kept in the state database");
+	assert_string_equal(PSTR(list, "PUMICE_HISTORY_DAYS", "unit"), "days");
+	assert_string_equal(PSTR(list, "NO_SUCH_KEY", "desc"),
+	    "A parameter Pumice keeps without acting on it");
 	assert_string_equal(PSTR(list, "LSF_UNIT_FOR_LIMITS", "value"), "GB");
 	assert_string_equal(PSTR(list, "MAX_JOBID", "desc"), "The maximum job ID");
 	json_array_foreach(list, i, p)
