@@ -4,6 +4,7 @@
 # Benchmarks measure and print; nothing here passes or fails on a time.
 
 ROOT=$(CDPATH="" cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd -P)
+. "$ROOT/tests/waitfor.sh"
 B=${B:-build}
 BIN=$ROOT/$B/bin
 OUT=${BENCH_OUT:-$ROOT/$B/bench}
@@ -33,14 +34,10 @@ bl_track() {
 # of our daemons (a recycled pid belongs to someone else); waits until it
 # is gone or a zombie.
 bl_stop_pid() {
-	local p=$1 k
+	local p=$1
 	grep -qa pumice "/proc/$p/cmdline" 2>/dev/null || return 0
 	kill -TERM "$p" 2>/dev/null || return 0
-	for ((k = 0; k < 100; k++)); do
-		pid_gone "$p" && return 0
-		sleep 0.1
-	done
-	kill -KILL "$p" 2>/dev/null || true
+	wait_until 10 pid_gone "$p" || kill -KILL "$p" 2>/dev/null || true
 }
 
 # pid_gone PID: the process is gone, or a zombie that PID 1 has not reaped
@@ -157,15 +154,9 @@ bl_record_stats() {
 	say "$(printf '%-28s %s  (median min max p99 n) %s' "$1" "$4" "$2")"
 }
 
-# bl_wait_for SECONDS CMD...: polls CMD (every 50 ms) until it succeeds;
-# fails once SECONDS have passed. Every wait of the benchmarks goes here.
+# bl_wait_for SECONDS CMD...: every wait of the benchmarks (waitfor.sh).
 bl_wait_for() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ "$SECONDS" -lt "$end" ] || return 1
-		sleep 0.05
-	done
+	wait_until "$@"
 }
 
 bl_no_unfinished() {
@@ -236,7 +227,12 @@ bl_strace_start() {
 	    -p "$2" >/dev/null 2>&1 &
 	printf -v "$1" %s "$!"
 	BL_PIDS="$BL_PIDS $!"
-	sleep 0.3	# attached (strace stops every thread first)
+	wait_until 5 bl_traced "$2"	# strace has attached
+}
+
+# bl_traced PID: a tracer is attached to PID.
+bl_traced() {
+	grep -Eq '^TracerPid:[[:space:]]*[1-9]' "/proc/$1/status" 2>/dev/null
 }
 
 # bl_strace_stop SPID: detaches strace and waits until it wrote its count

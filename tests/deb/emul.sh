@@ -15,6 +15,7 @@
 set -o pipefail	# not -u: bash counts an empty associative array as unset
 
 top=$(cd "$(dirname -- "$0")/../.." && pwd)
+. "$top/tests/waitfor.sh"
 chroots=${PUMICE_CHROOTS:-/var/cache/pumice}
 arches=${*:-arm64 armhf}
 host_arch=$(dpkg --print-architecture)
@@ -144,13 +145,6 @@ host_ok() {
 	[ "$("$bin/bhosts" -w "$1" 2>/dev/null | awk 'NR == 2 { print $2 }')" = ok ]
 }
 
-wait_for() {	# wait_for SECONDS COMMAND...
-	local end=$(($(date +%s) + $1)); shift
-	until "$@"; do
-		[ "$(date +%s)" -lt "$end" ] || return 1
-		sleep 0.5
-	done
-}
 
 # The agent's memory as far as qemu-user lets it be seen: the resident
 # pages of the files it maps from its chroot (its binary and libraries,
@@ -223,7 +217,7 @@ if [ "${#root_of[@]}" -gt 0 ]; then
 		start_agent "$a" "pi-$a" "${root_of[$a]}" 8G
 	done
 	for a in "${!root_of[@]}"; do
-		check "$a: the agent registers and shows ok" wait_for 60 host_ok "pi-$a"
+		check "$a: the agent registers and shows ok" wait_until 60 host_ok "pi-$a"
 		want=$(machine "$a" | tr a-z A-Z)
 		model=$(board "$a" | tr ' ' _)
 		line=$("$bin/lshosts" -w "pi-$a" 2>/dev/null | awk 'NR == 2')

@@ -12,6 +12,7 @@
 #   SKIP     the machine lacks what the scenario needs (root, ip, tc)
 
 ROOT=$(CDPATH="" cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd -P)
+. "$ROOT/tests/waitfor.sh"
 B=${B:-build}
 BIN=$ROOT/$B/bin
 FOUT=${FAULT_OUT:-$ROOT/$B/faults}
@@ -133,14 +134,9 @@ fl_gone() {
 	[ ! -d "/proc/$1" ] || fl_is_zombie "$1"
 }
 
-# fl_wait_for SECONDS CMD...: polls CMD every 0.1 s until it succeeds.
+# fl_wait_for SECONDS CMD...: every wait of the scenarios (waitfor.sh).
 fl_wait_for() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ "$SECONDS" -lt "$end" ] || return 1
-		sleep 0.1
-	done
+	wait_until "$@"
 }
 
 fl_now() {

@@ -10,6 +10,8 @@
 load '/usr/lib/bats/bats-support/load'
 load '/usr/lib/bats/bats-assert/load'
 bats_require_minimum_version 1.5.0
+# shellcheck source=../waitfor.sh
+. "$(dirname -- "${BASH_SOURCE[0]}")/../waitfor.sh"
 
 : "${PUMICE_BIN:?PUMICE_BIN must name the bin directory of a build (make check-integration sets it)}"
 export PATH="$PUMICE_BIN:$PATH"
@@ -129,19 +131,14 @@ teardown() {
 
 # wait_for [-t SECONDS] CMD...: polls CMD until it succeeds (default 30 s).
 wait_for() {
-	local t=30 end
+	local t=30
 	if [ "$1" = -t ]; then
 		t=$2
 		shift 2
 	fi
-	end=$((SECONDS + t))
-	until "$@"; do
-		if [ "$SECONDS" -ge "$end" ]; then
-			echo "wait_for: '$*' still false after ${t}s" >&2
-			return 1
-		fi
-		sleep 0.1
-	done
+	wait_until "$t" "$@" && return 0
+	echo "wait_for: '$*' still false after ${t}s" >&2
+	return 1
 }
 
 # job_stats ID: the STAT of every row bjobs prints for ID (one a line).
