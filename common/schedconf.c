@@ -638,7 +638,7 @@ const struct schedconf_host *
 schedconf_host(const struct schedconf *s, const char *name)
 {
 	for (size_t i = 0; s != NULL && i < s->nhosts; i++)
-		if (strcmp(s->hosts[i].name, name) == 0)
+		if (s->hosts[i].name != NULL && strcmp(s->hosts[i].name, name) == 0)
 			return &s->hosts[i];
 	return NULL;
 }

@@ -95,17 +95,13 @@ admin_queue_status(struct master *m, const char *queue)
 static const char *
 admin_removable(struct master *m, const struct host *h)
 {
-	const struct schedconf *sc = m->conf->sched;
-	size_t i;
-
 	if (h->conn != NULL)
 		return "Its agent is connected; stop the agent first";
 	if (!TAILQ_EMPTY(&h->running))
 		return "It still holds jobs; bkill or brequeue them first";
-	for (i = 0; sc != NULL && i < sc->nhosts; i++)
-		if (sc->hosts[i].name != NULL && strcmp(sc->hosts[i].name, h->name) == 0)
-			return "It is configured in lsf.cluster; remove it there and "
-			    "run badmin reconfig";
+	if (schedconf_host(m->conf->sched, h->name) != NULL)
+		return "It is configured in lsf.cluster; remove it there and "
+		    "run badmin reconfig";
 	return NULL;
 }
 

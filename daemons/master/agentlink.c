@@ -298,14 +298,19 @@ agent_send_lease(struct master *m, struct conn *c)
 	    (json_int_t)agent_link_timeout(m->conf) * 1000 - 2000));
 }
 
+/* Fields of a message: its name and type (msgcheck.c). */
+#define F(n, t) { n, t }
+/* The load indices an agent reports at registration and in heartbeats. */
+#define AGENT_LOAD F("load", MF_ARR), F("ut", MF_NUM), F("pg", MF_NUM), \
+	F("io", MF_NUM), F("it", MF_NUM), F("ls", MF_NUM), F("tmp", MF_NUM), \
+	F("tmp_total", MF_NUM)
+
 /* A registration's fields (pumice-protocol(7)); others refuse the link. */
 static const struct msgfield agent_f_register[] = {
-	{ "t", MF_STR }, { "host", MF_STR }, { "ncpus", MF_INT }, { "mem_total", MF_NUM },
-	{ "mem_free", MF_NUM }, { "swap_total", MF_NUM }, { "swap_free", MF_NUM },
-	{ "load", MF_ARR }, { "ut", MF_NUM }, { "pg", MF_NUM }, { "io", MF_NUM },
-	{ "it", MF_NUM }, { "ls", MF_NUM }, { "tmp", MF_NUM }, { "tmp_total", MF_NUM },
-	{ "arch", MF_STR }, { "model", MF_STR }, { "version", MF_STR }, { "jobs", MF_ARR },
-	MSGFIELD_END,
+	F("t", MF_STR), F("host", MF_STR), F("ncpus", MF_INT), F("mem_total", MF_NUM),
+	F("mem_free", MF_NUM), F("swap_total", MF_NUM), F("swap_free", MF_NUM),
+	AGENT_LOAD, F("arch", MF_STR), F("model", MF_STR), F("version", MF_STR),
+	F("jobs", MF_ARR), MSGFIELD_END,
 };
 
 static void
@@ -537,10 +542,6 @@ agent_on_started(struct master *m, struct conn *c, json_t *msg)
  * name, or one of another type, gets the message refused and logged with
  * the reason (msgcheck.c), and nothing else happens.
  */
-#define F(n, t) { n, t }
-#define AGENT_LOAD F("load", MF_ARR), F("ut", MF_NUM), F("pg", MF_NUM), \
-	F("io", MF_NUM), F("it", MF_NUM), F("ls", MF_NUM), F("tmp", MF_NUM), \
-	F("tmp_total", MF_NUM)
 static const struct msgfield agent_f_hb[] = {
 	F("t", MF_STR), F("mem_free", MF_NUM), F("swap_free", MF_NUM), AGENT_LOAD,
 	F("njobs", MF_INT), F("usage", MF_ARR), MSGFIELD_END,
@@ -568,6 +569,7 @@ static const struct msgfield agent_f_peek_rep[] = {
 	F("file", MF_STR | MF_NULL), F("err", MF_STR), F("code", MF_STR), MSGFIELD_END,
 };
 #undef F
+#undef AGENT_LOAD
 
 static const struct agent_msg {
 	const char *t;

@@ -104,9 +104,8 @@ hostallow_ok(char *const *allow, size_t n, const struct schedconf *sc,
 
 	if (n == 0)
 		return true;
-	for (i = 0; sc != NULL && i < sc->nhosts; i++)
-		if (sc->hosts[i].name != NULL && strcmp(sc->hosts[i].name, name) == 0)
-			return true;
+	if (schedconf_host(sc, name) != NULL)
+		return true;
 	for (i = 0; i < n; i++) {
 		if (hostallow_word_net(allow[i], &net, &len)) {
 			if (have_addr && hostallow_in(&net, len, &a))

@@ -120,10 +120,29 @@ metrics_stats_cb(void *arg, bool ok, json_t *data, struct evbuffer *text,
 	((struct metrics_stats *)arg)->data = ok ? data : NULL;
 }
 
+/* The scheduler's counters of the stats op, one metric each. */
+static const struct metrics_row {
+	const char *name, *type, *help;
+	const char *field;	/* in the stats op's "sched" */
+	bool us;		/* microseconds, shown in seconds */
+} metrics_sched_rows[] = {
+	{ "pumice_sched_passes_total", "counter",
+	    "Scheduling passes that had pending jobs to consider.", "passes", false },
+	{ "pumice_sched_pass_seconds_total", "counter",
+	    "Time spent in scheduling passes.", "total_us", true },
+	{ "pumice_sched_pass_seconds_max", "gauge",
+	    "The longest scheduling pass since the start.", "max_us", true },
+	{ "pumice_sched_pass_seconds_last", "gauge",
+	    "The latest scheduling pass.", "last_us", true },
+	{ "pumice_sched_started_total", "counter",
+	    "Job elements started by scheduling passes.", "started", false },
+};
+
 static void
 metrics_sched(struct master *m, struct evbuffer *b)
 {
 	struct metrics_stats st = { NULL };
+	size_t i;
 	struct reqctx *rq = xcalloc(1, sizeof(*rq));
 	json_t *args = json_object(), *s;
 
@@ -135,26 +154,16 @@ metrics_sched(struct master *m, struct evbuffer *b)
 	stats_op(m, rq, args);
 	json_decref(args);
 	s = json_object_get(st.data, "sched");
-	metrics_head(b, "pumice_sched_passes_total", "counter",
-	    "Scheduling passes that had pending jobs to consider.");
-	evbuffer_add_printf(b, "pumice_sched_passes_total %" JSON_INTEGER_FORMAT "\n",
-	    json_integer_value(json_object_get(s, "passes")));
-	metrics_head(b, "pumice_sched_pass_seconds_total", "counter",
-	    "Time spent in scheduling passes.");
-	evbuffer_add_printf(b, "pumice_sched_pass_seconds_total %.6f\n",
-	    (double)json_integer_value(json_object_get(s, "total_us")) / 1e6);
-	metrics_head(b, "pumice_sched_pass_seconds_max", "gauge",
-	    "The longest scheduling pass since the start.");
-	evbuffer_add_printf(b, "pumice_sched_pass_seconds_max %.6f\n",
-	    (double)json_integer_value(json_object_get(s, "max_us")) / 1e6);
-	metrics_head(b, "pumice_sched_pass_seconds_last", "gauge",
-	    "The latest scheduling pass.");
-	evbuffer_add_printf(b, "pumice_sched_pass_seconds_last %.6f\n",
-	    (double)json_integer_value(json_object_get(s, "last_us")) / 1e6);
-	metrics_head(b, "pumice_sched_started_total", "counter",
-	    "Job elements started by scheduling passes.");
-	evbuffer_add_printf(b, "pumice_sched_started_total %" JSON_INTEGER_FORMAT "\n",
-	    json_integer_value(json_object_get(s, "started")));
+	for (i = 0; i < nitems(metrics_sched_rows); i++) {
+		const struct metrics_row *r = &metrics_sched_rows[i];
+		json_int_t v = json_integer_value(json_object_get(s, r->field));
+
+		metrics_head(b, r->name, r->type, r->help);
+		if (r->us)
+			evbuffer_add_printf(b, "%s %.6f\n", r->name, (double)v / 1e6);
+		else
+			evbuffer_add_printf(b, "%s %" JSON_INTEGER_FORMAT "\n", r->name, v);
+	}
 	json_decref(st.data);
 }
 
