@@ -101,6 +101,7 @@ http_status(const char *code)
 	static const struct { const char *code; int status; } map[] = {
 		{ "notfound", 404 }, { "denied", 403 }, { "toobig", 413 },
 		{ "busy", 503 }, { "nospace", 503 }, { "internal", 500 },
+		{ "notstarted", 409 }, { "finished", 409 },
 	};
 	size_t i;
 
@@ -293,19 +294,43 @@ http_job_sel(const char *rest)
 	return sel;
 }
 
-/* /api/jobs/123 or /api/jobs/123[4]: that job in any state. */
+/* "123/output" or "123[4]/output": true, with *id and *idx set. */
+static bool
+http_output_path(const char *rest, long *id, long *idx)
+{
+	char *end;
+
+	*id = strtol(rest, &end, 10);
+	*idx = 0;
+	if (end == rest || *id <= 0)
+		return false;
+	if (*end == '[') {
+		rest = end + 1;
+		*idx = strtol(rest, &end, 10);
+		if (end == rest || *idx <= 0 || *end++ != ']')
+			return false;
+	}
+	return strcmp(end, "/output") == 0;
+}
+
+/* /api/jobs/123 or /api/jobs/123[4]: that job in any state; .../history
+ * its events, .../output what it wrote so far (httpwrite.c). */
 static void
 http_job(struct master *m, struct evhttp_request *req, const char *rest,
     struct evkeyvalq *q)
 {
 	char *end;
-	long id = strtol(rest, &end, 10);
+	long id = strtol(rest, &end, 10), idx;
 	struct http_result r;
 	json_t *sel;
+	const char *off;
 
-	(void)q;
 	if (end != rest && id > 0 && strcmp(end, "/history") == 0)
 		return http_job_history(m, req, id);
+	if (http_output_path(rest, &id, &idx)) {
+		off = http_q(q, "off");
+		return http_output(m, req, id, idx, off ? strtol(off, NULL, 10) : 0);
+	}
 	if ((sel = http_job_sel(rest)) == NULL)
 		return http_error(req, 400, "a job id is a number, or number[index]");
 	http_call(m, query_jobs, json_pack("{s:[o], s:b, s:I}", "ids", sel,

@@ -30,13 +30,15 @@ json_t *http_job_sel(const char *rest);
 void http_json(struct evhttp_request *req, json_t *data);
 int http_status(const char *code);	/* an op's error code as HTTP's */
 
-/* httpwrite.c: tokens on requests, submit and kill. */
+/* httpwrite.c: tokens on requests, submit, kill and a job's output. */
 /* false when it answered 401: a bad token, or none where one is needed */
 bool http_auth_check(struct master *m, struct evhttp_request *req, int cmd);
 void http_submit(struct master *m, struct evhttp_request *req, const char *rest,
     struct evkeyvalq *q);
 void http_kill(struct master *m, struct evhttp_request *req, const char *rest,
     struct evkeyvalq *q);
+void http_output(struct master *m, struct evhttp_request *req, long id, long idx,
+    long off);
 /* The store committed: the answers to writes may go. */
 void http_committed(struct master *m);
 void http_write_free(void);	/* answers never sent (shutdown) */

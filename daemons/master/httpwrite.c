@@ -1,6 +1,7 @@
 /*
- * httpwrite.c - who a request comes from, and the two writes: submit
- * (POST /api/jobs) and kill (DELETE /api/jobs/ID).
+ * httpwrite.c - who a request comes from, the two writes: submit
+ * (POST /api/jobs) and kill (DELETE /api/jobs/ID), and the one read that
+ * needs an identity: a running job's output (GET /api/jobs/ID/output).
  *
  * A request may carry "Authorization: Bearer TOKEN" (btoken, token.c);
  * it then acts as the token's user, with the permissions the same user
@@ -12,8 +13,10 @@
  * refused wherever it is sent.
  *
  * The answer to a write waits for the commit that records it, as a
- * command's reply does (held here, sent by http_committed); if the peer
- * went meanwhile, libevent leaves the request to be ended by the reply.
+ * command's reply does (held here, sent by http_committed); an answer that
+ * comes while nothing waits to be committed (a refusal, or the output an
+ * agent sent back) goes at once. If the peer went meanwhile, libevent
+ * leaves the request to be ended by the answer.
  */
 #include <pwd.h>
 #include <stdlib.h>
@@ -32,6 +35,7 @@
 
 /* An answer that waits for the commit. */
 struct http_held {
+	struct master *m;
 	struct evhttp_request *req;
 	int status;
 	json_t *data;		/* ok: the answer, else NULL */
@@ -127,6 +131,8 @@ http_write_cb(void *arg, bool ok, json_t *data, struct evbuffer *text,
 	h->status = ok ? 200 : http_status(code);
 	h->data = ok ? data : NULL;
 	snprintf(h->err, sizeof(h->err), "%s", err ? err : "");
+	if (!store_dirty(h->m->store))	/* nothing to wait for */
+		return http_held_send(h);
 	*held_tail = h;
 	held_tail = &h->next;
 }
@@ -134,7 +140,7 @@ http_write_cb(void *arg, bool ok, json_t *data, struct evbuffer *text,
 /* Runs op as the token's user through the command table; the answer is
  * held until the commit (at once when nothing was recorded). */
 static void
-http_write(struct master *m, struct evhttp_request *req, const char *op,
+http_as_user(struct master *m, struct evhttp_request *req, const char *op,
     json_t *args)
 {
 	struct http_held *h = xcalloc(1, sizeof(*h));
@@ -144,6 +150,7 @@ http_write(struct master *m, struct evhttp_request *req, const char *op,
 	const char *user;
 	bool bad;
 
+	h->m = m;
 	h->req = req;
 	user = http_auth_user(m, req, &bad);	/* http_auth_check passed */
 	if (user == NULL || (pw = getpwnam(user)) == NULL) {
@@ -163,8 +170,6 @@ http_write(struct master *m, struct evhttp_request *req, const char *op,
 	req_msg = json_pack("{s:s, s:o}", "op", op, "args", args);
 	control_request(m, rq, req_msg);	/* answers through http_write_cb */
 	json_decref(req_msg);
-	if (!store_dirty(m->store))	/* refused: nothing to wait for */
-		http_committed(m);
 }
 
 /* The request's body as JSON; NULL after a 400. */
@@ -222,7 +227,7 @@ http_submit(struct master *m, struct evhttp_request *req, const char *rest,
 		    "HOME", pw->pw_dir, "USER", pw->pw_name, "LOGNAME", pw->pw_name,
 		    "SHELL", pw->pw_shell && *pw->pw_shell ? pw->pw_shell : "/bin/sh",
 		    "PATH", "/usr/local/bin:/usr/bin:/bin"));
-	http_write(m, req, "submit", json_pack("{s:o}", "job", job));
+	http_as_user(m, req, "submit", json_pack("{s:o}", "job", job));
 }
 
 /* DELETE /api/jobs/ID or /api/jobs/ID[idx]: bkill of that job. */
@@ -235,7 +240,28 @@ http_kill(struct master *m, struct evhttp_request *req, const char *rest,
 	(void)q;
 	if ((sel = http_job_sel(rest)) == NULL)
 		return http_error(req, 400, "a job id is a number, or number[index]");
-	http_write(m, req, "kill", json_pack("{s:[o]}", "ids", sel));
+	http_as_user(m, req, "kill", json_pack("{s:[o]}", "ids", sel));
+}
+
+/*
+ * GET /api/jobs/ID[IDX]/output?off=N: bpeek's answer for a running job,
+ * as the token's user (the output is its owner's, so no anonymous read):
+ * {data (base64), off, next, size, file, id, idx}; ask again from next.
+ */
+void
+http_output(struct master *m, struct evhttp_request *req, long id, long idx,
+    long off)
+{
+	bool bad;
+
+	if (http_auth_user(m, req, &bad) == NULL) {
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "WWW-Authenticate", "Bearer realm=\"pumice\"");
+		return http_error(req, 401, "a job's output needs a token: "
+		    "Authorization: Bearer TOKEN (btoken)");
+	}
+	http_as_user(m, req, "peek", json_pack("{s:I, s:I, s:I}", "id", (json_int_t)id,
+	    "idx", (json_int_t)idx, "off", (json_int_t)(off > 0 ? off : 0)));
 }
 
 void

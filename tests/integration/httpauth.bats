@@ -2,7 +2,8 @@
 # httpauth.bats - writes over HTTP (httpwrite.c) with per-user tokens
 # (btoken, token.c): anonymous cannot submit or kill, a bad token is
 # refused, a token's user submits a job that runs as them and kills it,
-# another user's token cannot kill it, tokens survive a master restart,
+# another user's token cannot kill it, a running job's output is read
+# with its owner's token only, tokens survive a master restart,
 # btoken -d revokes them, and PUMICE_HTTP_ANON=N closes reads too.
 
 load helpers
@@ -81,6 +82,43 @@ http() {
 	assert_output nobody
 	bkill "$mine"
 	as_nobody btoken -d
+}
+
+@test "a running job's output over HTTP: its owner's token, from an offset; no one else's" {
+	submit -o "$DATA/webout.%J" sh -c 'echo first line; echo second; sleep 60'
+	local id=$JOBID
+	wait_job_state "$id" RUN
+	run -0 btoken
+	local t=$output
+	run -0 http GET "/api/jobs/$id/output"
+	assert_output --regexp '^401 .*needs a token'
+	wait_for -t 20 eval "http GET /api/jobs/$id/output $t | grep -q '\"size\":18'"
+	run -0 http GET "/api/jobs/$id/output" "$t"
+	assert_output --regexp '^200 .*"file":"[^"]*webout\.'"$id"'"'
+	local data
+	data=$(echo "$output" | sed -E 's/.*"data":"([^"]*)".*/\1/')
+	run -0 sh -c "echo $data | base64 -d"
+	assert_output $'first line\nsecond'
+	run -0 http GET "/api/jobs/$id/output?off=11" "$t"
+	data=$(echo "$output" | sed -E 's/.*"data":"([^"]*)".*/\1/')
+	run -0 sh -c "echo $data | base64 -d"
+	assert_output second
+	submit -H -o /dev/null true
+	run -0 http GET "/api/jobs/$JOBID/output" "$t"
+	assert_output --regexp '^409 .*Not yet started'
+	bkill "$JOBID"
+	run -0 http GET "/api/jobs/999999/output" "$t"
+	assert_output --regexp '^404 '
+	if [ "$(id -u)" = 0 ]; then	# another user's token does not read it
+		run -0 as_nobody btoken
+		run -0 http GET "/api/jobs/$id/output" "$output"
+		assert_output --regexp '^404 '
+		as_nobody btoken -d
+	fi
+	bkill "$id"
+	wait_job_state "$id" EXIT
+	run -0 http GET "/api/jobs/$id/output" "$t"
+	assert_output --regexp '^409 .*Already finished'
 }
 
 @test "tokens survive a master restart; btoken -d revokes them" {

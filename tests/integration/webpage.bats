@@ -3,7 +3,8 @@
 # chromium (packaging/deps.sh --web) driven over the DevTools protocol
 # (cdp.py), one tab kept open for the whole file against a 4-agent
 # cluster: the grid shows every host, a job appears and changes state
-# without a reload, an array's progress bar reaches done, a lost host
+# without a reload, a running job's output shows in its detail (with the
+# owner's token), an array's progress bar reaches done, a lost host
 # turns to unavail, the page fetches nothing from elsewhere, and it reads
 # on a phone-sized screen.
 
@@ -57,6 +58,23 @@ page() {
 	# the change log shows the transitions, from the stream
 	run -0 $CDP eval "$B" "[...document.querySelectorAll('#log li')].map(l => l.textContent).filter(t => / $JOBID  /.test(t)).length >= 3"
 	assert_output true
+}
+
+@test "a running job's detail shows its output, read with the owner's token" {
+	submit -o "$DATA/page.%J" sh -c 'echo "out of <the> job"; sleep 60'
+	local id=$JOBID
+	run -0 page "(document.getElementById('job-$id-0') || {dataset: {}}).dataset.stat === 'RUN'" 20
+	wait_for -t 20 grep -q 'out of' "$DATA/page.$id"
+	run -0 btoken
+	run -0 $CDP eval "$B" "localStorage.setItem('pumiceToken', '$output'); document.getElementById('job-$id-0').click(); true"
+	run -0 page "document.getElementById('d-outbtn') !== null && document.getElementById('d-id').textContent === '$id'" 10
+	run -0 $CDP eval "$B" "document.getElementById('d-outbtn').click(); true"
+	run -0 page "document.getElementById('d-out').textContent === 'out of <the> job\\n'" 20
+	# a wrong token is dropped and the reason shown
+	run -0 $CDP eval "$B" "localStorage.setItem('pumiceToken', 'pmt_00'); document.getElementById('d-outbtn').click(); true"
+	run -0 page "/not valid/.test(document.getElementById('d-out').textContent) && localStorage.getItem('pumiceToken') === null" 20
+	bkill "$id"
+	btoken -d >/dev/null
 }
 
 @test "a submitted array's progress bar reaches done" {
