@@ -97,7 +97,7 @@ enum bsub_opt {
 	BO_R, BO_M, BO_W, BO_P, BO_G, BO_g, BO_x, BO_m, BO_E, BO_Ep, BO_r,
 	BO_rn, BO_env, BO_outdir, BO_u, BO_B, BO_N, BO_b, BO_t, BO_sp, BO_H,
 	BO_a, BO_i, BO_L, BO_app, BO_c, BO_v, BO_C, BO_D, BO_F, BO_S, BO_p,
-	BO_T, BO_k, BO_I, BO_Ip, BO_Is, BO_Jd, BO_COUNT
+	BO_T, BO_k, BO_I, BO_Ip, BO_Is, BO_Jd, BO_gpu, BO_COUNT
 };
 
 struct bsub_opts {
