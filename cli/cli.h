@@ -274,6 +274,10 @@ void bqueues_print(FILE *fp, const json_t *queues, bool wide);
 void lsid_print(FILE *fp, const json_t *info);
 /* Administration and configuration output, callable from tests. */
 void bhosts_print_long(FILE *fp, const json_t *hosts);
+/* hostcons.c: a host's consumables (bhosts -l, -gpu; lshosts, -gpu). */
+void hostcons_print_long(FILE *fp, const json_t *h);
+void hostcons_print_gpus(FILE *fp, const json_t *hosts, bool lim);
+size_t hostcons_words(const json_t *h, char *buf, size_t len);
 void bqueues_print_long(FILE *fp, const json_t *queues);
 void bparams_print(FILE *fp, const json_t *params, bool all, bool longf);
 void lsclusters_print(FILE *fp, const json_t *clusters);

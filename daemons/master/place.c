@@ -578,8 +578,8 @@ place_why_cons(struct place_ctx *x, const struct place_job *pj,
 	snprintf(reason, sizeof(reason), "Job's requirements for reserving "
 	    "resource (%.64s) not satisfied", name);
 	r->reason = reason;
-	snprintf(r->detail, sizeof(r->detail), "needs %ld %s on a host; all "
-	    "held by running jobs on the %zu candidate host(s)", need, name, b->ncand);
+	snprintf(r->detail, sizeof(r->detail), "needs %ld %s on a host; not free "
+	    "now on any of the %zu candidate host(s)", need, name, b->ncand);
 }
 
 /* No usable host has enough of a consumable the job asks for. */
