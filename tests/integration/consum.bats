@@ -148,3 +148,28 @@ first_lines() {
 	wait_job_state "$s1" DONE
 	wait_job_state "$s2" DONE
 }
+
+# reserved_on HOST: the Reserved counts of bhosts -l HOST's consumables.
+reserved_on() {
+	bhosts -l "$1" | sed -n 's/^ Reserved *//p'
+}
+
+@test "bkill and brequeue of a running GPU job give its GPU back" {
+	submit -m node1 -gpu "num=1:j_exclusive=yes" 'sleep 60'
+	local k=$JOBID
+	wait_job_state "$k" RUN
+	run -0 reserved_on node1
+	assert_output --regexp '^1 +0$'
+	bkill "$k" >/dev/null
+	wait_job_state "$k" EXIT
+	wait_for bash -c "bhosts -l node1 | grep -Eq '^ Reserved +0 +0$'"
+	submit -m node1 -gpu "num=1:j_exclusive=yes" 'sleep 60'
+	local q=$JOBID
+	wait_job_state "$q" RUN
+	brequeue "$q" >/dev/null
+	# requeued, it runs again (the GPU it held came back first)
+	wait_for bash -c "bjobs -noheader -o stat $q | grep -qx RUN && bhosts -l node1 | grep -Eq '^ Reserved +1 +0$'"
+	bkill "$q" >/dev/null
+	wait_job_state "$q" EXIT
+	wait_for bash -c "bhosts -l node1 | grep -Eq '^ Reserved +0 +0$'"
+}
