@@ -75,8 +75,15 @@ first_lines() {
 	wait_job_state "$c2" DONE
 	run -0 first_lines c1.out c2.out
 	assert_output "0 1"
-	# two GPUs in one job
-	submit -gpu "num=2:j_exclusive=yes" -o two.out 'echo $CUDA_VISIBLE_DEVICES $LSB_RES_NGPUS_PHYSICAL'
+	# two GPUs in one job; bjobs -l lists them while it runs
+	submit -gpu "num=2:j_exclusive=yes" -R "rusage[licence=1]" -o two.out \
+	    'echo $CUDA_VISIBLE_DEVICES $LSB_RES_NGPUS_PHYSICAL; sleep 2'
+	wait_job_state "$JOBID" RUN
+	run -0 bjobs -l "$JOBID"
+	assert_line " GPU_ALLOCATION:"
+	assert_line --regexp '^ node2 +- +0 '
+	assert_line --regexp '^ +- +1 '
+	assert_line " node2: licence=1"
 	wait_job_state "$JOBID" DONE
 	run -0 first_lines two.out
 	assert_output "0,1 2"
@@ -172,4 +179,16 @@ reserved_on() {
 	bkill "$q" >/dev/null
 	wait_job_state "$q" EXIT
 	wait_for bash -c "bhosts -l node1 | grep -Eq '^ Reserved +0 +0$'"
+}
+
+@test "bmod -gpu: a job asking too many GPUs asks fewer and runs; a bad -gpu is refused" {
+	submit -gpu num=4 -o fewer.out 'echo $CUDA_VISIBLE_DEVICES'
+	local f=$JOBID
+	wait_for bash -c "bjobs -noheader -o pend_reason $f | grep -q ngpus_physical"
+	run -255 --separate-stderr bmod -gpu num=many "$f"
+	[[ "$stderr" == *"Bad argument for option -gpu"* ]]
+	run -0 bmod -gpu "num=2:j_exclusive=yes" "$f"
+	wait_job_state "$f" DONE
+	run -0 first_lines fewer.out
+	assert_output "0,1"
 }
