@@ -21,6 +21,7 @@ struct consum_gpus {
 
 struct consum {
 	struct strmap pools;	/* n: units held; p: struct consum_gpus */
+	struct strmap reasons;	/* p: pending reason text, by resource */
 };
 
 struct consum *
@@ -42,6 +43,8 @@ consum_free(struct consum *l)
 		return;
 	strmap_foreach(&l->pools, consum_free_one, NULL);
 	strmap_clear(&l->pools);
+	strmap_foreach(&l->reasons, consum_free_one, NULL);
+	strmap_clear(&l->reasons);
 	free(l);
 }
 
@@ -51,6 +54,17 @@ consum_of(struct master *m)
 	if (m->consum == NULL)
 		m->consum = consum_new();
 	return m->consum;
+}
+
+const char *
+consum_reason(struct consum *l, const char *name)
+{
+	struct strmap_ent *e = strmap_get(&l->reasons, name, 1);
+
+	if (e->p == NULL)
+		e->p = xasprintf("Job's requirements for reserving resource (%s) not "
+		    "satisfied", name);
+	return e->p;
 }
 
 static char *

@@ -56,6 +56,9 @@ struct consum *consum_of(struct master *m);	/* created on first use */
 int consum_fit(const struct consum *l, const struct schedconf *sc,
     const char *host, int ngpus, const struct jobreq *r, int slots,
     const char **short_of);
+/* "Job's requirements for reserving resource (name) not satisfied", kept
+ * by the ledger for its life: a job's pend_reason points at it. */
+const char *consum_reason(struct consum *l, const char *name);
 /* The total of name on host (0 none). */
 long consum_total(const struct schedconf *sc, const char *host, int ngpus,
     const char *name);

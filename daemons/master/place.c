@@ -568,16 +568,13 @@ static void
 place_why_cons(struct place_ctx *x, const struct place_job *pj,
     const struct place_bucket *b, const char *name, struct place_result *r)
 {
-	static char reason[160];	/* r->reason points at static text */
 	const struct jobreq *q = pj->req;
 	long need = strcmp(name, RESMAP_GPU) == 0 ? jobcons_gpus(q, q->nmin) : 0;
 
 	for (size_t i = 0; i < q->ncons && need == 0; i++)
 		if (strcmp(q->cons[i].name, name) == 0)
 			need = q->cons[i].n;
-	snprintf(reason, sizeof(reason), "Job's requirements for reserving "
-	    "resource (%.64s) not satisfied", name);
-	r->reason = reason;
+	r->reason = consum_reason(x->cons, name);	/* jobs keep the pointer */
 	snprintf(r->detail, sizeof(r->detail), "needs %ld %s on a host; not free "
 	    "now on any of the %zu candidate host(s)", need, name, b->ncand);
 }
@@ -587,7 +584,6 @@ static bool
 place_why_never(struct place_ctx *x, const struct place_job *pj,
     struct place_result *r)
 {
-	static char reason[160];
 	const char *name = NULL;
 	long most = 0, t;
 	size_t most_i = 0;
@@ -604,9 +600,7 @@ place_why_never(struct place_ctx *x, const struct place_job *pj,
 	}
 	if (name == NULL)
 		return false;
-	snprintf(reason, sizeof(reason), "Job's requirements for reserving "
-	    "resource (%.64s) not satisfied", name);
-	r->reason = reason;
+	r->reason = consum_reason(x->cons, name);
 	if (most > 0)
 		snprintf(r->detail, sizeof(r->detail), "no host has enough %s: the "
 		    "most is %ld (%s)", name, most, x->hosts[most_i].name);

@@ -90,15 +90,23 @@ first_lines() {
 }
 
 @test "a cluster-wide licence of 1: jobs on both hosts take turns, the job sees LSB_RES_LICENCE" {
-	submit -m node1 -R "rusage[licence=1]" -o l1.out 'echo $LSB_RES_LICENCE; sleep 2'
+	submit -m node1 -R "rusage[licence=1]" -o l1.out 'echo $LSB_RES_LICENCE; sleep 4'
 	local l1=$JOBID
 	submit -m node2 -R "rusage[licence=1]" -o l2.out 'echo $LSB_RES_LICENCE'
 	local l2=$JOBID
 	wait_job_state "$l1" RUN
+	# meanwhile a job waits for node1's GPU: each names its own resource
+	submit -m node1 -gpu "j_exclusive=yes" 'sleep 4'
+	local g1=$JOBID
+	wait_job_state "$g1" RUN
+	submit -m node1 -gpu "j_exclusive=yes" true
+	local g2=$JOBID
+	wait_for bash -c "bjobs -noheader -o pend_reason $g2 | grep -q ngpus_physical"
 	run -0 bjobs -noheader -o pend_reason "$l2"
 	assert_output --partial "Job's requirements for reserving resource (licence) not satisfied"
 	wait_job_state "$l1" DONE
 	wait_job_state "$l2" DONE
+	wait_job_state "$g2" DONE
 	run -0 first_lines l1.out l2.out
 	assert_output "1 1"
 	# the TPU is node2's only
