@@ -118,6 +118,7 @@ bhosts_long_one(FILE *fp, const json_t *h)
 	    json_number_value(json_object_get(h, "ut")) * 100, swp, mem,
 	    (long long)(json_integer_value(json_object_get(h, "max")) -
 	    json_integer_value(json_object_get(h, "njobs"))));
+	hostcons_print_long(fp, h);
 	if (comment != NULL && *comment != '\0')
 		fprintf(fp, "\n ADMIN ACTION COMMENT: \"%s\"\n", comment);
 	bhosts_fault(fp, h);
@@ -167,16 +168,17 @@ bhosts_main(int argc, char **argv)
 	json_t *data, *hosts;
 	static const struct opt opts[] = {
 		{ "w", 1, 0, NULL }, { "l", 2, 0, NULL }, { "json", 4, 0, NULL },
+		{ "gpu", 8, 0, NULL },
 	};
-	bool wide, longf, json;
+	bool wide, longf, json, gpu;
 	char err[1024];
 	unsigned set;
 	int i, rc, bad = 0;
 
-	if ((i = opts_flags("bhosts", "[-w | -l] [-json] [host_name ...]", opts,
+	if ((i = opts_flags("bhosts", "[-w | -l | -gpu] [-json] [host_name ...]", opts,
 	    nitems(opts), argc, argv, true, &set)) < 0)
 		return CLI_EXIT_FAIL;
-	wide = set & 1, longf = set & 2, json = set & 4;
+	wide = set & 1, longf = set & 2, json = set & 4, gpu = set & 8;
 	rc = client_call("hosts", json_object(), &data, err, sizeof(err));
 	if (rc == CLIENT_UNREACHABLE)
 		client_die_unreachable("bhosts", err);
@@ -194,7 +196,9 @@ bhosts_main(int argc, char **argv)
 		json_t *out = json_pack("{s:O}", "hosts", hosts);
 		cli_print_json(stdout, "bhosts", out);
 		json_decref(out);
-	} else if (json_array_size(hosts) > 0 && longf)
+	} else if (json_array_size(hosts) > 0 && gpu)
+		hostcons_print_gpus(stdout, hosts, false);
+	else if (json_array_size(hosts) > 0 && longf)
 		bhosts_print_long(stdout, hosts);
 	else if (json_array_size(hosts) > 0)
 		bhosts_print(stdout, hosts, wide);

@@ -18,6 +18,7 @@
 #include "arrayspec.h"
 #include "cli.h"
 #include "depexpr.h"
+#include "gpureq.h"
 #include "lsftime.h"
 #include "opts.h"
 #include "units.h"
@@ -73,9 +74,9 @@ static const struct opt bsubopt_table[] = {
 	{ "Ip", BO_Ip, 0, NULL },
 	{ "Is", BO_Is, 0, NULL },
 	{ "Jd", BO_Jd, OPT_VALUE, NULL },
+	{ "gpu", BO_gpu, OPT_VALUE, NULL },	/* gpureq.h */
 	/* LSF options Pumice does not implement: refused by name, so that
-	 * "-gpu num=1" is never read as "-g pu" nor "-wa" as "-w a" */
-	{ "gpu", BO_COUNT, OPT_VALUE | OPT_REFUSED, "Pumice schedules no GPUs" },
+	 * "-wa" is never read as "-w a" */
 	{ "wa", BO_COUNT, OPT_VALUE | OPT_REFUSED, "no warning actions" },
 	{ "wt", BO_COUNT, OPT_VALUE | OPT_REFUSED, "no warning actions" },
 	{ "We", BO_COUNT, OPT_VALUE | OPT_REFUSED, "no run time estimates" },
@@ -397,6 +398,8 @@ bsubopt_check_utf8(const struct bsub_opts *o, char *err, size_t errlen)
 int
 bsubopt_check(const struct bsub_opts *o, char *err, size_t errlen)
 {
+	struct gpureq gpu;
+	char e[256];
 	long v;
 
 	if (bsubopt_check_utf8(o, err, errlen) < 0)
@@ -409,6 +412,9 @@ bsubopt_check(const struct bsub_opts *o, char *err, size_t errlen)
 		return errf(err, errlen, "Interactive jobs are not supported");
 	if (o->val[BO_k] != NULL && o->val[BO_k][strspn(o->val[BO_k], " \t")] == '\0')
 		return errf(err, errlen, "Bad argument for option -k");
+	if (o->val[BO_gpu] != NULL && gpureq_parse(&gpu, o->val[BO_gpu], e, sizeof(e)) < 0)
+		return errf(err, errlen, "%s: Bad argument for option -gpu (%s)",
+		    o->val[BO_gpu], e);
 	if (bsubopt_check_times(o, err, errlen) < 0 ||
 	    bsubopt_check_limits(o, err, errlen) < 0 ||
 	    bsubopt_check_rlims(o, err, errlen) < 0)

@@ -97,7 +97,7 @@ enum bsub_opt {
 	BO_R, BO_M, BO_W, BO_P, BO_G, BO_g, BO_x, BO_m, BO_E, BO_Ep, BO_r,
 	BO_rn, BO_env, BO_outdir, BO_u, BO_B, BO_N, BO_b, BO_t, BO_sp, BO_H,
 	BO_a, BO_i, BO_L, BO_app, BO_c, BO_v, BO_C, BO_D, BO_F, BO_S, BO_p,
-	BO_T, BO_k, BO_I, BO_Ip, BO_Is, BO_Jd, BO_COUNT
+	BO_T, BO_k, BO_I, BO_Ip, BO_Is, BO_Jd, BO_gpu, BO_COUNT
 };
 
 struct bsub_opts {
@@ -274,6 +274,10 @@ void bqueues_print(FILE *fp, const json_t *queues, bool wide);
 void lsid_print(FILE *fp, const json_t *info);
 /* Administration and configuration output, callable from tests. */
 void bhosts_print_long(FILE *fp, const json_t *hosts);
+/* hostcons.c: a host's consumables (bhosts -l, -gpu; lshosts, -gpu). */
+void hostcons_print_long(FILE *fp, const json_t *h);
+void hostcons_print_gpus(FILE *fp, const json_t *hosts, bool lim);
+size_t hostcons_words(const json_t *h, char *buf, size_t len);
 void bqueues_print_long(FILE *fp, const json_t *queues);
 void bparams_print(FILE *fp, const json_t *params, bool all, bool longf);
 void lsclusters_print(FILE *fp, const json_t *clusters);

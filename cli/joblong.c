@@ -315,6 +315,39 @@ jl_limits(FILE *fp, const json_t *job)
 		fprintf(fp, "\n MEMLIMIT\n %s\n", mem);
 }
 
+/* What a running job holds (JOBREC alloc): its GPUs as LSF's
+ * GPU_ALLOCATION table (Pumice knows no model or memory: "-"), then
+ * other consumables by host. */
+static void
+jl_alloc(FILE *fp, const json_t *job)
+{
+	const json_t *alloc = json_object_get(job, "alloc"), *a, *d;
+	bool head = false;
+	size_t i, k;
+
+	json_array_foreach(alloc, i, a) {
+		json_array_foreach(json_object_get(a, "dev"), k, d) {
+			if (!head)
+				fprintf(fp, "\n GPU_ALLOCATION:\n HOST             TASK GPU_ID  "
+				    "MODEL        MTOTAL  FACTOR MRSV\n");
+			head = true;
+			fprintf(fp, " %-16s %-4s %-7lld %-12s %-7s %-6s %s\n",
+			    k == 0 ? jl_str(a, "h") : "", "-",
+			    (long long)json_integer_value(d), "-", "-", "-", "-");
+		}
+	}
+	head = false;
+	json_array_foreach(alloc, i, a) {
+		if (json_object_get(a, "dev") != NULL)
+			continue;
+		if (!head)
+			fprintf(fp, "\n CONSUMABLE RESOURCES HELD:\n");
+		head = true;
+		fprintf(fp, " %s: %s=%ld\n", jl_str(a, "h"), jl_str(a, "r"),
+		    jl_int(a, "n"));
+	}
+}
+
 static void
 jl_tail(FILE *fp, const json_t *job, bool uf)
 {
@@ -327,6 +360,7 @@ jl_tail(FILE *fp, const json_t *job, bool uf)
 		fprintf(fp, "\n MEMORY USAGE:\n MAX MEM: %s;  AVG MEM: -\n", mbuf);
 	}
 	jl_limits(fp, job);
+	jl_alloc(fp, job);
 	if (strcmp(stat, "PEND") == 0 || strcmp(stat, "PSUSP") == 0) {
 		fprintf(fp, "\n PENDING REASONS:\n");
 		jl_reason_lines(fp, *jl_str(job, "pend_reason") ? jl_str(job,

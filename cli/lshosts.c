@@ -42,6 +42,10 @@ lshosts_resources(const json_t *h, char *buf, size_t len)
 		if (json_is_string(v) && n < len)
 			n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? " " : "",
 			    json_string_value(v));
+	if (n < len && n > 1 && json_object_get(h, "consumables") != NULL)
+		n += (size_t)snprintf(buf + n, len - n, " ");
+	if (n < len)
+		n += hostcons_words(h, buf + n, len - n);
 	if (n < len)
 		snprintf(buf + n, len - n, ")");
 }
@@ -99,24 +103,26 @@ int
 lshosts_main(int argc, char **argv)
 {
 	static const struct opt opts[] = {
-		{ "w", 1, 0, NULL }, { "json", 4, 0, NULL },
+		{ "w", 1, 0, NULL }, { "json", 4, 0, NULL }, { "gpu", 8, 0, NULL },
 	};
-	bool wide, json;
+	bool wide, json, gpu;
 	json_t *hosts;
 	unsigned set;
 	int i, bad = 0, rc;
 
-	if ((i = opts_flags("lshosts", "[-w] [-json] [host_name ...]", opts,
+	if ((i = opts_flags("lshosts", "[-w | -gpu] [-json] [host_name ...]", opts,
 	    nitems(opts), argc, argv, true, &set)) < 0)
 		return CLI_EXIT_FAIL;
-	wide = set & 1, json = set & 4;
+	wide = set & 1, json = set & 4, gpu = set & 8;
 	if ((hosts = lsload_hosts("lshosts", argc - i, argv + i, &bad)) == NULL)
 		return CLI_EXIT_FAIL;
 	if (json) {
 		json_t *out = json_pack("{s:O}", "hosts", hosts);
 		cli_print_json(stdout, "lshosts", out);
 		json_decref(out);
-	} else if (json_array_size(hosts) > 0)
+	} else if (json_array_size(hosts) > 0 && gpu)
+		hostcons_print_gpus(stdout, hosts, true);
+	else if (json_array_size(hosts) > 0)
 		lshosts_print(stdout, hosts, wide);
 	rc = bad || json_array_size(hosts) == 0 ? CLI_EXIT_FAIL : 0;
 	json_decref(hosts);

@@ -76,6 +76,8 @@ const struct conftab_key conftab[] = {
 	K(L, "PUMICE_RUNLIMIT_GRACE", CT_STR, 0, 0, "", 0, "grace after a run limit"),
 	K(L, "PUMICE_PREEXEC_RETRY", CT_STR, 0, 0, "", 0, "pre-exec retries"),
 	K(L, "LSB_JOB_MEMLIMIT", CT_STR, 0, 0, "N", 0, "-M kills on the job's total memory only"),
+	K(L, "LSB_GPU_REQ", CT_STR, 0, 0, "num=1:mode=shared:j_exclusive=no", 1,
+	    "default GPU requirement of bsub -gpu and rusage[ngpus_physical]"),
 	K(L, "LSB_MEMLIMIT_ENFORCE", CT_STR, 0, 0, "N", 0, "-M kills on the job's total memory"),
 	K(L, "PUMICE_MEMLIMIT_CGROUP", CT_STR, 0, 0, "", 0, "memory limits through cgroups"),
 	K(L, "PUMICE_HTTP_PORT", CT_INT, 0, 65535, "0", 0,

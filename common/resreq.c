@@ -30,6 +30,9 @@ resreq_free(struct resreq *rr)
 	free(rr->select_text);
 	free(rr->rusage_alt);
 	free(rr->same);
+	for (size_t i = 0; i < rr->nuse; i++)
+		free(rr->use[i].name);
+	free(rr->use);
 	resreq_init(rr);
 }
 
@@ -124,6 +127,31 @@ resreq_duration(const char *v, long *secs)
 	return 0;
 }
 
+/* rusage of a resource resreq does not know itself: a later value of
+ * one name replaces an earlier (a -R over the queue's RES_REQ). */
+static int
+resreq_use(struct resreq *rr, const char *name, const char *v, char *err,
+    size_t errlen)
+{
+	char *end;
+	double d = strtod(v, &end);
+	size_t i;
+
+	if (d < 0 || d > 1e9)
+		return errf(err, errlen, "rusage: bad value '%s' for %s", v, name);
+	if (end == v || *end != '\0' || strcasecmp(name, "decay") == 0)
+		return 0;	/* "2G" of a load index: accepted as before, not counted */
+	for (i = 0; i < rr->nuse; i++)
+		if (strcmp(rr->use[i].name, name) == 0)
+			break;
+	if (i == rr->nuse) {
+		rr->use = xrealloc(rr->use, (rr->nuse + 1) * sizeof(*rr->use));
+		rr->use[rr->nuse++].name = xstrdup(name);
+	}
+	rr->use[i].value = d;
+	return 0;
+}
+
 /* One "name=value" of rusage. */
 static int
 resreq_rusage_kv(struct resreq *rr, char *kv, const char *unit, char *err,
@@ -145,9 +173,8 @@ resreq_rusage_kv(struct resreq *rr, char *kv, const char *unit, char *err,
 		if (resreq_duration(eq, &rr->duration) < 0)
 			return errf(err, errlen, "rusage: bad duration '%s'", eq);
 		return 0;
-	} else if (strcasecmp(kv, "decay") == 0 || isalpha((unsigned char)kv[0]))
-		return strtod(eq, NULL) >= 0 ? 0 :
-		    errf(err, errlen, "rusage: bad value for %s", kv);
+	} else if (isalpha((unsigned char)kv[0]))
+		return resreq_use(rr, kv, eq, err, errlen);
 	if (dst == NULL || units_parse_size(eq, unit, dst, e, sizeof(e)) < 0)
 		return errf(err, errlen, "rusage: bad value '%s' for %s", eq, kv);
 	return 0;

@@ -22,6 +22,13 @@ struct resreq_order {
 	bool reverse;		/* "-r1m": the other way round */
 };
 
+/* rusage[name=value] of any other resource (a consumable, ngpus_physical);
+ * the master decides what each name means (resmap.h). */
+struct resreq_use {
+	char *name;
+	double value;
+};
+
 struct resreq {
 	struct sel_node *select;	/* NULL: every host */
 	char *select_text;		/* as written, joined with " && " */
@@ -29,6 +36,8 @@ struct resreq {
 	int norder;
 	uint64_t mem_kb, swp_kb, tmp_kb;	/* rusage; 0 = none */
 	long duration;			/* rusage duration, seconds; 0 = job life */
+	struct resreq_use *use;		/* other rusage names, each once */
+	size_t nuse;
 	char *rusage_alt;		/* "||" alternatives not honoured, as written */
 	int span_hosts;			/* 0 unset, 1 one host, -1 off */
 	int ptile;			/* 0 unset */

@@ -142,9 +142,35 @@ sc_cluster(struct sc_ctx *x)
 	for (i = 0; found && rc == 0 && i < f.nsec; i++)
 		if (strcasecmp(f.sec[i].name, "Host") == 0)
 			sc_cluster_hosts(x, &f.sec[i]);
+	if (found && rc == 0)
+		rc = resmap_cluster(&x->s->rmap, &f, x->err, x->errlen);
 	if (found)
 		cfg_file_free(&f);
 	free(path);
+	return rc;
+}
+
+/* lsf.shared's Resource table (before lsf.cluster's ResourceMap), and
+ * lsf.conf's LSB_GPU_REQ. */
+static int
+sc_resources(struct sc_ctx *x)
+{
+	char *path = xasprintf("%s/lsf.shared", x->c->confdir), e[256];
+	const char *gpu = cfg_get(&x->c->lsfconf, "LSB_GPU_REQ");
+	struct cfg_file f;
+	bool found;
+	int rc = sc_load(x, path, &f, &found);
+
+	if (found && rc == 0)
+		rc = resmap_shared(&x->s->rmap, &f, x->err, x->errlen);
+	if (found)
+		cfg_file_free(&f);
+	free(path);
+	gpureq_init(&x->s->gpu_default);
+	if (rc == 0 && gpu != NULL &&
+	    gpureq_parse(&x->s->gpu_default, gpu, e, sizeof(e)) < 0)
+		rc = errf(x->err, x->errlen, "%s: LSB_GPU_REQ: %s", x->c->lsfconf.path
+		    ? x->c->lsfconf.path : "lsf.conf", e);
 	return rc;
 }
 
@@ -582,7 +608,8 @@ schedconf_load(const struct conf *c, char *err, size_t errlen)
 {
 	struct sc_ctx x = { c, xcalloc(1, sizeof(*x.s)), NULL, err, errlen };
 
-	if (sc_cluster(&x) < 0 || sc_lsb_hosts(&x) < 0 || sc_lsb_users(&x) < 0 ||
+	resmap_init(&x.s->rmap);
+	if (sc_resources(&x) < 0 || sc_cluster(&x) < 0 || sc_lsb_hosts(&x) < 0 || sc_lsb_users(&x) < 0 ||
 	    sc_queues(&x) < 0 || sc_params(&x) < 0) {
 		schedconf_free(x.s, c->nqueues);
 		return NULL;
@@ -629,6 +656,7 @@ schedconf_free(struct schedconf *s, size_t nqueues)
 		free(s->queues[i].shares);
 	}
 	free(s->queues);
+	resmap_free(&s->rmap);
 	free(s);
 }
 

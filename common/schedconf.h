@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "gpureq.h"
+#include "resmap.h"
 #include "resreq.h"
 
 struct conf;
@@ -76,6 +78,8 @@ struct schedconf {
 	bool reserve_per_task;
 	double hist_hours;		/* fairshare usage half-life (5) */
 	int max_job_requeue;		/* MAX_JOB_REQUEUE, -1 unlimited */
+	struct resmap rmap;		/* lsf.shared Resource, lsf.cluster ResourceMap */
+	struct gpureq gpu_default;	/* lsf.conf LSB_GPU_REQ (unset keys: LSF's) */
 };
 
 /* Loads the scheduler's part for c (queues already loaded). */

@@ -22,6 +22,7 @@
 #include "agent.h"
 #include "conf.h"
 #include "conn.h"
+#include "gpus.h"
 #include "log.h"
 #include "msgcheck.h"
 #include "proto.h"
@@ -165,13 +166,13 @@ link_register(struct link *l)
 
 	hostinfo_read(&hi, &a->sampler, a->ncpus, a->mem_kb);
 	link_send_raw(l, link_load(json_pack("{s:s, s:s, s:i, s:I, s:I, s:I, s:I, "
-	    "s:[f,f,f], s:f, s:s, s:s, s:s, s:o}",
+	    "s:[f,f,f], s:f, s:s, s:s, s:s, s:o, s:i}",
 	    "t", "register", "host", a->host, "ncpus", hi.ncpus,
 	    "mem_total", (json_int_t)hi.mem_total, "mem_free", (json_int_t)hi.mem_free,
 	    "swap_total", (json_int_t)hi.swap_total, "swap_free", (json_int_t)hi.swap_free,
 	    "load", hi.load[0], hi.load[1], hi.load[2], "ut", hi.ut, "arch", hi.arch,
-	    "model", hi.model, "version", PUMICE_VERSION, "jobs", jobs_list(a->jobs)),
-	    &hi));
+	    "model", hi.model, "version", PUMICE_VERSION, "jobs", jobs_list(a->jobs),
+	    "ngpus", gpus_detect(NULL, NULL)), &hi));
 }
 
 static void

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "consum.h"
 #include "envtab.h"
 #include "hostallow.h"
 #include "jobstate.h"
@@ -310,7 +311,7 @@ static const struct msgfield agent_f_register[] = {
 	F("t", MF_STR), F("host", MF_STR), F("ncpus", MF_INT), F("mem_total", MF_NUM),
 	F("mem_free", MF_NUM), F("swap_total", MF_NUM), F("swap_free", MF_NUM),
 	AGENT_LOAD, F("arch", MF_STR), F("model", MF_STR), F("version", MF_STR),
-	F("jobs", MF_ARR), MSGFIELD_END,
+	F("jobs", MF_ARR), F("ngpus", MF_INT), MSGFIELD_END,
 };
 
 static void
@@ -343,6 +344,9 @@ agent_register(struct master *m, struct conn *c, struct link *l, json_t *msg)
 	h->maxslots = h->ncpus;
 	h->mem_total = jint(msg, "mem_total");
 	h->swap_total = jint(msg, "swap_total");
+	h->ngpus = (int)jint(msg, "ngpus");	/* detected; 0: ResourceMap's */
+	if (h->ngpus < 0 || h->ngpus > CONSUM_MAX_GPUS)
+		h->ngpus = h->ngpus < 0 ? 0 : CONSUM_MAX_GPUS;
 	agent_set_str(&h->arch, proto_str(msg, "arch"));
 	agent_set_str(&h->model, proto_str(msg, "model"));
 	agent_set_str(&h->version, proto_str(msg, "version"));
@@ -670,6 +674,18 @@ agent_jobspec_exec(struct master *m, struct job *j, json_t *spec)
 		json_object_set_new(spec, "queue_post_exec", json_string(v));
 }
 
+/* CUDA_VISIBLE_DEVICES and LSB_RES_<NAME> (consum.h) over a copy of the
+ * job's environment, which other elements share. */
+static void
+agent_jobspec_cons(json_t *spec, struct elem *e)
+{
+	json_t *env = json_object_get(spec, "env");
+
+	env = json_is_object(env) ? json_copy(env) : json_object();
+	consum_env(e->alloc, e->hosts[0], env);
+	json_object_set_new(spec, "env", env);
+}
+
 static json_t *
 agent_jobspec(struct master *m, struct elem *e)
 {
@@ -683,6 +699,8 @@ agent_jobspec(struct master *m, struct elem *e)
 	json_object_del(spec, "env_id");
 	if (jobspec_env(j) != NULL)	/* shared: only read from here on */
 		json_object_set(spec, "env", jobspec_env(j));
+	if (e->alloc != NULL)
+		agent_jobspec_cons(spec, e);
 	json_object_set_new(spec, "id", json_integer(j->id));
 	json_object_set_new(spec, "idx", json_integer(e->idx));
 	json_object_set_new(spec, "attempt", json_integer(e->attempt));

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "consum.h"
 #include "log.h"
 
 #include "master.h"
@@ -112,7 +113,7 @@ host_record_fault(const struct host *h, json_t *r)
 json_t *
 host_record(struct master *m, struct host *h)
 {
-	json_t *r;
+	json_t *r, *cons;
 
 	r = json_pack("{s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}",
 	    "name", h->name, "status", host_status_word(h, snapshot_max_slots(m, h)),
@@ -136,6 +137,8 @@ host_record(struct master *m, struct host *h)
 	json_object_set_new(r, "model", json_string(h->model ? h->model : ""));
 	json_object_set_new(r, "comment", json_string(h->adm_comment ? h->adm_comment : ""));
 	host_record_conf(m, h, r);
+	if ((cons = consum_host_json(m, h)) != NULL)
+		json_object_set_new(r, "consumables", cons);
 	if (h->fault.closed)
 		host_record_fault(h, r);
 	return r;

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "consum.h"
 #include "envtab.h"
 #include "jobstate.h"
 #include "log.h"
@@ -380,6 +381,7 @@ elem_release_host(struct master *m, struct elem *e)
 	if (e->host == NULL)
 		return;
 	fairshare_released(m, e);	/* usage up to now (not at replay) */
+	consum_released(m, e);
 	snapshot_elem_released(m, e);
 	e->host->used -= e->nslots;
 	TAILQ_REMOVE(&e->host->running, e, host_entry);
@@ -440,6 +442,7 @@ job_apply_start(struct master *m, struct job *j, const struct jevent *ev, char *
 	e->host = host_get(m, e->hosts[0]);
 	e->host->used += e->nslots;
 	TAILQ_INSERT_TAIL(&e->host->running, e, host_entry);
+	consum_started(m, e, data);
 	snapshot_elem_started(m, e);
 	j->nrun++;
 	if (job_is_array(j)) {
@@ -661,6 +664,7 @@ job_free(struct job *j)
 		for (e = j->ehash[i]; e != NULL; e = next) {
 			next = e->hnext;
 			elem_free_hosts(e);
+			json_decref(e->alloc);
 			free(e->reason);
 			free(e->kill_reason);
 			free(e->cwd);

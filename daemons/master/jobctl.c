@@ -186,6 +186,8 @@ jobctl_refresh(struct master *m, struct job *j, json_t *spec, char *err,
 	j->name = xstrdup(name);
 	j->queue = jobspec_str(m, queue);
 	snapshot_job_changed(m, j);
+	jobreq_free(j->req);	/* -R, -gpu, -n, -M...: derived again */
+	j->req = NULL;
 	j->nslots = (int)json_integer_value(json_object_get(spec, "nslots"));
 	if (j->nslots < 1)
 		j->nslots = 1;

@@ -362,6 +362,15 @@ jobrec_opts(json_t *r, struct jobrec_ctx *x)
 		jobrec_put(r, x, 0, "opts", json_incref(o));
 }
 
+/* The consumables a running element holds (consum.h), as its start
+ * event gave them: [{h, r, p, n, dev, x}]. */
+static void
+jobrec_alloc(json_t *r, struct jobrec_ctx *x)
+{
+	if (x->e != NULL && x->e->alloc != NULL)
+		jobrec_put(r, x, 0, "alloc", json_incref(x->e->alloc));
+}
+
 static void
 jobrec_array(json_t *r, struct jobrec_ctx *x)
 {
@@ -400,7 +409,7 @@ static const struct {
 	{ "usage_time", jobrec_usage_time, "nproc" },
 	{ "signal", jobrec_signal, NULL }, { "project", jobrec_project, NULL },
 	{ "exec_cwd", jobrec_exec_cwd, NULL }, { "opts", jobrec_opts, NULL },
-	{ "array", jobrec_array, NULL },
+	{ "array", jobrec_array, NULL }, { "alloc", jobrec_alloc, NULL },
 };
 
 uint64_t

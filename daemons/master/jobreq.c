@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "consum.h"
 #include "envtab.h"
 #include "master.h"
 #include "sched.h"
@@ -194,7 +195,7 @@ jr_xhosts(struct jobreq *r, const json_t *spec)
 static char *
 jr_shape(const struct jobreq *r, const char *queue)
 {
-	char order[128] = "", *m = NULL, *s;
+	char order[128] = "", *m = NULL, *s, *cons = jobcons_shape(r);
 	size_t len = 0;
 
 	for (int i = 0; i < r->rr.norder && len + 16 < sizeof(order); i++)
@@ -210,11 +211,12 @@ jr_shape(const struct jobreq *r, const char *queue)
 		free(m);
 		m = s;
 	}
-	s = xasprintf("%s|%d,%d|%s|%s|%d,%d|%llu|%d|%ld|%s", queue, r->nmin, r->nmax,
+	s = xasprintf("%s|%d,%d|%s|%s|%d,%d|%llu|%d|%ld|%s|%s", queue, r->nmin, r->nmax,
 	    r->rr.select_text ? r->rr.select_text : "", order, r->rr.span_hosts,
 	    r->rr.ptile, (unsigned long long)r->rsv_kb, r->exclusive, r->run_limit,
-	    m ? m : "");
+	    m ? m : "", cons);
 	free(m);
+	free(cons);
 	return s;
 }
 
@@ -232,6 +234,7 @@ jobreq_build(const struct conf *c, const json_t *spec, const char *queue,
 	if (qi < 0)
 		errf(err, errlen, "%s: No such queue", queue);
 	if (qi < 0 || jr_resreq(r, c, spec, sq, err, errlen) < 0 ||
+	    jobcons_build(r, c->sched, spec, err, errlen) < 0 ||
 	    jr_slots(r, spec, err, errlen) < 0 || jr_mem(r, c, spec, sq, err, errlen) < 0 ||
 	    jr_run(r, spec, sq, err, errlen) < 0 ||
 	    jr_misc(r, c, spec, sq, queue, err, errlen) < 0) {
@@ -250,6 +253,7 @@ jobreq_free(struct jobreq *r)
 	if (r == NULL || --r->refs > 0)
 		return;
 	resreq_free(&r->rr);
+	jobcons_free(r);
 	shellwords_free(r->mhosts);
 	shellwords_free(r->xhosts);
 	free(r->shape);
@@ -309,7 +313,8 @@ jobreq_check(struct master *m, const json_t *spec, const char *queue,
 static char *
 jr_key(const struct job *j)
 {
-	static const char *keys[] = { "R", "n", "M", "W", "x", "m", "sp", "r", "rn" };
+	static const char *keys[] = { "R", "n", "M", "W", "x", "m", "sp", "r", "rn",
+	    "gpu" };
 	json_t *opts = jobspec_get(j, "opts"), *o = json_object();
 	json_t *xhosts = jobspec_get(j, "xhosts");
 	char *text, *key;

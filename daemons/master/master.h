@@ -64,6 +64,7 @@ struct elem {
 	int requeue;		/* brequeue of a running element: JS_PEND or
 				   JS_PSUSP to return to when its end comes */
 	bool kill_done;		/* bkill -d: record DONE when it ends */
+	json_t *alloc;		/* consumables held while running (consum.h) */
 	TAILQ_ENTRY(elem) host_entry;	/* on host->running */
 	struct elem *hnext;	/* job's element hash chain */
 };
@@ -138,6 +139,7 @@ struct host {
 	char *adm_comment;	/* hclose -C text, or NULL */
 	uint64_t lost_ms;	/* monotonic ms since its agent is away; 0 linked */
 	struct hostfault fault;	/* closed_Fault: starts refused (hostfault.h) */
+	int ngpus;		/* GPUs its agent detected (consum.h) */
 	struct elem_list running;
 	TAILQ_ENTRY(host) entry;
 };
@@ -215,6 +217,7 @@ struct master {
 	bool sched_wanted;
 	bool sched_due;		/* the wanted pass is due now, not deferred (loop.c) */
 	struct sched_state *sched;	/* kept between passes (sched.h) */
+	struct consum *consum;	/* consumables running jobs hold (consum.h) */
 	struct stats *stats;	/* scheduler pass times (stats.c) */
 	struct watch *watch;	/* the event stream (watch.c) */
 	struct http *http;	/* the HTTP server, or NULL (http.c) */

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "consum.h"
 #include "master.h"
 #include "sched.h"
 #include "util.h"
@@ -36,6 +37,7 @@ struct place_bucket {
 /* Scan state of one placement attempt, for the failure detail. */
 struct place_scan {
 	bool mem_short, lim_short;
+	const char *cons_short;	/* a consumable running jobs hold (consum.h) */
 };
 
 void
@@ -164,6 +166,20 @@ place_sort_idx(const struct place_sort *s, int *v, int *tmp, size_t n)
 	memcpy(v, tmp, n * sizeof(*v));
 }
 
+/* consum_fit on h (1 now, 0 later, -1 never); 1 without a ledger or
+ * consumables. */
+static int
+place_cons_fit(const struct place_ctx *x, const struct place_job *pj,
+    const struct place_host *h, int slots, const char **short_of)
+{
+	const char *dummy;
+
+	if (x->cons == NULL || !jobcons_any(pj->req))
+		return 1;
+	return consum_fit(x->cons, x->sc, h->name, h->h ? h->h->ngpus : 0, pj->req,
+	    slots, short_of ? short_of : &dummy);
+}
+
 /* Whether h suits the job, open or not: its preference (>= 0), or -1. */
 static int
 place_host_fits(const struct place_ctx *x, const struct place_job *pj,
@@ -181,6 +197,8 @@ place_host_fits(const struct place_ctx *x, const struct place_job *pj,
 		return -1;
 	if (pj->req->rr.select != NULL && !selexpr_eval(pj->req->rr.select, &h->sel))
 		return -1;
+	if (place_cons_fit(x, pj, h, pj->req->nmin, NULL) < 0)
+		return -1;	/* too few of a consumable, ever */
 	return pref;
 }
 
@@ -285,6 +303,10 @@ place_mem_avail(const struct place_ctx *x, const struct place_job *pj,
 	return h->mem_total > held ? h->mem_total - held : 0;
 }
 
+static int place_min(int a, int b);
+static bool place_why_never(struct place_ctx *x, const struct place_job *pj,
+    struct place_result *r);
+
 /* Slots pj may take on host i now. */
 static int
 place_cap(struct place_ctx *x, const struct place_job *pj, int i,
@@ -296,6 +318,8 @@ place_cap(struct place_ctx *x, const struct place_job *pj, int i,
 	uint64_t avail, mcap;
 
 	if (cap == 0)
+		return 0;
+	if (place_cons_fit(x, pj, h, place_min(cap, r->nmax), &sc->cons_short) < 1)
 		return 0;
 	if (x->lim != NULL && (room = limits_host_room(x->lim, x->sc, pj, h, i)) < cap) {
 		cap = room;
@@ -445,6 +469,8 @@ place_why_none(struct place_ctx *x, const struct place_job *pj,
 			snprintf(r->detail, sizeof(r->detail), "no host is open and reachable");
 		return;
 	}
+	if (x->cons != NULL && jobcons_any(q) && place_why_never(x, pj, r))
+		return;
 	r->reason = "Job's resource requirements not satisfied";
 	if (q->rr.select_text != NULL)
 		snprintf(r->detail, sizeof(r->detail), "no open host satisfies "
@@ -536,6 +562,54 @@ place_why_limit(struct place_ctx *x, const struct place_job *pj,
 		    "per-host limit", first, more, more == 1 ? "" : "s");
 }
 
+/* What a consumable's users see, in LSF's words; not reservable: backfill
+ * reservations count slots and memory only. */
+static void
+place_why_cons(struct place_ctx *x, const struct place_job *pj,
+    const struct place_bucket *b, const char *name, struct place_result *r)
+{
+	const struct jobreq *q = pj->req;
+	long need = strcmp(name, RESMAP_GPU) == 0 ? jobcons_gpus(q, q->nmin) : 0;
+
+	for (size_t i = 0; i < q->ncons && need == 0; i++)
+		if (strcmp(q->cons[i].name, name) == 0)
+			need = q->cons[i].n;
+	r->reason = consum_reason(x->cons, name);	/* jobs keep the pointer */
+	snprintf(r->detail, sizeof(r->detail), "needs %ld %s on a host; not free "
+	    "now on any of the %zu candidate host(s)", need, name, b->ncand);
+}
+
+/* No usable host has enough of a consumable the job asks for. */
+static bool
+place_why_never(struct place_ctx *x, const struct place_job *pj,
+    struct place_result *r)
+{
+	const char *name = NULL;
+	long most = 0, t;
+	size_t most_i = 0;
+
+	for (size_t i = 0; i < x->nhosts; i++) {
+		const struct place_host *h = &x->hosts[i];
+		if (!h->usable || place_cons_fit(x, pj, h, pj->req->nmin, &name) >= 0)
+			continue;
+		t = consum_total(x->sc, h->name, h->h ? h->h->ngpus : 0, name);
+		if (t >= most) {
+			most = t;
+			most_i = i;
+		}
+	}
+	if (name == NULL)
+		return false;
+	r->reason = consum_reason(x->cons, name);
+	if (most > 0)
+		snprintf(r->detail, sizeof(r->detail), "no host has enough %s: the "
+		    "most is %ld (%s)", name, most, x->hosts[most_i].name);
+	else
+		snprintf(r->detail, sizeof(r->detail), "no open host has %s "
+		    "(lsf.cluster ResourceMap, or GPUs its agent detected)", name);
+	return true;
+}
+
 static void
 place_why(struct place_ctx *x, const struct place_job *pj,
     const struct place_bucket *b, const struct place_scan *sc,
@@ -546,6 +620,8 @@ place_why(struct place_ctx *x, const struct place_job *pj,
 	size_t n;
 
 	place_tally(x, pj, b, &t);
+	if (sc->cons_short != NULL && t.free_total >= q->nmin)
+		return place_why_cons(x, pj, b, sc->cons_short, r);
 	r->reservable = true;	/* each reason below waits for running jobs */
 	if (sc->mem_short && t.free_total >= q->nmin)
 		return place_why_mem(x, pj, &t, r);
@@ -603,7 +679,7 @@ int
 place_job(struct place_ctx *x, const struct place_job *pj, struct place_result *r)
 {
 	struct place_bucket *b = place_bucket(x, pj);
-	struct place_scan sc = { false, false };
+	struct place_scan sc = { false, false, NULL };
 
 	memset(r, 0, sizeof(*r));
 	if (b->failed) {

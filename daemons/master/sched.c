@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "consum.h"
 #include "jobstate.h"
 #include "log.h"
 #include "master.h"
@@ -410,6 +411,26 @@ sched_hosts_json(const struct sched_run *s, const struct place_result *r)
 	return a;
 }
 
+/* The start event: a name per slot, and the consumables each host gives
+ * (consum.h), picked now so that replay gives the same devices. */
+static json_t *
+sched_start_data(const struct sched_run *s, const struct place_job *pj,
+    const struct place_result *r)
+{
+	json_t *data = json_pack("{s:o}", "hosts", sched_hosts_json(s, r)), *alloc;
+
+	if (!jobcons_any(pj->req))
+		return data;
+	alloc = json_array();
+	for (int i = 0; i < r->n; i++) {
+		const struct place_host *h = &s->px.hosts[r->idx[i]];
+		consum_pick(s->px.cons, s->px.sc, h->name, h->h ? h->h->ngpus : 0,
+		    pj->req, r->slots[i], alloc);
+	}
+	json_object_set_new(data, "alloc", alloc);
+	return data;
+}
+
 static char *
 sched_limited_key(const struct place_job *pj)
 {
@@ -517,8 +538,7 @@ sched_one(struct sched_run *s, struct job *j, const struct place_job *pj,
 	snapshot_placed(s->m, pj->queue, pj->user, &r);
 	if (s->fs != NULL)
 		fairshare_job_started(s->m, s->fs, j, r.total);
-	if (job_event(s->m, j->id, idx, "start",
-	    json_pack("{s:o}", "hosts", sched_hosts_json(s, &r))) == 0)
+	if (job_event(s->m, j->id, idx, "start", sched_start_data(s, pj, &r)) == 0)
 		agent_send_run(s->m, job_elem(j, idx));
 	place_result_free(&r);
 	s->budget--;
@@ -925,6 +945,7 @@ sched_run_init(struct sched_run *s, struct master *m)
 	hosts = snapshot_sync(m, now, &s->lim, &nh);
 	place_ctx_init(&s->px, hosts, nh, sc, now);
 	s->px.lim = s->lim;
+	s->px.cons = consum_of(m);
 	s->budget = SCHED_SLICE;
 }
 
@@ -1116,6 +1137,8 @@ sched_pass(struct master *m)
 void
 sched_free(struct master *m)
 {
+	consum_free(m->consum);
+	m->consum = NULL;
 	stats_free(m);
 	if (m->sched == NULL)
 		return;

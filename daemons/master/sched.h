@@ -19,6 +19,7 @@
 #include <jansson.h>
 
 #include "conf.h"
+#include "gpureq.h"
 #include "resreq.h"
 #include "schedconf.h"
 #include "selexpr.h"
@@ -42,6 +43,9 @@ struct jobreq {
 	char **mhosts;		/* -m words ("h1", "grp+2", "others"); NULL any */
 	char **xhosts;		/* hosts an exit in EXCLUDE() ruled out; NULL none */
 	int user_prio;		/* -sp; 0 unset */
+	struct gpureq gpu;	/* -gpu / rusage[ngpus_physical]; num 0: none */
+	struct jobcons_need *cons;	/* rusage of declared consumables */
+	size_t ncons;
 	char *shape;		/* jobs of one shape are placed alike */
 	char *err;		/* the requirements can no longer be met */
 	int refs;		/* jobs with the same requirements share one */
@@ -120,6 +124,7 @@ struct place_ctx {
 	struct place_bucket **buckets;	/* by shape, this pass */
 	size_t nbuckets;
 	const struct jobreq *last_req;	/* the bucket of the last job placed */
+	struct consum *cons;	/* what running jobs hold (consum.h), or NULL */
 	struct place_bucket *last_bucket;
 };
 

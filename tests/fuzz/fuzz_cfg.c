@@ -1,14 +1,34 @@
 /* fuzz_cfg.c - libFuzzer target: cfg_parse_sections (and lsf.conf syntax)
- * on any text; errors must name the file and a line. */
+ * on any text; errors must name the file and a line. A file that parses is
+ * also read as lsf.shared's Resource and lsf.cluster's ResourceMap
+ * tables (resmap.c), whose pools are then looked up. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lsfconf.h"
+#include "resmap.h"
 #include "util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void
+fuzz_resmap(const struct cfg_file *f)
+{
+	struct resmap rm;
+	char err[256] = "";
+	long total;
+
+	resmap_init(&rm);
+	if (resmap_shared(&rm, f, err, sizeof(err)) == 0 &&
+	    resmap_cluster(&rm, f, err, sizeof(err)) == 0) {
+		for (size_t i = 0; i < rm.nres; i++)
+			free(resmap_pool(&rm, rm.res[i].name, "node1", &total));
+	} else if (strncmp(err, "f:", 2) != 0)
+		abort();
+	resmap_free(&rm);
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -25,6 +45,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				if (cfg_table_col(&f.sec[i], f.sec[i].cols[j]) < 0)
 					abort();
 		}
+		fuzz_resmap(&f);
 		cfg_file_free(&f);
 	} else if (strncmp(err, "f:", 2) != 0)
 		abort();

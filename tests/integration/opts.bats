@@ -12,15 +12,19 @@ teardown_file() {
 	cluster_teardown
 }
 
-@test "bsub -gpu num=1: refused by name, never read as -g pu; nothing is queued" {
-	run -255 --separate-stderr bsub -gpu num=1 true
-	assert_equal "${stderr%%$'\n'*}" "bsub: option -gpu is not supported: Pumice schedules no GPUs"
+@test "bsub -gpu num=x: -gpu read by name, never as -g pu; a bad value queues nothing" {
+	run -255 --separate-stderr bsub -gpu num=x true
+	assert_equal "$stderr" "num=x: Bad argument for option -gpu (num must be a number of GPUs from 1 to 64 (optionally /task or /host), not 'x'). Job not submitted."
 	assert_equal "$output" ""
-	run -255 --separate-stderr bsub <<<$'#BSUB -gpu num=1\ntrue'
+	run -255 --separate-stderr bsub <<<$'#BSUB -gpu mode=fast\ntrue'
 	assert_output ""
-	[[ "$stderr" == *"-gpu is not supported"* ]]
+	[[ "$stderr" == *"Bad argument for option -gpu"* ]]
 	run -255 --separate-stderr bjobs -a	# the first test: no job at all
 	assert_equal "$stderr" "No job found"
+	submit -gpu num=1 -H true	# not -g pu: no job group
+	run -0 bjobs -noheader -o "job_group" "$JOBID"
+	assert_equal "$output" "-"
+	bkill "$JOBID" >/dev/null
 }
 
 @test "bsub -Jd mydesc: the job description (bjobs -l, -o job_description), not -J d" {

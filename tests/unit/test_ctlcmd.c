@@ -25,7 +25,10 @@ static const struct {
 	    "\"unset\":[\"out\",\"out_trunc\",\"dep\"]}" },
 	{ { "-json", "-Jdn", "-Jd", "x", "5" }, "{\"id\":5,\"opts\":{\"Jd\":\"x\"},"
 	    "\"set\":{},\"unset\":[]}" },
-	{ { "-gpu", "num=1", "5" }, NULL },		/* refused, not -g pu */
+	{ { "-gpu", "num=1", "5" }, "{\"id\":5,\"opts\":{\"gpu\":\"num=1\"},"
+	    "\"set\":{},\"unset\":[]}" },		/* -gpu, not -g pu */
+	{ { "-gpun", "5" }, "{\"id\":5,\"opts\":{\"gpu\":null},\"set\":{},\"unset\":[]}" },
+	{ { "-gpu", "num=zero", "5" }, NULL },
 	{ { "-Jn", "5" }, "{\"id\":5,\"opts\":{\"J\":null},\"set\":{},\"unset\":[\"name\"]}" },
 	{ { "-J", "new", "-q", "short", "7" }, "{\"id\":7,\"opts\":{\"J\":\"new\",\"q\":\"short\"},"
 	    "\"set\":{\"name\":\"new\",\"queue\":\"short\"},\"unset\":[]}" },

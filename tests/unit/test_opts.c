@@ -82,7 +82,7 @@ test_parse(void **state)
 	}
 }
 
-/* bsub: -gpu refused, -Jd its own option, -oout.%J is -o. */
+/* bsub: -gpu its own option, -Jd its own option, -oout.%J is -o. */
 static void
 test_bsub(void **state)
 {
@@ -102,9 +102,14 @@ test_bsub(void **state)
 	assert_int_equal(o.cmd_argc, 1);
 	assert_string_equal(o.cmd_argv[0], "true");
 	bsubopt_free(&o);
-	assert_int_equal(bsubopt_parse(&o, 3, a2, 1, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "-gpu"));
+	assert_int_equal(bsubopt_parse(&o, 3, a2, 1, err, sizeof(err)), 0);
+	assert_string_equal(o.val[BO_gpu], "num=1");
 	assert_null(o.val[BO_g]);
+	assert_int_equal(bsubopt_check(&o, err, sizeof(err)), 0);
+	free(o.val[BO_gpu]);
+	o.val[BO_gpu] = strdup("num=1:mode=whatever");
+	assert_int_equal(bsubopt_check(&o, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "Bad argument for option -gpu"));
 	bsubopt_free(&o);
 	assert_int_equal(bsubopt_parse(&o, 5, a3, 1, err, sizeof(err)), 0);
 	assert_non_null(o.val[BO_K]);

@@ -53,10 +53,17 @@ test_good(void **state)
 	struct conf *c;
 	char err[512];
 	int mxj, jlu;
+	long total = 0;
 	bool group;
 
 	tl_put(tdir, "lsf.cluster.demo", "Begin Host\nHOSTNAME model type server RESOURCES\n"
-	    "pi1 Pi4 ARM 1 (small local)\nbox ! ! 1 ()\nEnd Host\n");
+	    "pi1 Pi4 ARM 1 (small local)\nbox ! ! 1 ()\nEnd Host\n"
+	    "Begin ResourceMap\nRESOURCENAME LOCATION\nlicence (3@[all])\n"
+	    "ngpus_physical (2@[box])\nEnd ResourceMap\n");
+	tl_put(tdir, "lsf.shared", "Begin Cluster\nClusterName\ndemo\nEnd Cluster\n"
+	    "Begin Resource\nRESOURCENAME TYPE INTERVAL INCREASING CONSUMABLE DESCRIPTION\n"
+	    "licence Numeric () N Y (Licences)\nEnd Resource\n");
+	tl_put(tdir, "lsf.conf", "LSF_CLUSTER_NAME=demo\nLSB_GPU_REQ=\"num=2:j_exclusive=yes\"\n");
 	tl_put(tdir, LSBDIR "lsb.hosts", "Begin Host\nHOST_NAME MXJ JL/U r1m\n"
 	    "default 2 - ()\nbox ! 3 ()\nPi4 1 - ()\nnode[1-3,7] 6 - ()\nnode3 9 - ()\n"
 	    "rack[01-10]a 4 - ()\nEnd Host\n"
@@ -141,6 +148,14 @@ test_good(void **state)
 	assert_true(s->hist_hours > 2.4 && s->hist_hours < 2.6);
 	assert_int_equal(s->queues[0].max_requeue, 4);
 	assert_int_equal(s->max_job_requeue, 0);
+	/* consumables: lsf.shared Resource, lsf.cluster ResourceMap, LSB_GPU_REQ */
+	assert_true(resmap_find(&s->rmap, "licence")->consumable);
+	free(resmap_pool(&s->rmap, "licence", "pi1", &total));
+	assert_int_equal(total, 3);
+	free(resmap_pool(&s->rmap, "ngpus_physical", "box", &total));
+	assert_int_equal(total, 2);
+	assert_int_equal(s->gpu_default.num, 2);
+	assert_int_equal(s->gpu_default.j_exclusive, 1);
 	conf_free(c);
 }
 
@@ -200,6 +215,12 @@ static const struct {
 	    "not 'many'" },
 	{ LSBDIR "lsb.params", "Begin Parameters\nHIST_HOURS = long\nEnd Parameters\n",
 	    LSBDIR "lsb.params:2: HIST_HOURS must be a number of hours, not 'long'" },
+	{ "lsf.cluster.demo", "Begin ResourceMap\nRESOURCENAME LOCATION\ncamera (1@[all])\n"
+	    "End ResourceMap\n",
+	    "lsf.cluster.demo:3: resource camera is not in lsf.shared's Resource section" },
+	{ "lsf.conf", "LSF_CLUSTER_NAME=demo\nLSB_GPU_REQ=num=two\n",
+	    "lsf.conf: LSB_GPU_REQ: num must be a number of GPUs from 1 to 64 "
+	    "(optionally /task or /host), not 'two'" },
 };
 
 static void
