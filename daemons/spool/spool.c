@@ -14,7 +14,10 @@
  *   jobs/<id>.<idx>/status        final status, written atomically by the
  *                                 shepherd after the output was fsynced:
  *                                 {exit_code, signal, state, reason, start,
- *                                 end, cpu, maxrss}
+ *                                 end, cpu, maxrss, result | result_error}
+ *   jobs/<id>.<idx>/result/       the job's own (0700, its user's): the
+ *                                 job writes $PUMICE_RESULT, result.json,
+ *                                 read by the shepherd into status
  *   done/<id>.<idx>               empty marker made after status; the agent
  *                                 watches done/ to learn of ends quickly
  *   jobs/.gone-<key>              an entry being removed (ignored, swept)
