@@ -95,6 +95,22 @@ result_job() {
 	assert_regex "$stderr" "Job <$id>: User permission denied"
 	run -0 bjobs -noheader -o result "$id"
 	[ "$output" = - ]
+	# a job run as its owner writes its own record; a link is not followed
+	run -0 as_nobody bsub -o /dev/null "echo '{\"who\": \"nobody\"}' > \"\$PUMICE_RESULT\""
+	[[ "$output" =~ $SUBMIT_RE ]]
+	local mine=${BASH_REMATCH[1]}
+	run -0 as_nobody bsub -o /dev/null 'ln -s /etc/shadow "$PUMICE_RESULT"'
+	[[ "$output" =~ $SUBMIT_RE ]]
+	local link=${BASH_REMATCH[1]}
+	wait_job_state "$mine" DONE
+	wait_job_state "$link" DONE
+	run -0 job_field "$mine" result
+	assert_output '{"who":"nobody"}'
+	run -0 job_field "$link" result_error
+	assert_output 'result file: Too many levels of symbolic links'
+	run -0 as_nobody bresult -r '{"who": "owner"}' "$mine"
+	run -0 job_field "$mine" result
+	assert_output '{"who":"owner"}'
 }
 
 @test "a file over 64 KB is refused with its reason; the job's state is its own" {
