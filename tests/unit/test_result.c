@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -218,6 +219,45 @@ test_sort_bad(void **state)
 	}
 }
 
+/* -o "jobid result result.m.x result_error": text, and -json's values. */
+static void
+test_cols(void **state)
+{
+	json_t *jobs = json_loads("["
+	    "{\"id\":7,\"idx\":0,\"result\":{\"m\":{\"x\":0.5},\"s\":\"a b\"}},"
+	    "{\"id\":8,\"idx\":0,\"result_error\":\"invalid JSON: x\"}]", 0, NULL);
+	char err[256], *text = NULL;
+	size_t len = 0;
+	struct jobfmt_cols *c = jobfmt_cols_parse("jobid result result.m.x result_error",
+	    err, sizeof(err));
+	FILE *fp;
+
+	(void)state;
+	assert_non_null(c);
+	fp = open_memstream(&text, &len);
+	jobfmt_cols_print(fp, c, jobs, false);
+	fclose(fp);
+	assert_string_equal(text,
+	    "JOBID RESULT RESULT.m.x RESULT_ERROR\n"
+	    "7 {\"m\":{\"x\":0.5},\"s\":\"a b\"} 0.5 -\n"
+	    "8 - - invalid JSON: x\n");
+	free(text);
+	fp = open_memstream(&text, &len);
+	jobfmt_cols_json(fp, c, jobs, NULL);
+	fclose(fp);
+	assert_string_equal(text,
+	    "{\n  \"COMMAND\":\"bjobs\",\n  \"JOBS\":2,\n  \"RECORDS\":[\n"
+	    "    {\n      \"JOBID\":\"7\",\n"
+	    "      \"RESULT\":{\"m\":{\"x\":0.5},\"s\":\"a b\"},\n"
+	    "      \"RESULT.m.x\":0.5,\n      \"RESULT_ERROR\":\"\"\n    },\n"
+	    "    {\n      \"JOBID\":\"8\",\n      \"RESULT\":null,\n"
+	    "      \"RESULT.m.x\":null,\n"
+	    "      \"RESULT_ERROR\":\"invalid JSON: x\"\n    }\n  ]\n}\n");
+	free(text);
+	jobfmt_cols_free(c);
+	json_decref(jobs);
+}
+
 int
 main(void)
 {
@@ -227,6 +267,7 @@ main(void)
 		cmocka_unit_test(test_path),
 		cmocka_unit_test(test_sort),
 		cmocka_unit_test(test_sort_bad),
+		cmocka_unit_test(test_cols),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
