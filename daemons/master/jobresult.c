@@ -92,6 +92,38 @@ job_result_error(struct job *j, long idx)
 	return e != NULL && e->x != NULL ? e->x->result_error : NULL;
 }
 
+/* Appends n bytes of s to the buffer *b (of *len bytes, *cap allocated). */
+static void
+jobresult_add(char **b, size_t *len, size_t *cap, const char *s, size_t n)
+{
+	if (*len + n + 1 > *cap) {
+		*cap = (*len + n + 1) * 2;
+		*b = xrealloc(*b, *cap);
+	}
+	memcpy(*b + *len, s, n);
+	*len += n;
+	(*b)[*len] = '\0';
+}
+
+char *
+job_results_json(struct job *j)
+{
+	long pos, n = job_is_array(j) ? j->arr.count : 1;
+	size_t len = 0, cap = 64;
+	char *b = xmalloc(cap);
+	const char *r;
+
+	jobresult_add(&b, &len, &cap, "[", 1);
+	for (pos = 0; pos < n; pos++) {
+		r = job_result(j, job_is_array(j) ? arrayspec_at(&j->arr, pos) : 0);
+		if (pos > 0)
+			jobresult_add(&b, &len, &cap, ",", 1);
+		jobresult_add(&b, &len, &cap, r ? r : "null", strlen(r ? r : "null"));
+	}
+	jobresult_add(&b, &len, &cap, "]", 1);
+	return b;
+}
+
 /* The record obj onto e (the text made once, here). */
 static void
 jobresult_put(struct elem *e, const json_t *obj)

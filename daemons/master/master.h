@@ -483,6 +483,10 @@ void elem_set_cwd(struct elem *e, const char *cwd);
  * element that never started); and why its file was refused, or NULL. */
 const char *job_result(struct job *j, long idx);
 const char *job_result_error(struct job *j, long idx);
+/* Every element's record in index order as one JSON array text,
+ * "[{...},null,...]" (null: none), without decoding any; a plain job's
+ * is one item. For a reduce step over an array (malloc'd). */
+char *job_results_json(struct job *j);
 /* A finish event's "result"/"result_error" onto e; a start clears both. */
 void jobresult_finish(struct elem *e, const json_t *data);
 void jobresult_clear(struct elem *e);

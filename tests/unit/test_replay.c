@@ -159,6 +159,15 @@ test_replay_gives_the_same_table(void **state)
 	assert_non_null(strstr(after, "\"loss\": 0.25"));
 	assert_non_null(strstr(after, "\"by\": \"bresult\""));
 	assert_non_null(strstr(after, "\"result_error\": \"invalid JSON: x\""));
+	{	/* what a reduce step over array 2 is given */
+		char *all = job_results_json(job_find(&t.m, 2));
+		assert_string_equal(all, "[null,null,{\"by\":\"bresult\"},{\"loss\":0.25},"
+		    "null,null,null,null,null,null]");
+		free(all);
+		all = job_results_json(job_find(&t.m, 4));
+		assert_string_equal(all, "[null]");
+		free(all);
+	}
 	tr_master_free(&t);
 	free(before);
 	free(after);
