@@ -33,6 +33,8 @@ bjobs_usage(const char *why)
 	    "             [-u user_name|all] [-J job_name] [-q queue_name]\n"
 	    "             [-m host_name] [-P project] [-g job_group] [-Jd desc]\n"
 	    "             [-o \"field ...\" [-hms]] [-json]\n"
+	    "             [-filter \"field op value [&& ...]\"] [-sort [-]field]"
+	    " [-n count]\n"
 	    "             [job_ID | \"job_ID[index_list]\" ...]\n");
 	return CLI_EXIT_FAIL;
 }
@@ -66,6 +68,7 @@ static const struct bjobs_opt {
 	F("json", json), F("hms", hms),
 	V("u", user), V("J", name), V("q", queue), V("m", host), V("o", fmt),
 	V("P", project), V("g", group), V("Jd", desc),
+	V("sort", sort), V("filter", filter), V("n", n),
 #undef F
 #undef V
 	{ { "W", BJ_W, 0, NULL }, 0 }, { { "WL", BJ_WL, 0, NULL }, 0 },
@@ -312,9 +315,14 @@ struct bjobs_out {
 	size_t n;		/* rows (or -A rows) printed */
 	bool header;		/* -A: header still to print */
 	json_t *records;	/* -json: all records, printed at the end */
+	struct jobsort *sel;	/* -filter, -sort, -n (jobsort.c), or NULL */
+	json_t *held;		/* with sel: every record, printed at the end */
 };
 
-/* One chunk of records (or of -A rows) as it arrives. */
+static int bjobs_print(json_t *jobs, struct bjobs_out *o);
+
+/* One chunk of records (or of -A rows) as it arrives; with -sort, -n or
+ * -filter held until the last. */
 static int
 bjobs_chunk(json_t *jobs, void *arg)
 {
@@ -325,6 +333,19 @@ bjobs_chunk(json_t *jobs, void *arg)
 		bjobs_filter(a, jobs);
 	else if (a->x)
 		json_array_clear(jobs);
+	if (o->sel == NULL)
+		return bjobs_print(jobs, o);
+	jobsort_filter(o->sel, jobs);
+	json_array_extend(o->held, jobs);
+	return 0;
+}
+
+/* Prints a chunk of records (or -A rows) in the format asked for. */
+static int
+bjobs_print(json_t *jobs, struct bjobs_out *o)
+{
+	const struct bjobs_args *a = o->a;
+
 	if (a->json && a->A)
 		jobarray_rows_records(jobs, bjobs_unfinished_only(a), o->records);
 	else if (a->json)
@@ -386,6 +407,10 @@ bjobs_end(struct bjobs_out *o, const json_t *missing)
 	const json_t *m;
 	size_t i;
 
+	if (o->sel != NULL) {
+		jobsort_finish(o->sel, o->held);
+		bjobs_print(o->held, o);
+	}
 	if (a->json)
 		jobfmt_json_records(stdout, o->records, missing);
 	fflush(stdout);
@@ -421,15 +446,18 @@ bjobs_fields(const struct bjobs_out *o, json_t *args)
 		jobfmt_fields_add(fields, "project");
 	if (a->group != NULL || a->desc != NULL)
 		jobfmt_fields_add(fields, "opts");
+	if (o->sel != NULL)
+		jobsort_fields(o->sel, fields);
 	json_object_set_new(args, "fields", fields);
 }
 
 /* Asks page after page, printing each as it comes (-json: at the end). */
 static int
-bjobs_list(const struct bjobs_args *a, json_t *args, struct jobfmt_cols *cols)
+bjobs_list(const struct bjobs_args *a, json_t *args, struct jobfmt_cols *cols,
+    struct jobsort *sel)
 {
 	struct bjobs_out o = { a, cols, { a->w, a->noheader, a->p || a->s, false },
-	    0, !a->noheader, json_array() };
+	    0, !a->noheader, json_array(), sel, json_array() };
 	const char *sh = getenv("LSB_SHORT_HOSTLIST");
 	json_t *missing = NULL;
 	struct client c;
@@ -442,7 +470,7 @@ bjobs_list(const struct bjobs_args *a, json_t *args, struct jobfmt_cols *cols)
 	bjobs_fields(&o, args);
 	rc = client_open(&c, err, sizeof(err));
 	if (rc == CLIENT_OK && json_object_get(args, "fields") != NULL &&
-	    !bjobs_env_no("PUMICE_QUERY_ROWS"))
+	    sel == NULL && !bjobs_env_no("PUMICE_QUERY_ROWS"))
 		rc = jobpages_rows(&c, args, bjobs_rows, &o, &missing, err,
 		    sizeof(err));
 	else if (rc == CLIENT_OK)
@@ -459,6 +487,7 @@ bjobs_list(const struct bjobs_args *a, json_t *args, struct jobfmt_cols *cols)
 		rc = bjobs_end(&o, missing);
 	json_decref(missing);
 	json_decref(o.records);
+	json_decref(o.held);
 	return rc;
 }
 
@@ -467,6 +496,7 @@ bjobs_main(int argc, char **argv)
 {
 	struct bjobs_args a;
 	struct jobfmt_cols *cols = NULL;
+	struct jobsort *sel = NULL;
 	json_t *args;
 	char err[1024];
 	int rc;
@@ -482,16 +512,25 @@ bjobs_main(int argc, char **argv)
 		fprintf(stderr, "%s\n", err);
 		return CLI_EXIT_FAIL;
 	}
+	if ((a.A && (a.sort || a.filter || a.n)) ||
+	    jobsort_new(a.sort, a.filter, a.n, &sel, err, sizeof(err)) < 0) {
+		fprintf(stderr, "bjobs: %s\n", a.A ? "-A takes no -sort, -filter or -n" :
+		    err);
+		jobfmt_cols_free(cols);
+		return CLI_EXIT_FAIL;
+	}
 	if (a.json && a.l && cols == NULL)
 		cols = jobfmt_cols_all();
 	if (cols != NULL)
 		jobfmt_cols_hms(cols, a.hms);
 	if ((args = bjobs_request(&a)) == NULL) {
 		jobfmt_cols_free(cols);
+		jobsort_free(sel);
 		return CLI_EXIT_FAIL;
 	}
-	rc = bjobs_list(&a, args, cols);
+	rc = bjobs_list(&a, args, cols, sel);
 	json_decref(args);
 	jobfmt_cols_free(cols);
+	jobsort_free(sel);
 	return rc;
 }

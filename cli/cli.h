@@ -176,6 +176,8 @@ void jobfmt_cols_records_rows(const struct jobfmt_cols *c, struct jobrow *rows,
     size_t n, json_t *records);
 /* Every field once, in table order (bjobs -json -l). */
 struct jobfmt_cols *jobfmt_cols_all(void);
+/* The text of column k of c for one row ("" when it has none). */
+char *jobfmt_cols_value(const struct jobfmt_cols *c, size_t k, struct jobrow *r);
 /* -hms: run_time, cpu_used, time_left, runtimelimit as hh:mm:ss. */
 void jobfmt_cols_hms(struct jobfmt_cols *c, bool hms);
 /* {"COMMAND":"bjobs","JOBS":n,"RECORDS":[...]}: records (objects of
@@ -203,6 +205,7 @@ int btop_main(int argc, char **argv);
 int bbot_main(int argc, char **argv);
 int bpost_main(int argc, char **argv);	/* jobmsg.c */
 int bread_main(int argc, char **argv);
+int bresult_main(int argc, char **argv);	/* bresult.c */
 int bwait_main(int argc, char **argv);
 int bwatch_main(int argc, char **argv);
 int btoken_main(int argc, char **argv);
@@ -231,10 +234,28 @@ struct bjobs_args {
 	const char *project, *group;	/* -P, -g */
 	const char *desc;	/* -Jd: bsub -Jd pattern ('*' any run) */
 	const char *user, *name, *queue, *host, *fmt;
+	const char *sort, *filter, *n;	/* -sort, -filter, -n (jobsort.c) */
 	int nids;
 	char **ids;
 };
 int bjobs_parse(struct bjobs_args *a, int argc, char **argv);
+
+/*
+ * jobsort.c: bjobs -filter "FIELD OP VALUE [&& ...]", -sort [-]FIELD and
+ * -n COUNT, on the client, over JOBRECs: FIELD is any -o field, result.PATH
+ * included; OP one of < <= > >= == !=, numbers compared as numbers.
+ */
+struct jobsort;
+/* NULL into *out when none of the three is given; -1 with err. */
+int jobsort_new(const char *sort, const char *filter, const char *n,
+    struct jobsort **out, char *err, size_t errlen);
+void jobsort_free(struct jobsort *s);
+/* The JOBREC members the keys read, into fields. */
+void jobsort_fields(const struct jobsort *s, json_t *fields);
+/* Drops the records of jobs that -filter leaves out. */
+void jobsort_filter(const struct jobsort *s, json_t *jobs);
+/* Sorts jobs (all of them, once) by -sort and keeps the first -n. */
+void jobsort_finish(const struct jobsort *s, json_t *jobs);
 json_t *bjobs_request(const struct bjobs_args *a);
 void bjobs_none(FILE *fp, const struct bjobs_args *a);
 

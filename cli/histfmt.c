@@ -186,6 +186,8 @@ hf_event_text(const json_t *ev)
 		return hf_by("Resumed", d);
 	if (strcmp(type, "purge") == 0)
 		return NULL;
+	if (strcmp(type, "result") == 0)	/* bresult; the record is below */
+		return xasprintf("Result set by user <%s>;", hf_str(d, "from"));
 	if (strcmp(type, "post") == 0)	/* bpost, worded as LSF's bhist */
 		return xasprintf("External Message \"%s\" was posted from \"%s\" to "
 		    "message box %ld;", hf_str(d, "desc"), hf_str(d, "from"), hf_int(d, "i"));
@@ -327,6 +329,7 @@ hf_long_block(const json_t *rec, const json_t *events, void *arg)
 		units_format_kb((uint64_t)hf_int(rec, "maxrss"), mbuf, sizeof(mbuf));
 		fprintf(x->fp, "\nMEMORY USAGE:\nMAX MEM: %s;  AVG MEM: -\n", mbuf);
 	}
+	joblong_result(x->fp, rec, "", x->uf);
 	histfmt_times(rec, events, x->now, &t);
 	joblong_time(end, tbuf, sizeof(tbuf));
 	fprintf(x->fp, "\nSummary of time in seconds spent in various states by  %s\n"
@@ -502,6 +505,7 @@ hf_acct_block(FILE *fp, const json_t *rec, const json_t *events, bool uf)
 	    "     CPU_T     WAIT     TURNAROUND   STATUS     HOG_FACTOR    MEM    SWAP\n"
 	    "%10.2f %8ld %14ld %8s %14.4f %6s %7s\n", cpu, wait, turn,
 	    strcmp(hf_str(rec, "stat"), "DONE") == 0 ? "done" : "exit", hog, mem, "-");
+	joblong_result(fp, rec, "", uf);
 	fprintf(fp, "------------------------------------------------"
 	    "------------------------------\n");
 	json_decref(lines);

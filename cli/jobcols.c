@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "jobrow.h"
+#include "result.h"
 #include "units.h"
 #include "util.h"
 
@@ -29,6 +30,7 @@ typedef char *(*jobcols_fn)(struct jobrow *r, const struct jobcols_col *col);
 enum {
 	JC_MEM = 1,		/* a size: ":unit" applies */
 	JC_NOCUT = 2,		/* never cut (a job id): the column widens */
+	JC_JSON = 4,		/* -json: its JSON value, not a string */
 };
 
 struct jobcols_field {
@@ -47,6 +49,8 @@ struct jobcols_col {
 	char unit;		/* 'K', 'M', 'G', 'T' from ":unit"; 0 none */
 	bool hms;		/* -hms: durations as hh:mm:ss */
 	int k;			/* the jobrow key of f->key; -1 none */
+	char *hdr;		/* "RESULT.loss": its header; NULL: f->name */
+	const char *path;	/* "loss": the path into the result, in hdr */
 };
 
 struct jobfmt_cols {
@@ -427,6 +431,24 @@ jobcols_project(struct jobrow *r, const struct jobcols_col *col)
 	return p != NULL && *p != '\0' ? xstrdup(p) : jobcols_opt_of(r, "P");
 }
 
+/* The outcome record's value at the column's path (result.h); NULL none. */
+static const json_t *
+jobcols_result_value(struct jobrow *r, const struct jobcols_col *col)
+{
+	const json_t *obj = jobrow_result(r);
+
+	return col->path != NULL ? result_path(obj, col->path) : obj;
+}
+
+/* RESULT (the record as compact JSON) and RESULT.path (a value in it). */
+static char *
+jobcols_result(struct jobrow *r, const struct jobcols_col *col)
+{
+	char *text = result_value_text(jobcols_result_value(r, col));
+
+	return text != NULL ? text : xstrdup("");
+}
+
 static const struct jobcols_field jobcols_fields[] = {
 	{ "JOBID", "id", jobcols_int, "id", JC_NOCUT, NULL },
 	{ "JOBINDEX", NULL, jobcols_int, "idx", 0, NULL },
@@ -477,7 +499,15 @@ static const struct jobcols_field jobcols_fields[] = {
 	{ "JOB_DESCRIPTION", NULL, jobcols_opt, "Jd", 0, "opts" },
 	{ "EFFECTIVE_RESREQ", "combined_resreq", jobcols_resreq, NULL, 0, "opts" },
 	{ "ARRAY_SPEC", NULL, jobcols_str, "array", 0, NULL },
+	{ "RESULT", NULL, jobcols_result, "result", JC_JSON, NULL },
+	{ "RESULT_ERROR", NULL, jobcols_str, "result_error", 0, NULL },
 };
+
+static const char *
+jobcols_hdr(const struct jobcols_col *col)
+{
+	return col->hdr != NULL ? col->hdr : col->f->name;
+}
 
 static const struct jobcols_field *
 jobcols_lookup(const char *name)
@@ -524,11 +554,17 @@ jobcols_unit(const char *u)
 static int
 jobcols_word(struct jobfmt_cols *c, char *word, char *err, size_t errlen)
 {
-	char *colon = strchr(word, ':'), *w;
-	struct jobcols_col col = { NULL, 0, false, 0, false, -1 };
+	char *colon = strchr(word, ':'), *w, *dot;
+	struct jobcols_col col = { NULL, 0, false, 0, false, -1, NULL, NULL };
 
 	if (colon != NULL)
 		*colon = '\0';
+	if ((dot = strchr(word, '.')) != NULL && dot - word == 6 &&
+	    strncasecmp(word, "result", 6) == 0 && dot[1] != '\0') {
+		col.hdr = xasprintf("RESULT.%s", dot + 1);	/* a path into it */
+		col.path = col.hdr + 7;
+		*dot = '\0';
+	}
 	if ((col.f = jobcols_lookup(word)) == NULL)
 		return errf(err, errlen, "Output field <%s> is not a valid field name",
 		    word);
@@ -620,6 +656,8 @@ jobfmt_cols_free(struct jobfmt_cols *c)
 {
 	if (c == NULL)
 		return;
+	for (size_t i = 0; i < c->n; i++)
+		free(c->c[i].hdr);
 	free(c->c);
 	free(c->width);
 	free(c);
@@ -686,7 +724,8 @@ jobfmt_cols_print_rows(FILE *fp, const struct jobfmt_cols *cc,
 	for (k = 0; first && !noheader && k < c->n; k++) {
 		if (k > 0)
 			fputc(c->delim, fp);
-		jobcols_cell(fp, &c->c[k], c->width[k], c->c[k].f->name, k + 1 == c->n);
+		jobcols_cell(fp, &c->c[k], c->width[k], jobcols_hdr(&c->c[k]),
+		    k + 1 == c->n);
 	}
 	if (first && !noheader)
 		fputc('\n', fp);
@@ -734,14 +773,19 @@ jobfmt_cols_print(FILE *fp, const struct jobfmt_cols *c, const json_t *jobs,
 	jobcols_rows_free(rows, json_array_size(jobs));
 }
 
+/* "key":value; a value that is not a string (RESULT) as compact JSON. */
 static void
-jobcols_json_pair(FILE *fp, const char *key, const char *value, bool last)
+jobcols_json_pair(FILE *fp, const char *key, const json_t *v, bool last)
 {
-	json_t *s = json_string(value);
-	char *enc = s ? json_dumps(s, JSON_ENCODE_ANY) : NULL;
+	json_t *s = json_string(key);
+	char *k = s ? json_dumps(s, JSON_ENCODE_ANY) : NULL;
+	char *enc = v == NULL ? NULL : json_is_object(v) ? result_text(v) :
+	    json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT | JSON_REAL_PRECISION(15));
 
-	fprintf(fp, "      \"%s\":%s%s\n", key, enc ? enc : "\"\"", last ? "" : ",");
+	fprintf(fp, "      %s:%s%s\n", k ? k : "\"\"", enc ? enc : "\"\"",
+	    last ? "" : ",");
 	free(enc);
+	free(k);
 	json_decref(s);
 }
 
@@ -757,14 +801,12 @@ jobfmt_json_records(FILE *fp, const json_t *records, const json_t *missing)
 		fputs("    {\n", fp);
 		left = json_object_size(rec);
 		json_object_foreach((json_t *)rec, key, v)
-			jobcols_json_pair(fp, key, json_string_value(v) ?
-			    json_string_value(v) : "", --left == 0);
+			jobcols_json_pair(fp, key, v, --left == 0);
 		fprintf(fp, "    }%s\n", --n > 0 ? "," : "");
 	}
 	json_array_foreach(missing, i, m) {
 		fputs("    {\n", fp);
-		jobcols_json_pair(fp, "ERROR", json_string_value(m) ?
-		    json_string_value(m) : "", true);
+		jobcols_json_pair(fp, "ERROR", json_is_string(m) ? m : NULL, true);
 		fprintf(fp, "    }%s\n", --n > 0 ? "," : "");
 	}
 	fputs("  ]\n}\n", fp);
@@ -779,10 +821,19 @@ jobcols_record(const struct jobfmt_cols *c, struct jobrow *r)
 	char *v;
 
 	for (k = 0; k < c->n; k++) {
-		if (json_object_get(rec, c->c[k].f->name) != NULL)
+		const struct jobcols_col *col = &c->c[k];
+		const json_t *jv;
+
+		if (json_object_get(rec, jobcols_hdr(col)) != NULL)
 			continue;
-		v = c->c[k].f->fn(r, &c->c[k]);
-		json_object_set_new(rec, c->c[k].f->name, json_string(v));
+		if (col->f->flags & JC_JSON) {	/* the value itself; null: none */
+			jv = jobcols_result_value(r, col);
+			json_object_set_new(rec, jobcols_hdr(col), jv ?
+			    json_deep_copy(jv) : json_null());
+			continue;
+		}
+		v = col->f->fn(r, col);
+		json_object_set_new(rec, jobcols_hdr(col), json_string(v));
 		free(v);
 	}
 	return rec;
@@ -816,4 +867,10 @@ jobfmt_cols_json(FILE *fp, const struct jobfmt_cols *c, const json_t *jobs,
 	jobfmt_cols_records(c, jobs, records);
 	jobfmt_json_records(fp, records, missing);
 	json_decref(records);
+}
+
+char *
+jobfmt_cols_value(const struct jobfmt_cols *c, size_t k, struct jobrow *r)
+{
+	return k < c->n ? c->c[k].f->fn(r, &c->c[k]) : xstrdup("");
 }

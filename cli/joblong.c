@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "query.h"
+#include "result.h"
 #include "units.h"
 #include "util.h"
 
@@ -348,6 +349,29 @@ jl_alloc(FILE *fp, const json_t *job)
 	}
 }
 
+void
+joblong_result(FILE *fp, const json_t *job, const char *lead, bool uf)
+{
+	const json_t *r = json_object_get(job, "result");
+	const char *why = jl_str(job, "result_error");
+	char *text, *line;
+
+	if (json_is_object(r)) {
+		text = result_text(r);
+		line = xasprintf("%s%s", lead, text ? text : "");
+		fprintf(fp, "\n%sRESULT:\n", lead);
+		joblong_line(fp, line, uf);
+		free(line);
+		free(text);
+	}
+	if (*why != '\0') {
+		line = xasprintf("%s%s;", lead, why);
+		fprintf(fp, "\n%sRESULT FILE REFUSED:\n", lead);
+		joblong_line(fp, line, uf);
+		free(line);
+	}
+}
+
 static void
 jl_tail(FILE *fp, const json_t *job, bool uf)
 {
@@ -361,6 +385,7 @@ jl_tail(FILE *fp, const json_t *job, bool uf)
 	}
 	jl_limits(fp, job);
 	jl_alloc(fp, job);
+	joblong_result(fp, job, " ", uf);
 	if (strcmp(stat, "PEND") == 0 || strcmp(stat, "PSUSP") == 0) {
 		fprintf(fp, "\n PENDING REASONS:\n");
 		jl_reason_lines(fp, *jl_str(job, "pend_reason") ? jl_str(job,

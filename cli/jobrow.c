@@ -15,7 +15,7 @@ static const char *const jobrow_names[JR_NKEYS] = {
 	"submit_time", "start_time", "attempt", "finish_time", "exit_code",
 	"exit_reason", "pend_reason", "pend_detail", "cmd", "cwd", "subcwd",
 	"out", "err", "nslots", "dep", "cpu", "maxrss", "mem", "usage_time",
-	"nproc", "signal", "project", "exec_cwd", "opts", "array", "npos",
+	"nproc", "signal", "project", "exec_cwd", "opts", "array", "result", "result_error", "npos",
 };
 
 int
@@ -46,6 +46,9 @@ jobrow_clear(struct jobrow *r)
 	json_decref(r->opts);
 	r->opts = NULL;
 	r->opts_read = false;
+	json_decref(r->result);
+	r->result = NULL;
+	r->result_read = false;
 }
 
 static const json_t *
@@ -182,4 +185,20 @@ const char *
 jobrow_opt(struct jobrow *r, const char *key)
 {
 	return json_string_value(json_object_get(jobrow_opts(r), key));
+}
+
+const json_t *
+jobrow_result(struct jobrow *r)
+{
+	const char *s;
+
+	if (r->rec != NULL)
+		return jobrow_member(r, JR_RESULT);
+	if (!r->result_read) {	/* its JSON text, decoded once */
+		r->result_read = true;
+		s = jobrow_str(r, JR_RESULT);
+		if (s != NULL && *s != '\0')
+			r->result = json_loads(s, 0, NULL);
+	}
+	return r->result;
 }

@@ -18,7 +18,7 @@ enum jobrow_key {
 	JR_EXIT_CODE, JR_EXIT_REASON, JR_PEND_REASON, JR_PEND_DETAIL, JR_CMD,
 	JR_CWD, JR_SUBCWD, JR_OUT, JR_ERR, JR_NSLOTS, JR_DEP, JR_CPU, JR_MAXRSS,
 	JR_MEM, JR_USAGE_TIME, JR_NPROC, JR_SIGNAL, JR_PROJECT, JR_EXEC_CWD,
-	JR_OPTS, JR_ARRAY, JR_NPOS, JR_NKEYS
+	JR_OPTS, JR_ARRAY, JR_RESULT, JR_RESULT_ERROR, JR_NPOS, JR_NKEYS
 };
 
 #define JOBROW_MAXHOSTS 4096
@@ -32,6 +32,8 @@ struct jobrow {
 	bool hosts_split;
 	json_t *opts;		/* opts decoded, on first use */
 	bool opts_read;
+	json_t *result;		/* result decoded (text rows), on first use */
+	bool result_read;
 };
 
 /* The key of a member name; -1 when bjobs reads no such member. */
@@ -53,6 +55,8 @@ size_t jobrow_nhosts(struct jobrow *r);
 const char *jobrow_host(struct jobrow *r, size_t i);
 /* opts, the recorded bsub options object; NULL when absent. */
 const json_t *jobrow_opts(struct jobrow *r);
+/* result, the job's outcome record (an object); NULL when it has none. */
+const json_t *jobrow_result(struct jobrow *r);
 /* The string option key of opts, or NULL. */
 const char *jobrow_opt(struct jobrow *r, const char *key);
 

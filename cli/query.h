@@ -26,6 +26,10 @@ char *joblong_head(const json_t *job);
 char *joblong_opts(const json_t *job);
 /* "Done successfully. The CPU time ..." / "Exited with exit code N. ..." */
 char *joblong_ended(const json_t *job);
+/* The "RESULT:" block of a JOBREC with an outcome record, and the
+ * "RESULT FILE REFUSED:" one with why its file was refused; each line
+ * after lead (bjobs -l: " ", bhist -l: ""). */
+void joblong_result(FILE *fp, const json_t *job, const char *lead, bool unwrapped);
 /* bjobs -l: every job, blocks separated by a dashed line. */
 void joblong_print(FILE *fp, const json_t *jobs, bool unwrapped);
 

@@ -482,7 +482,8 @@ static void
 jobs_finalize(struct jobs *js, struct job *j, json_t *st)
 {
 	static const char *keys[] = { "exit_code", "signal", "state", "reason",
-	    "start", "end", "cpu", "maxrss", "requeue", "cwd" };
+	    "start", "end", "cpu", "maxrss", "requeue", "cwd", "result",
+	    "result_error" };
 	json_t *v;
 	size_t i;
 

@@ -147,8 +147,8 @@ agent_usage(struct master *m, struct host *h, const json_t *usage)
 		if (json_number_value(json_object_get(u, "cpu")) > e->cpu)
 			e->cpu = json_number_value(json_object_get(u, "cpu"));
 		e->nproc = (int)jint(u, "nproc");
-		if (proto_str(u, "cwd") != NULL && e->cwd == NULL)	/* -cwd unusable */
-			e->cwd = xstrdup(proto_str(u, "cwd"));
+		if (proto_str(u, "cwd") != NULL && elem_cwd(e) == NULL)	/* -cwd unusable */
+			elem_set_cwd(e, proto_str(u, "cwd"));
 		e->usage_time = (long)time(NULL);
 	}
 }
@@ -557,7 +557,8 @@ static const struct msgfield agent_f_finished[] = {
 	F("t", MF_STR), F("id", MF_INT), F("idx", MF_INT), F("attempt", MF_INT),
 	F("exit_code", MF_INT), F("signal", MF_INT), F("state", MF_STR),
 	F("reason", MF_STR), F("start", MF_NUM), F("end", MF_NUM), F("cpu", MF_NUM),
-	F("maxrss", MF_NUM), F("requeue", MF_BOOL), F("cwd", MF_STR), MSGFIELD_END,
+	F("maxrss", MF_NUM), F("requeue", MF_BOOL), F("cwd", MF_STR),
+	F("result", MF_OBJ), F("result_error", MF_STR), MSGFIELD_END,
 };
 static const struct msgfield agent_f_refused[] = {
 	F("t", MF_STR), F("id", MF_INT), F("idx", MF_INT), F("cause", MF_STR),

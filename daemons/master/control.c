@@ -79,6 +79,9 @@ static const struct msgfield ctl_post[] = {
 static const struct msgfield ctl_read[] = {
 	F("id", MF_INT), F("idx", MF_INT), F("i", MF_INT), F("data", MF_BOOL), MSGFIELD_END,
 };
+static const struct msgfield ctl_result[] = {
+	F("id", MF_INT), F("idx", MF_INT), F("result", MF_OBJ), MSGFIELD_END,
+};
 static const struct msgfield ctl_depwait[] = { F("cond", MF_STR), MSGFIELD_END };
 static const struct msgfield ctl_wait[] = { F("id", MF_INT), F("until", MF_STR), MSGFIELD_END };
 static const struct msgfield ctl_peek[] = {
@@ -116,6 +119,7 @@ static const struct control_op control_ops[] = {
 	{ "move", jobmove_move, CTL_WRITES, ctl_move, false },
 	{ "post", jobmsg_post, CTL_WRITES, ctl_post, false },	/* bpost, bread (jobmsg.c) */
 	{ "read", jobmsg_read, CTL_ANY, ctl_read, false },
+	{ "result", jobresult_op, CTL_WRITES, ctl_result, false },	/* bresult (jobresult.c) */
 	{ "depwait", jobcmd_depwait, CTL_ANY, ctl_depwait, false },
 	{ "wait", wait_op, CTL_ANY, ctl_wait, false },
 	{ "hosts", query_hosts, CTL_ANY, ctl_none, false },

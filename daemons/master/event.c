@@ -43,6 +43,7 @@ static const struct event_type {
 	{ "switch", EVENT_JOB, jobctl_apply_switch },
 	{ "move", EVENT_JOB, jobctl_apply_move },
 	{ "post", EVENT_JOB, jobmsg_apply_post },	/* bpost: store only */
+	{ "result", EVENT_JOB, jobresult_apply },	/* bresult (jobresult.c) */
 	{ "hclose", EVENT_ADMIN, admin_apply },
 	{ "hopen", EVENT_ADMIN, admin_apply },
 	{ "hremove", EVENT_ADMIN, admin_apply },

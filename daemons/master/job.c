@@ -439,6 +439,7 @@ job_apply_start(struct master *m, struct job *j, const struct jevent *ev, char *
 	elem_set_state(e, JS_RUN);
 	e->start_time = when;
 	e->attempt = job_start_attempt(e, data);
+	jobresult_clear(e);	/* an earlier run's outcome is not this one's */
 	e->host = host_get(m, e->hosts[0]);
 	e->host->used += e->nslots;
 	TAILQ_INSERT_TAIL(&e->host->running, e, host_entry);
@@ -485,8 +486,8 @@ job_apply_finish(struct master *m, struct job *j, const struct jevent *ev, char 
 	e->signal = (int)json_integer_value(json_object_get(data, "signal"));
 	e->cpu = json_number_value(json_object_get(data, "cpu"));
 	e->maxrss = (long)json_integer_value(json_object_get(data, "maxrss"));
-	free(e->cwd);	/* -cwd unusable: the agent ran it in /tmp */
-	e->cwd = proto_str(data, "cwd") ? xstrdup(proto_str(data, "cwd")) : NULL;
+	elem_set_cwd(e, proto_str(data, "cwd"));	/* -cwd unusable: ran in /tmp */
+	jobresult_finish(e, data);
 	if (e->requeue && e->kill_reason == NULL)
 		return jobctl_requeue_ended(m, j, e);	/* brequeue: back to PEND */
 	if (e->kill_reason != NULL) {
@@ -667,7 +668,7 @@ job_free(struct job *j)
 			json_decref(e->alloc);
 			free(e->reason);
 			free(e->kill_reason);
-			free(e->cwd);
+			elem_extra_free(e);
 			if (e != job_first_elem(j))
 				free(e);
 		}

@@ -88,8 +88,8 @@ jobctl_elem_reset(struct job *j, struct elem *e, int state)
 	elem_free_hosts(e);
 	free(e->reason);
 	free(e->kill_reason);
-	free(e->cwd);
-	e->reason = e->kill_reason = e->cwd = NULL;
+	elem_extra_free(e);	/* cwd, result: the next run's */
+	e->reason = e->kill_reason = NULL;
 	e->kill_done = false;
 	e->requeue = 0;
 	elem_set_state(e, state);

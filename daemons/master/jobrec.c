@@ -347,7 +347,7 @@ jobrec_project(json_t *r, struct jobrec_ctx *x)
 static void
 jobrec_exec_cwd(json_t *r, struct jobrec_ctx *x)
 {
-	const char *cwd = x->e != NULL && x->e->cwd != NULL ? x->e->cwd :
+	const char *cwd = x->e != NULL && elem_cwd(x->e) != NULL ? elem_cwd(x->e) :
 	    jobrec_spec_str(x, "cwd");
 
 	jobrec_put_str(r, x, 0, "exec_cwd", *cwd ? cwd : jobrec_spec_str(x, "subcwd"));
@@ -383,6 +383,29 @@ jobrec_array(json_t *r, struct jobrec_ctx *x)
 	free(range);
 }
 
+/* The outcome record (jobresult.c): an object in a record, its kept text
+ * as it is in a compact row (it is JSON) or escaped in a row-encoded
+ * line; and why the job's result file was refused. */
+static void
+jobrec_result(json_t *r, struct jobrec_ctx *x)
+{
+	const char *text = x->e != NULL && x->e->x != NULL ? x->e->x->result : NULL;
+	const char *why = x->e != NULL && x->e->x != NULL ? x->e->x->result_error :
+	    NULL;
+
+	if (text != NULL && x->text == NULL)
+		json_object_set_new_nocheck(r, "result", json_loads(text, 0, NULL));
+	else if (text != NULL) {
+		jobrec_text_col(x, 0);
+		if (x->row->tsv)
+			rowtext_put_str(x->text, text);
+		else
+			rowbuf_add(x->text, text, strlen(text));
+	}
+	if (why != NULL)
+		jobrec_put_str(r, x, 1, "result_error", why);
+}
+
 /* Every JOBREC member but id and idx, which every record has, in the
  * order of a whole record; bit k of a field mask is row k. sub is the
  * member its builder may add with it. */
@@ -410,6 +433,7 @@ static const struct {
 	{ "signal", jobrec_signal, NULL }, { "project", jobrec_project, NULL },
 	{ "exec_cwd", jobrec_exec_cwd, NULL }, { "opts", jobrec_opts, NULL },
 	{ "array", jobrec_array, NULL }, { "alloc", jobrec_alloc, NULL },
+	{ "result", jobrec_result, "result_error" },
 };
 
 uint64_t

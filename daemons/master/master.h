@@ -41,6 +41,16 @@ struct acct;
 
 #define JOB_NSTATE 7	/* stored element states: JS_PEND (bit 0) .. JS_DONE (bit 6) */
 
+/*
+ * What few elements have, apart so that the others pay one pointer for
+ * all of it (jobresult.c): made on first use, freed with the element.
+ */
+struct elem_extra {
+	char *cwd;		/* where it ran when not where asked, or NULL */
+	char *result;		/* its outcome record, compact JSON text */
+	char *result_error;	/* why the outcome file was refused */
+};
+
 /* One runnable unit: a plain job (idx 0) or an array element. */
 struct elem {
 	struct job *job;
@@ -50,7 +60,7 @@ struct elem {
 	int exit_code, signal;
 	char *reason;		/* exit reason text, or NULL */
 	char *kill_reason;	/* set when a kill was asked while running */
-	char *cwd;		/* where it ran when not where asked (finish), or NULL */
+	struct elem_extra *x;	/* cwd, result (jobresult.c), or NULL */
 	char **hosts;		/* one per slot */
 	int nslots;
 	struct host *host;	/* first execution host while running */
@@ -465,6 +475,26 @@ void acct_close(struct master *m);
 void jobmsg_post(struct master *m, struct reqctx *rq, json_t *args);
 void jobmsg_read(struct master *m, struct reqctx *rq, json_t *args);
 JEVENT_FN(jobmsg_apply_post);
+
+/* jobresult.c: an element's outcome record (result.h) and its other rare
+ * members (struct elem_extra); the "result" event and op (bresult). */
+struct elem_extra *elem_extra(struct elem *e);	/* made on first use */
+void elem_extra_free(struct elem *e);
+const char *elem_cwd(const struct elem *e);	/* NULL: where asked */
+void elem_set_cwd(struct elem *e, const char *cwd);
+/* The record of element idx as compact JSON text, or NULL (none, or an
+ * element that never started); and why its file was refused, or NULL. */
+const char *job_result(struct job *j, long idx);
+const char *job_result_error(struct job *j, long idx);
+/* Every element's record in index order as one JSON array text,
+ * "[{...},null,...]" (null: none), without decoding any; a plain job's
+ * is one item. For a reduce step over an array (malloc'd). */
+char *job_results_json(struct job *j);
+/* A finish event's "result"/"result_error" onto e; a start clears both. */
+void jobresult_finish(struct elem *e, const json_t *data);
+void jobresult_clear(struct elem *e);
+void jobresult_op(struct master *m, struct reqctx *rq, json_t *args);
+JEVENT_FN(jobresult_apply);
 
 /* host.c */
 struct host *host_find(struct master *m, const char *name);

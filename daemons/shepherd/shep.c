@@ -30,8 +30,10 @@
 #include "log.h"
 #include "nfsurl.h"
 #include "prepost.h"
+#include "result.h"
 #include "shep.h"
 #include "shepout.h"
+#include "shepresult.h"
 #include "spool.h"
 #include "util.h"
 
@@ -58,6 +60,7 @@ struct shep {
 	struct shepout *out;	/* nfs:// streams, job report (shepout.c) */
 	struct enforce lim;	/* memory and run limits (enforce.c) */
 	int requeue;		/* the pre-exec failed: back to PEND */
+	char *result;		/* $PUMICE_RESULT, or NULL (shepresult.c) */
 };
 
 /* Longest command line passed as sh -c's argument (MAX_ARG_STRLEN is 128 KB,
@@ -571,6 +574,21 @@ shep_write_script(struct shep *s)
 	return 0;
 }
 
+/* The outcome file's place, in the job's environment; a job without one
+ * runs all the same (its result is the one thing lost). */
+static void
+shep_result_prepare(struct shep *s)
+{
+	char err[512];
+
+	s->result = shepresult_prepare(s->jobdir, s->spec.uid, s->spec.gid,
+	    s->as_other, err, sizeof(err));
+	if (s->result != NULL)
+		jobenv_set(&s->env, RESULT_ENV, s->result);
+	else
+		log_warnx("job %s: no %s: %s", s->jobdir, RESULT_ENV, err);
+}
+
 /* Works out who, where and what; fills reason on failure. */
 static int
 shep_prepare(struct shep *s)
@@ -601,6 +619,7 @@ shep_prepare(struct shep *s)
 	} else
 		s->cwd = c;
 	jobenv_build(&s->env, js, s->pw, s->script);
+	shep_result_prepare(s);
 	return 0;
 }
 
@@ -625,6 +644,7 @@ shep_clear(struct shep *s)
 	shepout_free(s->out);
 	free(s->cwd);
 	free(s->script);
+	free(s->result);
 	json_decref(s->spec_json);
 }
 
@@ -691,6 +711,8 @@ shep_run(const char *jobdir, char *err, size_t errlen)
 	if (s.reason[0] != '\0')
 		log_warnx("job %s: %s", jobdir, s.reason);
 	st = shep_status(&s);
+	if (s.pid > 0)
+		shepresult_collect(s.result, s.spec.uid, s.as_other, st);
 	r = spool_finish(jobdir, st, err, errlen);
 	json_decref(st);
 	shep_clear(&s);

@@ -14,7 +14,10 @@
  *   jobs/<id>.<idx>/status        final status, written atomically by the
  *                                 shepherd after the output was fsynced:
  *                                 {exit_code, signal, state, reason, start,
- *                                 end, cpu, maxrss}
+ *                                 end, cpu, maxrss, result | result_error}
+ *   jobs/<id>.<idx>/result/       the job's own (0700, its user's): the
+ *                                 job writes $PUMICE_RESULT, result.json,
+ *                                 read by the shepherd into status
  *   done/<id>.<idx>               empty marker made after status; the agent
  *                                 watches done/ to learn of ends quickly
  *   jobs/.gone-<key>              an entry being removed (ignored, swept)
@@ -70,22 +73,51 @@ spool_key_parse(const char *name, long long *id, long long *idx)
 	return *end == '\0' ? 0 : -1;
 }
 
-/* Removes a directory of plain files (the job directories hold no others). */
-static int
-spool_rmdir(const char *dir)
+/*
+ * Empties the directory open as fd (closed here): a job directory holds
+ * plain files but for result/, which is the job's and may hold anything
+ * it made there, so what is a directory is emptied in turn, opened
+ * relative to its parent and never through a link (the job may swap
+ * names under us), at most SPOOL_RM_DEPTH deep.
+ */
+#define SPOOL_RM_DEPTH 16
+static void
+spool_empty(int fd, const char *dir, int depth)
 {
-	DIR *d = opendir(dir);
+	DIR *d = fdopendir(fd);
 	struct dirent *de;
+	int sub;
 
-	if (d == NULL)
-		return errno == ENOENT ? 0 : -1;
+	if (d == NULL) {
+		close(fd);
+		return;
+	}
 	while ((de = readdir(d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		if (unlinkat(dirfd(d), de->d_name, 0) < 0 && errno != ENOENT)
-			log_warn("%s/%s", dir, de->d_name);
+		if (unlinkat(dirfd(d), de->d_name, 0) == 0 || errno == ENOENT)
+			continue;
+		if ((errno == EISDIR || errno == EPERM) && depth < SPOOL_RM_DEPTH &&
+		    (sub = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY |
+		    O_NOFOLLOW | O_CLOEXEC)) >= 0) {
+			spool_empty(sub, dir, depth + 1);
+			if (unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR) == 0)
+				continue;
+		}
+		log_warn("%s/%s", dir, de->d_name);
 	}
 	closedir(d);
+}
+
+/* Removes a job directory and what is in it (spool_empty). */
+static int
+spool_rmdir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -1;
+	spool_empty(fd, dir, 0);
 	return rmdir(dir);
 }
 

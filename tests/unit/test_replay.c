@@ -119,8 +119,11 @@ test_replay_gives_the_same_table(void **state)
 	tr_submit(&t, 5, NULL);
 	tr_event(&t, 2, 3, "start", json_pack("{s:[s]}", "hosts", "h1"));
 	tr_event(&t, 2, 4, "start", json_pack("{s:[s,s]}", "hosts", "h1", "h2"));
-	tr_event(&t, 2, 4, "finish", json_pack("{s:s, s:i, s:f, s:i}", "state",
-	    "DONE", "exit_code", 0, "cpu", 1.5, "maxrss", 2048));
+	tr_event(&t, 2, 4, "finish", json_pack("{s:s, s:i, s:f, s:i, s:{s:f}}",
+	    "state", "DONE", "exit_code", 0, "cpu", 1.5, "maxrss", 2048, "result",
+	    "loss", 0.25));
+	tr_event(&t, 2, 3, "result", json_pack("{s:{s:s}, s:s}", "result", "by",
+	    "bresult", "from", "u"));
 	tr_event(&t, 2, 5, "kill", json_object());
 	tr_event(&t, 2, 6, "stop", json_pack("{s:s}", "by", "u"));
 	tr_event(&t, 2, 7, "stop", json_pack("{s:s}", "by", "u"));
@@ -132,8 +135,8 @@ test_replay_gives_the_same_table(void **state)
 	tr_event(&t, 1, -1, "mod", json_pack("{s:{s:s}}", "set", "name", "renamed"));
 	tr_event(&t, 3, -1, "move", json_pack("{s:I}", "order", (json_int_t)-1));
 	tr_event(&t, 4, 0, "start", json_pack("{s:[s]}", "hosts", "h2"));
-	tr_event(&t, 4, 0, "finish", json_pack("{s:s, s:i}", "state", "EXIT",
-	    "exit_code", 3));
+	tr_event(&t, 4, 0, "finish", json_pack("{s:s, s:i, s:s}", "state", "EXIT",
+	    "exit_code", 3, "result_error", "invalid JSON: x"));
 	tr_event(&t, 5, -1, "kill", json_pack("{s:s}", "reason", "gone"));
 	tr_event(&t, 5, -1, "purge", json_pack("{s:s}", "user", "u"));
 	tr_event(&t, 0, -1, "hclose", json_pack("{s:s, s:s}", "host", "h1",
@@ -146,12 +149,25 @@ test_replay_gives_the_same_table(void **state)
 
 	tr_master(&t);
 	assert_int_equal(job_replay(&t.m, err, sizeof(err)), 0);
-	assert_int_equal(t.m.replayed, 24 - 3);	/* job 5's three are history */
+	assert_int_equal(t.m.replayed, 25 - 3);	/* job 5's three are history */
 	assert_null(job_find(&t.m, 5));
 	after = tr_table(&t);
 	assert_string_equal(before, after);
 	assert_non_null(strstr(after, "renamed"));
 	assert_non_null(strstr(after, "maintenance"));
+	/* outcome records: from a finish, from bresult, a refused file */
+	assert_non_null(strstr(after, "\"loss\": 0.25"));
+	assert_non_null(strstr(after, "\"by\": \"bresult\""));
+	assert_non_null(strstr(after, "\"result_error\": \"invalid JSON: x\""));
+	{	/* what a reduce step over array 2 is given */
+		char *all = job_results_json(job_find(&t.m, 2));
+		assert_string_equal(all, "[null,null,{\"by\":\"bresult\"},{\"loss\":0.25},"
+		    "null,null,null,null,null,null]");
+		free(all);
+		all = job_results_json(job_find(&t.m, 4));
+		assert_string_equal(all, "[null]");
+		free(all);
+	}
 	tr_master_free(&t);
 	free(before);
 	free(after);
