@@ -126,18 +126,16 @@ bsubwait_array_code(struct client *c, long id)
 	return w.code;
 }
 
-int
-bsubwait_run(struct client *c, long id, bool array)
+/* Prints the dispatch lines; 0 once the job started, else bsub's code. */
+static int
+bsubwait_started(struct client *c, struct waitline *w, long id)
 {
-	struct waitstat ws = { id, array, NULL };
-	struct waitline w;
 	json_t *job, *hosts;
 	const char *host;
 	int rc = 0;
 
-	waitline_init(&w, waitstat_text, &ws);
 	fprintf(stderr, "<<Waiting for dispatch ...>>\n");
-	if ((job = bsubwait_once(c, &w, id, "start", &rc)) == NULL)
+	if ((job = bsubwait_once(c, w, id, "start", &rc)) == NULL)
 		return rc;
 	hosts = json_object_get(job, "exec_hosts");
 	host = json_string_value(json_array_get(hosts, 0));
@@ -149,6 +147,46 @@ bsubwait_run(struct client *c, long id, bool array)
 	}
 	fprintf(stderr, "<<Starting on %s>>\n", host ? host : "-");
 	json_decref(job);
+	return 0;
+}
+
+int
+bsubwait_start(struct client *c, long id)
+{
+	struct waitstat ws = { id, false, NULL };
+	struct waitline w;
+
+	waitline_init(&w, waitstat_text, &ws);
+	return bsubwait_started(c, &w, id);
+}
+
+int
+bsubwait_end(struct client *c, long id)
+{
+	struct waitstat ws = { id, false, NULL };
+	struct waitline w;
+	json_t *job;
+	int rc = 0;
+
+	waitline_init(&w, waitstat_text, &ws);
+	if ((job = bsubwait_once(c, &w, id, "end", &rc)) == NULL)
+		return rc;
+	rc = bsubwait_code(job);
+	json_decref(job);
+	return rc;
+}
+
+int
+bsubwait_run(struct client *c, long id, bool array)
+{
+	struct waitstat ws = { id, array, NULL };
+	struct waitline w;
+	json_t *job;
+	int rc;
+
+	waitline_init(&w, waitstat_text, &ws);
+	if ((rc = bsubwait_started(c, &w, id)) != 0)
+		return rc;
 	if ((job = bsubwait_once(c, &w, id, "end", &rc)) == NULL)
 		return rc;
 	fprintf(stderr, "<<Job is finished>>\n");
