@@ -49,6 +49,7 @@ bsub_usage(const char *why)
 	fprintf(stderr, "bsub: %s\n", why);
 	fprintf(stderr,
 	    "Usage: bsub [-H] [-x] [-r | -rn] [-N] [-B] [-K] [-J job_name]\n"
+	    "            [-I | -Ip | -Is | -IS | -ISp | -ISs]\n"
 	    "            [-Jd description] [-q queue_name] [-n min[,max]]\n"
 	    "            [-R res_req] [-m host_list]\n"
 	    "            [-o out_file | -oo out_file] [-e err_file | -eo err_file]\n"

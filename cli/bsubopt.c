@@ -93,7 +93,7 @@ static const struct opt bsubopt_table[] = {
 	{ "stage", BO_COUNT, OPT_VALUE | OPT_REFUSED, "no data staging" },
 	{ "network", BO_COUNT, OPT_VALUE | OPT_REFUSED, "no network resources" },
 	{ "IX", BO_COUNT, 0 | OPT_REFUSED, "no X11 forwarding" },
-	{ "tty", BO_COUNT, 0 | OPT_REFUSED, "no -tty: output goes to bsub or to -o, not both" },
+	{ "tty", BO_COUNT, 0 | OPT_REFUSED, "interactive output goes to bsub or to -o, not both" },
 	{ "XF", BO_COUNT, 0 | OPT_REFUSED, "no X11 forwarding" },
 	{ "pack", BO_COUNT, OPT_VALUE | OPT_REFUSED,
 	    "-pack must be bsub's only option" },
