@@ -104,7 +104,7 @@ teardown_file() {
 	for o in -IX -tty; do
 		run -255 --separate-stderr bsub "$o" true
 		assert_output ""
-		[[ "$stderr" == *"Job not submitted."* ]]
+		[[ "$stderr" == *"option $o is not supported"* ]]
 	done
 	echo "-I true" >"$TESTDIR/pack"
 	run bsub -pack "$TESTDIR/pack"
