@@ -334,6 +334,86 @@ bsubio_turn(struct bsubio *b)
 	return true;
 }
 
+/* ^C, SIGTERM or SIGHUP while pending: the job goes, as in LSF. */
+static void
+bsubio_kill_pending(struct bsubio *b)
+{
+	char err[256];
+	json_t *args;
+	int id;
+
+	if (b->killed || !(bsubio_intr || bsubio_term))
+		return;
+	b->killed = true;
+	args = json_pack("{s:[{s:I}]}", "ids", "id", (json_int_t)b->id);
+	if (client_send(b->c, "kill", args, &id, err, sizeof(err)) != CLIENT_OK)
+		fprintf(stderr, "bsub: job <%ld>: %s\n", b->id, err);
+	json_decref(args);
+}
+
+/* The answer to the wait for the start: 0 when started, -1 when the link
+ * went (the caller waits again, reconnecting), else bsub's code. */
+static int
+bsubio_started(struct bsubio *b, int wid)
+{
+	char err[256];
+	json_t *msg;
+	int rc = -1;
+
+	if (client_read(b->c, &msg, err, sizeof(err)) < 0)
+		return -1;
+	if (json_integer_value(json_object_get(msg, "id")) != wid)
+		rc = 1;		/* the kill's answer: go on waiting */
+	else if (json_is_true(json_object_get(msg, "ok")))
+		rc = bsubwait_show_start(json_object_get(json_object_get(msg, "data"),
+		    "job"));
+	else {
+		fprintf(stderr, "Job <%ld>: %s\n", b->id,
+		    json_string_value(json_object_get(msg, "err")) ?: "wait failed");
+		rc = CLI_EXIT_FAIL;
+	}
+	json_decref(msg);
+	return rc == 1 ? -2 : rc;
+}
+
+/*
+ * Waits for the job to start, watching for ^C meanwhile (bsub -K's wait
+ * cannot be interrupted). A link that goes is left to bsubwait_start,
+ * which reconnects.
+ */
+static int
+bsubio_wait_start(struct bsubio *b)
+{
+	struct pollfd p[2] = { { b->c->fd, POLLIN, 0 }, { bsubio_sigpipe[0], POLLIN, 0 } };
+	json_t *args = json_pack("{s:I, s:s}", "id", (json_int_t)b->id, "until", "start");
+	char err[256];
+	int wid, rc;
+
+	fprintf(stderr, "<<Waiting for dispatch ...>>\n");
+	rc = client_send(b->c, "wait", args, &wid, err, sizeof(err));
+	json_decref(args);
+	if (rc != CLIENT_OK) {
+		client_close(b->c);
+		return bsubwait_start(b->c, b->id);
+	}
+	for (;;) {
+		bsubio_kill_pending(b);
+		p[0].revents = p[1].revents = 0;
+		if (!client_pending(b->c) && poll(p, 2, -1) < 0 && errno != EINTR)
+			break;
+		if (p[1].revents)
+			bsubio_drain_sigpipe();
+		if (!client_pending(b->c) && !(p[0].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		if ((rc = bsubio_started(b, wid)) >= 0)
+			return rc;
+		if (rc == -1)
+			break;
+	}
+	client_close(b->c);
+	return bsubwait_start(b->c, b->id);
+}
+
 int
 bsubio_run(struct client *c, long id, int mode, bool stdin_file)
 {
@@ -342,8 +422,9 @@ bsubio_run(struct client *c, long id, int mode, bool stdin_file)
 	int rc;
 
 	bsubio_signals();
-	if ((rc = bsubwait_start(c, id)) != 0)
+	if ((rc = bsubio_wait_start(&b)) != 0)
 		return rc;
+	b.killed = false;
 	bsubio_raw(&b);
 	bsubio_winch = b.pty;	/* the size now, in case it changed while pending */
 	while (!b.done)

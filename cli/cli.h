@@ -141,9 +141,12 @@ int bsubpack_main(int argc, char **argv);
 
 /* bsubwait.c: bsub -K after the submit line; returns bsub's exit code. */
 int bsubwait_run(struct client *c, long id, bool array);
-/* The wait for the start (prints <<Waiting for dispatch ...>> and
- * <<Starting on HOST>>): 0 once started, else bsub's exit code. */
+/* The wait for the start, reconnecting as -K does; prints <<Starting on
+ * HOST>>: 0 once started, else bsub's exit code. */
 int bsubwait_start(struct client *c, long id);
+/* What a wait "start" reply's job says: <<Starting on HOST>> and 0, or
+ * <<Terminated while pending>> and 126. */
+int bsubwait_show_start(const json_t *job);
 /* The wait for the end: bsub's exit code, the job's. */
 int bsubwait_end(struct client *c, long id);
 

@@ -96,6 +96,21 @@ bsub_bg() {
 	wait_job_state "$JOBID" EXIT
 }
 
+@test "bsub -I: ^C while the job is pending kills it; bsub exits 126" {
+	bsub -I -H 'echo never' >"$TESTDIR/p.out" 2>"$TESTDIR/p.err" &
+	BPID=$!
+	wait_for grep -q 'Waiting for dispatch' "$TESTDIR/p.err"
+	JOBID=$(sed -nE 's/^Job <([0-9]+)>.*/\1/p' "$TESTDIR/p.err")
+	wait_job_state "$JOBID" PSUSP
+	kill -INT "$BPID"
+	local rc=0
+	wait "$BPID" || rc=$?
+	[ "$rc" -eq 126 ]
+	run -0 grep -x '<<Terminated while pending>>' "$TESTDIR/p.err"
+	wait_job_state "$JOBID" EXIT
+	[ ! -s "$TESTDIR/p.out" ]
+}
+
 @test "bsub -I killed outright: the agent kills the job when bsub falls silent" {
 	bsub_bg -I 'echo started; sleep 300'
 	kill -KILL "$BPID"
