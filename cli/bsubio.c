@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "b64.h"
@@ -29,6 +30,7 @@
 #include "util.h"
 
 #define BSUBIO_IN_MAX (64u << 10)	/* stdin bytes per request */
+#define BSUBIO_TROUBLE_MS 20000		/* transient failures given up after */
 
 struct bsubio {
 	struct client *c;
@@ -39,6 +41,10 @@ struct bsubio {
 	json_int_t off, eoff;	/* stdout, stderr bytes written out */
 	int wait_id, in_id, ctl_id;	/* requests in flight, 0: none */
 	bool stdin_open;
+	json_t *in_args;	/* the input request until it is answered */
+	json_int_t inoff;	/* stdin bytes read so far */
+	uint64_t trouble;	/* since when requests fail for a while, 0: not */
+	bool broken;		/* the link to the daemon is gone */
 	bool eof_sent;
 	bool done;
 	bool killed;		/* asked the job killed */
@@ -116,6 +122,7 @@ bsubio_unraw(struct bsubio *b)
 	b->raw = false;
 }
 
+/* Sends an io request (args stolen); 0 when the link broke. */
 static int
 bsubio_send(struct bsubio *b, json_t *args)
 {
@@ -125,9 +132,7 @@ bsubio_send(struct bsubio *b, json_t *args)
 	json_object_set_new(args, "id", json_integer(b->id));
 	json_object_set_new(args, "idx", json_integer(0));
 	if (client_send(b->c, "io", args, &id, err, sizeof(err)) != CLIENT_OK) {
-		bsubio_unraw(b);
-		fprintf(stderr, "bsub: job <%ld>: %s\n", b->id, err);
-		b->done = true;
+		b->broken = true;
 		id = 0;
 	}
 	json_decref(args);
@@ -165,7 +170,9 @@ bsubio_send_ctl(struct bsubio *b)
 	b->ctl_id = bsubio_send(b, args);
 }
 
-/* Reads stdin once; sends what came, or its end. */
+/* Reads stdin once; sends what came, or its end. The request is kept
+ * until answered, and sent again after a failure: "inoff" lets the
+ * agent drop what it had already. */
 static void
 bsubio_send_input(struct bsubio *b)
 {
@@ -179,13 +186,15 @@ bsubio_send_input(struct bsubio *b)
 	if (n <= 0) {
 		b->stdin_open = false;
 		b->eof_sent = true;
-		b->in_id = bsubio_send(b, json_pack("{s:b}", "eof", 1));
+		b->in_args = json_pack("{s:b, s:I}", "eof", 1, "inoff", b->inoff);
 	} else {
 		text = b64_encode(buf, (size_t)n);
-		b->in_id = bsubio_send(b, json_pack("{s:s}", "in", text));
+		b->in_args = json_pack("{s:s, s:I}", "in", text, "inoff", b->inoff);
+		b->inoff += n;
 		free(text);
 	}
 	free(buf);
+	b->in_id = bsubio_send(b, json_incref(b->in_args));
 }
 
 static int
@@ -243,15 +252,36 @@ bsubio_on_output(struct bsubio *b, const json_t *data)
 		b->done = true;
 }
 
-/* A reply that is not ok: the end ("finished"), or a reason to stop. */
+/* Codes that pass: the job's host or the master is away for a moment
+ * (a restart), or the agent still holds an earlier request. */
+static bool
+bsubio_transient(const char *code)
+{
+	static const char *codes[] = { "internal", "unreachable", "busy" };
+	size_t i;
+
+	for (i = 0; code != NULL && i < nitems(codes); i++)
+		if (strcmp(code, codes[i]) == 0)
+			return true;
+	return false;
+}
+
+/* A reply that is not ok: the end ("finished"), a pause, or a reason to
+ * stop. */
 static void
-bsubio_on_error(struct bsubio *b, const json_t *rep, int id)
+bsubio_on_error(struct bsubio *b, const json_t *rep)
 {
 	const char *code = json_string_value(json_object_get(rep, "code"));
 	const char *err = json_string_value(json_object_get(rep, "err"));
 
-	if (code != NULL && strcmp(code, "busy") == 0 && id != b->wait_id)
-		return;		/* the input waits: asked again with the next read */
+	if (bsubio_transient(code)) {
+		if (b->trouble == 0)
+			b->trouble = now_mono_ms();
+		if (now_mono_ms() - b->trouble < BSUBIO_TROUBLE_MS) {
+			nanosleep(&(struct timespec){ 0, 200 * 1000 * 1000 }, NULL);
+			return;	/* asked again by the next turn */
+		}
+	}
 	if (code == NULL || strcmp(code, "finished") != 0) {
 		bsubio_unraw(b);
 		fprintf(stderr, "bsub: job <%ld>: %s\n", b->id, err ? err : "I/O failed");
@@ -263,17 +293,44 @@ static void
 bsubio_on_reply(struct bsubio *b, json_t *rep)
 {
 	int id = (int)json_integer_value(json_object_get(rep, "id"));
+	bool ok = json_is_true(json_object_get(rep, "ok"));
 
-	if (!json_is_true(json_object_get(rep, "ok")))
-		bsubio_on_error(b, rep, id);
-	else if (id == b->wait_id)
+	if (id != b->wait_id && id != b->in_id && id != b->ctl_id)
+		return;		/* from before a reconnection */
+	if (!ok)
+		bsubio_on_error(b, rep);
+	else
+		b->trouble = 0;
+	if (ok && id == b->wait_id)
 		bsubio_on_output(b, json_object_get(rep, "data"));
+	if (ok && id == b->in_id) {
+		json_decref(b->in_args);
+		b->in_args = NULL;
+	}
 	if (id == b->wait_id)
 		b->wait_id = 0;
 	else if (id == b->in_id)
 		b->in_id = 0;
-	else if (id == b->ctl_id)
+	else
 		b->ctl_id = 0;
+}
+
+/* The link went (a restart of the local daemon or the master): a new one,
+ * and the requests in flight again; false when there is none. */
+static bool
+bsubio_reconnect(struct bsubio *b)
+{
+	char err[256];
+
+	client_close(b->c);
+	b->wait_id = b->in_id = b->ctl_id = 0;
+	b->broken = false;
+	if (client_open(b->c, err, sizeof(err)) != CLIENT_OK) {
+		bsubio_unraw(b);
+		fprintf(stderr, "bsub: job <%ld>: %s\n", b->id, err);
+		return false;
+	}
+	return true;
 }
 
 /* Reads the daemon's frames that are there; false when it went away. */
@@ -284,11 +341,8 @@ bsubio_read(struct bsubio *b)
 	json_t *msg;
 
 	do {
-		if (client_read(b->c, &msg, err, sizeof(err)) < 0) {
-			bsubio_unraw(b);
-			fprintf(stderr, "bsub: job <%ld>: %s\n", b->id, err);
-			return false;
-		}
+		if (client_read(b->c, &msg, err, sizeof(err)) < 0)
+			return bsubio_reconnect(b);
 		if (strcmp(json_string_value(json_object_get(msg, "t")) ?: "", "rep") == 0)
 			bsubio_on_reply(b, msg);
 		json_decref(msg);
@@ -313,15 +367,21 @@ bsubio_turn(struct bsubio *b)
 		{ 0, POLLIN, 0 } };
 	nfds_t n = 2;
 
+	if (b->broken && !bsubio_reconnect(b))
+		return false;
 	if (b->wait_id == 0)
 		bsubio_send_wait(b);
+	if (b->in_id == 0 && b->in_args != NULL)
+		b->in_id = bsubio_send(b, json_incref(b->in_args));
 	if (b->ctl_id == 0 && (bsubio_winch || bsubio_intr || bsubio_quit || bsubio_term))
 		bsubio_send_ctl(b);
 	if (b->done)
 		return true;
 	if (client_pending(b->c))
 		return bsubio_read(b);
-	if (b->stdin_open && b->in_id == 0)
+	if (b->broken)
+		return true;
+	if (b->stdin_open && b->in_id == 0 && b->in_args == NULL)
 		n = 3;
 	if (poll(p, n, -1) < 0)
 		return errno == EINTR;
@@ -431,6 +491,7 @@ bsubio_run(struct client *c, long id, int mode, bool stdin_file)
 		if (!bsubio_turn(&b))
 			break;
 	bsubio_unraw(&b);
+	json_decref(b.in_args);
 	if (!b.done)
 		return 1;
 	return bsubwait_end(c, id);

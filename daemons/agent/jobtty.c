@@ -66,6 +66,9 @@ struct jt {
 	char *in;
 	size_t inlen;
 	bool in_eof;			/* bsub's stdin ended: close after in */
+	uint64_t in_seen;		/* stdin bytes had from bsub: a resent
+					   request (bsub reconnected) is not
+					   written twice */
 	struct jt_poll *poll[3];	/* out[0].fd, out[1].fd, in_fd (pipes) */
 	long wait_pid, in_pid;		/* held orders, 0: none */
 	uv_timer_t *wait_timer, *lease;
@@ -554,26 +557,32 @@ jt_winsize(struct jt *j, const json_t *msg)
 		log_warn("job %lld[%lld]: TIOCSWINSZ", j->id, j->idx);
 }
 
-/* Input for the job; false when there is too much held already. */
+/* Input for the job from stdin offset "inoff" on; false when there is
+ * too much held already. */
 static bool
 jt_input(struct jt *j, const json_t *msg)
 {
 	const char *text = json_string_value(json_object_get(msg, "in"));
-	size_t n = 0;
+	uint64_t off = (uint64_t)json_integer_value(json_object_get(msg, "inoff"));
+	size_t n = 0, skip;
 	char *data;
 
 	if (json_is_true(json_object_get(msg, "eof")))
 		j->in_eof = true;
 	if (text == NULL || *text == '\0' || (data = b64_decode(text, &n)) == NULL)
 		return true;
-	if (j->in_fd >= 0 && n > 0) {
-		if (j->inlen + n > JOBTTY_IN_MAX) {
-			free(data);
-			return false;
+	skip = off < j->in_seen ? (size_t)(j->in_seen - off) : 0;
+	if (skip < n && j->inlen + n - skip > JOBTTY_IN_MAX) {
+		free(data);
+		return false;
+	}
+	if (skip < n) {
+		j->in_seen += n - skip;
+		if (j->in_fd >= 0) {
+			j->in = xrealloc(j->in, j->inlen + n - skip);
+			memcpy(j->in + j->inlen, data + skip, n - skip);
+			j->inlen += n - skip;
 		}
-		j->in = xrealloc(j->in, j->inlen + n);
-		memcpy(j->in + j->inlen, data, n);
-		j->inlen += n;
 	}
 	free(data);
 	return true;
@@ -605,7 +614,9 @@ jt_order(struct jt *j, long pid, const json_t *msg)
 		    "ok", 1));	/* size, signal, kill: done */
 		return;
 	}
-	if (j->in_pid != 0 || !jt_input(j, msg))
+	if (j->in_pid != 0)
+		jt_answer_in(j);	/* its answer was lost: bsub sends one at a time */
+	if (!jt_input(j, msg))
 		return jt_fail(j, pid, "busy", "input arrives faster than the job reads it");
 	if (j->inlen == 0 && j->in_eof && !j->pty)
 		jt_close_fd(j, j->in_fd);

@@ -310,9 +310,9 @@ static const struct msgfield link_f_peek[] = {
 };
 static const struct msgfield link_f_io[] = {
 	F("t", MF_STR), F("pid", MF_INT), F("id", MF_INT), F("idx", MF_INT),
-	F("off", MF_INT), F("eoff", MF_INT), F("in", MF_STR), F("eof", MF_BOOL),
-	F("rows", MF_INT), F("cols", MF_INT), F("sig", MF_STR), F("kill", MF_BOOL),
-	F("wait", MF_BOOL), MSGFIELD_END,
+	F("off", MF_INT), F("eoff", MF_INT), F("in", MF_STR), F("inoff", MF_INT),
+	F("eof", MF_BOOL), F("rows", MF_INT), F("cols", MF_INT), F("sig", MF_STR),
+	F("kill", MF_BOOL), F("wait", MF_BOOL), MSGFIELD_END,
 };
 static const struct msgfield link_f_signal[] = {
 	F("t", MF_STR), F("id", MF_INT), F("idx", MF_INT), F("sig", MF_STR),

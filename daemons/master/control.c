@@ -86,8 +86,9 @@ static const struct msgfield ctl_peek[] = {
 };
 static const struct msgfield ctl_io[] = {
 	F("id", MF_INT), F("idx", MF_INT), F("off", MF_INT), F("eoff", MF_INT),
-	F("in", MF_STR), F("eof", MF_BOOL), F("rows", MF_INT), F("cols", MF_INT),
-	F("sig", MF_STR), F("kill", MF_BOOL), F("wait", MF_BOOL), MSGFIELD_END,
+	F("in", MF_STR), F("inoff", MF_INT), F("eof", MF_BOOL), F("rows", MF_INT),
+	F("cols", MF_INT), F("sig", MF_STR), F("kill", MF_BOOL), F("wait", MF_BOOL),
+	MSGFIELD_END,
 };
 static const struct msgfield ctl_admin[] = {
 	F("action", MF_STR), F("names", MF_ARR), F("comment", MF_STR), MSGFIELD_END,

@@ -120,6 +120,23 @@ bsub_bg() {
 	[ "${output:-0}" -ge 1 ]
 }
 
+@test "bsub -I rides out a kill -9 and restart of the master: output, input and exit code" {
+	mkfifo "$TESTDIR/in"
+	exec 7<>"$TESTDIR/in"
+	bsub -I 'echo started; read a; echo got-$a; exit 7' <"$TESTDIR/in" \
+		>"$TESTDIR/bg.out" 2>"$TESTDIR/bg.err" &
+	BPID=$!
+	wait_for grep -q started "$TESTDIR/bg.out"
+	kill -9 "$(cat "$CLUSTER_DIR/run/master.pid")"
+	run -0 pumice cluster start "$CLUSTER_DIR"
+	echo hello >&7
+	local rc=0
+	wait "$BPID" || rc=$?
+	exec 7>&-
+	[ "$rc" -eq 7 ]
+	run -0 grep -x got-hello "$TESTDIR/bg.out"
+}
+
 @test "a batch job is unaffected: output to its file, stdin /dev/null" {
 	unset BSUB_STDERR
 	submit -o "$TESTDIR/batch.out" 'cat; echo batch; test -t 0 || echo no-tty'
