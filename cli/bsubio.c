@@ -45,10 +45,8 @@ struct bsubio {
 	json_int_t inoff;	/* stdin bytes read so far */
 	uint64_t trouble;	/* since when requests fail for a while, 0: not */
 	bool broken;		/* the link to the daemon is gone */
-	bool eof_sent;
 	bool done;
 	bool killed;		/* asked the job killed */
-	int rc;			/* set when bsub must stop on its own */
 };
 
 static int bsubio_sigpipe[2] = { -1, -1 };
@@ -67,8 +65,9 @@ bsubio_on_signal(int sig)
 		bsubio_quit = 1;
 	else
 		bsubio_term = sig;
-	if (write(bsubio_sigpipe[1], "s", 1) < 0)
-		errno = e;	/* full: a wakeup is already pending */
+	if (write(bsubio_sigpipe[1], "s", 1) < 0) {
+		/* full: a wakeup is already pending */
+	}
 	errno = e;
 }
 
@@ -185,7 +184,6 @@ bsubio_send_input(struct bsubio *b)
 	}
 	if (n <= 0) {
 		b->stdin_open = false;
-		b->eof_sent = true;
 		b->in_args = json_pack("{s:b, s:I}", "eof", 1, "inoff", b->inoff);
 	} else {
 		text = b64_encode(buf, (size_t)n);
