@@ -11,6 +11,7 @@
  * it still holds its I/O (which outlives the job's end until bsub drained
  * it).
  */
+#include <strings.h>
 #include <string.h>
 
 #include "envtab.h"
@@ -46,6 +47,29 @@ jobio_jobspec(json_t *spec)
 
 	if (mode != NULL)
 		json_object_set_new(spec, "interactive", json_string(mode));
+}
+
+/*
+ * lsb.queues INTERACTIVE: YES (the default) takes both kinds of jobs, NO
+ * only batch jobs, ONLY only interactive ones. 0, or -1 with err.
+ */
+int
+jobio_queue_check(const struct conf_queue *q, const json_t *job, char *err, size_t errlen)
+{
+	bool io = jobio_mode(json_object_get(job, "opts")) != NULL;
+	const char *v = NULL;
+	size_t i;
+
+	for (i = 0; i < q->nextra; i++)
+		if (strcasecmp(q->extra[i].key, "INTERACTIVE") == 0)
+			v = q->extra[i].value;
+	if (v == NULL)
+		return 0;
+	if (io && (strcasecmp(v, "NO") == 0 || strcasecmp(v, "N") == 0))
+		return errf(err, errlen, "%s: Queue does not accept interactive jobs", q->name);
+	if (!io && strcasecmp(v, "ONLY") == 0)
+		return errf(err, errlen, "%s: Queue only accepts interactive jobs", q->name);
+	return 0;
 }
 
 static bool

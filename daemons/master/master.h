@@ -362,6 +362,9 @@ void peek_forward(struct master *m, struct reqctx *rq, struct elem *e,
 /* jobio.c: interactive jobs' I/O (bsub -I), relayed like bpeek. */
 void jobio_op(struct master *m, struct reqctx *rq, json_t *args);
 void jobio_jobspec(json_t *spec);
+/* lsb.queues INTERACTIVE = YES | NO | ONLY for a SUBMIT: 0 or -1 with err. */
+int jobio_queue_check(const struct conf_queue *q, const json_t *job, char *err,
+    size_t errlen);
 
 /* bulk.c */
 void bulk_submit_many(struct master *m, struct reqctx *rq, json_t *args);

@@ -137,6 +137,20 @@ bsub_bg() {
 	run -0 grep -x got-hello "$TESTDIR/bg.out"
 }
 
+@test "lsb.queues INTERACTIVE = NO refuses interactive jobs, ONLY batch jobs" {
+	local q=$LSF_ENVDIR/lsbatch/pumice/configdir/lsb.queues
+	printf '\nBegin Queue\nQUEUE_NAME = batchq\nINTERACTIVE = NO\nEnd Queue\n' >>"$q"
+	printf '\nBegin Queue\nQUEUE_NAME = ionly\nINTERACTIVE = ONLY\nEnd Queue\n' >>"$q"
+	run -0 badmin reconfig
+	run -255 --separate-stderr bsub -I -q batchq true
+	assert_equal "$stderr" "batchq: Queue does not accept interactive jobs. Job not submitted."
+	run -255 --separate-stderr bsub -q ionly -o /dev/null true
+	assert_equal "$stderr" "ionly: Queue only accepts interactive jobs. Job not submitted."
+	run -0 --separate-stderr bsub -I -q ionly 'echo in-ionly'
+	assert_output in-ionly
+	run -0 --separate-stderr bsub -q batchq -o /dev/null true
+}
+
 @test "a batch job is unaffected: output to its file, stdin /dev/null" {
 	unset BSUB_STDERR
 	submit -o "$TESTDIR/batch.out" 'cat; echo batch; test -t 0 || echo no-tty'
