@@ -151,6 +151,16 @@ bsub_bg() {
 	run -0 --separate-stderr bsub -q batchq -o /dev/null true
 }
 
+@test "bmod neither makes a job interactive nor a job batch" {
+	unset BSUB_STDERR
+	submit -H -o /dev/null true
+	run -255 --separate-stderr bmod -I "$JOBID"
+	assert_equal "$stderr" "-I: only bsub makes a job interactive. Job not modified."
+	run -255 --separate-stderr bmod -Isn "$JOBID"
+	assert_equal "$stderr" "-Isn: only bsub makes a job interactive. Job not modified."
+	bkill "$JOBID" >/dev/null
+}
+
 @test "a batch job is unaffected: output to its file, stdin /dev/null" {
 	unset BSUB_STDERR
 	submit -o "$TESTDIR/batch.out" 'cat; echo batch; test -t 0 || echo no-tty'
