@@ -109,6 +109,20 @@ bmod_unsets(const struct bsub_opts *o, json_t *req)
 	}
 }
 
+/* Whether a job is interactive is fixed by its bsub, which relays it. */
+static int
+bmod_no_interactive(const struct bsub_opts *o, char *err, size_t errlen)
+{
+	static const enum bsub_opt io[] = { BO_I, BO_Ip, BO_Is, BO_IS, BO_ISp, BO_ISs };
+	size_t i;
+
+	for (i = 0; i < nitems(io); i++)
+		if (o->val[io[i]] != NULL || o->unset[io[i]])
+			return errf(err, errlen, "-%s%s: only bsub makes a job interactive",
+			    bsubopt_name(io[i]), o->unset[io[i]] ? "n" : "");
+	return 0;
+}
+
 static int
 bmod_fill(struct bsub_opts *o, json_t *req, char *err, size_t errlen)
 {
@@ -116,7 +130,7 @@ bmod_fill(struct bsub_opts *o, json_t *req, char *err, size_t errlen)
 	const char *k;
 	json_t *v;
 
-	if (bsubopt_check(o, err, errlen) < 0)
+	if (bsubopt_check(o, err, errlen) < 0 || bmod_no_interactive(o, err, errlen) < 0)
 		return -1;
 	if (o->cmd_argc != 1)
 		return errf(err, errlen, o->cmd_argc == 0 ? "No job ID specified" :

@@ -49,6 +49,7 @@ bsub_usage(const char *why)
 	fprintf(stderr, "bsub: %s\n", why);
 	fprintf(stderr,
 	    "Usage: bsub [-H] [-x] [-r | -rn] [-N] [-B] [-K] [-J job_name]\n"
+	    "            [-I | -Ip | -Is | -IS | -ISp | -ISs]\n"
 	    "            [-Jd description] [-q queue_name] [-n min[,max]]\n"
 	    "            [-R res_req] [-m host_list]\n"
 	    "            [-o out_file | -oo out_file] [-e err_file | -eo err_file]\n"
@@ -301,7 +302,7 @@ static json_t *
 bsub_submit_object(const struct bsub_opts *o, const struct bsub_job *j,
     char *err, size_t errlen)
 {
-	json_t *sub = json_object(), *env, *cmd;
+	json_t *sub = json_object(), *env, *cmd, *tty;
 	char cwd[PATH_MAX];
 
 	if (bsub_submit_name(sub, o, j, err, errlen) < 0)
@@ -338,6 +339,8 @@ bsub_submit_object(const struct bsub_opts *o, const struct bsub_job *j,
 		json_object_set_new(sub, "dep", json_string(o->val[BO_w]));
 	bsubrlim_add(sub);
 	json_object_set_new(sub, "opts", bsubopt_json(o));
+	if (bsubopt_interactive(o) == BSUBOPT_IO_PTY && (tty = bsubio_winsize()) != NULL)
+		json_object_set_new(sub, "tty", tty);	/* the job's pty starts this size */
 	return sub;
 fail:
 	json_decref(sub);
@@ -422,8 +425,9 @@ bsub_pack_line(int argc, char **argv, char *err, size_t errlen)
 		errf(err, errlen, "No command is specified");
 		goto out;
 	}
-	if (o.val[BO_K] != NULL) {
-		errf(err, errlen, "-K cannot be used in a job pack");
+	if (o.val[BO_K] != NULL || bsubopt_interactive(&o) != BSUBOPT_IO_NONE) {
+		errf(err, errlen, "-%s cannot be used in a job pack",
+		    o.val[BO_K] != NULL ? "K" : "I");
 		goto out;
 	}
 	if (bsub_from_args(&o, &j, err, errlen) == 0 &&
@@ -483,6 +487,8 @@ bsub_main(int argc, char **argv)
 	bsub_print_times(&j);
 	if (o.val[BO_K] != NULL)
 		rc = bsubwait_run(&c, id, o.val[BO_J] != NULL && strchr(o.val[BO_J], '['));
+	else if (bsubopt_interactive(&o) != BSUBOPT_IO_NONE)
+		rc = bsubio_run(&c, id, bsubopt_interactive(&o), o.val[BO_i] != NULL);
 out:
 	client_close(&c);
 	bsubopt_free(&o);

@@ -70,9 +70,12 @@ static const struct opt bsubopt_table[] = {
 	{ "p", BO_p, OPT_VALUE, NULL },
 	{ "T", BO_T, OPT_VALUE, NULL },
 	{ "k", BO_k, OPT_VALUE, NULL },	/* recorded only: no checkpoints */
-	{ "I", BO_I, 0, NULL },	/* refused: no interactive jobs */
+	{ "I", BO_I, 0, NULL },	/* interactive: bsubio.c */
 	{ "Ip", BO_Ip, 0, NULL },
 	{ "Is", BO_Is, 0, NULL },
+	{ "IS", BO_IS, 0, NULL },	/* under ssh in LSF: here as -I */
+	{ "ISp", BO_ISp, 0, NULL },
+	{ "ISs", BO_ISs, 0, NULL },
 	{ "Jd", BO_Jd, OPT_VALUE, NULL },
 	{ "gpu", BO_gpu, OPT_VALUE, NULL },	/* gpureq.h */
 	/* LSF options Pumice does not implement: refused by name, so that
@@ -90,12 +93,9 @@ static const struct opt bsubopt_table[] = {
 	{ "data", BO_COUNT, OPT_VALUE | OPT_REFUSED, "no data staging" },
 	{ "stage", BO_COUNT, OPT_VALUE | OPT_REFUSED, "no data staging" },
 	{ "network", BO_COUNT, OPT_VALUE | OPT_REFUSED, "no network resources" },
-	{ "IS", BO_COUNT, 0 | OPT_REFUSED, "Interactive jobs are not supported" },
-	{ "ISp", BO_COUNT, 0 | OPT_REFUSED, "Interactive jobs are not supported" },
-	{ "ISs", BO_COUNT, 0 | OPT_REFUSED, "Interactive jobs are not supported" },
-	{ "IX", BO_COUNT, 0 | OPT_REFUSED, "Interactive jobs are not supported" },
-	{ "tty", BO_COUNT, 0 | OPT_REFUSED, "Interactive jobs are not supported" },
-	{ "XF", BO_COUNT, 0 | OPT_REFUSED, "Interactive jobs are not supported" },
+	{ "IX", BO_COUNT, 0 | OPT_REFUSED, "no X11 forwarding" },
+	{ "tty", BO_COUNT, 0 | OPT_REFUSED, "interactive output goes to bsub or to -o, not both" },
+	{ "XF", BO_COUNT, 0 | OPT_REFUSED, "no X11 forwarding" },
 	{ "pack", BO_COUNT, OPT_VALUE | OPT_REFUSED,
 	    "-pack must be bsub's only option" },
 };
@@ -395,6 +395,47 @@ bsubopt_check_utf8(const struct bsub_opts *o, char *err, size_t errlen)
 	return 0;
 }
 
+/* The interactive options, and how each wants the job's I/O. */
+static const struct { enum bsub_opt id; int mode; } bsubopt_io[] = {
+	{ BO_I, BSUBOPT_IO_PIPE }, { BO_IS, BSUBOPT_IO_PIPE },
+	{ BO_Ip, BSUBOPT_IO_PTY }, { BO_Is, BSUBOPT_IO_PTY },
+	{ BO_ISp, BSUBOPT_IO_PTY }, { BO_ISs, BSUBOPT_IO_PTY },
+};
+
+int
+bsubopt_interactive(const struct bsub_opts *o)
+{
+	size_t i;
+
+	for (i = 0; i < nitems(bsubopt_io); i++)
+		if (o->val[bsubopt_io[i].id] != NULL)
+			return bsubopt_io[i].mode;
+	return BSUBOPT_IO_NONE;
+}
+
+/* One of -I -Ip -Is -IS -ISp -ISs at most, never with -K nor an array. */
+static int
+bsubopt_check_interactive(const struct bsub_opts *o, char *err, size_t errlen)
+{
+	const char *first = NULL;
+	size_t i;
+
+	for (i = 0; i < nitems(bsubopt_io); i++) {
+		if (o->val[bsubopt_io[i].id] == NULL)
+			continue;
+		if (first != NULL)
+			return errf(err, errlen, "-%s and -%s cannot be used together", first,
+			    bsubopt_name(bsubopt_io[i].id));
+		first = bsubopt_name(bsubopt_io[i].id);
+	}
+	if (first != NULL && o->val[BO_K] != NULL)
+		return errf(err, errlen, "-%s and -K cannot be used together", first);
+	if (first != NULL && o->val[BO_J] != NULL && strchr(o->val[BO_J], '[') != NULL)
+		return errf(err, errlen, "-%s: an interactive job cannot be a job array",
+		    first);
+	return 0;
+}
+
 int
 bsubopt_check(const struct bsub_opts *o, char *err, size_t errlen)
 {
@@ -408,8 +449,8 @@ bsubopt_check(const struct bsub_opts *o, char *err, size_t errlen)
 		return -1;
 	if (o->val[BO_sp] != NULL && bsubopt_posint(o->val[BO_sp], &v) < 0)
 		return errf(err, errlen, "%s: Bad argument for option -sp", o->val[BO_sp]);
-	if (o->val[BO_I] != NULL || o->val[BO_Ip] != NULL || o->val[BO_Is] != NULL)
-		return errf(err, errlen, "Interactive jobs are not supported");
+	if (bsubopt_check_interactive(o, err, errlen) < 0)
+		return -1;
 	if (o->val[BO_k] != NULL && o->val[BO_k][strspn(o->val[BO_k], " \t")] == '\0')
 		return errf(err, errlen, "Bad argument for option -k");
 	if (o->val[BO_gpu] != NULL && gpureq_parse(&gpu, o->val[BO_gpu], e, sizeof(e)) < 0)

@@ -127,28 +127,73 @@ bsubwait_array_code(struct client *c, long id)
 }
 
 int
+bsubwait_show_start(const json_t *job)
+{
+	const json_t *hosts = json_object_get(job, "exec_hosts");
+	const char *host = json_string_value(json_array_get(hosts, 0));
+
+	if (host == NULL && json_integer_value(json_object_get(job, "start_time")) == 0 &&
+	    bsubwait_code(job) != 0) {
+		fprintf(stderr, "<<Terminated while pending>>\n");
+		return 126;
+	}
+	fprintf(stderr, "<<Starting on %s>>\n", host ? host : "-");
+	return 0;
+}
+
+/* Waits for the start, then prints how it went: 0 once started, else
+ * bsub's code. */
+static int
+bsubwait_started(struct client *c, struct waitline *w, long id)
+{
+	json_t *job;
+	int rc = 0;
+
+	if ((job = bsubwait_once(c, w, id, "start", &rc)) == NULL)
+		return rc;
+	rc = bsubwait_show_start(job);
+	json_decref(job);
+	return rc;
+}
+
+int
+bsubwait_start(struct client *c, long id)
+{
+	struct waitstat ws = { id, false, NULL };
+	struct waitline w;
+
+	waitline_init(&w, waitstat_text, &ws);
+	return bsubwait_started(c, &w, id);
+}
+
+int
+bsubwait_end(struct client *c, long id)
+{
+	struct waitstat ws = { id, false, NULL };
+	struct waitline w;
+	json_t *job;
+	int rc = 0;
+
+	waitline_init(&w, waitstat_text, &ws);
+	if ((job = bsubwait_once(c, &w, id, "end", &rc)) == NULL)
+		return rc;
+	rc = bsubwait_code(job);
+	json_decref(job);
+	return rc;
+}
+
+int
 bsubwait_run(struct client *c, long id, bool array)
 {
 	struct waitstat ws = { id, array, NULL };
 	struct waitline w;
-	json_t *job, *hosts;
-	const char *host;
-	int rc = 0;
+	json_t *job;
+	int rc;
 
 	waitline_init(&w, waitstat_text, &ws);
 	fprintf(stderr, "<<Waiting for dispatch ...>>\n");
-	if ((job = bsubwait_once(c, &w, id, "start", &rc)) == NULL)
+	if ((rc = bsubwait_started(c, &w, id)) != 0)
 		return rc;
-	hosts = json_object_get(job, "exec_hosts");
-	host = json_string_value(json_array_get(hosts, 0));
-	if (host == NULL && json_integer_value(json_object_get(job, "start_time")) == 0 &&
-	    bsubwait_code(job) != 0) {
-		fprintf(stderr, "<<Terminated while pending>>\n");
-		json_decref(job);
-		return 126;
-	}
-	fprintf(stderr, "<<Starting on %s>>\n", host ? host : "-");
-	json_decref(job);
 	if ((job = bsubwait_once(c, &w, id, "end", &rc)) == NULL)
 		return rc;
 	fprintf(stderr, "<<Job is finished>>\n");

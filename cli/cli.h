@@ -97,7 +97,7 @@ enum bsub_opt {
 	BO_R, BO_M, BO_W, BO_P, BO_G, BO_g, BO_x, BO_m, BO_E, BO_Ep, BO_r,
 	BO_rn, BO_env, BO_outdir, BO_u, BO_B, BO_N, BO_b, BO_t, BO_sp, BO_H,
 	BO_a, BO_i, BO_L, BO_app, BO_c, BO_v, BO_C, BO_D, BO_F, BO_S, BO_p,
-	BO_T, BO_k, BO_I, BO_Ip, BO_Is, BO_Jd, BO_gpu, BO_COUNT
+	BO_T, BO_k, BO_I, BO_Ip, BO_Is, BO_Jd, BO_gpu, BO_IS, BO_ISp, BO_ISs, BO_COUNT
 };
 
 struct bsub_opts {
@@ -127,6 +127,9 @@ int bsubopt_check(const struct bsub_opts *o, char *err, size_t errlen);
 /* Every option set, as the SUBMIT.opts object: {"J":"x","R":["a"],"K":true}. */
 json_t *bsubopt_json(const struct bsub_opts *o);
 const char *bsubopt_name(enum bsub_opt id);
+/* bsub -I, -IS: BSUBOPT_IO_PIPE; -Ip, -Is, -ISp, -ISs: BSUBOPT_IO_PTY. */
+enum { BSUBOPT_IO_NONE = 0, BSUBOPT_IO_PIPE, BSUBOPT_IO_PTY };
+int bsubopt_interactive(const struct bsub_opts *o);
 void bsubopt_free(struct bsub_opts *o);
 /* bsubenv.c: the SUBMIT.env object from environ, honouring -env. */
 json_t *bsubenv_build(const char *spec, char **environ_, char *err, size_t errlen);
@@ -138,6 +141,20 @@ int bsubpack_main(int argc, char **argv);
 
 /* bsubwait.c: bsub -K after the submit line; returns bsub's exit code. */
 int bsubwait_run(struct client *c, long id, bool array);
+/* The wait for the start, reconnecting as -K does; prints <<Starting on
+ * HOST>>: 0 once started, else bsub's exit code. */
+int bsubwait_start(struct client *c, long id);
+/* What a wait "start" reply's job says: <<Starting on HOST>> and 0, or
+ * <<Terminated while pending>> and 126. */
+int bsubwait_show_start(const json_t *job);
+/* The wait for the end: bsub's exit code, the job's. */
+int bsubwait_end(struct client *c, long id);
+
+/* bsubio.c: bsub -I and kin after the submit line: relays the job's I/O,
+ * returns bsub's exit code. */
+int bsubio_run(struct client *c, long id, int mode, bool stdin_file);
+/* The submit's "tty" {rows, cols} of bsub's terminal, or NULL. */
+json_t *bsubio_winsize(void);
 
 /* jobfmt.c: bjobs output. */
 struct jobfmt {

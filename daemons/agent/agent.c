@@ -181,6 +181,7 @@ agent_stop(struct agent *a)
 	if (a->relay != NULL)
 		relay_close(a->relay);
 	jobs_close(a->jobs);
+	jobtty_close(a->ttys);
 	uv_close((uv_handle_t *)&a->tick, NULL);
 	uv_close((uv_handle_t *)&a->sigterm, NULL);
 	uv_close((uv_handle_t *)&a->sigint, NULL);
@@ -221,6 +222,7 @@ agent_start(struct agent *a, char *err, size_t errlen)
 	a->tick.data = a->sigterm.data = a->sigint.data = a;
 	a->link = link_new(a);
 	a->jobs = jobs_new(a);
+	a->ttys = jobtty_new(a);
 	if (jobs_load(a->jobs, err, errlen) < 0 ||
 	    (a->relay = relay_new(a, a->sockpath, err, errlen)) == NULL ||
 	    agent_pidfile(a, err, errlen) < 0) {
@@ -246,6 +248,8 @@ agent_free(struct agent *a)
 		relay_free(a->relay);
 	if (a->jobs != NULL)
 		jobs_free(a->jobs);
+	if (a->ttys != NULL)
+		jobtty_free(a->ttys);
 	if (a->pid_written)
 		unlink(a->pidfile);
 	if (a->conf != NULL)

@@ -8,6 +8,7 @@
 #ifndef PUMICE_AGENT_H
 #define PUMICE_AGENT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <uv.h>
 #include <jansson.h>
@@ -19,6 +20,8 @@ struct conf;
 struct link;
 struct relay;
 struct jobs;
+struct jobttys;
+struct jobspec;
 
 /* What the command line gave; NULL/0 fields take their defaults. */
 struct agent_opts {
@@ -54,6 +57,7 @@ struct agent {
 	struct link *link;
 	struct relay *relay;
 	struct jobs *jobs;
+	struct jobttys *ttys;	/* interactive jobs' I/O (jobtty.c) */
 	uv_timer_t tick;	/* 1 s: spool scan backstop, load sampling */
 	uv_signal_t sigterm, sigint;
 };
@@ -91,6 +95,17 @@ void jobs_free(struct jobs *js);
 
 /* outpeek.c: bpeek's peek order, answered from a work thread. */
 void outpeek_on_request(struct agent *a, const json_t *msg);
+
+/* jobtty.c: interactive jobs' stdio (bsub -I), relayed by "io" orders.
+ * jobtty_open gives the job's ends in child[] (fds 0, 1, 2 of the
+ * shepherd), which jobtty_spawned closes once the shepherd has them. */
+struct jobttys *jobtty_new(struct agent *a);
+int jobtty_open(struct jobttys *t, const struct jobspec *s, int child[3], char *err,
+    size_t errlen);
+void jobtty_spawned(struct jobttys *t, long long id, long long idx, int child[3], bool ok);
+void jobtty_on_request(struct jobttys *t, const json_t *msg);
+void jobtty_close(struct jobttys *t);
+void jobtty_free(struct jobttys *t);
 
 /* relay.c: the local command socket. */
 struct relay *relay_new(struct agent *a, const char *path, char *err, size_t errlen);

@@ -318,21 +318,45 @@ jobs_exit_cb(uv_process_t *p, int64_t status, int sig)
 		jobs_check(j->js, j);
 }
 
+/* An interactive job's stdio (jobtty.c) as the shepherd's 0, 1, 2. */
+static int
+jobs_stdio(struct jobs *js, const struct jobspec *s, uv_stdio_container_t stdio[3],
+    int child[3], char *err, size_t errlen)
+{
+	int i;
+
+	for (i = 0; i < 3; i++)
+		stdio[i].flags = UV_IGNORE;	/* never hold the agent's stdio open */
+	if (s->interactive == JOBSPEC_IO_NONE)
+		return 0;
+	if (jobtty_open(js->a->ttys, s, child, err, errlen) < 0)
+		return -1;
+	for (i = 0; i < 3; i++) {
+		stdio[i].flags = UV_INHERIT_FD;
+		stdio[i].data.fd = child[i];
+	}
+	return 0;
+}
+
 /* Starts pumice-shepherd detached, in its own session. */
 static int
-jobs_spawn(struct jobs *js, struct job *j, char *err, size_t errlen)
+jobs_spawn(struct jobs *js, struct job *j, const struct jobspec *s, char *err,
+    size_t errlen)
 {
 	struct agent *a = js->a;
 	uv_process_options_t o;
 	uv_stdio_container_t stdio[3];
 	char *log = a->logfile ? xstrdup(a->logfile) : xasprintf("%s/shepherd.log", a->spool);
 	char *args[] = { a->shepherd, "-l", log, j->dir, NULL };
-	uv_process_t *p = xcalloc(1, sizeof(*p));
-	int r, i;
+	uv_process_t *p;
+	int r, child[3];
 
+	if (jobs_stdio(js, s, stdio, child, err, errlen) < 0) {
+		free(log);
+		return -1;
+	}
+	p = xcalloc(1, sizeof(*p));
 	memset(&o, 0, sizeof(o));
-	for (i = 0; i < 3; i++)
-		stdio[i].flags = UV_IGNORE;	/* never hold the agent's stdio open */
 	o.file = a->shepherd;
 	o.args = args;
 	o.exit_cb = jobs_exit_cb;
@@ -342,6 +366,8 @@ jobs_spawn(struct jobs *js, struct job *j, char *err, size_t errlen)
 	p->data = j;
 	r = uv_spawn(a->loop, p, &o);
 	free(log);
+	if (s->interactive != JOBSPEC_IO_NONE)
+		jobtty_spawned(a->ttys, s->id, s->idx, child, r == 0);
 	if (r < 0) {
 		uv_close((uv_handle_t *)p, jobs_close_cb);
 		return errf(err, errlen, "cannot start %s: %s", a->shepherd, uv_strerror(r));
@@ -392,7 +418,8 @@ jobs_write_spec(struct jobs *js, const char *key, const json_t *spec, int **slot
 		if ((h = json_string_value(json_array_get(hosts, i))) != NULL &&
 		    strcmp(h, a->host) == 0)
 			here++;
-	l.out_default = out;
+	/* an interactive job's output goes to its bsub, not a default file */
+	l.out_default = json_object_get(spec, "interactive") == NULL ? out : NULL;
 	cpus_assign(&l, used, nused, ncpus > 0 ? (int)ncpus : 1,
 	    here > 0 ? here : n > 0 ? (int)n : 1);
 	full = jobspec_build(spec, &l);
@@ -437,7 +464,7 @@ jobs_on_run(struct jobs *js, const json_t *msg)
 	j->attempt = s.attempt;
 	j->slots = slots;
 	j->nslots = nslots;
-	if (jobs_spawn(js, j, err, sizeof(err)) < 0) {
+	if (jobs_spawn(js, j, &s, err, sizeof(err)) < 0) {
 		spool_remove(js->a->spool, key);
 		jobs_drop(js, j);
 		return jobs_refuse(js, s.id, s.idx, REFUSE_SHEPHERD, err);

@@ -3,7 +3,7 @@
 # shepherd's libraries (libnfs), and not libcrypto (auth.c is on libsodium).
 AGENT_SRC := $(filter-out daemons/agent/main.c,$(wildcard daemons/agent/*.c))
 AGENT_OBJ := $(AGENT_SRC:%.c=$(B)/%.o)
-AGENT_LIBS = $(B)/libspool.a $(B)/libcommon.a $(JANSSON_LIBS) $(SODIUM_LIBS) $(UV_LIBS)
+AGENT_LIBS = $(B)/libspool.a $(B)/libcommon.a $(JANSSON_LIBS) $(SODIUM_LIBS) $(UV_LIBS) -lutil
 $(AGENT_OBJ) $(B)/daemons/agent/main.o: MOD_CFLAGS = $(UV_CFLAGS) $(JANSSON_CFLAGS) $(SPOOL_CFLAGS)
 # rebuilt whole when this file changes: no stale member of a moved source
 $(B)/libagent.a: $(AGENT_OBJ) daemons/agent/module.mk

@@ -573,6 +573,11 @@ static const struct msgfield agent_f_peek_rep[] = {
 	F("off", MF_INT), F("next", MF_INT), F("size", MF_INT),
 	F("file", MF_STR | MF_NULL), F("err", MF_STR), F("code", MF_STR), MSGFIELD_END,
 };
+static const struct msgfield agent_f_io_rep[] = {
+	F("t", MF_STR), F("pid", MF_INT), F("ok", MF_BOOL), F("out", MF_STR),
+	F("off", MF_INT), F("errout", MF_STR), F("eoff", MF_INT), F("eof", MF_BOOL),
+	F("err", MF_STR), F("code", MF_STR), MSGFIELD_END,
+};
 #undef F
 #undef AGENT_LOAD
 
@@ -587,6 +592,7 @@ static const struct agent_msg {
 	{ "refused", agent_refused, agent_f_refused },
 	{ "relay", agent_relay, agent_f_relay },
 	{ "peek_rep", peek_on_reply, agent_f_peek_rep },
+	{ "io_rep", peek_on_reply, agent_f_io_rep },	/* bsub -I (jobio.c) */
 };
 
 static void
@@ -716,6 +722,7 @@ agent_jobspec(struct master *m, struct elem *e)
 	jobreq_jobspec(m, j, spec);	/* mem_limit, run_limit */
 	jobrlim_jobspec(m->conf, spec);	/* -c -v -C -D -F -S -p -T */
 	agent_jobspec_exec(m, j, spec);
+	jobio_jobspec(spec);	/* bsub -I: "interactive" */
 	json_object_set_new(spec, "project", json_string(job_project(m, spec)));	/* %P */
 	if (proto_str(json_object_get(spec, "opts"), "g") != NULL)	/* %JG */
 		json_object_set_new(spec, "job_group",

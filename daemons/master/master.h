@@ -368,6 +368,16 @@ void control_conn_gone(struct master *m, struct conn *c);
 void peek_op(struct master *m, struct reqctx *rq, json_t *args);
 void peek_on_reply(struct master *m, struct conn *c, json_t *msg);
 void peek_conn_gone(struct master *m, struct conn *c);
+/* Sends order (stolen; pid, id, idx added) to the agent of e; its
+ * reply (peek_rep, io_rep) answers rq through peek_on_reply. */
+void peek_forward(struct master *m, struct reqctx *rq, struct elem *e,
+    struct conn *agent, json_t *order);
+/* jobio.c: interactive jobs' I/O (bsub -I), relayed like bpeek. */
+void jobio_op(struct master *m, struct reqctx *rq, json_t *args);
+void jobio_jobspec(json_t *spec);
+/* lsb.queues INTERACTIVE = YES | NO | ONLY for a SUBMIT: 0 or -1 with err. */
+int jobio_queue_check(const struct conf_queue *q, const json_t *job, char *err,
+    size_t errlen);
 
 /* bulk.c */
 void bulk_submit_many(struct master *m, struct reqctx *rq, json_t *args);

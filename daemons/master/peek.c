@@ -3,7 +3,8 @@
  * down the link of the agent that runs it (the master never dials out) and
  * answers the command when the agent's peek_rep comes back. Pending
  * requests wait on master->peeks; if either side's connection goes away,
- * the request is answered (agent gone) or dropped (command gone).
+ * the request is answered (agent gone) or dropped (command gone). The
+ * same forwarding carries interactive jobs' I/O (jobio.c: io, io_rep).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -47,8 +48,9 @@ peek_find(struct master *m, struct reqctx *rq, json_t *args)
 	return peek_latest(m, rq->user, name);
 }
 
-static void
-peek_send(struct master *m, struct reqctx *rq, struct elem *e, json_int_t off)
+void
+peek_forward(struct master *m, struct reqctx *rq, struct elem *e, struct conn *agent,
+    json_t *order)
 {
 	struct peekreq *p = xcalloc(1, sizeof(*p));
 
@@ -56,11 +58,18 @@ peek_send(struct master *m, struct reqctx *rq, struct elem *e, json_int_t off)
 	p->id = e->job->id;
 	p->idx = e->idx;
 	p->rq = rq;
-	p->agent = e->host->conn;
+	p->agent = agent;
 	TAILQ_INSERT_TAIL(&m->peeks, p, entry);
-	conn_send(p->agent, json_pack("{s:s, s:I, s:I, s:I, s:I}", "t", "peek",
-	    "pid", (json_int_t)p->pid, "id", (json_int_t)e->job->id,
-	    "idx", (json_int_t)e->idx, "off", off));
+	json_object_set_new(order, "pid", json_integer(p->pid));
+	json_object_set_new(order, "id", json_integer(e->job->id));
+	json_object_set_new(order, "idx", json_integer(e->idx));
+	conn_send(p->agent, order);
+}
+
+static void
+peek_send(struct master *m, struct reqctx *rq, struct elem *e, json_int_t off)
+{
+	peek_forward(m, rq, e, e->host->conn, json_pack("{s:s, s:I}", "t", "peek", "off", off));
 }
 
 /* op peek {id | name, idx, off} -> {data (base64), off, next, size, file,

@@ -58,6 +58,8 @@ submit_pick_queue(struct master *m, struct reqctx *rq, json_t *job,
 		q = conf_queue(m->conf, words[i]);
 		if (admin_queue_closed(m, q->name))
 			errf(e, sizeof(e), "%s: Queue has been closed", q->name);
+		else if (jobio_queue_check(q, job, e, sizeof(e)) < 0)
+			;	/* e says why */
 		else if (jobreq_check(m, job, q->name, rq->user, e, sizeof(e)) == 0)
 			rc = 0;
 		if (rc == 0)

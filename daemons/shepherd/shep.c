@@ -32,6 +32,7 @@
 #include "prepost.h"
 #include "result.h"
 #include "shep.h"
+#include "shepio.h"
 #include "shepout.h"
 #include "shepresult.h"
 #include "spool.h"
@@ -142,6 +143,25 @@ shep_child_stdin(struct shep *s, int rep)
 	free(path);
 }
 
+/* bsub -I: stdio stays the agent's relay (shepio.h), but for -i, -o, -e. */
+static void
+shep_child_stdio_io(struct shep *s, int rep)
+{
+	const struct jobspec *js = &s->spec;
+	int fd;
+
+	if (shepio_child_tty(js) < 0)
+		shep_child_fail(rep, "cannot take the terminal: %s", strerror(errno));
+	if (js->out != NULL && ((fd = shep_child_out(s, rep, SHEPOUT_STDOUT, js->out,
+	    js->out_trunc)) < 0 || dup2(fd, 1) < 0))
+		shep_child_fail(rep, "dup2: %s", strerror(errno));
+	if (js->err != NULL && ((fd = shep_child_out(s, rep, SHEPOUT_STDERR, js->err,
+	    js->err_trunc)) < 0 || dup2(fd, 2) < 0))
+		shep_child_fail(rep, "dup2: %s", strerror(errno));
+	if (js->stdin_file != NULL)
+		shep_child_stdin(s, rep);
+}
+
 static void
 shep_child_stdio(struct shep *s, int rep)
 {
@@ -150,6 +170,12 @@ shep_child_stdio(struct shep *s, int rep)
 	char *e = js->err ? jobspec_subst(js, js->err) : NULL;
 	int in, out, err;
 
+	if (js->interactive != JOBSPEC_IO_NONE) {
+		free(o);
+		free(e);
+		shep_child_stdio_io(s, rep);
+		return;
+	}
 	if ((in = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0)
 		shep_child_fail(rep, "/dev/null: %s", strerror(errno));
 	out = js->out ? shep_child_out(s, rep, SHEPOUT_STDOUT, js->out, js->out_trunc) : in;
@@ -229,7 +255,7 @@ shep_child(struct shep *s, int go, int rep)
 	int cwd_ok, cwd_errno;
 	char c, pid[32];
 
-	setpgid(0, 0);
+	shepio_child_group(&s->spec);
 	if (read(go, &c, 1) != 1)
 		_exit(SHEP_EXIT_SETUP);	/* the shepherd died before releasing us */
 	close(go);
@@ -314,7 +340,9 @@ shep_fork(struct shep *s)
 	}
 	close(go[0]);
 	close(rep[1]);
-	setpgid(s->pid, s->pid);
+	if (shepio_parent_groups(&s->spec))
+		setpgid(s->pid, s->pid);
+	shepio_parent_release(&s->spec);
 	enforce_attach(&s->lim, s->pid);
 	if (spool_write_pid(s->jobdir, "pgid", s->pid) < 0) {
 		errf(s->reason, sizeof(s->reason), "cannot record the job's process group: %s",

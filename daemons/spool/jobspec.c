@@ -107,6 +107,34 @@ jobspec_extras(const json_t *j, struct jobspec *js, char *err, size_t errlen)
 	return jobspec_int(j, "submit_time", 0, 0, &js->submit_time, err, errlen);
 }
 
+/* "interactive": "pipe" | "pty", and the pty's first size "tty": {rows, cols}. */
+static int
+jobspec_interactive(const json_t *j, struct jobspec *js, char *err, size_t errlen)
+{
+	const json_t *tty = json_object_get(j, "tty");
+	const char *mode = NULL;
+
+	if (jobspec_str(j, "interactive", 0, &mode, err, errlen) < 0)
+		return -1;
+	if (mode == NULL)
+		js->interactive = JOBSPEC_IO_NONE;
+	else if (strcmp(mode, "pipe") == 0)
+		js->interactive = JOBSPEC_IO_PIPE;
+	else if (strcmp(mode, "pty") == 0)
+		js->interactive = JOBSPEC_IO_PTY;
+	else
+		return errf(err, errlen, "job spec: \"interactive\" is \"%s\", not pipe or pty",
+		    mode);
+	if (tty == NULL || json_is_null(tty))
+		return 0;
+	if (!json_is_object(tty))
+		return errf(err, errlen, "job spec: \"tty\" is not an object");
+	if (jobspec_int(tty, "rows", 0, 0, &js->tty_rows, err, errlen) < 0 ||
+	    jobspec_int(tty, "cols", 0, 0, &js->tty_cols, err, errlen) < 0)
+		return -1;
+	return 0;
+}
+
 /* The agent's lsf.conf output settings: "pumice":{nfs_spool_max, ...}. */
 static int
 jobspec_pumice(const json_t *j, struct jobspec *js, char *err, size_t errlen)
@@ -159,7 +187,8 @@ jobspec_parse(const json_t *j, struct jobspec *js, char *err, size_t errlen)
 	js->hosts = json_object_get(j, "hosts");
 	if (js->hosts != NULL && !json_is_array(js->hosts))
 		return errf(err, errlen, "job spec: \"hosts\" is not an array");
-	if (jobspec_extras(j, js, err, errlen) < 0)
+	if (jobspec_extras(j, js, err, errlen) < 0 ||
+	    jobspec_interactive(j, js, err, errlen) < 0)
 		return -1;
 	return jobspec_pumice(j, js, err, errlen);
 }

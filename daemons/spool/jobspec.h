@@ -40,7 +40,13 @@ struct jobspec {
 	long long submit_time;	/* seconds since the epoch, 0: unknown */
 	/* the spool's "pumice" object (lsf.conf); 0: the shepherd's default */
 	long long nfs_spool_max, nfs_timeout, nfs_deadline;	/* bytes, s, s */
+	/* bsub -I and its kin (proto.h "interactive"): the job's stdio is the
+	 * agent's relay (pipes, or a pseudo-terminal of tty_rows x tty_cols) */
+	int interactive;	/* JOBSPEC_IO_* */
+	long long tty_rows, tty_cols;	/* 0: unknown */
 };
+
+enum { JOBSPEC_IO_NONE = 0, JOBSPEC_IO_PIPE, JOBSPEC_IO_PTY };
 
 /* What the agent adds to the master's spec before spooling it (proto.h). */
 struct jobspec_local {

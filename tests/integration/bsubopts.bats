@@ -92,14 +92,23 @@ teardown_file() {
 	bkill "$JOBID" >/dev/null
 }
 
-@test "-I, -Ip, -Is: interactive jobs are refused, on the command line and in #BSUB" {
-	for o in -I -Ip -Is; do
+@test "-I and kin: one of them, never with -K, an array or -pack; -IX and -tty refused" {
+	run -255 --separate-stderr bsub -I -K true
+	assert_equal "$stderr" "-I and -K cannot be used together. Job not submitted."
+	run -255 --separate-stderr bsub -Is -Ip true
+	assert_equal "$stderr" "-Ip and -Is cannot be used together. Job not submitted."
+	run -255 --separate-stderr bsub -I -J "a[1-2]" true
+	assert_equal "$stderr" "-I: an interactive job cannot be a job array. Job not submitted."
+	run -255 --separate-stderr bsub <<<$'#BSUB -Is\n#BSUB -K\ntrue'
+	assert_equal "$stderr" "-Is and -K cannot be used together. Job not submitted."
+	for o in -IX -tty; do
 		run -255 --separate-stderr bsub "$o" true
-		assert_equal "$stderr" "Interactive jobs are not supported. Job not submitted."
-		assert_equal "$output" ""
+		assert_output ""
+		[[ "$stderr" == *"option $o is not supported"* ]]
 	done
-	run -255 --separate-stderr bsub <<<$'#BSUB -Is\ntrue'
-	assert_equal "$stderr" "Interactive jobs are not supported. Job not submitted."
+	echo "-I true" >"$TESTDIR/pack"
+	run bsub -pack "$TESTDIR/pack"
+	assert_output --partial "-I cannot be used in a job pack"
 }
 
 @test "-app: no application profile exists, so any is refused" {

@@ -59,6 +59,35 @@ test_build_parse(void **state)
 	json_decref(m);
 }
 
+/* bsub -I and kin: the mode and the pty's first size; none by default. */
+static void
+test_interactive(void **state)
+{
+	static const struct { const char *text; int mode; long long rows, cols; } cases[] = {
+		{ "{}", JOBSPEC_IO_NONE, 0, 0 },
+		{ "{\"interactive\":\"pipe\"}", JOBSPEC_IO_PIPE, 0, 0 },
+		{ "{\"interactive\":\"pty\",\"tty\":{\"rows\":33,\"cols\":77}}",
+		  JOBSPEC_IO_PTY, 33, 77 },
+		{ "{\"interactive\":\"pty\"}", JOBSPEC_IO_PTY, 0, 0 },
+	};
+	struct jobspec js;
+	char err[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		json_t *m = master_spec(), *extra = json_loads(cases[i].text, 0, NULL);
+
+		json_object_update(m, extra);
+		assert_int_equal(jobspec_parse(m, &js, err, sizeof(err)), 0);
+		assert_int_equal(js.interactive, cases[i].mode);
+		assert_int_equal(js.tty_rows, cases[i].rows);
+		assert_int_equal(js.tty_cols, cases[i].cols);
+		json_decref(extra);
+		json_decref(m);
+	}
+}
+
 static void
 test_bad_types(void **state)
 {
@@ -67,6 +96,10 @@ test_bad_types(void **state)
 		"{\"id\":1,\"uid\":0,\"gid\":0,\"user\":\"u\",\"cmd\":\"c\",\"pumice\":[]}",
 		"{\"id\":1,\"uid\":0,\"gid\":0,\"user\":\"u\",\"cmd\":\"c\",\"pumice\":{\"nfs_timeout\":\"3\"}}",
 		"{\"id\":1,\"uid\":0,\"gid\":0,\"user\":\"u\",\"cmd\":\"c\",\"submit_time\":\"x\"}",
+		"{\"id\":1,\"uid\":0,\"gid\":0,\"user\":\"u\",\"cmd\":\"c\",\"interactive\":\"ssh\"}",
+		"{\"id\":1,\"uid\":0,\"gid\":0,\"user\":\"u\",\"cmd\":\"c\",\"interactive\":true}",
+		"{\"id\":1,\"uid\":0,\"gid\":0,\"user\":\"u\",\"cmd\":\"c\",\"tty\":[24,80]}",
+		"{\"id\":1,\"uid\":0,\"gid\":0,\"user\":\"u\",\"cmd\":\"c\",\"tty\":{\"rows\":\"24\"}}",
 	};
 	struct jobspec js;
 	char err[256];
@@ -111,6 +144,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_build_parse),
 		cmocka_unit_test(test_bad_types),
+		cmocka_unit_test(test_interactive),
 		cmocka_unit_test(test_load),
 	};
 
