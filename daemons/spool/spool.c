@@ -5,7 +5,7 @@
  *                                 written, then made durable with the others
  *                                 of its loop turn (spool_sync), before
  *                                 anything runs
- *   jobs/<id>.<idx>/shepherd.pid  the shepherd's pid (agent and shepherd)
+ *   jobs/<id>.<idx>/shepherd.pid  the job's shepherd's pid (it writes it first)
  *   jobs/<id>.<idx>/pgid          the job's process group; the shepherd
  *                                 writes it before the job can exec
  *   jobs/<id>.<idx>/output.json   where bpeek finds the job's stdout
