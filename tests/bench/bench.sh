@@ -65,9 +65,10 @@ cpu_ticks() {
 shep_ticks() {
 	local t c
 	t=$(cpu_ticks "$1" 1)
-	for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+	while read -r c; do
+		[ -n "$c" ] || continue
 		t=$((t + $(cpu_ticks "$c" 0 2>/dev/null || echo 0) + $(cpu_ticks "$c" 1 2>/dev/null || echo 0)))
-	done
+	done < <(cat /proc/"$1"/task/*/children 2>/dev/null | tr ' ' '\n')
 	echo "$t"
 }
 
