@@ -2,7 +2,8 @@
  * agent.c - the agent's loop module: turns options and lsf.conf into a
  * struct agent, sets up the loop, the 1 s tick and the signals, and tears
  * everything down again. SIGTERM/SIGINT stop the agent but never its jobs:
- * shepherds run in their own sessions and report through the spool.
+ * shepherds (and the long-lived one that forks them) run in their own
+ * sessions and report through the spool.
  */
 #include <errno.h>
 #include <limits.h>

@@ -93,6 +93,25 @@ void jobs_resend(struct jobs *js);
 void jobs_close(struct jobs *js);
 void jobs_free(struct jobs *js);
 
+/* shepconn.c: the agent's long-lived shepherd (pumice-shepherd -s). */
+struct shepconn;
+struct shepconn_cbs {
+	/* the job of spool key's shepherd is forked, or could not be (errno) */
+	void (*started)(void *arg, const char *key, pid_t pid);
+	void (*failed)(void *arg, const char *key, int err);
+	/* a shepherd it forked exited (a waitpid status) */
+	void (*exited)(void *arg, pid_t pid, int wstatus);
+	/* the server is gone: no started/exited will come for what it held */
+	void (*lost)(void *arg);
+	void *arg;
+};
+struct shepconn *shepconn_new(struct agent *a, const struct shepconn_cbs *cb);
+/* Hands the jobs of n spool keys to the server, starting one if needed. */
+int shepconn_run(struct shepconn *sc, const char *const *keys, size_t n, char *err,
+    size_t errlen);
+void shepconn_close(struct shepconn *sc);
+void shepconn_free(struct shepconn *sc);
+
 /* outpeek.c: bpeek's peek order, answered from a work thread. */
 void outpeek_on_request(struct agent *a, const json_t *msg);
 

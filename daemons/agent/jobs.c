@@ -3,16 +3,20 @@
  * `signal`, reported `finished` once their shepherd left a status in the
  * spool, forgotten on `finish_ack`. The table mirrors spool/jobs/ exactly
  * and is rebuilt from it at start-up, so an agent restart loses nothing
- * and runs nothing twice. Invariants: job.json is durable before a
- * shepherd starts; a job is removed from disk and table only after the
- * master acknowledged its finish; a finish is (re)sent after every
- * register until then.
+ * and runs nothing twice. The runs of one loop turn are spooled together:
+ * their job.json files written, one spool_sync, then all handed to the
+ * long-lived shepherd (shepconn.c), which forks a shepherd for each.
+ * Invariants: job.json is durable before a shepherd starts; a job is
+ * removed from disk and table only after the master acknowledged its
+ * finish; a finish is (re)sent after every register until then.
  */
 #include <sys/queue.h>
 #include <sys/stat.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pwd.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,9 +40,13 @@ struct job {
 	long long attempt;	/* the master's dispatch number (0: unknown) */
 	char key[SPOOL_KEY_MAX];
 	char *dir;
+	char *user;
 	pid_t shepherd;		/* -1 when unknown */
-	uv_process_t *proc;	/* our child, until it exits; NULL after a restart */
-	int shepherd_gone;	/* our child exited */
+	int queued;		/* spooled, waits for this turn's sync */
+	int spawning;		/* handed to the shepherd server, no pid yet */
+	int ours;		/* forked by our server, which reports its exit */
+	int direct;		/* spawned on its own (interactive): uv reports its exit */
+	int shepherd_gone;	/* our server saw it exit */
 	json_t *fin;		/* the finished message, once ended */
 	uv_timer_t *killt;	/* INT -> TERM -> KILL escalation */
 	int kill_step;
@@ -52,6 +60,10 @@ struct jobs {
 	TAILQ_HEAD(, job) list;
 	uv_fs_event_t watch;
 	int watching;
+	struct shepconn *shep;
+	uv_prepare_t commit;	/* syncs and starts this turn's runs */
+	int spoolfd;		/* the spool directory, for spool_sync */
+	int nqueued;
 };
 
 static const struct {
@@ -174,9 +186,10 @@ jobs_drop(struct jobs *js, struct job *j)
 	TAILQ_REMOVE(&js->list, j, entry);
 	if (j->killt != NULL)
 		uv_close((uv_handle_t *)j->killt, jobs_close_cb);
-	if (j->proc != NULL)
-		j->proc->data = NULL;
+	if (j->queued)
+		js->nqueued--;
 	json_decref(j->fin);
+	free(j->user);
 	free(j->slots);
 	free(j->dir);
 	free(j);
@@ -301,21 +314,35 @@ jobs_on_signal(struct jobs *js, const json_t *msg)
 		jobs_deliver(j, sig);
 }
 
+static struct job *
+jobs_find_key(const struct jobs *js, const char *key)
+{
+	long long id, idx;
+
+	return spool_key_parse(key, &id, &idx) < 0 ? NULL : jobs_find(js, id, idx);
+}
+
+/* A shepherd spawned on its own (jobs_spawn) ended. */
 static void
 jobs_exit_cb(uv_process_t *p, int64_t status, int sig)
 {
-	struct job *j = p->data;
+	struct jobs *js = p->data;
+	pid_t pid = p->pid;
+	struct job *j;
 
 	uv_close((uv_handle_t *)p, jobs_close_cb);
+	TAILQ_FOREACH(j, &js->list, entry)
+		if (j->direct && j->shepherd == pid)
+			break;
 	if (j == NULL)
-		return;
-	j->proc = NULL;
+		return;		/* acknowledged and forgotten already */
+	j->direct = 0;
 	j->shepherd_gone = 1;
 	if (status != 0 || sig != 0)
 		log_warnx("job %lld[%lld]: shepherd %d exited with status %lld signal %d",
-		    j->id, j->idx, (int)j->shepherd, (long long)status, sig);
+		    j->id, j->idx, (int)pid, (long long)status, sig);
 	if (j->fin == NULL)
-		jobs_check(j->js, j);
+		jobs_check(js, j);
 }
 
 /* An interactive job's stdio (jobtty.c) as the shepherd's 0, 1, 2. */
@@ -338,7 +365,11 @@ jobs_stdio(struct jobs *js, const struct jobspec *s, uv_stdio_container_t stdio[
 	return 0;
 }
 
-/* Starts pumice-shepherd detached, in its own session. */
+/*
+ * An interactive job's shepherd: started on its own, detached, in its own
+ * session, with the job's pipes or pty as its stdio (the long-lived
+ * shepherd cannot hand them down).
+ */
 static int
 jobs_spawn(struct jobs *js, struct job *j, const struct jobspec *s, char *err,
     size_t errlen)
@@ -363,7 +394,7 @@ jobs_spawn(struct jobs *js, struct job *j, const struct jobspec *s, char *err,
 	o.flags = UV_PROCESS_DETACHED;
 	o.stdio = stdio;
 	o.stdio_count = 3;
-	p->data = j;
+	p->data = js;
 	r = uv_spawn(a->loop, p, &o);
 	free(log);
 	if (s->interactive != JOBSPEC_IO_NONE)
@@ -373,9 +404,124 @@ jobs_spawn(struct jobs *js, struct job *j, const struct jobspec *s, char *err,
 		return errf(err, errlen, "cannot start %s: %s", a->shepherd, uv_strerror(r));
 	}
 	uv_unref((uv_handle_t *)p);	/* jobs never keep the loop alive */
-	j->proc = p;
+	j->direct = 1;
 	j->shepherd = p->pid;
 	return 0;
+}
+
+/* A run that cannot go on: forgotten here and in the spool, refused. */
+static void
+jobs_unrun(struct jobs *js, struct job *j, enum refuse_cause c, const char *err)
+{
+	long long id = j->id, idx = j->idx;
+
+	spool_remove(js->a->spool, j->key);
+	jobs_drop(js, j);
+	jobs_refuse(js, id, idx, c, err);
+}
+
+/* The server forked the job's shepherd: the job is started. */
+static void
+jobs_shep_started(void *arg, const char *key, pid_t pid)
+{
+	struct jobs *js = arg;
+	struct job *j = jobs_find_key(js, key);
+
+	if (j == NULL || !j->spawning) {
+		log_warnx("shepherd server: started %s, which waits for no shepherd", key);
+		return;
+	}
+	j->spawning = 0;
+	j->ours = 1;
+	j->shepherd = pid;
+	log_info("job %lld[%lld] started for %s: shepherd %d", j->id, j->idx, j->user,
+	    (int)pid);
+	jobs_reply(js, "started", j->id, j->idx, "pid", json_integer(pid));
+}
+
+static void
+jobs_shep_failed(void *arg, const char *key, int e)
+{
+	struct jobs *js = arg;
+	struct job *j = jobs_find_key(js, key);
+	char err[256];
+
+	if (j == NULL || !j->spawning)
+		return;
+	snprintf(err, sizeof(err), "cannot fork a shepherd: %s", strerror(e));
+	jobs_unrun(js, j, REFUSE_SHEPHERD, err);
+}
+
+static void
+jobs_shep_exited(void *arg, pid_t pid, int wstatus)
+{
+	struct jobs *js = arg;
+	struct job *j;
+
+	TAILQ_FOREACH(j, &js->list, entry)
+		if (j->ours && j->shepherd == pid)
+			break;
+	if (j == NULL)
+		return;		/* acknowledged and forgotten already */
+	j->ours = 0;
+	j->shepherd_gone = 1;
+	if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0)
+		log_warnx("job %lld[%lld]: shepherd %d exited with status %d signal %d",
+		    j->id, j->idx, (int)pid, WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 0,
+		    WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : 0);
+	if (j->fin == NULL)
+		jobs_check(js, j);
+}
+
+/* The server went: its shepherds are found through the spool, as after an
+ * agent restart (shepherd.pid; the 1 s scan). */
+static void
+jobs_shep_lost(void *arg)
+{
+	struct jobs *js = arg;
+	struct job *j;
+
+	TAILQ_FOREACH(j, &js->list, entry)
+		if (j->spawning || j->ours) {
+			j->spawning = j->ours = 0;
+			j->shepherd = -1;
+		}
+}
+
+/*
+ * This turn's runs: their job.json files are written; one spool_sync makes
+ * them all durable, then the shepherd server gets them in one write.
+ */
+static void
+jobs_commit_cb(uv_prepare_t *p)
+{
+	struct jobs *js = p->data;
+	const char **keys = xcalloc((size_t)js->nqueued + 1, sizeof(*keys));
+	struct job *j, *tmp;
+	char err[512] = "";
+	size_t n = 0;
+	enum refuse_cause c = REFUSE_SPOOL;
+
+	uv_prepare_stop(p);
+	if (spool_sync(js->spoolfd) < 0)
+		snprintf(err, sizeof(err), "%s: sync: %s", js->a->spool, strerror(errno));
+	TAILQ_FOREACH(j, &js->list, entry)
+		if (j->queued)
+			keys[n++] = j->key;
+	if (err[0] == '\0' && shepconn_run(js->shep, keys, n, err, sizeof(err)) < 0)
+		c = REFUSE_SHEPHERD;
+	free(keys);
+	for (j = TAILQ_FIRST(&js->list); j != NULL; j = tmp) {
+		tmp = TAILQ_NEXT(j, entry);
+		if (!j->queued)
+			continue;
+		j->queued = 0;
+		js->nqueued--;
+		if (err[0] != '\0')
+			jobs_unrun(js, j, c, err);
+		else
+			j->spawning = 1;
+	}
 }
 
 /* The checks before a job may start; -1 with err for a refusal. */
@@ -464,16 +610,21 @@ jobs_on_run(struct jobs *js, const json_t *msg)
 	j->attempt = s.attempt;
 	j->slots = slots;
 	j->nslots = nslots;
-	if (jobs_spawn(js, j, &s, err, sizeof(err)) < 0) {
-		spool_remove(js->a->spool, key);
-		jobs_drop(js, j);
-		return jobs_refuse(js, s.id, s.idx, REFUSE_SHEPHERD, err);
+	j->user = xstrdup(s.user ? s.user : "?");
+	if (s.interactive != JOBSPEC_IO_NONE) {	/* started now, on its own */
+		if (spool_sync(js->spoolfd) < 0) {
+			snprintf(err, sizeof(err), "%s: sync: %s", js->a->spool, strerror(errno));
+			return jobs_unrun(js, j, REFUSE_SPOOL, err);
+		}
+		if (jobs_spawn(js, j, &s, err, sizeof(err)) < 0)
+			return jobs_unrun(js, j, REFUSE_SHEPHERD, err);
+		log_info("job %lld[%lld] started for %s: shepherd %d", s.id, s.idx, s.user,
+		    (int)j->shepherd);
+		return jobs_reply(js, "started", s.id, s.idx, "pid", json_integer(j->shepherd));
 	}
-	if (spool_write_pid(j->dir, "shepherd.pid", j->shepherd) < 0)
-		log_warn("%s/shepherd.pid", j->dir);
-	log_info("job %lld[%lld] started for %s: shepherd %d", s.id, s.idx, s.user,
-	    (int)j->shepherd);
-	jobs_reply(js, "started", s.id, s.idx, "pid", json_integer(j->shepherd));
+	j->queued = 1;
+	js->nqueued++;
+	uv_prepare_start(&js->commit, jobs_commit_cb);
 }
 
 /* Is the shepherd of a job we did not spawn (agent restarted) alive? */
@@ -484,8 +635,8 @@ jobs_shepherd_alive(struct job *j)
 	size_t len, i;
 	int ok;
 
-	if (j->proc != NULL)
-		return 1;
+	if (j->queued || j->spawning || j->ours || j->direct)
+		return 1;	/* our server, or libuv, tells when it ends */
 	if (j->shepherd_gone)
 		return 0;
 	if (j->shepherd <= 0)
@@ -736,19 +887,20 @@ struct jobs *
 jobs_new(struct agent *a)
 {
 	struct jobs *js = xcalloc(1, sizeof(*js));
+	struct shepconn_cbs cb = { .started = jobs_shep_started, .failed = jobs_shep_failed,
+		.exited = jobs_shep_exited, .lost = jobs_shep_lost, .arg = js };
 
 	js->a = a;
 	TAILQ_INIT(&js->list);
 	uv_fs_event_init(a->loop, &js->watch);
 	js->watch.data = js;
+	uv_prepare_init(a->loop, &js->commit);
+	js->commit.data = js;
+	js->shep = shepconn_new(a, &cb);
+	js->spoolfd = open(a->spool, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (js->spoolfd < 0)
+		log_warn("%s", a->spool);	/* every run fails its sync: refused */
 	return js;
-}
-
-static void
-jobs_close_proc(uv_handle_t *h, void *arg)
-{
-	if (h->type == UV_PROCESS && !uv_is_closing(h))
-		uv_close(h, jobs_close_cb);
 }
 
 void
@@ -756,15 +908,17 @@ jobs_close(struct jobs *js)
 {
 	struct job *j;
 
+	if (js->nqueued > 0)
+		jobs_commit_cb(&js->commit);	/* what arrived in this last turn */
 	uv_close((uv_handle_t *)&js->watch, NULL);
+	uv_close((uv_handle_t *)&js->commit, NULL);
 	TAILQ_FOREACH(j, &js->list, entry) {
 		if (j->killt != NULL)
 			uv_close((uv_handle_t *)j->killt, jobs_close_cb);
 		j->killt = NULL;
-		j->proc = NULL;
 	}
-	/* running shepherds stay; only our handles on them go */
-	uv_walk(js->a->loop, jobs_close_proc, NULL);
+	/* running shepherds and their server stay; only our end goes */
+	shepconn_close(js->shep);
 }
 
 void
@@ -774,5 +928,8 @@ jobs_free(struct jobs *js)
 
 	while ((j = TAILQ_FIRST(&js->list)) != NULL)
 		jobs_drop(js, j);
+	shepconn_free(js->shep);
+	if (js->spoolfd >= 0)
+		close(js->spoolfd);
 	free(js);
 }

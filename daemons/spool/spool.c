@@ -2,8 +2,10 @@
  * spool.c - the agent's job journal. Layout under the host's spool dir:
  *
  *   jobs/<id>.<idx>/job.json      JOBSPEC as spooled (jobspec_build, 0600);
- *                                 written, fsynced, before anything runs
- *   jobs/<id>.<idx>/shepherd.pid  the shepherd's pid (agent and shepherd)
+ *                                 written, then made durable with the others
+ *                                 of its loop turn (spool_sync), before
+ *                                 anything runs
+ *   jobs/<id>.<idx>/shepherd.pid  the job's shepherd's pid (it writes it first)
  *   jobs/<id>.<idx>/pgid          the job's process group; the shepherd
  *                                 writes it before the job can exec
  *   jobs/<id>.<idx>/output.json   where bpeek finds the job's stdout
@@ -32,8 +34,10 @@
  * ended and its output is durable. Removal renames the directory first so
  * that a crash never leaves a job that looks alive without its status.
  *
- * Durability: only job.json and status are fsynced (file and directory),
- * since only they must outlive a crash of the machine. The files about
+ * Durability: only job.json and status are synced, since only they must
+ * outlive a crash of the machine: status with fsync of the file and its
+ * directory by the job's shepherd, job.json by the agent with one syncfs
+ * for all the specs that arrived in one loop turn (spool_sync). The files about
  * running processes (shepherd.pid, pgid, output.json, script, lease) are
  * replaced atomically but not synced: a process's death (agent or shepherd
  * kill -9) keeps the page cache, and a reboot ends the shepherds and their
@@ -200,7 +204,8 @@ spool_write_spec(const char *spool, const char *key, const json_t *spec,
 		errf(err, errlen, "%s: cannot encode the job", path);
 		goto out;
 	}
-	if (file_write_atomic(path, text, strlen(text), 0600) < 0) {
+	/* durable at the turn's spool_sync, before the shepherd starts */
+	if (file_write_replace(path, text, strlen(text), 0600) < 0) {
 		errf(err, errlen, "%s: %s", path, strerror(errno));
 		goto out;
 	}
@@ -210,6 +215,12 @@ out:
 	free(path);
 	free(dir);
 	return r;
+}
+
+int
+spool_sync(int fd)
+{
+	return syncfs(fd);
 }
 
 int

@@ -23,9 +23,14 @@ int spool_init(const char *spool, char *err, size_t errlen);
 char *spool_job_dir(const char *spool, const char *key);
 /* 1 when spool/jobs/<key>/job.json exists. */
 int spool_has_job(const char *spool, const char *key);
-/* Makes the job's directory and writes job.json durably. */
+/* Makes the job's directory and writes job.json atomically; durable only
+ * after spool_sync (one for every spec written in a loop turn). */
 int spool_write_spec(const char *spool, const char *key, const json_t *spec,
     char *err, size_t errlen);
+/* Makes everything written under the spool so far durable: syncfs(2) of
+ * its file system through fd, a directory of it kept open (so that a
+ * writeback error since it was opened is reported). 0, or -1 and errno. */
+int spool_sync(int fd);
 /* Writes a small decimal file (shepherd.pid, pgid) in a job directory
  * atomically, not durably (spool.c). */
 int spool_write_pid(const char *jobdir, const char *name, pid_t pid);

@@ -59,18 +59,31 @@ cpu_ticks() {
 	awk -v c="${2:-0}" '{ sub(/^.*\) /, ""); print c ? $14 + $15 : $12 + $13 }' "/proc/$1/stat"
 }
 
+# shep_ticks AGENT: CPU of the agent's shepherds with their jobs, in clock
+# ticks: the children it reaped, and its live long-lived shepherd
+# (pumice-shepherd -s) with the shepherds that one reaped.
+shep_ticks() {
+	local t c
+	t=$(cpu_ticks "$1" 1)
+	while read -r c; do
+		[ -n "$c" ] || continue
+		t=$((t + $(cpu_ticks "$c" 0 2>/dev/null || echo 0) + $(cpu_ticks "$c" 1 2>/dev/null || echo 0)))
+	done < <(cat /proc/"$1"/task/*/children 2>/dev/null | tr ' ' '\n')
+	echo "$t"
+}
+
 # life_drain KEY LABEL OUT: REPS times an NDRAIN-element array of `true`
 # with -o OUT; bsub -K returns once every element ended. A rate is
 # printed only when every element ended DONE (bl_all_done). Then where
 # the CPU went, per job: the master, the agent itself, and the shepherds
-# with the jobs under them (the agent's reaped children).
+# with the jobs under them (shep_ticks).
 life_drain() {
-	local r t0 t1 id last="" m a c m0 a0 c0 hz n=0
+	local r t0 t1 id last="" m a c m0 a0 c0 hz t n=0
 	m=$(bl_pid master)
 	a=$(bl_pid node1)
 	m0=$(cpu_ticks "$m")
 	a0=$(cpu_ticks "$a")
-	c0=$(cpu_ticks "$a" 1)
+	c0=$(shep_ticks "$a")
 	: >"$OUT/$1.rates"
 	for r in $(seq "$REPS"); do
 		rm -rf "$CDIR/data/out"
@@ -87,7 +100,8 @@ life_drain() {
 	hz=$(getconf CLK_TCK)
 	for w in "master $m 0 $m0" "agent $a 0 $a0" "shepherd $a 1 $c0"; do
 		set -- "$1" $w
-		awk -v t="$(($(cpu_ticks "$3" "$4") - $5))" -v hz="$hz" -v n="$n" \
+		if [ "$2" = shepherd ]; then t=$(shep_ticks "$3"); else t=$(cpu_ticks "$3" "$4"); fi
+		awk -v t="$((t - $5))" -v hz="$hz" -v n="$n" \
 		    'BEGIN { printf "%.3f\n", t / hz * 1000 / n }' |
 			bl_record "cpu_$2_$1" ms/job "5: CPU per job: $2$([ "$2" = shepherd ] && echo ' + job')"
 	done
@@ -133,7 +147,8 @@ life_sim() {
 
 # life_fsyncs TAG LABEL OUT: fsync+fdatasync calls per job of an
 # NFSYNC-element array with -o OUT, counted by strace -f -c in the master
-# and in the agent with every process it forks (shepherds, jobs). Not
+# and in the agent with every process it and its shepherd server fork
+# (shepherds, jobs). Not
 # timed: strace slows every syscall down.
 life_fsyncs() {
 	local id sm sa nm na
@@ -141,7 +156,9 @@ life_fsyncs() {
 	rm -rf "$CDIR/data/out"
 	mkdir -p "$CDIR/data/out"
 	bl_strace_start sm "$(bl_pid master)" "$OUT/strace.master.$1"
-	bl_strace_start sa "$(bl_pid node1)" "$OUT/strace.agent.$1"
+	# the agent and its long-lived shepherd, which forks the shepherds
+	bl_strace_start sa "$(bl_pid node1) $(cat /proc/"$(bl_pid node1)"/task/*/children)" \
+	    "$OUT/strace.agent.$1"
 	id=$(bsub -K -J "fs[1-$NFSYNC]" -o "$3" true 2>/dev/null | bl_array_id)
 	bl_strace_stop "$sm"
 	bl_strace_stop "$sa"

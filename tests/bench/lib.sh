@@ -219,15 +219,16 @@ bl_all_done() {
 	[ "$d" = "$2" ] || { say "job $1: $d of $2 elements DONE"; return 1; }
 }
 
-# bl_strace_start VAR PID FILE: counts fsync/fdatasync of PID and every
-# process it forks from now on (strace -f -c) into FILE; sets VAR to
-# strace's pid (not by $(...): this shell must be its parent to wait).
+# bl_strace_start VAR PIDS FILE: counts fsync/fdatasync of PIDS (one, or
+# several separated by blanks) and every process they fork from now on
+# (strace -f -c) into FILE; sets VAR to strace's pid (not by $(...): this
+# shell must be its parent to wait).
 bl_strace_start() {
 	strace -f -c -e trace=fsync,fdatasync,sync_file_range,syncfs -o "$3" \
 	    -p "$2" >/dev/null 2>&1 &
 	printf -v "$1" %s "$!"
 	BL_PIDS="$BL_PIDS $!"
-	wait_until 5 bl_traced "$2"	# strace has attached
+	wait_until 5 bl_traced "${2##* }"	# strace has attached (to the last)
 }
 
 # bl_traced PID: a tracer is attached to PID.

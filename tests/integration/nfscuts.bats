@@ -81,10 +81,12 @@ cut() {
 	fi
 }
 
-# shepherds_watched: how many running shepherds have the canary loaded.
+# shepherds_watched: how many running jobs' shepherds (named in the spool,
+# not the agent's long-lived one that forks them) have the canary loaded.
 shepherds_watched() {
-	local d n=0
-	for d in /proc/[0-9]*; do
+	local f d n=0
+	for f in "$CLUSTER_DIR"/spool/*/jobs/*/shepherd.pid; do
+		d=/proc/$(tr -dc 0-9 <"$f" 2>/dev/null)
 		[ "$(cat "$d/comm" 2>/dev/null)" = pumice-shepherd ] &&
 			grep -q "$CLUSTER_DIR/stalecb.so" "$d/maps" 2>/dev/null && n=$((n + 1))
 	done

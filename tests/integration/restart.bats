@@ -2,7 +2,9 @@
 # Faults: the master killed with kill -9 and started again loses nothing it
 # acknowledged; an agent killed with kill -9 while its job runs does not
 # kill the job, and reports its end, exit code included, once restarted,
-# also when the job ended while the agent was down.
+# also when the job ended while the agent was down. The agent's long-lived
+# shepherd outlives a killed agent until its jobs ended, and a killed one
+# costs no running job.
 
 load helpers
 
@@ -86,6 +88,57 @@ pid_of() {
 	assert_output 3
 	run grep -x ended ended.out
 	assert_success
+}
+
+# shepherd_server HOST: the pid of HOST's agent's long-lived shepherd
+# (pumice-shepherd -s, a child of the agent), or nothing.
+shepherd_server() {
+	local c
+	for c in $(cat /proc/"$(pid_of "$1")"/task/*/children 2>/dev/null); do
+		tr '\0' ' ' <"/proc/$c/cmdline" 2>/dev/null | grep -q 'pumice-shepherd .*-s ' &&
+			echo "$c"
+	done
+}
+
+gone() {
+	[ ! -d "/proc/$1" ] || grep -q '^State:.*Z' "/proc/$1/status"
+}
+
+@test "kill -9 of an agent: its long-lived shepherd stays until its job ended, the next agent starts another" {
+	submit -m node1 -o served.out 'sleep 3; echo served'
+	local id=$JOBID old
+	wait_job_state "$id" RUN
+	old=$(shepherd_server node1)
+	[ -n "$old" ]
+	kill -9 "$(pid_of node1)"
+	sleep 0.5
+	# it takes no more jobs but waits for the one running
+	kill -0 "$old"
+	restart_cluster
+	submit -m node1 true
+	wait_job_state "$JOBID" DONE
+	run -0 shepherd_server node1
+	[ -n "$output" ] && [ "$output" != "$old" ]
+	wait_job_state "$id" DONE 60
+	run grep -x served served.out
+	assert_success
+	wait_for gone "$old"
+}
+
+@test "kill -9 of the long-lived shepherd: the running job ends DONE, the next job gets another" {
+	submit -m node2 -o orphan.out 'sleep 2; echo orphan'
+	local id=$JOBID old
+	wait_job_state "$id" RUN
+	old=$(shepherd_server node2)
+	[ -n "$old" ]
+	kill -9 "$old"
+	wait_job_state "$id" DONE 60
+	run grep -x orphan orphan.out
+	assert_success
+	submit -m node2 true
+	wait_job_state "$JOBID" DONE
+	run -0 shepherd_server node2
+	[ -n "$output" ] && [ "$output" != "$old" ]
 }
 
 @test "an agent restarted under a running job does not give its cpu slot to the next job" {

@@ -1,0 +1,206 @@
+/*
+ * shepserv.c - pumice-shepherd -s SPOOL: the long-lived shepherd of one
+ * agent. It forks a shepherd for each job the agent names (shep_run() in
+ * a child: no exec, no dynamic loading per job) and reaps them. It never
+ * runs a job's code itself, so every child starts from the same clean
+ * state a freshly exec'd shepherd had.
+ *
+ * Its one connection is the socket on fd 0 (the agent's socketpair):
+ *   agent -> server   "R <key>\n"           run the job of SPOOL/jobs/<key>
+ *   server -> agent   "S <key> <pid>\n"     its shepherd is forked
+ *                     "F <key> <errno>\n"   it could not be
+ *                     "X <pid> <wstatus>\n" a shepherd exited
+ * When the agent goes (EOF, or a write fails), the server takes no more
+ * jobs, waits for the shepherds it forked and exits. They go on as before:
+ * each records its job's status in the spool, where the next agent finds
+ * it; a new agent starts a new server.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "shep.h"
+#include "shepserv.h"
+#include "spool.h"
+#include "util.h"
+
+struct shepserv {
+	const char *spool;
+	int sock;		/* -1 once the agent is gone */
+	int sigfd;		/* SIGCHLD */
+	sigset_t oldmask;
+	int children;
+	char buf[4096];
+	size_t len;
+};
+
+static void
+shepserv_gone(struct shepserv *sv)
+{
+	if (sv->sock >= 0)
+		close(sv->sock);
+	sv->sock = -1;
+}
+
+static int
+shepserv_write(int fd, const char *p, size_t len)
+{
+	ssize_t w;
+
+	while (len > 0) {
+		if ((w = write(fd, p, len)) < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+/* One line to the agent (blocking: the agent reads at once); a failed
+ * write means it is gone. */
+static void __attribute__((format(printf, 2, 3)))
+shepserv_say(struct shepserv *sv, const char *fmt, ...)
+{
+	char line[128];
+	va_list ap;
+	int n;
+
+	if (sv->sock < 0)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n <= 0 || n >= (int)sizeof(line) || shepserv_write(sv->sock, line, (size_t)n) < 0)
+		shepserv_gone(sv);
+}
+
+/* The child: a shepherd as pumice-shepherd SPOOL/jobs/<key> was. */
+static void __attribute__((noreturn))
+shepserv_child(struct shepserv *sv, const char *key)
+{
+	char *dir = spool_job_dir(sv->spool, key), err[1024];
+	int fd;
+
+	close(sv->sigfd);
+	sigprocmask(SIG_SETMASK, &sv->oldmask, NULL);
+	if ((fd = open("/dev/null", O_RDWR | O_CLOEXEC)) >= 0) {
+		dup2(fd, 0);	/* the agent's socket is the server's alone */
+		close(fd);
+	}
+	setsid();		/* as a detached shepherd had */
+	if (shep_run(dir, err, sizeof(err)) < 0) {
+		log_warnx("%s", err);
+		exit(1);
+	}
+	exit(0);
+}
+
+static void
+shepserv_fork(struct shepserv *sv, const char *key)
+{
+	long long id, idx;
+	pid_t pid;
+
+	if (spool_key_parse(key, &id, &idx) < 0) {
+		log_warnx("shepherd server: bad job key \"%s\"; ignored", key);
+		return;
+	}
+	if ((pid = fork()) < 0) {
+		log_warn("shepherd server: fork for job %s", key);
+		shepserv_say(sv, "F %s %d\n", key, errno);
+		return;
+	}
+	if (pid == 0)
+		shepserv_child(sv, key);
+	sv->children++;
+	shepserv_say(sv, "S %s %d\n", key, (int)pid);
+}
+
+/* Reads what the agent sent and runs each complete "R key" line. */
+static void
+shepserv_read(struct shepserv *sv)
+{
+	char *line, *nl;
+	ssize_t n;
+
+	n = read(sv->sock, sv->buf + sv->len, sizeof(sv->buf) - 1 - sv->len);
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		shepserv_gone(sv);
+		return;
+	}
+	sv->len += (size_t)n;
+	sv->buf[sv->len] = '\0';
+	for (line = sv->buf; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
+		*nl = '\0';
+		if (line[0] == 'R' && line[1] == ' ')
+			shepserv_fork(sv, line + 2);
+		else
+			log_warnx("shepherd server: unknown request \"%.40s\"", line);
+	}
+	sv->len -= (size_t)(line - sv->buf);
+	memmove(sv->buf, line, sv->len);
+	if (sv->len == sizeof(sv->buf) - 1) {
+		log_warnx("shepherd server: request line too long; dropped");
+		sv->len = 0;
+	}
+}
+
+static void
+shepserv_reap(struct shepserv *sv)
+{
+	struct signalfd_siginfo si;
+	pid_t pid;
+	int st;
+
+	while (read(sv->sigfd, &si, sizeof(si)) > 0)
+		;
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+		sv->children--;
+		shepserv_say(sv, "X %d %d\n", (int)pid, st);
+	}
+}
+
+int
+shepserv_run(const char *spool, char *err, size_t errlen)
+{
+	struct shepserv sv = { .spool = spool, .sock = 0 };
+	struct pollfd p[2];
+	sigset_t chld;
+
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, &sv.oldmask);
+	if ((sv.sigfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK)) < 0)
+		return errf(err, errlen, "signalfd: %s", strerror(errno));
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);	/* the agent's end, not ours, stops us */
+	signal(SIGPIPE, SIG_IGN);
+	log_info("shepherd server for %s started", spool);
+	while (sv.sock >= 0 || sv.children > 0) {
+		p[0] = (struct pollfd){ .fd = sv.sigfd, .events = POLLIN };
+		p[1] = (struct pollfd){ .fd = sv.sock, .events = POLLIN };
+		if (poll(p, sv.sock >= 0 ? 2 : 1, -1) < 0 && errno != EINTR)
+			return errf(err, errlen, "poll: %s", strerror(errno));
+		if (p[0].revents != 0)
+			shepserv_reap(&sv);
+		if (sv.sock >= 0 && p[1].revents != 0)
+			shepserv_read(&sv);
+	}
+	log_info("shepherd server for %s: the agent is gone and its shepherds ended", spool);
+	return 0;
+}
