@@ -204,6 +204,7 @@ int bbot_main(int argc, char **argv);
 int bpost_main(int argc, char **argv);	/* jobmsg.c */
 int bread_main(int argc, char **argv);
 int bwait_main(int argc, char **argv);
+int bflow_main(int argc, char **argv);
 int bwatch_main(int argc, char **argv);
 int btoken_main(int argc, char **argv);
 int bpeek_main(int argc, char **argv);

@@ -35,6 +35,7 @@ static const struct main_cmd {
 	{ "bbot", bbot_main, "move a pending job towards the bottom" },
 	{ "bpost", bpost_main, "post a message or a file to a job" },
 	{ "bread", bread_main, "read a message posted to a job" },
+	{ "bflow", bflow_main, "submit, show and kill workflows of jobs" },
 	{ "bwait", bwait_main, "wait for a dependency condition" },
 	{ "bwatch", bwatch_main, "print job and host state changes as they happen" },
 	{ "btoken", btoken_main, "make or revoke a token for the HTTP API" },
