@@ -127,8 +127,16 @@ bflow_compact_optc(int argc, char **argv)
 	return k < argc ? k : argc;
 }
 
-/* The compact form's steps: each word a bsub line; after -then, the
- * chord's last step. */
+/* A compact step: a word that starts with '-' is a bsub line (options,
+ * then the command, split as bsub -pack splits a line); any other is a
+ * command line, run as written. */
+static json_t *
+bflow_compact_step(const char *word)
+{
+	return json_pack("{s:s}", word[0] == '-' ? "bsub" : "cmd", word);
+}
+
+/* The compact form's steps; after -then, the chord's last step. */
 static json_t *
 bflow_compact_desc(const char *kind, int argc, char **argv, long retry)
 {
@@ -138,10 +146,10 @@ bflow_compact_desc(const char *kind, int argc, char **argv, long retry)
 	for (i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "-then") == 0 && i + 1 < argc && then == NULL &&
 		    strcmp(kind, "chord") == 0) {
-			then = json_pack("{s:s}", "bsub", argv[++i]);
+			then = bflow_compact_step(argv[++i]);
 			continue;
 		}
-		step = json_pack("{s:s}", "bsub", argv[i]);
+		step = bflow_compact_step(argv[i]);
 		if (retry > 0)
 			json_object_set_new(step, "retry", json_integer(retry));
 		json_array_append_new(members, step);
