@@ -35,6 +35,7 @@ bflowspec_cmd(json_t *node, char ***argv, int argc, char *err, size_t errlen)
 		return argc;
 	if (!json_is_string(cmd)) {
 		shellwords_free(*argv);
+		*argv = NULL;
 		return errf(err, errlen, "\"cmd\" is not a string");
 	}
 	*argv = xrealloc(*argv, (argc + 2) * sizeof(char *));
@@ -69,6 +70,7 @@ bflowspec_words(json_t *node, char ***argv, char *err, size_t errlen)
 	json_array_foreach(args, i, v) {
 		if (!json_is_string(v)) {
 			shellwords_free(*argv);
+			*argv = NULL;
 			return errf(err, errlen, "\"args\" is not a list of strings");
 		}
 		(*argv)[i] = xstrdup(json_string_value(v));
