@@ -83,6 +83,24 @@ flowsub_kind(struct flowsub *s, json_t *node)
 	return k;
 }
 
+/* A step's job is named after the step and in job group /bflow/ID
+ * (bjobs -g, bkill -g), unless its -J and -g say otherwise. */
+static void
+flowsub_defaults(struct flowsub *s, json_t *job, const char *name)
+{
+	json_t *opts = json_object_get(job, "opts");
+	char group[48];
+
+	if (proto_str(opts, "J") == NULL)
+		json_object_set_new(job, "name", json_string(name));
+	if (!json_is_object(opts))
+		json_object_set_new(job, "opts", opts = json_object());
+	if (proto_str(opts, "g") == NULL) {
+		snprintf(group, sizeof(group), "/bflow/%ld", flow_next_id(s->m));
+		json_object_set_new(opts, "g", json_string(group));
+	}
+}
+
 /* A step: its name (default "stepN"), retry, predecessors, its job. */
 static json_t *
 flowsub_step(struct flowsub *s, json_t *node, json_t *after)
@@ -106,8 +124,8 @@ flowsub_step(struct flowsub *s, json_t *node, json_t *after)
 	    json_integer_value(retry) > FLOW_MAX_RETRY))
 		return errf(s->err, sizeof(s->err), "step %s: retry must be 0 to %d",
 		    name, FLOW_MAX_RETRY), NULL;
-	if (json_is_object(job) && proto_str(json_object_get(job, "opts"), "J") == NULL)
-		json_object_set_new(job, "name", json_string(name));	/* its job name */
+	if (json_is_object(job))
+		flowsub_defaults(s, job, name);
 	if ((data = submit_prepare(s->m, s->rq, job, &queue, e, sizeof(e))) == NULL)
 		return errf(s->err, sizeof(s->err), "step %s: %s", name, e), NULL;
 	s->queues = xrealloc(s->queues, (n + 1) * sizeof(*s->queues));

@@ -219,6 +219,22 @@ step_state() {
 	assert_output "Workflow <999999>: No such workflow"
 }
 
+@test "the steps are in job group /bflow/ID: bjobs -g lists them, bkill -g kills them" {
+	flow_submit chain 'sleep 60' 'echo never > never' '-g /mine true'
+	wait_job_state "${STEPJOB[step1]}" RUN
+	run bjobs -noheader -o jobid -g "/bflow/$FLOWID"
+	assert_output "$(printf '%s\n%s' "${STEPJOB[step1]}" "${STEPJOB[step2]}")"
+	run job_field "${STEPJOB[step3]}" job_group
+	assert_output /mine
+	run -0 bkill -g "/bflow/$FLOWID" 0
+	wait_job_state "${STEPJOB[step1]}" EXIT
+	wait_job_state "${STEPJOB[step2]}" EXIT
+	# the step outside the group waits on a killed one: killed too
+	wait_flow_state "$FLOWID" EXIT
+	assert_equal "$(step_state "$FLOWID" step3)" EXIT
+	[ ! -e never ]
+}
+
 @test "bflow kill of another user's workflow is refused" {
 	flow_submit chain 'sleep 30'
 	run as_nobody bflow kill "$FLOWID"
