@@ -16,6 +16,7 @@
  *      their ids are known;
  *   3. the "flow" event records the tree with job ids (flow.c).
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,21 @@ static const struct flowsub_kind {
 
 static json_t *flowsub_walk(struct flowsub *s, json_t *node, json_t *after,
     int depth);
+
+/* The reason the workflow is refused, in s->err; NULL for the caller. */
+static json_t *flowsub_fail(struct flowsub *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static json_t *
+flowsub_fail(struct flowsub *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s->err, sizeof(s->err), fmt, ap);
+	va_end(ap);
+	return NULL;
+}
 
 static const struct flowsub_kind *
 flowsub_kind(struct flowsub *s, json_t *node)
@@ -112,8 +128,7 @@ flowsub_step(struct flowsub *s, json_t *node, json_t *after)
 	json_t *data;
 
 	if (n >= FLOW_MAX_STEPS)
-		return errf(s->err, sizeof(s->err), "more than %d steps", FLOW_MAX_STEPS),
-		    NULL;
+		return flowsub_fail(s, "more than %d steps", FLOW_MAX_STEPS);
 	if (name == NULL) {
 		char buf[32];
 		snprintf(buf, sizeof(buf), "step%zu", n + 1);
@@ -122,12 +137,12 @@ flowsub_step(struct flowsub *s, json_t *node, json_t *after)
 	}
 	if (retry != NULL && (!json_is_integer(retry) || json_integer_value(retry) < 0 ||
 	    json_integer_value(retry) > FLOW_MAX_RETRY))
-		return errf(s->err, sizeof(s->err), "step %s: retry must be 0 to %d",
-		    name, FLOW_MAX_RETRY), NULL;
+		return flowsub_fail(s, "step %s: retry must be 0 to %d",
+		    name, FLOW_MAX_RETRY);
 	if (json_is_object(job))
 		flowsub_defaults(s, job, name);
 	if ((data = submit_prepare(s->m, s->rq, job, &queue, e, sizeof(e))) == NULL)
-		return errf(s->err, sizeof(s->err), "step %s: %s", name, e), NULL;
+		return flowsub_fail(s, "step %s: %s", name, e);
 	s->queues = xrealloc(s->queues, (n + 1) * sizeof(*s->queues));
 	s->queues[n] = queue;
 	json_array_append(s->steps, node);
@@ -182,14 +197,14 @@ flowsub_walk(struct flowsub *s, json_t *node, json_t *after, int depth)
 	if (k == NULL)
 		return NULL;
 	if (depth > FLOW_MAX_DEPTH)
-		return errf(s->err, sizeof(s->err), "nested deeper than %d",
-		    FLOW_MAX_DEPTH), NULL;
+		return flowsub_fail(s, "nested deeper than %d",
+		    FLOW_MAX_DEPTH);
 	if (strcmp(k->key, "job") == 0)
 		return flowsub_step(s, node, after);
 	members = json_object_get(node, k->key);
 	if (!json_is_array(members) || json_array_size(members) == 0)
-		return errf(s->err, sizeof(s->err), "%s: a list of one node or more "
-		    "is expected", k->key), NULL;
+		return flowsub_fail(s, "%s: a list of one node or more "
+		    "is expected", k->key);
 	if (strcmp(k->key, "chain") == 0)
 		return flowsub_chain(s, members, after, depth);
 	if ((x = flowsub_group(s, members, after, depth)) == NULL ||
@@ -197,7 +212,7 @@ flowsub_walk(struct flowsub *s, json_t *node, json_t *after, int depth)
 		return x;
 	if (json_object_get(node, "then") == NULL) {
 		json_decref(x);
-		return errf(s->err, sizeof(s->err), "chord: \"then\" is missing"), NULL;
+		return flowsub_fail(s, "chord: \"then\" is missing");
 	}
 	r = flowsub_walk(s, json_object_get(node, "then"), x, depth + 1);
 	json_decref(x);
