@@ -71,17 +71,35 @@ flow_list(struct master *m)
 	return &flows_of(m)->list;
 }
 
+/*
+ * The step whose job is jobid. A step's job was submitted in the loop turn
+ * that recorded its flow, so a job under a reused id (its step's job was
+ * purged, and MAX_JOBID wrapped) is told apart by its submit time.
+ */
 struct flow_step *
 flow_step_of(struct master *m, long jobid)
 {
-	char key[32];
+	struct flow_step *s;
 	struct strmap_ent *e;
+	struct job *j;
+	char key[32];
 
 	if (m->flows == NULL || m->flows->byjob.count == 0)
 		return NULL;
 	snprintf(key, sizeof(key), "%ld", jobid);
-	e = strmap_get(&m->flows->byjob, key, 0);
-	return e ? e->p : NULL;
+	if ((e = strmap_get(&m->flows->byjob, key, 0)) == NULL)
+		return NULL;
+	s = e->p;
+	if ((j = job_find(m, jobid)) == NULL ||
+	    labs(j->submit_time - s->flow->submit_time) > 1)
+		return NULL;
+	return s;
+}
+
+struct job *
+flow_step_job(struct master *m, long jobid)
+{
+	return flow_step_of(m, jobid) != NULL ? job_find(m, jobid) : NULL;
 }
 
 /* Collects the step nodes of tree (objects with "job") in tree order. */
@@ -224,7 +242,7 @@ flow_job_changed(struct master *m, struct job *j)
 		s->flow->cause = xstrdup(s->name);
 	for (i = 0; i < s->nnext; i++) {
 		d = s->next[i];
-		if (d->flow_killed || (dj = job_find(m, d->job)) == NULL ||
+		if (d->flow_killed || (dj = flow_step_job(m, d->job)) == NULL ||
 		    job_pending_count(dj) == 0 || dj->nrun > 0 ||
 		    sched_dep_eval(m, dj) != DEP_NEVER)
 			continue;

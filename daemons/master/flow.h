@@ -52,7 +52,10 @@ TAILQ_HEAD(flow_list, flow);
 long flow_next_id(struct master *m);
 struct flow *flow_find(struct master *m, long id);
 struct flow_list *flow_list(struct master *m);
+/* The step job jobid is, or NULL; the job of step job jobid, or NULL
+ * (purged, its id maybe reused). */
 struct flow_step *flow_step_of(struct master *m, long jobid);
+struct job *flow_step_job(struct master *m, long jobid);
 /* The "flow" event, live and at replay (event.c's table). */
 int flow_apply(struct master *m, struct job *none, const struct jevent *ev,
     char *err, size_t errlen);

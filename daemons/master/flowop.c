@@ -52,7 +52,8 @@ struct flowop_sum {
 static void
 flowop_step(struct master *m, json_t *node, struct flowop_sum *sum)
 {
-	struct job *j = job_find(m, (long)json_integer_value(json_object_get(node, "job")));
+	struct job *j = flow_step_job(m, (long)json_integer_value(json_object_get(node,
+	    "job")));
 	const char *reason, *st = flowop_state(j, &reason);
 
 	json_object_set_new(node, "state", json_string(st));
@@ -169,7 +170,7 @@ flowop_kill(struct master *m, struct reqctx *rq, json_t *args)
 		    "Workflow <%ld>: User permission denied", id);
 	ids = json_array();
 	for (i = 0; i < f->nsteps; i++)
-		if ((j = job_find(m, f->steps[i].job)) != NULL && !job_finished(j))
+		if ((j = flow_step_job(m, f->steps[i].job)) != NULL && !job_finished(j))
 			json_array_append_new(ids, json_pack("{s:I}", "id",
 			    (json_int_t)j->id));
 	if (json_array_size(ids) == 0) {	/* an empty list would select by filters */
