@@ -50,13 +50,13 @@ bkill_signame(const char *s)
 
 static const struct ctlcmd_opt bkill_opts[] = {
 	{ "s", "sig", true }, { "d", "done", false }, { "r", "forget", false },
-	{ "b", "bulk", false },
+	{ "b", "bulk", false }, { "g", "group", true },
 };
 
 static const struct ctlcmd bkill_cmd = {
 	"bkill", "kill",
-	"[-s signal_value | -d | -r] [-b] [-J job_name] [-q queue_name]\n"
-	"             [-m host_name] [-u user_name|all] [-json]\n"
+	"[-s signal_value | -d | -r] [-b] [-J job_name] [-g job_group]\n"
+	"             [-q queue_name] [-m host_name] [-u user_name|all] [-json]\n"
 	"             [job_ID | 0 | \"job_ID[index]\" ...]",
 	bkill_opts, nitems(bkill_opts), NULL,
 };

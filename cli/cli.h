@@ -224,6 +224,7 @@ int bpost_main(int argc, char **argv);	/* jobmsg.c */
 int bread_main(int argc, char **argv);
 int bresult_main(int argc, char **argv);	/* bresult.c */
 int bwait_main(int argc, char **argv);
+int bflow_main(int argc, char **argv);
 int bwatch_main(int argc, char **argv);
 int btoken_main(int argc, char **argv);
 int bpeek_main(int argc, char **argv);

@@ -93,7 +93,7 @@ ctlcmd_options(const struct ctlcmd *cmd, json_t *args, int argc, char **argv,
 static bool
 ctlcmd_has_filter(const json_t *args)
 {
-	static const char *const keys[] = { "all", "name", "user", "queue", "host" };
+	static const char *const keys[] = { "all", "name", "user", "queue", "host", "group" };
 	size_t i;
 
 	for (i = 0; i < nitems(keys); i++)

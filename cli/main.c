@@ -36,6 +36,7 @@ static const struct main_cmd {
 	{ "bpost", bpost_main, "post a message or a file to a job" },
 	{ "bread", bread_main, "read a message posted to a job" },
 	{ "bresult", bresult_main, "record a job's result (a JSON object)" },
+	{ "bflow", bflow_main, "submit, show and kill workflows of jobs" },
 	{ "bwait", bwait_main, "wait for a dependency condition" },
 	{ "bwatch", bwatch_main, "print job and host state changes as they happen" },
 	{ "btoken", btoken_main, "make or revoke a token for the HTTP API" },

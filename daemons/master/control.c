@@ -15,6 +15,7 @@
 
 #include <event2/buffer.h>
 
+#include "flow.h"
 #include "log.h"
 #include "master.h"
 #include "msgcheck.h"
@@ -101,6 +102,13 @@ static const struct msgfield ctl_watch[] = {
 };
 static const struct msgfield ctl_token[] = { F("action", MF_STR), MSGFIELD_END };
 static const struct msgfield ctl_showconf[] = { F("what", MF_STR), MSGFIELD_END };
+static const struct msgfield ctl_flow_submit[] = {
+	F("flow", MF_OBJ), F("name", MF_STR), F("continue", MF_BOOL), MSGFIELD_END,
+};
+static const struct msgfield ctl_flow_status[] = {
+	F("id", MF_INT), F("all", MF_BOOL), MSGFIELD_END,
+};
+static const struct msgfield ctl_flow_kill[] = { F("id", MF_INT), MSGFIELD_END };
 #undef F
 
 struct control_op {
@@ -142,6 +150,9 @@ static const struct control_op control_ops[] = {
 	{ "stats", stats_op, CTL_ANY, ctl_none, false },	/* scheduler pass times (stats.c) */
 	{ "watch", watch_op, CTL_ANY, ctl_watch, false },	/* the event stream (watchop.c) */
 	{ "token", token_op, CTL_WRITES, ctl_token, false },	/* HTTP tokens (token.c) */
+	{ "flow_submit", flowsub_op, CTL_WRITES, ctl_flow_submit, false },	/* bflow */
+	{ "flow_status", flowop_status, CTL_ANY, ctl_flow_status, false },
+	{ "flow_kill", flowop_kill, CTL_WRITES, ctl_flow_kill, false },
 };
 
 /* 0 when args has only the op's fields, each of its type. */

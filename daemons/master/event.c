@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "envtab.h"
+#include "flow.h"
 #include "log.h"
 #include "master.h"
 #include "replayq.h"
@@ -53,6 +54,7 @@ static const struct event_type {
 	{ "qact", EVENT_ADMIN, admin_apply },
 	{ "token", EVENT_ADMIN, token_apply },		/* btoken (token.c) */
 	{ "token_revoke", EVENT_ADMIN, token_apply },
+	{ "flow", EVENT_ADMIN, flow_apply },		/* bflow (flow.c) */
 };
 
 static const struct event_type *
@@ -124,7 +126,11 @@ job_event(struct master *m, long id, long idx, const char *type, json_t *data)
 	if (t->scope == EVENT_JOB)
 		acct_note(m, id, idx, when, ended);	/* lsb.acct, after commit */
 	watch_job_after(m, id, idx, type, &snap);
-	if (t->scope != EVENT_NEW)
+	if (t->scope == EVENT_JOB) {
+		struct job *j = job_find(m, id);
+		control_wake_waiters(m, j);
+		flow_job_changed(m, j);	/* kills what a failed step leaves impossible */
+	} else if (t->scope != EVENT_NEW)
 		control_wake_waiters(m, job_find(m, id));
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "confcheck.h"
+#include "flow.h"
 #include "log.h"
 #include "master.h"
 #include "util.h"
@@ -114,6 +115,7 @@ main(int argc, char **argv)
 	acct_close(&m);
 	store_close(m.store);
 	job_free_all(&m);
+	flow_free_all(&m);
 	sched_free(&m);
 	host_free_all(&m);
 	admin_free(&m);

@@ -38,6 +38,7 @@ struct envent;
 struct envtab;
 struct queryq;
 struct acct;
+struct flows;
 
 #define JOB_NSTATE 7	/* stored element states: JS_PEND (bit 0) .. JS_DONE (bit 6) */
 
@@ -238,6 +239,7 @@ struct master {
 	struct envtab *envs;	/* interned environments (envtab.c) */
 	json_t *spec_memo;	/* the spec last decoded for a record, */
 	char *spec_memo_text;	/* and its text (jobspec_view) */
+	struct flows *flows;	/* workflows (flow.c), NULL until the first */
 };
 
 /* loop.c: event priorities, most urgent first (loop.c says why) */
@@ -327,6 +329,12 @@ void reqctx_free(struct reqctx *rq);
 void submit_op(struct master *m, struct reqctx *rq, json_t *args);
 long control_submit_job(struct master *m, struct reqctx *rq, json_t *job,
     const char **queue, char *err, size_t errlen);
+/* The two halves of control_submit_job: check (the event's data, or NULL
+ * with err), then record under a fresh id (data taken; -1 with err). */
+json_t *submit_prepare(struct master *m, struct reqctx *rq, json_t *job,
+    const char **queue, char *err, size_t errlen);
+long submit_record(struct master *m, struct reqctx *rq, json_t *data,
+    const char *queue, char *err, size_t errlen);
 
 /* jobsel.c: selection shared by queries and job control (jobsel.h). */
 bool control_may_act(struct reqctx *rq, struct job *j);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "flow.h"
 #include "jobstate.h"
 #include "log.h"
 #include "master.h"
@@ -69,7 +70,7 @@ requeue_on_exit(struct master *m, struct elem *e, const json_t *msg)
 	    json_integer_value(json_object_get(msg, "signal")) != 0 ||
 	    json_object_get(msg, "reason") != NULL || code < 0 || code > 255 ||
 	    (mark = sq->requeue_exit[code]) == 0 || requeue_capped(m, sq, e))
-		return false;
+		return flow_retry(m, e, msg);	/* a workflow step's retries */
 	snprintf(reason, sizeof(reason), "exit code %d is in REQUEUE_EXIT_VALUES%s",
 	    (int)code, mark == SCHEDCONF_REQUEUE_EXCLUDE ? " EXCLUDE()" : "");
 	data = json_pack("{s:s, s:I, s:I}", "reason", reason, "exit_code", code,

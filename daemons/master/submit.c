@@ -99,34 +99,35 @@ submit_check(struct master *m, json_t *job, char *err, size_t errlen)
 }
 
 /*
- * Checks one SUBMIT object and records its submit event (not yet
- * committed). Returns the new id, or -1 with err; *queue is the queue.
- * bulk.c's submit_many calls it once per job of a pack.
+ * Checks one SUBMIT object without recording anything: the submit event's
+ * data (queue, user, ... filled in), or NULL with err; *queue is the
+ * queue. A workflow (flow.c) checks every step so before it records any.
  */
-long
-control_submit_job(struct master *m, struct reqctx *rq, json_t *job,
+json_t *
+submit_prepare(struct master *m, struct reqctx *rq, json_t *job,
     const char **queue, char *err, size_t errlen)
 {
 	const char *dep;
 	json_t *data;
-	long id;
 
 	*queue = NULL;
-	if (!json_is_object(job))
-		return errf(err, errlen, "no job given");
+	if (!json_is_object(job)) {
+		errf(err, errlen, "no job given");
+		return NULL;
+	}
 	if (submit_check(m, job, err, errlen) < 0 ||
 	    submit_pick_queue(m, rq, job, queue, err, errlen) < 0 ||	/* -R -M -m ... */
 	    jobrlim_check(m->conf, job, err, errlen) < 0)	/* -c -v -C ... */
-		return -1;
+		return NULL;
 	if ((dep = proto_str(job, "dep")) != NULL) {
 		struct job tmp = { .user = rq->user };
 		int rc;
 		if ((tmp.dep = dep_parse(dep, err, errlen)) == NULL)
-			return -1;
+			return NULL;
 		rc = sched_dep_check(m, &tmp, rq->user, err, errlen);
 		dep_free(tmp.dep);
 		if (rc < 0)
-			return -1;
+			return NULL;
 	}
 	data = json_copy(job);	/* shallow: the env is interned, not copied */
 	json_object_set_new(data, "queue", json_string(*queue));
@@ -136,6 +137,20 @@ control_submit_job(struct master *m, struct reqctx *rq, json_t *job,
 	json_object_set_new(data, "from_host", json_string(rq->from_host));
 	if (proto_str(data, "name") == NULL)
 		json_object_set_new(data, "name", json_string(proto_str(job, "cmd")));
+	return data;
+}
+
+/*
+ * Records the submit event of data (submit_prepare's, taken) under a
+ * fresh id (not yet committed). Returns the id, or -1 with err.
+ */
+long
+submit_record(struct master *m, struct reqctx *rq, json_t *data, const char *queue,
+    char *err, size_t errlen)
+{
+	bool held = json_is_true(json_object_get(json_object_get(data, "opts"), "H"));
+	long id;
+
 	if ((id = submit_new_id(m)) < 0) {
 		json_decref(data);
 		return errf(err, errlen, "No free job ID: all %ld ids (MAX_JOBID) belong "
@@ -143,10 +158,26 @@ control_submit_job(struct master *m, struct reqctx *rq, json_t *job,
 	}
 	if (job_event(m, id, 0, "submit", data) < 0)
 		return errf(err, errlen, "job could not be recorded");
-	if (json_is_true(json_object_get(json_object_get(job, "opts"), "H")))
+	if (held)
 		job_event(m, id, -1, "stop", json_pack("{s:s}", "by", rq->user));	/* -H */
-	log_info("job %ld submitted by %s to queue %s", id, rq->user, *queue);
+	log_info("job %ld submitted by %s to queue %s", id, rq->user, queue);
 	return id;
+}
+
+/*
+ * Checks one SUBMIT object and records its submit event (not yet
+ * committed). Returns the new id, or -1 with err; *queue is the queue.
+ * bulk.c's submit_many calls it once per job of a pack.
+ */
+long
+control_submit_job(struct master *m, struct reqctx *rq, json_t *job,
+    const char **queue, char *err, size_t errlen)
+{
+	json_t *data = submit_prepare(m, rq, job, queue, err, errlen);
+
+	if (data == NULL)
+		return -1;
+	return submit_record(m, rq, data, *queue, err, errlen);
 }
 
 void

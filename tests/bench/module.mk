@@ -5,6 +5,7 @@
 #   make bench-compare  the same measurements 1,2,5,6,7,8 against a local Slurm
 #                       (CMP_ONLY=5: latency and end to end only)
 #   make bench-scale    1,000 / 10,000 simulated agents (simagents) and 100k-1M jobs
+#   make bench-bflow    a workflow: a chord over a 1,000-element array (issue 16)
 BENCH_TOOLS := $(B)/bin/benchtool $(B)/bin/simagents
 $(B)/tests/bench/benchtool.o $(B)/tests/bench/simagents.o: MOD_CFLAGS = -Icli $(JANSSON_CFLAGS) $(EVENT_CFLAGS)
 $(B)/bin/benchtool: $(B)/tests/bench/benchtool.o $(B)/libcli.a $(B)/libcommon.a
@@ -27,4 +28,7 @@ bench-compare: all $(BENCH_TOOLS)
 bench-scale: all $(BENCH_TOOLS)
 	B=$(B) tests/bench/scale.sh
 
-.PHONY: bench bench-compare bench-scale bench-tools
+bench-bflow: all $(BENCH_TOOLS)
+	B=$(B) tests/bench/bflow.sh
+
+.PHONY: bench bench-compare bench-scale bench-bflow bench-tools
