@@ -16,6 +16,7 @@
 #include "envtab.h"
 #include "hostallow.h"
 #include "jobstate.h"
+#include "flow.h"
 #include "log.h"
 #include "msgcheck.h"
 #include "master.h"
@@ -693,6 +694,17 @@ agent_jobspec_cons(json_t *spec, struct elem *e)
 	json_object_set_new(spec, "env", env);
 }
 
+/* A workflow step's input: its predecessors' results (flow.c). */
+static void
+agent_jobspec_input(struct master *m, struct job *j, json_t *spec)
+{
+	char *in = flow_input(m, j);
+
+	if (in != NULL)
+		json_object_set_new(spec, "flow_input", json_string(in));
+	free(in);
+}
+
 static json_t *
 agent_jobspec(struct master *m, struct elem *e)
 {
@@ -728,6 +740,7 @@ agent_jobspec(struct master *m, struct elem *e)
 		json_object_set_new(spec, "job_group",
 		    json_string(proto_str(json_object_get(spec, "opts"), "g")));
 	json_object_del(spec, "opts");
+	agent_jobspec_input(m, j, spec);
 	return spec;
 }
 

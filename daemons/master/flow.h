@@ -64,6 +64,12 @@ int flow_apply(struct master *m, struct job *none, const struct jevent *ev,
 void flow_job_changed(struct master *m, struct job *j);
 /* An element of a step exited: requeued (true) while it has retries. */
 bool flow_retry(struct master *m, struct elem *e, const json_t *msg);
+/* A step's input for its run order, JSON text (malloc'd), or NULL: not a
+ * step, a first step, or over FLOW_INPUT_MAX. One predecessor that is a
+ * plain job: its result (null: none); else an array of the results of
+ * every step it waits on, in tree order, an array's in index order. */
+#define FLOW_INPUT_MAX (16u << 20)
+char *flow_input(struct master *m, struct job *j);
 void flow_free_all(struct master *m);
 
 /* flowsub.c: op flow_submit. */

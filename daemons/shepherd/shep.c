@@ -32,6 +32,7 @@
 #include "prepost.h"
 #include "result.h"
 #include "shep.h"
+#include "shepinput.h"
 #include "shepio.h"
 #include "shepout.h"
 #include "shepresult.h"
@@ -617,6 +618,23 @@ shep_result_prepare(struct shep *s)
 		log_warnx("job %s: no %s: %s", s->jobdir, RESULT_ENV, err);
 }
 
+/* A workflow step's input (the results of the steps it waited on), in
+ * the file $PUMICE_FLOW_INPUT names; without it the job runs all the
+ * same, and finds the variable unset. */
+static void
+shep_input_prepare(struct shep *s)
+{
+	char err[512], *path;
+
+	path = shepinput_write(s->jobdir, s->spec_json, s->spec.uid, s->spec.gid,
+	    s->as_other, err, sizeof(err));
+	if (path != NULL)
+		jobenv_set(&s->env, SHEPINPUT_ENV, path);
+	else if (err[0] != '\0')
+		log_warnx("job %s: no %s: %s", s->jobdir, SHEPINPUT_ENV, err);
+	free(path);
+}
+
 /* Works out who, where and what; fills reason on failure. */
 static int
 shep_prepare(struct shep *s)
@@ -648,6 +666,7 @@ shep_prepare(struct shep *s)
 		s->cwd = c;
 	jobenv_build(&s->env, js, s->pw, s->script);
 	shep_result_prepare(s);
+	shep_input_prepare(s);
 	return 0;
 }
 

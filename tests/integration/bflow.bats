@@ -282,3 +282,44 @@ step_state() {
 	run -255 bflow status abc
 	assert_output "abc: Illegal workflow ID."
 }
+
+@test "results flow: a chain step gets its predecessor's result, a chord's then the group's as an array" {
+	cat >flow.json <<-'EOF2'
+	{"chain": [
+	   {"name": "first", "cmd": "echo '{\"x\": 1}' > \"$PUMICE_RESULT\"; [ -z \"$PUMICE_FLOW_INPUT\" ] && touch no_input"},
+	   {"name": "second", "cmd": "cp \"$PUMICE_FLOW_INPUT\" second.in; echo '{\"y\": 2}' > \"$PUMICE_RESULT\""},
+	   {"chord": [{"name": "sweep", "bsub": "-J rsweep[1-5]",
+	               "cmd": "echo \"{\\\"i\\\": $LSB_JOBINDEX, \\\"score\\\": $((LSB_JOBINDEX * 7 % 5))}\" > \"$PUMICE_RESULT\""},
+	              {"name": "side", "cmd": "echo '{\"side\": true}' > \"$PUMICE_RESULT\""}],
+	    "then": {"name": "reduce", "cmd": "cp \"$PUMICE_FLOW_INPUT\" reduce.in; ls -l \"$PUMICE_FLOW_INPUT\" > reduce.ls"}}]}
+	EOF2
+	flow_submit submit flow.json
+	wait_flow_state "$FLOWID" DONE
+	[ -e no_input ]
+	run jq -c . second.in
+	assert_output '{"x":1}'
+	# the array's elements in index order, then the other member
+	run jq -c '[.[0:5][] | .i]' reduce.in
+	assert_output '[1,2,3,4,5]'
+	run jq -c '.[5]' reduce.in
+	assert_output '{"side":true}'
+	run jq -c 'max_by(.score?) | .i' reduce.in
+	assert_output 2
+	# read-only, the job's own
+	run cut -c1-10 reduce.ls
+	assert_output -r--------
+}
+
+@test "results flow: an element without a result is null; the input survives a master restart" {
+	cat >flow2.json <<-'EOF2'
+	{"chord": [{"name": "part", "bsub": "-J rpart[1-3]",
+	            "cmd": "[ $LSB_JOBINDEX = 2 ] || echo \"{\\\"i\\\": $LSB_JOBINDEX}\" > \"$PUMICE_RESULT\"; sleep 2"}],
+	 "then": {"name": "join", "cmd": "cp \"$PUMICE_FLOW_INPUT\" join.in"}}
+	EOF2
+	flow_submit submit flow2.json
+	wait_job_state "${STEPJOB[part]}" RUN
+	restart_master
+	wait_flow_state "$FLOWID" DONE
+	run jq -c . join.in
+	assert_output '[{"i":1},null,{"i":3}]'
+}
