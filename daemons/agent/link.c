@@ -307,7 +307,7 @@ link_order_relay_rep(struct link *l, const json_t *msg)
 static const struct msgfield link_f_run[] = { F("t", MF_STR), F("job", MF_OBJ), MSGFIELD_END };
 static const struct msgfield link_f_peek[] = {
 	F("t", MF_STR), F("pid", MF_INT), F("id", MF_INT), F("idx", MF_INT),
-	F("off", MF_INT), MSGFIELD_END,
+	F("off", MF_INT), F("job", MF_OBJ), F("cwd", MF_STR), MSGFIELD_END,
 };
 static const struct msgfield link_f_io[] = {
 	F("t", MF_STR), F("pid", MF_INT), F("id", MF_INT), F("idx", MF_INT),

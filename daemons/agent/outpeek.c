@@ -9,6 +9,12 @@
  * start reads as a hole and is skipped). A local file is read only if it
  * is a regular file owned by the job's user, opened without following a
  * symbolic link, so that bpeek cannot be used to read others' files.
+ *
+ * A finished job's output (asked over HTTP) is no longer in the spool: the
+ * master then sends the job's specification, as in its run order, and the
+ * element's cwd when it ran elsewhere than asked; the -o file is worked
+ * out from them as the shepherd did (jobspec_out_path) and read under the
+ * same rule.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,6 +38,8 @@ struct outpeek {
 	struct agent *a;
 	char *jobdir;
 	json_int_t pid, off;
+	json_t *spec;		/* a finished job's, from the master, or NULL */
+	char *cwd;		/* where it ran when not where asked */
 	json_t *rep;
 };
 
@@ -105,6 +113,31 @@ outpeek_bytes(struct outpeek *p, int fd, const char *file)
 	free(buf);
 }
 
+/* A finished job's -o file, from the specification the master sent. */
+static void
+outpeek_finished(struct outpeek *p)
+{
+	struct jobspec js;
+	char err[256], *path;
+	json_t *out;
+	int fd;
+
+	if (jobspec_parse(p->spec, &js, err, sizeof(err)) < 0)
+		return outpeek_fail(p, "internal", err, 0);
+	if ((path = jobspec_out_path(&js, p->cwd)) == NULL)
+		return outpeek_fail(p, "finished", js.out == NULL ? "The job had no "
+		    "output file (-o)" : "Its output went to nfs://: read it from the share", 0);
+	out = json_pack("{s:s}", "dest", path);
+	if ((fd = outpeek_open(p, out, &js)) < 0)
+		outpeek_fail(p, "internal", path, 1);
+	else {
+		outpeek_bytes(p, fd, path);
+		close(fd);
+	}
+	json_decref(out);
+	free(path);
+}
+
 static void
 outpeek_work(uv_work_t *req)
 {
@@ -118,7 +151,9 @@ outpeek_work(uv_work_t *req)
 	const char *file;
 	int fd;
 
-	if (spec == NULL)
+	if (p->spec != NULL && (spec == NULL || access(done, F_OK) == 0))
+		outpeek_finished(p);
+	else if (spec == NULL)
 		outpeek_fail(p, "finished", "Already finished", 0);
 	else if (access(done, F_OK) == 0)
 		outpeek_fail(p, "finished", "Already finished", 0);
@@ -150,6 +185,8 @@ outpeek_after(uv_work_t *req, int status)
 		    (long long)p->pid);
 	else if (status != 0)
 		json_decref(p->rep);
+	json_decref(p->spec);
+	free(p->cwd);
 	free(p->jobdir);
 	free(p);
 }
@@ -167,11 +204,16 @@ outpeek_on_request(struct agent *a, const json_t *msg)
 	p->pid = json_integer_value(json_object_get(msg, "pid"));
 	p->off = json_integer_value(json_object_get(msg, "off"));
 	p->jobdir = xasprintf("%s/jobs/%s", a->spool, key);
+	p->spec = json_deep_copy(json_object_get(msg, "job"));	/* read in a worker */
+	if (json_string_value(json_object_get(msg, "cwd")) != NULL)
+		p->cwd = xstrdup(json_string_value(json_object_get(msg, "cwd")));
 	p->rep = json_pack("{s:s, s:I}", "t", "peek_rep", "pid", p->pid);
 	p->req.data = p;
 	if ((r = uv_queue_work(a->loop, &p->req, outpeek_work, outpeek_after)) < 0) {
 		log_warnx("peek: %s", uv_strerror(r));
 		json_decref(p->rep);
+		json_decref(p->spec);
+		free(p->cwd);
 		free(p->jobdir);
 		free(p);
 	}

@@ -705,7 +705,7 @@ agent_jobspec_input(struct master *m, struct job *j, json_t *spec)
 	free(in);
 }
 
-static json_t *
+json_t *
 agent_jobspec(struct master *m, struct elem *e)
 {
 	struct job *j = e->job;

@@ -86,7 +86,8 @@ static const struct msgfield ctl_result[] = {
 static const struct msgfield ctl_depwait[] = { F("cond", MF_STR), MSGFIELD_END };
 static const struct msgfield ctl_wait[] = { F("id", MF_INT), F("until", MF_STR), MSGFIELD_END };
 static const struct msgfield ctl_peek[] = {
-	F("id", MF_INT), F("idx", MF_INT), F("name", MF_STR), F("off", MF_INT), MSGFIELD_END,
+	F("id", MF_INT), F("idx", MF_INT), F("name", MF_STR), F("off", MF_INT),
+	F("done", MF_BOOL), MSGFIELD_END,
 };
 static const struct msgfield ctl_io[] = {
 	F("id", MF_INT), F("idx", MF_INT), F("off", MF_INT), F("eoff", MF_INT),
@@ -177,16 +178,13 @@ reqctx_free(struct reqctx *rq)
 /* A reply to a caller that is not a connection (reqctx.reply_fn). */
 static void
 control_reply_elsewhere(struct reqctx *rq, bool ok, json_t *data,
-    const char *code, const char *fmt, ...)
+    const char *code, const char *fmt, va_list ap)
 {
 	char *msg = NULL;
-	va_list ap;
 
 	if (!ok) {
-		va_start(ap, fmt);
 		if (vasprintf(&msg, fmt, ap) < 0)
 			msg = NULL;
-		va_end(ap);
 		json_decref(data);
 		data = NULL;
 	}
@@ -203,8 +201,12 @@ control_reply(struct master *m, struct reqctx *rq, bool ok, json_t *data,
 	json_t *rep;
 	va_list ap;
 
-	if (rq->reply_fn != NULL)
-		return control_reply_elsewhere(rq, ok, data, code, fmt);
+	if (rq->reply_fn != NULL) {	/* the message's arguments, passed on */
+		va_start(ap, fmt);
+		control_reply_elsewhere(rq, ok, data, code, fmt, ap);
+		va_end(ap);
+		return;
+	}
 	rep = json_pack("{s:s, s:O, s:b}", "t", "rep", "id",
 	    rq->reqid ? rq->reqid : json_null(), "ok", ok);
 	if (ok)

@@ -244,8 +244,8 @@ http_kill(struct master *m, struct evhttp_request *req, const char *rest,
 }
 
 /*
- * GET /api/jobs/ID[IDX]/output?off=N: bpeek's answer for a running job,
- * as the token's user (the output is its owner's, so no anonymous read):
+ * GET /api/jobs/ID[IDX]/output?off=N: bpeek's answer for a running or
+ * finished job, as the token's user (the output is its owner's, so no anonymous read):
  * {data (base64), off, next, size, file, id, idx}; ask again from next.
  */
 void
@@ -260,8 +260,8 @@ http_output(struct master *m, struct evhttp_request *req, long id, long idx,
 		return http_error(req, 401, "a job's output needs a token: "
 		    "Authorization: Bearer TOKEN (btoken)");
 	}
-	http_as_user(m, req, "peek", json_pack("{s:I, s:I, s:I}", "id", (json_int_t)id,
-	    "idx", (json_int_t)idx, "off", (json_int_t)(off > 0 ? off : 0)));
+	http_as_user(m, req, "peek", json_pack("{s:I, s:I, s:I, s:b}", "id", (json_int_t)id,
+	    "idx", (json_int_t)idx, "off", (json_int_t)(off > 0 ? off : 0), "done", 1));
 }
 
 void

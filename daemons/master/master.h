@@ -308,6 +308,8 @@ void agent_handle(struct master *m, struct conn *c, json_t *msg);
 void agent_lost(struct master *m, struct conn *c);
 bool agent_authed(struct conn *c);
 void agent_send_run(struct master *m, struct elem *e);
+/* The element's specification as its run order carries it (new reference). */
+json_t *agent_jobspec(struct master *m, struct elem *e);
 void agent_send_signal(struct master *m, struct elem *e, const char *sig, bool kill);
 
 /* control.c: the op table and its dispatch. */

@@ -66,14 +66,41 @@ peek_forward(struct master *m, struct reqctx *rq, struct elem *e, struct conn *a
 	conn_send(p->agent, order);
 }
 
+/* Asks agent for e's output; a finished e's comes with its spec and cwd. */
 static void
-peek_send(struct master *m, struct reqctx *rq, struct elem *e, json_int_t off)
+peek_send(struct master *m, struct reqctx *rq, struct elem *e, struct conn *agent,
+    json_int_t off)
 {
-	peek_forward(m, rq, e, e->host->conn, json_pack("{s:s, s:I}", "t", "peek", "off", off));
+	json_t *order = json_pack("{s:s, s:I}", "t", "peek", "off", off);
+
+	if (e->host == NULL) {
+		json_object_set_new(order, "job", agent_jobspec(m, e));
+		if (elem_cwd(e) != NULL)
+			json_object_set_new(order, "cwd", json_string(elem_cwd(e)));
+	}
+	peek_forward(m, rq, e, agent, order);
 }
 
-/* op peek {id | name, idx, off} -> {data (base64), off, next, size, file,
- * id, idx} */
+/*
+ * A finished element's output, when asked for ("done": HTTP): read by the
+ * agent of the host it ran on, which works the -o file out from its spec.
+ */
+static void
+peek_finished(struct master *m, struct reqctx *rq, struct elem *e, json_int_t off)
+{
+	bool ran = e != NULL && e->start_time != 0 && e->hosts != NULL && e->nslots > 0;
+	struct host *h = ran ? host_find(m, e->hosts[0]) : NULL;
+
+	if (!ran)
+		return control_reply(m, rq, false, NULL, "finished", "Already finished; it never ran");
+	if (h == NULL || h->conn == NULL)
+		return control_reply(m, rq, false, NULL, "internal",
+		    "The job's host %s is unreachable", e->hosts[0]);
+	peek_send(m, rq, e, h->conn, off);
+}
+
+/* op peek {id | name, idx, off, done} -> {data (base64), off, next, size,
+ * file, id, idx}; done: a finished job's output too */
 void
 peek_op(struct master *m, struct reqctx *rq, json_t *args)
 {
@@ -92,12 +119,14 @@ peek_op(struct master *m, struct reqctx *rq, json_t *args)
 	e = job_elem(j, idx);
 	if (st & JS_PENDING)
 		return control_reply(m, rq, false, NULL, "notstarted", "Not yet started");
+	if ((st & JS_FINISHED) && json_is_true(json_object_get(args, "done")))
+		return peek_finished(m, rq, e, off > 0 ? off : 0);
 	if ((st & JS_FINISHED) || e == NULL)
 		return control_reply(m, rq, false, NULL, "finished", "Already finished");
 	if (e->host == NULL || e->host->conn == NULL)
 		return control_reply(m, rq, false, NULL, "internal",
 		    "The job's host %s is unreachable", e->host ? e->host->name : "");
-	peek_send(m, rq, e, off > 0 ? off : 0);
+	peek_send(m, rq, e, e->host->conn, off > 0 ? off : 0);
 }
 
 /* A=>M peek_rep {pid, ok, err, code, data, off, next, size, file} */

@@ -640,7 +640,6 @@ static int
 shep_prepare(struct shep *s)
 {
 	const struct jobspec *js = &s->spec;
-	char *c;
 
 	s->as_other = js->uid != geteuid();
 	if (s->as_other && geteuid() != 0)
@@ -658,12 +657,7 @@ shep_prepare(struct shep *s)
 	s->cmd_in_file = !js->script && strlen(js->cmd) > SHEP_CMD_INLINE_MAX;
 	if ((js->script || s->cmd_in_file) && shep_write_script(s) < 0)
 		return -1;
-	c = js->cwd ? jobspec_subst(js, js->cwd) : xstrdup(js->subcwd ? js->subcwd : "/tmp");
-	if (c[0] != '/' && js->subcwd != NULL) {
-		s->cwd = xasprintf("%s/%s", js->subcwd, c);
-		free(c);
-	} else
-		s->cwd = c;
+	s->cwd = jobspec_cwd(js);
 	jobenv_build(&s->env, js, s->pw, s->script);
 	shep_result_prepare(s);
 	shep_input_prepare(s);

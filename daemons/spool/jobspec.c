@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "jobspec.h"
+#include "nfsurl.h"
 #include "util.h"
 
 static int
@@ -324,4 +325,34 @@ jobspec_subst(const struct jobspec *js, const char *tmpl)
 	}
 	fclose(fp);
 	return out;
+}
+
+char *
+jobspec_cwd(const struct jobspec *js)
+{
+	char *c = js->cwd ? jobspec_subst(js, js->cwd) : xstrdup(js->subcwd ? js->subcwd : "/tmp");
+	char *abs;
+
+	if (c[0] == '/' || js->subcwd == NULL)
+		return c;
+	abs = xasprintf("%s/%s", js->subcwd, c);
+	free(c);
+	return abs;
+}
+
+char *
+jobspec_out_path(const struct jobspec *js, const char *cwd)
+{
+	char *out, *dir, *abs;
+
+	if (js->out == NULL || nfsurl_is(js->out))
+		return NULL;
+	out = jobspec_subst(js, js->out);
+	if (out[0] == '/')
+		return out;
+	dir = cwd != NULL ? xstrdup(cwd) : jobspec_cwd(js);
+	abs = xasprintf("%s/%s", dir, out);
+	free(dir);
+	free(out);
+	return abs;
 }

@@ -75,5 +75,12 @@ json_t *jobspec_build(const json_t *spec, const struct jobspec_local *l);
  * host), %JG (job group, -g). Anything else after % stays as it is.
  */
 char *jobspec_subst(const struct jobspec *js, const char *tmpl);
+/* The directory the job is to start in (-cwd, patterns replaced, else the
+ * submission directory, else /tmp), absolute when the submission directory
+ * is; malloc'd. */
+char *jobspec_cwd(const struct jobspec *js);
+/* The absolute path of its -o file when it ran in cwd (NULL: jobspec_cwd),
+ * malloc'd; NULL when it has none or writes to nfs://. */
+char *jobspec_out_path(const struct jobspec *js, const char *cwd);
 
 #endif

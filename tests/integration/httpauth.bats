@@ -59,6 +59,11 @@ http() {
 	assert_output "$ME"
 	run -0 job_field "$id" job_name
 	assert_output webjob
+	# a refusal's reason names what was wrong (its words are formatted)
+	run -0 http POST /api/jobs "$t" '{"job": {"cmd": "true", "queue": "no_such_q"}}'
+	assert_output --regexp '^400 .*no_such_q'
+	run -0 lsid
+
 	run -0 http DELETE "/api/jobs/$id" "$t"
 	assert_output --regexp '^200 .*"ok":true'
 	wait_job_state "$id" EXIT
@@ -84,7 +89,7 @@ http() {
 	as_nobody btoken -d
 }
 
-@test "a running job's output over HTTP: its owner's token, from an offset; no one else's" {
+@test "a job's output over HTTP, running and finished: its owner's token, from an offset; no one else's" {
 	submit -o "$DATA/webout.%J" sh -c 'echo first line; echo second; sleep 60'
 	local id=$JOBID
 	wait_job_state "$id" RUN
@@ -117,8 +122,24 @@ http() {
 	fi
 	bkill "$id"
 	wait_job_state "$id" EXIT
+	# finished: the agent works the file out from the job's spec and reads it
 	run -0 http GET "/api/jobs/$id/output" "$t"
-	assert_output --regexp '^409 .*Already finished'
+	assert_output --regexp '^200 .*"file":"[^"]*webout\.'"$id"'"'
+	# a relative -o with %J/%I, in an array's element, after the job is DONE
+	submit -J 'wo[1-2]' -o 'wo.%J.%I' sh -c 'echo element $LSB_JOBINDEX'
+	local arr=$JOBID
+	wait_job_state "$arr[2]" DONE
+	run -0 http GET "/api/jobs/$arr%5B2%5D/output" "$t"
+	assert_output --regexp "^200 .*\"file\":\"$PWD/wo\.$arr\.2\""
+	data=$(echo "$output" | sed -E 's/.*"data":"([^"]*)".*/\1/')
+	run -0 sh -c "echo $data | base64 -d"
+	assert_line --index 0 'element 2'
+	# killed while pending: it never ran, there is nothing to read
+	submit -H -o /dev/null true
+	bkill "$JOBID"
+	wait_job_state "$JOBID" EXIT
+	run -0 http GET "/api/jobs/$JOBID/output" "$t"
+	assert_output --regexp '^409 .*never ran'
 }
 
 @test "tokens survive a master restart; btoken -d revokes them" {

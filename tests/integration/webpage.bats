@@ -60,7 +60,7 @@ page() {
 	assert_output true
 }
 
-@test "a running job's detail shows its output, read with the owner's token" {
+@test "a job's detail shows its output, running and finished, read with the owner's token" {
 	submit -o "$DATA/page.%J" sh -c 'echo "out of <the> job"; sleep 60'
 	local id=$JOBID
 	run -0 page "(document.getElementById('job-$id-0') || {dataset: {}}).dataset.stat === 'RUN'" 20
@@ -73,7 +73,14 @@ page() {
 	# a wrong token is dropped and the reason shown
 	run -0 $CDP eval "$B" "localStorage.setItem('pumiceToken', 'pmt_00'); document.getElementById('d-outbtn').click(); true"
 	run -0 page "/not valid/.test(document.getElementById('d-out').textContent) && localStorage.getItem('pumiceToken') === null" 20
+	# finished, it still shows what it wrote
 	bkill "$id"
+	run -0 page "document.getElementById('job-$id-0').dataset.stat === 'EXIT'" 20
+	run -0 btoken
+	run -0 $CDP eval "$B" "localStorage.setItem('pumiceToken', '$output'); document.getElementById('job-$id-0').click(); true"
+	run -0 page "document.getElementById('d-outbtn') !== null && /EXIT/.test(document.getElementById('d-body').textContent)" 10
+	run -0 $CDP eval "$B" "document.getElementById('d-outbtn').click(); true"
+	run -0 page "document.getElementById('d-out').textContent.startsWith('out of <the> job\\n')" 20
 	btoken -d >/dev/null
 }
 
