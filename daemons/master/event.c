@@ -104,6 +104,7 @@ job_event(struct master *m, long id, long idx, const char *type, json_t *data)
 	struct jevent ev = { .id = id, .idx = idx, .type = type,
 	    .when = (long)now_real(), .data = data };
 	long when = ev.when, ended = acct_ended(m, id);
+	int before = t != NULL && t->scope == EVENT_JOB ? lsbevents_before(m, id, idx) : 0;
 	struct watch_snap snap;
 	char err[256];
 
@@ -125,6 +126,8 @@ job_event(struct master *m, long id, long idx, const char *type, json_t *data)
 	json_decref(data);
 	if (t->scope == EVENT_JOB)
 		acct_note(m, id, idx, when, ended);	/* lsb.acct, after commit */
+	if (t->scope != EVENT_ADMIN)
+		lsbevents_note(m, id, idx, type, when, before);	/* lsb.events */
 	watch_job_after(m, id, idx, type, &snap);
 	if (t->scope == EVENT_JOB) {
 		struct job *j = job_find(m, id);

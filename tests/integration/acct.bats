@@ -3,6 +3,8 @@
 # under LSB_SHAREDIR/<cluster>/logdir, read back by a small reader here;
 # rotation past ACCT_ARCHIVE_SIZE; bacct finds a job the master forgot
 # (no sqlite history: PUMICE_HISTORY_DAYS = 0) in the file.
+# lsb.events next to it: JOB_NEW, JOB_START(_ACCEPT), JOB_STATUS lines
+# read by field position with awk as Snakemake's fallback reads them.
 
 load helpers
 
@@ -21,6 +23,17 @@ setup_file() {
 	sed -i '/^End Parameters/i PUMICE_HISTORY_DAYS = 0\nACCT_ARCHIVE_SIZE = 2\nMAX_ACCT_ARCHIVE_FILE = 2' "$params"
 	restart_master
 	export ACCT=$CLUSTER_DIR/work/pumice/logdir/lsb.acct
+	export EVENTS=$CLUSTER_DIR/work/pumice/logdir/lsb.events
+}
+
+# ev TYPE ID AWKEXPR: AWKEXPR of each TYPE record of job ID, split on
+# blanks as awk does (Snakemake: JOB_NEW $5 uid, $42 name; JOB_STATUS $4
+# job, $5 status bits), oldest file first.
+ev() {
+	local f files=""
+	for f in $(ls -r "$EVENTS"* 2>/dev/null); do files="$files $f"; done
+	# shellcheck disable=SC2086
+	awk -v t="\"$1\"" -v id="$2" "\$1 == t && \$4 == id { print $3 }" $files
 }
 
 teardown_file() {
@@ -80,6 +93,58 @@ for line in sys.stdin:
 	assert_output --regexp "^$ME normal EXIT [0-9]+ never true 0  default 0 False"
 }
 
+@test "lsb.events has LSF's job records, read as Snakemake reads them" {
+	submit -J evok true
+	local ok=$JOBID
+	submit -J evbad 'exit 3'
+	local bad=$JOBID
+	wait_job_state "$ok" DONE
+	wait_job_state "$bad" EXIT
+	wait_for grep -q "^\"JOB_STATUS\" \"10.1\" [0-9]* $bad " "$EVENTS"
+	# JOB_NEW: uid, user name, queue, job name at 42 (no -m hosts)
+	run -0 ev JOB_NEW "$ok" '$5, $14, $29, $42'
+	assert_output "$(id -u) \"$ME\" \"normal\" \"evok\""
+	run -0 ev JOB_NEW "$bad" '$5, $42'
+	assert_output "$(id -u) \"evbad\""
+	# JOB_START: status RUN, one host; JOB_START_ACCEPT follows, idx 0
+	run -0 ev JOB_START "$ok" '$5, $9, $10, $14'
+	assert_output '4 1 "node1" 0'
+	run -0 ev JOB_START_ACCEPT "$ok" '$7'
+	assert_output 0
+	# JOB_STATUS: status bits, end time, exit status as wait(2), idx
+	run -0 ev JOB_STATUS "$ok" '$5, ($9 >= $3), $11, $12'
+	assert_output "64 1 0 0"
+	run -0 ev JOB_STATUS "$bad" '$5, $11'
+	assert_output "32 768"
+	# every line whole: type, version, time first, quotes balanced
+	run -0 bash -c "cat '$EVENTS'* | grep -Evc '^\"[A-Z_]+\" \"10.1\" [0-9]+ ' || true"
+	assert_output 0
+}
+
+@test "lsb.events: bstop, bresume and a pending kill write JOB_STATUS" {
+	submit -J evsusp 'sleep 30'
+	local id=$JOBID
+	wait_job_state "$id" RUN
+	bstop "$id"
+	wait_job_state "$id" USUSP
+	bresume "$id"
+	wait_job_state "$id" RUN
+	bkill "$id"
+	wait_job_state "$id" EXIT
+	wait_for grep -q "^\"JOB_STATUS\" \"10.1\" [0-9]* $id 32 " "$EVENTS"
+	run -0 ev JOB_STATUS "$id" '$5'
+	assert_output "$(printf '16\n4\n32')"
+	submit -b 23:59 -J evnever true
+	local never=$JOBID
+	bkill "$never"
+	wait_job_state "$never" EXIT
+	wait_for grep -q "^\"JOB_STATUS\" \"10.1\" [0-9]* $never " "$EVENTS"
+	run -0 ev JOB_STATUS "$never" '$5, $12'
+	assert_output "32 0"
+	run -0 ev JOB_START "$never" '$5'
+	assert_output ""
+}
+
 @test "bacct finds a job the master forgot in lsb.acct" {
 	submit -J forgotten 'exit 5'
 	local id=$JOBID
@@ -109,4 +174,8 @@ for line in sys.stdin:
 	# every line is whole, in whichever file
 	run -0 bash -c "cat '$ACCT'* | grep -vc '^\"JOB_FINISH\" \"10.1\" .* \"[^\"]*\"\$' || true"
 	assert_output 0
+	# lsb.events rotates the same way
+	wait_for test -e "$EVENTS.2"
+	[ ! -e "$EVENTS.3" ]
+	[ -e "$EVENTS" ]
 }
