@@ -123,11 +123,11 @@ job_event(struct master *m, long id, long idx, const char *type, json_t *data)
 		fatalx("cannot record %s event of job %ld", type, id);
 	loop_want_commit(m);
 	loop_want_sched(m);
+	if (t->scope != EVENT_ADMIN)	/* lsb.events, after commit */
+		lsbevents_note(m, id, idx, type, when, before, data);
 	json_decref(data);
 	if (t->scope == EVENT_JOB)
 		acct_note(m, id, idx, when, ended);	/* lsb.acct, after commit */
-	if (t->scope != EVENT_ADMIN)
-		lsbevents_note(m, id, idx, type, when, before);	/* lsb.events */
 	watch_job_after(m, id, idx, type, &snap);
 	if (t->scope == EVENT_JOB) {
 		struct job *j = job_find(m, id);

@@ -15,7 +15,8 @@
  *
  * Records: JOB_NEW (submit), JOB_START and JOB_START_ACCEPT (start),
  * JOB_STATUS (an element's state changed by any other event: finish,
- * kill, stop, resume, requeue), JOB_MOVE (btop/bbot).
+ * kill, stop, resume, requeue), JOB_SIGNAL (bkill), JOB_MOVE
+ * (btop/bbot).
  */
 #include <string.h>
 
@@ -168,7 +169,10 @@ lsbev_job_status(struct master *m, struct job *j, struct elem *e, long when)
 	lsbev_emit(m, &b);
 }
 
-/* JOB_MOVE: userId jobId position base idx userName (btop 1, bbot 2). */
+/* JOB_MOVE: userId jobId position base idx userName. The event keeps
+ * only the new order: base is LSF's TO_TOP (1) when the job now goes
+ * before its submission order (btop), else TO_BOTTOM (2); position 1.
+ * The mover is not recorded: the owner's uid and name. */
 static void
 lsbev_job_move(struct master *m, struct job *j, long when)
 {
@@ -178,9 +182,33 @@ lsbev_job_move(struct master *m, struct job *j, long when)
 	eventrec_long(&b, j->uid);
 	eventrec_long(&b, j->id);
 	eventrec_long(&b, 1);			/* position */
-	eventrec_long(&b, 0);			/* base */
+	eventrec_long(&b, j->order < j->id ? 1 : 2);	/* base */
 	eventrec_long(&b, 0);			/* idx */
 	eventrec_str(&b, j->user);
+	lsbev_emit(m, &b);
+}
+
+/* JOB_SIGNAL (bkill): jobId userId runCount signalSymbol idx userName.
+ * userId is the owner's uid when the owner killed it, else -1 (the
+ * master keeps the name, not the uid, of who asked); runCount the
+ * element's dispatches, 0 for a whole job. */
+static void
+lsbev_job_signal(struct master *m, struct job *j, long idx, long when,
+    const json_t *data)
+{
+	const char *by = json_string_value(json_object_get(data, "by"));
+	struct elem *e = idx >= 0 ? job_elem(j, idx) : NULL;
+	struct eventrec b = { 0 };
+
+	if (by == NULL)
+		by = j->user;
+	eventrec_begin(&b, "JOB_SIGNAL", when);
+	eventrec_long(&b, j->id);
+	eventrec_long(&b, strcmp(by, j->user) == 0 ? j->uid : -1);
+	eventrec_long(&b, e != NULL ? e->attempt : 0);
+	eventrec_str(&b, "KILL");
+	eventrec_long(&b, idx >= 0 ? idx : 0);
+	eventrec_str(&b, by);
 	lsbev_emit(m, &b);
 }
 
@@ -217,7 +245,7 @@ lsbev_note_ended(struct master *m, struct job *j, long when)
 
 void
 lsbevents_note(struct master *m, long id, long idx, const char *type,
-    long when, int state_before)
+    long when, int state_before, const json_t *data)
 {
 	struct job *j = job_find(m, id);
 	struct elem *e;
@@ -228,7 +256,10 @@ lsbevents_note(struct master *m, long id, long idx, const char *type,
 		return lsbev_job_new(m, j, when);
 	if (strcmp(type, "move") == 0)
 		return lsbev_job_move(m, j, when);
-	if ((idx = lsbev_idx(j, idx)) < 0)
+	idx = lsbev_idx(j, idx);
+	if (strcmp(type, "kill") == 0)	/* then the ends it made, below */
+		lsbev_job_signal(m, j, idx, when, data);
+	if (idx < 0)
 		return lsbev_note_ended(m, j, when);
 	if ((e = job_elem(j, idx)) == NULL || e->state == state_before)
 		return;

@@ -493,7 +493,7 @@ void acct_event_line(struct master *m, const char *line);
  * of the element it names), lsbevents_note after it (its records). */
 int lsbevents_before(struct master *m, long id, long idx);
 void lsbevents_note(struct master *m, long id, long idx, const char *type,
-    long when, int state_before);
+    long when, int state_before, const json_t *data);
 
 /* jobmsg.c: bpost/bread (ops post, read; the "post" event). */
 #define JOBMSG_MAX_NUM 128		/* indexes 0..127, LSF's MAX_JOB_MSG_NUM */

@@ -36,6 +36,12 @@ ev() {
 	awk -v t="\"$1\"" -v id="$2" "\$1 == t && \$4 == id { print $3 }" $files
 }
 
+# ev_has PATTERN: a line of lsb.events or a rotated one matches (a line
+# can land in lsb.events.1 right away when its write rotates the file).
+ev_has() {
+	cat "$EVENTS"* 2>/dev/null | grep -q "$1"
+}
+
 teardown_file() {
 	cluster_teardown
 }
@@ -100,7 +106,7 @@ for line in sys.stdin:
 	local bad=$JOBID
 	wait_job_state "$ok" DONE
 	wait_job_state "$bad" EXIT
-	wait_for grep -q "^\"JOB_STATUS\" \"10.1\" [0-9]* $bad " "$EVENTS"
+	wait_for ev_has "^\"JOB_STATUS\" \"10.1\" [0-9]* $bad "
 	# JOB_NEW: uid, user name, queue, job name at 42 (no -m hosts)
 	run -0 ev JOB_NEW "$ok" '$5, $14, $29, $42'
 	assert_output "$(id -u) \"$ME\" \"normal\" \"evok\""
@@ -131,18 +137,38 @@ for line in sys.stdin:
 	wait_job_state "$id" RUN
 	bkill "$id"
 	wait_job_state "$id" EXIT
-	wait_for grep -q "^\"JOB_STATUS\" \"10.1\" [0-9]* $id 32 " "$EVENTS"
+	wait_for ev_has "^\"JOB_STATUS\" \"10.1\" [0-9]* $id 32 "
 	run -0 ev JOB_STATUS "$id" '$5'
 	assert_output "$(printf '16\n4\n32')"
+	# JOB_SIGNAL: uid, runCount, signal, idx, who
+	run -0 ev JOB_SIGNAL "$id" '$5, $6, $7, $8, $9'
+	assert_output "$(id -u) 1 \"KILL\" 0 \"$ME\""
 	submit -b 23:59 -J evnever true
 	local never=$JOBID
 	bkill "$never"
 	wait_job_state "$never" EXIT
-	wait_for grep -q "^\"JOB_STATUS\" \"10.1\" [0-9]* $never " "$EVENTS"
+	wait_for ev_has "^\"JOB_STATUS\" \"10.1\" [0-9]* $never "
 	run -0 ev JOB_STATUS "$never" '$5, $12'
 	assert_output "32 0"
 	run -0 ev JOB_START "$never" '$5'
 	assert_output ""
+	run -0 ev JOB_SIGNAL "$never" '$6, $7'
+	assert_output '0 "KILL"'
+}
+
+@test "lsb.events: btop and bbot write JOB_MOVE" {
+	submit -H -J mv1 true
+	local a=$JOBID
+	submit -H -J mv2 true
+	local b=$JOBID
+	btop "$b"
+	bbot "$b"
+	wait_for ev_has "^\"JOB_MOVE\" \"10.1\" [0-9]* [0-9]* $b 1 2 "
+	# shellcheck disable=SC2046
+	run -0 awk -v id="$b" '$1 == "\"JOB_MOVE\"" && $5 == id { print $4, $6, $7, $9 }' \
+	    $(ls -r "$EVENTS"*)
+	assert_output "$(printf '%s 1 1 "%s"\n%s 1 2 "%s"' "$(id -u)" "$ME" "$(id -u)" "$ME")"
+	bkill "$a" "$b"
 }
 
 @test "bacct finds a job the master forgot in lsb.acct" {
