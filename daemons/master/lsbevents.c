@@ -83,7 +83,8 @@ lsbev_job_new(struct master *m, struct job *j, long when)
 	eventrec_str(&b, j->queue);
 	eventrec_str(&b, spec_str(opts, "R"));
 	eventrec_str(&b, j->from_host);
-	eventrec_str(&b, spec_str(spec, "cwd"));
+	eventrec_str(&b, spec_str(spec, "cwd") != NULL ? spec_str(spec, "cwd") :
+	    spec_str(spec, "subcwd"));	/* -cwd, else where bsub ran */
 	eventrec_str(&b, "");			/* chkpntDir */
 	eventrec_str(&b, spec_str(opts, "i"));
 	eventrec_str(&b, spec_str(spec, "out"));

@@ -112,6 +112,9 @@ for line in sys.stdin:
 	assert_output "$(id -u) \"$ME\" \"normal\" \"evok\""
 	run -0 ev JOB_NEW "$bad" '$5, $42'
 	assert_output "$(id -u) \"evbad\""
+	# cwd: where bsub ran (no -cwd); jobFile submitTime.jobId
+	run -0 ev JOB_NEW "$ok" '$32, ($38 == "\"" $8 "." $4 "\"")'
+	assert_output "\"$PWD\" 1"
 	# JOB_START: status RUN, one host; JOB_START_ACCEPT follows, idx 0
 	run -0 ev JOB_START "$ok" '$5, $9, $10, $14'
 	assert_output '4 1 "node1" 0'
