@@ -55,9 +55,11 @@ spec_str(const json_t *o, const char *key)
  * maxNumProcessors schedHostType loginShell options2 idx inFileSpool
  * commandSpool jobSpoolDir userPriority. */
 static void
-lsbev_job_new(struct master *m, struct job *j, long when)
+lsbev_job_new(struct master *m, struct job *j, long when, const json_t *data)
 {
-	const json_t *spec = jobspec_view(m, j), *opts = json_object_get(spec, "opts");
+	/* the submit's own tree: no decoding of the job's stored spec */
+	const json_t *spec = json_is_object(data) ? data : jobspec_view(m, j);
+	const json_t *opts = json_object_get(spec, "opts");
 	struct eventrec b = { 0 };
 	const char *name = spec_str(opts, "J");
 	char *jobfile = xasprintf("%ld.%ld", j->submit_time, j->id);
@@ -254,7 +256,7 @@ lsbevents_note(struct master *m, long id, long idx, const char *type,
 	if (m->replaying || j == NULL)
 		return;
 	if (strcmp(type, "submit") == 0)
-		return lsbev_job_new(m, j, when);
+		return lsbev_job_new(m, j, when, data);
 	if (strcmp(type, "move") == 0)
 		return lsbev_job_move(m, j, when);
 	idx = lsbev_idx(j, idx);
