@@ -49,6 +49,7 @@ struct acct {
 	size_t rlen;
 	bool unsynced;		/* written since the last fdatasync */
 	bool warned;		/* the log said the directory fails */
+	bool dropped;		/* the log said lines are being dropped */
 };
 
 /* The writer of one file (m->acct: lsb.acct, m->events: lsb.events). */
@@ -264,6 +265,11 @@ acct_write_ready(struct master *m, struct acct *a)
 		acct_rotate(m, a);
 }
 
+/* Lines kept while the file cannot be written, at most: past it a turn's
+ * lines are dropped (the sqlite history has them) rather than the
+ * master's memory growing with every event of a full or missing disk. */
+#define ACCT_READY_MAX (16u << 20)
+
 static void
 acct_flush_one(struct master *m, struct acct *a)
 {
@@ -271,6 +277,14 @@ acct_flush_one(struct master *m, struct acct *a)
 
 	if (a == NULL || (a->len == 0 && a->rlen == 0))
 		return;
+	if (a->rlen + a->len > ACCT_READY_MAX) {
+		if (!a->dropped)
+			log_warnx("accounting: %s not writable, its lines are dropped "
+			    "until it is", a->name);
+		a->dropped = true;
+		a->len = 0;
+	} else
+		a->dropped = false;
 	cap = a->rlen + a->len;
 	a->ready = xrealloc(a->ready, cap > 0 ? cap : 1);
 	memcpy(a->ready + a->rlen, a->pend, a->len);
