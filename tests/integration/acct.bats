@@ -125,8 +125,24 @@ for line in sys.stdin:
 	assert_output "64 1 0 0"
 	run -0 ev JOB_STATUS "$bad" '$5, $11'
 	assert_output "32 768"
+	# an array: one JOB_NEW with its indices, a JOB_START and a
+	# JOB_STATUS per element, by idx
+	submit -J 'evarr[1-2]' true
+	local arr=$JOBID
+	wait_job_state "$arr" DONE
+	wait_for ev_has "^\"JOB_STATUS\" \"10.1\" [0-9]* $arr 64 .* 2\$"
+	run -0 ev JOB_NEW "$arr" '$42'
+	assert_output '"evarr[1-2]"'
+	run -0 ev JOB_START "$arr" '$14'
+	assert_line 1
+	assert_line 2
+	run -0 ev JOB_STATUS "$arr" '$5, $12'
+	assert_line "64 1"
+	assert_line "64 2"
 	# every line whole: type, version, time first, quotes balanced
 	run -0 bash -c "cat '$EVENTS'* | grep -Evc '^\"[A-Z_]+\" \"10.1\" [0-9]+ ' || true"
+	assert_output 0
+	run -0 bash -c "cat '$EVENTS'* | awk -F'\"' 'NF % 2 == 0' | wc -l"
 	assert_output 0
 }
 
