@@ -18,6 +18,11 @@
  * MAX_ACCT_ARCHIVE_FILE they are deleted) and a new lsb.acct starts.
  * Nothing is written during start-up replay: those ends were written
  * when they happened.
+ *
+ * lsb.events (lsbevents.c formats its lines) goes through the same
+ * writer: its own struct acct (m->events), the same commit-then-write,
+ * the same once-a-second fdatasync and the same size rotation
+ * (lsb.events -> lsb.events.1 ...).
  */
 #include <sys/stat.h>
 #include <errno.h>
@@ -35,6 +40,7 @@
 #include "util.h"
 
 struct acct {
+	const char *name;	/* "lsb.acct" or "lsb.events" */
 	int fd;			/* lsb.acct, O_APPEND; -1 until first written */
 	off_t size;		/* its size, for rotation */
 	char *pend;		/* lines of the open transaction */
@@ -43,31 +49,34 @@ struct acct {
 	size_t rlen;
 	bool unsynced;		/* written since the last fdatasync */
 	bool warned;		/* the log said the directory fails */
+	bool dropped;		/* the log said lines are being dropped */
 };
 
+/* The writer of one file (m->acct: lsb.acct, m->events: lsb.events). */
 static struct acct *
-acct_get(struct master *m)
+acct_get(struct acct **slot, const char *name)
 {
-	if (m->acct == NULL) {
-		m->acct = xcalloc(1, sizeof(*m->acct));
-		m->acct->fd = -1;
+	if (*slot == NULL) {
+		*slot = xcalloc(1, sizeof(**slot));
+		(*slot)->fd = -1;
+		(*slot)->name = name;
 	}
-	return m->acct;
+	return *slot;
 }
 
-/* LSB_SHAREDIR/<cluster>/logdir/lsb.acct, or with ".N". */
+/* LSB_SHAREDIR/<cluster>/logdir/<name>, or with ".N". */
 static char *
-acct_path(struct master *m, int n)
+acct_path(struct master *m, const struct acct *a, int n)
 {
-	return n == 0 ? xasprintf("%s/%s/logdir/lsb.acct", m->conf->sharedir,
-	    m->conf->cluster) : xasprintf("%s/%s/logdir/lsb.acct.%d",
-	    m->conf->sharedir, m->conf->cluster, n);
+	return n == 0 ? xasprintf("%s/%s/logdir/%s", m->conf->sharedir,
+	    m->conf->cluster, a->name) : xasprintf("%s/%s/logdir/%s.%d",
+	    m->conf->sharedir, m->conf->cluster, a->name, n);
 }
 
 static int
 acct_open(struct master *m, struct acct *a)
 {
-	char *path = acct_path(m, 0), *dir = xasprintf("%s/%s/logdir",
+	char *path = acct_path(m, a, 0), *dir = xasprintf("%s/%s/logdir",
 	    m->conf->sharedir, m->conf->cluster);
 	struct stat st;
 
@@ -93,15 +102,15 @@ acct_rotate(struct master *m, struct acct *a)
 
 	for (n = 1; ; n++) {	/* the highest number in use */
 		struct stat st;
-		char *p = acct_path(m, (int)n);
+		char *p = acct_path(m, a, (int)n);
 		int gone = stat(p, &st) < 0;
 		free(p);
 		if (gone)
 			break;
 	}
 	for (; n >= 1; n--) {
-		from = acct_path(m, (int)n - 1);
-		to = acct_path(m, (int)n);
+		from = acct_path(m, a, (int)n - 1);
+		to = acct_path(m, a, (int)n);
 		if (keep > 0 && n > keep)
 			unlink(from);
 		else if (rename(from, to) < 0)
@@ -114,7 +123,7 @@ acct_rotate(struct master *m, struct acct *a)
 	close(a->fd);
 	a->fd = -1;
 	a->unsynced = false;
-	log_info("accounting: lsb.acct rotated at %lld bytes", (long long)a->size);
+	log_info("accounting: %s rotated at %lld bytes", a->name, (long long)a->size);
 	acct_open(m, a);	/* readers always find a (new, empty) lsb.acct */
 }
 
@@ -212,7 +221,15 @@ acct_note(struct master *m, long id, long idx, long when, long ended_before)
 
 	if (m->replaying || j == NULL || j->ndone + j->nexit == ended_before)
 		return;
-	acct_note_ended(m, acct_get(m), j, idx, when);
+	acct_note_ended(m, acct_get(&m->acct, "lsb.acct"), j, idx, when);
+}
+
+void
+acct_event_line(struct master *m, const char *line)
+{
+	struct acct *a = acct_get(&m->events, "lsb.events");
+
+	acct_append(&a->pend, &a->len, &a->cap, line, strlen(line));
 }
 
 long
@@ -234,7 +251,7 @@ acct_write_ready(struct master *m, struct acct *a)
 	n = write(a->fd, a->ready, a->rlen);
 	if (n < 0) {
 		if (!a->warned)
-			log_warn("accounting: write lsb.acct");
+			log_warn("accounting: write %s", a->name);
 		a->warned = true;
 		return;
 	}
@@ -248,14 +265,26 @@ acct_write_ready(struct master *m, struct acct *a)
 		acct_rotate(m, a);
 }
 
-void
-acct_flush(struct master *m)
+/* Lines kept while the file cannot be written, at most: past it a turn's
+ * lines are dropped (the sqlite history has them) rather than the
+ * master's memory growing with every event of a full or missing disk. */
+#define ACCT_READY_MAX (16u << 20)
+
+static void
+acct_flush_one(struct master *m, struct acct *a)
 {
-	struct acct *a = m->acct;
 	size_t cap;
 
 	if (a == NULL || (a->len == 0 && a->rlen == 0))
 		return;
+	if (a->rlen + a->len > ACCT_READY_MAX) {
+		if (!a->dropped)
+			log_warnx("accounting: %s not writable, its lines are dropped "
+			    "until it is", a->name);
+		a->dropped = true;
+		a->len = 0;
+	} else
+		a->dropped = false;
 	cap = a->rlen + a->len;
 	a->ready = xrealloc(a->ready, cap > 0 ? cap : 1);
 	memcpy(a->ready + a->rlen, a->pend, a->len);
@@ -265,10 +294,15 @@ acct_flush(struct master *m)
 }
 
 void
-acct_tick(struct master *m)
+acct_flush(struct master *m)
 {
-	struct acct *a = m->acct;
+	acct_flush_one(m, m->acct);
+	acct_flush_one(m, m->events);
+}
 
+static void
+acct_tick_one(struct master *m, struct acct *a)
+{
 	if (a == NULL)
 		return;
 	if (a->rlen > 0)
@@ -280,18 +314,32 @@ acct_tick(struct master *m)
 }
 
 void
-acct_close(struct master *m)
+acct_tick(struct master *m)
 {
-	struct acct *a = m->acct;
+	acct_tick_one(m, m->acct);
+	acct_tick_one(m, m->events);
+}
+
+static void
+acct_close_one(struct master *m, struct acct **slot)
+{
+	struct acct *a = *slot;
 
 	if (a == NULL)
 		return;
-	acct_flush(m);
-	acct_tick(m);
+	acct_flush_one(m, a);
+	acct_tick_one(m, a);
 	if (a->fd >= 0)
 		close(a->fd);
 	free(a->pend);
 	free(a->ready);
 	free(a);
-	m->acct = NULL;
+	*slot = NULL;
+}
+
+void
+acct_close(struct master *m)
+{
+	acct_close_one(m, &m->acct);
+	acct_close_one(m, &m->events);
 }

@@ -104,6 +104,7 @@ job_event(struct master *m, long id, long idx, const char *type, json_t *data)
 	struct jevent ev = { .id = id, .idx = idx, .type = type,
 	    .when = (long)now_real(), .data = data };
 	long when = ev.when, ended = acct_ended(m, id);
+	int before = t != NULL && t->scope == EVENT_JOB ? lsbevents_before(m, id, idx) : 0;
 	struct watch_snap snap;
 	char err[256];
 
@@ -122,6 +123,8 @@ job_event(struct master *m, long id, long idx, const char *type, json_t *data)
 		fatalx("cannot record %s event of job %ld", type, id);
 	loop_want_commit(m);
 	loop_want_sched(m);
+	if (t->scope != EVENT_ADMIN)	/* lsb.events, after commit */
+		lsbevents_note(m, id, idx, type, when, before, data);
 	json_decref(data);
 	if (t->scope == EVENT_JOB)
 		acct_note(m, id, idx, when, ended);	/* lsb.acct, after commit */

@@ -200,6 +200,7 @@ struct master {
 	struct event_base *base;
 	struct store *store;
 	struct acct *acct;	/* lsb.acct writer (acct.c), NULL until used */
+	struct acct *events;	/* lsb.events writer (acct.c, lsbevents.c) */
 	struct evconnlistener *tcp_listener;
 	struct event *unix_ev;	/* the command socket's accept (loop.c) */
 	int cmd_epfd;		/* command sockets, for loop_cmd_waiting; valid
@@ -488,6 +489,13 @@ void acct_note(struct master *m, long id, long idx, long when, long ended_before
 void acct_flush(struct master *m);
 void acct_tick(struct master *m);
 void acct_close(struct master *m);
+/* Queues one lsb.events line (written with lsb.acct's, after commit). */
+void acct_event_line(struct master *m, const char *line);
+/* lsbevents.c: lsb.events. lsbevents_before before an event (the state
+ * of the element it names), lsbevents_note after it (its records). */
+int lsbevents_before(struct master *m, long id, long idx);
+void lsbevents_note(struct master *m, long id, long idx, const char *type,
+    long when, int state_before, const json_t *data);
 
 /* jobmsg.c: bpost/bread (ops post, read; the "post" event). */
 #define JOBMSG_MAX_NUM 128		/* indexes 0..127, LSF's MAX_JOB_MSG_NUM */
