@@ -113,6 +113,19 @@ outpeek_bytes(struct outpeek *p, int fd, const char *file)
 	free(buf);
 }
 
+/* Reads the output that out names (file, its name in a failure). */
+static void
+outpeek_read(struct outpeek *p, const json_t *out, const struct jobspec *js,
+    const char *file)
+{
+	int fd = outpeek_open(p, out, js);
+
+	if (fd < 0)
+		return outpeek_fail(p, "internal", file, 1);
+	outpeek_bytes(p, fd, file);
+	close(fd);
+}
+
 /* A finished job's -o file, from the specification the master sent. */
 static void
 outpeek_finished(struct outpeek *p)
@@ -120,7 +133,6 @@ outpeek_finished(struct outpeek *p)
 	struct jobspec js;
 	char err[256], *path;
 	json_t *out;
-	int fd;
 
 	if (jobspec_parse(p->spec, &js, err, sizeof(err)) < 0)
 		return outpeek_fail(p, "internal", err, 0);
@@ -128,12 +140,7 @@ outpeek_finished(struct outpeek *p)
 		return outpeek_fail(p, "finished", js.out == NULL ? "The job had no "
 		    "output file (-o)" : "Its output went to nfs://: read it from the share", 0);
 	out = json_pack("{s:s}", "dest", path);
-	if ((fd = outpeek_open(p, out, &js)) < 0)
-		outpeek_fail(p, "internal", path, 1);
-	else {
-		outpeek_bytes(p, fd, path);
-		close(fd);
-	}
+	outpeek_read(p, out, &js, path);
 	json_decref(out);
 	free(path);
 }
@@ -149,25 +156,19 @@ outpeek_work(uv_work_t *req)
 	struct jobspec js;
 	json_t *spec = jobspec_load(spath, &js, err, sizeof(err)), *out = NULL;
 	const char *file;
-	int fd;
+	bool ended = spec == NULL || access(done, F_OK) == 0;
 
-	if (p->spec != NULL && (spec == NULL || access(done, F_OK) == 0))
+	if (ended && p->spec != NULL)
 		outpeek_finished(p);
-	else if (spec == NULL)
-		outpeek_fail(p, "finished", "Already finished", 0);
-	else if (access(done, F_OK) == 0)
+	else if (ended)
 		outpeek_fail(p, "finished", "Already finished", 0);
 	else if ((out = json_load_file(opath, 0, NULL)) == NULL ||
 	    (file = json_string_value(json_object_get(out, "dest"))) == NULL) {
 		json_object_set_new(p->rep, "ok", json_true());	/* starting, or no -o */
 		json_object_set_new(p->rep, "data", json_string(""));
 		json_object_set_new(p->rep, "file", out ? json_null() : json_string(""));
-	} else if ((fd = outpeek_open(p, out, &js)) < 0)
-		outpeek_fail(p, "internal", file, 1);
-	else {
-		outpeek_bytes(p, fd, file);
-		close(fd);
-	}
+	} else
+		outpeek_read(p, out, &js, file);
 	json_decref(spec);
 	json_decref(out);
 	free(spath);
