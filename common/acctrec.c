@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "acctrec.h"
+#include "eventrec.h"
 #include "util.h"
 
 enum ar_kind {
@@ -86,25 +87,8 @@ acctrec_field_name(size_t i)
 
 /* ---- writing ---- */
 
-struct ar_buf {
-	char *s;
-	size_t len, cap;
-};
-
 static void
-ar_put(struct ar_buf *b, const char *s, size_t n)
-{
-	if (b->len + n + 2 > b->cap) {
-		b->cap = (b->len + n + 2) * 2;
-		b->s = xrealloc(b->s, b->cap);
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void
-ar_putf(struct ar_buf *b, const char *fmt, ...)
+ar_putf(struct eventrec *b, const char *fmt, ...)
 {
 	char tmp[64];
 	va_list ap;
@@ -115,29 +99,9 @@ ar_putf(struct ar_buf *b, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		n = 0;
-	ar_put(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
+	eventrec_put(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
 }
 
-/* "text" with '"' doubled and line breaks as spaces (one record a line). */
-static void
-ar_put_quoted(struct ar_buf *b, const char *s)
-{
-	size_t run;
-
-	ar_put(b, "\"", 1);
-	while (s != NULL && *s != '\0') {
-		run = strcspn(s, "\"\n\r");	/* plain text: one copy */
-		ar_put(b, s, run);
-		s += run;
-		if (*s == '"')
-			ar_put(b, "\"\"", 2);
-		else if (*s != '\0')
-			ar_put(b, " ", 1);
-		if (*s != '\0')
-			s++;
-	}
-	ar_put(b, "\"", 1);
-}
 
 /* Usage as %f within the line's 64-byte field buffer (a read record may
  * hold anything). */
@@ -148,25 +112,25 @@ acctrec_clamp(double v)
 }
 
 static void
-ar_write_field(struct ar_buf *b, const struct ar_field *f, const struct acctrec *r)
+ar_write_field(struct eventrec *b, const struct ar_field *f, const struct acctrec *r)
 {
 	const char *base = (const char *)r;
 	size_t i;
 
 	switch (f->kind) {
-	case AR_CONST: ar_put(b, f->text, strlen(f->text)); break;
-	case AR_STR: ar_put_quoted(b, *(char *const *)(base + f->off)); break;
+	case AR_CONST: eventrec_put(b, f->text, strlen(f->text)); break;
+	case AR_STR: eventrec_put_quoted(b, *(char *const *)(base + f->off)); break;
 	case AR_LONG: ar_putf(b, "%ld", *(const long *)(base + f->off)); break;
 	case AR_DOUBLE: ar_putf(b, "%.6f", acctrec_clamp(*(const double *)(base + f->off)));
 		break;
-	case AR_EMPTY: ar_put(b, "\"\"", 2); break;
-	case AR_ZERO: ar_put(b, "0", 1); break;
-	case AR_UNKNOWN: ar_put(b, "-1", 2); break;
+	case AR_EMPTY: eventrec_put(b, "\"\"", 2); break;
+	case AR_ZERO: eventrec_put(b, "0", 1); break;
+	case AR_UNKNOWN: eventrec_put(b, "-1", 2); break;
 	case AR_HOSTS:
 		ar_putf(b, "%zu", r->nexec);
 		for (i = 0; i < r->nexec; i++) {
-			ar_put(b, " ", 1);
-			ar_put_quoted(b, r->exec_hosts[i]);
+			eventrec_put(b, " ", 1);
+			eventrec_put_quoted(b, r->exec_hosts[i]);
 		}
 		break;
 	}
@@ -175,15 +139,15 @@ ar_write_field(struct ar_buf *b, const struct ar_field *f, const struct acctrec 
 char *
 acctrec_format(const struct acctrec *r)
 {
-	struct ar_buf b = { NULL, 0, 0 };
+	struct eventrec b = { NULL, 0, 0 };
 	size_t i;
 
 	for (i = 0; i < nitems(ar_fields); i++) {
 		if (i > 0)
-			ar_put(&b, " ", 1);
+			eventrec_put(&b, " ", 1);
 		ar_write_field(&b, &ar_fields[i], r);
 	}
-	ar_put(&b, "\n", 1);
+	eventrec_put(&b, "\n", 1);
 	return b.s;
 }
 
@@ -195,27 +159,27 @@ static char *
 ar_token(const char **p)
 {
 	const char *s = *p;
-	struct ar_buf b = { NULL, 0, 0 };
+	struct eventrec b = { NULL, 0, 0 };
 
 	while (*s == ' ' || *s == '\t')
 		s++;
 	if (*s == '\0' || *s == '\n')
 		return NULL;
-	ar_put(&b, "", 0);
+	eventrec_put(&b, "", 0);
 	if (*s == '"') {
 		for (s++; *s != '\0' && *s != '\n'; s++) {
 			if (*s == '"' && s[1] == '"')
-				ar_put(&b, s++, 1);
+				eventrec_put(&b, s++, 1);
 			else if (*s == '"')
 				break;
 			else
-				ar_put(&b, s, 1);
+				eventrec_put(&b, s, 1);
 		}
 		if (*s == '"')
 			s++;
 	} else
 		for (; *s != '\0' && *s != ' ' && *s != '\t' && *s != '\n'; s++)
-			ar_put(&b, s, 1);
+			eventrec_put(&b, s, 1);
 	*p = s;
 	return b.s ? b.s : xstrdup("");
 }

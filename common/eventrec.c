@@ -7,8 +7,8 @@
 #include "eventrec.h"
 #include "util.h"
 
-static void
-er_put(struct eventrec *b, const char *s, size_t n)
+void
+eventrec_put(struct eventrec *b, const char *s, size_t n)
 {
 	if (b->len + n + 2 > b->cap) {
 		b->cap = (b->len + n + 2) * 2;
@@ -24,7 +24,7 @@ static void
 er_sep(struct eventrec *b)
 {
 	if (b->len > 0)
-		er_put(b, " ", 1);
+		eventrec_put(b, " ", 1);
 }
 
 void
@@ -43,35 +43,41 @@ eventrec_long(struct eventrec *b, long v)
 	int n = snprintf(tmp, sizeof(tmp), "%ld", v);
 
 	er_sep(b);
-	er_put(b, tmp, (size_t)n);
+	eventrec_put(b, tmp, (size_t)n);
 }
 
 void
 eventrec_raw(struct eventrec *b, const char *text)
 {
 	er_sep(b);
-	er_put(b, text, strlen(text));
+	eventrec_put(b, text, strlen(text));
+}
+
+void
+eventrec_put_quoted(struct eventrec *b, const char *s)
+{
+	size_t run;
+
+	eventrec_put(b, "\"", 1);
+	while (s != NULL && *s != '\0') {
+		run = strcspn(s, "\"\n\r");	/* plain text: one copy */
+		eventrec_put(b, s, run);
+		s += run;
+		if (*s == '"')
+			eventrec_put(b, "\"\"", 2);
+		else if (*s != '\0')
+			eventrec_put(b, " ", 1);
+		if (*s != '\0')
+			s++;
+	}
+	eventrec_put(b, "\"", 1);
 }
 
 void
 eventrec_str(struct eventrec *b, const char *s)
 {
-	size_t run;
-
 	er_sep(b);
-	er_put(b, "\"", 1);
-	while (s != NULL && *s != '\0') {
-		run = strcspn(s, "\"\n\r");	/* plain text: one copy */
-		er_put(b, s, run);
-		s += run;
-		if (*s == '"')
-			er_put(b, "\"\"", 2);
-		else if (*s != '\0')
-			er_put(b, " ", 1);
-		if (*s != '\0')
-			s++;
-	}
-	er_put(b, "\"", 1);
+	eventrec_put_quoted(b, s);
 }
 
 char *
@@ -79,7 +85,7 @@ eventrec_end(struct eventrec *b)
 {
 	char *line;
 
-	er_put(b, "\n", 1);
+	eventrec_put(b, "\n", 1);
 	line = b->s;
 	b->s = NULL;
 	b->len = b->cap = 0;

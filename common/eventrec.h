@@ -25,6 +25,10 @@ void eventrec_long(struct eventrec *b, long v);
 void eventrec_str(struct eventrec *b, const char *s);
 /* Text as is (a constant such as the host factor "1.00"). */
 void eventrec_raw(struct eventrec *b, const char *text);
+/* Bytes as they are, and a string quoted as above, with no blank before
+ * them (lsb.acct's writer, acctrec.c, builds its lines with these too). */
+void eventrec_put(struct eventrec *b, const char *s, size_t n);
+void eventrec_put_quoted(struct eventrec *b, const char *s);
 /* The line, ending in '\n' (the caller frees it); b is empty again. */
 char *eventrec_end(struct eventrec *b);
 
