@@ -269,35 +269,19 @@ flow_retry(struct master *m, struct elem *e, const json_t *msg)
 	    "reason", reason)) == 0;
 }
 
-/* The input being built: JSON text, grown by doubling. */
-struct flow_buf {
-	char *b;
-	size_t len, cap;
-};
-
+/* The items of the JSON array text arr onto f, a comma first unless they
+ * are the first items (*any). */
 static void
-flow_buf_add(struct flow_buf *f, const char *s, size_t n)
-{
-	if (f->len + n + 1 > f->cap) {
-		f->cap = (f->len + n + 1) * 2;
-		f->b = xrealloc(f->b, f->cap);
-	}
-	memcpy(f->b + f->len, s, n);
-	f->len += n;
-	f->b[f->len] = '\0';
-}
-
-/* The items of the JSON array text arr, after those already there. */
-static void
-flow_buf_items(struct flow_buf *f, const char *arr)
+flow_input_items(FILE *f, const char *arr, bool *any)
 {
 	size_t n = strlen(arr);
 
 	if (n <= 2)	/* "[]" */
 		return;
-	if (f->len > 1)
-		flow_buf_add(f, ",", 1);
-	flow_buf_add(f, arr + 1, n - 2);
+	if (*any)
+		fputc(',', f);
+	fwrite(arr + 1, 1, n - 2, f);
+	*any = true;
 }
 
 char *
@@ -305,32 +289,37 @@ flow_input(struct master *m, struct job *j)
 {
 	struct flow_step *s = flow_step_of(m, j->id);
 	json_t *after = s ? json_object_get(s->node, "after") : NULL, *v;
-	struct flow_buf f = { NULL, 0, 0 };
 	struct job *p;
 	const char *r;
-	char *items;
-	size_t i;
+	char *items, *text = NULL;
+	size_t i, len = 0;
+	bool any = false;
+	FILE *f;
 
 	if (json_array_size(after) == 0)
 		return NULL;
 	p = flow_step_job(m, (long)json_integer_value(json_array_get(after, 0)));
 	if (json_array_size(after) == 1 && p != NULL && !job_is_array(p))
 		return xstrdup((r = job_result(p, 0)) != NULL ? r : "null");
-	flow_buf_add(&f, "[", 1);
+	if ((f = open_memstream(&text, &len)) == NULL)
+		fatal("open_memstream");
+	fputc('[', f);
 	json_array_foreach(after, i, v) {
 		p = flow_step_job(m, (long)json_integer_value(v));
 		items = p != NULL ? job_results_json(p) : xstrdup("[null]");
-		flow_buf_items(&f, items);
+		flow_input_items(f, items, &any);
 		free(items);
 	}
-	flow_buf_add(&f, "]", 1);
-	if (f.len > FLOW_INPUT_MAX) {
+	fputc(']', f);
+	if (fclose(f) != 0)
+		fatal("open_memstream");
+	if (len > FLOW_INPUT_MAX) {
 		log_warnx("job %ld: the results of the steps it waits on are %zu bytes, "
-		    "over %u: no PUMICE_FLOW_INPUT", j->id, f.len, FLOW_INPUT_MAX);
-		free(f.b);
+		    "over %u: no PUMICE_FLOW_INPUT", j->id, len, FLOW_INPUT_MAX);
+		free(text);
 		return NULL;
 	}
-	return f.b;
+	return text;
 }
 
 void

@@ -13,6 +13,11 @@ fl_require_root
 command -v ip >/dev/null && command -v tc >/dev/null || { fl_result SKIP "needs ip and tc"; exit 0; }
 
 link_timeout=16
+# (c) the cut lasts this long past the -r job's requeue (part of the fault)
+CUT_EXTRA=3
+# (c) after both jobs ended, how long a second run of either is watched for
+# (a window: a fenced-off copy would write its line within it)
+WATCH_AFTER=5
 nm=pfm$$ na=pfa$$ vm=pfvm$$ va=pfva$$
 
 netns_setup() {
@@ -120,11 +125,11 @@ stat_n=$(bjobs -noheader -o stat "$id_n")
 say "(c) long cut: -r job $id_r on node2 after ${req} s; job $id_n is $stat_n"
 fl_check "(c) -r job requeued to node2" [ "$(bjobs -noheader -o exec_host "$id_r" | cut -d: -f1)" = node2 ]
 fl_check "(c) job without -r is UNKWN" [ "$stat_n" = UNKWN ]
-sleep 3
+sleep "$CUT_EXTRA"
 ip -n "$na" link set "$va" up
 fl_wait_for 90 all_stat DONE "$id_r" || fl_fail "(c) -r job not DONE"
 fl_wait_for 90 eval 'all_stat DONE "$id_n" || all_stat EXIT "$id_n"' || fl_fail "(c) job without -r did not end"
-sleep 5
+sleep "$WATCH_AFTER"
 say "(c) after the link healed: job $id_n $(bjobs -noheader -o stat "$id_n"); ran: $(grep -cE "^($id_r|$id_n) " "$W/ran") lines for the two jobs"
 tw=$(twice)
 if [ "$tw" -gt 0 ]; then

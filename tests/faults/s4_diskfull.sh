@@ -20,6 +20,9 @@ secs=${FAULT_DISK_SECONDS:-20}
 # back-off (1, 2, 4, 8 s ...) allows about a burst of 4 (the host's slots)
 # per period; without it the master re-dispatched ~1,200 times a second
 SPOOL_MAX_RATE=2
+# how long the refused starts on the full spool are counted (a measurement
+# window, not a wait: several back-off periods fit in it)
+SPOOL_MEASURE_SECONDS=15
 
 # tmpfs_over DIR KB: DIR's content moved onto a new tmpfs of KB (the
 # cluster must be stopped); unmounted at exit.
@@ -47,6 +50,8 @@ submit_loop() {
 	done
 }
 
+RESTART_BACKOFF=0.5	# seconds between two failed starts of the master
+
 # watch_master: restarts the master whenever it exits; counts the exits.
 watch_master() {
 	local p
@@ -54,9 +59,12 @@ watch_master() {
 		p=$(fl_daemon_pid master)
 		if [ -z "$p" ] || fl_gone "$p"; then
 			echo "$(date +%T) master ${p:-?} exited" >>"$W/crashes"
-			PUMICE_CONNECT_TIMEOUT=2 fl_restart || true
+			# a start that fails at once is retried after a back-off
+			PUMICE_CONNECT_TIMEOUT=2 fl_restart || sleep "$RESTART_BACKOFF"
+			continue
 		fi
-		sleep 0.5
+		# until this master exits or the scenario says stop
+		fl_wait_for 3600 eval '[ -e "$W/stop.watch" ] || fl_gone "$p"' || true
 	done
 }
 
@@ -131,7 +139,7 @@ fl_check "spool full: bhosts -l names the cause and the retry time" \
 	eval '[[ "$fault" == *"No space left on device"*"tried again at"* ]]'
 r0=$(refusals)
 t0=$(fl_now)
-sleep 15
+sleep "$SPOOL_MEASURE_SECONDS"
 r1=$(refusals)
 t1=$(fl_now)
 ms=$(fl_ms "$t0" "$t1")

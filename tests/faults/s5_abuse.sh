@@ -18,6 +18,9 @@ rss() {
 	awk '/^VmRSS:/ { print int($2 / 1024) }' "/proc/$(fl_daemon_pid master)/status"
 }
 
+# seconds between two lsid probes (a sampling rate, not a wait)
+PROBE_INTERVAL=0.2
+
 # probe FILE: lsid latencies in ms, one a line, until the stop file.
 probe() {
 	local t0
@@ -28,7 +31,7 @@ probe() {
 		else
 			echo fail >>"$1"
 		fi
-		sleep 0.2
+		sleep "$PROBE_INTERVAL"
 	done
 }
 
