@@ -61,6 +61,23 @@ strmap_get(struct strmap *m, const char *key, int create)
 }
 
 void
+strmap_del(struct strmap *m, const char *key)
+{
+	struct strmap_ent **pe, *e;
+
+	if (m->size == 0)
+		return;
+	for (pe = &m->tab[strmap_hash(key, m->size)]; (e = *pe) != NULL; pe = &e->next)
+		if (strcmp(e->key, key) == 0) {
+			*pe = e->next;
+			free(e->key);
+			free(e);
+			m->count--;
+			return;
+		}
+}
+
+void
 strmap_clear(struct strmap *m)
 {
 	struct strmap_ent *e, *next;

@@ -22,6 +22,8 @@ struct strmap {
 
 /* The entry for key; created (zeroed) when create, else NULL if absent. */
 struct strmap_ent *strmap_get(struct strmap *m, const char *key, int create);
+/* Removes key's entry, if any (its p is the owner's to free). */
+void strmap_del(struct strmap *m, const char *key);
 void strmap_clear(struct strmap *m);
 /* Calls fn on every entry. */
 void strmap_foreach(struct strmap *m, void (*fn)(struct strmap_ent *, void *),

@@ -322,6 +322,42 @@ flow_input(struct master *m, struct job *j)
 	return text;
 }
 
+static bool
+flow_any_step_here(struct master *m, struct flow *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->nsteps; i++)
+		if (flow_step_job(m, f->steps[i].job) != NULL)
+			return true;
+	return false;
+}
+
+void
+flow_forget_gone(struct master *m)
+{
+	struct flow *f, *next;
+	char key[32];
+	size_t i;
+
+	if (m->flows == NULL)
+		return;
+	for (f = TAILQ_FIRST(&m->flows->list); f != NULL; f = next) {
+		next = TAILQ_NEXT(f, entry);
+		if (flow_any_step_here(m, f))
+			continue;
+		log_info("workflow %ld: every step's job was purged, forgotten", f->id);
+		for (i = 0; i < f->nsteps; i++) {
+			snprintf(key, sizeof(key), "%ld", f->steps[i].job);
+			strmap_del(&m->flows->byjob, key);
+		}
+		TAILQ_REMOVE(&m->flows->list, f, entry);
+		store_delete_flow(m->store, f->id);
+		loop_want_commit(m);
+		flow_free(f);
+	}
+}
+
 void
 flow_free_all(struct master *m)
 {

@@ -70,6 +70,9 @@ bool flow_retry(struct master *m, struct elem *e, const json_t *msg);
  * every step it waits on, in tree order, an array's in index order. */
 #define FLOW_INPUT_MAX (16u << 20)
 char *flow_input(struct master *m, struct job *j);
+/* Forgets the workflows none of whose steps' jobs is in memory any more
+ * (all purged after CLEAN_PERIOD), and deletes their records. */
+void flow_forget_gone(struct master *m);
 void flow_free_all(struct master *m);
 
 /* flowsub.c: op flow_submit. */

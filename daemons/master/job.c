@@ -20,6 +20,7 @@
 #include "envtab.h"
 #include "jobstate.h"
 #include "log.h"
+#include "flow.h"
 #include "master.h"
 #include "proto.h"
 #include "sched.h"
@@ -765,5 +766,6 @@ job_purge_old(struct master *m, long now)
 			job_free(j);
 		}
 	}
+	flow_forget_gone(m);	/* workflows whose every step went */
 	history_expire(m, now);
 }

@@ -629,6 +629,8 @@ int store_events_close(struct store_cursor *c, long *last_submit, char *err,
 /* sqlite locks each call: a cursor may be read on another thread. */
 bool store_threadsafe(void);
 int store_delete_job(struct store *s, long id);
+/* Deletes workflow fid's record (its "flow" event). */
+int store_delete_flow(struct store *s, long fid);
 int store_forget_reused(struct store *s, long id);
 int store_expire(struct store *s, long before);
 json_t *store_job_events(struct store *s, long id);

@@ -42,7 +42,7 @@
 #include "util.h"
 
 /* One write of the open transaction, kept until it commits. */
-enum store_op_kind { STORE_OP_EVENT, STORE_OP_ENV, STORE_OP_DELETE };
+enum store_op_kind { STORE_OP_EVENT, STORE_OP_ENV, STORE_OP_DELETE, STORE_OP_DELETE_FLOW };
 
 struct store_op {
 	enum store_op_kind kind;
@@ -291,10 +291,19 @@ store_exec_delete(struct store *s, const struct store_op *op)
 	return store_exec_id(s, "DELETE FROM history WHERE job=?", op->id);
 }
 
+/* A workflow's record (the "flow" event of job 0 whose fid is op->id). */
+static int
+store_exec_delete_flow(struct store *s, const struct store_op *op)
+{
+	return store_exec_id(s, "DELETE FROM events WHERE job=0 AND type='flow' "
+	    "AND json_extract(data, '$.fid')=?", op->id);
+}
+
 static int (*const store_exec_op[])(struct store *, const struct store_op *) = {
 	[STORE_OP_EVENT] = store_exec_event,
 	[STORE_OP_ENV] = store_exec_env,
 	[STORE_OP_DELETE] = store_exec_delete,
+	[STORE_OP_DELETE_FLOW] = store_exec_delete_flow,
 };
 
 static void
@@ -387,6 +396,13 @@ store_delete_job(struct store *s, long id)
 {
 	return store_run(s, store_op_push(s, STORE_OP_DELETE, id, 0, 0, NULL,
 	    NULL, NULL));
+}
+
+int
+store_delete_flow(struct store *s, long fid)
+{
+	return store_run(s, store_op_push(s, STORE_OP_DELETE_FLOW, fid, 0, 0,
+	    NULL, NULL, NULL));
 }
 
 bool

@@ -323,3 +323,25 @@ step_state() {
 	run jq -c . join.in
 	assert_output '[{"i":1},null,{"i":3}]'
 }
+
+# Last in the file: it shortens CLEAN_PERIOD for the rest of the cluster.
+@test "a workflow whose steps were all purged is forgotten, also after a restart" {
+	local pid params=$CLUSTER_DIR/conf/lsbatch/pumice/configdir/lsb.params
+	sed -i 's/^CLEAN_PERIOD = .*/CLEAN_PERIOD = 2/' "$params"
+	pid=$(cat "$CLUSTER_DIR/run/master.pid")
+	kill -TERM "$pid"
+	wait_for bash -c "! kill -0 $pid 2>/dev/null"
+	pumice cluster start "$CLUSTER_DIR" >/dev/null
+	flow_submit chain -name purged true true
+	wait_flow_state "$FLOWID" DONE
+	wait_for -t 40 bash -c "! bflow status $FLOWID >/dev/null 2>&1"
+	run -255 bflow status "$FLOWID"
+	assert_output "Workflow <$FLOWID>: No such workflow"
+	# the steps' jobs are in the history; the workflow's record is gone
+	run -0 bhist -l "${STEPJOB[step2]}"
+	restart_master
+	run -255 bflow status "$FLOWID"
+	assert_output "Workflow <$FLOWID>: No such workflow"
+	run -0 bflow status
+	refute_line --regexp "^$FLOWID "
+}
