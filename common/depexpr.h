@@ -42,6 +42,10 @@ struct dep_node {
 /* Parses an expression; NULL with "Dependency condition syntax error: ..." */
 struct dep_node *dep_parse(const char *s, char *err, size_t errlen);
 void dep_free(struct dep_node *n);
+/* Nodes from alloc (zeroed blocks) and back to release, with their size,
+ * instead of malloc: set once, before any expression is parsed (the
+ * master keeps a job's among its jobs' blocks). */
+void dep_set_allocator(void *(*alloc)(size_t), void (*release)(void *, size_t));
 /* Canonical text, e.g. "done(12) && ended(sort*)"; malloc'd. */
 char *dep_format(const struct dep_node *n);
 
