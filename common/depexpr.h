@@ -29,12 +29,12 @@ struct dep_target {
 	char *name;		/* when X is a name (may end in '*'), else NULL */
 };
 
-struct dep_node {
+struct dep_node {	/* the enums together: a pending job keeps one */
 	enum dep_kind kind;
-	struct dep_node *left, *right;	/* AND, OR; NOT uses left */
 	enum dep_cond cond;		/* COND */
-	struct dep_target target;
 	enum dep_op op;			/* exit() code test, num*() count test */
+	struct dep_node *left, *right;	/* AND, OR; NOT uses left */
+	struct dep_target target;
 	long value;
 	char *text;			/* external() text */
 };
