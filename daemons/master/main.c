@@ -80,7 +80,6 @@ main(int argc, char **argv)
 	if (optind != argc)
 		usage();
 	umask(DAEMON_UMASK);
-	memtrim_init();
 	memset(&m, 0, sizeof(m));
 	if ((m.conf = conf_load(envdir, 1, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "pumice-master: %s\n", err);

@@ -302,7 +302,6 @@ bool conn_admit(struct master *m, const struct sockaddr *sa);
 bool memtrim_worth(size_t len);	/* a frame of len bytes: trim after it */
 void memtrim_now(void);
 void memtrim_after_frame(size_t len);
-void memtrim_init(void);	/* fixed malloc thresholds, at start */
 
 /* agentlink.c */
 /* Seconds without a message after which an agent's link is dropped

@@ -18,25 +18,6 @@
 
 #define MEMTRIM_FRAME (1024 * 1024)
 
-/*
- * Fixed thresholds instead of glibc's sliding ones. Once a large block
- * (a 16 MB request frame) is freed, glibc raises its mmap threshold to
- * that size and its trim threshold to twice it, for good: from then on
- * the scheduler's per-pass arrays and a pack's buffers come from the heap
- * and stay resident once freed (about 300 bytes a pending job, measured
- * with a -pack of 10,000 jobs). Fixed, large blocks are mapped and given
- * back when freed, and the top of the heap is trimmed as it shrinks.
- */
-#define MEMTRIM_MMAP_THRESHOLD (128 * 1024)
-#define MEMTRIM_TRIM_THRESHOLD (128 * 1024)
-
-void
-memtrim_init(void)
-{
-	mallopt(M_MMAP_THRESHOLD, MEMTRIM_MMAP_THRESHOLD);
-	mallopt(M_TRIM_THRESHOLD, MEMTRIM_TRIM_THRESHOLD);
-}
-
 bool
 memtrim_worth(size_t len)
 {
