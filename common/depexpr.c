@@ -88,10 +88,22 @@ dep_accept(struct dep_parser *ps, const char *tok)
 	return 1;
 }
 
+/* Where nodes come from (dep_set_allocator): malloc's unless set. */
+static void *(*dep_node_alloc)(size_t);
+static void (*dep_node_release)(void *, size_t);
+
+void
+dep_set_allocator(void *(*alloc)(size_t), void (*release)(void *, size_t))
+{
+	dep_node_alloc = alloc;
+	dep_node_release = release;
+}
+
 static struct dep_node *
 dep_new(enum dep_kind kind)
 {
-	struct dep_node *n = xcalloc(1, sizeof(*n));
+	struct dep_node *n = dep_node_alloc ? dep_node_alloc(sizeof(*n)) :
+	    xcalloc(1, sizeof(*n));
 
 	n->kind = kind;
 	return n;
@@ -385,7 +397,10 @@ dep_free(struct dep_node *n)
 	free(n->target.idx);
 	free(n->target.name);
 	free(n->text);
-	free(n);
+	if (dep_node_release)
+		dep_node_release(n, sizeof(*n));
+	else
+		free(n);
 }
 
 /* Whether a name must be quoted to parse back as the same name. */

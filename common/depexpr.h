@@ -29,12 +29,12 @@ struct dep_target {
 	char *name;		/* when X is a name (may end in '*'), else NULL */
 };
 
-struct dep_node {
+struct dep_node {	/* the enums together: a pending job keeps one */
 	enum dep_kind kind;
-	struct dep_node *left, *right;	/* AND, OR; NOT uses left */
 	enum dep_cond cond;		/* COND */
-	struct dep_target target;
 	enum dep_op op;			/* exit() code test, num*() count test */
+	struct dep_node *left, *right;	/* AND, OR; NOT uses left */
+	struct dep_target target;
 	long value;
 	char *text;			/* external() text */
 };
@@ -42,6 +42,10 @@ struct dep_node {
 /* Parses an expression; NULL with "Dependency condition syntax error: ..." */
 struct dep_node *dep_parse(const char *s, char *err, size_t errlen);
 void dep_free(struct dep_node *n);
+/* Nodes from alloc (zeroed blocks) and back to release, with their size,
+ * instead of malloc: set once, before any expression is parsed (the
+ * master keeps a job's among its jobs' blocks). */
+void dep_set_allocator(void *(*alloc)(size_t), void (*release)(void *, size_t));
 /* Canonical text, e.g. "done(12) && ended(sort*)"; malloc'd. */
 char *dep_format(const struct dep_node *n);
 

@@ -494,6 +494,9 @@ conn_take_frame(struct conn *c, struct evbuffer *in)
 		c->m->conn_ops[c->kind].on_msg(c->m, c, msg);
 	json_decref(msg);
 	memtrim_after_frame(used);
+	/* and again once its reply has left: a pack's reply waits for the
+	 * commit, which frees what recording its jobs took */
+	c->trim_on_drain |= memtrim_worth(used);
 	return c->dead ? -1 : 1;
 }
 

@@ -325,7 +325,7 @@ job_from_head(struct master *m, struct job *j, const struct jobspec_head *h,
 	if (h->dep != NULL && (j->dep = dep_parse(h->dep, err, errlen)) == NULL)
 		return -1;
 	j->arr.limit = h->limit;
-	j->name = xstrdup(h->name);
+	j->name = jobslab_strdup(h->name);
 	j->user = jobspec_str(m, h->user);
 	j->queue = jobspec_str(m, h->queue);
 	j->from_host = jobspec_str(m, h->from_host ? h->from_host : "-");
@@ -349,7 +349,7 @@ job_apply_submit(struct master *m, struct job *none, const struct jevent *ev,
 	if (job_find(m, ev->id) != NULL)
 		return errf(err, errlen, "job %ld exists", ev->id);
 	/* with room for its first element (job_first_elem) */
-	j = xcalloc(1, sizeof(*j) + sizeof(struct elem));
+	j = jobslab_alloc(sizeof(*j) + sizeof(struct elem));
 	j->id = ev->id;
 	if (jobspec_submit(m, j, ev, &h) < 0) {
 		errf(err, errlen, "submit event cannot be read");
@@ -678,11 +678,11 @@ job_free(struct job *j)
 	arrayspec_free(&j->arr);
 	dep_free(j->dep);
 	jobspec_free(j);
-	free(j->name);
+	jobslab_free_str(j->name);
 	free(j->pend_kill_reason);
 	free(j->pend_detail);
 	jobreq_free(j->req);
-	free(j);
+	jobslab_free(j, sizeof(*j) + sizeof(struct elem));
 }
 
 void

@@ -182,8 +182,8 @@ jobctl_refresh(struct master *m, struct job *j, json_t *spec, char *err,
 		return -1;
 	dep_free(j->dep);
 	j->dep = d;
-	free(j->name);
-	j->name = xstrdup(name);
+	jobslab_free_str(j->name);
+	j->name = jobslab_strdup(name);
 	j->queue = jobspec_str(m, queue);
 	snapshot_job_changed(m, j);
 	jobreq_free(j->req);	/* -R, -gpu, -n, -M...: derived again */

@@ -105,8 +105,8 @@ jobspec_env_of(struct master *m, long id, json_t *data)
 	return e;
 }
 
-/* Compact text in a block of its own size: json_dumps's buffer grows by
- * doubling, up to twice the text, for as long as the job lives. */
+/* Compact text in a block of its own size (json_dumps's buffer grows by
+ * doubling, up to twice the text), among the jobs' blocks (jobslab.c). */
 static char *
 jobspec_encode(json_t *tree)
 {
@@ -114,9 +114,21 @@ jobspec_encode(json_t *tree)
 
 	if (text == NULL)
 		return NULL;
-	fit = xstrdup(text);
+	fit = jobslab_strdup(text);
 	free(text);
 	return fit;
+}
+
+/* The spec's text as j's, from jobslab or (slab false) malloc's. */
+static void
+jobspec_set_text(struct job *j, char *text, bool slab)
+{
+	if (j->spec_slab)
+		jobslab_free_str(j->spec_enc);
+	else
+		free(j->spec_enc);
+	j->spec_enc = text;
+	j->spec_slab = slab;
 }
 
 /* A submit as a tree (live, history, older databases): its environment
@@ -126,9 +138,12 @@ static int
 jobspec_submit_tree(struct master *m, struct job *j, json_t *tree,
     struct jobspec_head *h)
 {
+	char *text;
+
 	j->env = jobspec_env_of(m, j->id, tree);
-	if ((j->spec_enc = jobspec_encode(tree)) == NULL)
+	if ((text = jobspec_encode(tree)) == NULL)
 		return -1;
+	jobspec_set_text(j, text, true);
 	return jobspec_head_read(j->spec_enc, h);
 }
 
@@ -139,10 +154,10 @@ jobspec_submit_text(struct master *m, struct job *j, const struct jevent *ev,
     const struct jobspec_head *h)
 {
 	if (ev->text_own != NULL && *ev->text_own == ev->text) {
-		j->spec_enc = *ev->text_own;
+		jobspec_set_text(j, *ev->text_own, false);
 		*ev->text_own = NULL;
 	} else
-		j->spec_enc = xstrdup(ev->text);
+		jobspec_set_text(j, jobslab_strdup(ev->text), true);
 	j->env = jobspec_env_by_id(m, j->id, h->env_id);
 }
 
@@ -431,8 +446,7 @@ jobspec_replace(struct job *j, json_t *tree)
 	json_object_del(tree, "env");	/* stays the interned one */
 	if ((text = jobspec_encode(tree)) == NULL)
 		return;
-	free(j->spec_enc);
-	j->spec_enc = text;
+	jobspec_set_text(j, text, true);
 }
 
 json_t *
@@ -444,8 +458,7 @@ jobspec_env(const struct job *j)
 void
 jobspec_free(struct job *j)
 {
-	free(j->spec_enc);
-	j->spec_enc = NULL;
+	jobspec_set_text(j, NULL, false);
 	envent_release(j->env);
 	j->env = NULL;
 }

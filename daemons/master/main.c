@@ -97,6 +97,7 @@ main(int argc, char **argv)
 		fatalx("%s", err);
 	m.hostname = master_hostname();
 	master_init(&m);
+	dep_set_allocator(jobslab_alloc, jobslab_free);	/* a job's dep nodes */
 	if ((m.store = store_open(m.conf->statedir, err, sizeof(err))) == NULL)
 		fatalx("%s", err);
 	if (job_replay(&m, err, sizeof(err)) < 0)

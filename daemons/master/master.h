@@ -57,13 +57,13 @@ struct elem {
 	struct job *job;
 	long idx;
 	int state;		/* JS_* */
+	int nslots;
 	long start_time, finish_time;
 	int exit_code, signal;
 	char *reason;		/* exit reason text, or NULL */
 	char *kill_reason;	/* set when a kill was asked while running */
 	struct elem_extra *x;	/* cwd, result (jobresult.c), or NULL */
 	char **hosts;		/* one per slot */
-	int nslots;
 	struct host *host;	/* first execution host while running */
 	double cpu;
 	long maxrss;
@@ -106,6 +106,7 @@ struct job {
 	bool pend_killed;	/* arrays: every not-started element ended */
 	bool pend_held;		/* arrays: not-started elements without a record
 				   are PSUSP (bstop/bsub -H on the whole array) */
+	bool spec_slab;		/* spec_enc is jobslab's, else malloc's */
 	/*
 	 * Dispatch order within a queue (btop/bbot, jobctl.c): the scheduler
 	 * sorts pending jobs by queue priority, then by order, then by id.
@@ -115,11 +116,12 @@ struct job {
 	long order;
 	char *pend_kill_reason;
 	long pend_kill_time;
-	/* counters over all indices */
-	long count, nrun, ndone, nexit;
+	/* counters over all indices (int: an array has at most
+	   MAX_JOB_ARRAY_SIZE elements, and every job pays for them) */
+	int count, nrun, ndone, nexit;
 	/* elements with a record, by state (bit position of JS_PEND .. JS_DONE;
 	   elem_set_state keeps them); job_nstate adds the unstarted ones */
-	long nstate[JOB_NSTATE];
+	int nstate[JOB_NSTATE];
 	const char *pend_reason;	/* set by the scheduler */
 	char *pend_detail;
 	struct jobreq *req;	/* parsed requirements (jobreq.c), on first use */
@@ -424,6 +426,12 @@ bool job_finished(const struct job *j);
 /* job.c: the empty tables of a new master (lists, first job id). */
 void master_init(struct master *m);
 void job_free_all(struct master *m);
+/* jobslab.c: zeroed blocks kept densely for as long as a job lives;
+ * jobslab_free is given the size jobslab_alloc was. */
+void *jobslab_alloc(size_t n);
+void jobslab_free(void *p, size_t n);
+char *jobslab_strdup(const char *s);
+void jobslab_free_str(char *s);
 void job_purge_old(struct master *m, long now);
 json_t *job_record(struct master *m, struct job *j, long idx);
 /* bsub -P, else the submitter's LSB_DEFAULTPROJECT, else DEFAULT_PROJECT,

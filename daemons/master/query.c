@@ -327,7 +327,7 @@ query_queues(struct master *m, struct reqctx *rq, json_t *args)
 			if (strcmp(j->queue, q->name) != 0)
 				continue;
 			pend += job_pending_count(j) * j->nslots;
-			run += j->nrun * j->nslots;
+			run += (long)j->nrun * j->nslots;
 		}
 		json_array_append_new(queues, json_pack("{s:s, s:i, s:s, s:o, s:o, s:o, "
 		    "s:o, s:I, s:I, s:I, s:i}", "name", q->name, "priority", q->priority,

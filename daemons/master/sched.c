@@ -510,7 +510,7 @@ sched_one(struct sched_run *s, struct job *j, const struct place_job *pj,
 	long idx;
 
 	if (j->arr.limit > 0 && j->nrun >= j->arr.limit) {
-		snprintf(detail, sizeof(detail), "%ld/%ld elements running", j->nrun,
+		snprintf(detail, sizeof(detail), "%d/%ld elements running", j->nrun,
 		    j->arr.limit);
 		sched_set_detail(j, "The job array has reached its job slot limit", detail);
 		return false;
