@@ -637,6 +637,12 @@ bool store_in_history(struct store *s, long id);
 /* The envs table: each distinct job environment once (envtab.c). */
 char *store_env_text(struct store *s, const char *id);
 int store_put_env(struct store *s, const char *id, const char *text);
+/* Fairshare usage per "queue|account" (fairshare.c). */
+int store_put_share(struct store *s, const char *account, double usage,
+    long when);
+typedef void (*store_share_fn)(void *arg, const char *account, double usage,
+    long when);
+int store_shares_load(struct store *s, store_share_fn fn, void *arg);
 /* True when environment id is held in memory (a job the master keeps). */
 typedef bool (*store_env_live_fn)(void *arg, const char *id);
 /* Deletes the environments no event names any more, once events were
