@@ -124,6 +124,7 @@ struct job {
 	char *pend_detail;
 	struct jobreq *req;	/* parsed requirements (jobreq.c), on first use */
 	long begin_time, term_time;	/* bsub -b, -t (epoch, 0 none; jobtime.c) */
+	long term_warned;	/* -t: when SIGUSR2 went (0 not yet; memory only) */
 	TAILQ_ENTRY(job) pend_entry;	/* on master->pending while any pend */
 	TAILQ_ENTRY(job) id_entry;	/* on master->byid */
 	struct job *hnext;	/* id hash chain */
@@ -438,6 +439,7 @@ char *job_display_name(const struct job *j, long idx);
 bool job_is_array(const struct job *j);
 
 /* jobtime.c: bsub -b (held off the pending list until then) and -t. */
+void jobtime_changed(struct master *m, struct job *j);	/* bmod -b / -t */
 #define JOBTIME_BEGIN_REASON "The job has a specified start time"
 #define JOBTIME_TERM_REASON "TERM_DEADLINE: job killed after deadline"
 /* Watches j when it has a begin or termination time. */
