@@ -11,9 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "arrayspec.h"
 #include "cli.h"
+#include "lsftime.h"
 #include "util.h"
 
 /* Fields of the SUBMIT object that unsetting an option clears. */
@@ -24,7 +26,8 @@ bmod_unset_fields(const char *opt, json_t *set, json_t *unset)
 		{ "J", { "name", NULL } }, { "o", { "out", "out_trunc" } },
 		{ "oo", { "out", "out_trunc" } }, { "e", { "err", "err_trunc" } },
 		{ "eo", { "err", "err_trunc" } }, { "w", { "dep", NULL } },
-		{ "cwd", { "cwd", NULL } },
+		{ "cwd", { "cwd", NULL } }, { "b", { "begin_time", NULL } },
+		{ "t", { "term_time", NULL } },
 	};
 	size_t i, k;
 
@@ -65,6 +68,27 @@ bmod_name(const char *jn, json_t *set, char *err, size_t errlen)
 	return 0;
 }
 
+/* -b and -t as epoch seconds, as bsub sends them: they take effect on the
+ * submitted job (jobtime.c). */
+static int
+bmod_times(const struct bsub_opts *o, json_t *set, char *err, size_t errlen)
+{
+	static const struct { enum bsub_opt id; const char *field; } t[] = {
+		{ BO_b, "begin_time" }, { BO_t, "term_time" },
+	};
+	time_t now = time(NULL), v;
+	size_t i;
+
+	for (i = 0; i < nitems(t); i++) {
+		if (o->val[t[i].id] == NULL)
+			continue;
+		if (lsftime_parse(o->val[t[i].id], now, &v, err, errlen) < 0)
+			return -1;
+		json_object_set_new(set, t[i].field, json_integer((json_int_t)v));
+	}
+	return 0;
+}
+
 /* SUBMIT fields from the options given. */
 static int
 bmod_set(const struct bsub_opts *o, json_t *set, char *err, size_t errlen)
@@ -89,7 +113,7 @@ bmod_set(const struct bsub_opts *o, json_t *set, char *err, size_t errlen)
 		json_object_set_new(set, "dep", json_string(o->val[BO_w]));
 	if (o->val[BO_cwd] != NULL)
 		json_object_set_new(set, "cwd", json_string(o->val[BO_cwd]));
-	return 0;
+	return bmod_times(o, set, err, errlen);
 }
 
 /* The -Xn options given: null in opts, their SUBMIT fields cleared. */

@@ -66,6 +66,31 @@ bqueues_list(FILE *fp, const char *label, const json_t *list)
 	fputc('\n', fp);
 }
 
+/* LSF's SHARE_INFO_FOR block of a FAIRSHARE queue: RUN_TIME is the
+ * decayed slot-seconds the scheduler counts; CPU time is not counted. */
+static void
+bqueues_shares(FILE *fp, const json_t *q)
+{
+	const json_t *list = json_object_get(q, "share_info"), *a;
+	size_t i;
+
+	if (!json_is_array(list))
+		return;
+	fprintf(fp, "SCHEDULING POLICIES:  FAIRSHARE\n\n");
+	fprintf(fp, "SHARE_INFO_FOR: %s/\n", json_string_value(json_object_get(q, "name")));
+	fprintf(fp, " USER/GROUP   SHARES  PRIORITY  STARTED  RESERVED  CPU_TIME  RUN_TIME\n");
+	json_array_foreach(list, i, a)
+		fprintf(fp, " %-12s %6lld  %8.3f  %7lld  %8lld  %8.1f  %8lld\n",
+		    json_string_value(json_object_get(a, "user")),
+		    (long long)json_integer_value(json_object_get(a, "shares")),
+		    json_number_value(json_object_get(a, "priority")),
+		    (long long)json_integer_value(json_object_get(a, "started")),
+		    (long long)json_integer_value(json_object_get(a, "reserved")),
+		    json_number_value(json_object_get(a, "cpu_time")),
+		    (long long)json_integer_value(json_object_get(a, "run_time")));
+	fputc('\n', fp);
+}
+
 static void
 bqueues_long_one(FILE *fp, const json_t *q)
 {
@@ -95,6 +120,7 @@ bqueues_long_one(FILE *fp, const json_t *q)
 	bqueues_list(fp, "USERS:", json_object_get(q, "users"));
 	bqueues_list(fp, "HOSTS:", json_object_get(q, "hosts"));
 	fputc('\n', fp);
+	bqueues_shares(fp, q);
 }
 
 void

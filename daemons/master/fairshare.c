@@ -14,8 +14,19 @@
  * the sum of their usage and running slots. An account's dynamic priority
  * is shares / (1 + running slots + usage in slot-hours); within a group
  * account members go by their own usage, with equal shares. Only queues
- * with FAIRSHARE are tallied. Usage lives in memory only: a restarted
- * master starts everyone even.
+ * with FAIRSHARE are tallied.
+ *
+ * Usage is durable: the store's shares table holds each account's usage
+ * and the time it was aged to. It is written with the group commit that
+ * happens anyway (fairshare_commit, from loop.c), never with a commit of
+ * its own, and only the accounts whose usage moved by a slot-second or
+ * more since they were last written. A crash loses what was charged since
+ * the last commit of the store: the restarted master ages the stored usage
+ * from its time and charges the jobs still running from that time on at
+ * its first tick, so what is lost is at most the charges of jobs that
+ * ended with no commit since (none: a job's end commits its event, and its
+ * release charge is made before) and rows that moved by less than a
+ * slot-second.
  */
 #include <math.h>
 #include <stdio.h>
@@ -30,7 +41,8 @@
 #define FAIRSHARE_TICK 10	/* seconds between charges of running jobs */
 
 /* "queue|user" and "queue|@group": d = usage (slot-seconds), n = running
- * slots (counted afresh each pass, plus the pass's starts). */
+ * slots (counted afresh each pass, plus the pass's starts), d2 = the
+ * usage last written to the store (while loading: the row's time). */
 struct fairshare {
 	struct strmap map;
 	long last;		/* usage aged and charged up to here */
@@ -119,6 +131,13 @@ double
 fairshare_usage(struct fairshare *f, const char *queue, const char *name)
 {
 	return fairshare_ent(f, queue, name)->d;
+}
+
+long
+fairshare_running_slots(struct fairshare *f, const char *queue,
+    const char *name)
+{
+	return fairshare_ent(f, queue, name)->n;
 }
 
 /* ---- the master's jobs ---- */
@@ -293,4 +312,119 @@ fairshare_job_started(struct master *m, struct fairshare *f, struct job *j,
     int slots)
 {
 	fairshare_add(m, f, j->queue, j->user, slots, 0);
+}
+
+/* ---- durable usage ---- */
+
+#define FAIRSHARE_SAVE_MIN 1.0	/* slot-seconds of change worth a write */
+
+struct fs_save {
+	fairshare_save_fn fn;
+	void *arg;
+	long when;
+};
+
+static void
+fairshare_save_one(struct strmap_ent *e, void *arg)
+{
+	struct fs_save *sv = arg;
+
+	if (fabs(e->d - e->d2) < FAIRSHARE_SAVE_MIN)
+		return;
+	sv->fn(sv->arg, e->key, e->d, sv->when);
+	e->d2 = e->d;
+}
+
+void
+fairshare_save(struct fairshare *f, fairshare_save_fn fn, void *arg)
+{
+	struct fs_save sv = { fn, arg, f->last };
+
+	strmap_foreach(&f->map, fairshare_save_one, &sv);
+}
+
+void
+fairshare_load(struct fairshare *f, const char *key, double usage, long when)
+{
+	struct strmap_ent *e = strmap_get(&f->map, key, 1);
+
+	e->d = usage;
+	e->d2 = (double)when;
+}
+
+static void
+fairshare_latest(struct strmap_ent *e, void *arg)
+{
+	long *last = arg;
+
+	if ((long)e->d2 > *last)
+		*last = (long)e->d2;
+}
+
+struct fs_loaded {
+	long last;
+	double half_life_hours;
+};
+
+static void
+fairshare_loaded_one(struct strmap_ent *e, void *arg)
+{
+	struct fs_loaded *l = arg;
+	long age = l->last - (long)e->d2;
+
+	if (age > 0 && l->half_life_hours > 0)
+		e->d *= pow(0.5, (double)age / (l->half_life_hours * 3600));
+	e->d2 = e->d;
+}
+
+void
+fairshare_loaded(struct fairshare *f, long now, double half_life_hours)
+{
+	struct fs_loaded l = { 0, half_life_hours };
+
+	strmap_foreach(&f->map, fairshare_latest, &l.last);
+	if (l.last == 0)
+		return;		/* nothing stored: usage counts from now */
+	if (l.last > now)
+		l.last = now;	/* the clock went back */
+	strmap_foreach(&f->map, fairshare_loaded_one, &l);
+	f->last = l.last;	/* the first tick charges running jobs from here */
+}
+
+static void
+fairshare_put(void *arg, const char *key, double usage, long when)
+{
+	store_put_share(arg, key, usage, when);
+}
+
+void
+fairshare_commit(struct master *m)
+{
+	if (m->sched != NULL && m->sched->fs != NULL)
+		fairshare_save(m->sched->fs, fairshare_put, m->store);
+}
+
+static void
+fairshare_restore_row(void *arg, const char *key, double usage, long when)
+{
+	fairshare_load(arg, key, usage, when);
+}
+
+int
+fairshare_restore(struct master *m)
+{
+	struct fairshare *f = sched_state(m)->fs;
+	const struct schedconf *sc = m->conf->sched;
+
+	if (store_shares_load(m->store, fairshare_restore_row, f) < 0)
+		return -1;
+	fairshare_loaded(f, (long)now_real(), sc != NULL ? sc->hist_hours : 5);
+	return 0;
+}
+
+void
+fairshare_each(struct fairshare *f, void (*fn)(struct strmap_ent *, void *),
+    void *arg)
+{
+	strmap_foreach(&f->map, fn, arg);
 }

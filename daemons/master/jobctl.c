@@ -192,6 +192,12 @@ jobctl_refresh(struct master *m, struct job *j, json_t *spec, char *err,
 	if (j->nslots < 1)
 		j->nslots = 1;
 	j->arr.limit = (long)json_integer_value(json_object_get(spec, "limit"));
+	if (j->begin_time != (long)json_integer_value(json_object_get(spec, "begin_time")) ||
+	    j->term_time != (long)json_integer_value(json_object_get(spec, "term_time"))) {
+		j->begin_time = (long)json_integer_value(json_object_get(spec, "begin_time"));
+		j->term_time = (long)json_integer_value(json_object_get(spec, "term_time"));
+		jobtime_changed(m, j);
+	}
 	return 0;
 }
 

@@ -18,8 +18,11 @@
 /* SUBMIT fields bmod may set or unset. */
 static const char *const jobmod_fields[] = {
 	"name", "queue", "nslots", "out", "err", "out_trunc", "err_trunc", "dep",
-	"cwd", "limit",
+	"cwd", "limit", "begin_time", "term_time",
 };
+
+/* SUBMIT fields a started job may still change (-t). */
+static const char *const jobmod_running_fields[] = { "term_time" };
 
 /* Options a started job may still change (recorded; see bmod(1)). */
 static const char *const jobmod_running_opts[] = { "W", "t", "u", "B", "N" };
@@ -50,6 +53,9 @@ jobmod_check_value(struct master *m, struct reqctx *rq, const char *k, json_t *v
 		    json_string_value(v) ? json_string_value(v) : "");
 	if (strcmp(k, "nslots") == 0 && (n < 1 || n > 100000))
 		return errf(err, errlen, "Bad argument for option -n");
+	if ((strcmp(k, "begin_time") == 0 || strcmp(k, "term_time") == 0) &&
+	    (!json_is_integer(v) || n <= 0))
+		return errf(err, errlen, "Bad time specification");
 	if (strcmp(k, "limit") == 0 && n < 0)
 		return errf(err, errlen, "Bad job array slot limit");
 	if (strcmp(k, "name") == 0 && (json_string_value(v) == NULL ||
@@ -98,8 +104,15 @@ jobmod_check_started(struct job *j, json_t *set, json_t *unset, json_t *opts,
 	const char *k;
 	json_t *v;
 
-	if (json_object_size(set) > 0 || json_array_size(unset) > 0)
-		goto refuse;
+	size_t i;
+
+	json_object_foreach(set, k, v)
+		if (!jobmod_in(k, jobmod_running_fields, nitems(jobmod_running_fields)))
+			goto refuse;
+	json_array_foreach(unset, i, v)
+		if (json_string_value(v) == NULL || !jobmod_in(json_string_value(v),
+		    jobmod_running_fields, nitems(jobmod_running_fields)))
+			goto refuse;
 	json_object_foreach(opts, k, v)
 		if (!jobmod_in(k, jobmod_running_opts, nitems(jobmod_running_opts)))
 			goto refuse;

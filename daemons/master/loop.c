@@ -78,8 +78,10 @@ loop_commit(struct master *m)
 {
 	bool pass = loop_sched_first(m);
 
-	if (store_dirty(m->store) && !store_degraded(m->store))
+	if (store_dirty(m->store) && !store_degraded(m->store)) {
+		fairshare_commit(m);	/* rides on this commit, none of its own */
 		stats_commit(m, pass);
+	}
 	/* not recorded (store.c: degraded): what depends on it waits */
 	if (store_commit(m->store) == 0) {
 		conn_flush_held(m);

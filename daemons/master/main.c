@@ -12,6 +12,7 @@
 #include "flow.h"
 #include "log.h"
 #include "master.h"
+#include "sched.h"
 #include "util.h"
 
 static void
@@ -102,6 +103,8 @@ main(int argc, char **argv)
 		fatalx("%s", err);
 	if (job_replay(&m, err, sizeof(err)) < 0)
 		fatalx("%s", err);
+	if (fairshare_restore(&m) < 0)
+		log_warnx("fairshare usage not restored: everyone starts even");
 	if (loop_init(&m, err, sizeof(err)) < 0)
 		fatalx("%s", err);
 	if (pidfile != NULL)

@@ -126,6 +126,7 @@ struct job {
 	char *pend_detail;
 	struct jobreq *req;	/* parsed requirements (jobreq.c), on first use */
 	long begin_time, term_time;	/* bsub -b, -t (epoch, 0 none; jobtime.c) */
+	long term_warned;	/* -t: when SIGUSR2 went (0 not yet; memory only) */
 	TAILQ_ENTRY(job) pend_entry;	/* on master->pending while any pend */
 	TAILQ_ENTRY(job) id_entry;	/* on master->byid */
 	struct job *hnext;	/* id hash chain */
@@ -446,6 +447,7 @@ char *job_display_name(const struct job *j, long idx);
 bool job_is_array(const struct job *j);
 
 /* jobtime.c: bsub -b (held off the pending list until then) and -t. */
+void jobtime_changed(struct master *m, struct job *j);	/* bmod -b / -t */
 #define JOBTIME_BEGIN_REASON "The job has a specified start time"
 #define JOBTIME_TERM_REASON "TERM_DEADLINE: job killed after deadline"
 /* Watches j when it has a begin or termination time. */
@@ -647,6 +649,12 @@ bool store_in_history(struct store *s, long id);
 /* The envs table: each distinct job environment once (envtab.c). */
 char *store_env_text(struct store *s, const char *id);
 int store_put_env(struct store *s, const char *id, const char *text);
+/* Fairshare usage per "queue|account" (fairshare.c). */
+int store_put_share(struct store *s, const char *account, double usage,
+    long when);
+typedef void (*store_share_fn)(void *arg, const char *account, double usage,
+    long when);
+int store_shares_load(struct store *s, store_share_fn fn, void *arg);
 /* True when environment id is held in memory (a job the master keeps). */
 typedef bool (*store_env_live_fn)(void *arg, const char *id);
 /* Deletes the environments no event names any more, once events were

@@ -12,6 +12,7 @@
 #include "jobstate.h"
 #include "master.h"
 #include "proto.h"
+#include "sched.h"
 #include "util.h"
 
 /* Where the next page starts: the ids entry (ids given) or job id, and
@@ -315,7 +316,7 @@ query_limit(int v)
 void
 query_queues(struct master *m, struct reqctx *rq, json_t *args)
 {
-	json_t *queues = json_array();
+	json_t *queues = json_array(), *share;
 	size_t qi;
 	struct job *j;
 
@@ -339,6 +340,9 @@ query_queues(struct master *m, struct reqctx *rq, json_t *args)
 			json_object_set_new(json_array_get(queues, json_array_size(queues) - 1),
 			    "description", json_string(q->description));
 		admin_queue_decorate(m, q, json_array_get(queues, json_array_size(queues) - 1));
+		if ((share = fairshare_queue_json(m, q->name)) != NULL)
+			json_object_set_new(json_array_get(queues,
+			    json_array_size(queues) - 1), "share_info", share);
 	}
 	control_reply(m, rq, true, json_pack("{s:o, s:s}", "queues", queues,
 	    "default_queue", m->conf->default_queue), NULL, NULL);

@@ -202,6 +202,8 @@ void fairshare_started(struct fairshare *f, const char *queue, const char *user,
 double fairshare_priority(struct fairshare *f, const char *queue,
     const char *name, int shares);
 double fairshare_usage(struct fairshare *f, const char *queue, const char *name);
+long fairshare_running_slots(struct fairshare *f, const char *queue,
+    const char *name);
 /* user's group account in sq as "@group" (in buf), or NULL for its own;
  * *shares the account's. */
 const char *fairshare_group(const struct schedconf *sc,
@@ -215,6 +217,25 @@ void fairshare_count_running(struct master *m, struct fairshare *f);
 void fairshare_released(struct master *m, struct elem *e);
 void fairshare_job_started(struct master *m, struct fairshare *f, struct job *j,
     int slots);
+/* Durable usage: fn gets each "queue|account" whose usage moved since it
+ * was last saved, with the time it is aged to. */
+typedef void (*fairshare_save_fn)(void *arg, const char *key, double usage,
+    long when);
+void fairshare_save(struct fairshare *f, fairshare_save_fn fn, void *arg);
+/* Restoring: each saved row, then fairshare_loaded ages them to the
+ * newest row's time, from which the next tick charges running jobs. */
+void fairshare_load(struct fairshare *f, const char *key, double usage,
+    long when);
+void fairshare_loaded(struct fairshare *f, long now, double half_life_hours);
+/* The master: writes moved usage into the open transaction; reads it back
+ * at start-up (0, or -1). */
+void fairshare_commit(struct master *m);
+int fairshare_restore(struct master *m);
+/* Every entry (key "queue|account", d usage, n running slots). */
+void fairshare_each(struct fairshare *f, void (*fn)(struct strmap_ent *, void *),
+    void *arg);
+/* fairshow.c: a FAIRSHARE queue's accounts for bqueues -l, else NULL. */
+json_t *fairshare_queue_json(struct master *m, const char *queue);
 
 /* sched.c: the state kept between passes. */
 struct sched_item;

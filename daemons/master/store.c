@@ -42,19 +42,21 @@
 #include "util.h"
 
 /* One write of the open transaction, kept until it commits. */
-enum store_op_kind { STORE_OP_EVENT, STORE_OP_ENV, STORE_OP_DELETE, STORE_OP_DELETE_FLOW };
+enum store_op_kind { STORE_OP_EVENT, STORE_OP_ENV, STORE_OP_DELETE,
+	STORE_OP_DELETE_FLOW, STORE_OP_SHARE };
 
 struct store_op {
 	enum store_op_kind kind;
 	long id, idx, when;
 	char type[24];		/* event type; "" for the others */
-	char *key;		/* environment id; a purge's user */
+	char *key;		/* environment id; a purge's user; share account */
 	char *text;		/* event data, environment text */
+	double usage;		/* a share account's */
 };
 
 struct store {
 	sqlite3 *db;
-	sqlite3_stmt *ins, *del, *env_get, *env_put;
+	sqlite3_stmt *ins, *del, *env_get, *env_put, *share_put;
 	bool in_txn;
 	long max_job;		/* highest job id with events: reuse check */
 	bool deleted;		/* events deleted since store_envs_collect */
@@ -81,7 +83,11 @@ static const char store_schema[] =
     "CREATE TABLE IF NOT EXISTS history ("
     "  job INTEGER PRIMARY KEY, user TEXT NOT NULL, purged INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS envs ("
-    "  id TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID;";
+    "  id TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID;"
+    /* fairshare.c: decayed usage of an account as it was at time */
+    "CREATE TABLE IF NOT EXISTS shares ("
+    "  account TEXT PRIMARY KEY, usage REAL NOT NULL, time INTEGER NOT NULL)"
+    "  WITHOUT ROWID;";
 
 static int
 store_exec(struct store *s, const char *sql)
@@ -165,7 +171,9 @@ store_open(const char *dir, char *err, size_t errlen)
 	    sqlite3_prepare_v2(s->db, "SELECT data FROM envs WHERE id=?", -1,
 	    &s->env_get, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO envs(id,data) "
-	    "VALUES(?,?)", -1, &s->env_put, NULL) != SQLITE_OK) {
+	    "VALUES(?,?)", -1, &s->env_put, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO shares(account,usage,"
+	    "time) VALUES(?,?,?)", -1, &s->share_put, NULL) != SQLITE_OK) {
 		errf(err, errlen, "%s: %s", path, sqlite3_errmsg(s->db));
 		goto fail;
 	}
@@ -195,6 +203,7 @@ store_close(struct store *s)
 	sqlite3_finalize(s->del);
 	sqlite3_finalize(s->env_get);
 	sqlite3_finalize(s->env_put);
+	sqlite3_finalize(s->share_put);
 	sqlite3_close(s->db);
 	free(s);
 }
@@ -299,11 +308,21 @@ store_exec_delete_flow(struct store *s, const struct store_op *op)
 	    "AND json_extract(data, '$.fid')=?", op->id);
 }
 
+static int
+store_exec_share(struct store *s, const struct store_op *op)
+{
+	sqlite3_bind_text(s->share_put, 1, op->key, -1, SQLITE_STATIC);
+	sqlite3_bind_double(s->share_put, 2, op->usage);
+	sqlite3_bind_int64(s->share_put, 3, op->when);
+	return store_step(s->share_put);
+}
+
 static int (*const store_exec_op[])(struct store *, const struct store_op *) = {
 	[STORE_OP_EVENT] = store_exec_event,
 	[STORE_OP_ENV] = store_exec_env,
 	[STORE_OP_DELETE] = store_exec_delete,
 	[STORE_OP_DELETE_FLOW] = store_exec_delete_flow,
+	[STORE_OP_SHARE] = store_exec_share,
 };
 
 static void
@@ -330,7 +349,7 @@ store_op_push(struct store *s, enum store_op_kind kind, long id, long idx,
 		s->ops = xrealloc(s->ops, s->opcap * sizeof(*s->ops));
 	}
 	op = &s->ops[s->nops++];
-	*op = (struct store_op){ kind, id, idx, when, "", key, text };
+	*op = (struct store_op){ kind, id, idx, when, "", key, text, 0 };
 	if (type != NULL)
 		snprintf(op->type, sizeof(op->type), "%s", type);
 	return op;
@@ -403,6 +422,35 @@ store_delete_flow(struct store *s, long fid)
 {
 	return store_run(s, store_op_push(s, STORE_OP_DELETE_FLOW, fid, 0, 0,
 	    NULL, NULL, NULL));
+}
+
+/* Joins the open transaction (fairshare.c calls it only while one is
+ * open, so usage adds no commit of its own). */
+int
+store_put_share(struct store *s, const char *account, double usage, long when)
+{
+	struct store_op *op = store_op_push(s, STORE_OP_SHARE, 0, 0, when, NULL,
+	    xstrdup(account), NULL);
+
+	op->usage = usage;
+	return store_run(s, op);
+}
+
+/* Calls fn on every account's stored usage; 0, or -1. */
+int
+store_shares_load(struct store *s, store_share_fn fn, void *arg)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT account, usage, time FROM shares",
+	    -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		fn(arg, (const char *)sqlite3_column_text(st, 0),
+		    sqlite3_column_double(st, 1), (long)sqlite3_column_int64(st, 2));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 bool

@@ -10,6 +10,10 @@ load helpers
 
 setup_file() {
 	cluster_start -n 2 --cpus 2
+	# the grace between -t's SIGUSR2 and the kill
+	sed -i 's/^End Parameters$/JOB_TERMINATE_INTERVAL = 3\nEnd Parameters/' \
+		"$CLUSTER_DIR/conf/lsbatch/pumice/configdir/lsb.params"
+	badmin reconfig >/dev/null 2>&1
 }
 
 teardown_file() {
@@ -180,6 +184,53 @@ next_minute_soon() {
 	wait_job_state "$id" RUN
 	wait_job_state "$id" EXIT 40
 	assert [ "$(date +%s)" -ge "$NEXT" ]
+	run -0 job_field "$id" exit_reason
+	assert_output "TERM_DEADLINE: job killed after deadline"
+}
+
+@test "bmod -b moves a pending job's start, earlier and later; -bn drops it" {
+	local far early late dropped
+	far=$(date -d '+2 days' +%m:%d:%H:%M)
+	submit -b "$far" -o early.out 'echo ran'
+	early=$JOBID
+	submit -b "$far" true
+	dropped=$JOBID
+	next_minute_soon
+	submit -b "$NEXT_HM" true
+	late=$JOBID
+	run -0 bmod -b "$NEXT_HM" "$early"
+	run -0 bmod -b "$far" "$late"
+	run -0 bmod -bn "$dropped"
+	wait_job_state "$dropped" DONE
+	assert [ "$(date +%s)" -lt "$NEXT" ]
+	run -0 job_field "$early" stat
+	assert_output PEND
+	wait_job_state "$early" DONE 40
+	assert [ "$(date +%s)" -ge "$NEXT" ]
+	sleep 2
+	run -0 job_field "$late" stat
+	assert_output PEND
+	run -0 job_field "$late" pend_reason
+	assert_output --partial "The job has a specified start time"
+	bkill "$late" >/dev/null
+}
+
+@test "bmod -t on a running job: SIGUSR2 at the deadline, the kill JOB_TERMINATE_INTERVAL later" {
+	local id usr2 last
+	submit -o trap.out 'trap "date +%s >usr2.t" USR2
+		while :; do date +%s >last.t; sleep 0.2; done'
+	id=$JOBID
+	wait_job_state "$id" RUN
+	next_minute_soon
+	run -0 bmod -t "$NEXT_HM" "$id"
+	wait_for -t 40 test -s usr2.t
+	usr2=$(cat usr2.t)
+	assert [ "$usr2" -ge "$NEXT" ]
+	wait_job_state "$id" EXIT 30
+	last=$(cat last.t)
+	echo "SIGUSR2 at +$((usr2 - NEXT)) s, job last alive $((last - usr2)) s after it" >&3
+	# it lived on through the grace of 3 s, then was killed
+	assert [ "$last" -ge $((usr2 + 2)) ]
 	run -0 job_field "$id" exit_reason
 	assert_output "TERM_DEADLINE: job killed after deadline"
 }

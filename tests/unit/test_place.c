@@ -640,6 +640,69 @@ test_fairshare(void **state)
 	fairshare_free(f);
 }
 
+/* Saved rows, as the store keeps them. */
+struct saved_row {
+	char key[32];
+	double usage;
+	long when;
+};
+
+struct saved {
+	struct saved_row v[8];
+	int n;
+};
+
+static void
+save_row(void *arg, const char *key, double usage, long when)
+{
+	struct saved *s = arg;
+
+	assert_true(s->n < 8);
+	snprintf(s->v[s->n].key, sizeof(s->v[s->n].key), "%s", key);
+	s->v[s->n].usage = usage;
+	s->v[s->n++].when = when;
+}
+
+static bool
+near(double a, double b)
+{
+	return a > b - 0.5 && a < b + 0.5;
+}
+
+/* Durable usage: only moved accounts are saved, with the time they are
+ * aged to; restored rows are aged to the newest row's time, from which
+ * the usage decays on. */
+static void
+test_fairshare_restore(void **state)
+{
+	struct fairshare *f = fairshare_new(NOW), *g = fairshare_new(NOW + 9 * 3600);
+	struct saved s = { .n = 0 };
+
+	fairshare_charge(f, "q", "alice", NULL, 7200);
+	fairshare_usage(f, "q", "bob");	/* an account with nothing to save */
+	fairshare_save(f, save_row, &s);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.v[0].key, "q|alice");
+	assert_true(s.v[0].usage == 7200 && s.v[0].when == NOW);
+	fairshare_save(f, save_row, &s);	/* unchanged: nothing again */
+	assert_int_equal(s.n, 1);
+	fairshare_age(f, NOW + 5 * 3600, 5);	/* one half-life */
+	fairshare_charge(f, "q", "carol", NULL, 800);
+	fairshare_save(f, save_row, &s);
+	assert_int_equal(s.n, 3);
+	/* restore alice's first row and carol's: alice is aged to carol's time */
+	fairshare_load(g, s.v[0].key, s.v[0].usage, s.v[0].when);
+	fairshare_load(g, "q|carol", 800, NOW + 5 * 3600);
+	fairshare_loaded(g, NOW + 9 * 3600, 5);
+	assert_true(near(fairshare_usage(g, "q", "alice"), 3600));
+	assert_true(near(fairshare_usage(g, "q", "carol"), 800));
+	fairshare_age(g, NOW + 10 * 3600, 5);	/* from the restored time on */
+	assert_true(near(fairshare_usage(g, "q", "alice"), 1800));
+	assert_true(near(fairshare_usage(g, "q", "carol"), 400));
+	fairshare_free(f);
+	fairshare_free(g);
+}
+
 /* Share accounts: [group,N] is one account, [group@,N] one per member. */
 static const struct {
 	const char *user;
@@ -688,6 +751,7 @@ main(void)
 		cmocka_unit_test(test_backfill),
 		cmocka_unit_test(test_reserve_kinds),
 		cmocka_unit_test(test_fairshare),
+		cmocka_unit_test(test_fairshare_restore),
 		cmocka_unit_test(test_share_accounts),
 	};
 
