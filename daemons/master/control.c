@@ -145,6 +145,7 @@ static const struct control_op control_ops[] = {
 	{ "admin", admin_op, CTL_ADMIN | CTL_WRITES, ctl_admin, false },
 	{ "ckconfig", reconfig_ckconfig_op, CTL_ADMIN, ctl_none, false },
 	{ "reconfig", reconfig_op, CTL_ADMIN, ctl_none, false },
+	{ "mbdrestart", reconfig_mbdrestart_op, CTL_ADMIN, ctl_none, false },
 	{ "params", params_op, CTL_ANY, ctl_none, false },
 	{ "showconf", showconf_op, CTL_ANY, ctl_showconf, false },
 	{ "clusters", clusters_op, CTL_ANY, ctl_none, false },

@@ -241,6 +241,7 @@ struct master {
 	json_t *spec_memo;	/* the spec last decoded for a record, */
 	char *spec_memo_text;	/* and its text (jobspec_view) */
 	struct flows *flows;	/* workflows (flow.c), NULL until the first */
+	bool restart;		/* badmin mbdrestart: main() re-executes the master */
 };
 
 /* loop.c: event priorities, most urgent first (loop.c says why) */
@@ -256,6 +257,7 @@ void loop_want_query(struct master *m);
 void loop_want_sched_in(struct master *m, uint64_t us);	/* not before */
 /* A command waits: to be accepted, or read (a scheduling slice yields). */
 bool loop_cmd_waiting(struct master *m);
+void loop_exit_soon(struct master *m);	/* ends loop_run once replies went out */
 /* Watches a command connection for loop_cmd_waiting. */
 void loop_cmd_watch(struct master *m, int fd);
 
@@ -586,10 +588,12 @@ const char *admin_queue_status(struct master *m, const char *queue);
 const char *admin_dispatch_block(struct master *m, const char *queue);
 void admin_queue_decorate(struct master *m, const struct conf_queue *q, json_t *rec);
 void admin_free(struct master *m);
+void admin_expire_hosts(struct master *m);	/* LSF_DYNAMIC_HOST_TIMEOUT, each tick */
 
 /* reconfig.c: badmin ckconfig / reconfig */
 void reconfig_ckconfig_op(struct master *m, struct reqctx *rq, json_t *args);
 void reconfig_op(struct master *m, struct reqctx *rq, json_t *args);
+void reconfig_mbdrestart_op(struct master *m, struct reqctx *rq, json_t *args);
 
 /* params.c: bparams, showconf, lsclusters */
 json_t *params_list(const struct conf *c);
