@@ -74,11 +74,13 @@ static const struct msgfield ctl_move[] = {
 	F("id", MF_INT), F("pos", MF_INT), F("bottom", MF_BOOL), MSGFIELD_END,
 };
 static const struct msgfield ctl_post[] = {
-	F("id", MF_INT), F("idx", MF_INT), F("i", MF_INT), F("desc", MF_STR),
-	F("data", MF_STR), F("size", MF_INT), MSGFIELD_END,
+	F("id", MF_INT), F("name", MF_STR), F("idx", MF_INT), F("i", MF_INT),
+	F("desc", MF_STR), F("level", MF_STR), F("data", MF_STR), F("size", MF_INT),
+	MSGFIELD_END,
 };
 static const struct msgfield ctl_read[] = {
-	F("id", MF_INT), F("idx", MF_INT), F("i", MF_INT), F("data", MF_BOOL), MSGFIELD_END,
+	F("id", MF_INT), F("name", MF_STR), F("idx", MF_INT), F("i", MF_INT),
+	F("data", MF_BOOL), MSGFIELD_END,
 };
 static const struct msgfield ctl_result[] = {
 	F("id", MF_INT), F("idx", MF_INT), F("result", MF_OBJ), MSGFIELD_END,
