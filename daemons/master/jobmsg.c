@@ -7,8 +7,8 @@
  * is a recorded "post" event of the job (or of one array element), so it
  * is as durable as the job's other events and survives restarts and the
  * job's move to history; a later post to the same index replaces the
- * earlier one. The job's memory keeps nothing: "read" looks the events up
- * in the store, which is why applying a post changes no job state.
+ * earlier one. The job's memory keeps only that it has messages: "read"
+ * and bjobs -l (jobmsg_list) look the events up in the store.
  *
  * Permissions as LSF's: the owner or an administrator posts, but only the
  * owner attaches data; anyone reads descriptions, only the owner reads
@@ -20,14 +20,15 @@
 #include "master.h"
 #include "util.h"
 
-/* Nothing in memory: the store holds the message (see above). */
+/* Only a flag in memory (bjobs -l then looks in the store): the store
+ * holds the message (see above). */
 JEVENT_FN(jobmsg_apply_post)
 {
 	(void)m;
-	(void)j;
 	(void)ev;
 	(void)err;
 	(void)errlen;
+	j->has_msgs = true;
 	return 0;
 }
 
@@ -187,4 +188,35 @@ jobmsg_read(struct master *m, struct reqctx *rq, json_t *args)
 		json_object_set(out, "data", json_object_get(d, "data"));
 	json_decref(events);
 	control_reply(m, rq, true, out, NULL, NULL);
+}
+
+json_t *
+jobmsg_list(struct master *m, struct job *j, long idx)
+{
+	json_t *events, *list, *ev, *d, *msg;
+	long i;
+
+	if (!j->has_msgs || m->store == NULL)
+		return NULL;
+	events = store_job_events(m->store, j->id);
+	list = json_array();
+	for (i = 0; i < JOBMSG_MAX_NUM; i++) {
+		if ((ev = jobmsg_find(events, idx, i)) == NULL)
+			continue;
+		d = json_object_get(ev, "data");
+		msg = json_pack("{s:I, s:O?, s:I, s:O?, s:b}", "i", (json_int_t)i,
+		    "from", json_object_get(d, "from"), "time",
+		    json_integer_value(json_object_get(ev, "time")), "desc",
+		    json_object_get(d, "desc"), "attached",
+		    json_is_string(json_object_get(d, "data")));
+		if (json_is_string(json_object_get(d, "level")))
+			json_object_set(msg, "level", json_object_get(d, "level"));
+		json_array_append_new(list, msg);
+	}
+	json_decref(events);
+	if (json_array_size(list) == 0) {
+		json_decref(list);
+		return NULL;
+	}
+	return list;
 }

@@ -106,6 +106,7 @@ struct job {
 	bool pend_killed;	/* arrays: every not-started element ended */
 	bool pend_held;		/* arrays: not-started elements without a record
 				   are PSUSP (bstop/bsub -H on the whole array) */
+	bool has_msgs;		/* a bpost was recorded: bjobs -l reads the store */
 	/*
 	 * Dispatch order within a queue (btop/bbot, jobctl.c): the scheduler
 	 * sorts pending jobs by queue priority, then by order, then by id.
@@ -505,6 +506,9 @@ void lsbevents_note(struct master *m, long id, long idx, const char *type,
 void jobmsg_post(struct master *m, struct reqctx *rq, json_t *args);
 void jobmsg_read(struct master *m, struct reqctx *rq, json_t *args);
 JEVENT_FN(jobmsg_apply_post);
+/* The latest message of each index of element idx of j, by index, for
+ * bjobs -l: [{i, from, time, desc, attached, level}], or NULL for none. */
+json_t *jobmsg_list(struct master *m, struct job *j, long idx);
 
 /* jobresult.c: an element's outcome record (result.h) and its other rare
  * members (struct elem_extra); the "result" event and op (bresult). */

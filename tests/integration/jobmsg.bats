@@ -61,6 +61,13 @@ teardown_file() {
 	assert_line --index 1 --regexp "^$id +0 +$ME .* by name +N +WARNING$"
 	run -255 --separate-stderr bread "$older"
 	assert_regex "$stderr" "No message available"
+	# bjobs -l lists the job's messages, with the level
+	run -0 bjobs -l "$id"
+	assert_line ' EXTERNAL MESSAGES:'
+	assert_line --regexp '^ MSG_ID +FROM +POST_TIME +MESSAGE +ATTACHMENT +NOTIFICATION$'
+	assert_line --regexp "^ 0 +$ME +[A-Z][a-z]{2} +[0-9]+ [0-9]{2}:[0-9]{2} +by name +N +WARNING$"
+	run -0 bjobs -l "$older"
+	refute_line ' EXTERNAL MESSAGES:'
 	# clustered and attached forms from the shared parser
 	run -0 bpost -i1 -dplain -Jmsgjob
 	run -0 bread -w -i 1 "$id"
