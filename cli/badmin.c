@@ -1,6 +1,6 @@
 /*
  * badmin.c - batch administration (LSF.md §4): reconfig, ckconfig,
- * mbdrestart, hclose/hopen/hremove/hrestart, qclose/qopen/qact/qinact and
+ * mbdrestart, hclose/hopen/hremove/hrestart/hshutdown, qclose/qopen/qact/qinact and
  * showconf mbd, each a row of the table below. The host actions are shared
  * with lsadmin (limrestart, resrestart) and lsrmhost (admin_hosts_cmd). The master checks that the caller is an administrator
  * and records every change (admin.c, reconfig.c); messages follow LSF:
@@ -33,6 +33,7 @@ static const struct badmin_cmd {
 	{ "hopen", badmin_ctrl, "hopen [-C comment] [host_name ... | all]" },
 	{ "hremove", badmin_ctrl, "hremove host_name ..." },
 	{ "hrestart", badmin_ctrl, "hrestart [host_name ... | all]" },
+	{ "hshutdown", badmin_ctrl, "hshutdown [host_name ... | all]" },
 	{ "qclose", badmin_ctrl, "qclose [-C comment] [queue_name ... | all]" },
 	{ "qopen", badmin_ctrl, "qopen [-C comment] [queue_name ... | all]" },
 	{ "qact", badmin_ctrl, "qact [-C comment] [queue_name ... | all]" },
@@ -197,6 +198,9 @@ static const struct admin_word {
 	{ "hrestart", "hrestart", "Restart slave batch daemon on" },
 	{ "limrestart", "hrestart", "Restart LIM on" },
 	{ "resrestart", "hrestart", "Restart RES on" },
+	{ "hshutdown", "hshutdown", "Shut down slave batch daemon on" },
+	{ "limshutdown", "hshutdown", "Shut down LIM on" },
+	{ "resshutdown", "hshutdown", "Shut down RES on" },
 	{ "qclose", "qclose", "closed" },
 	{ "qopen", "qopen", "opened" },
 	{ "qact", "qact", "activated" },

@@ -234,7 +234,7 @@ int lsid_main(int argc, char **argv);
 int badmin_main(int argc, char **argv);
 int lsadmin_main(int argc, char **argv);
 int lsrmhost_main(int argc, char **argv);
-/* argv[0] hclose|hopen|hremove|hrestart|limrestart|resrestart|lsrmhost|q...,
+/* argv[0] a word of admin_words (badmin.c): hclose, hrestart, lsrmhost, q...,
  * then [-C comment] and names: the master's "admin" op (badmin.c). */
 int admin_hosts_cmd(const char *cmd, int argc, char **argv);
 int bparams_main(int argc, char **argv);

@@ -4,7 +4,7 @@
  * answered by the master with the lsf.conf keys in badmin showconf's
  * "    KEY = value" style (Toil reads LSF_UNIT_FOR_LIMITS from it);
  * "lsadmin limrestart|resrestart" re-executes the agents as badmin
- * hrestart does, and lsrmhost removes a dead dynamic host as badmin
+ * hrestart does, limshutdown|resshutdown stops them as hshutdown does, and lsrmhost removes a dead dynamic host as badmin
  * hremove does (badmin.c, admin_hosts_cmd).
  */
 #include <stdio.h>
@@ -20,7 +20,7 @@ lsadmin_showconf(int argc, char **argv)
 }
 
 static int
-lsadmin_restart(int argc, char **argv)
+lsadmin_hosts(int argc, char **argv)
 {
 	return admin_hosts_cmd("lsadmin", argc, argv);
 }
@@ -31,8 +31,10 @@ static const struct lsadmin_cmd {
 	const char *usage;
 } lsadmin_cmds[] = {
 	{ "showconf", lsadmin_showconf, "showconf lim [-json]" },
-	{ "limrestart", lsadmin_restart, "limrestart [host_name ... | all]" },
-	{ "resrestart", lsadmin_restart, "resrestart [host_name ... | all]" },
+	{ "limrestart", lsadmin_hosts, "limrestart [host_name ... | all]" },
+	{ "resrestart", lsadmin_hosts, "resrestart [host_name ... | all]" },
+	{ "limshutdown", lsadmin_hosts, "limshutdown [host_name ... | all]" },
+	{ "resshutdown", lsadmin_hosts, "resshutdown [host_name ... | all]" },
 };
 
 int

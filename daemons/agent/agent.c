@@ -4,7 +4,8 @@
  * everything down again. SIGTERM/SIGINT stop the agent but never its jobs:
  * shepherds (and the long-lived one that forks them) run in their own
  * sessions and report through the spool. The master's "restart" order
- * (badmin hrestart, lsadmin limrestart) stops the same way and then
+ * (badmin hrestart, lsadmin limrestart) stops the same way (and so does
+ * "shutdown", badmin hshutdown, without coming back) and then
  * re-executes the agent's command line in the same process; the new image
  * adopts the running jobs from the spool as after any restart.
  */
@@ -206,6 +207,13 @@ agent_restart(struct agent *a)
 {
 	log_info("restart ordered by the master; running jobs keep running");
 	a->restart = 1;
+	agent_stop(a);
+}
+
+void
+agent_shutdown(struct agent *a)
+{
+	log_info("shutdown ordered by the master; running jobs keep running");
 	agent_stop(a);
 }
 

@@ -69,6 +69,8 @@ int agent_main(const struct agent_opts *o);
 /* The master's "restart" order: stop as on SIGTERM (jobs go on), then
  * re-execute the same command line; the new agent adopts the jobs. */
 void agent_restart(struct agent *a);
+/* The master's "shutdown" order: stop as on SIGTERM (jobs go on). */
+void agent_shutdown(struct agent *a);
 
 /* link.c: the connection to the master. */
 struct link *link_new(struct agent *a);

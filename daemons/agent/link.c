@@ -299,6 +299,13 @@ link_order_restart(struct link *l, const json_t *msg)
 }
 
 static void
+link_order_shutdown(struct link *l, const json_t *msg)
+{
+	(void)msg;
+	agent_shutdown(l->a);
+}
+
+static void
 link_order_relay_rep(struct link *l, const json_t *msg)
 {
 	relay_on_reply(l->a->relay, msg);
@@ -351,6 +358,7 @@ static const struct link_order {
 	{ "relay_rep", link_order_relay_rep, link_f_relay_rep },
 	{ "lease", link_on_lease, link_f_lease },
 	{ "restart", link_order_restart, link_f_restart },	/* badmin hrestart */
+	{ "shutdown", link_order_shutdown, link_f_restart },	/* badmin hshutdown */
 };
 
 static void

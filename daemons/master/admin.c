@@ -2,7 +2,9 @@
  * admin.c - what administrators switch by hand (badmin hclose/hopen,
  * qclose/qopen/qact/qinact, hremove): a host closed to new jobs, a queue
  * closed to submission or inactivated for dispatch, a dead dynamic host
- * forgotten, an agent told to re-exec itself (hrestart).
+ * forgotten, an agent told to re-exec itself (hrestart) or to stop
+ * (hshutdown; jobs go on, and a service manager or the administrator
+ * starts it again: the master never connects out, so no hstartup).
  *
  * The state changes only through events recorded under job 0 (types
  * "hclose", "hopen", "qclose", "qopen", "qact", "qinact"); job_apply hands
@@ -38,6 +40,7 @@ static const struct admin_action {
 	{ "hopen", true, 0, 0, "Open", NULL },
 	{ "hremove", true, 0, 0, "Remove", NULL },
 	{ "hrestart", true, 0, 0, "Restart", "restart" },
+	{ "hshutdown", true, 0, 0, "Shut down", "shutdown" },
 	{ "qclose", false, ADMIN_Q_CLOSED, 0, "closed", NULL },
 	{ "qopen", false, 0, ADMIN_Q_CLOSED, "opened", NULL },
 	{ "qinact", false, ADMIN_Q_INACTIVE, 0, "inactivated", NULL },

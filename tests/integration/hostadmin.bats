@@ -4,7 +4,9 @@
 # hrestart and lsadmin limrestart (the agent re-executes itself; a running
 # job survives and ends DONE once), lsrmhost and LSF_DYNAMIC_HOST_TIMEOUT
 # (a dead dynamic host removed by hand or after the timeout, the removal
-# durable across kill -9 of the master), and who may do any of it.
+# durable across kill -9 of the master), badmin hshutdown (the agent stops,
+# its job goes on and is reported once the agent is back), and who may do
+# any of it.
 
 load helpers
 
@@ -178,4 +180,25 @@ count_lines() {
 	run -0 bhosts -w node1
 	assert_line --index 1 --regexp '^node1 '
 	[ "$(grep -c 'restart ordered by the master' "$CLUSTER_DIR/log/node1.log" || true)" = "$before" ]
+}
+
+@test "badmin hshutdown stops the agent, its running job goes on and is reported once it is back" {
+	local pid log=$CLUSTER_DIR/log/node1.log
+	pid=$(cat "$CLUSTER_DIR/run/node1.pid")
+	submit -o /dev/null bash -c "echo ran >>'$PWD/once'; sleep 3"
+	local id=$JOBID
+	wait_job_state "$id" RUN
+	run -0 --separate-stderr badmin hshutdown node1
+	assert_regex "$stderr" "^Shut down slave batch daemon on <node1> \.\.\.\.\.\. done$"
+	wait_for bash -c "! kill -0 $pid 2>/dev/null"
+	grep -q 'shutdown ordered by the master' "$log"
+	wait_for bash -c "[ \"\$(bhosts -w node1 2>/dev/null | awk 'NR == 2 { print \$2 }')\" = unavail ]"
+	# the job ends meanwhile (its sleep is over); the agent started again
+	# reports it, once
+	wait_for bash -c "! pgrep -f \"echo ran >>'$PWD/once'\" >/dev/null"
+	run -0 pumice cluster start "$CLUSTER_DIR"
+	wait_job_state "$id" DONE
+	[ "$(count_lines once)" -eq 1 ]
+	run -255 --separate-stderr badmin hstartup node1
+	assert_regex "$stderr" "unknown subcommand"
 }
