@@ -185,7 +185,7 @@ count_lines() {
 @test "badmin hshutdown stops the agent, its running job goes on and is reported once it is back" {
 	local pid log=$CLUSTER_DIR/log/node1.log
 	pid=$(cat "$CLUSTER_DIR/run/node1.pid")
-	submit -o /dev/null bash -c "echo ran >>'$PWD/once'; sleep 3"
+	submit -o /dev/null bash -c "echo ran >>'$PWD/once'; sleep 3; touch '$PWD/ended'"
 	local id=$JOBID
 	wait_job_state "$id" RUN
 	run -0 --separate-stderr badmin hshutdown node1
@@ -195,7 +195,7 @@ count_lines() {
 	wait_for bash -c "[ \"\$(bhosts -w node1 2>/dev/null | awk 'NR == 2 { print \$2 }')\" = unavail ]"
 	# the job ends meanwhile (its sleep is over); the agent started again
 	# reports it, once
-	wait_for bash -c "! pgrep -f \"echo ran >>'$PWD/once'\" >/dev/null"
+	wait_for test -e ended
 	run -0 pumice cluster start "$CLUSTER_DIR"
 	wait_job_state "$id" DONE
 	[ "$(count_lines once)" -eq 1 ]
