@@ -1,7 +1,8 @@
 /*
  * badmin.c - batch administration (LSF.md §4): reconfig, ckconfig,
- * hclose/hopen, qclose/qopen/qact/qinact and showconf mbd, each a row of
- * the table below. The master checks that the caller is an administrator
+ * mbdrestart, hclose/hopen/hremove/hrestart/hshutdown, qclose/qopen/qact/qinact and
+ * showconf mbd, each a row of the table below. The host actions are shared
+ * with lsadmin (limrestart, resrestart) and lsrmhost (admin_hosts_cmd). The master checks that the caller is an administrator
  * and records every change (admin.c, reconfig.c); messages follow LSF:
  * "Close <h> ...... done" on stderr for hosts, "Queue <q> is closed" on
  * stdout for queues. Exit 0 when everything asked was done, else 255.
@@ -16,6 +17,7 @@
 
 static int badmin_reconfig(int, char **);
 static int badmin_ckconfig(int, char **);
+static int badmin_mbdrestart(int, char **);
 static int badmin_ctrl(int, char **);
 static int badmin_showconf(int, char **);
 
@@ -26,9 +28,12 @@ static const struct badmin_cmd {
 } badmin_cmds[] = {
 	{ "reconfig", badmin_reconfig, "reconfig [-v] [-f]" },
 	{ "ckconfig", badmin_ckconfig, "ckconfig [-v]" },
+	{ "mbdrestart", badmin_mbdrestart, "mbdrestart [-v] [-f]" },
 	{ "hclose", badmin_ctrl, "hclose [-C comment] [host_name ... | all]" },
 	{ "hopen", badmin_ctrl, "hopen [-C comment] [host_name ... | all]" },
 	{ "hremove", badmin_ctrl, "hremove host_name ..." },
+	{ "hrestart", badmin_ctrl, "hrestart [host_name ... | all]" },
+	{ "hshutdown", badmin_ctrl, "hshutdown [host_name ... | all]" },
 	{ "qclose", badmin_ctrl, "qclose [-C comment] [queue_name ... | all]" },
 	{ "qopen", badmin_ctrl, "qopen [-C comment] [queue_name ... | all]" },
 	{ "qact", badmin_ctrl, "qact [-C comment] [queue_name ... | all]" },
@@ -125,6 +130,28 @@ badmin_reconfig(int argc, char **argv)
 	return 0;
 }
 
+/* As reconfig, then the master re-executes itself (reconfig.c). */
+static int
+badmin_mbdrestart(int argc, char **argv)
+{
+	char err[8192];
+
+	if (badmin_check_flags(argc, argv, 2) < 0)
+		return CLI_EXIT_FAIL;
+	fprintf(stderr, "\nChecking configuration files ...\n\n");
+	if (badmin_call("mbdrestart", json_object(), NULL, err, sizeof(err)) != CLIENT_OK) {
+		if (strcmp(err, "User permission denied") == 0)
+			fprintf(stderr, "badmin: %s\n", err);
+		else
+			badmin_print_errors(err);
+		return CLI_EXIT_FAIL;
+	}
+	fprintf(stderr, "No errors found.\n");
+	fflush(stderr);
+	printf("\nMBD restart initiated\n");
+	return 0;
+}
+
 static int
 badmin_ckconfig(int argc, char **argv)
 {
@@ -157,37 +184,76 @@ badmin_ckconfig(int argc, char **argv)
 	return rc;
 }
 
-/* One result line of hclose/hopen/q*. */
+/*
+ * The words that act on hosts or queues: the master's action and, for
+ * hosts, LSF's verb of the "Verb <host> ...... done" line on stderr.
+ */
+static const struct admin_word {
+	const char *word, *action, *verb;
+} admin_words[] = {
+	{ "hclose", "hclose", "Close" },
+	{ "hopen", "hopen", "Open" },
+	{ "hremove", "hremove", "Remove" },
+	{ "lsrmhost", "hremove", "Remove" },
+	{ "hrestart", "hrestart", "Restart slave batch daemon on" },
+	{ "limrestart", "hrestart", "Restart LIM on" },
+	{ "resrestart", "hrestart", "Restart RES on" },
+	{ "hshutdown", "hshutdown", "Shut down slave batch daemon on" },
+	{ "limshutdown", "hshutdown", "Shut down LIM on" },
+	{ "resshutdown", "hshutdown", "Shut down RES on" },
+	{ "qclose", "qclose", "closed" },
+	{ "qopen", "qopen", "opened" },
+	{ "qact", "qact", "activated" },
+	{ "qinact", "qinact", "inactivated" },
+};
+
+static const struct admin_word *
+admin_word_find(const char *word)
+{
+	size_t i;
+
+	for (i = 0; i < nitems(admin_words); i++)
+		if (strcmp(admin_words[i].word, word) == 0)
+			return &admin_words[i];
+	return NULL;
+}
+
+/* One result line of a host or queue action. */
 static bool
-badmin_result(const char *action, const json_t *r)
+badmin_result(const struct admin_word *w, const json_t *r)
 {
 	const char *name = json_string_value(json_object_get(r, "name"));
 	const char *msg = json_string_value(json_object_get(r, "msg"));
 	bool ok = json_is_true(json_object_get(r, "ok"));
-	static const char *const qwords[][2] = { { "qclose", "closed" },
-	    { "qopen", "opened" }, { "qact", "activated" }, { "qinact", "inactivated" } };
-	size_t i;
 
-	if (action[0] == 'h') {
-		fprintf(stderr, "%s <%s> ...... %s\n", strcmp(action, "hclose") == 0 ?
-		    "Close" : strcmp(action, "hremove") == 0 ? "Remove" : "Open",
-		    name ? name : "", msg ? msg : "");
+	if (w->action[0] == 'h') {
+		fprintf(stderr, "%s <%s> ...... %s\n", w->verb, name ? name : "",
+		    msg ? msg : "");
 		return ok;
 	}
 	if (!ok) {
 		fprintf(stderr, "%s: %s\n", name ? name : "", msg ? msg : "");
 		return false;
 	}
-	for (i = 0; i < nitems(qwords); i++)
-		if (strcmp(qwords[i][0], action) == 0)
-			printf("Queue <%s> is %s\n", name ? name : "", qwords[i][1]);
+	printf("Queue <%s> is %s\n", name ? name : "", w->verb);
 	return true;
 }
 
 static int
 badmin_ctrl(int argc, char **argv)
 {
-	json_t *args = json_pack("{s:s, s:[]}", "action", argv[0], "names"), *data, *r;
+	return admin_hosts_cmd("badmin", argc, argv);
+}
+
+/*
+ * argv[0] is a word of admin_words, then [-C comment] and the names. cmd
+ * names the command in messages. Exit 0 when every name was done.
+ */
+int
+admin_hosts_cmd(const char *cmd, int argc, char **argv)
+{
+	const struct admin_word *w = admin_word_find(argv[0]);
+	json_t *args = json_pack("{s:s, s:[]}", "action", w->action, "names"), *data, *r;
 	char err[1024];
 	bool all_ok = true;
 	static const struct opt opts[] = { { "C", 'C', OPT_VALUE, NULL } };
@@ -199,18 +265,18 @@ badmin_ctrl(int argc, char **argv)
 	while ((i = opts_next(&p)) >= 0)
 		json_object_set_new(args, "comment", json_string(p.value));
 	if (i == OPTS_ERR) {
-		fprintf(stderr, "badmin %s: %s\n", argv[0], p.err);
+		fprintf(stderr, "%s %s: %s\n", cmd, argv[0], p.err);
 		json_decref(args);
 		return CLI_EXIT_FAIL;
 	}
 	for (i = p.ind; i < argc; i++)
 		json_array_append_new(json_object_get(args, "names"), json_string(argv[i]));
 	if (badmin_call("admin", args, &data, err, sizeof(err)) != CLIENT_OK) {
-		fprintf(stderr, "badmin: %s\n", err);
+		fprintf(stderr, "%s: %s\n", cmd, err);
 		return CLI_EXIT_FAIL;
 	}
 	json_array_foreach(json_object_get(data, "results"), k, r)
-		all_ok = badmin_result(argv[0], r) && all_ok;
+		all_ok = badmin_result(w, r) && all_ok;
 	json_decref(data);
 	return all_ok ? 0 : CLI_EXIT_FAIL;
 }

@@ -233,6 +233,10 @@ int bqueues_main(int argc, char **argv);
 int lsid_main(int argc, char **argv);
 int badmin_main(int argc, char **argv);
 int lsadmin_main(int argc, char **argv);
+int lsrmhost_main(int argc, char **argv);
+/* argv[0] a word of admin_words (badmin.c): hclose, hrestart, lsrmhost, q...,
+ * then [-C comment] and names: the master's "admin" op (badmin.c). */
+int admin_hosts_cmd(const char *cmd, int argc, char **argv);
 int bparams_main(int argc, char **argv);
 int lsclusters_main(int argc, char **argv);
 int lsload_main(int argc, char **argv);

@@ -411,6 +411,35 @@ jl_usage(FILE *fp, const json_t *job, bool uf)
 	fprintf(fp, "%*sMEM: %s;  NPROC: %ld\n", ind, "", mbuf, jl_int(job, "nproc"));
 }
 
+/* bpost's messages, as LSF's EXTERNAL MESSAGES table; NOTIFICATION
+ * only when a message has a level (bpost -N). */
+static void
+jl_messages(FILE *fp, const json_t *job)
+{
+	const json_t *msgs = json_object_get(job, "messages"), *mg;
+	bool levels = false;
+	char when[32];
+	time_t t;
+	struct tm tm;
+	size_t i;
+
+	if (json_array_size(msgs) == 0)
+		return;
+	json_array_foreach(msgs, i, mg)
+		levels = levels || json_is_string(json_object_get(mg, "level"));
+	fprintf(fp, "\n EXTERNAL MESSAGES:\n %-6s %-10s %-14s %-30s %s%s\n", "MSG_ID",
+	    "FROM", "POST_TIME", "MESSAGE", "ATTACHMENT", levels ? "  NOTIFICATION" : "");
+	json_array_foreach(msgs, i, mg) {
+		t = (time_t)jl_int(mg, "time");
+		localtime_r(&t, &tm);
+		strftime(when, sizeof(when), "%b %e %H:%M", &tm);
+		fprintf(fp, " %-6ld %-10s %-14s %-30s %-*s%s\n", jl_int(mg, "i"),
+		    jl_str(mg, "from"), when, jl_str(mg, "desc"), levels ? 12 : 0,
+		    json_is_true(json_object_get(mg, "attached")) ? "Y" : "N",
+		    jl_str(mg, "level"));
+	}
+}
+
 static void
 jl_block(FILE *fp, const json_t *job, bool uf)
 {
@@ -430,6 +459,7 @@ jl_block(FILE *fp, const json_t *job, bool uf)
 	if (jl_int(job, "finish_time") > 0)
 		jl_finished(fp, job, uf);
 	jl_tail(fp, job, uf);
+	jl_messages(fp, job);
 }
 
 void

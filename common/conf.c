@@ -138,6 +138,40 @@ conf_preauth_values(struct conf_ctx *x)
 	return 0;
 }
 
+/*
+ * LSF_DYNAMIC_HOST_TIMEOUT: hours, or minutes with m|M, or LSF's newer
+ * "EXPIRY[time]" form (its THRESHOLD and INTERVAL are accepted and have no
+ * use here: removal costs Pumice no reconfiguration). Pumice adds seconds
+ * with s|S, and does not clamp to LSF's 10 minutes to 100 hours.
+ */
+static int
+conf_dyn_timeout(struct conf_ctx *x)
+{
+	const struct cfg_kv *kv = conf_kv(&x->c->lsfconf, "LSF_DYNAMIC_HOST_TIMEOUT");
+	const char *v;
+	char *end;
+	long n, unit = 3600;
+
+	x->c->dynamic_host_timeout = 0;
+	if (kv == NULL || *kv->value == '\0')
+		return 0;
+	v = strncasecmp(kv->value, "EXPIRY[", 7) == 0 ? kv->value + 7 : kv->value;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (*end == 'm' || *end == 'M')
+		unit = 60;
+	else if (*end == 's' || *end == 'S')
+		unit = 1;
+	end += unit != 3600;
+	if (end == v || errno != 0 || n < 0 || n > LONG_MAX / 3600 ||
+	    (*end != '\0' && (v == kv->value || *end != ']')))
+		return conf_err(x, x->c->lsfconf.path, kv->line, "LSF_DYNAMIC_HOST_TIMEOUT "
+		    "must be hours, or minutes with m, or seconds with s, not '%s'",
+		    kv->value);
+	x->c->dynamic_host_timeout = n * unit;
+	return 0;
+}
+
 /* Directories and Pumice's own keys from lsf.conf (cluster known). */
 /* LSF's y/Y (and yes): a key that is absent or anything else is no. */
 static bool
@@ -176,7 +210,7 @@ conf_lsf_values(struct conf_ctx *x)
 	if ((kv = conf_kv(&c->lsfconf, "PUMICE_QUERY_PER_USER")) != NULL &&
 	    conf_kv_long(x, path, kv, 1, 1000, &c->query_per_user) < 0)
 		return -1;
-	if (conf_preauth_values(x) < 0)
+	if (conf_preauth_values(x) < 0 || conf_dyn_timeout(x) < 0)
 		return -1;
 	c->job_memlimit = conf_yes(&c->lsfconf, "LSB_JOB_MEMLIMIT");
 	c->memlimit_enforce = conf_yes(&c->lsfconf, "LSB_MEMLIMIT_ENFORCE");

@@ -50,6 +50,8 @@ struct conf {
 	long auth_timeout;	/* PUMICE_AUTH_TIMEOUT s: an agent link's handshake (5) */
 	long unauth_max;	/* PUMICE_UNAUTH_MAX: links not yet authenticated (512) */
 	long unauth_per_host;	/* PUMICE_UNAUTH_PER_HOST: of those, from one address (128) */
+	long dynamic_host_timeout;	/* LSF_DYNAMIC_HOST_TIMEOUT s: a dead dynamic
+					   host is removed after it (0: never) */
 	char **hosts_allow;	/* PUMICE_HOSTS_ALLOW: who else may register (hostallow.c) */
 	size_t nhosts_allow;
 	char **admins;		/* lsf.cluster ClusterAdmins Administrators */

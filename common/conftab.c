@@ -62,6 +62,8 @@ const struct conftab_key conftab[] = {
 	    "agent links not yet authenticated, per address"),
 	K(L, "PUMICE_HOSTS_ALLOW", CT_WORDS, 0, 0, "", 1,
 	    "hosts besides lsf.cluster's that may register: name globs, addresses, networks"),
+	K(L, "LSF_DYNAMIC_HOST_TIMEOUT", CT_STR, 0, 0, "", 1,
+	    "how long an unavailable dynamic host stays before it is removed"),
 	K(L, "PUMICE_KEY_FILE", CT_STR, 0, 0, "LSF_ENVDIR/cluster.key", 0, "the cluster key"),
 	K(L, "PUMICE_AGENT_SOCKET", CT_STR, 0, 0, "", 0, "an agent's command socket"),
 	K(L, "PUMICE_SPOOLDIR", CT_STR, 0, 0, "/var/spool/pumice", 0, "the agent's job spool"),

@@ -22,7 +22,7 @@ log_init(const char *progname, const char *path, bool debug)
 	log_prog = progname;
 	log_verbose = debug;
 	if (path != NULL) {
-		log_fp = fopen(path, "a");
+		log_fp = fopen(path, "ae");	/* not for what we exec */
 		if (log_fp == NULL) {
 			fprintf(stderr, "%s: %s: %s\n", progname, path, strerror(errno));
 			exit(1);

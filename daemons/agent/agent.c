@@ -3,7 +3,11 @@
  * struct agent, sets up the loop, the 1 s tick and the signals, and tears
  * everything down again. SIGTERM/SIGINT stop the agent but never its jobs:
  * shepherds (and the long-lived one that forks them) run in their own
- * sessions and report through the spool.
+ * sessions and report through the spool. The master's "restart" order
+ * (badmin hrestart, lsadmin limrestart) stops the same way (and so does
+ * "shutdown", badmin hshutdown, without coming back) and then
+ * re-executes the agent's command line in the same process; the new image
+ * adopts the running jobs from the spool as after any restart.
  */
 #include <errno.h>
 #include <limits.h>
@@ -198,6 +202,30 @@ agent_signal_cb(uv_signal_t *s, int signum)
 	agent_stop(a);
 }
 
+void
+agent_restart(struct agent *a)
+{
+	log_info("restart ordered by the master; running jobs keep running");
+	a->restart = 1;
+	agent_stop(a);
+}
+
+void
+agent_shutdown(struct agent *a)
+{
+	log_info("shutdown ordered by the master; running jobs keep running");
+	agent_stop(a);
+}
+
+/* Everything is closed by now; /proc/self/exe is the binary that runs. */
+static void
+agent_reexec(char **argv)
+{
+	execv("/proc/self/exe", argv);
+	execvp(argv[0], argv);
+	log_warn("restart: cannot re-execute %s", argv[0]);
+}
+
 static int
 agent_pidfile(struct agent *a, char *err, size_t errlen)
 {
@@ -293,5 +321,9 @@ agent_main(const struct agent_opts *o)
 	if (uv_loop_close(a.loop) != 0)
 		log_warnx("handles left open at exit");
 	agent_free(&a);
+	if (a.restart && rc == 0 && o->argv != NULL) {
+		agent_reexec(o->argv);
+		rc = 1;
+	}
 	return rc;
 }

@@ -29,6 +29,7 @@ struct agent_opts {
 	const char *mem;	/* size, default unit MB */
 	int ncpus;
 	int debug;
+	char **argv;		/* the command line, for a restart (hrestart) */
 };
 
 struct agent {
@@ -49,6 +50,7 @@ struct agent {
 	char *pidfile;
 	int pid_written;
 	int stopping;
+	int restart;		/* re-execute after the loop (badmin hrestart) */
 	int kill_interval;	/* seconds between INT, TERM and KILL */
 	int runlimit_grace;	/* s from SIGUSR2 at the run limit to SIGKILL */
 	int preexec_retry;	/* s a failed pre-exec holds its slot */
@@ -64,6 +66,11 @@ struct agent {
 
 /* agent.c: sets up, runs the loop until SIGTERM/SIGINT, tears down. */
 int agent_main(const struct agent_opts *o);
+/* The master's "restart" order: stop as on SIGTERM (jobs go on), then
+ * re-execute the same command line; the new agent adopts the jobs. */
+void agent_restart(struct agent *a);
+/* The master's "shutdown" order: stop as on SIGTERM (jobs go on). */
+void agent_shutdown(struct agent *a);
 
 /* link.c: the connection to the master. */
 struct link *link_new(struct agent *a);

@@ -292,6 +292,20 @@ link_order_finish_ack(struct link *l, const json_t *msg)
 }
 
 static void
+link_order_restart(struct link *l, const json_t *msg)
+{
+	(void)msg;
+	agent_restart(l->a);
+}
+
+static void
+link_order_shutdown(struct link *l, const json_t *msg)
+{
+	(void)msg;
+	agent_shutdown(l->a);
+}
+
+static void
 link_order_relay_rep(struct link *l, const json_t *msg)
 {
 	relay_on_reply(l->a->relay, msg);
@@ -325,6 +339,7 @@ static const struct msgfield link_f_finish_ack[] = {
 static const struct msgfield link_f_relay_rep[] = {
 	F("t", MF_STR), F("rid", MF_INT), F("rep", MF_OBJ), MSGFIELD_END,
 };
+static const struct msgfield link_f_restart[] = { F("t", MF_STR), MSGFIELD_END };
 static const struct msgfield link_f_lease[] = {
 	F("t", MF_STR), F("valid_ms", MF_INT), MSGFIELD_END,
 };
@@ -342,6 +357,8 @@ static const struct link_order {
 	{ "finish_ack", link_order_finish_ack, link_f_finish_ack },
 	{ "relay_rep", link_order_relay_rep, link_f_relay_rep },
 	{ "lease", link_on_lease, link_f_lease },
+	{ "restart", link_order_restart, link_f_restart },	/* badmin hrestart */
+	{ "shutdown", link_order_shutdown, link_f_restart },	/* badmin hshutdown */
 };
 
 static void

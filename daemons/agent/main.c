@@ -98,6 +98,7 @@ main(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage();
+	o.argv = argv;
 	agent_lean();
 	return agent_main(&o);
 }

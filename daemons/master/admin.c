@@ -2,7 +2,9 @@
  * admin.c - what administrators switch by hand (badmin hclose/hopen,
  * qclose/qopen/qact/qinact, hremove): a host closed to new jobs, a queue
  * closed to submission or inactivated for dispatch, a dead dynamic host
- * forgotten.
+ * forgotten, an agent told to re-exec itself (hrestart) or to stop
+ * (hshutdown; jobs go on, and a service manager or the administrator
+ * starts it again: the master never connects out, so no hstartup).
  *
  * The state changes only through events recorded under job 0 (types
  * "hclose", "hopen", "qclose", "qopen", "qact", "qinact"); job_apply hands
@@ -10,7 +12,10 @@
  * master loses none of it. Queue state is kept by queue name, apart from
  * struct conf, so that badmin reconfig (a new struct conf) keeps it.
  * Running jobs are never touched: a closed host keeps its jobs, an
- * inactive queue only stops dispatching.
+ * inactive queue only stops dispatching. An order row (hrestart) records
+ * nothing: it only sends the order down the host's agent link. A dead
+ * dynamic host goes by itself after LSF_DYNAMIC_HOST_TIMEOUT
+ * (admin_expire_hosts), through the same recorded "hremove".
  */
 #include <stdlib.h>
 #include <string.h>
@@ -29,14 +34,17 @@ static const struct admin_action {
 	bool host;		/* acts on hosts, else on queues */
 	int set, clear;		/* queue bits */
 	const char *done;	/* queue message tail / host verb */
+	const char *order;	/* sent to the host's agent, not recorded */
 } admin_actions[] = {
-	{ "hclose", true, 0, 0, "Close" },
-	{ "hopen", true, 0, 0, "Open" },
-	{ "hremove", true, 0, 0, "Remove" },
-	{ "qclose", false, ADMIN_Q_CLOSED, 0, "closed" },
-	{ "qopen", false, 0, ADMIN_Q_CLOSED, "opened" },
-	{ "qinact", false, ADMIN_Q_INACTIVE, 0, "inactivated" },
-	{ "qact", false, 0, ADMIN_Q_INACTIVE, "activated" },
+	{ "hclose", true, 0, 0, "Close", NULL },
+	{ "hopen", true, 0, 0, "Open", NULL },
+	{ "hremove", true, 0, 0, "Remove", NULL },
+	{ "hrestart", true, 0, 0, "Restart", "restart" },
+	{ "hshutdown", true, 0, 0, "Shut down", "shutdown" },
+	{ "qclose", false, ADMIN_Q_CLOSED, 0, "closed", NULL },
+	{ "qopen", false, 0, ADMIN_Q_CLOSED, "opened", NULL },
+	{ "qinact", false, ADMIN_Q_INACTIVE, 0, "inactivated", NULL },
+	{ "qact", false, 0, ADMIN_Q_INACTIVE, "activated", NULL },
 };
 
 static const struct admin_action *
@@ -197,6 +205,21 @@ admin_result(json_t *results, const char *name, bool ok, const char *msg)
 	    "ok", ok, "msg", msg));
 }
 
+/* An order row: sent down the agent link of host name, nothing recorded. */
+static void
+admin_order(struct master *m, struct reqctx *rq, const struct admin_action *a,
+    struct host *h, json_t *results)
+{
+	(void)m;
+	if (h->conn == NULL || !agent_authed(h->conn)) {
+		admin_result(results, h->name, false, "failed: Host is unreachable");
+		return;
+	}
+	conn_send(h->conn, json_pack("{s:s}", "t", a->order));
+	log_info("%s %s by %s: order sent to its agent", a->name, h->name, rq->user);
+	admin_result(results, h->name, true, "done");
+}
+
 static void
 admin_one(struct master *m, struct reqctx *rq, const struct admin_action *a,
     const char *name, const char *comment, json_t *results)
@@ -209,6 +232,8 @@ admin_one(struct master *m, struct reqctx *rq, const struct admin_action *a,
 		    "Bad host name, host group name or cluster name" : "No such queue");
 		return;
 	}
+	if (a->order != NULL)
+		return admin_order(m, rq, a, host_find(m, name), results);
 	if (strcmp(a->name, "hremove") == 0 &&
 	    (why = admin_removable(m, host_find(m, name))) != NULL) {
 		admin_result(results, name, false, why);
@@ -282,3 +307,34 @@ admin_op(struct master *m, struct reqctx *rq, json_t *args)
 	json_decref(names);
 	control_reply(m, rq, true, json_pack("{s:o}", "results", results), NULL, NULL);
 }
+
+/*
+ * LSF_DYNAMIC_HOST_TIMEOUT: a dynamic host whose agent has been away that
+ * long, and that holds no job, is removed as by lsrmhost. The removal is
+ * a recorded "hremove", so it holds across a restart of the master; the
+ * time away is counted from when this master last saw the agent (after a
+ * restart, from the replay), so a restart delays a removal, never hastens
+ * it.
+ */
+void
+admin_expire_hosts(struct master *m)
+{
+	uint64_t now = now_mono_ms(), after = (uint64_t)m->conf->dynamic_host_timeout * 1000;
+	struct host *h, *next;
+
+	if (after == 0)
+		return;
+	for (h = TAILQ_FIRST(&m->hosts); h != NULL; h = next) {
+		next = TAILQ_NEXT(h, entry);
+		if (h->conn != NULL || h->lost_ms == 0 || now - h->lost_ms < after ||
+		    admin_removable(m, h) != NULL)
+			continue;
+		log_info("host %s removed: unavailable for more than "
+		    "LSF_DYNAMIC_HOST_TIMEOUT (%ld s)", h->name,
+		    m->conf->dynamic_host_timeout);
+		if (job_event(m, 0, 0, "hremove", json_pack("{s:s, s:s}", "host",
+		    h->name, "by", "LSF_DYNAMIC_HOST_TIMEOUT")) < 0)
+			log_warnx("host %s: its removal could not be recorded", h->name);
+	}
+}
+

@@ -74,11 +74,13 @@ static const struct msgfield ctl_move[] = {
 	F("id", MF_INT), F("pos", MF_INT), F("bottom", MF_BOOL), MSGFIELD_END,
 };
 static const struct msgfield ctl_post[] = {
-	F("id", MF_INT), F("idx", MF_INT), F("i", MF_INT), F("desc", MF_STR),
-	F("data", MF_STR), F("size", MF_INT), MSGFIELD_END,
+	F("id", MF_INT), F("name", MF_STR), F("idx", MF_INT), F("i", MF_INT),
+	F("desc", MF_STR), F("level", MF_STR), F("data", MF_STR), F("size", MF_INT),
+	MSGFIELD_END,
 };
 static const struct msgfield ctl_read[] = {
-	F("id", MF_INT), F("idx", MF_INT), F("i", MF_INT), F("data", MF_BOOL), MSGFIELD_END,
+	F("id", MF_INT), F("name", MF_STR), F("idx", MF_INT), F("i", MF_INT),
+	F("data", MF_BOOL), MSGFIELD_END,
 };
 static const struct msgfield ctl_result[] = {
 	F("id", MF_INT), F("idx", MF_INT), F("result", MF_OBJ), MSGFIELD_END,
@@ -145,6 +147,7 @@ static const struct control_op control_ops[] = {
 	{ "admin", admin_op, CTL_ADMIN | CTL_WRITES, ctl_admin, false },
 	{ "ckconfig", reconfig_ckconfig_op, CTL_ADMIN, ctl_none, false },
 	{ "reconfig", reconfig_op, CTL_ADMIN, ctl_none, false },
+	{ "mbdrestart", reconfig_mbdrestart_op, CTL_ADMIN, ctl_none, false },
 	{ "params", params_op, CTL_ANY, ctl_none, false },
 	{ "showconf", showconf_op, CTL_ANY, ctl_showconf, false },
 	{ "clusters", clusters_op, CTL_ANY, ctl_none, false },

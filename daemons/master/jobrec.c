@@ -406,6 +406,33 @@ jobrec_result(json_t *r, struct jobrec_ctx *x)
 		jobrec_put_str(r, x, 1, "result_error", why);
 }
 
+/* bpost's messages of the element (jobmsg.c), as the result: an array in
+ * a record, its JSON text in a row. Only jobs with messages cost a look
+ * in the store. */
+static void
+jobrec_messages(json_t *r, struct jobrec_ctx *x)
+{
+	json_t *list = jobmsg_list(x->m, x->j, x->idx);
+	char *text;
+
+	if (list == NULL)
+		return;
+	if (x->text == NULL) {
+		json_object_set_new_nocheck(r, "messages", list);
+		return;
+	}
+	text = json_dumps(list, JSON_COMPACT);
+	json_decref(list);
+	if (text == NULL)
+		return;
+	jobrec_text_col(x, 0);
+	if (x->row->tsv)
+		rowtext_put_str(x->text, text);
+	else
+		rowbuf_add(x->text, text, strlen(text));
+	free(text);
+}
+
 /* Every JOBREC member but id and idx, which every record has, in the
  * order of a whole record; bit k of a field mask is row k. sub is the
  * member its builder may add with it. */
@@ -434,6 +461,7 @@ static const struct {
 	{ "exec_cwd", jobrec_exec_cwd, NULL }, { "opts", jobrec_opts, NULL },
 	{ "array", jobrec_array, NULL }, { "alloc", jobrec_alloc, NULL },
 	{ "result", jobrec_result, "result_error" },
+	{ "messages", jobrec_messages, NULL },
 };
 
 uint64_t

@@ -242,6 +242,7 @@ loop_tick_cb(evutil_socket_t fd, short what, void *arg)
 	if (++ticks % 30 == 0 || m->conf->clean_period < 30)
 		job_purge_old(m, now);
 	requeue_lost_hosts(m);
+	admin_expire_hosts(m);	/* LSF_DYNAMIC_HOST_TIMEOUT */
 	host_fault_tick(m);	/* closed_Fault hosts whose back-off is over */
 	fairshare_tick(m, now);	/* usage, not tied to passes */
 	watch_hosts_tick(m);	/* host states the links did not report */
@@ -255,6 +256,16 @@ loop_signal_cb(evutil_socket_t sig, short what, void *arg)
 
 	log_info("signal %d: shutting down", (int)sig);
 	event_base_loopexit(m->base, NULL);
+}
+
+/* The loop ends after a short while, so that the replies written now
+ * (badmin mbdrestart's) leave before the connections are closed. */
+void
+loop_exit_soon(struct master *m)
+{
+	static const struct timeval soon = { 0, 300000 };
+
+	event_base_loopexit(m->base, &soon);
 }
 
 /* A closed connection's requests (waits, relayed commands, bpeeks) go. */

@@ -1,5 +1,6 @@
 /*
- * main.c - pumice-master: options, configuration, state replay, the loop.
+ * main.c - pumice-master: options, configuration, state replay, the loop,
+ * and after badmin mbdrestart the re-execution of the same command line.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -57,6 +58,21 @@ master_check_warnings(const char *envdir)
 		fprintf(stderr, "pumice-master: warning: %s\n", json_string_value(w));
 	json_decref(errors);
 	json_decref(warnings);
+}
+
+/*
+ * badmin mbdrestart: everything is closed (store, sockets, log), so the
+ * new image starts as a master started by hand would, in this process
+ * (the pid file and a service manager's idea of the pid stay right).
+ * /proc/self/exe is the binary that runs, even when argv[0] is relative.
+ */
+static void
+master_reexec(char **argv)
+{
+	execv("/proc/self/exe", argv);
+	execvp(argv[0], argv);
+	log_warn("mbdrestart: cannot re-execute %s", argv[0]);
+	exit(1);
 }
 
 int
@@ -128,6 +144,8 @@ main(int argc, char **argv)
 		unlink(pidfile);
 	free(m.hostname);
 	conf_free(m.conf);
-	log_info("stopped");
+	log_info(m.restart ? "stopped: restarting" : "stopped");
+	if (m.restart)
+		master_reexec(argv);
 	return 0;
 }

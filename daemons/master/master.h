@@ -107,6 +107,7 @@ struct job {
 	bool pend_held;		/* arrays: not-started elements without a record
 				   are PSUSP (bstop/bsub -H on the whole array) */
 	bool spec_slab;		/* spec_enc is jobslab's, else malloc's */
+	bool has_msgs;		/* a bpost was recorded: bjobs -l reads the store */
 	/*
 	 * Dispatch order within a queue (btop/bbot, jobctl.c): the scheduler
 	 * sorts pending jobs by queue priority, then by order, then by id.
@@ -244,6 +245,7 @@ struct master {
 	json_t *spec_memo;	/* the spec last decoded for a record, */
 	char *spec_memo_text;	/* and its text (jobspec_view) */
 	struct flows *flows;	/* workflows (flow.c), NULL until the first */
+	bool restart;		/* badmin mbdrestart: main() re-executes the master */
 };
 
 /* loop.c: event priorities, most urgent first (loop.c says why) */
@@ -259,6 +261,7 @@ void loop_want_query(struct master *m);
 void loop_want_sched_in(struct master *m, uint64_t us);	/* not before */
 /* A command waits: to be accepted, or read (a scheduling slice yields). */
 bool loop_cmd_waiting(struct master *m);
+void loop_exit_soon(struct master *m);	/* ends loop_run once replies went out */
 /* Watches a command connection for loop_cmd_waiting. */
 void loop_cmd_watch(struct master *m, int fd);
 
@@ -513,6 +516,9 @@ void lsbevents_note(struct master *m, long id, long idx, const char *type,
 void jobmsg_post(struct master *m, struct reqctx *rq, json_t *args);
 void jobmsg_read(struct master *m, struct reqctx *rq, json_t *args);
 JEVENT_FN(jobmsg_apply_post);
+/* The latest message of each index of element idx of j, by index, for
+ * bjobs -l: [{i, from, time, desc, attached, level}], or NULL for none. */
+json_t *jobmsg_list(struct master *m, struct job *j, long idx);
 
 /* jobresult.c: an element's outcome record (result.h) and its other rare
  * members (struct elem_extra); the "result" event and op (bresult). */
@@ -596,10 +602,12 @@ const char *admin_queue_status(struct master *m, const char *queue);
 const char *admin_dispatch_block(struct master *m, const char *queue);
 void admin_queue_decorate(struct master *m, const struct conf_queue *q, json_t *rec);
 void admin_free(struct master *m);
+void admin_expire_hosts(struct master *m);	/* LSF_DYNAMIC_HOST_TIMEOUT, each tick */
 
 /* reconfig.c: badmin ckconfig / reconfig */
 void reconfig_ckconfig_op(struct master *m, struct reqctx *rq, json_t *args);
 void reconfig_op(struct master *m, struct reqctx *rq, json_t *args);
+void reconfig_mbdrestart_op(struct master *m, struct reqctx *rq, json_t *args);
 
 /* params.c: bparams, showconf, lsclusters */
 json_t *params_list(const struct conf *c);

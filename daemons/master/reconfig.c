@@ -1,5 +1,5 @@
 /*
- * reconfig.c - badmin ckconfig and badmin reconfig: the configuration is
+ * reconfig.c - badmin ckconfig, reconfig and mbdrestart: the configuration is
  * read again into a new struct conf; ckconfig only reports, reconfig swaps
  * the new structure in when it has no error and keeps the old one
  * otherwise. Jobs are never touched: they name their queue by string, so a
@@ -161,4 +161,36 @@ reconfig_op(struct master *m, struct reqctx *rq, json_t *args)
 	    nc->nqueues, nc->default_queue);
 	loop_want_sched(m);
 	control_reply(m, rq, true, json_pack("{s:o}", "warnings", warnings), NULL, NULL);
+}
+
+/*
+ * badmin mbdrestart: refused, as reconfig, when the configuration does not
+ * load; otherwise answered, and the loop ends a moment later (the answer
+ * must reach the caller first). main() then re-executes the master with
+ * the same arguments in the same process: the configuration is read anew,
+ * the state comes back from the store as after any restart, and agents
+ * and clients dial again. Running jobs are the agents' and go on.
+ */
+void
+reconfig_mbdrestart_op(struct master *m, struct reqctx *rq, json_t *args)
+{
+	json_t *errors = json_array();
+	struct conf *nc;
+	char *text;
+
+	(void)args;
+	if ((nc = reconfig_load(m, errors)) == NULL) {
+		text = reconfig_join(errors);
+		json_decref(errors);
+		log_warnx("mbdrestart by %s refused: %s", rq->user, text);
+		control_reply(m, rq, false, NULL, "rejected", "%s", text);
+		free(text);
+		return;
+	}
+	conf_free(nc);
+	json_decref(errors);
+	log_info("mbdrestart by %s: the master re-executes itself", rq->user);
+	m->restart = true;
+	loop_exit_soon(m);
+	control_reply(m, rq, true, NULL, NULL, NULL);
 }

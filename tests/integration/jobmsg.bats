@@ -49,6 +49,48 @@ teardown_file() {
 	bkill "$id"
 }
 
+@test "bpost/bread -J select the caller's latest job of that name; -N sets the notification level" {
+	submit -J msgjob sleep 30
+	local older=$JOBID
+	submit -J msgjob sleep 30
+	local id=$JOBID
+	run -0 bpost -J msgjob -d "by name" -N warning
+	assert_output "Job <$id>: Message <0> has been posted."
+	run -0 bread -J msgjob
+	assert_line --index 0 --regexp '^JOBID +MSG_ID +FROM +POST_TIME +MESSAGE +ATTACHMENT +NOTIFICATION$'
+	assert_line --index 1 --regexp "^$id +0 +$ME .* by name +N +WARNING$"
+	run -255 --separate-stderr bread "$older"
+	assert_regex "$stderr" "No message available"
+	# bjobs -l lists the job's messages, with the level
+	run -0 bjobs -l "$id"
+	assert_line ' EXTERNAL MESSAGES:'
+	assert_line --regexp '^ MSG_ID +FROM +POST_TIME +MESSAGE +ATTACHMENT +NOTIFICATION$'
+	assert_line --regexp "^ 0 +$ME +[A-Z][a-z]{2} +[0-9]+ [0-9]{2}:[0-9]{2} +by name +N +WARNING$"
+	run -0 bjobs -l "$older"
+	refute_line ' EXTERNAL MESSAGES:'
+	# clustered and attached forms from the shared parser
+	run -0 bpost -i1 -dplain -Jmsgjob
+	run -0 bread -w -i 1 "$id"
+	assert_line --index 0 --regexp ' ATTACHMENT$'
+	assert_line --index 1 --regexp " plain +N$"
+	run -255 --separate-stderr bpost -N LOUD -d x "$id"
+	assert_regex "$stderr" "LOUD: Bad notification level"
+	run -255 --separate-stderr bpost -N ERROR "$id"
+	assert_regex "$stderr" "-N needs -d"
+	run -255 --separate-stderr bpost -J nosuchname -d x
+	assert_regex "$stderr" "Job <nosuchname>: No matching job found"
+	run -255 --separate-stderr bpost -J msgjob "$id"
+	assert_regex "$stderr" "Usage: bpost"
+	run -255 --separate-stderr bread -i
+	assert_regex "$stderr" "option requires an argument -- i"
+	# the level is recorded with the message: it survives a restart
+	kill -9 "$(cat "$CLUSTER_DIR/run/master.pid")"
+	run -0 pumice cluster start "$CLUSTER_DIR"
+	run -0 bread "$id"
+	assert_line --index 1 --regexp " by name +N +WARNING$"
+	bkill "$older" "$id"
+}
+
 @test "bpost -a attaches a file, bread -a copies it back byte for byte" {
 	submit sleep 30
 	local id=$JOBID
@@ -72,6 +114,12 @@ teardown_file() {
 	assert_regex "$stderr" "No message available"
 	run -0 bread "$id[2]"
 	assert_line --index 1 --regexp "^$id\[2\] .* elem two +N$"
+	# -J takes the element too
+	run -0 bread -J "msgs[2]"
+	assert_line --index 1 --regexp "^$id\[2\] .* elem two +N$"
+	run -0 bpost -J "msgs[1]" -d "elem one"
+	run -0 bread "$id[1]"
+	assert_line --index 1 --regexp "^$id\[1\] .* elem one +N$"
 	run -255 --separate-stderr bpost "$id[5]"
 	assert_regex "$stderr" "No matching job found"
 	bkill "$id"

@@ -201,9 +201,45 @@ test_host_master(void **state)
 	conf_free(c);
 }
 
+/* LSF_DYNAMIC_HOST_TIMEOUT: hours, m minutes, s seconds, EXPIRY[...]. */
+static void
+test_dyn_timeout(void **state)
+{
+	static const struct { const char *v; long secs; } good[] = {
+		{ "", 0 }, { "2", 7200 }, { "90m", 5400 }, { "90M", 5400 }, { "3s", 3 },
+		{ "EXPIRY[30m] THRESHOLD[10] INTERVAL[1]", 1800 }, { "expiry[1]", 3600 },
+	};
+	struct conf *c;
+	char err[256], *text;
+	size_t i;
+
+	tl_put(tdir, "lsf.shared", "Begin Cluster\nClusterName\ndemo\nEnd Cluster\n");
+	tl_put(tdir, "lsf.cluster.demo", "Begin Host\nHOSTNAME model type server\n"
+	    "pi1 ! ! 1\nEnd Host\n");
+	tl_put(tdir, LSBDIR "lsb.queues", "Begin Queue\nQUEUE_NAME=normal\nEnd Queue\n");
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		text = xasprintf("LSF_DYNAMIC_HOST_TIMEOUT=%s\n", good[i].v);
+		tl_put(tdir, "lsf.conf", text);
+		free(text);
+		if ((c = conf_load(tdir, 1, err, sizeof(err))) == NULL)
+			fail_msg("%s: %s", good[i].v, err);
+		assert_int_equal(c->dynamic_host_timeout, good[i].secs);
+		conf_free(c);
+	}
+}
+
 static const struct {
 	const char *file, *text, *err;	/* err: after "<tdir>/" */
 } bad[] = {
+	{ "lsf.conf", "LSF_CLUSTER_NAME=demo\nLSF_DYNAMIC_HOST_TIMEOUT=soon\n",
+	    "lsf.conf:2: LSF_DYNAMIC_HOST_TIMEOUT must be hours, or minutes with m, "
+	    "or seconds with s, not 'soon'" },
+	{ "lsf.conf", "LSF_CLUSTER_NAME=demo\nLSF_DYNAMIC_HOST_TIMEOUT=10x\n",
+	    "lsf.conf:2: LSF_DYNAMIC_HOST_TIMEOUT must be hours, or minutes with m, "
+	    "or seconds with s, not '10x'" },
+	{ "lsf.conf", "LSF_CLUSTER_NAME=demo\nLSF_DYNAMIC_HOST_TIMEOUT=-1\n",
+	    "lsf.conf:2: LSF_DYNAMIC_HOST_TIMEOUT must be hours, or minutes with m, "
+	    "or seconds with s, not '-1'" },
 	{ NULL, NULL, "lsf.conf: No such file or directory" },
 	{ "lsf.conf", "A=1\n", "lsf.shared: no such file, and %s/lsf.conf sets no LSF_CLUSTER_NAME" },
 	{ "lsf.conf", "A=1\nB\n", "lsf.conf:2: expected NAME=VALUE" },
@@ -302,6 +338,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_minimal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_full, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_host_master, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dyn_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lsb_not_needed, setup, teardown),
 	};
