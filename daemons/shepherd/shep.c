@@ -354,7 +354,7 @@ shep_fork(struct shep *s)
 			log_warn("job %s: release", s->jobdir);
 		close(go[1]);
 		s->lim.jobdir = s->jobdir;
-		enforce_start(&s->lim);
+		enforce_start(&s->lim, !shepout_pumps(s->out));
 	}
 	shep_read_reports(s, rep[0]);
 	close(rep[0]);
@@ -373,6 +373,7 @@ shep_maxrss(const struct shep *s)
 static void
 shep_wait(struct shep *s)
 {
+	enforce_first_second(&s->lim);
 	while (wait4(s->pid, &s->wstatus, 0, &s->ru) < 0) {
 		if (errno != EINTR) {
 			log_warn("wait4 %d", (int)s->pid);

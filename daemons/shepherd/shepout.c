@@ -186,6 +186,12 @@ shepout_open(struct shepout *so, char *reason, size_t rlen)
 	return 0;
 }
 
+bool
+shepout_pumps(const struct shepout *so)
+{
+	return so->st[0].dest != NULL || so->st[1].dest != NULL;
+}
+
 int
 shepout_child_fd(const struct shepout *so, int stream)
 {
