@@ -8,7 +8,8 @@
  *   jobs/<id>.<idx>/shepherd.pid  the job's shepherd's pid (it writes it first)
  *   jobs/<id>.<idx>/pgid          the job's process group; the shepherd
  *                                 writes it before the job can exec
- *   jobs/<id>.<idx>/output.json   where bpeek finds the job's stdout
+ *   jobs/<id>.<idx>/output.json   where bpeek finds an nfs:// job's stdout
+ *                                 (a local -o file is found from job.json)
  *   jobs/<id>.<idx>/script        the job script when spec.script is true,
  *                                 or a command line over 64 KB
  *   jobs/<id>.<idx>/cwd           where the job runs when its cwd was not
