@@ -722,7 +722,7 @@ shep_post(struct shep *s)
 }
 
 int
-shep_run(const char *jobdir, char *err, size_t errlen)
+shep_run(const char *jobdir, pid_t server, char *err, size_t errlen)
 {
 	char *abs = realpath(jobdir, NULL);
 	struct shep s;
@@ -755,7 +755,7 @@ shep_run(const char *jobdir, char *err, size_t errlen)
 	st = shep_status(&s);
 	if (s.pid > 0)
 		shepresult_collect(s.result, s.spec.uid, s.as_other, st);
-	r = spool_finish(jobdir, st, err, errlen);
+	r = spool_finish(jobdir, st, server == 0 || getppid() != server, err, errlen);
 	json_decref(st);
 	shep_clear(&s);
 	free(abs);
