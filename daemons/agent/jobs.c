@@ -713,7 +713,7 @@ jobs_lost_status(struct job *j)
 	    "maxrss", 0);
 	char err[512];
 
-	if (spool_finish(j->dir, st, err, sizeof(err)) < 0)
+	if (spool_finish(j->dir, st, true, err, sizeof(err)) < 0)
 		log_warnx("job %lld[%lld]: %s", j->id, j->idx, err);
 	return st;
 }

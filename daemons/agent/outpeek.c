@@ -2,11 +2,12 @@
  * outpeek.c - the agent's side of bpeek: the master sends peek {pid, id,
  * idx, off} down the link; the job's output is read in a libuv work thread
  * (a -o file may sit on a slow or hung mount, and the loop must never
- * block) and the bytes from off on go back in peek_rep. Where to read is
- * in the job's output.json, written by the shepherd (shepout.c): the -o
- * file itself, or for nfs:// output the shepherd's spool file, which holds
- * the last committed bytes and everything not yet committed (the punched
- * start reads as a hole and is skipped). A local file is read only if it
+ * block) and the bytes from off on go back in peek_rep. For nfs:// output
+ * the job's output.json, written by the shepherd (shepout.c), names the
+ * shepherd's spool file, which holds the last committed bytes and
+ * everything not yet committed (the punched start reads as a hole and is
+ * skipped); a local -o file is worked out from job.json and the cwd the
+ * job fell back to, if it did (jobspec_out_path). A local file is read only if it
  * is a regular file owned by the job's user, opened without following a
  * symbolic link, so that bpeek cannot be used to read others' files.
  *
@@ -145,6 +146,45 @@ outpeek_finished(struct outpeek *p)
 	free(path);
 }
 
+/* "Nothing yet": the job is starting, or has no -o (file null then). */
+static void
+outpeek_empty(struct outpeek *p, json_t *file)
+{
+	json_object_set_new(p->rep, "ok", json_true());
+	json_object_set_new(p->rep, "data", json_string(""));
+	json_object_set_new(p->rep, "file", file);
+}
+
+/*
+ * A running job's -o file: where its cwd (or the one it fell back to)
+ * puts it, as the shepherd opened it. Before the job forked (no pgid yet)
+ * it is starting; until it opened the file there is nothing to read.
+ */
+static void
+outpeek_local(struct outpeek *p, const struct jobspec *js)
+{
+	char *pgid = xasprintf("%s/pgid", p->jobdir);
+	char *cwdf = xasprintf("%s/cwd", p->jobdir);
+	char *cwd = file_read_all(cwdf, NULL), *path = NULL;
+	json_t *out;
+
+	if (access(pgid, F_OK) < 0)
+		outpeek_empty(p, json_string(""));
+	else if ((path = jobspec_out_path(js, cwd)) == NULL)
+		outpeek_empty(p, json_null());
+	else if (access(path, F_OK) < 0 && errno == ENOENT)
+		outpeek_empty(p, json_string(path));
+	else {
+		out = json_pack("{s:s}", "dest", path);
+		outpeek_read(p, out, js, path);
+		json_decref(out);
+	}
+	free(path);
+	free(cwd);
+	free(cwdf);
+	free(pgid);
+}
+
 static void
 outpeek_work(uv_work_t *req)
 {
@@ -162,12 +202,11 @@ outpeek_work(uv_work_t *req)
 		outpeek_finished(p);
 	else if (ended)
 		outpeek_fail(p, "finished", "Already finished", 0);
-	else if ((out = json_load_file(opath, 0, NULL)) == NULL ||
-	    (file = json_string_value(json_object_get(out, "dest"))) == NULL) {
-		json_object_set_new(p->rep, "ok", json_true());	/* starting, or no -o */
-		json_object_set_new(p->rep, "data", json_string(""));
-		json_object_set_new(p->rep, "file", out ? json_null() : json_string(""));
-	} else
+	else if ((out = json_load_file(opath, 0, NULL)) == NULL)
+		outpeek_local(p, &js);	/* no nfs:// stream record */
+	else if ((file = json_string_value(json_object_get(out, "dest"))) == NULL)
+		outpeek_empty(p, json_null());
+	else
 		outpeek_read(p, out, &js, file);
 	json_decref(spec);
 	json_decref(out);

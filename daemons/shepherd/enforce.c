@@ -6,12 +6,14 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -220,7 +222,7 @@ static void *
 enforce_thread(void *arg)
 {
 	struct enforce *l = arg;
-	unsigned ticks = 0;
+	unsigned ticks = l->first_tick;
 	int i;
 
 	for (;;) {
@@ -237,11 +239,23 @@ enforce_thread(void *arg)
 	}
 }
 
+static void
+enforce_thread_start(struct enforce *l)
+{
+	int r;
+
+	l->deferred = 0;
+	if ((r = pthread_create(&l->thread, NULL, enforce_thread, l)) != 0)
+		log_warnx("job %lld[%lld]: no limit watcher: %s", l->js->id, l->js->idx,
+		    strerror(r));
+	else
+		l->running = 1;
+}
+
 void
-enforce_start(struct enforce *l)
+enforce_start(struct enforce *l, bool defer)
 {
 	pthread_condattr_t ca;
-	int r;
 
 	l->start_ms = now_mono_ms();
 	pthread_mutex_init(&l->mu, NULL);
@@ -250,12 +264,35 @@ enforce_start(struct enforce *l)
 	pthread_cond_init(&l->cv, &ca);
 	pthread_condattr_destroy(&ca);
 	l->sync = 1;
-	/* always: the thread also samples usage */
-	if ((r = pthread_create(&l->thread, NULL, enforce_thread, l)) != 0)
-		log_warnx("job %lld[%lld]: no limit watcher: %s", l->js->id, l->js->idx,
-		    strerror(r));
+	/* a limit is checked from the start; usage only from one second in */
+	if (defer && l->js->mem_limit <= 0 && l->js->run_limit <= 0 && l->cg.path == NULL)
+		l->deferred = 1;
 	else
-		l->running = 1;
+		enforce_thread_start(l);
+}
+
+void
+enforce_first_second(struct enforce *l)
+{
+	struct pollfd p;
+	uint64_t ran;
+	int fd, r;
+
+	if (!l->deferred)
+		return;
+	/* a pidfd reads ready once the job exited (not reaped: wait4 after) */
+	if ((fd = (int)syscall(SYS_pidfd_open, l->pgid, 0)) >= 0) {
+		do {
+			ran = now_mono_ms() - l->start_ms;
+			p = (struct pollfd){ .fd = fd, .events = POLLIN };
+			r = ran >= 1000 ? 0 : poll(&p, 1, (int)(1000 - ran));
+		} while (r < 0 && errno == EINTR);
+		close(fd);
+		if (r > 0)
+			return;	/* ended within its first second: no watcher */
+	}
+	l->first_tick = 1;
+	enforce_thread_start(l);
 }
 
 uint64_t

@@ -11,6 +11,7 @@
 #define PUMICE_ENFORCE_H
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/resource.h>
 #include <sys/types.h>
@@ -33,6 +34,8 @@ struct enforce {
 	const char *reason;	/* ENFORCE_*_REASON once one was hit */
 	pthread_t thread;
 	int running;		/* the watcher thread exists */
+	int deferred;		/* no watcher yet: enforce_first_second() */
+	unsigned first_tick;	/* the watcher's first tick (1 when deferred) */
 	int sync;		/* mu and cv initialised */
 	pthread_mutex_t mu;	/* guards stop */
 	pthread_cond_t cv;	/* signalled by enforce_stop: the watcher ends at once */
@@ -45,8 +48,19 @@ void enforce_setup(struct enforce *l, const struct jobspec *js, const char *key)
 void enforce_attach(struct enforce *l, pid_t pid);
 /* Child, before exec: umask, rlimits, cpu affinity. */
 void enforce_child(const struct jobspec *js);
-/* Parent, once the job was released: starts watching it. */
-void enforce_start(struct enforce *l);
+/*
+ * Parent, once the job was released: starts watching it. With defer, and
+ * no limit to watch, the watcher waits until the job outlived its first
+ * second (enforce_first_second): a short job never needs one, and its
+ * thread was a tenth of the shepherd's work per trivial job.
+ */
+void enforce_start(struct enforce *l, bool defer);
+/*
+ * Parent, after enforce_start and before reaping the job: waits until it
+ * ended or its first second is over, and then starts a deferred watcher
+ * (its usage sample is the one at one second). No-op when none is deferred.
+ */
+void enforce_first_second(struct enforce *l);
 /*
  * After the job was reaped: stops watching, kills what is left of a job
  * with a cgroup, removes the cgroup; a limit's reason goes into reason

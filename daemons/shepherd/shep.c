@@ -354,7 +354,7 @@ shep_fork(struct shep *s)
 			log_warn("job %s: release", s->jobdir);
 		close(go[1]);
 		s->lim.jobdir = s->jobdir;
-		enforce_start(&s->lim);
+		enforce_start(&s->lim, !shepout_pumps(s->out));
 	}
 	shep_read_reports(s, rep[0]);
 	close(rep[0]);
@@ -373,6 +373,7 @@ shep_maxrss(const struct shep *s)
 static void
 shep_wait(struct shep *s)
 {
+	enforce_first_second(&s->lim);
 	while (wait4(s->pid, &s->wstatus, 0, &s->ru) < 0) {
 		if (errno != EINTR) {
 			log_warn("wait4 %d", (int)s->pid);
@@ -721,7 +722,7 @@ shep_post(struct shep *s)
 }
 
 int
-shep_run(const char *jobdir, char *err, size_t errlen)
+shep_run(const char *jobdir, pid_t server, char *err, size_t errlen)
 {
 	char *abs = realpath(jobdir, NULL);
 	struct shep s;
@@ -754,7 +755,7 @@ shep_run(const char *jobdir, char *err, size_t errlen)
 	st = shep_status(&s);
 	if (s.pid > 0)
 		shepresult_collect(s.result, s.spec.uid, s.as_other, st);
-	r = spool_finish(jobdir, st, err, errlen);
+	r = spool_finish(jobdir, st, server == 0 || getppid() != server, err, errlen);
 	json_decref(st);
 	shep_clear(&s);
 	free(abs);

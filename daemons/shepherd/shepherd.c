@@ -45,7 +45,7 @@ main(int argc, char **argv)
 	close_range(3, ~0U, 0);	/* whatever the agent left open is not ours */
 	log_init("pumice-shepherd", logfile, false);
 	if (spool != NULL ? shepserv_run(spool, err, sizeof(err)) < 0 :
-	    shep_run(argv[optind], err, sizeof(err)) < 0) {
+	    shep_run(argv[optind], 0, err, sizeof(err)) < 0) {
 		log_warnx("%s", err);
 		return 1;
 	}

@@ -186,6 +186,12 @@ shepout_open(struct shepout *so, char *reason, size_t rlen)
 	return 0;
 }
 
+bool
+shepout_pumps(const struct shepout *so)
+{
+	return so->st[0].dest != NULL || so->st[1].dest != NULL;
+}
+
 int
 shepout_child_fd(const struct shepout *so, int stream)
 {
@@ -196,20 +202,22 @@ shepout_child_fd(const struct shepout *so, int stream)
 	return -1;
 }
 
-/* output.json: where bpeek finds the job's stdout (file, or spool + URL);
- * not synced: only a running job has a use for it (spool.c). */
+/* output.json: where bpeek finds an nfs:// job's stdout (its spool file
+ * and URL); not synced: only a running job has a use for it (spool.c). A
+ * local -o file (or none) gets no record: the agent works its path out
+ * from job.json as for a finished job (outpeek.c), one file less to
+ * create and remove per job. */
 static void
 shepout_record(struct shepout *so)
 {
 	const struct shepstream *s = &so->st[0];
-	json_t *o = json_object();
-	char *path = xasprintf("%s/output.json", so->jobdir), *text;
+	json_t *o;
+	char *path, *text;
 
-	if (s->dest != NULL) {
-		json_object_set_new(o, "dest", json_string(s->dest));
-		json_object_set_new(o, "spool", json_string(s->spool_path));
-	} else if (so->local_out != NULL)
-		json_object_set_new(o, "dest", json_string(so->local_out));
+	if (s->dest == NULL)
+		return;
+	o = json_pack("{s:s, s:s}", "dest", s->dest, "spool", s->spool_path);
+	path = xasprintf("%s/output.json", so->jobdir);
 	text = json_dumps(o, JSON_COMPACT);
 	if (text == NULL || file_write_replace(path, text, strlen(text), 0600) < 0)
 		log_warn("%s", path);

@@ -10,6 +10,7 @@
 #ifndef PUMICE_SHEPOUT_H
 #define PUMICE_SHEPOUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 #include <jansson.h>
@@ -26,6 +27,8 @@ struct shepout *shepout_new(const char *jobdir, const struct jobspec *js);
 int shepout_open(struct shepout *so, char *reason, size_t rlen);
 /* In the child: the fd for stream, or -1 when it is not an NFS stream. */
 int shepout_child_fd(const struct shepout *so, int stream);
+/* Whether shepout_pump() copies a stream (nfs://) while the job runs. */
+bool shepout_pumps(const struct shepout *so);
 /* In the parent after the fork; local_out is the -o file's absolute path. */
 void shepout_forked(struct shepout *so, const char *local_out);
 /* Copies the job's output until its pipes close; may kill pgid (deadline). */

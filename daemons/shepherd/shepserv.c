@@ -14,6 +14,11 @@
  * jobs, waits for the shepherds it forked and exits. They go on as before:
  * each records its job's status in the spool, where the next agent finds
  * it; a new agent starts a new server.
+ *
+ * Its shepherds make no done/<key> marker (spool.c): the X line tells the
+ * agent. Once the agent is gone, the server makes the marker of each that
+ * ends, for the next agent to see at once (it also reads every status at
+ * its start); a shepherd whose server died makes its own.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -34,12 +39,19 @@
 #include "spool.h"
 #include "util.h"
 
+struct shepchild {
+	pid_t pid;
+	char key[SPOOL_KEY_MAX];
+};
+
 struct shepserv {
 	const char *spool;
+	pid_t self;
 	int sock;		/* -1 once the agent is gone */
 	int sigfd;		/* SIGCHLD */
 	sigset_t oldmask;
-	int children;
+	struct shepchild *child;	/* the shepherds forked, children of them */
+	int children, cap;
 	char buf[4096];
 	size_t len;
 };
@@ -100,7 +112,7 @@ shepserv_child(struct shepserv *sv, const char *key)
 		close(fd);
 	}
 	setsid();		/* as a detached shepherd had */
-	if (shep_run(dir, err, sizeof(err)) < 0) {
+	if (shep_run(dir, sv->self, err, sizeof(err)) < 0) {
 		log_warnx("%s", err);
 		exit(1);
 	}
@@ -124,6 +136,12 @@ shepserv_fork(struct shepserv *sv, const char *key)
 	}
 	if (pid == 0)
 		shepserv_child(sv, key);
+	if (sv->children == sv->cap) {
+		sv->cap = sv->cap ? sv->cap * 2 : 16;
+		sv->child = xrealloc(sv->child, (size_t)sv->cap * sizeof(*sv->child));
+	}
+	sv->child[sv->children].pid = pid;
+	snprintf(sv->child[sv->children].key, SPOOL_KEY_MAX, "%s", key);
 	sv->children++;
 	shepserv_say(sv, "S %s %d\n", key, (int)pid);
 }
@@ -159,6 +177,27 @@ shepserv_read(struct shepserv *sv)
 	}
 }
 
+/* A shepherd ended: the agent hears it, or finds its marker once back. */
+static void
+shepserv_ended(struct shepserv *sv, pid_t pid, int st)
+{
+	char *dir;
+	int i;
+
+	for (i = 0; i < sv->children && sv->child[i].pid != pid; i++)
+		;
+	if (i == sv->children)
+		return;		/* not one of ours */
+	shepserv_say(sv, "X %d %d\n", (int)pid, st);
+	if (sv->sock < 0) {
+		dir = spool_job_dir(sv->spool, sv->child[i].key);
+		if (spool_mark_done(dir) < 0)
+			log_warn("shepherd server: done marker of %s", sv->child[i].key);
+		free(dir);
+	}
+	sv->child[i] = sv->child[--sv->children];
+}
+
 static void
 shepserv_reap(struct shepserv *sv)
 {
@@ -168,16 +207,14 @@ shepserv_reap(struct shepserv *sv)
 
 	while (read(sv->sigfd, &si, sizeof(si)) > 0)
 		;
-	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
-		sv->children--;
-		shepserv_say(sv, "X %d %d\n", (int)pid, st);
-	}
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0)
+		shepserv_ended(sv, pid, st);
 }
 
 int
 shepserv_run(const char *spool, char *err, size_t errlen)
 {
-	struct shepserv sv = { .spool = spool, .sock = 0 };
+	struct shepserv sv = { .spool = spool, .self = getpid(), .sock = 0 };
 	struct pollfd p[2];
 	sigset_t chld;
 
@@ -202,5 +239,6 @@ shepserv_run(const char *spool, char *err, size_t errlen)
 			shepserv_read(&sv);
 	}
 	log_info("shepherd server for %s: the agent is gone and its shepherds ended", spool);
+	free(sv.child);
 	return 0;
 }

@@ -8,7 +8,8 @@
  *   jobs/<id>.<idx>/shepherd.pid  the job's shepherd's pid (it writes it first)
  *   jobs/<id>.<idx>/pgid          the job's process group; the shepherd
  *                                 writes it before the job can exec
- *   jobs/<id>.<idx>/output.json   where bpeek finds the job's stdout
+ *   jobs/<id>.<idx>/output.json   where bpeek finds an nfs:// job's stdout
+ *                                 (a local -o file is found from job.json)
  *   jobs/<id>.<idx>/script        the job script when spec.script is true,
  *                                 or a command line over 64 KB
  *   jobs/<id>.<idx>/cwd           where the job runs when its cwd was not
@@ -21,7 +22,11 @@
  *                                 job writes $PUMICE_RESULT, result.json,
  *                                 read by the shepherd into status
  *   done/<id>.<idx>               empty marker made after status; the agent
- *                                 watches done/ to learn of ends quickly
+ *                                 watches done/ to learn of ends quickly.
+ *                                 Not made for a shepherd whose end the
+ *                                 long-lived shepherd tells the agent of
+ *                                 (it makes it instead when the agent is
+ *                                 gone; a new agent scans at its start)
  *   jobs/.gone-<key>              an entry being removed (ignored, swept)
  *
  * Modes: job.json holds the job's environment, so every file is 0600 and
@@ -287,28 +292,33 @@ spool_done_path(const char *jobdir)
 }
 
 int
-spool_finish(const char *jobdir, const json_t *status, char *err,
+spool_mark_done(const char *jobdir)
+{
+	char *done = spool_done_path(jobdir);
+	int fd = open(done, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+
+	free(done);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return 0;
+}
+
+int
+spool_finish(const char *jobdir, const json_t *status, bool mark, char *err,
     size_t errlen)
 {
-	char *path = xasprintf("%s/status", jobdir), *done = NULL, *text;
-	int fd, r = -1;
+	char *path = xasprintf("%s/status", jobdir), *text;
+	int r = -1;
 
 	text = json_dumps(status, JSON_COMPACT);
-	if (text == NULL || file_write_atomic(path, text, strlen(text), 0600) < 0) {
+	if (text == NULL || file_write_atomic(path, text, strlen(text), 0600) < 0)
 		errf(err, errlen, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	done = spool_done_path(jobdir);
-	fd = open(done, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		errf(err, errlen, "%s: %s", done, strerror(errno));
-		goto out;
-	}
-	close(fd);
-	r = 0;
-out:
+	else if (mark && spool_mark_done(jobdir) < 0)
+		errf(err, errlen, "%s/done marker: %s", jobdir, strerror(errno));
+	else
+		r = 0;
 	free(text);
-	free(done);
 	free(path);
 	return r;
 }

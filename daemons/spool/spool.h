@@ -6,6 +6,7 @@
 #ifndef PUMICE_SPOOL_H
 #define PUMICE_SPOOL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 #include <jansson.h>
@@ -38,9 +39,13 @@ int spool_write_pid(const char *jobdir, const char *name, pid_t pid);
 pid_t spool_read_pid(const char *jobdir, const char *name);
 /* The job's status object, NULL when the job has not finished. */
 json_t *spool_read_status(const char *jobdir);
-/* Writes the status durably, then the done marker that wakes the agent. */
-int spool_finish(const char *jobdir, const json_t *status, char *err,
+/* Writes the status durably, then (with mark) the done marker that wakes
+ * the agent; without, whoever tells the agent of the end marks it if the
+ * agent is gone (shepserv.c). */
+int spool_finish(const char *jobdir, const json_t *status, bool mark, char *err,
     size_t errlen);
+/* The done marker of the job in jobdir (an empty done/<key>). */
+int spool_mark_done(const char *jobdir);
 /* Removes the job's directory and marker (after the master acknowledged). */
 int spool_remove(const char *spool, const char *key);
 
