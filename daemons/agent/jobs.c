@@ -6,6 +6,11 @@
  * and runs nothing twice. The runs of one loop turn are spooled together:
  * their job.json files written, one spool_sync, then all handed to the
  * long-lived shepherd (shepconn.c), which forks a shepherd for each.
+ * blaunch tasks (jobs_on_task) are entries of the same table with a task
+ * number (tid > 0): started through the same shepherd server, with the
+ * relay's pipes as stdio; their end goes to blaunch (jobtty.c) and to the
+ * master as task_done, never as a job's finish, and nothing of them is
+ * kept past their end (an agent restart ends them, as interactive jobs).
  * Invariants: job.json is durable before a shepherd starts; a job is
  * removed from disk and table only after the master acknowledged its
  * finish; a finish is (re)sent after every register until then.
@@ -37,6 +42,8 @@ struct job {
 	TAILQ_ENTRY(job) entry;
 	struct jobs *js;
 	long long id, idx;
+	long long tid;		/* a blaunch task's number, 0: a job */
+	long task_pid;		/* its start order, answered once it started */
 	long long attempt;	/* the master's dispatch number (0: unknown) */
 	char key[SPOOL_KEY_MAX];
 	char *dir;
@@ -81,6 +88,10 @@ static const struct {
 static const int jobs_kill_steps[] = { SIGINT, SIGTERM, SIGKILL };
 
 static void jobs_check(struct jobs *js, struct job *j);
+static void jobs_task_started(struct jobs *js, struct job *j);
+static void jobs_task_unrun(struct jobs *js, struct job *j, const char *err);
+static void jobs_task_end(struct jobs *js, struct job *j, const json_t *st);
+static void jobs_task_stale(struct jobs *js, const char *key);
 
 /* "TERM", "SIGTERM", "15" or 15 -> 15; 0 when unknown. */
 static int
@@ -116,21 +127,36 @@ jobs_find(const struct jobs *js, long long id, long long idx)
 	struct job *j;
 
 	TAILQ_FOREACH(j, &js->list, entry)
-		if (j->id == id && j->idx == idx)
+		if (j->id == id && j->idx == idx && j->tid == 0)
 			return j;
 	return NULL;
 }
 
 static struct job *
-jobs_add(struct jobs *js, long long id, long long idx)
+jobs_find_task(const struct jobs *js, long long id, long long idx, long long tid)
+{
+	struct job *j;
+
+	TAILQ_FOREACH(j, &js->list, entry)
+		if (j->id == id && j->idx == idx && j->tid == tid)
+			return j;
+	return NULL;
+}
+
+static struct job *
+jobs_add(struct jobs *js, long long id, long long idx, long long tid)
 {
 	struct job *j = xcalloc(1, sizeof(*j));
 
 	j->js = js;
 	j->id = id;
 	j->idx = idx;
+	j->tid = tid;
 	j->shepherd = -1;
-	spool_key(id, idx, j->key);
+	if (tid > 0)
+		spool_task_key(id, idx, tid, j->key);
+	else
+		spool_key(id, idx, j->key);
 	j->dir = spool_job_dir(js->a->spool, j->key);
 	TAILQ_INSERT_TAIL(&js->list, j, entry);
 	return j;
@@ -285,25 +311,40 @@ jobs_fence(struct job *j)
 	free(path);
 }
 
+static void jobs_signal_one(struct jobs *js, struct job *j, const json_t *msg, int sig);
+
 void
 jobs_on_signal(struct jobs *js, const json_t *msg)
 {
 	json_int_t id = json_integer_value(json_object_get(msg, "id"));
 	json_int_t idx = json_integer_value(json_object_get(msg, "idx"));
 	int sig = jobs_sig_parse(json_object_get(msg, "sig"));
-	struct job *j = jobs_find(js, id, idx);
+	json_int_t tid = json_integer_value(json_object_get(msg, "task"));	/* jobtty.c's */
+	struct job *j, *tmp;
+	int n = 0;
 
-	if (j == NULL) {
+	/* the job, and its blaunch tasks here: the job's signals are theirs */
+	for (j = TAILQ_FIRST(&js->list); j != NULL; j = tmp) {
+		tmp = TAILQ_NEXT(j, entry);
+		if (j->id == id && j->idx == idx && (tid == 0 || j->tid == tid) && ++n > 0)
+			jobs_signal_one(js, j, msg, sig);
+	}
+	if (n == 0)
 		log_info("signal for job %lld[%lld], which this node does not hold; ignored",
 		    (long long)id, (long long)idx);
-		return;
-	}
+}
+
+static void
+jobs_signal_one(struct jobs *js, struct job *j, const json_t *msg, int sig)
+{
+	long long id = j->id, idx = j->idx;
+
 	if (j->fin != NULL) {
 		log_info("signal for job %lld[%lld], which has ended; ignored",
 		    (long long)id, (long long)idx);
 		return;
 	}
-	if (json_is_true(json_object_get(msg, "fenced")))
+	if (json_is_true(json_object_get(msg, "fenced")) && j->tid == 0)
 		jobs_fence(j);
 	if (json_is_true(json_object_get(msg, "kill")))
 		jobs_kill(j);
@@ -317,8 +358,10 @@ jobs_on_signal(struct jobs *js, const json_t *msg)
 static struct job *
 jobs_find_key(const struct jobs *js, const char *key)
 {
-	long long id, idx;
+	long long id, idx, tid;
 
+	if (spool_task_key_parse(key, &id, &idx, &tid) == 0)
+		return jobs_find_task(js, id, idx, tid);
 	return spool_key_parse(key, &id, &idx) < 0 ? NULL : jobs_find(js, id, idx);
 }
 
@@ -398,7 +441,7 @@ jobs_spawn(struct jobs *js, struct job *j, const struct jobspec *s, char *err,
 	r = uv_spawn(a->loop, p, &o);
 	free(log);
 	if (s->interactive != JOBSPEC_IO_NONE)
-		jobtty_spawned(a->ttys, s->id, s->idx, child, r == 0);
+		jobtty_spawned(a->ttys, s->id, s->idx, 0, child, r == 0);
 	if (r < 0) {
 		uv_close((uv_handle_t *)p, jobs_close_cb);
 		return errf(err, errlen, "cannot start %s: %s", a->shepherd, uv_strerror(r));
@@ -434,6 +477,8 @@ jobs_shep_started(void *arg, const char *key, pid_t pid)
 	j->spawning = 0;
 	j->ours = 1;
 	j->shepherd = pid;
+	if (j->tid > 0)
+		return jobs_task_started(js, j);
 	log_info("job %lld[%lld] started for %s: shepherd %d", j->id, j->idx, j->user,
 	    (int)pid);
 	jobs_reply(js, "started", j->id, j->idx, "pid", json_integer(pid));
@@ -449,6 +494,8 @@ jobs_shep_failed(void *arg, const char *key, int e)
 	if (j == NULL || !j->spawning)
 		return;
 	snprintf(err, sizeof(err), "cannot fork a shepherd: %s", strerror(e));
+	if (j->tid > 0)
+		return jobs_task_unrun(js, j, err);
 	jobs_unrun(js, j, REFUSE_SHEPHERD, err);
 }
 
@@ -606,7 +653,7 @@ jobs_on_run(struct jobs *js, const json_t *msg)
 		free(slots);
 		return jobs_refuse(js, s.id, s.idx, REFUSE_SPOOL, err);
 	}
-	j = jobs_add(js, s.id, s.idx);
+	j = jobs_add(js, s.id, s.idx, 0);
 	j->attempt = s.attempt;
 	j->slots = slots;
 	j->nslots = nslots;
@@ -665,6 +712,8 @@ jobs_finalize(struct jobs *js, struct job *j, json_t *st)
 	json_t *v;
 	size_t i;
 
+	if (j->tid > 0)
+		return jobs_task_end(js, j, st);
 	j->fin = json_pack("{s:s, s:I, s:I}", "t", "finished", "id", (json_int_t)j->id,
 	    "idx", (json_int_t)j->idx);
 	for (i = 0; i < nitems(keys); i++)
@@ -741,11 +790,13 @@ jobs_check(struct jobs *js, struct job *j)
 void
 jobs_scan(struct jobs *js)
 {
-	struct job *j;
+	struct job *j, *tmp;
 
-	TAILQ_FOREACH(j, &js->list, entry)
+	for (j = TAILQ_FIRST(&js->list); j != NULL; j = tmp) {
+		tmp = TAILQ_NEXT(j, entry);	/* an ended task is dropped */
 		if (j->fin == NULL)
 			jobs_check(js, j);
+	}
 }
 
 void
@@ -771,7 +822,8 @@ jobs_list(const struct jobs *js)
 	struct job *j;
 
 	TAILQ_FOREACH(j, &js->list, entry)
-		json_array_append_new(a, json_pack("{s:I, s:I, s:I}", "id", (json_int_t)j->id,
+		if (j->tid == 0)	/* a task is no job of this host's */
+			json_array_append_new(a, json_pack("{s:I, s:I, s:I}", "id", (json_int_t)j->id,
 		    "idx", (json_int_t)j->idx, "attempt", (json_int_t)j->attempt));
 	return a;
 }
@@ -795,7 +847,7 @@ jobs_usage(const struct jobs *js)
 	struct job *j;
 
 	TAILQ_FOREACH(j, &js->list, entry) {
-		if (j->fin != NULL || (u = usage_read(j->dir)) == NULL)
+		if (j->fin != NULL || j->tid > 0 || (u = usage_read(j->dir)) == NULL)
 			continue;
 		jobs_usage_cwd(j, u);
 		json_object_set_new(u, "id", json_integer(j->id));
@@ -812,7 +864,7 @@ jobs_running(const struct jobs *js)
 	int n = 0;
 
 	TAILQ_FOREACH(j, &js->list, entry)
-		if (j->fin == NULL)
+		if (j->fin == NULL && j->tid == 0)
 			n++;
 	return n;
 }
@@ -832,14 +884,14 @@ static void
 jobs_watch_cb(uv_fs_event_t *h, const char *name, int events, int status)
 {
 	struct jobs *js = h->data;
-	long long id, idx;
 	struct job *j;
 
-	if (name == NULL || spool_key_parse(name, &id, &idx) < 0) {
-		jobs_scan(js);
+	if (name == NULL || (j = jobs_find_key(js, name)) == NULL) {
+		if (name == NULL)
+			jobs_scan(js);
 		return;
 	}
-	if ((j = jobs_find(js, id, idx)) != NULL && j->fin == NULL)
+	if (j->fin == NULL)
 		jobs_check(js, j);
 }
 
@@ -847,7 +899,7 @@ int
 jobs_load(struct jobs *js, char *err, size_t errlen)
 {
 	char *path = xasprintf("%s/jobs", js->a->spool), *done;
-	long long id, idx;
+	long long id, idx, tid;
 	struct job *j;
 	struct dirent *de;
 	int r, n = 0;
@@ -859,6 +911,10 @@ jobs_load(struct jobs *js, char *err, size_t errlen)
 		return -1;
 	}
 	while ((de = readdir(d)) != NULL) {
+		if (spool_task_key_parse(de->d_name, &id, &idx, &tid) == 0) {
+			jobs_task_stale(js, de->d_name);
+			continue;
+		}
 		if (spool_key_parse(de->d_name, &id, &idx) < 0)
 			continue;
 		if (!spool_has_job(js->a->spool, de->d_name)) {
@@ -867,7 +923,7 @@ jobs_load(struct jobs *js, char *err, size_t errlen)
 			spool_remove(js->a->spool, de->d_name);
 			continue;
 		}
-		j = jobs_add(js, id, idx);
+		j = jobs_add(js, id, idx, 0);
 		jobs_load_spec(j);
 		n++;
 	}
@@ -881,6 +937,132 @@ jobs_load(struct jobs *js, char *err, size_t errlen)
 		    uv_strerror(r));
 	free(done);
 	return 0;
+}
+
+/*
+ * blaunch tasks. The master's "task" order carries the job's spec with the
+ * task's number and command; it is answered (io_rep, as the relay's other
+ * orders) once the shepherd server forked the task's shepherd, or failed.
+ */
+static void
+jobs_task_reply(struct jobs *js, long pid, bool ok, const char *err, json_t *extra)
+{
+	json_t *m = json_pack("{s:s, s:I, s:b}", "t", "io_rep", "pid", (json_int_t)pid,
+	    "ok", ok);
+
+	if (!ok)
+		json_object_set_new(m, "err", json_string(err));
+	if (!ok)
+		json_object_set_new(m, "code", json_string("rejected"));
+	if (extra != NULL)
+		json_object_update(m, extra);
+	json_decref(extra);
+	link_send(js->a->link, m);
+}
+
+static void
+jobs_task_started(struct jobs *js, struct job *j)
+{
+	log_info("job %lld[%lld] task %lld started for %s: shepherd %d", j->id, j->idx,
+	    j->tid, j->user, (int)j->shepherd);
+	jobs_task_reply(js, j->task_pid, true, NULL, json_pack("{s:I, s:s}", "task",
+	    (json_int_t)j->tid, "host", js->a->host));
+	j->task_pid = 0;
+}
+
+static void
+jobs_task_unrun(struct jobs *js, struct job *j, const char *err)
+{
+	log_warnx("job %lld[%lld] task %lld not started: %s", j->id, j->idx, j->tid, err);
+	jobtty_forget(js->a->ttys, j->id, j->idx, j->tid);
+	if (j->task_pid != 0)
+		jobs_task_reply(js, j->task_pid, false, err, NULL);
+	spool_remove(js->a->spool, j->key);
+	jobs_drop(js, j);
+}
+
+/* Its status to blaunch (with its output's end) and its usage to the
+ * master, which charges it to the job; then nothing of it stays. */
+static void
+jobs_task_end(struct jobs *js, struct job *j, const json_t *st)
+{
+	int code = (int)json_integer_value(json_object_get(st, "exit_code"));
+	int sig = (int)json_integer_value(json_object_get(st, "signal"));
+
+	log_info("job %lld[%lld] task %lld ended: exit code %d", j->id, j->idx, j->tid, code);
+	if (j->task_pid != 0)
+		jobs_task_reply(js, j->task_pid, false, "the task's shepherd is gone", NULL);
+	jobtty_task_ended(js->a->ttys, j->id, j->idx, j->tid, code, sig);
+	link_send(js->a->link, json_pack("{s:s, s:I, s:I, s:I, s:i, s:i, s:o, s:o}",
+	    "t", "task_done", "id", (json_int_t)j->id, "idx", (json_int_t)j->idx,
+	    "task", (json_int_t)j->tid, "exit_code", code, "signal", sig,
+	    "cpu", json_real(json_number_value(json_object_get(st, "cpu"))),
+	    "maxrss", json_integer(json_integer_value(json_object_get(st, "maxrss")))));
+	spool_remove(js->a->spool, j->key);
+	jobs_drop(js, j);
+}
+
+/* A task left by an agent that went: its relay went with it. */
+static void
+jobs_task_stale(struct jobs *js, const char *key)
+{
+	char *dir = spool_job_dir(js->a->spool, key);
+	pid_t pg = spool_read_pid(dir, "pgid");
+
+	log_warnx("blaunch task %s outlived its agent's relay; killed and removed", key);
+	if (pg > 0 && spool_read_status(dir) == NULL)
+		kill(-pg, SIGKILL);
+	spool_remove(js->a->spool, key);
+	free(dir);
+}
+
+/* The task's spec as spooled: the job's, run here, on no slot of its own. */
+static int
+jobs_task_spool(struct jobs *js, const char *key, const json_t *spec, char *err,
+    size_t errlen)
+{
+	struct agent *a = js->a;
+	struct jobspec_local l = { .exec_host = a->host, .runlimit_grace = a->runlimit_grace,
+		.mem_watch = a->mem_watch };
+	json_t *full = jobspec_build(spec, &l);
+	int r = spool_write_spec(a->spool, key, full, err, errlen);
+
+	json_decref(full);
+	return r;
+}
+
+void
+jobs_on_task(struct jobs *js, const json_t *msg)
+{
+	long pid = (long)json_integer_value(json_object_get(msg, "pid"));
+	const json_t *spec = json_object_get(msg, "job");
+	char key[SPOOL_KEY_MAX], err[1024];
+	struct jobspec s;
+	struct job *j;
+	int child[3], r;
+
+	if (jobspec_parse(spec, &s, err, sizeof(err)) < 0 ||
+	    (s.task <= 0 && errf(err, sizeof(err), "not a task") < 0) ||
+	    (s.interactive != JOBSPEC_IO_PIPE && errf(err, sizeof(err), "a task's stdio is "
+	    "a pipe") < 0) || jobs_admit(js, &s, err, sizeof(err)) < 0)
+		return jobs_task_reply(js, pid, false, err, NULL);
+	if (jobs_find_task(js, s.id, s.idx, s.task) != NULL)
+		return jobs_task_reply(js, pid, false, "task already started", NULL);
+	spool_task_key(s.id, s.idx, s.task, key);
+	if (jobs_task_spool(js, key, spec, err, sizeof(err)) < 0) {
+		spool_remove(js->a->spool, key);
+		return jobs_task_reply(js, pid, false, err, NULL);
+	}
+	j = jobs_add(js, s.id, s.idx, s.task);
+	j->user = xstrdup(s.user);
+	j->task_pid = pid;
+	if (jobtty_open(js->a->ttys, &s, child, err, sizeof(err)) < 0)
+		return jobs_task_unrun(js, j, err);
+	r = shepconn_task(js->shep, j->key, child, err, sizeof(err));
+	jobtty_spawned(js->a->ttys, s.id, s.idx, s.task, child, r == 0);
+	if (r < 0)
+		return jobs_task_unrun(js, j, err);
+	j->spawning = 1;
 }
 
 struct jobs *
