@@ -90,3 +90,43 @@ task() {
 	gone() { for p in $pids; do ! kill -0 "$p" 2>/dev/null || return 1; done; }
 	wait_for -t 15 gone
 }
+
+@test "the job's end kills its tasks" {
+	task t.sh 'echo $$ >pid.$PUMICE_TASK_HOST; exec sleep 300'
+	span 'blaunch -z "node2 node1" sh t.sh & while [ ! -s pid.node2 ] || [ ! -s pid.node1 ]; do sleep 0.1; done; exit 0'
+	wait_job_state "$JOBID" DONE
+	pids=$(cat pid.node*)
+	gone() { for p in $pids; do ! kill -0 "$p" 2>/dev/null || return 1; done; }
+	wait_for -t 15 gone
+}
+
+@test "the tasks' cpu time is charged to the job" {
+	task t.sh 'i=0; while [ $i -lt 400000 ]; do i=$((i+1)); done'
+	span -K 'blaunch -z node2 sh t.sh'
+	cpu=$(bjobs -noheader -o cpu_used "$JOBID" | awk '{print $1}')
+	echo "job cpu: $cpu"
+	awk -v c="$cpu" 'BEGIN { exit !(c >= 0.2) }'
+}
+
+@test "another user cannot launch into the job, even with its token" {
+	require_root
+	span 'echo "$PUMICE_JOB_TOKEN" >tok; chmod 644 tok; sleep 300'
+	wait_for test -s tok
+	run as_nobody env LSB_JOBID="$JOBID" PUMICE_JOB_TOKEN="$(cat tok)" \
+		LSB_MCPU_HOSTS="node1 2 node2 2" blaunch -z node2 true
+	assert_failure 255
+	assert_output --partial "No matching job found"
+	bkill "$JOBID"
+}
+
+# Last: node2's agent stays dead.
+@test "a task whose host dies makes blaunch say so and fail" {
+	task t.sh 'echo up; exec sleep 300'
+	span 'blaunch -z node2 sh t.sh; echo "blaunch exit $?"'
+	wait_for grep -q '^up$' out
+	kill -9 "$(cat "$CLUSTER_DIR/run/node2.pid")"
+	wait_job_state "$JOBID" DONE 60
+	run cat out
+	assert_output --partial "task 1 on node2: Host <node2> is unreachable"
+	assert_output --partial "blaunch exit 1"
+}
