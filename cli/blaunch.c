@@ -369,6 +369,22 @@ blaunch_options(struct blaunch *b, int argc, char **argv, int *ind)
 	return 0;
 }
 
+static void
+blaunch_free(struct blaunch *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->nhosts; i++)
+		free(b->hosts[i]);
+	for (i = 0; i < b->nalloc; i++)
+		free(b->alloc[i]);
+	free(b->hosts);
+	free(b->alloc);
+	free(b->cmd);
+	free(b->tids);
+	free(b->relays);
+}
+
 int
 blaunch_main(int argc, char **argv)
 {
@@ -377,17 +393,21 @@ blaunch_main(int argc, char **argv)
 	char err[1024];
 	int ind, rc;
 
-	if (blaunch_options(&b, argc, argv, &ind) < 0 || blaunch_job(&b) < 0)
+	if (blaunch_options(&b, argc, argv, &ind) < 0 || blaunch_job(&b) < 0) {
+		blaunch_free(&b);
 		return CLI_EXIT_FAIL;
+	}
 	argc -= ind;
 	argv += ind;
-	if (blaunch_targets(&b, &argc, &argv) < 0 || blaunch_cmd(&b, argc, argv) < 0)
+	if (blaunch_targets(&b, &argc, &argv) < 0 || blaunch_cmd(&b, argc, argv) < 0) {
+		blaunch_free(&b);
 		return CLI_EXIT_FAIL;
+	}
 	if (client_open(&c, err, sizeof(err)) < 0)
 		client_die_unreachable("blaunch", err);
 	rc = blaunch_start(&b, &c);
 	client_close(&c);
-	if (rc < 0)
-		return CLI_EXIT_FAIL;
-	return blaunch_run(&b);
+	rc = rc < 0 ? CLI_EXIT_FAIL : blaunch_run(&b);
+	blaunch_free(&b);
+	return rc;
 }
