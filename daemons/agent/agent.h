@@ -111,8 +111,9 @@ struct shepconn *shepconn_new(struct agent *a, const struct shepconn_cbs *cb);
 /* Hands the jobs of n spool keys to the server, starting one if needed. */
 int shepconn_run(struct shepconn *sc, const char *const *keys, size_t n, char *err,
     size_t errlen);
-/* Hands a blaunch task (key <id>.<idx>.<tid>) and its stdio fds over. */
-int shepconn_task(struct shepconn *sc, const char *key, const int fds[3], char *err,
+/* Hands a job or blaunch task (key <id>.<idx>[.<tid>]) over with the
+ * fds its shepherd gets as 0, 1, 2 (SCM_RIGHTS). */
+int shepconn_io(struct shepconn *sc, const char *key, const int fds[3], char *err,
     size_t errlen);
 void shepconn_close(struct shepconn *sc);
 void shepconn_free(struct shepconn *sc);

@@ -5,7 +5,8 @@
  * and is rebuilt from it at start-up, so an agent restart loses nothing
  * and runs nothing twice. The runs of one loop turn are spooled together:
  * their job.json files written, one spool_sync, then all handed to the
- * long-lived shepherd (shepconn.c), which forks a shepherd for each.
+ * long-lived shepherd (shepconn.c), which forks a shepherd for each. An
+ * interactive job goes to it at once, its relay's pipes with it.
  * blaunch tasks (jobs_on_task) are entries of the same table with a task
  * number (tid > 0): started through the same shepherd server, with the
  * relay's pipes as stdio; their end goes to blaunch (jobtty.c) and to the
@@ -52,7 +53,6 @@ struct job {
 	int queued;		/* spooled, waits for this turn's sync */
 	int spawning;		/* handed to the shepherd server, no pid yet */
 	int ours;		/* forked by our server, which reports its exit */
-	int direct;		/* spawned on its own (interactive): uv reports its exit */
 	int shepherd_gone;	/* our server saw it exit */
 	json_t *fin;		/* the finished message, once ended */
 	uv_timer_t *killt;	/* INT -> TERM -> KILL escalation */
@@ -365,91 +365,25 @@ jobs_find_key(const struct jobs *js, const char *key)
 	return spool_key_parse(key, &id, &idx) < 0 ? NULL : jobs_find(js, id, idx);
 }
 
-/* A shepherd spawned on its own (jobs_spawn) ended. */
-static void
-jobs_exit_cb(uv_process_t *p, int64_t status, int sig)
-{
-	struct jobs *js = p->data;
-	pid_t pid = p->pid;
-	struct job *j;
-
-	uv_close((uv_handle_t *)p, jobs_close_cb);
-	TAILQ_FOREACH(j, &js->list, entry)
-		if (j->direct && j->shepherd == pid)
-			break;
-	if (j == NULL)
-		return;		/* acknowledged and forgotten already */
-	j->direct = 0;
-	j->shepherd_gone = 1;
-	if (status != 0 || sig != 0)
-		log_warnx("job %lld[%lld]: shepherd %d exited with status %lld signal %d",
-		    j->id, j->idx, (int)pid, (long long)status, sig);
-	if (j->fin == NULL)
-		jobs_check(js, j);
-}
-
-/* An interactive job's stdio (jobtty.c) as the shepherd's 0, 1, 2. */
-static int
-jobs_stdio(struct jobs *js, const struct jobspec *s, uv_stdio_container_t stdio[3],
-    int child[3], char *err, size_t errlen)
-{
-	int i;
-
-	for (i = 0; i < 3; i++)
-		stdio[i].flags = UV_IGNORE;	/* never hold the agent's stdio open */
-	if (s->interactive == JOBSPEC_IO_NONE)
-		return 0;
-	if (jobtty_open(js->a->ttys, s, child, err, errlen) < 0)
-		return -1;
-	for (i = 0; i < 3; i++) {
-		stdio[i].flags = UV_INHERIT_FD;
-		stdio[i].data.fd = child[i];
-	}
-	return 0;
-}
-
 /*
- * An interactive job's shepherd: started on its own, detached, in its own
- * session, with the job's pipes or pty as its stdio (the long-lived
- * shepherd cannot hand them down).
+ * Hands a job or task whose stdio is the relay's (jobtty.c) to the
+ * shepherd server with the relay's far ends, which travel with the
+ * request (shepconn_io) and become its shepherd's fds 0, 1, 2; our
+ * copies close once sent. The server answers started (or failed).
  */
 static int
-jobs_spawn(struct jobs *js, struct job *j, const struct jobspec *s, char *err,
+jobs_start_io(struct jobs *js, struct job *j, const struct jobspec *s, char *err,
     size_t errlen)
 {
-	struct agent *a = js->a;
-	uv_process_options_t o;
-	uv_stdio_container_t stdio[3];
-	char *log = a->logfile ? xstrdup(a->logfile) : xasprintf("%s/shepherd.log", a->spool);
-	char *args[] = { a->shepherd, "-l", log, j->dir, NULL };
-	uv_process_t *p;
-	int r, child[3];
+	int child[3], r;
 
-	if (jobs_stdio(js, s, stdio, child, err, errlen) < 0) {
-		free(log);
+	if (jobtty_open(js->a->ttys, s, child, err, errlen) < 0)
 		return -1;
-	}
-	p = xcalloc(1, sizeof(*p));
-	memset(&o, 0, sizeof(o));
-	o.file = a->shepherd;
-	o.args = args;
-	o.exit_cb = jobs_exit_cb;
-	o.flags = UV_PROCESS_DETACHED;
-	o.stdio = stdio;
-	o.stdio_count = 3;
-	p->data = js;
-	r = uv_spawn(a->loop, p, &o);
-	free(log);
-	if (s->interactive != JOBSPEC_IO_NONE)
-		jobtty_spawned(a->ttys, s->id, s->idx, 0, child, r == 0);
-	if (r < 0) {
-		uv_close((uv_handle_t *)p, jobs_close_cb);
-		return errf(err, errlen, "cannot start %s: %s", a->shepherd, uv_strerror(r));
-	}
-	uv_unref((uv_handle_t *)p);	/* jobs never keep the loop alive */
-	j->direct = 1;
-	j->shepherd = p->pid;
-	return 0;
+	r = shepconn_io(js->shep, j->key, child, err, errlen);
+	jobtty_spawned(js->a->ttys, s->id, s->idx, s->task, child, r == 0);
+	if (r == 0)
+		j->spawning = 1;
+	return r;
 }
 
 /* A run that cannot go on: forgotten here and in the spool, refused. */
@@ -494,6 +428,7 @@ jobs_shep_failed(void *arg, const char *key, int e)
 	if (j == NULL || !j->spawning)
 		return;
 	snprintf(err, sizeof(err), "cannot fork a shepherd: %s", strerror(e));
+	jobtty_forget(js->a->ttys, j->id, j->idx, j->tid);	/* an interactive job's */
 	if (j->tid > 0)
 		return jobs_task_unrun(js, j, err);
 	jobs_unrun(js, j, REFUSE_SHEPHERD, err);
@@ -658,16 +593,14 @@ jobs_on_run(struct jobs *js, const json_t *msg)
 	j->slots = slots;
 	j->nslots = nslots;
 	j->user = xstrdup(s.user ? s.user : "?");
-	if (s.interactive != JOBSPEC_IO_NONE) {	/* started now, on its own */
+	if (s.interactive != JOBSPEC_IO_NONE) {	/* now, with its relay's pipes */
 		if (spool_sync(js->spoolfd) < 0) {
 			snprintf(err, sizeof(err), "%s: sync: %s", js->a->spool, strerror(errno));
 			return jobs_unrun(js, j, REFUSE_SPOOL, err);
 		}
-		if (jobs_spawn(js, j, &s, err, sizeof(err)) < 0)
+		if (jobs_start_io(js, j, &s, err, sizeof(err)) < 0)
 			return jobs_unrun(js, j, REFUSE_SHEPHERD, err);
-		log_info("job %lld[%lld] started for %s: shepherd %d", s.id, s.idx, s.user,
-		    (int)j->shepherd);
-		return jobs_reply(js, "started", s.id, s.idx, "pid", json_integer(j->shepherd));
+		return;
 	}
 	j->queued = 1;
 	js->nqueued++;
@@ -682,7 +615,7 @@ jobs_shepherd_alive(struct job *j)
 	size_t len, i;
 	int ok;
 
-	if (j->queued || j->spawning || j->ours || j->direct)
+	if (j->queued || j->spawning || j->ours)
 		return 1;	/* our server, or libuv, tells when it ends */
 	if (j->shepherd_gone)
 		return 0;
@@ -1039,7 +972,6 @@ jobs_on_task(struct jobs *js, const json_t *msg)
 	char key[SPOOL_KEY_MAX], err[1024];
 	struct jobspec s;
 	struct job *j;
-	int child[3], r;
 
 	if (jobspec_parse(spec, &s, err, sizeof(err)) < 0 ||
 	    (s.task <= 0 && errf(err, sizeof(err), "not a task") < 0) ||
@@ -1056,13 +988,8 @@ jobs_on_task(struct jobs *js, const json_t *msg)
 	j = jobs_add(js, s.id, s.idx, s.task);
 	j->user = xstrdup(s.user);
 	j->task_pid = pid;
-	if (jobtty_open(js->a->ttys, &s, child, err, sizeof(err)) < 0)
+	if (jobs_start_io(js, j, &s, err, sizeof(err)) < 0)
 		return jobs_task_unrun(js, j, err);
-	r = shepconn_task(js->shep, j->key, child, err, sizeof(err));
-	jobtty_spawned(js->a->ttys, s.id, s.idx, s.task, child, r == 0);
-	if (r < 0)
-		return jobs_task_unrun(js, j, err);
-	j->spawning = 1;
 }
 
 struct jobs *

@@ -212,7 +212,8 @@ shepconn_run(struct shepconn *sc, const char *const *keys, size_t n, char *err, 
 }
 
 /*
- * A blaunch task: "T key" and the task's three stdio fds in one sendmsg
+ * A job or blaunch task whose stdio is the relay's (an interactive job,
+ * a task): "T key" and the three stdio fds in one sendmsg
  * (SCM_RIGHTS), so the server gets the fds with the line. Sent directly,
  * not through libuv's queue, which cannot carry three fds with a line;
  * so only when that queue is empty (its bytes would otherwise interleave
@@ -220,7 +221,7 @@ shepconn_run(struct shepconn *sc, const char *const *keys, size_t n, char *err, 
  * socket (EAGAIN) is a refusal the caller reports, not a wait.
  */
 int
-shepconn_task(struct shepconn *sc, const char *key, const int fds[3], char *err,
+shepconn_io(struct shepconn *sc, const char *key, const int fds[3], char *err,
     size_t errlen)
 {
 	union {

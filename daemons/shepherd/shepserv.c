@@ -7,10 +7,12 @@
  *
  * Its one connection is the socket on fd 0 (the agent's socketpair):
  *   agent -> server   "R <key>\n"           run the job of SPOOL/jobs/<key>
- *                     "T <key>\n" + 3 fds   run a blaunch task (key
- *                                           <id>.<idx>.<tid>) with the fds,
- *                                           sent with the line by
- *                                           SCM_RIGHTS, as its stdio
+ *                     "T <key>\n" + 3 fds   the same with the fds, sent
+ *                                           with the line by SCM_RIGHTS,
+ *                                           as its shepherd's stdio: an
+ *                                           interactive job's relay, or
+ *                                           a blaunch task's (key
+ *                                           <id>.<idx>.<tid>)
  *   server -> agent   "S <key> <pid>\n"     its shepherd is forked
  *                     "F <key> <errno>\n"   it could not be
  *                     "X <pid> <wstatus>\n" a shepherd exited
@@ -125,8 +127,8 @@ shepserv_fork(struct shepserv *sv, const char *key, const int *io)
 	long long id, idx, tid;
 	pid_t pid;
 
-	if (io == NULL ? spool_key_parse(key, &id, &idx) < 0 :
-	    spool_task_key_parse(key, &id, &idx, &tid) < 0) {
+	if (spool_key_parse(key, &id, &idx) < 0 && (io == NULL ||
+	    spool_task_key_parse(key, &id, &idx, &tid) < 0)) {
 		log_warnx("shepherd server: bad job key \"%s\"; ignored", key);
 		return;
 	}
@@ -141,7 +143,7 @@ shepserv_fork(struct shepserv *sv, const char *key, const int *io)
 	shepserv_say(sv, "S %s %d\n", key, (int)pid);
 }
 
-/* A task's line: its three fds are the oldest received (the agent sends
+/* A T line: its three fds are the oldest received (the agent sends
  * each T line in one sendmsg with its fds, so they came with or before
  * the line's bytes). */
 static void
@@ -150,7 +152,7 @@ shepserv_task(struct shepserv *sv, const char *key)
 	int io[3], i;
 
 	if (sv->nfds < 3) {
-		log_warnx("shepherd server: task %s came without its stdio; ignored", key);
+		log_warnx("shepherd server: %s came without its stdio; not run", key);
 		shepserv_say(sv, "F %s %d\n", key, EBADF);
 		return;
 	}
