@@ -163,8 +163,8 @@ blaunch_io(struct master *m, struct reqctx *rq, json_t *args)
 	peek_forward(m, rq, e, agent, order);
 }
 
-/* Each host of e's allocation but its first (whose agent has the job's
- * own signal), once: fn on its link. */
+/* msg to the agent of each host of e's allocation, once; the first host
+ * only when first_too (its agent has the job's own signal already). */
 static void
 blaunch_each_host(struct master *m, struct elem *e, bool first_too, json_t *msg)
 {

@@ -52,6 +52,16 @@ task() {
 	assert_output --partial "host form exit 0"
 }
 
+@test "blaunch -u reads hosts from a file, -use-env sets variables, -n empties stdin" {
+	printf 'node2\nnode2\n' >hosts
+	printf '%s\n' 'FOO=bar baz' "Q=it's" '# a comment' >envf
+	task t.sh 'echo "[$FOO|$Q|$(cat)]"'
+	span -K 'echo input | blaunch -n -u hosts -use-env envf sh t.sh; echo input | blaunch -z node2 sh t.sh'
+	run cat out
+	[ "$(grep -cxF "[bar baz|it's|]" out)" -eq 2 ]
+	assert_line "[||input]"
+}
+
 @test "blaunch refuses a host outside the job's allocation" {
 	submit -n 2 -R "span[hosts=1]" -o out -K 'blaunch -z "node1 node2 nosuch" true; echo "exit $?"; PUMICE_JOB_TOKEN= blaunch true; echo "no token $?"'
 	run cat out
