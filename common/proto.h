@@ -45,7 +45,7 @@
  *                   next, size, file (path or URL, "" = no output file)}
  *                  | {pid, ok:false, err, code:"finished"|"internal"}
  *   M->A task      {pid, id, idx, job: JOBSPEC with task (its number),
- *                   interactive:"pipe"} -- a blaunch task (jobs.c); answered
+ *                   interactive:"pipe"} -- a blaunch task (tasks.c); answered
  *                   by io_rep {pid, ok, task, host} once its shepherd runs
  *   M->A io        {pid, id, idx, task (a blaunch task's, else absent), off,
  *                   eoff, in, inoff, eof, rows, cols, sig, kill, wait}

@@ -81,8 +81,8 @@ int jobs_load(struct jobs *js, char *err, size_t errlen);
 void jobs_on_run(struct jobs *js, const json_t *msg);
 void jobs_on_signal(struct jobs *js, const json_t *msg);
 void jobs_on_finish_ack(struct jobs *js, const json_t *msg);
-/* A blaunch task to start (tasks.c): {pid, job: JOBSPEC with task}. */
-void jobs_on_task(struct jobs *js, const json_t *msg);
+/* tasks.c: a blaunch task to start, {pid, job: JOBSPEC with task}. */
+void tasks_on_run(struct jobs *js, const json_t *msg);
 /* Notices finished or lost jobs; called on spool events and every tick. */
 void jobs_scan(struct jobs *js);
 /* [{id, idx}] of every job held, for register. */

@@ -7,7 +7,7 @@
  * their job.json files written, one spool_sync, then all handed to the
  * long-lived shepherd (shepconn.c), which forks a shepherd for each. An
  * interactive job goes to it at once, its relay's pipes with it.
- * blaunch tasks (jobs_on_task) are entries of the same table with a task
+ * blaunch tasks (tasks.c) are entries of the same table with a task
  * number (tid > 0): started through the same shepherd server, with the
  * relay's pipes as stdio; their end goes to blaunch (jobtty.c) and to the
  * master as task_done, never as a job's finish, and nothing of them is
@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "jobtab.h"
 #include "cpus.h"
 #include "jobspec.h"
 #include "log.h"
@@ -38,40 +39,6 @@
 #include "spool.h"
 #include "usage.h"
 #include "util.h"
-
-struct job {
-	TAILQ_ENTRY(job) entry;
-	struct jobs *js;
-	long long id, idx;
-	long long tid;		/* a blaunch task's number, 0: a job */
-	long task_pid;		/* its start order, answered once it started */
-	long long attempt;	/* the master's dispatch number (0: unknown) */
-	char key[SPOOL_KEY_MAX];
-	char *dir;
-	char *user;
-	pid_t shepherd;		/* -1 when unknown */
-	int queued;		/* spooled, waits for this turn's sync */
-	int spawning;		/* handed to the shepherd server, no pid yet */
-	int ours;		/* forked by our server, which reports its exit */
-	int shepherd_gone;	/* our server saw it exit */
-	json_t *fin;		/* the finished message, once ended */
-	uv_timer_t *killt;	/* INT -> TERM -> KILL escalation */
-	int kill_step;
-	int pending_sig;	/* waits for the pgid to be spooled */
-	int *slots;		/* the cpu slots it holds here (job.json "slots") */
-	int nslots;
-};
-
-struct jobs {
-	struct agent *a;
-	TAILQ_HEAD(, job) list;
-	uv_fs_event_t watch;
-	int watching;
-	struct shepconn *shep;
-	uv_prepare_t commit;	/* syncs and starts this turn's runs */
-	int spoolfd;		/* the spool directory, for spool_sync */
-	int nqueued;
-};
 
 static const struct {
 	const char *name;
@@ -88,10 +55,6 @@ static const struct {
 static const int jobs_kill_steps[] = { SIGINT, SIGTERM, SIGKILL };
 
 static void jobs_check(struct jobs *js, struct job *j);
-static void jobs_task_started(struct jobs *js, struct job *j);
-static void jobs_task_unrun(struct jobs *js, struct job *j, const char *err);
-static void jobs_task_end(struct jobs *js, struct job *j, const json_t *st);
-static void jobs_task_stale(struct jobs *js, const char *key);
 
 /* "TERM", "SIGTERM", "15" or 15 -> 15; 0 when unknown. */
 static int
@@ -132,7 +95,7 @@ jobs_find(const struct jobs *js, long long id, long long idx)
 	return NULL;
 }
 
-static struct job *
+struct job *
 jobs_find_task(const struct jobs *js, long long id, long long idx, long long tid)
 {
 	struct job *j;
@@ -143,7 +106,7 @@ jobs_find_task(const struct jobs *js, long long id, long long idx, long long tid
 	return NULL;
 }
 
-static struct job *
+struct job *
 jobs_add(struct jobs *js, long long id, long long idx, long long tid)
 {
 	struct job *j = xcalloc(1, sizeof(*j));
@@ -206,7 +169,7 @@ jobs_close_cb(uv_handle_t *h)
 }
 
 /* Forgets a job: its handles close later, a live child is left detached. */
-static void
+void
 jobs_drop(struct jobs *js, struct job *j)
 {
 	TAILQ_REMOVE(&js->list, j, entry);
@@ -371,7 +334,7 @@ jobs_find_key(const struct jobs *js, const char *key)
  * request (shepconn_io) and become its shepherd's fds 0, 1, 2; our
  * copies close once sent. The server answers started (or failed).
  */
-static int
+int
 jobs_start_io(struct jobs *js, struct job *j, const struct jobspec *s, char *err,
     size_t errlen)
 {
@@ -412,7 +375,7 @@ jobs_shep_started(void *arg, const char *key, pid_t pid)
 	j->ours = 1;
 	j->shepherd = pid;
 	if (j->tid > 0)
-		return jobs_task_started(js, j);
+		return tasks_started(js, j);
 	log_info("job %lld[%lld] started for %s: shepherd %d", j->id, j->idx, j->user,
 	    (int)pid);
 	jobs_reply(js, "started", j->id, j->idx, "pid", json_integer(pid));
@@ -430,7 +393,7 @@ jobs_shep_failed(void *arg, const char *key, int e)
 	snprintf(err, sizeof(err), "cannot fork a shepherd: %s", strerror(e));
 	jobtty_forget(js->a->ttys, j->id, j->idx, j->tid);	/* an interactive job's */
 	if (j->tid > 0)
-		return jobs_task_unrun(js, j, err);
+		return tasks_unrun(js, j, err);
 	jobs_unrun(js, j, REFUSE_SHEPHERD, err);
 }
 
@@ -507,7 +470,7 @@ jobs_commit_cb(uv_prepare_t *p)
 }
 
 /* The checks before a job may start; -1 with err for a refusal. */
-static int
+int
 jobs_admit(struct jobs *js, const struct jobspec *spec, char *err, size_t errlen)
 {
 	struct passwd *pw;
@@ -646,7 +609,7 @@ jobs_finalize(struct jobs *js, struct job *j, json_t *st)
 	size_t i;
 
 	if (j->tid > 0)
-		return jobs_task_end(js, j, st);
+		return tasks_end(js, j, st);
 	j->fin = json_pack("{s:s, s:I, s:I}", "t", "finished", "id", (json_int_t)j->id,
 	    "idx", (json_int_t)j->idx);
 	for (i = 0; i < nitems(keys); i++)
@@ -845,7 +808,7 @@ jobs_load(struct jobs *js, char *err, size_t errlen)
 	}
 	while ((de = readdir(d)) != NULL) {
 		if (spool_task_key_parse(de->d_name, &id, &idx, &tid) == 0) {
-			jobs_task_stale(js, de->d_name);
+			tasks_stale(js, de->d_name);
 			continue;
 		}
 		if (spool_key_parse(de->d_name, &id, &idx) < 0)
@@ -870,126 +833,6 @@ jobs_load(struct jobs *js, char *err, size_t errlen)
 		    uv_strerror(r));
 	free(done);
 	return 0;
-}
-
-/*
- * blaunch tasks. The master's "task" order carries the job's spec with the
- * task's number and command; it is answered (io_rep, as the relay's other
- * orders) once the shepherd server forked the task's shepherd, or failed.
- */
-static void
-jobs_task_reply(struct jobs *js, long pid, bool ok, const char *err, json_t *extra)
-{
-	json_t *m = json_pack("{s:s, s:I, s:b}", "t", "io_rep", "pid", (json_int_t)pid,
-	    "ok", ok);
-
-	if (!ok)
-		json_object_set_new(m, "err", json_string(err));
-	if (!ok)
-		json_object_set_new(m, "code", json_string("rejected"));
-	if (extra != NULL)
-		json_object_update(m, extra);
-	json_decref(extra);
-	link_send(js->a->link, m);
-}
-
-static void
-jobs_task_started(struct jobs *js, struct job *j)
-{
-	log_info("job %lld[%lld] task %lld started for %s: shepherd %d", j->id, j->idx,
-	    j->tid, j->user, (int)j->shepherd);
-	jobs_task_reply(js, j->task_pid, true, NULL, json_pack("{s:I, s:s}", "task",
-	    (json_int_t)j->tid, "host", js->a->host));
-	j->task_pid = 0;
-}
-
-static void
-jobs_task_unrun(struct jobs *js, struct job *j, const char *err)
-{
-	log_warnx("job %lld[%lld] task %lld not started: %s", j->id, j->idx, j->tid, err);
-	jobtty_forget(js->a->ttys, j->id, j->idx, j->tid);
-	if (j->task_pid != 0)
-		jobs_task_reply(js, j->task_pid, false, err, NULL);
-	spool_remove(js->a->spool, j->key);
-	jobs_drop(js, j);
-}
-
-/* Its status to blaunch (with its output's end) and its usage to the
- * master, which charges it to the job; then nothing of it stays. */
-static void
-jobs_task_end(struct jobs *js, struct job *j, const json_t *st)
-{
-	int code = (int)json_integer_value(json_object_get(st, "exit_code"));
-	int sig = (int)json_integer_value(json_object_get(st, "signal"));
-
-	log_info("job %lld[%lld] task %lld ended: exit code %d", j->id, j->idx, j->tid, code);
-	if (j->task_pid != 0)
-		jobs_task_reply(js, j->task_pid, false, "the task's shepherd is gone", NULL);
-	jobtty_task_ended(js->a->ttys, j->id, j->idx, j->tid, code, sig);
-	link_send(js->a->link, json_pack("{s:s, s:I, s:I, s:I, s:i, s:i, s:o, s:o}",
-	    "t", "task_done", "id", (json_int_t)j->id, "idx", (json_int_t)j->idx,
-	    "task", (json_int_t)j->tid, "exit_code", code, "signal", sig,
-	    "cpu", json_real(json_number_value(json_object_get(st, "cpu"))),
-	    "maxrss", json_integer(json_integer_value(json_object_get(st, "maxrss")))));
-	spool_remove(js->a->spool, j->key);
-	jobs_drop(js, j);
-}
-
-/* A task left by an agent that went: its relay went with it. */
-static void
-jobs_task_stale(struct jobs *js, const char *key)
-{
-	char *dir = spool_job_dir(js->a->spool, key);
-	pid_t pg = spool_read_pid(dir, "pgid");
-
-	log_warnx("blaunch task %s outlived its agent's relay; killed and removed", key);
-	if (pg > 0 && spool_read_status(dir) == NULL)
-		kill(-pg, SIGKILL);
-	spool_remove(js->a->spool, key);
-	free(dir);
-}
-
-/* The task's spec as spooled: the job's, run here, on no slot of its own. */
-static int
-jobs_task_spool(struct jobs *js, const char *key, const json_t *spec, char *err,
-    size_t errlen)
-{
-	struct agent *a = js->a;
-	struct jobspec_local l = { .exec_host = a->host, .runlimit_grace = a->runlimit_grace,
-		.mem_watch = a->mem_watch };
-	json_t *full = jobspec_build(spec, &l);
-	int r = spool_write_spec(a->spool, key, full, err, errlen);
-
-	json_decref(full);
-	return r;
-}
-
-void
-jobs_on_task(struct jobs *js, const json_t *msg)
-{
-	long pid = (long)json_integer_value(json_object_get(msg, "pid"));
-	const json_t *spec = json_object_get(msg, "job");
-	char key[SPOOL_KEY_MAX], err[1024];
-	struct jobspec s;
-	struct job *j;
-
-	if (jobspec_parse(spec, &s, err, sizeof(err)) < 0 ||
-	    (s.task <= 0 && errf(err, sizeof(err), "not a task") < 0) ||
-	    (s.interactive != JOBSPEC_IO_PIPE && errf(err, sizeof(err), "a task's stdio is "
-	    "a pipe") < 0) || jobs_admit(js, &s, err, sizeof(err)) < 0)
-		return jobs_task_reply(js, pid, false, err, NULL);
-	if (jobs_find_task(js, s.id, s.idx, s.task) != NULL)
-		return jobs_task_reply(js, pid, false, "task already started", NULL);
-	spool_task_key(s.id, s.idx, s.task, key);
-	if (jobs_task_spool(js, key, spec, err, sizeof(err)) < 0) {
-		spool_remove(js->a->spool, key);
-		return jobs_task_reply(js, pid, false, err, NULL);
-	}
-	j = jobs_add(js, s.id, s.idx, s.task);
-	j->user = xstrdup(s.user);
-	j->task_pid = pid;
-	if (jobs_start_io(js, j, &s, err, sizeof(err)) < 0)
-		return jobs_task_unrun(js, j, err);
 }
 
 struct jobs *

@@ -282,7 +282,7 @@ link_order_io(struct link *l, const json_t *msg)
 static void
 link_order_task(struct link *l, const json_t *msg)
 {
-	jobs_on_task(l->a->jobs, msg);
+	tasks_on_run(l->a->jobs, msg);
 }
 
 static void
