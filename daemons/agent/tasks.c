@@ -28,10 +28,10 @@ tasks_reply(struct jobs *js, long pid, bool ok, const char *err, json_t *extra)
 	json_t *m = json_pack("{s:s, s:I, s:b}", "t", "io_rep", "pid", (json_int_t)pid,
 	    "ok", ok);
 
-	if (!ok)
+	if (!ok) {
 		json_object_set_new(m, "err", json_string(err));
-	if (!ok)
 		json_object_set_new(m, "code", json_string("rejected"));
+	}
 	if (extra != NULL)
 		json_object_update(m, extra);
 	json_decref(extra);
@@ -109,6 +109,22 @@ tasks_spool(struct jobs *js, const char *key, const json_t *spec, char *err,
 	return r;
 }
 
+/* The order's spec, if it is a task's this node may run; -1 with err. */
+static int
+tasks_check(struct jobs *js, const json_t *spec, struct jobspec *s, char *err,
+    size_t errlen)
+{
+	if (jobspec_parse(spec, s, err, errlen) < 0)
+		return -1;
+	if (s->task <= 0)
+		return errf(err, errlen, "not a task");
+	if (s->interactive != JOBSPEC_IO_PIPE)
+		return errf(err, errlen, "a task's stdio is a pipe");
+	if (jobs_find_task(js, s->id, s->idx, s->task) != NULL)
+		return errf(err, errlen, "task already started");
+	return jobs_admit(js, s, err, errlen);
+}
+
 void
 tasks_on_run(struct jobs *js, const json_t *msg)
 {
@@ -118,13 +134,8 @@ tasks_on_run(struct jobs *js, const json_t *msg)
 	struct jobspec s;
 	struct job *j;
 
-	if (jobspec_parse(spec, &s, err, sizeof(err)) < 0 ||
-	    (s.task <= 0 && errf(err, sizeof(err), "not a task") < 0) ||
-	    (s.interactive != JOBSPEC_IO_PIPE && errf(err, sizeof(err), "a task's stdio is "
-	    "a pipe") < 0) || jobs_admit(js, &s, err, sizeof(err)) < 0)
+	if (tasks_check(js, spec, &s, err, sizeof(err)) < 0)
 		return tasks_reply(js, pid, false, err, NULL);
-	if (jobs_find_task(js, s.id, s.idx, s.task) != NULL)
-		return tasks_reply(js, pid, false, "task already started", NULL);
 	spool_task_key(s.id, s.idx, s.task, key);
 	if (tasks_spool(js, key, spec, err, sizeof(err)) < 0) {
 		spool_remove(js->a->spool, key);
