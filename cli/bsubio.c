@@ -11,7 +11,9 @@
  * and the like reach the job's terminal as keys; without one, ^C (and
  * SIGTERM, SIGHUP) kill the job, as in LSF. If bsub disappears without a
  * word, the agent kills the job once bsub has been silent for a while
- * (jobtty.c).
+ * (jobtty.c). blaunch relays each of its tasks the same way
+ * (bsubio_relay: its requests name the task; the answer with the end
+ * carries the task's exit code).
  */
 #include <sys/ioctl.h>
 #include <errno.h>
@@ -47,6 +49,9 @@ struct bsubio {
 	bool broken;		/* the link to the daemon is gone */
 	bool done;
 	bool killed;		/* asked the job killed */
+	json_t *extra;		/* fields of every request (a task's), or NULL */
+	char who[128];		/* "bsub: job <N>", for messages */
+	int code;		/* the exit code the end carried, -1: none */
 };
 
 static int bsubio_sigpipe[2] = { -1, -1 };
@@ -130,6 +135,8 @@ bsubio_send(struct bsubio *b, json_t *args)
 
 	json_object_set_new(args, "id", json_integer(b->id));
 	json_object_set_new(args, "idx", json_integer(0));
+	if (b->extra != NULL)
+		json_object_update(args, b->extra);
 	if (client_send(b->c, "io", args, &id, err, sizeof(err)) != CLIENT_OK) {
 		b->broken = true;
 		id = 0;
@@ -248,6 +255,8 @@ bsubio_on_output(struct bsubio *b, const json_t *data)
 	}
 	if (json_is_true(json_object_get(data, "eof")))
 		b->done = true;
+	if (json_is_integer(json_object_get(data, "exit_code")))
+		b->code = (int)json_integer_value(json_object_get(data, "exit_code"));
 }
 
 /* Codes that pass: the job's host or the master is away for a moment
@@ -282,7 +291,7 @@ bsubio_on_error(struct bsubio *b, const json_t *rep)
 	}
 	if (code == NULL || strcmp(code, "finished") != 0) {
 		bsubio_unraw(b);
-		fprintf(stderr, "bsub: job <%ld>: %s\n", b->id, err ? err : "I/O failed");
+		fprintf(stderr, "%s: %s\n", b->who, err ? err : "I/O failed");
 	}
 	b->done = true;
 }
@@ -325,7 +334,7 @@ bsubio_reconnect(struct bsubio *b)
 	b->broken = false;
 	if (client_open(b->c, err, sizeof(err)) != CLIENT_OK) {
 		bsubio_unraw(b);
-		fprintf(stderr, "bsub: job <%ld>: %s\n", b->id, err);
+		fprintf(stderr, "%s: %s\n", b->who, err);
 		return false;
 	}
 	return true;
@@ -476,9 +485,10 @@ int
 bsubio_run(struct client *c, long id, int mode, bool stdin_file)
 {
 	struct bsubio b = { .c = c, .id = id, .pty = mode == BSUBOPT_IO_PTY,
-		.stdin_open = !stdin_file };
+		.stdin_open = !stdin_file, .code = -1 };
 	int rc;
 
+	snprintf(b.who, sizeof(b.who), "bsub: job <%ld>", id);
 	bsubio_signals();
 	if ((rc = bsubio_wait_start(&b)) != 0)
 		return rc;
@@ -493,4 +503,21 @@ bsubio_run(struct client *c, long id, int mode, bool stdin_file)
 	if (!b.done)
 		return 1;
 	return bsubwait_end(c, id);
+}
+
+int
+bsubio_relay(struct client *c, long id, json_t *extra, const char *who, bool stdin_open)
+{
+	struct bsubio b = { .c = c, .id = id, .extra = extra, .stdin_open = stdin_open,
+		.code = -1 };
+
+	snprintf(b.who, sizeof(b.who), "%s", who);
+	bsubio_signals();
+	if (!stdin_open)	/* its input ends at once, as from /dev/null */
+		b.in_args = json_pack("{s:b, s:I}", "eof", 1, "inoff", (json_int_t)0);
+	while (!b.done)
+		if (!bsubio_turn(&b))
+			break;
+	json_decref(b.in_args);
+	return b.done ? b.code : -1;
 }

@@ -155,6 +155,11 @@ int bsubwait_end(struct client *c, long id);
 int bsubio_run(struct client *c, long id, int mode, bool stdin_file);
 /* The submit's "tty" {rows, cols} of bsub's terminal, or NULL. */
 json_t *bsubio_winsize(void);
+/* blaunch: relays one task's I/O (extra: the fields that name it in each
+ * io request, who: the messages' prefix) until its end; its exit code, or
+ * -1 when the relay failed (said on stderr). */
+int bsubio_relay(struct client *c, long id, json_t *extra, const char *who,
+    bool stdin_open);
 
 /* jobfmt.c: bjobs output. */
 struct jobfmt {
@@ -228,6 +233,7 @@ int bflow_main(int argc, char **argv);
 int bwatch_main(int argc, char **argv);
 int btoken_main(int argc, char **argv);
 int bpeek_main(int argc, char **argv);
+int blaunch_main(int argc, char **argv);
 int bhosts_main(int argc, char **argv);
 int bqueues_main(int argc, char **argv);
 int lsid_main(int argc, char **argv);

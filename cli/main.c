@@ -26,6 +26,7 @@ static const struct main_cmd {
 	{ "bacct", bacct_main, "show accounting of finished jobs" },
 	{ "bkill", bkill_main, "kill or signal jobs" },
 	{ "bpeek", bpeek_main, "show the output of a running job" },
+	{ "blaunch", blaunch_main, "start tasks of a parallel job on its hosts" },
 	{ "bstop", bstop_main, "suspend jobs" },
 	{ "bresume", bresume_main, "resume suspended jobs" },
 	{ "brequeue", brequeue_main, "kill and requeue jobs, same id" },

@@ -1,7 +1,7 @@
 # One multi-call binary; bsub, bjobs, ... are links to it.
 CLI_SRC := $(filter-out cli/main.c,$(wildcard cli/*.c))
 CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o)
-CLI_LINKS := bsub bjobs bkill bstop bresume brequeue bmod bswitch btop bbot bwait bwatch btoken bhosts bqueues lsid bhist bacct badmin lsadmin lsrmhost bparams lsclusters lsload lshosts bpeek bpost bread bresult bflow
+CLI_LINKS := bsub bjobs bkill bstop bresume brequeue bmod bswitch btop bbot bwait bwatch btoken bhosts bqueues lsid bhist bacct badmin lsadmin lsrmhost bparams lsclusters lsload lshosts bpeek bpost bread bresult bflow blaunch
 $(CLI_OBJ) $(B)/cli/main.o: MOD_CFLAGS = $(JANSSON_CFLAGS)
 $(B)/libcli.a: $(CLI_OBJ)
 	$(AR) rcs $@ $^

@@ -44,6 +44,15 @@
  *                   past the asked one: older bytes only on the NFS server),
  *                   next, size, file (path or URL, "" = no output file)}
  *                  | {pid, ok:false, err, code:"finished"|"internal"}
+ *   M->A task      {pid, id, idx, job: JOBSPEC with task (its number),
+ *                   interactive:"pipe"} -- a blaunch task (tasks.c); answered
+ *                   by io_rep {pid, ok, task, host} once its shepherd runs
+ *   M->A io        {pid, id, idx, task (a blaunch task's, else absent), off,
+ *                   eoff, in, inoff, eof, rows, cols, sig, kill, wait}
+ *   A->M io_rep    {pid, ok, out, off, errout, eoff, eof, exit_code, signal
+ *                   (a task's, with eof), err, code}
+ *   A->M task_done {id, idx, task, exit_code, signal, cpu, maxrss} -- its
+ *                   usage, added to the job's finish
  *
  * JOBSPEC: {id, idx (0 unless array element), idx_end, idx_step, name,
  *   user, uid, gid, queue, cmd, cwd, subcwd, subhost, env:{K:V},
@@ -54,7 +63,9 @@
  *   pre_exec, post_exec (the job's -E/-Ep), queue_pre_exec,
  *   queue_post_exec (the queue's PRE_EXEC/POST_EXEC), stdin (-i file),
  *   login_shell (-L shell), umask, rlimits (as in SUBMIT, with -c -v -C -D
- *   -F -S replacing entries and -p/-T as nproc), project, job_group (-g)}
+ *   -F -S replacing entries and -p/-T as nproc), project, job_group (-g),
+ *   token (the job's blaunch proof: PUMICE_JOB_TOKEN), task (a blaunch
+ *   task's number, in a task order only)}
  *   The agent substitutes %J %I %U %G %P %H %JG %EJ %EI in out/err/cwd/stdin. Before spooling
  *   it adds exec_host (its own name), slots:[k,...] and cpus:[n,...] (the
  *   job's slots there and the cpus they run on), runlimit_grace and
@@ -100,6 +111,10 @@
  *   hosts  {}                        -> {hosts:[HOSTREC]}
  *   queues {}                        -> {queues:[QUEUEREC]}
  *   info   {}                        -> {cluster, master, version}
+ *   blaunch {id, idx, host, cmd, token} -> {task, host, id, idx}: a task
+ *          of the caller's running job on a host of its allocation
+ *   io     {id, idx, ..., task, host, token} -> a task's output and, with
+ *          eof, its exit_code (blaunch; without task: bsub -I's)
  *   peek   {id | name (absent: newest job of the caller), idx, off}
  *                                    -> {data, off, next, size, file} as in
  *           peek_rep, relayed to the job's agent; errors "Not yet started"

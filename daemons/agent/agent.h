@@ -88,6 +88,8 @@ int jobs_load(struct jobs *js, char *err, size_t errlen);
 void jobs_on_run(struct jobs *js, const json_t *msg);
 void jobs_on_signal(struct jobs *js, const json_t *msg);
 void jobs_on_finish_ack(struct jobs *js, const json_t *msg);
+/* tasks.c: a blaunch task to start, {pid, job: JOBSPEC with task}. */
+void tasks_on_run(struct jobs *js, const json_t *msg);
 /* Notices finished or lost jobs; called on spool events and every tick. */
 void jobs_scan(struct jobs *js);
 /* [{id, idx}] of every job held, for register. */
@@ -116,6 +118,10 @@ struct shepconn *shepconn_new(struct agent *a, const struct shepconn_cbs *cb);
 /* Hands the jobs of n spool keys to the server, starting one if needed. */
 int shepconn_run(struct shepconn *sc, const char *const *keys, size_t n, char *err,
     size_t errlen);
+/* Hands a job or blaunch task (key <id>.<idx>[.<tid>]) over with the
+ * fds its shepherd gets as 0, 1, 2 (SCM_RIGHTS). */
+int shepconn_io(struct shepconn *sc, const char *key, const int fds[3], char *err,
+    size_t errlen);
 void shepconn_close(struct shepconn *sc);
 void shepconn_free(struct shepconn *sc);
 
@@ -128,7 +134,12 @@ void outpeek_on_request(struct agent *a, const json_t *msg);
 struct jobttys *jobtty_new(struct agent *a);
 int jobtty_open(struct jobttys *t, const struct jobspec *s, int child[3], char *err,
     size_t errlen);
-void jobtty_spawned(struct jobttys *t, long long id, long long idx, int child[3], bool ok);
+void jobtty_spawned(struct jobttys *t, long long id, long long idx, long long tid,
+    int child[3], bool ok);
+void jobtty_forget(struct jobttys *t, long long id, long long idx, long long tid);
+/* A blaunch task's status, given to blaunch with the end of its output. */
+void jobtty_task_ended(struct jobttys *t, long long id, long long idx, long long tid,
+    int exit_code, int sig);
 void jobtty_on_request(struct jobttys *t, const json_t *msg);
 void jobtty_close(struct jobttys *t);
 void jobtty_free(struct jobttys *t);

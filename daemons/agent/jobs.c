@@ -5,7 +5,13 @@
  * and is rebuilt from it at start-up, so an agent restart loses nothing
  * and runs nothing twice. The runs of one loop turn are spooled together:
  * their job.json files written, one spool_sync, then all handed to the
- * long-lived shepherd (shepconn.c), which forks a shepherd for each.
+ * long-lived shepherd (shepconn.c), which forks a shepherd for each. An
+ * interactive job goes to it at once, its relay's pipes with it.
+ * blaunch tasks (tasks.c) are entries of the same table with a task
+ * number (tid > 0): started through the same shepherd server, with the
+ * relay's pipes as stdio; their end goes to blaunch (jobtty.c) and to the
+ * master as task_done, never as a job's finish, and nothing of them is
+ * kept past their end (an agent restart ends them, as interactive jobs).
  * Invariants: job.json is durable before a shepherd starts; a job is
  * removed from disk and table only after the master acknowledged its
  * finish; a finish is (re)sent after every register until then.
@@ -24,6 +30,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "jobtab.h"
 #include "cpus.h"
 #include "jobspec.h"
 #include "log.h"
@@ -32,39 +39,6 @@
 #include "spool.h"
 #include "usage.h"
 #include "util.h"
-
-struct job {
-	TAILQ_ENTRY(job) entry;
-	struct jobs *js;
-	long long id, idx;
-	long long attempt;	/* the master's dispatch number (0: unknown) */
-	char key[SPOOL_KEY_MAX];
-	char *dir;
-	char *user;
-	pid_t shepherd;		/* -1 when unknown */
-	int queued;		/* spooled, waits for this turn's sync */
-	int spawning;		/* handed to the shepherd server, no pid yet */
-	int ours;		/* forked by our server, which reports its exit */
-	int direct;		/* spawned on its own (interactive): uv reports its exit */
-	int shepherd_gone;	/* our server saw it exit */
-	json_t *fin;		/* the finished message, once ended */
-	uv_timer_t *killt;	/* INT -> TERM -> KILL escalation */
-	int kill_step;
-	int pending_sig;	/* waits for the pgid to be spooled */
-	int *slots;		/* the cpu slots it holds here (job.json "slots") */
-	int nslots;
-};
-
-struct jobs {
-	struct agent *a;
-	TAILQ_HEAD(, job) list;
-	uv_fs_event_t watch;
-	int watching;
-	struct shepconn *shep;
-	uv_prepare_t commit;	/* syncs and starts this turn's runs */
-	int spoolfd;		/* the spool directory, for spool_sync */
-	int nqueued;
-};
 
 static const struct {
 	const char *name;
@@ -116,21 +90,36 @@ jobs_find(const struct jobs *js, long long id, long long idx)
 	struct job *j;
 
 	TAILQ_FOREACH(j, &js->list, entry)
-		if (j->id == id && j->idx == idx)
+		if (j->id == id && j->idx == idx && j->tid == 0)
 			return j;
 	return NULL;
 }
 
-static struct job *
-jobs_add(struct jobs *js, long long id, long long idx)
+struct job *
+jobs_find_task(const struct jobs *js, long long id, long long idx, long long tid)
+{
+	struct job *j;
+
+	TAILQ_FOREACH(j, &js->list, entry)
+		if (j->id == id && j->idx == idx && j->tid == tid)
+			return j;
+	return NULL;
+}
+
+struct job *
+jobs_add(struct jobs *js, long long id, long long idx, long long tid)
 {
 	struct job *j = xcalloc(1, sizeof(*j));
 
 	j->js = js;
 	j->id = id;
 	j->idx = idx;
+	j->tid = tid;
 	j->shepherd = -1;
-	spool_key(id, idx, j->key);
+	if (tid > 0)
+		spool_task_key(id, idx, tid, j->key);
+	else
+		spool_key(id, idx, j->key);
 	j->dir = spool_job_dir(js->a->spool, j->key);
 	TAILQ_INSERT_TAIL(&js->list, j, entry);
 	return j;
@@ -180,7 +169,7 @@ jobs_close_cb(uv_handle_t *h)
 }
 
 /* Forgets a job: its handles close later, a live child is left detached. */
-static void
+void
 jobs_drop(struct jobs *js, struct job *j)
 {
 	TAILQ_REMOVE(&js->list, j, entry);
@@ -285,25 +274,40 @@ jobs_fence(struct job *j)
 	free(path);
 }
 
+static void jobs_signal_one(struct jobs *js, struct job *j, const json_t *msg, int sig);
+
 void
 jobs_on_signal(struct jobs *js, const json_t *msg)
 {
 	json_int_t id = json_integer_value(json_object_get(msg, "id"));
 	json_int_t idx = json_integer_value(json_object_get(msg, "idx"));
 	int sig = jobs_sig_parse(json_object_get(msg, "sig"));
-	struct job *j = jobs_find(js, id, idx);
+	json_int_t tid = json_integer_value(json_object_get(msg, "task"));	/* jobtty.c's */
+	struct job *j, *tmp;
+	int n = 0;
 
-	if (j == NULL) {
+	/* the job, and its blaunch tasks here: the job's signals are theirs */
+	for (j = TAILQ_FIRST(&js->list); j != NULL; j = tmp) {
+		tmp = TAILQ_NEXT(j, entry);
+		if (j->id == id && j->idx == idx && (tid == 0 || j->tid == tid) && ++n > 0)
+			jobs_signal_one(js, j, msg, sig);
+	}
+	if (n == 0)
 		log_info("signal for job %lld[%lld], which this node does not hold; ignored",
 		    (long long)id, (long long)idx);
-		return;
-	}
+}
+
+static void
+jobs_signal_one(struct jobs *js, struct job *j, const json_t *msg, int sig)
+{
+	long long id = j->id, idx = j->idx;
+
 	if (j->fin != NULL) {
 		log_info("signal for job %lld[%lld], which has ended; ignored",
 		    (long long)id, (long long)idx);
 		return;
 	}
-	if (json_is_true(json_object_get(msg, "fenced")))
+	if (json_is_true(json_object_get(msg, "fenced")) && j->tid == 0)
 		jobs_fence(j);
 	if (json_is_true(json_object_get(msg, "kill")))
 		jobs_kill(j);
@@ -317,96 +321,32 @@ jobs_on_signal(struct jobs *js, const json_t *msg)
 static struct job *
 jobs_find_key(const struct jobs *js, const char *key)
 {
-	long long id, idx;
+	long long id, idx, tid;
 
+	if (spool_task_key_parse(key, &id, &idx, &tid) == 0)
+		return jobs_find_task(js, id, idx, tid);
 	return spool_key_parse(key, &id, &idx) < 0 ? NULL : jobs_find(js, id, idx);
 }
 
-/* A shepherd spawned on its own (jobs_spawn) ended. */
-static void
-jobs_exit_cb(uv_process_t *p, int64_t status, int sig)
-{
-	struct jobs *js = p->data;
-	pid_t pid = p->pid;
-	struct job *j;
-
-	uv_close((uv_handle_t *)p, jobs_close_cb);
-	TAILQ_FOREACH(j, &js->list, entry)
-		if (j->direct && j->shepherd == pid)
-			break;
-	if (j == NULL)
-		return;		/* acknowledged and forgotten already */
-	j->direct = 0;
-	j->shepherd_gone = 1;
-	if (status != 0 || sig != 0)
-		log_warnx("job %lld[%lld]: shepherd %d exited with status %lld signal %d",
-		    j->id, j->idx, (int)pid, (long long)status, sig);
-	if (j->fin == NULL)
-		jobs_check(js, j);
-}
-
-/* An interactive job's stdio (jobtty.c) as the shepherd's 0, 1, 2. */
-static int
-jobs_stdio(struct jobs *js, const struct jobspec *s, uv_stdio_container_t stdio[3],
-    int child[3], char *err, size_t errlen)
-{
-	int i;
-
-	for (i = 0; i < 3; i++)
-		stdio[i].flags = UV_IGNORE;	/* never hold the agent's stdio open */
-	if (s->interactive == JOBSPEC_IO_NONE)
-		return 0;
-	if (jobtty_open(js->a->ttys, s, child, err, errlen) < 0)
-		return -1;
-	for (i = 0; i < 3; i++) {
-		stdio[i].flags = UV_INHERIT_FD;
-		stdio[i].data.fd = child[i];
-	}
-	return 0;
-}
-
 /*
- * An interactive job's shepherd: started on its own, detached, in its own
- * session, with the job's pipes or pty as its stdio (the long-lived
- * shepherd cannot hand them down).
+ * Hands a job or task whose stdio is the relay's (jobtty.c) to the
+ * shepherd server with the relay's far ends, which travel with the
+ * request (shepconn_io) and become its shepherd's fds 0, 1, 2; our
+ * copies close once sent. The server answers started (or failed).
  */
-static int
-jobs_spawn(struct jobs *js, struct job *j, const struct jobspec *s, char *err,
+int
+jobs_start_io(struct jobs *js, struct job *j, const struct jobspec *s, char *err,
     size_t errlen)
 {
-	struct agent *a = js->a;
-	uv_process_options_t o;
-	uv_stdio_container_t stdio[3];
-	char *log = a->logfile ? xstrdup(a->logfile) : xasprintf("%s/shepherd.log", a->spool);
-	char *args[] = { a->shepherd, "-l", log, j->dir, NULL };
-	uv_process_t *p;
-	int r, child[3];
+	int child[3], r;
 
-	if (jobs_stdio(js, s, stdio, child, err, errlen) < 0) {
-		free(log);
+	if (jobtty_open(js->a->ttys, s, child, err, errlen) < 0)
 		return -1;
-	}
-	p = xcalloc(1, sizeof(*p));
-	memset(&o, 0, sizeof(o));
-	o.file = a->shepherd;
-	o.args = args;
-	o.exit_cb = jobs_exit_cb;
-	o.flags = UV_PROCESS_DETACHED;
-	o.stdio = stdio;
-	o.stdio_count = 3;
-	p->data = js;
-	r = uv_spawn(a->loop, p, &o);
-	free(log);
-	if (s->interactive != JOBSPEC_IO_NONE)
-		jobtty_spawned(a->ttys, s->id, s->idx, child, r == 0);
-	if (r < 0) {
-		uv_close((uv_handle_t *)p, jobs_close_cb);
-		return errf(err, errlen, "cannot start %s: %s", a->shepherd, uv_strerror(r));
-	}
-	uv_unref((uv_handle_t *)p);	/* jobs never keep the loop alive */
-	j->direct = 1;
-	j->shepherd = p->pid;
-	return 0;
+	r = shepconn_io(js->shep, j->key, child, err, errlen);
+	jobtty_spawned(js->a->ttys, s->id, s->idx, s->task, child, r == 0);
+	if (r == 0)
+		j->spawning = 1;
+	return r;
 }
 
 /* A run that cannot go on: forgotten here and in the spool, refused. */
@@ -434,6 +374,8 @@ jobs_shep_started(void *arg, const char *key, pid_t pid)
 	j->spawning = 0;
 	j->ours = 1;
 	j->shepherd = pid;
+	if (j->tid > 0)
+		return tasks_started(js, j);
 	log_info("job %lld[%lld] started for %s: shepherd %d", j->id, j->idx, j->user,
 	    (int)pid);
 	jobs_reply(js, "started", j->id, j->idx, "pid", json_integer(pid));
@@ -449,6 +391,9 @@ jobs_shep_failed(void *arg, const char *key, int e)
 	if (j == NULL || !j->spawning)
 		return;
 	snprintf(err, sizeof(err), "cannot fork a shepherd: %s", strerror(e));
+	jobtty_forget(js->a->ttys, j->id, j->idx, j->tid);	/* an interactive job's */
+	if (j->tid > 0)
+		return tasks_unrun(js, j, err);
 	jobs_unrun(js, j, REFUSE_SHEPHERD, err);
 }
 
@@ -525,7 +470,7 @@ jobs_commit_cb(uv_prepare_t *p)
 }
 
 /* The checks before a job may start; -1 with err for a refusal. */
-static int
+int
 jobs_admit(struct jobs *js, const struct jobspec *spec, char *err, size_t errlen)
 {
 	struct passwd *pw;
@@ -606,21 +551,19 @@ jobs_on_run(struct jobs *js, const json_t *msg)
 		free(slots);
 		return jobs_refuse(js, s.id, s.idx, REFUSE_SPOOL, err);
 	}
-	j = jobs_add(js, s.id, s.idx);
+	j = jobs_add(js, s.id, s.idx, 0);
 	j->attempt = s.attempt;
 	j->slots = slots;
 	j->nslots = nslots;
 	j->user = xstrdup(s.user ? s.user : "?");
-	if (s.interactive != JOBSPEC_IO_NONE) {	/* started now, on its own */
+	if (s.interactive != JOBSPEC_IO_NONE) {	/* now, with its relay's pipes */
 		if (spool_sync(js->spoolfd) < 0) {
 			snprintf(err, sizeof(err), "%s: sync: %s", js->a->spool, strerror(errno));
 			return jobs_unrun(js, j, REFUSE_SPOOL, err);
 		}
-		if (jobs_spawn(js, j, &s, err, sizeof(err)) < 0)
+		if (jobs_start_io(js, j, &s, err, sizeof(err)) < 0)
 			return jobs_unrun(js, j, REFUSE_SHEPHERD, err);
-		log_info("job %lld[%lld] started for %s: shepherd %d", s.id, s.idx, s.user,
-		    (int)j->shepherd);
-		return jobs_reply(js, "started", s.id, s.idx, "pid", json_integer(j->shepherd));
+		return;
 	}
 	j->queued = 1;
 	js->nqueued++;
@@ -635,7 +578,7 @@ jobs_shepherd_alive(struct job *j)
 	size_t len, i;
 	int ok;
 
-	if (j->queued || j->spawning || j->ours || j->direct)
+	if (j->queued || j->spawning || j->ours)
 		return 1;	/* our server, or libuv, tells when it ends */
 	if (j->shepherd_gone)
 		return 0;
@@ -665,6 +608,8 @@ jobs_finalize(struct jobs *js, struct job *j, json_t *st)
 	json_t *v;
 	size_t i;
 
+	if (j->tid > 0)
+		return tasks_end(js, j, st);
 	j->fin = json_pack("{s:s, s:I, s:I}", "t", "finished", "id", (json_int_t)j->id,
 	    "idx", (json_int_t)j->idx);
 	for (i = 0; i < nitems(keys); i++)
@@ -741,11 +686,13 @@ jobs_check(struct jobs *js, struct job *j)
 void
 jobs_scan(struct jobs *js)
 {
-	struct job *j;
+	struct job *j, *tmp;
 
-	TAILQ_FOREACH(j, &js->list, entry)
+	for (j = TAILQ_FIRST(&js->list); j != NULL; j = tmp) {
+		tmp = TAILQ_NEXT(j, entry);	/* an ended task is dropped */
 		if (j->fin == NULL)
 			jobs_check(js, j);
+	}
 }
 
 void
@@ -771,7 +718,8 @@ jobs_list(const struct jobs *js)
 	struct job *j;
 
 	TAILQ_FOREACH(j, &js->list, entry)
-		json_array_append_new(a, json_pack("{s:I, s:I, s:I}", "id", (json_int_t)j->id,
+		if (j->tid == 0)	/* a task is no job of this host's */
+			json_array_append_new(a, json_pack("{s:I, s:I, s:I}", "id", (json_int_t)j->id,
 		    "idx", (json_int_t)j->idx, "attempt", (json_int_t)j->attempt));
 	return a;
 }
@@ -795,7 +743,7 @@ jobs_usage(const struct jobs *js)
 	struct job *j;
 
 	TAILQ_FOREACH(j, &js->list, entry) {
-		if (j->fin != NULL || (u = usage_read(j->dir)) == NULL)
+		if (j->fin != NULL || j->tid > 0 || (u = usage_read(j->dir)) == NULL)
 			continue;
 		jobs_usage_cwd(j, u);
 		json_object_set_new(u, "id", json_integer(j->id));
@@ -812,7 +760,7 @@ jobs_running(const struct jobs *js)
 	int n = 0;
 
 	TAILQ_FOREACH(j, &js->list, entry)
-		if (j->fin == NULL)
+		if (j->fin == NULL && j->tid == 0)
 			n++;
 	return n;
 }
@@ -832,14 +780,14 @@ static void
 jobs_watch_cb(uv_fs_event_t *h, const char *name, int events, int status)
 {
 	struct jobs *js = h->data;
-	long long id, idx;
 	struct job *j;
 
-	if (name == NULL || spool_key_parse(name, &id, &idx) < 0) {
-		jobs_scan(js);
+	if (name == NULL || (j = jobs_find_key(js, name)) == NULL) {
+		if (name == NULL)
+			jobs_scan(js);
 		return;
 	}
-	if ((j = jobs_find(js, id, idx)) != NULL && j->fin == NULL)
+	if (j->fin == NULL)
 		jobs_check(js, j);
 }
 
@@ -847,7 +795,7 @@ int
 jobs_load(struct jobs *js, char *err, size_t errlen)
 {
 	char *path = xasprintf("%s/jobs", js->a->spool), *done;
-	long long id, idx;
+	long long id, idx, tid;
 	struct job *j;
 	struct dirent *de;
 	int r, n = 0;
@@ -859,6 +807,10 @@ jobs_load(struct jobs *js, char *err, size_t errlen)
 		return -1;
 	}
 	while ((de = readdir(d)) != NULL) {
+		if (spool_task_key_parse(de->d_name, &id, &idx, &tid) == 0) {
+			tasks_stale(js, de->d_name);
+			continue;
+		}
 		if (spool_key_parse(de->d_name, &id, &idx) < 0)
 			continue;
 		if (!spool_has_job(js->a->spool, de->d_name)) {
@@ -867,7 +819,7 @@ jobs_load(struct jobs *js, char *err, size_t errlen)
 			spool_remove(js->a->spool, de->d_name);
 			continue;
 		}
-		j = jobs_add(js, id, idx);
+		j = jobs_add(js, id, idx, 0);
 		jobs_load_spec(j);
 		n++;
 	}

@@ -11,6 +11,9 @@
  * (or JOBTTY_WAIT_MS pass); an input order until its bytes reached the
  * job. bsub that stays silent for JOBTTY_LEASE_MS is gone (killed, cut
  * off): the job is killed, as LSF kills the job of a lost bsub.
+ * A blaunch task's I/O is the same relay, named by the task's number too
+ * (tid); its end is told only with the task's exit status (ended), which
+ * the answer carrying eof gives blaunch.
  * Invariants: a job's I/O lives from its start until bsub drained the
  * last byte after the job closed its side, or until it is abandoned and
  * the job's side closed; a poll handle is closed before its fd.
@@ -59,8 +62,9 @@ struct jt_poll {
 struct jt {
 	TAILQ_ENTRY(jt) entry;
 	struct jobttys *t;
-	long long id, idx;
+	long long id, idx, tid;	/* tid: a blaunch task's number, 0: the job */
 	bool pty;
+	json_t *status;			/* a task's exit_code, signal once ended */
 	struct jt_stream out[2];	/* stdout (or the pty), stderr */
 	int in_fd;			/* the job's stdin: -1 once closed */
 	char *in;
@@ -103,12 +107,12 @@ jobtty_new(struct agent *a)
 }
 
 static struct jt *
-jt_find(struct jobttys *t, long long id, long long idx)
+jt_find(struct jobttys *t, long long id, long long idx, long long tid)
 {
 	struct jt *j;
 
 	TAILQ_FOREACH(j, &t->list, entry)
-		if (j->id == id && j->idx == idx)
+		if (j->id == id && j->idx == idx && j->tid == tid)
 			return j;
 	return NULL;
 }
@@ -181,14 +185,16 @@ jt_free(struct jt *j)
 	jt_close_fd(j, j->in_fd);
 	jt_timer_close(&j->wait_timer);
 	jt_timer_close(&j->lease);
+	json_decref(j->status);
 	free(j->in);
 	free(j);
 }
 
+/* Both streams closed (and, for a task, its status known). */
 static bool
 jt_all_eof(const struct jt *j)
 {
-	return j->out[0].eof && j->out[1].eof;
+	return j->out[0].eof && j->out[1].eof && (j->tid == 0 || j->status != NULL);
 }
 
 /* The next piece of stream k into m as key/offkey; true when it is its
@@ -220,6 +226,8 @@ jt_answer_wait(struct jt *j)
 	all = jt_put(&j->out[1], m, "errout", "eoff") && all;
 	if (all && jt_all_eof(j)) {
 		json_object_set_new(m, "eof", json_true());
+		if (j->status != NULL)
+			json_object_update(m, j->status);
 		j->told_eof = true;
 	}
 	j->wait_pid = 0;
@@ -376,6 +384,8 @@ jt_signal(struct jt *j, const char *sig, bool kill_it)
 	json_t *m = json_pack("{s:s, s:I, s:I}", "t", "signal", "id", (json_int_t)j->id,
 	    "idx", (json_int_t)j->idx);
 
+	if (j->tid > 0)		/* a task's relay acts on that task alone */
+		json_object_set_new(m, "task", json_integer(j->tid));
 	if (kill_it)
 		json_object_set_new(m, "kill", json_true());
 	else
@@ -506,6 +516,7 @@ jobtty_open(struct jobttys *t, const struct jobspec *s, int child[3], char *err,
 	j->t = t;
 	j->id = s->id;
 	j->idx = s->idx;
+	j->tid = s->task;
 	j->pty = s->interactive == JOBSPEC_IO_PTY;
 	j->out[0].fd = j->out[1].fd = j->in_fd = -1;
 	r = j->pty ? jt_open_pty(j, s, child, err, errlen) :
@@ -531,9 +542,10 @@ jobtty_open(struct jobttys *t, const struct jobspec *s, int child[3], char *err,
 }
 
 void
-jobtty_spawned(struct jobttys *t, long long id, long long idx, int child[3], bool ok)
+jobtty_spawned(struct jobttys *t, long long id, long long idx, long long tid, int child[3],
+    bool ok)
 {
-	struct jt *j = jt_find(t, id, idx);
+	struct jt *j = jt_find(t, id, idx, tid);
 
 	close(child[0]);
 	if (child[1] != child[0])
@@ -631,7 +643,8 @@ jobtty_on_request(struct jobttys *t, const json_t *msg)
 	long pid = (long)json_integer_value(json_object_get(msg, "pid"));
 	json_int_t id = json_integer_value(json_object_get(msg, "id"));
 	json_int_t idx = json_integer_value(json_object_get(msg, "idx"));
-	struct jt *j = jt_find(t, id, idx);
+	json_int_t tid = json_integer_value(json_object_get(msg, "task"));
+	struct jt *j = jt_find(t, id, idx, tid);
 	json_t *m;
 
 	if (j == NULL || j->abandoned) {
@@ -646,6 +659,32 @@ jobtty_on_request(struct jobttys *t, const json_t *msg)
 	jt_ack(&j->out[1], (uint64_t)json_integer_value(json_object_get(msg, "eoff")));
 	jt_order(j, pid, msg);
 	jt_update(j);
+	jt_maybe_free(j);
+}
+
+/* A task that did not start: its relay goes. */
+void
+jobtty_forget(struct jobttys *t, long long id, long long idx, long long tid)
+{
+	struct jt *j = jt_find(t, id, idx, tid);
+
+	if (j != NULL)
+		jt_free(j);
+}
+
+/* A task ended (jobs.c): its status, and the end told once its output
+ * is drained. */
+void
+jobtty_task_ended(struct jobttys *t, long long id, long long idx, long long tid,
+    int exit_code, int sig)
+{
+	struct jt *j = jt_find(t, id, idx, tid);
+
+	if (j == NULL)
+		return;
+	j->status = json_pack("{s:i, s:i}", "exit_code", exit_code, "signal", sig);
+	if (j->wait_pid != 0 && jt_has_output(j))
+		jt_answer_wait(j);
 	jt_maybe_free(j);
 }
 

@@ -280,6 +280,12 @@ link_order_io(struct link *l, const json_t *msg)
 }
 
 static void
+link_order_task(struct link *l, const json_t *msg)
+{
+	tasks_on_run(l->a->jobs, msg);
+}
+
+static void
 link_order_signal(struct link *l, const json_t *msg)
 {
 	jobs_on_signal(l->a->jobs, msg);
@@ -327,7 +333,11 @@ static const struct msgfield link_f_io[] = {
 	F("t", MF_STR), F("pid", MF_INT), F("id", MF_INT), F("idx", MF_INT),
 	F("off", MF_INT), F("eoff", MF_INT), F("in", MF_STR), F("inoff", MF_INT),
 	F("eof", MF_BOOL), F("rows", MF_INT), F("cols", MF_INT), F("sig", MF_STR),
-	F("kill", MF_BOOL), F("wait", MF_BOOL), MSGFIELD_END,
+	F("kill", MF_BOOL), F("wait", MF_BOOL), F("task", MF_INT), MSGFIELD_END,
+};
+static const struct msgfield link_f_task[] = {
+	F("t", MF_STR), F("pid", MF_INT), F("id", MF_INT), F("idx", MF_INT),
+	F("job", MF_OBJ), MSGFIELD_END,
 };
 static const struct msgfield link_f_signal[] = {
 	F("t", MF_STR), F("id", MF_INT), F("idx", MF_INT), F("sig", MF_STR),
@@ -352,7 +362,8 @@ static const struct link_order {
 } link_orders[] = {
 	{ "run", link_order_run, link_f_run },
 	{ "peek", link_order_peek, link_f_peek },
-	{ "io", link_order_io, link_f_io },	/* bsub -I (jobtty.c) */
+	{ "io", link_order_io, link_f_io },	/* bsub -I, blaunch (jobtty.c) */
+	{ "task", link_order_task, link_f_task },	/* blaunch (tasks.c) */
 	{ "signal", link_order_signal, link_f_signal },
 	{ "finish_ack", link_order_finish_ack, link_f_finish_ack },
 	{ "relay_rep", link_order_relay_rep, link_f_relay_rep },

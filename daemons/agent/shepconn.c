@@ -15,6 +15,7 @@
 
 #include "agent.h"
 #include "log.h"
+#include "spool.h"
 #include "util.h"
 
 struct shepconn {
@@ -208,6 +209,53 @@ shepconn_run(struct shepconn *sc, const char *const *keys, size_t n, char *err, 
 		return errf(err, errlen, "shepherd server: %s", uv_strerror(r));
 	}
 	return 0;
+}
+
+/*
+ * A job or blaunch task whose stdio is the relay's (an interactive job,
+ * a task): "T key" and the three stdio fds in one sendmsg
+ * (SCM_RIGHTS), so the server gets the fds with the line. Sent directly,
+ * not through libuv's queue, which cannot carry three fds with a line;
+ * so only when that queue is empty (its bytes would otherwise interleave
+ * with ours). The line is small and the server reads at once: a full
+ * socket (EAGAIN) is a refusal the caller reports, not a wait.
+ */
+int
+shepconn_io(struct shepconn *sc, const char *key, const int fds[3], char *err,
+    size_t errlen)
+{
+	union {
+		char buf[CMSG_SPACE(3 * sizeof(int))];
+		struct cmsghdr align;
+	} ctl;
+	char line[SPOOL_KEY_MAX + 4];
+	struct iovec iov = { line, 0 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
+		.msg_controllen = sizeof(ctl.buf) };
+	struct cmsghdr *c;
+	uv_os_fd_t fd;
+	ssize_t n;
+
+	if (sc->pipe == NULL && shepconn_start(sc, err, errlen) < 0)
+		return -1;
+	if (uv_stream_get_write_queue_size((uv_stream_t *)sc->pipe) > 0 ||
+	    uv_fileno((uv_handle_t *)sc->pipe, &fd) < 0)
+		return errf(err, errlen, "shepherd server busy; try again");
+	iov.iov_len = (size_t)snprintf(line, sizeof(line), "T %s\n", key);
+	memset(&ctl, 0, sizeof(ctl));
+	c = CMSG_FIRSTHDR(&mh);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(3 * sizeof(int));
+	memcpy(CMSG_DATA(c), fds, 3 * sizeof(int));
+	while ((n = sendmsg(fd, &mh, MSG_NOSIGNAL)) < 0 && errno == EINTR)
+		;
+	if (n == (ssize_t)iov.iov_len)
+		return 0;
+	if (n >= 0 || errno != EAGAIN)
+		shepconn_lost(sc, n < 0 ? strerror(errno) : "short write");
+	return errf(err, errlen, "shepherd server: %s", n < 0 ? strerror(errno) :
+	    "short write");
 }
 
 struct shepconn *

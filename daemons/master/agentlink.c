@@ -438,6 +438,8 @@ agent_finished(struct master *m, struct conn *c, json_t *msg)
 		json_object_del(data, "t");
 		json_object_del(data, "id");
 		json_object_del(data, "idx");
+		blaunch_charge(e, data);
+		blaunch_job_ended(m, e);
 		job_event(m, id, idx, "finish", data);
 		log_info("job %ld[%ld] finished on %s: %s, exit code %ld", id, idx,
 		    conn_host(c)->name, proto_str(msg, "state") ? proto_str(msg, "state") : "?",
@@ -577,7 +579,13 @@ static const struct msgfield agent_f_peek_rep[] = {
 static const struct msgfield agent_f_io_rep[] = {
 	F("t", MF_STR), F("pid", MF_INT), F("ok", MF_BOOL), F("out", MF_STR),
 	F("off", MF_INT), F("errout", MF_STR), F("eoff", MF_INT), F("eof", MF_BOOL),
-	F("err", MF_STR), F("code", MF_STR), MSGFIELD_END,
+	F("err", MF_STR), F("code", MF_STR), F("task", MF_INT), F("host", MF_STR),
+	F("exit_code", MF_INT), F("signal", MF_INT), MSGFIELD_END,
+};
+static const struct msgfield agent_f_task_done[] = {
+	F("t", MF_STR), F("id", MF_INT), F("idx", MF_INT), F("task", MF_INT),
+	F("exit_code", MF_INT), F("signal", MF_INT), F("cpu", MF_NUM), F("maxrss", MF_NUM),
+	MSGFIELD_END,
 };
 #undef F
 #undef AGENT_LOAD
@@ -593,7 +601,8 @@ static const struct agent_msg {
 	{ "refused", agent_refused, agent_f_refused },
 	{ "relay", agent_relay, agent_f_relay },
 	{ "peek_rep", peek_on_reply, agent_f_peek_rep },
-	{ "io_rep", peek_on_reply, agent_f_io_rep },	/* bsub -I (jobio.c) */
+	{ "io_rep", peek_on_reply, agent_f_io_rep },	/* bsub -I (jobio.c), blaunch */
+	{ "task_done", blaunch_on_task_done, agent_f_task_done },	/* blaunch.c */
 };
 
 static void
@@ -741,6 +750,7 @@ agent_jobspec(struct master *m, struct elem *e)
 		    json_string(proto_str(json_object_get(spec, "opts"), "g")));
 	json_object_del(spec, "opts");
 	agent_jobspec_input(m, j, spec);
+	blaunch_jobspec(m, e, spec);	/* the job's token */
 	return spec;
 }
 
@@ -761,4 +771,5 @@ agent_send_signal(struct master *m, struct elem *e, const char *sig, bool kill)
 	conn_send_after_commit(e->host->conn, json_pack("{s:s, s:I, s:I, s:s, s:b}",
 	    "t", "signal", "id", (json_int_t)e->job->id, "idx", (json_int_t)e->idx,
 	    "sig", sig, "kill", kill));
+	blaunch_signal(m, e, sig, kill);
 }

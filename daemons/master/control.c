@@ -95,7 +95,11 @@ static const struct msgfield ctl_io[] = {
 	F("id", MF_INT), F("idx", MF_INT), F("off", MF_INT), F("eoff", MF_INT),
 	F("in", MF_STR), F("inoff", MF_INT), F("eof", MF_BOOL), F("rows", MF_INT),
 	F("cols", MF_INT), F("sig", MF_STR), F("kill", MF_BOOL), F("wait", MF_BOOL),
-	MSGFIELD_END,
+	F("task", MF_INT), F("host", MF_STR), F("token", MF_STR), MSGFIELD_END,
+};
+static const struct msgfield ctl_blaunch[] = {
+	F("id", MF_INT), F("idx", MF_INT), F("host", MF_STR), F("cmd", MF_STR),
+	F("token", MF_STR), MSGFIELD_END,
 };
 static const struct msgfield ctl_admin[] = {
 	F("action", MF_STR), F("names", MF_ARR), F("comment", MF_STR), MSGFIELD_END,
@@ -143,7 +147,8 @@ static const struct control_op control_ops[] = {
 	{ "queues", query_queues, CTL_ANY, ctl_none, false },
 	{ "info", query_info, CTL_ANY, ctl_none, false },
 	{ "peek", peek_op, CTL_ANY, ctl_peek, false },
-	{ "io", jobio_op, CTL_ANY, ctl_io, false },	/* bsub -I (jobio.c) */
+	{ "io", jobio_op, CTL_ANY, ctl_io, false },	/* bsub -I (jobio.c), blaunch */
+	{ "blaunch", blaunch_op, CTL_ANY, ctl_blaunch, false },	/* blaunch.c */
 	{ "admin", admin_op, CTL_ADMIN | CTL_WRITES, ctl_admin, false },
 	{ "ckconfig", reconfig_ckconfig_op, CTL_ADMIN, ctl_none, false },
 	{ "reconfig", reconfig_op, CTL_ADMIN, ctl_none, false },

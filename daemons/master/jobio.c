@@ -104,6 +104,8 @@ jobio_op(struct master *m, struct reqctx *rq, json_t *args)
 	json_t *order;
 	int st;
 
+	if (json_object_get(args, "task") != NULL)
+		return blaunch_io(m, rq, args);	/* a blaunch task's */
 	if (j == NULL || strcmp(j->user, rq->user) != 0)
 		return control_reply(m, rq, false, NULL, "notfound", "No matching job found");
 	if (!jobio_is_interactive(j))

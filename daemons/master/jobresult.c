@@ -49,7 +49,7 @@ static void
 elem_extra_trim(struct elem *e)
 {
 	if (e->x != NULL && e->x->cwd == NULL && e->x->result == NULL &&
-	    e->x->result_error == NULL)
+	    e->x->result_error == NULL && e->x->ntasks == 0)
 		elem_extra_free(e);
 }
 

@@ -50,6 +50,9 @@ struct elem_extra {
 	char *cwd;		/* where it ran when not where asked, or NULL */
 	char *result;		/* its outcome record, compact JSON text */
 	char *result_error;	/* why the outcome file was refused */
+	long ntasks;		/* blaunch tasks started (the last one's number) */
+	double task_cpu;	/* cpu seconds of the tasks that ended */
+	long task_maxrss;	/* KB, the largest of theirs */
 };
 
 /* One runnable unit: a plain job (idx 0) or an array element. */
@@ -391,6 +394,15 @@ void peek_forward(struct master *m, struct reqctx *rq, struct elem *e,
     struct conn *agent, json_t *order);
 /* jobio.c: interactive jobs' I/O (bsub -I), relayed like bpeek. */
 void jobio_op(struct master *m, struct reqctx *rq, json_t *args);
+
+/* blaunch.c: tasks of a running job on the hosts of its allocation. */
+void blaunch_jobspec(struct master *m, struct elem *e, json_t *spec);
+void blaunch_op(struct master *m, struct reqctx *rq, json_t *args);
+void blaunch_io(struct master *m, struct reqctx *rq, json_t *args);
+void blaunch_signal(struct master *m, struct elem *e, const char *sig, bool kill);
+void blaunch_job_ended(struct master *m, struct elem *e);
+void blaunch_on_task_done(struct master *m, struct conn *c, json_t *msg);
+void blaunch_charge(const struct elem *e, json_t *finish);
 void jobio_jobspec(json_t *spec);
 /* lsb.queues INTERACTIVE = YES | NO | ONLY for a SUBMIT: 0 or -1 with err. */
 int jobio_queue_check(const struct conf_queue *q, const json_t *job, char *err,

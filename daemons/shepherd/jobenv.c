@@ -115,6 +115,13 @@ jobenv_ids(struct jobenv *e, const struct jobspec *js)
 		jobenv_setll(e, "PUMICE_ATTEMPT", js->attempt);
 	if (js->attempt > 1)	/* a rerun: requeued, or its host was lost */
 		jobenv_set(e, "LSB_RESTART", "Y");
+	if (js->token != NULL)	/* what blaunch shows the master (blaunch.c) */
+		jobenv_set(e, "PUMICE_JOB_TOKEN", js->token);
+	if (js->task > 0) {	/* a blaunch task: which one, and where */
+		jobenv_setll(e, "PUMICE_TASK_ID", js->task);
+		if (js->exec_host != NULL)
+			jobenv_set(e, "PUMICE_TASK_HOST", js->exec_host);
+	}
 }
 
 /* Output names as the job sees them, %J/%I already substituted. */

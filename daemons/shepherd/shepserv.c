@@ -7,6 +7,12 @@
  *
  * Its one connection is the socket on fd 0 (the agent's socketpair):
  *   agent -> server   "R <key>\n"           run the job of SPOOL/jobs/<key>
+ *                     "T <key>\n" + 3 fds   the same with the fds, sent
+ *                                           with the line by SCM_RIGHTS,
+ *                                           as its shepherd's stdio: an
+ *                                           interactive job's relay, or
+ *                                           a blaunch task's (key
+ *                                           <id>.<idx>.<tid>)
  *   server -> agent   "S <key> <pid>\n"     its shepherd is forked
  *                     "F <key> <errno>\n"   it could not be
  *                     "X <pid> <wstatus>\n" a shepherd exited
@@ -30,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -54,6 +61,8 @@ struct shepserv {
 	int children, cap;
 	char buf[4096];
 	size_t len;
+	int fds[48];		/* received with T lines, oldest first */
+	int nfds;
 };
 
 static void
@@ -98,12 +107,13 @@ shepserv_say(struct shepserv *sv, const char *fmt, ...)
 		shepserv_gone(sv);
 }
 
-/* The child: a shepherd as pumice-shepherd SPOOL/jobs/<key> was. */
+/* The child: a shepherd as pumice-shepherd SPOOL/jobs/<key> was; a
+ * task's has its relay's pipes (io, NULL for a job) as fds 0, 1, 2. */
 static void __attribute__((noreturn))
-shepserv_child(struct shepserv *sv, const char *key)
+shepserv_child(struct shepserv *sv, const char *key, const int *io)
 {
 	char *dir = spool_job_dir(sv->spool, key), err[1024];
-	int fd;
+	int fd, i;
 
 	close(sv->sigfd);
 	sigprocmask(SIG_SETMASK, &sv->oldmask, NULL);
@@ -111,6 +121,10 @@ shepserv_child(struct shepserv *sv, const char *key)
 		dup2(fd, 0);	/* the agent's socket is the server's alone */
 		close(fd);
 	}
+	for (i = 0; io != NULL && i < 3; i++)
+		dup2(io[i], i);	/* dup2 clears FD_CLOEXEC on the copy */
+	for (i = 0; i < sv->nfds; i++)
+		close(sv->fds[i]);	/* other tasks' */
 	setsid();		/* as a detached shepherd had */
 	if (shep_run(dir, sv->self, err, sizeof(err)) < 0) {
 		log_warnx("%s", err);
@@ -120,12 +134,13 @@ shepserv_child(struct shepserv *sv, const char *key)
 }
 
 static void
-shepserv_fork(struct shepserv *sv, const char *key)
+shepserv_fork(struct shepserv *sv, const char *key, const int *io)
 {
-	long long id, idx;
+	long long id, idx, tid;
 	pid_t pid;
 
-	if (spool_key_parse(key, &id, &idx) < 0) {
+	if (spool_key_parse(key, &id, &idx) < 0 && (io == NULL ||
+	    spool_task_key_parse(key, &id, &idx, &tid) < 0)) {
 		log_warnx("shepherd server: bad job key \"%s\"; ignored", key);
 		return;
 	}
@@ -135,7 +150,7 @@ shepserv_fork(struct shepserv *sv, const char *key)
 		return;
 	}
 	if (pid == 0)
-		shepserv_child(sv, key);
+		shepserv_child(sv, key, io);
 	if (sv->children == sv->cap) {
 		sv->cap = sv->cap ? sv->cap * 2 : 16;
 		sv->child = xrealloc(sv->child, (size_t)sv->cap * sizeof(*sv->child));
@@ -146,16 +161,69 @@ shepserv_fork(struct shepserv *sv, const char *key)
 	shepserv_say(sv, "S %s %d\n", key, (int)pid);
 }
 
+/* A T line: its three fds are the oldest received (the agent sends
+ * each T line in one sendmsg with its fds, so they came with or before
+ * the line's bytes). */
+static void
+shepserv_task(struct shepserv *sv, const char *key)
+{
+	int io[3], i;
+
+	if (sv->nfds < 3) {
+		log_warnx("shepherd server: %s came without its stdio; not run", key);
+		shepserv_say(sv, "F %s %d\n", key, EBADF);
+		return;
+	}
+	memcpy(io, sv->fds, sizeof(io));
+	sv->nfds -= 3;
+	memmove(sv->fds, sv->fds + 3, (size_t)sv->nfds * sizeof(int));
+	shepserv_fork(sv, key, io);
+	for (i = 0; i < 3; i++)
+		close(io[i]);
+}
+
+/* Keeps the fds of a message's SCM_RIGHTS (closed when there is no room:
+ * their task then fails for want of them). */
+static void
+shepserv_take_fds(struct shepserv *sv, struct msghdr *mh)
+{
+	struct cmsghdr *c;
+	size_t i, n;
+	int *fd;
+
+	for (c = CMSG_FIRSTHDR(mh); c != NULL; c = CMSG_NXTHDR(mh, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		fd = (int *)CMSG_DATA(c);
+		for (i = 0; i < n; i++) {
+			if (sv->nfds < (int)nitems(sv->fds))
+				sv->fds[sv->nfds++] = fd[i];
+			else
+				close(fd[i]);
+		}
+	}
+}
+
 /* Reads what the agent sent and runs each complete "R key" line. */
 static void
 shepserv_read(struct shepserv *sv)
 {
+	union {
+		char buf[CMSG_SPACE(3 * sizeof(int)) * 4];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = { sv->buf + sv->len, sizeof(sv->buf) - 1 - sv->len };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
+		.msg_controllen = sizeof(ctl.buf) };
 	char *line, *nl;
 	ssize_t n;
 
-	n = read(sv->sock, sv->buf + sv->len, sizeof(sv->buf) - 1 - sv->len);
+	n = recvmsg(sv->sock, &mh, MSG_CMSG_CLOEXEC);
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return;
+	if (n > 0 || mh.msg_controllen > 0)
+		shepserv_take_fds(sv, &mh);
 	if (n <= 0) {
 		shepserv_gone(sv);
 		return;
@@ -165,7 +233,9 @@ shepserv_read(struct shepserv *sv)
 	for (line = sv->buf; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
 		*nl = '\0';
 		if (line[0] == 'R' && line[1] == ' ')
-			shepserv_fork(sv, line + 2);
+			shepserv_fork(sv, line + 2, NULL);
+		else if (line[0] == 'T' && line[1] == ' ')
+			shepserv_task(sv, line + 2);
 		else
 			log_warnx("shepherd server: unknown request \"%.40s\"", line);
 	}

@@ -67,7 +67,9 @@ jobspec_strings(const json_t *j, struct jobspec *js, char *err, size_t errlen)
 	    jobspec_str(j, "subcwd", 0, &js->subcwd, err, errlen) < 0 ||
 	    jobspec_str(j, "subhost", 0, &js->subhost, err, errlen) < 0 ||
 	    jobspec_str(j, "out", 0, &js->out, err, errlen) < 0 ||
-	    jobspec_str(j, "err", 0, &js->err, err, errlen) < 0)
+	    jobspec_str(j, "err", 0, &js->err, err, errlen) < 0 ||
+	    jobspec_str(j, "token", 0, &js->token, err, errlen) < 0 ||
+	    jobspec_int(j, "task", 0, 0, &js->task, err, errlen) < 0)
 		return -1;
 	return 0;
 }

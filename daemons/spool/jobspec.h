@@ -44,6 +44,10 @@ struct jobspec {
 	 * agent's relay (pipes, or a pseudo-terminal of tty_rows x tty_cols) */
 	int interactive;	/* JOBSPEC_IO_* */
 	long long tty_rows, tty_cols;	/* 0: unknown */
+	/* blaunch: "task" > 0 in a task's spec (its number in the job);
+	 * "token" the job's proof for blaunch (PUMICE_JOB_TOKEN) */
+	long long task;
+	const char *token;
 };
 
 enum { JOBSPEC_IO_NONE = 0, JOBSPEC_IO_PIPE, JOBSPEC_IO_PTY };

@@ -82,6 +82,27 @@ spool_key_parse(const char *name, long long *id, long long *idx)
 	return *end == '\0' ? 0 : -1;
 }
 
+void
+spool_task_key(long long id, long long idx, long long tid, char *key)
+{
+	snprintf(key, SPOOL_KEY_MAX, "%lld.%lld.%lld", id, idx, tid);
+}
+
+int
+spool_task_key_parse(const char *name, long long *id, long long *idx, long long *tid)
+{
+	char job[SPOOL_KEY_MAX];
+	const char *dot = strrchr(name, '.');
+	char *end;
+
+	if (dot == NULL || (size_t)(dot - name) >= sizeof(job) || dot[1] < '1' || dot[1] > '9')
+		return -1;
+	memcpy(job, name, (size_t)(dot - name));
+	job[dot - name] = '\0';
+	*tid = strtoll(dot + 1, &end, 10);
+	return *end == '\0' ? spool_key_parse(job, id, idx) : -1;
+}
+
 /*
  * Empties the directory open as fd (closed here): a job directory holds
  * plain files but for result/, which is the job's and may hold anything

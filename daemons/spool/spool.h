@@ -17,6 +17,10 @@
 void spool_key(long long id, long long idx, char *key);
 /* Parses a key back; -1 when name is not one. */
 int spool_key_parse(const char *name, long long *id, long long *idx);
+/* A blaunch task's key, "<id>.<idx>.<tid>" (tid > 0), and its parser. */
+void spool_task_key(long long id, long long idx, long long tid, char *key);
+int spool_task_key_parse(const char *name, long long *id, long long *idx,
+    long long *tid);
 
 /* Creates spool/jobs and spool/done. */
 int spool_init(const char *spool, char *err, size_t errlen);

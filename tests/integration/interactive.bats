@@ -67,6 +67,13 @@ export BSUB_STDERR=y
 	run -5 "$PTYRUN" -- bsub -Ip 'test -t 0 && test -t 1 && exit 5'
 }
 
+@test "bsub -I: the job's shepherd is forked by the agent's long-lived shepherd, as a batch job's" {
+	# the job's parent is its shepherd; the shepherd's parent the server,
+	# which the relay's pipes reached over its socket (SCM_RIGHTS)
+	run -0 bsub -I 'gp=$(sed -n "s/^PPid:[[:space:]]*//p" /proc/$PPID/status); tr "\0" " " </proc/$gp/cmdline'
+	assert_output --regexp 'pumice-shepherd .*-s '
+}
+
 @test "bsub -I runs the job without a terminal" {
 	run -0 "$PTYRUN" -- bsub -I 'test -t 0 || test -t 1 || echo no-tty'
 	assert_output --partial no-tty

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "../../daemons/spool/jobspec.h"
+#include "../../daemons/spool/spool.h"
 
 static json_t *
 master_spec(void)
@@ -138,6 +139,39 @@ test_load(void **state)
 	assert_non_null(strstr(err, path));
 }
 
+/* A blaunch task's spec and spool key: its number and the job's token
+ * come through; a task key is no job key and back. */
+static void
+test_task(void **state)
+{
+	struct jobspec_local l = { .exec_host = "n2" };
+	json_t *m = master_spec(), *s;
+	struct jobspec js;
+	long long id, idx, tid;
+	char err[256], key[SPOOL_KEY_MAX];
+
+	(void)state;
+	json_object_set_new(m, "task", json_integer(3));
+	json_object_set_new(m, "token", json_string("abc"));
+	s = jobspec_build(m, &l);
+	assert_int_equal(jobspec_parse(s, &js, err, sizeof(err)), 0);
+	assert_int_equal(js.task, 3);
+	assert_string_equal(js.token, "abc");
+	json_object_set_new(s, "task", json_string("3"));
+	assert_int_equal(jobspec_parse(s, &js, err, sizeof(err)), -1);
+	spool_task_key(7, 0, 12, key);
+	assert_string_equal(key, "7.0.12");
+	assert_int_equal(spool_task_key_parse(key, &id, &idx, &tid), 0);
+	assert_true(id == 7 && idx == 0 && tid == 12);
+	assert_int_equal(spool_key_parse(key, &id, &idx), -1);
+	assert_int_equal(spool_task_key_parse("7.0", &id, &idx, &tid), -1);
+	assert_int_equal(spool_task_key_parse("7.0.0", &id, &idx, &tid), -1);
+	assert_int_equal(spool_task_key_parse("7.0.x", &id, &idx, &tid), -1);
+	assert_int_equal(spool_task_key_parse("7.0.1x", &id, &idx, &tid), -1);
+	json_decref(s);
+	json_decref(m);
+}
+
 int
 main(void)
 {
@@ -145,6 +179,7 @@ main(void)
 		cmocka_unit_test(test_build_parse),
 		cmocka_unit_test(test_bad_types),
 		cmocka_unit_test(test_interactive),
+		cmocka_unit_test(test_task),
 		cmocka_unit_test(test_load),
 	};
 
