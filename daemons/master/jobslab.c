@@ -27,6 +27,18 @@
 /* Larger blocks are malloc's: a job rarely has one. */
 #define JOBSLAB_MAX 2048
 
+/* Under ASan every block is malloc's: ASan checks each one, and its leak
+ * checker does not scan our mmap'd slabs (what only a job points to would
+ * look leaked). GCC says so with __SANITIZE_ADDRESS__, clang (before 16)
+ * only through __has_feature. */
+#if defined(__SANITIZE_ADDRESS__)
+#define JOBSLAB_MALLOC 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define JOBSLAB_MALLOC 1
+#endif
+#endif
+
 struct jobslab_free {
 	struct jobslab_free *next;
 };
@@ -69,7 +81,7 @@ jobslab_alloc(size_t n)
 	void *p;
 
 	n = jobslab_round(n > 0 ? n : 1);
-#ifdef __SANITIZE_ADDRESS__	/* ASan checks each block: malloc's */
+#ifdef JOBSLAB_MALLOC
 	return xcalloc(1, n);
 #endif
 	if (n > JOBSLAB_MAX)
@@ -91,7 +103,7 @@ jobslab_free(void *p, size_t n)
 	if (p == NULL)
 		return;
 	n = jobslab_round(n > 0 ? n : 1);
-#ifdef __SANITIZE_ADDRESS__
+#ifdef JOBSLAB_MALLOC
 	free(p);
 	return;
 #endif
